@@ -1,0 +1,75 @@
+# Shared by scripts/*: where things live, and how a service is started and
+# stopped by the pid the script itself recorded. Sourced, never run.
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=versions.sh
+. "$ROOT/scripts/versions.sh"
+
+# Everything a run leaves behind (pid files, logs, data dirs) lives here; git ignores it.
+RUN_DIR="${GATEWAY_RUN_DIR:-$ROOT/.run}"
+# Downloads and builds are cached outside the clone so a fresh clone reuses them.
+CACHE_DIR="${GATEWAY_CACHE_DIR:-$HOME/.cache/gateway}"
+KAFKA_LIB="$CACHE_DIR/kafka-$KAFKA_VERSION/lib"
+GO_BIN="$CACHE_DIR/go-bin/btcd-$BTCD_VERSION-btcwallet-$BTCWALLET_VERSION"
+NODE_BIN="$ROOT/node_modules/.bin"
+export PATH="$NODE_BIN:$PATH"
+
+say() { printf '\033[1m[%s]\033[0m %s\n' "${SCRIPT_NAME:-gateway}" "$*" >&2; }
+die() { say "error: $*"; exit 1; }
+
+# pid_alive NAME -> 0 if the pid recorded for NAME is a live process.
+pid_alive() {
+  local f="$RUN_DIR/pids/$1.pid"
+  [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null
+}
+
+# start_bg NAME CMD... -> starts CMD in its own session, logs to RUN_DIR/logs/NAME.log,
+# records its pid. Does nothing if NAME is already running.
+start_bg() {
+  local name="$1"; shift
+  mkdir -p "$RUN_DIR/pids" "$RUN_DIR/logs"
+  if pid_alive "$name"; then return 0; fi
+  setsid "$@" >>"$RUN_DIR/logs/$name.log" 2>&1 < /dev/null &
+  echo $! > "$RUN_DIR/pids/$name.pid"
+}
+
+# stop_pid NAME -> SIGTERM the recorded pid, wait up to 20 s, then SIGKILL. Only ever
+# signals the pid this script recorded, never a name pattern.
+stop_pid() {
+  local name="$1" f="$RUN_DIR/pids/$1.pid" pid i
+  [ -f "$f" ] || return 0
+  pid="$(cat "$f")"
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for i in $(seq 1 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$pid" 2>/dev/null; then
+      say "$name did not stop in 20 s; sending SIGKILL to $pid"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+  fi
+  rm -f "$f"
+}
+
+# wait_for LABEL SECONDS CMD... -> retries CMD until it succeeds or time runs out.
+wait_for() {
+  local label="$1" secs="$2"; shift 2
+  local deadline=$(( $(date +%s) + secs ))
+  until "$@" >/dev/null 2>&1; do
+    if [ "$(date +%s)" -ge "$deadline" ]; then
+      say "$label not healthy after ${secs}s"; return 1
+    fi
+    sleep 0.5
+  done
+}
+
+# rpc_ok URL BODY [USER:PASS] -> 0 if a JSON-RPC call answers with a result.
+rpc_ok() {
+  local url="$1" body="$2" auth="${3:-}"
+  local out
+  if [ -n "$auth" ]; then
+    out="$(curl -s -m 3 -u "$auth" -H 'content-type: application/json' -d "$body" "$url")" || return 1
+  else
+    out="$(curl -s -m 3 -H 'content-type: application/json' -d "$body" "$url")" || return 1
+  fi
+  case "$out" in *'"result"'*) ! printf '%s' "$out" | grep -q '"error":{' ;; *) return 1 ;; esac
+}

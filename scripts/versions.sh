@@ -1,0 +1,5 @@
+# Pinned versions of everything the local stack fetches. One place to bump them.
+KAFKA_VERSION=3.9.1
+BTCD_VERSION=v0.26.0
+BTCWALLET_VERSION=v0.18.0
+MAVEN_DEPENDENCY_PLUGIN=3.8.1

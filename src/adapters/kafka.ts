@@ -1,0 +1,130 @@
+/**
+ * The one module that touches kafkajs. It turns kafkajs clients into scoped resources
+ * (connected on acquire, disconnected on release) and its promise rejections into
+ * `KafkaUnavailable`. Everything else in the gateway talks to Kafka through here.
+ */
+import { Effect, type Scope } from "effect"
+import { Kafka, logLevel, type Admin, type Consumer, type Producer } from "kafkajs"
+import { describe, KafkaUnavailable } from "./errors.ts"
+
+/** How to reach the cluster. */
+export interface KafkaOptions {
+  readonly brokers: readonly string[]
+  readonly clientId: string
+  readonly connectionTimeoutMs: number
+  readonly requestTimeoutMs: number
+}
+
+/** A topic the gateway needs, with the settings it must be created with. */
+export interface TopicSpec {
+  readonly name: string
+  readonly partitions: number
+  readonly replicationFactor: number
+  readonly minInsyncReplicas: number
+  readonly compacted?: boolean
+}
+
+/** The gateway's handle on one cluster: kafkajs's client plus the options it was made from. */
+export interface KafkaCluster {
+  readonly client: Kafka
+  readonly options: KafkaOptions
+}
+
+/** Builds a client. kafkajs logs nothing itself: the actors log what matters, structured. */
+export const makeCluster = (options: KafkaOptions): KafkaCluster => ({
+  options,
+  client: new Kafka({
+    clientId: options.clientId,
+    brokers: [...options.brokers],
+    connectionTimeout: options.connectionTimeoutMs,
+    requestTimeout: options.requestTimeoutMs,
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2000 },
+  }),
+})
+
+const attempt = <A>(cluster: KafkaCluster, operation: string, run: () => Promise<A>) =>
+  Effect.tryPromise({
+    try: run,
+    catch: (cause) => new KafkaUnavailable({ operation, brokers: cluster.options.brokers.join(","), detail: describe(cause) }),
+  })
+
+/** A connected admin client, disconnected when the scope closes. */
+export const scopedAdmin = (cluster: KafkaCluster): Effect.Effect<Admin, KafkaUnavailable, Scope.Scope> =>
+  Effect.acquireRelease(
+    Effect.gen(function* () {
+      const admin = cluster.client.admin()
+      yield* attempt(cluster, "admin.connect", () => admin.connect())
+      return admin
+    }),
+    (admin) => Effect.promise(() => admin.disconnect().catch(() => undefined)),
+  )
+
+/** An idempotent producer (acks=all is set per send), disconnected when the scope closes. */
+export const scopedProducer = (cluster: KafkaCluster): Effect.Effect<Producer, KafkaUnavailable, Scope.Scope> =>
+  Effect.acquireRelease(
+    Effect.gen(function* () {
+      const producer = cluster.client.producer({ idempotent: true, maxInFlightRequests: 5, allowAutoTopicCreation: false })
+      yield* attempt(cluster, "producer.connect", () => producer.connect())
+      return producer
+    }),
+    (producer) => Effect.promise(() => producer.disconnect().catch(() => undefined)),
+  )
+
+/** Settings for a consumer-group member. */
+export interface ConsumerOptions {
+  readonly groupId: string
+  readonly sessionTimeoutMs: number
+  readonly heartbeatIntervalMs: number
+  readonly maxBytesPerPartition: number
+}
+
+/** A connected consumer-group member, which leaves the group when the scope closes. */
+export const scopedConsumer = (cluster: KafkaCluster, options: ConsumerOptions): Effect.Effect<Consumer, KafkaUnavailable, Scope.Scope> =>
+  Effect.acquireRelease(
+    Effect.gen(function* () {
+      const consumer = cluster.client.consumer({
+        groupId: options.groupId,
+        sessionTimeout: options.sessionTimeoutMs,
+        heartbeatInterval: options.heartbeatIntervalMs,
+        maxBytesPerPartition: options.maxBytesPerPartition,
+        allowAutoTopicCreation: false,
+      })
+      yield* attempt(cluster, "consumer.connect", () => consumer.connect())
+      return consumer
+    }),
+    (consumer) => Effect.promise(() => consumer.disconnect().catch(() => undefined)),
+  )
+
+/**
+ * Creates the topics that are missing, with their partitions, replication and
+ * min.insync.replicas. Topics that exist are left as they are. Returns the names created.
+ */
+export const ensureTopics = (cluster: KafkaCluster, admin: Admin, topics: readonly TopicSpec[]) =>
+  Effect.gen(function* () {
+    const existing = new Set(yield* attempt(cluster, "admin.listTopics", () => admin.listTopics()))
+    const missing = topics.filter((t) => !existing.has(t.name))
+    if (missing.length === 0) return [] as string[]
+    yield* attempt(cluster, "admin.createTopics", () =>
+      admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((t) => ({
+          topic: t.name,
+          numPartitions: t.partitions,
+          replicationFactor: t.replicationFactor,
+          configEntries: [
+            { name: "min.insync.replicas", value: String(t.minInsyncReplicas) },
+            ...(t.compacted ? [{ name: "cleanup.policy", value: "compact" }] : []),
+          ],
+        })),
+      }),
+    )
+    return missing.map((t) => t.name)
+  })
+
+/** How many brokers the cluster reports: the readiness check for Kafka. */
+export const brokerCount = (cluster: KafkaCluster, admin: Admin) =>
+  Effect.map(attempt(cluster, "admin.describeCluster", () => admin.describeCluster()), (c) => c.brokers.length)
+
+/** Wraps any other kafkajs call so its failure becomes a `KafkaUnavailable`. */
+export const kafkaCall = attempt
