@@ -73,3 +73,17 @@ rpc_ok() {
   fi
   case "$out" in *'"result"'*) ! printf '%s' "$out" | grep -q '"error":{' ;; *) return 1 ;; esac
 }
+
+# config_value FILE DOTTED.KEY -> prints one value of a TOML config (read with Bun's parser).
+config_value() {
+  bun -e 'const [file, key] = process.argv.slice(1); let v = Bun.TOML.parse(await Bun.file(file).text()); for (const k of key.split(".")) v = v?.[k]; if (v === undefined) { console.error(`${file}: no key ${key}`); process.exit(1) } console.log(v)' "$1" "$2"
+}
+
+# services_stopped SERVICE... -> prints those of the given services that are not running now.
+services_stopped() {
+  local s first
+  for s in "$@"; do
+    case "$s" in kafka) first=kafka-1 ;; etcd) first=etcd-1 ;; anvil) first=anvil ;; bitcoin) first=btcwallet ;; esac
+    pid_alive "$first" || printf '%s ' "$s"
+  done
+}

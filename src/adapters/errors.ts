@@ -10,28 +10,44 @@ export class KafkaUnavailable extends Data.TaggedError("KafkaUnavailable")<{
   readonly operation: string
   readonly brokers: string
   readonly detail: string
-}> {}
+}> {
+  override get message() {
+    return `Kafka ${this.operation} failed (brokers ${this.brokers}): ${this.detail}; is the stack up? (npm run stack -- status)`
+  }
+}
 
 /** etcd could not be reached, or a request to it failed. */
 export class EtcdUnavailable extends Data.TaggedError("EtcdUnavailable")<{
   readonly operation: string
   readonly endpoints: string
   readonly detail: string
-}> {}
+}> {
+  override get message() {
+    return `etcd ${this.operation} failed (endpoints ${this.endpoints}): ${this.detail}; is the stack up? (npm run stack -- status)`
+  }
+}
 
 /** A blockchain node did not answer: connection refused, timeout, HTTP 5xx. */
 export class NodeUnreachable extends Data.TaggedError("NodeUnreachable")<{
   readonly node: string
   readonly method: string
   readonly detail: string
-}> {}
+}> {
+  override get message() {
+    return `node ${this.node} did not answer ${this.method}: ${this.detail}`
+  }
+}
 
 /** A blockchain node said it is overloaded (Bitcoin Core's "Work queue depth exceeded", too many clients). */
 export class NodeOverloaded extends Data.TaggedError("NodeOverloaded")<{
   readonly node: string
   readonly method: string
   readonly detail: string
-}> {}
+}> {
+  override get message() {
+    return `node ${this.node} is overloaded (${this.method}): ${this.detail}`
+  }
+}
 
 /** A blockchain node answered the call with a JSON-RPC error: the call itself was refused. */
 export class NodeRejected extends Data.TaggedError("NodeRejected")<{
@@ -39,7 +55,11 @@ export class NodeRejected extends Data.TaggedError("NodeRejected")<{
   readonly method: string
   readonly code: number
   readonly detail: string
-}> {}
+}> {
+  override get message() {
+    return `node ${this.node} rejected ${this.method} (code ${this.code}): ${this.detail}`
+  }
+}
 
 /** Every error an outside system can raise. */
 export type OutsideError = KafkaUnavailable | EtcdUnavailable | NodeUnreachable | NodeOverloaded | NodeRejected

@@ -1,0 +1,19 @@
+/**
+ * What every actor of one host is built from: the validated config, this host's entry,
+ * a logger and the metrics registry. Passed explicitly to each actor factory, so an
+ * actor's dependencies are visible in its signature.
+ */
+import type { GatewayConfig } from "../config/gateway-config.ts"
+import type { HostConfig } from "../config/host-config.ts"
+import type { Logger } from "../observability/log.ts"
+import type { MetricsRegistry } from "../observability/metrics.ts"
+
+/** The shared inputs of one host's actor tree. */
+export interface HostContext {
+  readonly config: GatewayConfig
+  readonly host: HostConfig
+  readonly log: Logger
+  readonly metrics: MetricsRegistry
+  /** Where secrets (node passwords, keys, API keys) are read from; never logged. */
+  readonly env: Readonly<Record<string, string | undefined>>
+}

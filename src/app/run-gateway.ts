@@ -1,0 +1,69 @@
+/**
+ * Runs one host's actor tree until SIGTERM or SIGINT, then drains it. Lifecycle events
+ * are logged as structured lines; a final `gateway.ready` line says how long the host
+ * took from process start until every actor reported started.
+ */
+import { Effect, Layer } from "effect"
+import type { GatewayConfig } from "../config/gateway-config.ts"
+import type { Role } from "../config/role.ts"
+import { makeLogger, type Logger } from "../observability/log.ts"
+import { makeMetrics } from "../observability/metrics.ts"
+import { runMain } from "../runtime/drain.ts"
+import { LifecycleEvents, makeLifecycleBus, toLogRecord, type LifecycleEvent } from "../runtime/events.ts"
+import type { ChildSpec } from "../runtime/child-spec.ts"
+import type { HostContext } from "./host-context.ts"
+import { hostTree } from "./host-tree.ts"
+import { gatewayVersion } from "./version.ts"
+
+/** What `gateway run` hands over once argv and the config are validated. */
+export interface RunGatewayOptions {
+  readonly configPath: string
+  readonly config: GatewayConfig
+  readonly host: string
+  readonly roles: readonly Role[]
+}
+
+const levelOf = (event: LifecycleEvent) => (event._tag === "failed" || event._tag === "escalated" ? "warn" : "info")
+
+/**
+ * A bus that writes every lifecycle event to the log as it is published (synchronously,
+ * so the last "stopped" lines are written before the process exits), then passes it on
+ * to subscribers.
+ */
+const loggedBus = (log: Logger) =>
+  Layer.effect(
+    LifecycleEvents,
+    Effect.map(makeLifecycleBus, (bus) => ({
+      subscribe: bus.subscribe,
+      publish: (event: LifecycleEvent) =>
+        Effect.suspend(() => {
+          const { event: name, ...fields } = toLogRecord(event)
+          log.log(levelOf(event), String(name), fields)
+          return bus.publish(event)
+        }),
+    })),
+  )
+
+/** The last child: its init runs only after every other child is ready, so it marks readiness. */
+const readyMarker = (log: Logger, roles: readonly Role[]): ChildSpec => ({
+  id: "ready",
+  restart: "temporary",
+  shutdownMs: 100,
+  init: Effect.sync(() => {
+    log.info("gateway.ready", { roles: roles.join(","), ms_since_start: Math.round(performance.now()) })
+    return Effect.void
+  }),
+})
+
+/** Starts the host and resolves with the exit code once it has drained. */
+export const runGateway = (options: RunGatewayOptions): Promise<number> => {
+  const hostConfig = options.config.hosts.find((h) => h.name === options.host)
+  if (hostConfig === undefined) return Promise.resolve(2)
+  const log = makeLogger(options.host)
+  const ctx: HostContext = { config: options.config, host: hostConfig, log, metrics: makeMetrics(), env: process.env }
+  log.info("gateway.starting", { version: gatewayVersion, config: options.configPath, roles: options.roles.join(",") })
+  const root = hostTree(ctx, options.roles, gatewayVersion, [readyMarker(log, options.roles)])
+  return new Promise((resolve) => {
+    runMain(root, loggedBus(log), { exit: resolve })
+  })
+}

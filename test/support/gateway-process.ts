@@ -1,0 +1,97 @@
+/**
+ * Runs the compiled `dist/gateway` as a real child process for end-to-end tests, from a
+ * temporary folder that has no node_modules anywhere above it, and reads its structured
+ * log lines as they arrive.
+ */
+import { copyFileSync, mkdtempSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { basename, join } from "node:path"
+import type { Subprocess } from "bun"
+
+/** The repository root. */
+export const repoRoot = join(import.meta.dir, "..", "..")
+/** The compiled binary under test; `npm test` builds it before the tests run. */
+export const builtBinary = join(repoRoot, "dist", "gateway")
+
+/** One parsed log line. */
+export type LogLine = Readonly<Record<string, unknown>> & { readonly event?: string; readonly path?: string }
+
+/** A running gateway process and what it has logged so far. */
+export interface GatewayProcess {
+  readonly proc: Subprocess<"ignore", "pipe", "pipe">
+  readonly lines: LogLine[]
+  readonly stderrText: () => string
+  /** Resolves with the first line matching `predicate`, or rejects after `timeoutMs`. */
+  readonly waitFor: (predicate: (line: LogLine) => boolean, timeoutMs: number) => Promise<LogLine>
+}
+
+/**
+ * Copies the binary (and the given config files) into a fresh folder under the system
+ * temp dir and returns that folder. /tmp has no node_modules above it, so the binary
+ * cannot fall back on the repository's packages.
+ */
+export const isolatedCopy = (configs: readonly string[]): string => {
+  const dir = mkdtempSync(join(tmpdir(), "gateway-bin-"))
+  copyFileSync(builtBinary, join(dir, "gateway"))
+  for (const c of configs) copyFileSync(join(repoRoot, c), join(dir, basename(c)))
+  return dir
+}
+
+/** Starts `./gateway args...` in `cwd` with a minimal environment plus `env`. */
+export const startGateway = (cwd: string, args: readonly string[], env: Readonly<Record<string, string>> = {}): GatewayProcess => {
+  const proc = Bun.spawn([join(cwd, "gateway"), ...args], {
+    cwd,
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+    env: { PATH: "/usr/bin:/bin", HOME: cwd, ...env },
+  })
+  const lines: LogLine[] = []
+  let raw = ""
+  const waiters: Array<{ predicate: (l: LogLine) => boolean; resolve: (l: LogLine) => void }> = []
+  const pump = async () => {
+    const decoder = new TextDecoder()
+    let buffer = ""
+    for await (const chunk of proc.stderr) {
+      const text = decoder.decode(chunk, { stream: true })
+      raw += text
+      buffer += text
+      let nl = buffer.indexOf("\n")
+      while (nl >= 0) {
+        const line = buffer.slice(0, nl)
+        buffer = buffer.slice(nl + 1)
+        nl = buffer.indexOf("\n")
+        if (!line.startsWith("{")) continue
+        const parsed = JSON.parse(line) as LogLine
+        lines.push(parsed)
+        for (const w of [...waiters]) {
+          if (w.predicate(parsed)) {
+            waiters.splice(waiters.indexOf(w), 1)
+            w.resolve(parsed)
+          }
+        }
+      }
+    }
+  }
+  void pump()
+  return {
+    proc,
+    lines,
+    stderrText: () => raw,
+    waitFor: (predicate, timeoutMs) => {
+      const seen = lines.find(predicate)
+      if (seen) return Promise.resolve(seen)
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms; stderr so far:\n${raw.slice(-4000)}`)), timeoutMs)
+        waiters.push({ predicate, resolve: (l) => { clearTimeout(timer); resolve(l) } })
+      })
+    },
+  }
+}
+
+/** Runs the binary to completion and returns its exit code and output. */
+export const runBinary = async (cwd: string, args: readonly string[]) => {
+  const proc = Bun.spawn([join(cwd, "gateway"), ...args], { cwd, stdout: "pipe", stderr: "pipe", env: { PATH: "/usr/bin:/bin", HOME: cwd } })
+  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited])
+  return { code, stdout, stderr }
+}
