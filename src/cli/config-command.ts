@@ -1,0 +1,110 @@
+/**
+ * `gateway config check [FILE]`: validate a config and show what each host
+ * will run, without starting anything. Exit 0 when valid, 2 with every
+ * problem listed when not; scripts and CI can gate on it.
+ */
+import { Result } from "effect"
+import { DEFAULT_CONFIG_PATH, type HostPlan, hostPlan, loadConfig, nearestName } from "../config/index.ts"
+import { type CliContext, type Command, EXIT_USAGE } from "./command.ts"
+import { printConfigError } from "./config-error-report.ts"
+import { configReport } from "./config-report.ts"
+import { flagValue, type FlagSpec, parseFlags } from "./flag-parser.ts"
+import { type HelpText, renderHelp } from "./help-text.ts"
+import { UsageError } from "./usage-error.ts"
+
+/** The parsed command line of `gateway config ...`. */
+export type ConfigArgs = { readonly _tag: "Help" } | { readonly _tag: "Check"; readonly file: string }
+
+const SUBCOMMANDS = ["check"]
+
+const CHECK_FLAGS: ReadonlyArray<FlagSpec> = [
+  {
+    name: "--config",
+    value: "FILE",
+    example: "config/paper.toml",
+    description: "The file to check, as an alternative to the FILE argument",
+  },
+]
+
+const CONTEXT = { prefix: "gateway config check", helpCommand: "gateway config --help" }
+
+/** Parses the arguments after `gateway config` into typed data, or a one-line error. */
+export const parseConfigArgs = (argv: ReadonlyArray<string>): ConfigArgs | UsageError => {
+  const parsed = parseFlags(argv, CHECK_FLAGS, CONTEXT)
+  if (parsed instanceof UsageError) return parsed
+  if (parsed.help) return { _tag: "Help" }
+  const [subcommand, file, extra] = parsed.positionals
+  if (subcommand === undefined) {
+    return new UsageError({ line: "gateway config: missing subcommand; type gateway config check FILE" })
+  }
+  if (subcommand !== "check") {
+    const guess = nearestName(subcommand, SUBCOMMANDS)
+    const hint = guess === undefined ? "expected check" : `did you mean ${guess}?`
+    return new UsageError({ line: `gateway config: unknown subcommand "${subcommand}"; ${hint} (see gateway config --help)` })
+  }
+  if (extra !== undefined) {
+    return new UsageError({ line: `gateway config check: unexpected argument "${extra}"; check one file at a time` })
+  }
+  const flagFile = flagValue(parsed, "--config")
+  if (file !== undefined && flagFile !== undefined) {
+    return new UsageError({ line: "gateway config check: the file is given twice (FILE and --config); give it once" })
+  }
+  return { _tag: "Check", file: file ?? flagFile ?? DEFAULT_CONFIG_PATH }
+}
+
+/** The text of `gateway config --help`. */
+export const CONFIG_HELP: HelpText = {
+  usage: ["gateway config check [FILE]"],
+  description: [
+    "Reads a config file, validates every key and the rules between keys, and prints",
+    "what each host will run: its roles, the actors they start and the services it",
+    "carries. Exits 0 when the file is valid, 2 with every problem listed when not.",
+  ],
+  sections: [
+    { title: "Subcommands", rows: [["check", "Validate a config and show each host's plan"]] },
+    { title: "Arguments", rows: [["FILE", `The config file to check (default: ${DEFAULT_CONFIG_PATH})`]] },
+  ],
+  flags: CHECK_FLAGS,
+  examples: [
+    ["gateway config check config/paper.toml", "Check the paper's 9-host layout and print it"],
+    ["gateway config check", `Check ${DEFAULT_CONFIG_PATH}`],
+  ],
+}
+
+/** Checks `file`, printing the host table when valid and the issues when not. */
+export const checkConfig = async (file: string, context: CliContext): Promise<number> => {
+  const loaded = await loadConfig(file)
+  if (Result.isFailure(loaded)) return printConfigError(context, loaded.failure)
+  const config = loaded.success
+  const plans: Array<HostPlan> = []
+  for (const host of config.hosts) {
+    const plan = hostPlan(config, host.name)
+    if (Result.isFailure(plan)) {
+      context.err(`gateway: ${file}: ${plan.failure.message}`)
+      return EXIT_USAGE
+    }
+    plans.push(plan.success)
+  }
+  for (const line of configReport(file, plans)) context.out(line)
+  return 0
+}
+
+/** `gateway config`. */
+export const configCommand: Command = {
+  name: "config",
+  summary: "Check a config file and show what each host runs",
+  flags: CHECK_FLAGS,
+  help: CONFIG_HELP,
+  run: async (args, context) => {
+    const parsed = parseConfigArgs(args)
+    if (parsed instanceof UsageError) {
+      context.err(parsed.line)
+      return EXIT_USAGE
+    }
+    if (parsed._tag === "Help") {
+      for (const line of renderHelp(CONFIG_HELP)) context.out(line)
+      return 0
+    }
+    return checkConfig(parsed.file, context)
+  },
+}

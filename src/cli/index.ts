@@ -1,0 +1,20 @@
+/**
+ * The gateway CLI's dispatch table, and nothing else: each subcommand lives
+ * in its own module, which parses its argv into typed data and runs.
+ * `bench`, `contracts` and `client` will join the table as their modules
+ * are written.
+ */
+import { type CliContext, processContext } from "./command.ts"
+import { configCommand } from "./config-command.ts"
+import { type CommandTable, dispatch } from "./dispatch.ts"
+import { runCommand } from "./run-command.ts"
+
+/** Subcommand name to module; `run` is what a bare `gateway` or `gateway --flag` means. */
+export const COMMANDS: CommandTable = {
+  run: runCommand,
+  config: configCommand,
+}
+
+/** Runs the CLI and resolves to the exit code; the entry point passes it to process.exit. */
+export const main = (argv: ReadonlyArray<string>, context: CliContext = processContext): Promise<number> =>
+  dispatch({ commands: COMMANDS, defaultCommand: "run" }, argv, context)

@@ -1,0 +1,101 @@
+/**
+ * The whole config file as one schema and one type. Keys stay snake_case,
+ * exactly as written in TOML, so an error path like `kafka.topics.partitions`
+ * is also the path a reader of the code types: there is no renaming layer
+ * to drift out of step with the file.
+ */
+import {
+  ContractAddress,
+  EnvVarName,
+  HostPortString,
+  HttpUrlString,
+  intAtLeast,
+  NonEmptyString,
+  nonEmptyListOf,
+  oneOf,
+  table,
+} from "./field-schemas.ts"
+import { HostConfigSchema } from "./host-config.ts"
+import { KafkaConfigSchema } from "./kafka-config.ts"
+import { ChainsConfigSchema, NodeConfigSchema } from "./node-config.ts"
+
+/** `[intake]`: the HTTP front door and the limits that keep it honest under a burst. */
+export const IntakeConfigSchema = table("[intake]", {
+  listen: HostPortString,
+  max_body_bytes: intAtLeast(1),
+  max_batch_items: intAtLeast(1),
+  api_keys_env: EnvVarName,
+  backlog_breaker: intAtLeast(1),
+  retry_after_s: intAtLeast(1),
+})
+
+/** `[etcd]`: the replicated request log and leader election of paper B. */
+export const EtcdConfigSchema = table("[etcd]", {
+  endpoints: nonEmptyListOf(HttpUrlString, "etcd client URLs"),
+  lease_ttl_s: intAtLeast(1),
+  step_down_after_ms: intAtLeast(1),
+  dial_timeout_ms: intAtLeast(1),
+})
+
+/** `[replica]`: the replicated sample service (the Service Registry Dashboard). */
+export const ReplicaConfigSchema = table("[replica]", {
+  service_id: NonEmptyString,
+  snapshot_every: intAtLeast(1),
+  listen: HostPortString,
+})
+
+/** `[registry]`: the ServiceRegistry contract the leader writes its location to. */
+export const RegistryConfigSchema = table("[registry]", {
+  rpc_url: HttpUrlString,
+  contract_address: ContractAddress,
+  confirmations: intAtLeast(0),
+  poll_interval_ms: intAtLeast(1),
+})
+
+/** `[stack]`: how the local real components are started (scripts/stack and the benches read it). */
+export const StackConfigSchema = table("[stack]", {
+  profile: oneOf(["kraft", "paper"]),
+  anvil_block_time_s: intAtLeast(0),
+  etcd_members: intAtLeast(1),
+})
+
+/** `[runtime]`: the actor system's limits: mailboxes, restart intensity, backoff, shutdown. */
+export const RuntimeConfigSchema = table("[runtime]", {
+  mailbox_capacity: intAtLeast(1),
+  max_restarts: intAtLeast(0),
+  restart_window_ms: intAtLeast(1),
+  backoff_base_ms: intAtLeast(1),
+  backoff_max_ms: intAtLeast(1),
+  shutdown_timeout_ms: intAtLeast(1),
+  drain_timeout_ms: intAtLeast(1),
+})
+
+/** The whole file. Unknown keys are errors (a misspelt limit must not silently fall back). */
+export const GatewayConfigSchema = table("top-level", {
+  kafka: KafkaConfigSchema,
+  intake: IntakeConfigSchema,
+  etcd: EtcdConfigSchema,
+  replica: ReplicaConfigSchema,
+  registry: RegistryConfigSchema,
+  chains: ChainsConfigSchema,
+  nodes: nonEmptyListOf(NodeConfigSchema, "[[nodes]] tables"),
+  stack: StackConfigSchema,
+  runtime: RuntimeConfigSchema,
+  hosts: nonEmptyListOf(HostConfigSchema, "[[hosts]] tables"),
+})
+
+/** A validated config: what `loadConfig` returns and `runGateway` receives. */
+export type GatewayConfig = typeof GatewayConfigSchema.Type
+
+/** `[intake]` settings, typed. */
+export type IntakeConfig = GatewayConfig["intake"]
+/** `[etcd]` settings, typed. */
+export type EtcdConfig = GatewayConfig["etcd"]
+/** `[replica]` settings, typed. */
+export type ReplicaConfig = GatewayConfig["replica"]
+/** `[registry]` settings, typed. */
+export type RegistryConfig = GatewayConfig["registry"]
+/** `[stack]` settings, typed. */
+export type StackConfig = GatewayConfig["stack"]
+/** `[runtime]` settings, typed. */
+export type RuntimeConfig = GatewayConfig["runtime"]

@@ -1,0 +1,47 @@
+/**
+ * The `[kafka]` section: where the brokers are, the three topics and how
+ * the producer and consumers talk to them. Defaults live in the shipped
+ * TOML files, not here, so every limit is visible in the config.
+ */
+import { exactly, HostPortString, intAtLeast, NonEmptyString, nonEmptyListOf, table, TopicName } from "./field-schemas.ts"
+
+/** `[kafka.topics]`: names and durability settings of sendto, sendto.results and sendto.dlq. */
+export const KafkaTopicsSchema = table("[kafka.topics]", {
+  requests: TopicName,
+  results: TopicName,
+  dlq: TopicName,
+  partitions: intAtLeast(1),
+  replication_factor: intAtLeast(1),
+  min_insync_replicas: intAtLeast(1),
+})
+
+/** `[kafka.producer]`: acks and idempotence are pinned because "accepted means durable" depends on them. */
+export const KafkaProducerSchema = table("[kafka.producer]", {
+  acks: exactly("all", "a 202 is sent only after every in-sync replica has the request"),
+  linger_ms: intAtLeast(0),
+  max_batch_messages: intAtLeast(1),
+  idempotent: exactly(true, "a retried send must not duplicate a request"),
+})
+
+/** `[kafka.consumer]`: group membership and how much of a partition runs at once. */
+export const KafkaConsumerSchema = table("[kafka.consumer]", {
+  group_id: NonEmptyString,
+  session_timeout_ms: intAtLeast(1),
+  heartbeat_interval_ms: intAtLeast(1),
+  max_parallel_keys: intAtLeast(1),
+  max_bytes_per_partition: intAtLeast(1),
+})
+
+/** `[kafka]`: the durable queue every accepted request goes through. */
+export const KafkaConfigSchema = table("[kafka]", {
+  brokers: nonEmptyListOf(HostPortString, "broker addresses (host:port)"),
+  client_id: NonEmptyString,
+  connection_timeout_ms: intAtLeast(1),
+  request_timeout_ms: intAtLeast(1),
+  topics: KafkaTopicsSchema,
+  producer: KafkaProducerSchema,
+  consumer: KafkaConsumerSchema,
+})
+
+/** Typed `[kafka]` section, keys exactly as written in the TOML file. */
+export type KafkaConfig = typeof KafkaConfigSchema.Type

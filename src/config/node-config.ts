@@ -1,0 +1,57 @@
+/**
+ * Blockchain node endpoints (`[[nodes]]`) and the per-chain settings
+ * (`[chains.*]`). Each node gets its own node-throttler, so its limits here
+ * are the promise "a node never sees more than its configured in-flight calls".
+ */
+import { CHAINS } from "./chain.ts"
+import {
+  Bool,
+  EnvVarName,
+  HttpUrlString,
+  intAtLeast,
+  NameString,
+  NonEmptyString,
+  oneOf,
+  table,
+} from "./field-schemas.ts"
+import { Schema } from "effect"
+
+/** One `[[nodes]]` entry: an RPC endpoint and the load it may be given. */
+export const NodeConfigSchema = table("[[nodes]]", {
+  name: NameString,
+  chain: oneOf(CHAINS),
+  url: HttpUrlString,
+  user: Schema.optionalKey(NonEmptyString),
+  password_env: Schema.optionalKey(EnvVarName),
+  max_in_flight: intAtLeast(1),
+  max_rps: intAtLeast(1),
+  adaptive: Bool,
+  timeout_ms: intAtLeast(1),
+  breaker_failures: intAtLeast(1),
+  breaker_reset_ms: intAtLeast(1),
+})
+
+/** Typed `[[nodes]]` entry. `user`/`password_env` are required for bitcoin nodes (checked across fields). */
+export type NodeConfig = typeof NodeConfigSchema.Type
+
+/** `[chains.bitcoin]`: the wallet account transfers are sent from and the confirmations it counts. */
+export const BitcoinChainSchema = table("[chains.bitcoin]", {
+  account: NonEmptyString,
+  minconf: intAtLeast(0),
+})
+
+/** `[chains.ethereum]`: which chain signed transactions are for and where the signing keys come from. */
+export const EthereumChainSchema = table("[chains.ethereum]", {
+  chain_id: intAtLeast(1),
+  confirmations: intAtLeast(0),
+  keystore_env: EnvVarName,
+})
+
+/** `[chains]`: both chains are configured even if no node uses one, since the registry is on Ethereum. */
+export const ChainsConfigSchema = table("[chains]", {
+  bitcoin: BitcoinChainSchema,
+  ethereum: EthereumChainSchema,
+})
+
+/** Typed `[chains]` section. */
+export type ChainsConfig = typeof ChainsConfigSchema.Type
