@@ -13,7 +13,7 @@ import { LifecycleEvents, makeLifecycleBus, toLogRecord, type LifecycleEvent } f
 import type { ChildSpec } from "../runtime/child-spec.ts"
 import type { HostContext } from "./host-context.ts"
 import { hostTree } from "./host-tree.ts"
-import { gatewayVersion } from "./version.ts"
+import { VERSION } from "./version.ts"
 
 /** What `gateway run` hands over once argv and the config are validated. */
 export interface RunGatewayOptions {
@@ -61,8 +61,8 @@ export const runGateway = (options: RunGatewayOptions): Promise<number> => {
   if (hostConfig === undefined) return Promise.resolve(2)
   const log = makeLogger(options.host)
   const ctx: HostContext = { config: options.config, host: hostConfig, log, metrics: makeMetrics(), env: process.env }
-  log.info("gateway.starting", { version: gatewayVersion, config: options.configPath, roles: options.roles.join(",") })
-  const root = hostTree(ctx, options.roles, gatewayVersion, [readyMarker(log, options.roles)])
+  log.info("gateway.starting", { version: VERSION, config: options.configPath, roles: options.roles.join(",") })
+  const root = hostTree(ctx, options.roles, VERSION, [readyMarker(log, options.roles)])
   return new Promise((resolve) => {
     runMain(root, loggedBus(log), { exit: resolve })
   })

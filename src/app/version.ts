@@ -1,5 +1,8 @@
-/** The gateway's version, read from package.json at build time so a compiled binary knows it. */
-import pkg from "../../package.json" with { type: "json" }
+/**
+ * The version `gateway --version` prints. It is imported from package.json
+ * at build time, so a compiled binary knows its version without the file.
+ */
+import packageJson from "../../package.json" with { type: "json" }
 
-/** The version string, e.g. `0.1.0`. */
-export const gatewayVersion: string = pkg.version
+/** The gateway's version, as in package.json. */
+export const VERSION: string = packageJson.version
