@@ -33,21 +33,28 @@ start_bg() {
   echo $! > "$RUN_DIR/pids/$name.pid"
 }
 
-# stop_pid NAME -> SIGTERM the recorded pid, wait up to 20 s, then SIGKILL. Only ever
-# signals the pid this script recorded, never a name pattern.
+# stop_pid NAME... -> SIGTERM every recorded pid at once (a Kafka broker whose peers are
+# already gone cannot finish a controlled shutdown), wait up to 20 s for all, then SIGKILL
+# what is left. Only ever signals pids this script recorded, never a name pattern.
 stop_pid() {
-  local name="$1" f="$RUN_DIR/pids/$1.pid" pid i
-  [ -f "$f" ] || return 0
-  pid="$(cat "$f")"
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid" 2>/dev/null || true
-    for i in $(seq 1 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    if kill -0 "$pid" 2>/dev/null; then
-      say "$name did not stop in 20 s; sending SIGKILL to $pid"
-      kill -KILL "$pid" 2>/dev/null || true
-    fi
-  fi
-  rm -f "$f"
+  local name pid i live=()
+  for name in "$@"; do
+    [ -f "$RUN_DIR/pids/$name.pid" ] || continue
+    pid="$(cat "$RUN_DIR/pids/$name.pid")"
+    if kill -0 "$pid" 2>/dev/null; then kill -TERM "$pid" 2>/dev/null || true; live+=("$name:$pid"); fi
+  done
+  for i in $(seq 1 200); do
+    local still=()
+    for entry in "${live[@]}"; do kill -0 "${entry#*:}" 2>/dev/null && still+=("$entry"); done
+    live=("${still[@]}")
+    [ ${#live[@]} -eq 0 ] && break
+    sleep 0.1
+  done
+  for entry in "${live[@]}"; do
+    say "${entry%%:*} did not stop in 20 s; sending SIGKILL to ${entry#*:}"
+    kill -KILL "${entry#*:}" 2>/dev/null || true
+  done
+  for name in "$@"; do rm -f "$RUN_DIR/pids/$name.pid"; done
 }
 
 # wait_for LABEL SECONDS CMD... -> retries CMD until it succeeds or time runs out.
