@@ -10,28 +10,54 @@ import { scopedHttpServer } from "../../adapters/http-server.ts"
 import { kafkaOptionsFrom } from "../../app/connections.ts"
 import type { HostContext } from "../../app/host-context.ts"
 import type { ChildSpec } from "../../runtime/child-spec.ts"
+import type { StatusView } from "../status-view/index.ts"
+import { pollBacklog } from "./backlog.ts"
 import { producerEvents, producerMetrics } from "./events.ts"
 import { makeIntakeApp } from "./intake-app.ts"
+import { makeRequestPublisher } from "./request-publisher.ts"
 import { gatewayTopics } from "./topics.ts"
 
 export { makeIntakeApp } from "./intake-app.ts"
 
+/** Reads the API keys from the variable the config names: comma-separated, blanks ignored. */
+export const apiKeysFrom = (value: string | undefined): ReadonlySet<string> =>
+  new Set((value ?? "").split(",").map((k) => k.trim()).filter((k) => k !== ""))
+
 /** Builds the producer actor for this host. */
-export const producer = (ctx: HostContext, version: string): ChildSpec => {
+export const producer = (ctx: HostContext, version: string, view: StatusView): ChildSpec => {
   const log = ctx.log.forActor("producer")
   const m = producerMetrics(ctx.metrics)
+  const c = ctx.config
   const init = Effect.gen(function* () {
-    let ready = false
-    const cluster = makeCluster(kafkaOptionsFrom(ctx.config, ctx.host.name))
+    let connected = false
+    let backlog = 0
+    const cluster = makeCluster(kafkaOptionsFrom(c, ctx.host.name))
     const admin = yield* scopedAdmin(cluster)
     m.kafkaBrokers.set(yield* brokerCount(cluster, admin))
-    const created = yield* ensureTopics(cluster, admin, gatewayTopics(ctx.config))
+    const created = yield* ensureTopics(cluster, admin, gatewayTopics(c))
     if (created.length > 0) log.info(producerEvents.topicsCreated, { topics: created })
-    yield* scopedProducer(cluster)
-    ready = true
-    const app = makeIntakeApp({ version, metrics: ctx.metrics, ready: () => ready })
-    const server = yield* scopedHttpServer(app, ctx.config.intake.listen)
-    yield* Effect.addFinalizer(() => Effect.sync(() => { ready = false }))
+    const kafkaProducer = yield* scopedProducer(cluster)
+    const publish = makeRequestPublisher(cluster, kafkaProducer, { requests: c.kafka.topics.requests, results: c.kafka.topics.results })
+    yield* Effect.forkScoped(pollBacklog(cluster, admin, c.kafka.topics.requests, c.kafka.consumer.group_id, (n) => { backlog = n }))
+    connected = true
+    const apiKeys = apiKeysFrom(ctx.env[c.intake.api_keys_env])
+    if (apiKeys.size === 0) log.warn("producer.no-api-keys", { variable: c.intake.api_keys_env, effect: "every /v1 request is refused with 401" })
+    const app = makeIntakeApp({
+      version,
+      metrics: ctx.metrics,
+      ready: () => connected && view.ready(),
+      publish,
+      status: view.store,
+      apiKeys,
+      apiKeysEnv: c.intake.api_keys_env,
+      limits: { maxBodyBytes: c.intake.max_body_bytes, maxBatchItems: c.intake.max_batch_items, retryAfterS: c.intake.retry_after_s, backlogBreaker: c.intake.backlog_breaker },
+      backlog: () => backlog,
+      bitcoinNetwork: c.chains.bitcoin.network,
+      bitcoinDefaultAccount: c.chains.bitcoin.account,
+      ethereumChainId: c.chains.ethereum.chain_id,
+    })
+    const server = yield* scopedHttpServer(app, c.intake.listen)
+    yield* Effect.addFinalizer(() => Effect.sync(() => { connected = false }))
     log.info(producerEvents.listening, { url: server.url })
     return Effect.never
   })

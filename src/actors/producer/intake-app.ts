@@ -1,26 +1,50 @@
 /**
- * The Hono intake: a socket-free app (tests call `app.request()`), served by the
- * producer actor. It answers health, readiness, metrics and the OpenAPI document.
+ * The Hono intake of paper A: a socket-free app (tests call `app.request()`), served by
+ * the producer actor. Submissions are authenticated, size-limited, validated, published
+ * to Kafka and answered 202 only after the ack; the status routes read this host's
+ * status view. Health, readiness, metrics and the OpenAPI document need no API key.
  */
 import { Hono } from "hono"
-import type { MetricsRegistry } from "../../observability/metrics.ts"
+import { routePath } from "hono/route"
+import { requireApiKey } from "./api-key.ts"
+import type { IntakeDeps } from "./intake-deps.ts"
+import { intakeMetrics } from "./intake-metrics.ts"
 import { openApiDocument } from "./openapi.ts"
+import { getBatchStatus, getRequestStatus } from "./status-routes.ts"
+import { submitBatch } from "./submit-batch.ts"
+import { submitRequest } from "./submit-request.ts"
 
-/** What the intake needs from the producer actor. */
-export interface IntakeDeps {
-  readonly version: string
-  readonly metrics: MetricsRegistry
-  /** True once Kafka is connected and the topics exist. */
-  readonly ready: () => boolean
-}
+export type { IntakeDeps, IntakeLimits } from "./intake-deps.ts"
 
-/** Builds the app. */
+/** Builds the app from its dependencies. */
 export const makeIntakeApp = (deps: IntakeDeps): Hono => {
   const app = new Hono()
+  const metrics = intakeMetrics(deps.metrics)
+  const ctx = { bitcoinNetwork: deps.bitcoinNetwork, ethereumChainId: deps.ethereumChainId, bitcoinDefaultAccount: deps.bitcoinDefaultAccount }
+
+  app.use("*", async (c, next) => {
+    await next()
+    const route = routePath(c, -1)
+    metrics.requests.inc({ method: c.req.method, route: route === "*" || route === "/v1/*" ? "unmatched" : route, code: String(c.res.status) })
+  })
   app.get("/healthz", (c) => c.json({ status: "ok" }))
   app.get("/readyz", (c) => (deps.ready() ? c.json({ status: "ready" }) : c.json({ status: "not ready", retry: "Kafka is not connected yet" }, 503)))
-  app.get("/metrics", (c) => c.text(deps.metrics.render(), 200, { "content-type": "text/plain; version=0.0.4" }))
-  app.get("/openapi.json", (c) => c.json(openApiDocument(deps.version)))
+  app.get("/metrics", (c) => {
+    metrics.backlog.set(deps.backlog())
+    return c.text(deps.metrics.render(), 200, { "content-type": "text/plain; version=0.0.4" })
+  })
+  app.get("/openapi.json", (c) => c.json(openApiDocument(deps.version, { maxBatchItems: deps.limits.maxBatchItems, maxBodyBytes: deps.limits.maxBodyBytes })))
+
+  app.use("/v1/*", requireApiKey(deps.apiKeys, deps.apiKeysEnv))
+  app.post("/v1/requests", submitRequest(deps, ctx, metrics))
+  app.post("/v1/batches", submitBatch(deps, ctx, metrics))
+  app.get("/v1/requests/:id", getRequestStatus(deps.status))
+  app.get("/v1/batches/:id", getBatchStatus(deps.status))
+
   app.notFound((c) => c.json({ error: "not_found", message: `no route for ${c.req.method} ${c.req.path}; see GET /openapi.json` }, 404))
+  app.onError((err, c) => {
+    // A bug, not bad input: say so without leaking internals; the metrics count the 500.
+    return c.json({ error: "internal", message: `the intake failed to handle ${c.req.method} ${c.req.path} (${err.name}); nothing was accepted unless a 202 was sent; retry, and report it if it persists` }, 500)
+  })
   return app
 }

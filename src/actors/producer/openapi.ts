@@ -1,28 +1,130 @@
 /**
  * The intake's OpenAPI 3.1 document, served at `/openapi.json`. Written as data next to
- * the routes so a client generator or schemathesis can be pointed at a running intake.
+ * the routes so a client generator or schemathesis can be pointed at a running intake;
+ * the schemas live in `openapi-schemas.ts`.
  */
+import { sampleAddresses } from "../../intake/sample-addresses.ts"
+import { devRecipient, devSigner } from "../../intake/sample-transactions.ts"
+import { openApiSchemas } from "./openapi-schemas.ts"
+import { batchPageLimits } from "./status-routes.ts"
 
-/** Builds the document for this intake's version. */
-export const openApiDocument = (version: string) => ({
-  openapi: "3.1.0",
-  info: {
-    title: "gateway intake",
-    version,
-    description: "Accepts blockchain transfer and contract-call requests, stores them durably in Kafka, and reports their status.",
-  },
-  paths: {
-    "/healthz": {
-      get: { summary: "Liveness: the process is up.", responses: { "200": { description: "Alive." } } },
-    },
-    "/readyz": {
-      get: {
-        summary: "Readiness: Kafka is connected and the topics exist, so a request can be accepted.",
-        responses: { "200": { description: "Ready." }, "503": { description: "Not ready; retry later." } },
-      },
-    },
-    "/metrics": {
-      get: { summary: "Prometheus metrics.", responses: { "200": { description: "Text exposition format.", content: { "text/plain": {} } } } },
-    },
-  },
+const schema = (name: string) => ({ $ref: `#/components/schemas/${name}` })
+const json = (name: string, description: string) => ({ description, content: { "application/json": { schema: schema(name) } } })
+const error = (description: string) => json("Error", description)
+const retryAfter = { "Retry-After": { description: "Seconds to wait before retrying.", schema: { type: "integer" } } }
+const unavailable = { ...error("Not ready, backlog above the breaker, or Kafka unavailable: NOT accepted."), headers: retryAfter }
+
+const submissionErrors = (tooLarge: string) => ({
+  "400": error("invalid_json, or invalid_request naming each field and rule broken; nothing was accepted."),
+  "401": { ...error("No or unknown API key, or none configured."), headers: { "WWW-Authenticate": { schema: { type: "string" } } } },
+  "413": error(tooLarge),
+  "415": error("Content-Type is not application/json."),
+  "422": error("idempotency_key_reused: the Idempotency-Key was used with a different body."),
+  "503": unavailable,
 })
+
+const idempotencyKey = {
+  name: "Idempotency-Key",
+  in: "header",
+  required: false,
+  description:
+    "1 to 255 printable ASCII characters. The id is derived from sha256(api key + \":\" + this key), so a retry (even at another intake host) gets the same id: if this intake's status view knows it, the answer is 200 with its status and nothing is published again.",
+  schema: { type: "string", minLength: 1, maxLength: 255 },
+}
+
+const idParam = (what: string) => ({ name: "id", in: "path", required: true, schema: { type: "string" }, description: what })
+
+/** Builds the document for this intake's version and limits. */
+export const openApiDocument = (version: string, limits: { readonly maxBatchItems: number; readonly maxBodyBytes: number }) => {
+  const sim = sampleAddresses("simnet")
+  const tooLarge = `Body over ${limits.maxBodyBytes} bytes.`
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "gateway intake",
+      version,
+      description:
+        "Accepts blockchain transfer and contract-call requests, stores them durably in Kafka (acks=all), and reports their status. A 202 is sent only after Kafka acked; a 4xx means nothing was accepted, and a 503 says what, if anything, was queued.",
+    },
+    security: [{ bearer: [] }, { apiKey: [] }],
+    paths: {
+      "/v1/requests": {
+        post: {
+          summary: "Submit one request.",
+          parameters: [idempotencyKey],
+          requestBody: {
+            required: true,
+            content: {
+              "application/json": {
+                schema: schema("RequestBody"),
+                examples: {
+                  sendtoaddress: { value: { chain: "bitcoin", method: "sendtoaddress", params: { address: sim.p2wpkh, amount: "0.1" } } },
+                  sendmany: { value: { chain: "bitcoin", method: "sendmany", params: { account: "payroll", amounts: { [sim.p2pkh]: "0.5", [sim.p2tr]: "1.25" } } } },
+                  transfer: { value: { chain: "ethereum", method: "transfer", params: { from: devSigner, to: devRecipient, value: "1000000000000000000" } } },
+                  call: {
+                    value: { chain: "ethereum", method: "call", params: { from: devSigner, to: devRecipient, abi: "function transfer(address to, uint256 amount)", args: [devSigner, "1000"] } },
+                  },
+                },
+              },
+            },
+          },
+          responses: {
+            "202": json("Accepted", "Acked by Kafka (acks=all): the request will take effect exactly once."),
+            "200": json("Accepted", "Idempotent repeat: the request was accepted before; its current status."),
+            ...submissionErrors(tooLarge),
+          },
+        },
+      },
+      "/v1/batches": {
+        post: {
+          summary: `Submit 1 to ${limits.maxBatchItems} requests at once (airdrop, payroll): all valid or none accepted.`,
+          parameters: [idempotencyKey],
+          requestBody: { required: true, content: { "application/json": { schema: schema("BatchBody") } } },
+          responses: {
+            "202": json("BatchAccepted", "Every request acked by Kafka."),
+            "200": json("BatchAccepted", "Idempotent repeat: every request was accepted before."),
+            ...submissionErrors(tooLarge),
+          },
+        },
+      },
+      "/v1/requests/{id}": {
+        get: {
+          summary: "The latest status of a request.",
+          parameters: [idParam("Request id from a 202.")],
+          responses: { "200": json("StatusRecord", "The latest status record."), "401": error("No or unknown API key."), "404": error("Unknown id (or not yet in this intake's view).") },
+        },
+      },
+      "/v1/batches/{id}": {
+        get: {
+          summary: "Counts per status and one page of a batch's request ids.",
+          parameters: [
+            idParam("Batch id from a 202."),
+            { name: "offset", in: "query", schema: { type: "integer", minimum: 0, default: 0 } },
+            { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: batchPageLimits.maxLimit, default: batchPageLimits.defaultLimit } },
+            { name: "status", in: "query", schema: schema("Status"), description: "List only ids in this status." },
+          ],
+          responses: { "200": json("BatchStatus", "Counts and a page of ids."), "400": error("Bad offset, limit or status."), "401": error("No or unknown API key."), "404": error("Unknown batch.") },
+        },
+      },
+      "/healthz": { get: { summary: "Liveness: the process is up.", security: [], responses: { "200": { description: "Alive." } } } },
+      "/readyz": {
+        get: {
+          summary: "Readiness: Kafka is connected and the topics exist, so a request can be accepted.",
+          security: [],
+          responses: { "200": { description: "Ready." }, "503": { description: "Not ready; retry later." } },
+        },
+      },
+      "/metrics": {
+        get: { summary: "Prometheus metrics.", security: [], responses: { "200": { description: "Text exposition format.", content: { "text/plain": { schema: { type: "string" } } } } } },
+      },
+      "/openapi.json": { get: { summary: "This document.", security: [], responses: { "200": { description: "OpenAPI 3.1.", content: { "application/json": {} } } } } },
+    },
+    components: {
+      securitySchemes: {
+        bearer: { type: "http", scheme: "bearer", description: "Authorization: Bearer <key>; keys come from the env var named by [intake].api_keys_env." },
+        apiKey: { type: "apiKey", in: "header", name: "X-API-Key" },
+      },
+      schemas: openApiSchemas(limits),
+    },
+  }
+}

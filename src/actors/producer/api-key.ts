@@ -1,0 +1,35 @@
+/**
+ * API-key authentication for `/v1`: `Authorization: Bearer <key>` or `X-API-Key: <key>`,
+ * checked before the body is read so an unauthenticated client cannot make the intake
+ * parse megabytes. The presented key also seeds idempotent ids, so two clients' keys
+ * never collide.
+ */
+import type { MiddlewareHandler } from "hono"
+import { errorResponse, intakeError } from "./intake-errors.ts"
+
+/** The key a request presents, from `Authorization: Bearer` first, else `X-API-Key`. */
+export const presentedApiKey = (headers: Headers): string | undefined => {
+  const auth = headers.get("authorization")
+  const bearer = auth === null ? undefined : /^bearer\s+(\S+)\s*$/i.exec(auth)?.[1]
+  return bearer ?? headers.get("x-api-key")?.trim() ?? undefined
+}
+
+const challenge = { "WWW-Authenticate": 'Bearer realm="gateway intake"' }
+
+/** Middleware that answers 401 unless the request presents one of `keys`. */
+export const requireApiKey = (keys: ReadonlySet<string>, keysEnv: string): MiddlewareHandler => async (c, next) => {
+  if (keys.size === 0) {
+    return errorResponse(
+      intakeError(401, "unauthorized", `API keys are not configured on this intake; set ${keysEnv} (comma-separated keys) in the gateway's environment and restart it`, {}, challenge),
+    )
+  }
+  const key = presentedApiKey(c.req.raw.headers)
+  if (key === undefined || key === "") {
+    return errorResponse(intakeError(401, "unauthorized", "no API key; send it as `Authorization: Bearer <key>` or `X-API-Key: <key>`", {}, challenge))
+  }
+  if (!keys.has(key)) {
+    return errorResponse(intakeError(401, "unauthorized", `the API key is not one this intake accepts; check it against the keys in ${keysEnv}`, {}, challenge))
+  }
+  await next()
+  return undefined
+}

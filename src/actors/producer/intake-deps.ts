@@ -1,0 +1,53 @@
+/**
+ * What the HTTP intake needs from the producer actor. Everything with a side effect is
+ * injected (publishing, the status view, readiness, the backlog, the clock, ids), so the
+ * app is tested in-process with `app.request()` and fakes, and the actor wires the real
+ * Kafka producer and status view.
+ */
+import type { QueuedRequest } from "../../domain/request.ts"
+import type { BitcoinNetwork } from "../../intake/bitcoin-network.ts"
+import type { StatusStore } from "../../intake/status-store.ts"
+import type { MetricsRegistry } from "../../observability/metrics.ts"
+
+/** The intake's limits, from `[intake]` (and `[kafka.producer]` for the chunk size). */
+export interface IntakeLimits {
+  /** Larger bodies get 413, checked on Content-Length and again while reading. */
+  readonly maxBodyBytes: number
+  /** Most requests in one `POST /v1/batches`. */
+  readonly maxBatchItems: number
+  /** Seconds sent in `Retry-After` with every 503. */
+  readonly retryAfterS: number
+  /** Above this many unconsumed `sendto` messages, the intake answers 503 instead of queueing more. */
+  readonly backlogBreaker: number
+  /** Requests per `publish` call when a batch is published; 500 when not given. */
+  readonly publishChunk?: number
+}
+
+/** Everything `makeIntakeApp` is built from. */
+export interface IntakeDeps {
+  readonly version: string
+  readonly metrics: MetricsRegistry
+  /** True once Kafka is connected and the topics exist; while false, submissions get 503. */
+  readonly ready: () => boolean
+  /** Publishes to Kafka and resolves only after acks=all. Rejects when Kafka is unavailable. */
+  readonly publish: (requests: readonly QueuedRequest[]) => Promise<void>
+  /** The status view (fed from sendto.results): answers the status routes and idempotent repeats. */
+  readonly status: StatusStore
+  /** Accepted API keys. Empty = not configured: every `/v1` call gets 401 naming `apiKeysEnv`. */
+  readonly apiKeys: ReadonlySet<string>
+  /** The environment variable the keys come from (`[intake].api_keys_env`), named in that 401. */
+  readonly apiKeysEnv: string
+  readonly limits: IntakeLimits
+  /** Messages in `sendto` not yet consumed; above `limits.backlogBreaker` the intake answers 503 + Retry-After. */
+  readonly backlog: () => number
+  /** Bitcoin addresses must belong to this network. */
+  readonly bitcoinNetwork: BitcoinNetwork
+  /** The wallet account `sendtoaddress` spends from (`[chains.bitcoin].account`): its sender and Kafka key. */
+  readonly bitcoinDefaultAccount: string
+  /** Raw transactions must be signed for this chain (`[chains.ethereum].chain_id`). */
+  readonly ethereumChainId: number
+  /** Epoch ms, for `accepted_at`; `Date.now` when not given. */
+  readonly now?: () => number
+  /** Ids for requests without an Idempotency-Key; `crypto.randomUUID` when not given. */
+  readonly newId?: () => string
+}

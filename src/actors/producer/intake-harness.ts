@@ -1,0 +1,74 @@
+/**
+ * An in-process intake for unit tests: the real app with an in-memory status view and
+ * a fake `publish` that records what it was given (or fails on demand). Only the
+ * boundary to Kafka is faked; everything the app does is real.
+ */
+import type { Hono } from "hono"
+import type { QueuedRequest } from "../../domain/request.ts"
+import { openStatusStore, type StatusStore } from "../../intake/status-store.ts"
+import { makeMetrics, type MetricsRegistry } from "../../observability/metrics.ts"
+import type { IntakeDeps } from "./intake-deps.ts"
+import { makeIntakeApp } from "./intake-app.ts"
+
+/** The API key the harness accepts. */
+export const testApiKey = "test-key-1"
+
+/** An intake under test and the handles to inspect it. */
+export interface IntakeHarness {
+  readonly app: Hono
+  /** Every publish call, in order. */
+  readonly published: QueuedRequest[][]
+  readonly status: StatusStore
+  readonly metrics: MetricsRegistry
+  /** Makes the next publish calls fail (from the `n`th call on, 1-based) or succeed again (`undefined`). */
+  readonly failPublishFrom: (n: number | undefined) => void
+  /** POSTs JSON with the test API key. */
+  readonly post: (path: string, body: unknown, headers?: Record<string, string>) => Promise<Response>
+  /** GETs with the test API key. */
+  readonly get: (path: string) => Promise<Response>
+}
+
+/** Builds a harness; `overrides` replace any dependency. */
+export const intakeHarness = (overrides: Partial<IntakeDeps> = {}): IntakeHarness => {
+  const published: QueuedRequest[][] = []
+  const status = overrides.status ?? openStatusStore()
+  const metrics = overrides.metrics ?? makeMetrics()
+  let failFrom: number | undefined
+  let calls = 0
+  let ids = 0
+  const deps: IntakeDeps = {
+    version: "test",
+    metrics,
+    ready: () => true,
+    publish: async (requests) => {
+      calls += 1
+      if (failFrom !== undefined && calls >= failFrom) throw new Error("KafkaUnavailable: no brokers")
+      published.push([...requests])
+    },
+    status,
+    apiKeys: new Set([testApiKey]),
+    apiKeysEnv: "GATEWAY_API_KEYS",
+    limits: { maxBodyBytes: 1_000_000, maxBatchItems: 10_000, retryAfterS: 2, backlogBreaker: 1000 },
+    backlog: () => 0,
+    bitcoinNetwork: "simnet",
+    bitcoinDefaultAccount: "default",
+    ethereumChainId: 31337,
+    now: () => 1_700_000_000_000,
+    newId: () => `00000000-0000-4000-8000-${String(++ids).padStart(12, "0")}`,
+    ...overrides,
+  }
+  const app = makeIntakeApp(deps)
+  const auth = { authorization: `Bearer ${testApiKey}` }
+  return {
+    app,
+    published,
+    status,
+    metrics,
+    failPublishFrom: (n) => {
+      failFrom = n === undefined ? undefined : calls + n
+    },
+    post: async (path, body, headers = {}) =>
+      app.request(path, { method: "POST", headers: { "content-type": "application/json", ...auth, ...headers }, body: typeof body === "string" ? body : JSON.stringify(body) }),
+    get: async (path) => app.request(path, { headers: auth }),
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * `GET /v1/requests/{id}` and `GET /v1/batches/{id}`: read from this host's status view
+ * (fed from `sendto.results`). A batch answers counts per status and one page of ids,
+ * since a 10,000-item airdrop's ids would otherwise be re-sent on every poll.
+ */
+import type { Context } from "hono"
+import type { RequestStatus } from "../../domain/status.ts"
+import { statusOrder, type StatusStore } from "../../intake/status-store.ts"
+import { errorResponse, intakeError } from "./intake-errors.ts"
+import { batchStatusUrl } from "./submit-batch.ts"
+
+/** Page sizes for a batch's ids. */
+export const batchPageLimits = { defaultLimit: 1000, maxLimit: 10_000 } as const
+
+const notFoundHint = "a request accepted moments ago appears once its first status reaches this intake's view, so retry in a second"
+
+/** Builds the `GET /v1/requests/{id}` handler. */
+export const getRequestStatus = (status: StatusStore) => (c: Context): Response => {
+  const id = c.req.param("id") ?? ""
+  const record = status.get(id)
+  if (record === undefined) {
+    return errorResponse(intakeError(404, "not_found", `no request with id ${JSON.stringify(id)} is known; ids come from the 202 of POST /v1/requests or /v1/batches, and ${notFoundHint}`))
+  }
+  return c.json({ ...record, id }, 200)
+}
+
+type Query = { readonly ok: true; readonly offset: number; readonly limit: number; readonly status?: RequestStatus } | { readonly ok: false; readonly response: Response }
+
+const queryError = (name: string, rule: string, explanation: string, got: string): { readonly ok: false; readonly response: Response } => {
+  const field = `query.${name}`
+  const message = `${field}: ${explanation}; got ${JSON.stringify(got)}`
+  return { ok: false, response: errorResponse(intakeError(400, "invalid_request", message, { field, rule, errors: [{ field, rule, message }] })) }
+}
+
+const isStatus = (s: string): s is RequestStatus => (statusOrder as readonly string[]).includes(s)
+
+const parseQuery = (c: Context): Query => {
+  const offsetText = c.req.query("offset") ?? "0"
+  const limitText = c.req.query("limit") ?? String(batchPageLimits.defaultLimit)
+  const statusText = c.req.query("status")
+  if (!/^(0|[1-9][0-9]{0,8})$/.test(offsetText)) return queryError("offset", "integer >= 0", "must be a whole number, 0 or more", offsetText)
+  const limit = /^[1-9][0-9]{0,5}$/.test(limitText) ? Number(limitText) : 0
+  if (limit < 1 || limit > batchPageLimits.maxLimit) {
+    return queryError("limit", `1 to ${batchPageLimits.maxLimit}`, `must be a whole number from 1 to ${batchPageLimits.maxLimit}`, limitText)
+  }
+  if (statusText !== undefined && !isStatus(statusText)) return queryError("status", `one of ${statusOrder.join(", ")}`, `must be one of ${statusOrder.join(", ")}`, statusText)
+  return { ok: true, offset: Number(offsetText), limit, ...(statusText === undefined ? {} : { status: statusText }) }
+}
+
+/** Builds the `GET /v1/batches/{id}` handler. */
+export const getBatchStatus = (status: StatusStore) => (c: Context): Response => {
+  const batchId = c.req.param("id") ?? ""
+  const query = parseQuery(c)
+  if (!query.ok) return query.response
+  const { ok: _, ...page } = query
+  const batch = status.batch(batchId, page)
+  if (batch === undefined) {
+    return errorResponse(intakeError(404, "not_found", `no batch with id ${JSON.stringify(batchId)} is known; batch ids come from the 202 of POST /v1/batches, and ${notFoundHint}`))
+  }
+  const listed = page.status === undefined ? batch.total : batch.counts[page.status]
+  const nextOffset = page.offset + batch.ids.length
+  const filter = page.status === undefined ? "" : `&status=${page.status}`
+  return c.json(
+    {
+      batch_id: batch.batch_id,
+      total: batch.total,
+      counts: batch.counts,
+      ids: batch.ids,
+      page: {
+        offset: page.offset,
+        limit: page.limit,
+        ...(page.status === undefined ? {} : { status: page.status }),
+        returned: batch.ids.length,
+        of: listed,
+        next: nextOffset < listed ? `${batchStatusUrl(batchId)}?offset=${nextOffset}&limit=${page.limit}${filter}` : null,
+        note: `ids are ordered by id and listed ${page.limit} per page (at most ${batchPageLimits.maxLimit}, via ?limit=); follow page.next for the rest, or add ?status= to list one status`,
+      },
+    },
+    200,
+  )
+}

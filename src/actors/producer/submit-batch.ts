@@ -1,0 +1,92 @@
+/**
+ * `POST /v1/batches`: up to `maxBatchItems` requests (an airdrop, a payroll), validated
+ * all or nothing, published in order in chunks, and answered 202 only when every chunk
+ * was acked. With an Idempotency-Key the batch id and each item id are derived, so a
+ * retried batch maps onto the same ids and only items the view has not seen are sent.
+ */
+import type { Context } from "hono"
+import type { QueuedRequest } from "../../domain/request.ts"
+import { batchItemId, bodyHash, idempotentId, randomId } from "../../intake/request-id.ts"
+import { validateBatch } from "../../intake/validate-request.ts"
+import type { ValidationContext } from "../../intake/validation-context.ts"
+import { presentedApiKey } from "./api-key.ts"
+import type { IntakeDeps } from "./intake-deps.ts"
+import { errorResponse, invalidBatch, unavailable } from "./intake-errors.ts"
+import type { IntakeMetrics } from "./intake-metrics.ts"
+import { publishInChunks } from "./publish-chunks.ts"
+import { readJsonBody } from "./read-body.ts"
+import { admissionError, idempotencyKeyOf, keyReused } from "./submission-gate.ts"
+
+/** The status URL of a batch. */
+export const batchStatusUrl = (batchId: string): string => `/v1/batches/${batchId}`
+
+const countOf = (value: unknown): number => {
+  const items = typeof value === "object" && value !== null && "requests" in value ? value.requests : undefined
+  return Array.isArray(items) ? items.length : 0
+}
+
+/** Builds the handler. */
+export const submitBatch = (deps: IntakeDeps, ctx: ValidationContext, metrics: IntakeMetrics) => async (c: Context): Promise<Response> => {
+  const started = performance.now()
+  const closed = admissionError(deps, metrics)
+  if (closed) return errorResponse(closed)
+  const idempotency = idempotencyKeyOf(c.req.raw.headers)
+  if (!idempotency.ok) return errorResponse(idempotency.error)
+  const read = await readJsonBody(c.req.raw, deps.limits.maxBodyBytes)
+  if (!read.ok) return errorResponse(read.error)
+  const valid = validateBatch(read.value, ctx, deps.limits.maxBatchItems)
+  if (!valid.ok) return errorResponse(invalidBatch(valid.errors, countOf(read.value)))
+
+  const key = idempotency.key
+  const newId = deps.newId ?? randomId
+  const batchId = key === undefined ? newId() : idempotentId(presentedApiKey(c.req.raw.headers) ?? "", key)
+  const acceptedAt = (deps.now ?? Date.now)()
+  const all: QueuedRequest[] = valid.value.map(({ body, sender }, i) => ({
+    id: key === undefined ? newId() : batchItemId(batchId, i),
+    sender,
+    body,
+    accepted_at: acceptedAt,
+    batch_id: batchId,
+    body_hash: bodyHash(body),
+  }))
+  const ids = all.map((r) => r.id)
+  const accepted = { batch_id: batchId, count: all.length, ids, status_url: batchStatusUrl(batchId) }
+
+  let toPublish = all
+  if (key !== undefined) {
+    const known = deps.status.batch(batchId, { offset: 0, limit: 0 })
+    if (known !== undefined && known.total > all.length) return errorResponse(keyReused(key, batchId, `batch ${batchId} (${known.total} requests)`))
+    const seen = all.map((r) => deps.status.get(r.id))
+    const changed = all.findIndex((r, i) => {
+      const hash = seen[i]?.body_hash
+      return hash !== undefined && hash !== r.body_hash
+    })
+    if (changed >= 0) return errorResponse(keyReused(key, batchId, `batch ${batchId} (requests[${changed}] differs)`))
+    toPublish = all.filter((_, i) => seen[i] === undefined)
+    if (toPublish.length === 0) return c.json({ ...accepted, replayed: true }, 200)
+  }
+
+  const published = await publishInChunks(deps.publish, toPublish, deps.limits.publishChunk)
+  if (!published.ok) {
+    const retry = deps.limits.retryAfterS
+    const queued = published.queued.map((r) => r.id)
+    const partly = queued.length === 0
+      ? "none of its requests were queued"
+      : `${queued.length} of its ${all.length} requests were queued before the failure and will run (ids in queued_ids)`
+    const advice = key === undefined
+      ? queued.length === 0 ? "; send an Idempotency-Key header so a retry can never run twice" : "; resend only the requests not in queued_ids, with an Idempotency-Key"
+      : " with the same Idempotency-Key: queued requests keep their ids and are not run twice"
+    return errorResponse(
+      unavailable("kafka_unavailable", `Kafka is unavailable, so the batch was NOT accepted: ${partly}; retry after ${retry} s${advice}`, retry, {
+        batch_id: batchId,
+        queued: queued.length,
+        ...(queued.length > 0 ? { queued_ids: queued } : {}),
+      }),
+    )
+  }
+  const perChain = new Map<string, number>()
+  for (const r of toPublish) perChain.set(r.body.chain, (perChain.get(r.body.chain) ?? 0) + 1)
+  for (const [chain, n] of perChain) metrics.itemsAccepted.inc({ chain }, n)
+  metrics.acceptSeconds.observe((performance.now() - started) / 1000, { route: "/v1/batches" })
+  return c.json(accepted, 202)
+}

@@ -1,0 +1,52 @@
+/**
+ * Request ids and body hashes. With an `Idempotency-Key`, the id is derived from the
+ * API key and the idempotency key, so a client's retry maps to the same id on any
+ * intake host and the consumer can tell it is a repeat. The body hash is over a
+ * canonical JSON form, so a retry that only reorders keys still counts as the same body.
+ */
+import { createHash, randomUUID } from "node:crypto"
+import type { RequestBody } from "../domain/request.ts"
+
+/** The header's rule, for the 400 that refuses a malformed one. */
+export const idempotencyKeyRule = "1 to 255 printable ASCII characters"
+
+const printableAscii = /^[\x20-\x7e]{1,255}$/
+
+/** True when the header value is usable as an idempotency key. */
+export const isValidIdempotencyKey = (key: string): boolean => printableAscii.test(key)
+
+const sha256 = (text: string): Buffer => createHash("sha256").update(text).digest()
+
+/**
+ * Formats the first 16 bytes of a digest as a UUID (version 8, "custom", RFC 9562), so
+ * derived ids look like the random ones and fit the same columns and URLs.
+ */
+const uuidFromDigest = (digest: Buffer): string => {
+  const b = Buffer.from(digest.subarray(0, 16))
+  b[6] = ((b[6] ?? 0) & 0x0f) | 0x80
+  b[8] = ((b[8] ?? 0) & 0x3f) | 0x80
+  const h = b.toString("hex")
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`
+}
+
+/** The id of a request (or batch) sent with `Idempotency-Key`: sha256(apiKey + ":" + key) as a UUID. */
+export const idempotentId = (apiKey: string, idempotencyKey: string): string => uuidFromDigest(sha256(`${apiKey}:${idempotencyKey}`))
+
+/** The id of item `index` of a batch whose id was derived: sha256(batchId + ":" + index) as a UUID. */
+export const batchItemId = (batchId: string, index: number): string => uuidFromDigest(sha256(`${batchId}:${index}`))
+
+/** A fresh random id, for requests sent without an idempotency key. */
+export const randomId = (): string => randomUUID()
+
+/** JSON with object keys sorted at every level, so equal bodies hash equally. */
+export const canonicalJson = (value: unknown): string => {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`
+  if (typeof value === "object" && value !== null) {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`
+  }
+  return JSON.stringify(value) ?? "null"
+}
+
+/** SHA-256 (hex) of the validated body's canonical JSON: the `body_hash` of `QueuedRequest`. Bun's one-shot hash: a 10,000-item batch hashes every item. */
+export const bodyHash = (body: RequestBody): string => Bun.SHA256.hash(canonicalJson(body), "hex")
