@@ -7,18 +7,17 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test"
 import { rmSync } from "node:fs"
-import { isolatedCopy, runBinary, startGateway, type GatewayProcess } from "./support/gateway-process.ts"
+import { isolatedCopy, runBinary, stackEnv, startGateway, type GatewayProcess } from "./support/gateway-process.ts"
 
-const stackEnv = {
-  GATEWAY_BTC_PASSWORD: process.env.GATEWAY_BTC_PASSWORD ?? "",
-}
 const expectedActors = [
   "host:local/replica",
   "host:local/registry-watcher",
   "host:local/consumer/node-throttler:btc-1",
   "host:local/consumer/node-throttler:eth-1",
   "host:local/consumer/partition-consumer",
+  "host:local/consumer/confirmation-tracker",
   "host:local/consumer",
+  "host:local/status-view",
   "host:local/producer",
 ]
 
@@ -26,7 +25,6 @@ describe("compiled gateway on the real stack", () => {
   let dir = ""
   let gw: GatewayProcess
   beforeAll(() => {
-    if (stackEnv.GATEWAY_BTC_PASSWORD === "") throw new Error("GATEWAY_BTC_PASSWORD is unset: run through `npm test`, which starts the stack and exports it")
     dir = isolatedCopy(["config/local.toml", "config/paper.toml"])
   })
   afterAll(() => {
@@ -43,7 +41,7 @@ describe("compiled gateway on the real stack", () => {
   })
 
   test("every actor reports started, the intake is ready, and SIGTERM drains to exit 0", async () => {
-    gw = startGateway(dir, ["--config", "local.toml", "--host", "local"], stackEnv)
+    gw = startGateway(dir, ["--config", "local.toml", "--host", "local"], stackEnv())
     const ready = await gw.waitFor((l) => l.event === "gateway.ready", 90_000)
     const started = new Set(gw.lines.filter((l) => l.event === "runtime.child.started").map((l) => String(l.path)))
     for (const path of expectedActors) expect(started).toContain(path)

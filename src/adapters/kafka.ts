@@ -128,3 +128,31 @@ export const brokerCount = (cluster: KafkaCluster, admin: Admin) =>
 
 /** Wraps any other kafkajs call so its failure becomes a `KafkaUnavailable`. */
 export const kafkaCall = attempt
+
+/** One record to publish. A null key lets Kafka spread records over partitions. */
+export interface OutgoingRecord {
+  readonly topic: string
+  readonly key: string | null
+  readonly value: string
+}
+
+/**
+ * Publishes records to one or more topics in one request with acks=all, and resolves
+ * only when every in-sync replica has them. Rejects with `KafkaUnavailable`.
+ */
+export const publishAll = async (cluster: KafkaCluster, producer: Producer, records: readonly OutgoingRecord[]): Promise<void> => {
+  const byTopic = new Map<string, { key: string | null; value: string }[]>()
+  for (const r of records) {
+    const list = byTopic.get(r.topic) ?? []
+    list.push({ key: r.key, value: r.value })
+    byTopic.set(r.topic, list)
+  }
+  try {
+    await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) })
+  } catch (cause) {
+    throw new KafkaUnavailable({ operation: "producer.send", brokers: cluster.options.brokers.join(","), detail: describe(cause) })
+  }
+}
+
+/** kafkajs's client types, re-exported so no other module imports kafkajs itself. */
+export type { Admin as KafkaAdmin, Consumer as KafkaConsumer, Producer as KafkaProducer, EachBatchPayload, KafkaMessage } from "kafkajs"

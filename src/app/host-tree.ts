@@ -7,13 +7,17 @@
  *   host:<name> (one_for_one)
  *   ├─ replica
  *   ├─ registry-watcher
+ *   ├─ status-view             (producer or consumer role: sendto.results → sqlite)
  *   ├─ consumer (rest_for_one)
  *   │  ├─ node-throttler:<node>  (one per node the host uses)
- *   │  └─ partition-consumer
+ *   │  ├─ partition-consumer
+ *   │  └─ confirmation-tracker
  *   └─ producer
  */
+import { confirmationTracker } from "../actors/partition-consumer/confirmation-tracker.ts"
 import { partitionConsumer } from "../actors/partition-consumer/index.ts"
-import { nodeThrottler } from "../actors/node-throttler/index.ts"
+import { makeNodePool, nodeThrottler } from "../actors/node-throttler/index.ts"
+import { statusView, type StatusView } from "../actors/status-view/index.ts"
 import { producer } from "../actors/producer/index.ts"
 import { registryWatcher } from "../actors/registry-watcher/index.ts"
 import { replica } from "../actors/replica/index.ts"
@@ -27,14 +31,16 @@ import type { HostContext } from "./host-context.ts"
 const intensityOf = (ctx: HostContext) => ({ maxRestarts: ctx.config.runtime.max_restarts, withinMs: ctx.config.runtime.restart_window_ms })
 
 /** The consumer role: node throttlers first (the consumer calls through them), then the group. */
-const consumerTree = (ctx: HostContext): SupervisorSpec => {
+const consumerTree = (ctx: HostContext, view: StatusView): SupervisorSpec => {
   const nodes = ctx.config.nodes.filter((n) => ctx.host.nodes.includes(n.name))
   const throttlers = nodes.map((n) => nodeThrottler(ctx, n))
+  const pool = makeNodePool(throttlers.map((t) => t.throttle))
+  const consumer = partitionConsumer(ctx, pool, view)
   return {
     id: "consumer",
     strategy: "rest_for_one",
     intensity: intensityOf(ctx),
-    children: [...throttlers.map((t) => t.spec), partitionConsumer(ctx, throttlers.map((t) => t.throttle))],
+    children: [...throttlers.map((t) => t.spec), consumer.spec, confirmationTracker(ctx, pool, view, consumer.assignment)],
   }
 }
 
@@ -43,7 +49,11 @@ export const hostTree = (ctx: HostContext, roles: readonly Role[], version: stri
   const children: ChildSpec[] = []
   if (roles.includes("replica")) children.push(replica(ctx))
   if (roles.includes("registry-watcher")) children.push(registryWatcher(ctx))
-  if (roles.includes("consumer")) children.push(supervisorChild(consumerTree(ctx)))
-  if (roles.includes("producer")) children.push(producer(ctx, version))
+  if (roles.includes("producer") || roles.includes("consumer")) {
+    const status = statusView(ctx)
+    children.push(status.spec)
+    if (roles.includes("consumer")) children.push(supervisorChild(consumerTree(ctx, status.view)))
+    if (roles.includes("producer")) children.push(producer(ctx, version, status.view))
+  }
   return { id: `host:${ctx.host.name}`, strategy: "one_for_one", intensity: intensityOf(ctx), children: [...children, ...last] }
 }

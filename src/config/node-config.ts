@@ -23,6 +23,10 @@ export const NodeConfigSchema = table("[[nodes]]", {
   url: HttpUrlString,
   user: Schema.optionalKey(NonEmptyString),
   password_env: Schema.optionalKey(EnvVarName),
+  /** Bitcoin only: which wallet answers the RPC, since btcwallet and bitcoind differ in small ways. */
+  wallet: Schema.optionalKey(oneOf(["btcwallet", "bitcoind"])),
+  /** Bitcoin only: the variable holding the wallet passphrase, used to unlock a locked wallet. */
+  wallet_passphrase_env: Schema.optionalKey(EnvVarName),
   max_in_flight: intAtLeast(1),
   max_rps: intAtLeast(1),
   adaptive: Bool,
@@ -38,6 +42,9 @@ export type NodeConfig = typeof NodeConfigSchema.Type
 export const BitcoinChainSchema = table("[chains.bitcoin]", {
   account: NonEmptyString,
   minconf: intAtLeast(0),
+  confirmations: intAtLeast(1),
+  /** Which network's addresses the intake accepts. */
+  network: oneOf(["mainnet", "testnet", "regtest", "simnet"]),
 })
 
 /** `[chains.ethereum]`: which chain signed transactions are for and where the signing keys come from. */

@@ -8,6 +8,14 @@ import { tmpdir } from "node:os"
 import { basename, join } from "node:path"
 import type { Subprocess } from "bun"
 
+/** The variables the local stack exports (.run/stack.env), passed on to gateway processes. */
+export const stackEnv = (): Record<string, string> => {
+  const names = ["GATEWAY_BTC_PASSWORD", "GATEWAY_BTC_WALLET_PASSPHRASE", "GATEWAY_ETH_KEYS", "GATEWAY_API_KEYS"]
+  const missing = names.filter((n) => !process.env[n])
+  if (missing.length > 0) throw new Error(`${missing.join(", ")} unset: run the tests through \`npm test\`, which starts the stack and exports them`)
+  return Object.fromEntries(names.map((n) => [n, process.env[n] ?? ""]))
+}
+
 /** The repository root. */
 export const repoRoot = join(import.meta.dir, "..", "..")
 /** The compiled binary under test; `npm test` builds it before the tests run. */

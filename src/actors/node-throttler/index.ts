@@ -13,6 +13,7 @@ import { makeNodeClient } from "./node-client.ts"
 import { makeThrottle, type NodeThrottle } from "./throttle.ts"
 
 export { CircuitOpen, makeThrottle, type NodeThrottle, type ThrottleSnapshot } from "./throttle.ts"
+export { makeNodePool, type NodePool } from "./pool.ts"
 export type { NodeError } from "./node-client.ts"
 
 /** How often a healthy node is probed. */
@@ -56,6 +57,7 @@ export const nodeThrottler = (ctx: HostContext, node: NodeConfig): NodeThrottler
     const client = yield* Effect.acquireRelease(makeNodeClient(node, ctx.config.chains.ethereum.chain_id, ctx.env), (c) => c.close)
     const height = yield* client.probe
     throttle.attach(client)
+    yield* Effect.addFinalizer(() => Effect.sync(() => throttle.attach(undefined)))
     log.info(nodeThrottlerEvents.connected, { node: node.name, chain: node.chain, url: node.url, height: String(height) })
     return Effect.asVoid(Effect.repeat(probeOnce(client), Schedule.spaced(probePeriodMs)))
   })

@@ -1,17 +1,23 @@
 /**
- * The guard in front of one node: at most `max_in_flight` calls at once, at most
- * `max_rps` calls a second, and none while the breaker is open. Callers either wait for
- * a permit (`call`) or ask first whether one is free (`available`), which is how a
+ * The guard in front of one node: at most `limit` calls at once (the configured
+ * `max_in_flight`, lowered and raised by the adaptive policy when `adaptive` is on), at
+ * most `max_rps` calls a second, and none while the breaker is open. Callers either wait
+ * for a permit (`call`) or ask first whether one is free (`available`), which is how a
  * partition consumer decides to pause instead of buffering work in memory.
  */
-import { Data, Effect, Semaphore } from "effect"
+import { Data, Effect } from "effect"
 import type { NodeConfig } from "../../config/node-config.ts"
+import { adapt, defaultPolicy, initialAdaptive, type AdaptiveState } from "./adaptive-limit.ts"
 import { admits, closedBreaker, transition, type BreakerInput, type BreakerState } from "./breaker.ts"
 import type { NodeClient, NodeError } from "./node-client.ts"
 import { reserveSlot } from "./rate-slot.ts"
 
 /** The breaker is open: the node failed too often and is not being called. */
-export class CircuitOpen extends Data.TaggedError("CircuitOpen")<{ readonly node: string; readonly until: number }> {}
+export class CircuitOpen extends Data.TaggedError("CircuitOpen")<{ readonly node: string; readonly until: number }> {
+  override get message() {
+    return `node ${this.node} is not being called: its circuit breaker is open until ${new Date(this.until).toISOString()}`
+  }
+}
 
 /** A read-only view of the throttle, for metrics, pool choice and tests. */
 export interface ThrottleSnapshot {
@@ -22,27 +28,33 @@ export interface ThrottleSnapshot {
   readonly breaker: BreakerState["_tag"]
   readonly calls: number
   readonly failures: number
+  readonly overloads: number
 }
 
 /** The handle the consumers use; it outlives restarts of the node-throttler actor. */
 export interface NodeThrottle {
   readonly name: string
   readonly chain: NodeConfig["chain"]
-  /** True when a call would get a permit now: breaker admits and in-flight is under the cap. */
+  /** True when a call would get a permit now: a client is attached, the breaker admits, and in-flight is under the cap. */
   readonly available: () => boolean
+  /** True when the breaker admits calls (in-flight may still be at the cap). */
+  readonly healthy: () => boolean
   /** Sends one call under the caps; waits for a permit and a rate slot. */
   readonly call: (method: string, params?: readonly unknown[]) => Effect.Effect<unknown, NodeError | CircuitOpen>
   /** Feeds a health probe's outcome to the breaker. */
   readonly record: (input: BreakerInput) => void
   readonly snapshot: () => ThrottleSnapshot
   /** Points the throttle at a (re)connected client; the actor calls this on every start. */
-  readonly attach: (client: NodeClient) => void
+  readonly attach: (client: NodeClient | undefined) => void
+  /** Calls `listener` whenever a permit is released; returns an unsubscribe function. */
+  readonly onRelease: (listener: () => void) => () => void
 }
 
 /** Makes a throttle for `node`. It refuses calls until a client is attached. */
 export const makeThrottle = (node: NodeConfig, now: () => number = Date.now): NodeThrottle => {
-  const permits = Semaphore.makeUnsafe(node.max_in_flight)
   const limits = { failures: node.breaker_failures, resetMs: node.breaker_reset_ms }
+  const policy = defaultPolicy(node.max_in_flight)
+  let adaptive: AdaptiveState = initialAdaptive(node.max_in_flight)
   let client: NodeClient | undefined
   let breaker: BreakerState = closedBreaker
   let inFlight = 0
@@ -50,45 +62,92 @@ export const makeThrottle = (node: NodeConfig, now: () => number = Date.now): No
   let lastSlot = Number.NEGATIVE_INFINITY
   let calls = 0
   let failures = 0
+  let overloads = 0
+  const waiters: Array<() => void> = []
+  const listeners = new Set<() => void>()
 
+  const limit = () => (node.adaptive ? adaptive.limit : node.max_in_flight)
   const record = (input: BreakerInput) => {
     breaker = transition(breaker, input, limits)
   }
+  const grant = () => {
+    inFlight += 1
+    peak = Math.max(peak, inFlight)
+  }
+  const release = () => {
+    inFlight -= 1
+    while (waiters.length > 0 && inFlight < limit()) (waiters.shift() as () => void)()
+    for (const l of listeners) l()
+  }
+  const acquire = Effect.callback<void>((resume) => {
+    if (inFlight < limit() && waiters.length === 0) {
+      grant()
+      resume(Effect.void)
+      return
+    }
+    const waiter = () => {
+      grant()
+      resume(Effect.void)
+    }
+    waiters.push(waiter)
+    return Effect.sync(() => {
+      const at = waiters.indexOf(waiter)
+      if (at >= 0) waiters.splice(at, 1)
+    })
+  })
 
-  const guarded = (method: string, params: readonly unknown[]) =>
+  const send = (target: NodeClient, method: string, params: readonly unknown[]) =>
     Effect.gen(function* () {
-      record({ _tag: "tick", now: now() })
-      if (!admits(breaker) || client === undefined) {
-        return yield* new CircuitOpen({ node: node.name, until: breaker._tag === "open" ? breaker.until : now() })
-      }
       const slot = reserveSlot(lastSlot, now(), node.max_rps)
       lastSlot = slot.at
       if (slot.waitMs > 0) yield* Effect.sleep(slot.waitMs)
-      inFlight += 1
-      peak = Math.max(peak, inFlight)
       calls += 1
-      return yield* client.call(method, params).pipe(
-        Effect.tap(() => Effect.sync(() => record({ _tag: "success" }))),
+      const started = performance.now()
+      return yield* target.call(method, params).pipe(
+        Effect.tap(() =>
+          Effect.sync(() => {
+            record({ _tag: "success" })
+            adaptive = adapt(adaptive, { _tag: "ok", latencyMs: performance.now() - started }, policy)
+          }),
+        ),
         Effect.tapError((error) =>
           Effect.sync(() => {
             failures += 1
+            if (error._tag === "NodeOverloaded") {
+              overloads += 1
+              adaptive = adapt(adaptive, { _tag: "overloaded" }, policy)
+            }
             // A refused call proves the node is alive; only transport and overload count against it.
             if (error._tag !== "NodeRejected") record({ _tag: "failure", now: now() })
           }),
         ),
-        Effect.ensuring(Effect.sync(() => { inFlight -= 1 })),
       )
+    })
+
+  const call = (method: string, params: readonly unknown[] = []) =>
+    Effect.gen(function* () {
+      record({ _tag: "tick", now: now() })
+      const target = client
+      if (!admits(breaker) || target === undefined) {
+        return yield* new CircuitOpen({ node: node.name, until: breaker._tag === "open" ? breaker.until : now() })
+      }
+      return yield* Effect.acquireUseRelease(acquire, () => send(target, method, params), () => Effect.sync(release))
     })
 
   return {
     name: node.name,
     chain: node.chain,
-    available: () => client !== undefined && admits(transition(breaker, { _tag: "tick", now: now() }, limits)) && inFlight < node.max_in_flight,
-    call: (method, params = []) => permits.withPermits(1)(guarded(method, params)),
+    healthy: () => client !== undefined && admits(transition(breaker, { _tag: "tick", now: now() }, limits)),
+    available: () => client !== undefined && admits(transition(breaker, { _tag: "tick", now: now() }, limits)) && inFlight < limit(),
+    call,
     record,
     attach: (next) => {
       client = next
     },
-    snapshot: () => ({ node: node.name, inFlight, peakInFlight: peak, limit: node.max_in_flight, breaker: breaker._tag, calls, failures }),
+    onRelease: (listener) => {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    snapshot: () => ({ node: node.name, inFlight, peakInFlight: peak, limit: limit(), breaker: breaker._tag, calls, failures, overloads }),
   }
 }

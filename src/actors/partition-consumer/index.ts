@@ -1,32 +1,39 @@
 /**
- * partition-consumer: the consumer-group member of this host. At this stage it connects
- * to the group coordinator and checks that the requests topic exists with the
- * configured partition count, so a host with a wrong config fails at start rather than
- * at the first message. Consuming (one supervised actor per assigned partition) builds
- * on this.
+ * partition-consumer: this host's member of the consumer group on `sendto`. It spawns a
+ * worker per assigned partition (on every group join it starts the new ones and stops
+ * the revoked ones), feeds each fetched batch to its partition's worker, and commits
+ * offsets only after outcomes are recorded. A consumer crash fails the actor, and the
+ * supervisor restarts it with backoff.
  */
-import { Data, Effect } from "effect"
-import { ensureTopics, kafkaCall, makeCluster, scopedAdmin, scopedConsumer } from "../../adapters/kafka.ts"
+import { Effect } from "effect"
+import { ensureTopics, kafkaCall, makeCluster, publishAll, scopedAdmin, scopedConsumer, scopedProducer } from "../../adapters/kafka.ts"
 import { kafkaOptionsFrom } from "../../app/connections.ts"
 import type { HostContext } from "../../app/host-context.ts"
+import type { StatusRecord } from "../../domain/status.ts"
+import { makeResultsWriter } from "../../pipeline/results-writer.ts"
 import type { ChildSpec } from "../../runtime/child-spec.ts"
-import type { NodeThrottle } from "../node-throttler/index.ts"
+import type { NodePool } from "../node-throttler/pool.ts"
 import { gatewayTopics } from "../producer/topics.ts"
+import type { StatusView } from "../status-view/index.ts"
+import { chainSettings } from "./chain-settings.ts"
+import { partitionConsumerEvents, partitionConsumerMetrics } from "./events.ts"
+import { makePartitionWorker, type PartitionWorker } from "./partition-worker.ts"
+import { TopicMismatch } from "./topic-mismatch.ts"
 
-/** The requests topic is missing or has another partition count than the config says. */
-export class TopicMismatch extends Data.TaggedError("TopicMismatch")<{ readonly topic: string; readonly expected: number; readonly found: number }> {
-  override get message() {
-    return `topic ${this.topic} has ${this.found} partitions, config says ${this.expected}; fix [kafka.topics].partitions to match, or recreate the topic`
-  }
+export { TopicMismatch } from "./topic-mismatch.ts"
+
+/** The partitions this host owns right now; the confirmation tracker follows them. */
+export interface Assignment {
+  readonly partitions: () => ReadonlySet<number>
 }
 
-/** Event names this actor logs. */
-export const partitionConsumerEvents = { joined: "partition-consumer.joined" } as const
-
-/** Builds the consumer-group actor; `throttles` are the node throttles it will call through. */
-export const partitionConsumer = (ctx: HostContext, throttles: readonly NodeThrottle[]): ChildSpec => {
+/** Builds the consumer-group actor and the live view of its assignment. */
+export const partitionConsumer = (ctx: HostContext, pool: NodePool, view: StatusView): { readonly spec: ChildSpec; readonly assignment: Assignment } => {
   const log = ctx.log.forActor("partition-consumer")
+  const metrics = partitionConsumerMetrics(ctx.metrics)
   const k = ctx.config.kafka
+  const workers = new Map<number, PartitionWorker>()
+
   const init = Effect.gen(function* () {
     const cluster = makeCluster(kafkaOptionsFrom(ctx.config, ctx.host.name))
     const admin = yield* scopedAdmin(cluster)
@@ -35,14 +42,75 @@ export const partitionConsumer = (ctx: HostContext, throttles: readonly NodeThro
     const meta = yield* kafkaCall(cluster, "admin.fetchTopicMetadata", () => admin.fetchTopicMetadata({ topics: [k.topics.requests] }))
     const found = meta.topics[0]?.partitions.length ?? 0
     if (found !== k.topics.partitions) return yield* new TopicMismatch({ topic: k.topics.requests, expected: k.topics.partitions, found })
-    yield* scopedConsumer(cluster, {
+
+    const producer = yield* scopedProducer(cluster)
+    const writer = makeResultsWriter(cluster, producer, k.topics.results)
+    const record = async (records: readonly StatusRecord[]) => {
+      await writer.write(records)
+      view.applyLocal(records)
+    }
+    const chains = chainSettings(ctx, pool)
+    const consumer = yield* scopedConsumer(cluster, {
       groupId: k.consumer.group_id,
       sessionTimeoutMs: k.consumer.session_timeout_ms,
       heartbeatIntervalMs: k.consumer.heartbeat_interval_ms,
       maxBytesPerPartition: k.consumer.max_bytes_per_partition,
     })
-    log.info(partitionConsumerEvents.joined, { group: k.consumer.group_id, topic: k.topics.requests, partitions: found, nodes: throttles.map((t) => t.name) })
-    return Effect.never
+    const deps = {
+      pool, view, chains, record, log,
+      maxParallelKeys: k.consumer.max_parallel_keys,
+      toDlq: (message: { key: string; value: Buffer | null; offset: string }, partition: number, reason: string) =>
+        publishAll(cluster, producer, [{
+          topic: k.topics.dlq, key: message.key || null,
+          value: JSON.stringify({ reason, partition, offset: message.offset, at: Date.now(), value: message.value?.toString() ?? null }),
+        }]),
+      commit: (partition: number, offset: string) =>
+        consumer.commitOffsets([{ topic: k.topics.requests, partition, offset }]),
+      onOutcome: (partition: number, outcome: string) => metrics.outcomes.inc({ partition: String(partition), outcome }),
+    }
+
+    // Spawn on assign, stop on revoke. The end offset at assignment bounds which messages a
+    // previous owner may have attempted.
+    consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      const assigned = new Set(event.payload.memberAssignment[k.topics.requests] ?? [])
+      for (const [p, w] of workers) if (!assigned.has(p)) { w.stop(); workers.delete(p) }
+      void admin.fetchTopicOffsets(k.topics.requests).then((offsets) => {
+        for (const o of offsets) {
+          if (!assigned.has(o.partition) || workers.has(o.partition)) continue
+          workers.set(o.partition, makePartitionWorker(o.partition, BigInt(o.high), deps))
+        }
+        log.info(partitionConsumerEvents.assigned, { partitions: [...assigned].sort((a, b) => a - b) })
+      })
+    })
+    const crashed = Promise.withResolvers<string>()
+    consumer.on(consumer.events.CRASH, (event) => crashed.resolve(String(event.payload.error?.message ?? event.payload.error)))
+
+    yield* kafkaCall(cluster, "consumer.subscribe", () => consumer.subscribe({ topic: k.topics.requests, fromBeginning: true }))
+    yield* kafkaCall(cluster, "consumer.run", () =>
+      consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: k.topics.partitions,
+        eachBatch: async (payload) => {
+          let worker = workers.get(payload.batch.partition)
+          for (let i = 0; worker === undefined && i < 100; i++) {
+            // The join handler is still reading end offsets; the batch waits for its worker.
+            await new Promise((r) => setTimeout(r, 20))
+            worker = workers.get(payload.batch.partition)
+          }
+          if (worker === undefined) throw new Error(`no worker for partition ${payload.batch.partition}`)
+          metrics.backlog.set(Number(BigInt(payload.batch.highWatermark) - BigInt(payload.batch.firstOffset() ?? payload.batch.highWatermark)), { partition: String(payload.batch.partition) })
+          await worker.handle(payload)
+        },
+      }),
+    )
+    yield* Effect.addFinalizer(() => Effect.sync(() => { for (const w of workers.values()) w.stop(); workers.clear() }))
+    log.info(partitionConsumerEvents.joined, { group: k.consumer.group_id, topic: k.topics.requests, partitions: found, nodes: pool.throttles.map((t) => t.name) })
+    return Effect.flatMap(Effect.promise(() => crashed.promise), (reason) => Effect.fail(new Error(`kafka consumer crashed: ${reason}`)))
   })
-  return { id: "partition-consumer", init, restart: "permanent", shutdownMs: 15_000 }
+
+  return {
+    spec: { id: "partition-consumer", init, restart: "permanent", shutdownMs: 15_000 },
+    assignment: { partitions: () => new Set(workers.keys()) },
+  }
 }

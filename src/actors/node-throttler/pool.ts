@@ -1,0 +1,72 @@
+/**
+ * A node pool per chain: each call goes to the least-loaded healthy node, so that calls
+ * spread over several nodes (paper A's proposal for Ethereum contract calls). Load is
+ * in-flight calls relative to each node's current cap.
+ */
+import { Data, Effect } from "effect"
+import type { NodeError } from "./node-client.ts"
+import { CircuitOpen, type NodeThrottle } from "./throttle.ts"
+
+/** No node of the chain is configured on this host. */
+export class NoNodeForChain extends Data.TaggedError("NoNodeForChain")<{ readonly chain: string }> {
+  override get message() {
+    return `no ${this.chain} node is configured for this host; add one to [[nodes]] and to the host's nodes list`
+  }
+}
+
+/** What a pooled call returns: the node's answer and which node gave it. */
+export interface PooledResult {
+  readonly node: string
+  readonly result: unknown
+}
+
+/** The nodes of one host, grouped by chain. */
+export interface NodePool {
+  /** Sends one call to the least-loaded healthy node of `chain`. */
+  readonly call: (chain: string, method: string, params?: readonly unknown[]) => Effect.Effect<PooledResult, NodeError | CircuitOpen | NoNodeForChain>
+  /** Sends one call to a named node (e.g. the wallet that holds a transaction). */
+  readonly callNode: (node: string, method: string, params?: readonly unknown[]) => Effect.Effect<unknown, NodeError | CircuitOpen | NoNodeForChain>
+  /** True when some node of `chain` could take a call now. */
+  readonly available: (chain: string) => boolean
+  /** True when some node of `chain` has a closed or half-open breaker. */
+  readonly healthy: (chain: string) => boolean
+  /** The names of the nodes of `chain`. */
+  readonly nodesOf: (chain: string) => readonly string[]
+  readonly throttles: readonly NodeThrottle[]
+}
+
+/** Orders candidates: healthy first, then by load (in-flight / cap), then by name for stable ties. */
+export const leastLoaded = (throttles: readonly NodeThrottle[]): NodeThrottle | undefined => {
+  const scored = throttles
+    .filter((t) => t.healthy())
+    .map((t) => {
+      const s = t.snapshot()
+      return { t, load: s.inFlight / Math.max(1, s.limit) }
+    })
+    .sort((a, b) => a.load - b.load || a.t.name.localeCompare(b.t.name))
+  return scored[0]?.t
+}
+
+/** Builds a pool over the host's throttles. */
+export const makeNodePool = (throttles: readonly NodeThrottle[]): NodePool => {
+  const ofChain = (chain: string) => throttles.filter((t) => t.chain === chain)
+  return {
+    throttles,
+    nodesOf: (chain) => ofChain(chain).map((t) => t.name),
+    available: (chain) => ofChain(chain).some((t) => t.available()),
+    healthy: (chain) => ofChain(chain).some((t) => t.healthy()),
+    call: (chain, method, params = []) =>
+      Effect.suspend((): Effect.Effect<PooledResult, NodeError | CircuitOpen | NoNodeForChain> => {
+        const candidates = ofChain(chain)
+        if (candidates.length === 0) return Effect.fail(new NoNodeForChain({ chain }))
+        const target = leastLoaded(candidates)
+        if (target === undefined) return Effect.fail(new CircuitOpen({ node: candidates.map((t) => t.name).join(","), until: Date.now() }))
+        return Effect.map(target.call(method, params), (result) => ({ node: target.name, result }))
+      }),
+    callNode: (name, method, params = []) =>
+      Effect.suspend((): Effect.Effect<unknown, NodeError | CircuitOpen | NoNodeForChain> => {
+        const target = throttles.find((t) => t.name === name)
+        return target === undefined ? Effect.fail(new NoNodeForChain({ chain: name })) : target.call(method, params)
+      }),
+  }
+}

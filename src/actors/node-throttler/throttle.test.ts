@@ -1,0 +1,67 @@
+import { describe, expect, test } from "bun:test"
+import { Effect } from "effect"
+import type { NodeConfig } from "../../config/node-config.ts"
+import { NodeOverloaded, NodeUnreachable } from "../../adapters/errors.ts"
+import type { NodeClient } from "./node-client.ts"
+import { makeThrottle } from "./throttle.ts"
+
+const node: NodeConfig = {
+  name: "n1", chain: "bitcoin", url: "http://127.0.0.1:1", max_in_flight: 3, max_rps: 100_000, adaptive: false,
+  timeout_ms: 1000, breaker_failures: 2, breaker_reset_ms: 1000,
+}
+
+/** A fake node (pure-logic unit test) whose calls finish when the test says so. */
+const fakeClient = (behaviour: (n: number) => Effect.Effect<unknown, NodeOverloaded | NodeUnreachable>) => {
+  let n = 0
+  let concurrent = 0
+  let peak = 0
+  const client: NodeClient = {
+    name: "n1", chain: "bitcoin", probe: Effect.succeed(1), close: Effect.void,
+    call: () => Effect.suspend(() => {
+      concurrent += 1
+      peak = Math.max(peak, concurrent)
+      return behaviour(n++).pipe(Effect.ensuring(Effect.sync(() => { concurrent -= 1 })))
+    }),
+  }
+  return { client, peak: () => peak }
+}
+
+describe("throttle", () => {
+  test("never lets more than max_in_flight calls reach the node", async () => {
+    const t = makeThrottle(node)
+    const fake = fakeClient(() => Effect.sleep(5).pipe(Effect.as("ok")))
+    t.attach(fake.client)
+    await Effect.runPromise(Effect.all(Array.from({ length: 30 }, () => t.call("x")), { concurrency: "unbounded" }))
+    expect(fake.peak()).toBe(3)
+    expect(t.snapshot().peakInFlight).toBe(3)
+    expect(t.snapshot().calls).toBe(30)
+    expect(t.snapshot().inFlight).toBe(0)
+  })
+
+  test("opens the breaker after consecutive transport failures and then refuses calls", async () => {
+    const t = makeThrottle(node)
+    t.attach(fakeClient(() => Effect.fail(new NodeUnreachable({ node: "n1", method: "x", detail: "refused" }))).client)
+    await Effect.runPromise(Effect.exit(t.call("x")))
+    expect(t.available()).toBe(true)
+    await Effect.runPromise(Effect.exit(t.call("x")))
+    expect(t.snapshot().breaker).toBe("open")
+    expect(t.available()).toBe(false)
+    const exit = await Effect.runPromise(Effect.exit(t.call("x")))
+    expect(JSON.stringify(exit)).toContain("CircuitOpen")
+  })
+
+  test("in adaptive mode an overload answer halves the cap", async () => {
+    const t = makeThrottle({ ...node, adaptive: true, max_in_flight: 8 })
+    t.attach(fakeClient(() => Effect.fail(new NodeOverloaded({ node: "n1", method: "x", detail: "Work queue depth exceeded" }))).client)
+    await Effect.runPromise(Effect.exit(t.call("x")))
+    expect(t.snapshot().limit).toBe(4)
+    expect(t.snapshot().overloads).toBe(1)
+  })
+
+  test("refuses calls until a client is attached", async () => {
+    const t = makeThrottle(node)
+    expect(t.available()).toBe(false)
+    const exit = await Effect.runPromise(Effect.exit(t.call("x")))
+    expect(JSON.stringify(exit)).toContain("CircuitOpen")
+  })
+})

@@ -1,0 +1,79 @@
+/**
+ * confirmation-tracker: follows the transactions this host's partitions sent until they
+ * are confirmed, so every request reaches a final status without holding up its
+ * partition. Bitcoin: `gettransaction` on the wallet that sent it. Ethereum: the receipt,
+ * counted against the head; a transaction the node no longer knows (dropped from the
+ * pool, or a node restart) is re-broadcast from its recorded bytes, which repairs the
+ * sender's nonce gap.
+ */
+import { Effect, Schedule } from "effect"
+import { makeCluster, scopedProducer } from "../../adapters/kafka.ts"
+import { kafkaOptionsFrom } from "../../app/connections.ts"
+import type { HostContext } from "../../app/host-context.ts"
+import type { StatusRecord } from "../../domain/status.ts"
+import { makeResultsWriter } from "../../pipeline/results-writer.ts"
+import type { ChildSpec } from "../../runtime/child-spec.ts"
+import type { NodePool } from "../node-throttler/pool.ts"
+import type { StatusView } from "../status-view/index.ts"
+import type { Assignment } from "./index.ts"
+
+/** How often pending transactions are checked, and how many per round. */
+const pollMs = 1_000
+const perRound = 200
+
+interface Receipt {
+  readonly status?: string
+  readonly blockNumber?: string
+}
+
+/** Builds the tracker actor. */
+export const confirmationTracker = (ctx: HostContext, pool: NodePool, view: StatusView, assignment: Assignment): ChildSpec => {
+  const log = ctx.log.forActor("confirmation-tracker")
+  const btcConf = ctx.config.chains.bitcoin.confirmations
+  const ethConf = Math.max(1, ctx.config.chains.ethereum.confirmations)
+
+  const checkBitcoin = (r: StatusRecord) =>
+    Effect.map(pool.callNode(r.node ?? "", "gettransaction", [r.txid]), (tx): StatusRecord | undefined => {
+      const confirmations = Number((tx as { confirmations?: number }).confirmations ?? 0)
+      return confirmations >= btcConf ? { ...r, status: "confirmed", confirmations, at: Date.now() } : undefined
+    })
+
+  const checkEthereum = (r: StatusRecord, head: number) =>
+    Effect.gen(function* () {
+      const receipt = (yield* pool.call("ethereum", "eth_getTransactionReceipt", [r.txid])).result as Receipt | null
+      if (receipt === null) {
+        const known = (yield* pool.call("ethereum", "eth_getTransactionByHash", [r.txid])).result
+        if (known === null && r.raw_tx) {
+          log.warn("confirmation-tracker.rebroadcast", { id: r.id, txid: r.txid, nonce: r.nonce })
+          yield* Effect.ignore(pool.call("ethereum", "eth_sendRawTransaction", [r.raw_tx]))
+        }
+        return undefined
+      }
+      const block = Number(receipt.blockNumber)
+      const confirmations = head - block + 1
+      if (receipt.status === "0x0") return { ...r, status: "failed" as const, block, reason: "the transaction was mined but reverted", at: Date.now() }
+      return confirmations >= ethConf ? { ...r, status: "confirmed" as const, block, confirmations, at: Date.now() } : undefined
+    })
+
+  const init = Effect.gen(function* () {
+    const cluster = makeCluster(kafkaOptionsFrom(ctx.config, ctx.host.name))
+    const writer = makeResultsWriter(cluster, yield* scopedProducer(cluster), ctx.config.kafka.topics.results)
+    const round = Effect.gen(function* () {
+      const pending = view.index.awaitingConfirmation(assignment.partitions()).slice(0, perRound)
+      if (pending.length === 0) return
+      const hasEth = pending.some((r) => r.chain === "ethereum")
+      const head = hasEth ? Number((yield* pool.call("ethereum", "eth_blockNumber")).result) : 0
+      const checked = yield* Effect.forEach(
+        pending,
+        (r) => Effect.orElseSucceed(r.chain === "bitcoin" ? checkBitcoin(r) : checkEthereum(r, head), () => undefined),
+        { concurrency: 4 },
+      )
+      const done = checked.filter((r): r is StatusRecord => r !== undefined)
+      if (done.length === 0) return
+      yield* Effect.tryPromise(() => writer.write(done))
+      view.applyLocal(done)
+    })
+    return Effect.asVoid(Effect.repeat(Effect.catch(round, (e) => Effect.sync(() => log.warn("confirmation-tracker.round-failed", { reason: String(e) }))), Schedule.spaced(pollMs)))
+  })
+  return { id: "confirmation-tracker", init, restart: "permanent", shutdownMs: 3_000 }
+}

@@ -1,0 +1,18 @@
+/** What the partition consumer reports: its event names and metrics, declared once. */
+import type { MetricsRegistry } from "../../observability/metrics.ts"
+
+/** Event names this actor logs. */
+export const partitionConsumerEvents = {
+  joined: "partition-consumer.joined",
+  assigned: "partition-consumer.assigned",
+  retrying: "partition-consumer.retrying",
+  paused: "partition-consumer.paused",
+  resumed: "partition-consumer.resumed",
+  reconciled: "partition-consumer.reconciled",
+} as const
+
+/** The metrics this actor keeps, labelled by partition. */
+export const partitionConsumerMetrics = (metrics: MetricsRegistry) => ({
+  outcomes: metrics.counter("gateway_consumer_outcomes_total", "Requests handled, by partition and outcome (recorded, skipped, poison, retry)."),
+  backlog: metrics.gauge("gateway_partition_backlog", "Messages between the batch being handled and the partition's end."),
+})

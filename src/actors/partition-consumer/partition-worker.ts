@@ -1,0 +1,158 @@
+/**
+ * The work of one assigned partition. Each fetched batch is split by key: a key's
+ * messages run one after another (order per sender, nonce order on Ethereum), different
+ * keys run in parallel up to `max_parallel_keys`. An offset is committed only through the
+ * unbroken run of finished messages, and a message is finished only once its outcome is
+ * recorded in `sendto.results` (or it went to the DLQ). When the chain has no healthy
+ * node, the partition is paused and the rest of the batch is left in Kafka.
+ */
+import { Effect } from "effect"
+import type { EachBatchPayload, KafkaMessage } from "../../adapters/kafka.ts"
+import type { QueuedRequest } from "../../domain/request.ts"
+import type { StatusRecord } from "../../domain/status.ts"
+import type { ExecutionContext, Outcome } from "../../execution/context.ts"
+import type { Logger } from "../../observability/log.ts"
+import type { NodePool } from "../node-throttler/pool.ts"
+import type { StatusView } from "../status-view/index.ts"
+import { executeRequest, parseQueued, type ChainSettings } from "./execute-request.ts"
+import { finishedPrefixEnd, groupByKey } from "./offset-prefix.ts"
+
+/** What every partition of this host shares. */
+export interface WorkerDeps {
+  readonly pool: NodePool
+  readonly view: StatusView
+  readonly chains: ChainSettings
+  readonly record: (records: readonly StatusRecord[]) => Promise<void>
+  readonly toDlq: (message: KeyedMessage, partition: number, reason: string) => Promise<void>
+  readonly commit: (partition: number, nextOffset: string) => Promise<void>
+  readonly maxParallelKeys: number
+  readonly log: Logger
+  readonly onOutcome: (partition: number, outcome: Outcome["_tag"]) => void
+}
+
+/** One partition's worker, alive from assignment to revocation. */
+export interface PartitionWorker {
+  readonly partition: number
+  readonly handle: (payload: EachBatchPayload) => Promise<void>
+  /** Stops starting new messages; in-flight ones finish. Safe to call twice. */
+  readonly stop: () => void
+}
+
+const retryDelayMs = (attempt: number) => Math.min(5_000, 100 * 2 ** Math.min(attempt, 6)) * (0.8 + Math.random() * 0.4)
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/** A fetched message with its key decoded. */
+export type KeyedMessage = Omit<KafkaMessage, "key"> & { readonly key: string }
+
+/** Thrown inside a batch to stop it early: the chain has no healthy node, or the worker is stopping. */
+class StopBatch extends Error {}
+
+/**
+ * Makes the worker for `partition`. `assignedEnd` is the partition's end offset when it
+ * was assigned: messages below it may have been attempted by a previous owner.
+ */
+export const makePartitionWorker = (partition: number, assignedEnd: bigint, deps: WorkerDeps): PartitionWorker => {
+  const log = deps.log
+  let stopped = false
+  let caughtUp = false
+
+  const processOne = async (message: KeyedMessage, payload: EachBatchPayload): Promise<void> => {
+    const value = message.value?.toString() ?? ""
+    const req = parseQueued(value)
+    if (req === undefined) {
+      await deps.toDlq(message, partition, "not a gateway request (unreadable JSON or missing id, sender or chain)")
+      deps.onOutcome(partition, "poison")
+      return
+    }
+    let attempted = BigInt(message.offset) < assignedEnd
+    for (let attempt = 0; ; attempt++) {
+      if (stopped || !payload.isRunning() || payload.isStale()) throw new StopBatch("stopping")
+      const ctx: ExecutionContext = {
+        pool: deps.pool, view: deps.view, record: deps.record, partition, possiblyAttempted: attempted, log, now: Date.now,
+      }
+      const outcome = await Effect.runPromise(executeRequest(req, ctx, deps.chains))
+      deps.onOutcome(partition, outcome._tag)
+      switch (outcome._tag) {
+        case "recorded":
+        case "skipped":
+          return
+        case "poison":
+          await sendToDlq(req, message, outcome.reason)
+          return
+        case "retry":
+          attempted ||= outcome.attempted
+          if (attempt % 10 === 0) log.warn("partition-consumer.retrying", { partition, id: req.id, attempt, reason: outcome.reason })
+          if (!deps.pool.healthy(req.body.chain)) throw new StopBatch(`no healthy ${req.body.chain} node`)
+          await sleep(retryDelayMs(attempt))
+          await payload.heartbeat()
+      }
+    }
+  }
+
+  const sendToDlq = async (req: QueuedRequest, message: KeyedMessage, reason: string) => {
+    await deps.toDlq(message, partition, reason)
+    await deps.record([{ id: req.id, chain: req.body.chain, sender: req.sender, partition, at: Date.now(), status: "dlq", reason, body_hash: req.body_hash, ...(req.batch_id ? { batch_id: req.batch_id } : {}) }])
+  }
+
+  const handle = async (payload: EachBatchPayload): Promise<void> => {
+    const { batch } = payload
+    if (!caughtUp) {
+      // Before the first message: read every result written so far, including a previous owner's.
+      await deps.view.catchUp()
+      caughtUp = true
+    }
+    const messages = batch.messages.map((m) => ({ ...m, key: m.key?.toString() ?? "" }))
+    const offsets = messages.map((m) => m.offset)
+    const finished = new Set<string>()
+    const groups = groupByKey(messages)
+    let stopReason: string | undefined
+    let next = 0
+    const runKeys = async () => {
+      while (stopReason === undefined && next < groups.length) {
+        const group = groups[next++] ?? []
+        for (const m of group) {
+          try {
+            await processOne(m, payload)
+            finished.add(m.offset)
+          } catch (e) {
+            if (!(e instanceof StopBatch)) throw e
+            stopReason = e.message
+            return
+          }
+        }
+      }
+    }
+    const heartbeat = setInterval(() => void payload.heartbeat().catch(() => undefined), 1_000)
+    try {
+      await Promise.all(Array.from({ length: Math.min(deps.maxParallelKeys, groups.length) }, runKeys))
+    } finally {
+      clearInterval(heartbeat)
+    }
+    const end = finishedPrefixEnd(offsets, finished)
+    if (end !== undefined) {
+      payload.resolveOffset(end)
+      await deps.commit(partition, (BigInt(end) + 1n).toString())
+    }
+    if (stopReason !== undefined && !stopped && payload.isRunning()) {
+      // Leave the rest in Kafka: pause, and resume once the chain has a healthy node again.
+      const chain = messages.map((m) => parseQueued(m.value?.toString() ?? "")?.body.chain).find((c) => c !== undefined)
+      log.warn("partition-consumer.paused", { partition, reason: stopReason, committed: end ?? null })
+      const resume = payload.pause()
+      const poll = setInterval(() => {
+        if (stopped || chain === undefined || deps.pool.healthy(chain)) {
+          clearInterval(poll)
+          log.info("partition-consumer.resumed", { partition })
+          resume()
+        }
+      }, 250)
+    }
+  }
+
+  return {
+    partition,
+    handle,
+    stop: () => {
+      stopped = true
+    },
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * status-view: reads the compacted `sendto.results` topic from the beginning into an
+ * embedded store (bun:sqlite), so that this host can answer status queries and its
+ * consumers can tell whether a request was already carried out. It starts before the
+ * consumer and producer roles; `catchUp()` waits until it has read every record written
+ * before the call, which a consumer does before touching a newly assigned partition.
+ */
+import { randomUUID } from "node:crypto"
+import { Effect } from "effect"
+import { ensureTopics, kafkaCall, makeCluster, scopedAdmin, scopedConsumer } from "../../adapters/kafka.ts"
+import { kafkaOptionsFrom } from "../../app/connections.ts"
+import type { HostContext } from "../../app/host-context.ts"
+import type { StatusRecord } from "../../domain/status.ts"
+import type { StatusLookup } from "../../execution/context.ts"
+import { openStatusStore, type StatusStore } from "../../intake/status-store.ts"
+import type { ChildSpec } from "../../runtime/child-spec.ts"
+import { gatewayTopics } from "../producer/topics.ts"
+import { makeViewIndex, type ViewIndex } from "./view-index.ts"
+
+/** The view as the rest of the host uses it. */
+export interface StatusView extends StatusLookup {
+  readonly store: StatusStore
+  readonly index: ViewIndex
+  /** Applies records this host just wrote, before they come back from Kafka. */
+  readonly applyLocal: (records: readonly StatusRecord[]) => void
+  /** Resolves once every record written to `sendto.results` before the call has been read. */
+  readonly catchUp: () => Promise<void>
+  /** True once the first catch-up after start has completed. */
+  readonly ready: () => boolean
+}
+
+/** Event names this actor logs. */
+export const statusViewEvents = { caughtUp: "status-view.caught-up" } as const
+
+/** Builds the view and its actor. The store outlives restarts of the actor. */
+export const statusView = (ctx: HostContext): { readonly view: StatusView; readonly spec: ChildSpec } => {
+  const log = ctx.log.forActor("status-view")
+  const store = openStatusStore()
+  const index = makeViewIndex()
+  const consumed = new Map<number, bigint>()
+  let endOffsets: () => Promise<Map<number, bigint>> = () => Promise.reject(new Error("status view is not connected"))
+  let caughtUpOnce = false
+  const waiters = new Set<() => void>()
+
+  const apply = (records: readonly StatusRecord[]) => {
+    store.applyMany(records)
+    for (const r of records) index.add(r)
+  }
+  const reached = (targets: Map<number, bigint>) => [...targets].every(([p, end]) => (consumed.get(p) ?? 0n) >= end)
+
+  const view: StatusView = {
+    store,
+    index,
+    get: (id) => store.get(id),
+    claimedByOther: (txid, id) => {
+      const owner = index.ownerOf(txid)
+      return owner !== undefined && owner !== id
+    },
+    highestNonce: (sender) => index.highestNonce(sender),
+    applyLocal: apply,
+    ready: () => caughtUpOnce,
+    catchUp: async () => {
+      const targets = await endOffsets()
+      while (!reached(targets)) await new Promise<void>((resolve) => waiters.add(resolve))
+    },
+  }
+
+  const topic = ctx.config.kafka.topics.results
+  const init = Effect.gen(function* () {
+    const cluster = makeCluster(kafkaOptionsFrom(ctx.config, ctx.host.name))
+    const admin = yield* scopedAdmin(cluster)
+    yield* ensureTopics(cluster, admin, gatewayTopics(ctx.config))
+    endOffsets = async () => {
+      const offsets = await admin.fetchTopicOffsets(topic)
+      return new Map(offsets.map((o) => [o.partition, BigInt(o.high)]))
+    }
+    // A group of its own per start, reading everything and committing nothing: every host
+    // needs the whole view, and the compacted topic is the state.
+    const consumer = yield* scopedConsumer(cluster, {
+      groupId: `${ctx.config.kafka.consumer.group_id}-view-${ctx.host.name}-${randomUUID().slice(0, 8)}`,
+      sessionTimeoutMs: ctx.config.kafka.consumer.session_timeout_ms,
+      heartbeatIntervalMs: ctx.config.kafka.consumer.heartbeat_interval_ms,
+      maxBytesPerPartition: ctx.config.kafka.consumer.max_bytes_per_partition,
+    })
+    yield* kafkaCall(cluster, "consumer.subscribe", () => consumer.subscribe({ topic, fromBeginning: true }))
+    yield* kafkaCall(cluster, "consumer.run", () =>
+      consumer.run({
+        autoCommit: false,
+        partitionsConsumedConcurrently: 4,
+        eachBatch: async ({ batch }) => {
+          const records: StatusRecord[] = []
+          for (const m of batch.messages) {
+            if (m.value === null) continue
+            try {
+              records.push(JSON.parse(m.value.toString()) as StatusRecord)
+            } catch {
+              log.warn("status-view.unreadable-record", { partition: batch.partition, offset: m.offset })
+            }
+          }
+          apply(records)
+          consumed.set(batch.partition, BigInt(batch.lastOffset()) + 1n)
+          for (const w of [...waiters]) {
+            waiters.delete(w)
+            w()
+          }
+        },
+      }),
+    )
+    const started = performance.now()
+    yield* Effect.tryPromise(() => view.catchUp()).pipe(Effect.orDie)
+    caughtUpOnce = true
+    log.info(statusViewEvents.caughtUp, { records: Object.values(store.countByStatus()).reduce((a, b) => a + b, 0), ms: Math.round(performance.now() - started) })
+    return Effect.never
+  })
+
+  return { view, spec: { id: "status-view", init, restart: "permanent", shutdownMs: 5_000 } }
+}

@@ -1,0 +1,60 @@
+import { expect, test } from "bun:test"
+import { makeGroupCommit } from "./group-commit.ts"
+
+const deferred = () => {
+  let resolve = () => {}
+  const promise = new Promise<void>((r) => { resolve = r })
+  return { promise, resolve }
+}
+
+test("a lone caller is flushed at once; callers arriving mid-flush share the next flush", async () => {
+  const flushes: number[][] = []
+  const gates: Array<ReturnType<typeof deferred>> = []
+  const gc = makeGroupCommit<number>(async (items) => {
+    flushes.push([...items])
+    const g = deferred()
+    gates.push(g)
+    await g.promise
+  }, 100)
+  const first = gc.submit([1])
+  await Promise.resolve()
+  expect(flushes).toEqual([[1]])
+  const second = gc.submit([2, 3])
+  const third = gc.submit([4])
+  expect(gc.queued()).toBe(3)
+  gates[0]?.resolve()
+  await first
+  await new Promise((r) => setTimeout(r, 0))
+  expect(flushes).toEqual([[1], [2, 3, 4]])
+  gates[1]?.resolve()
+  await Promise.all([second, third])
+  expect(gc.queued()).toBe(0)
+})
+
+test("a failed flush rejects exactly the callers it carried", async () => {
+  let calls = 0
+  const gc = makeGroupCommit<string>(async () => {
+    calls += 1
+    if (calls === 1) throw new Error("broker down")
+  }, 10)
+  const a = gc.submit(["a"])
+  const b = gc.submit(["b"])
+  await expect(a).rejects.toThrow("broker down")
+  await expect(b).resolves.toBeUndefined()
+})
+
+test("maxItems splits batches between callers, never inside one caller's items", async () => {
+  const flushes: number[] = []
+  let release = () => {}
+  const gc = makeGroupCommit<number>(async (items) => {
+    flushes.push(items.length)
+    if (flushes.length === 1) await new Promise<void>((r) => { release = r })
+  }, 5)
+  const p0 = gc.submit([0])
+  const p1 = gc.submit([1, 1, 1])
+  const p2 = gc.submit([2, 2, 2])
+  const p3 = gc.submit([3, 3, 3, 3, 3, 3, 3])
+  release()
+  await Promise.all([p0, p1, p2, p3])
+  expect(flushes).toEqual([1, 3, 3, 7])
+})

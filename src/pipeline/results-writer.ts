@@ -1,0 +1,26 @@
+/**
+ * Writes status records to `sendto.results` (keyed by request id, so compaction keeps the
+ * latest status of each request). Concurrent writers share Kafka round trips through
+ * group commit; each caller still waits for acks=all on its own records.
+ */
+import { publishAll, type KafkaCluster, type KafkaProducer } from "../adapters/kafka.ts"
+import type { StatusRecord } from "../domain/status.ts"
+import { makeGroupCommit } from "./group-commit.ts"
+
+/** Records statuses durably. */
+export interface ResultsWriter {
+  /** Resolves after every record is acked by all in-sync replicas. */
+  readonly write: (records: readonly StatusRecord[]) => Promise<void>
+}
+
+/** Most records one Kafka request carries. */
+const maxRecordsPerFlush = 1000
+
+/** Builds a writer over a connected producer. */
+export const makeResultsWriter = (cluster: KafkaCluster, producer: KafkaProducer, topic: string): ResultsWriter => {
+  const gc = makeGroupCommit<StatusRecord>(
+    (records) => publishAll(cluster, producer, records.map((r) => ({ topic, key: r.id, value: JSON.stringify(r) }))),
+    maxRecordsPerFlush,
+  )
+  return { write: gc.submit }
+}

@@ -1,0 +1,113 @@
+/**
+ * Paper A end to end on the real stack, from the compiled binary: 1,000 Bitcoin transfers
+ * and 1,000 Ethereum transfers go in through the HTTP intake and take effect exactly once,
+ * while a consumer host is killed with SIGKILL every few seconds and restarted. The
+ * chains are the judge: every request's transaction is on chain once, and nothing else.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test"
+import { rmSync } from "node:fs"
+import { anvilAccounts, btc, ethRpc, nonceOf } from "./support/chain-clients.ts"
+import { isolatedCopy, stackEnv, startGateway, type GatewayProcess } from "./support/gateway-process.ts"
+import { get, post, waitUntil } from "./support/intake-client.ts"
+
+const intake = "http://127.0.0.1:8080"
+const perChain = 1000
+const batchSize = 250
+const senders = anvilAccounts.slice(1, 9)
+
+let dir = ""
+let producer: GatewayProcess
+const consumers: GatewayProcess[] = []
+const startConsumer = () => startGateway(dir, ["--config", "local.toml", "--host", "local", "--role", "consumer"], stackEnv())
+
+beforeAll(async () => {
+  dir = isolatedCopy(["config/local.toml"])
+  producer = startGateway(dir, ["--config", "local.toml", "--host", "local", "--role", "producer"], stackEnv())
+  await producer.waitFor((l) => l.event === "gateway.ready", 90_000)
+  for (let i = 0; i < 2; i++) consumers.push(startConsumer())
+  await Promise.all(consumers.map((c) => c.waitFor((l) => l.event === "gateway.ready", 90_000)))
+})
+
+afterAll(async () => {
+  for (const p of [producer, ...consumers]) if (p && p.proc.exitCode === null) p.proc.kill("SIGTERM")
+  await Promise.all([producer, ...consumers].map((p) => p?.proc.exited))
+  if (dir) rmSync(dir, { recursive: true, force: true })
+})
+
+/** Submits `bodies` in batches and returns the batch ids. */
+const submit = async (bodies: readonly unknown[]) => {
+  const ids: string[] = []
+  for (let i = 0; i < bodies.length; i += batchSize) {
+    const res = await post(intake, "/v1/batches", { requests: bodies.slice(i, i + batchSize) })
+    expect(res.status).toBe(202)
+    ids.push(String(((await res.json()) as { batch_id: string }).batch_id))
+  }
+  return ids
+}
+
+const finalCount = async (batchIds: readonly string[]) => {
+  let n = 0
+  for (const id of batchIds) {
+    const { status, body } = await get(intake, `/v1/batches/${id}?limit=1`)
+    if (status !== 200) continue
+    const counts = body.counts as Record<string, number>
+    n += (counts.confirmed ?? 0) + (counts.failed ?? 0) + (counts.dlq ?? 0)
+  }
+  return n
+}
+
+describe("exactly-once effect under consumer crashes", () => {
+  test(`${perChain} transfers per chain, a consumer SIGKILLed every 4 s`, async () => {
+    const target = String(await btc("getnewaddress"))
+    // Unique amounts: a duplicate transfer would show up as the same amount twice.
+    const amounts = Array.from({ length: perChain }, (_, i) => (0.001 + i * 1e-8).toFixed(8))
+    const btcBodies = amounts.map((amount) => ({ chain: "bitcoin", method: "sendtoaddress", params: { address: target, amount } }))
+    const nonceBefore = await Promise.all(senders.map(nonceOf))
+    const ethBodies = Array.from({ length: perChain }, (_, i) => ({
+      chain: "ethereum", method: "transfer",
+      params: { from: senders[i % senders.length], to: anvilAccounts[9], value: String(1000 + i) },
+    }))
+    const batches = [...(await submit(btcBodies)), ...(await submit(ethBodies))]
+
+    let kills = 0
+    const killer = setInterval(() => {
+      const victim = consumers.shift()
+      if (victim === undefined) return
+      victim.proc.kill("SIGKILL")
+      kills += 1
+      consumers.push(startConsumer())
+    }, 4_000)
+    const allFinal = await waitUntil(async () => (await finalCount(batches)) === 2 * perChain, 600_000, 1_000)
+    clearInterval(killer)
+    expect(kills).toBeGreaterThan(3)
+    expect(allFinal).toBe(true)
+
+    // Every request confirmed, with a txid of its own.
+    const txids = new Set<string>()
+    for (const id of batches) {
+      const { body } = await get(intake, `/v1/batches/${id}?limit=1000`)
+      expect((body.counts as Record<string, number>).confirmed).toBe(body.total as number)
+      for (const rid of body.ids as string[]) {
+        const r = await get(intake, `/v1/requests/${rid}`)
+        txids.add(String(r.body.txid))
+      }
+    }
+    expect(txids.size).toBe(2 * perChain)
+
+    // Bitcoin: the wallet paid each amount to the target exactly once, and nothing else.
+    const sends = ((await btc("listtransactions", ["*", 5000])) as Array<{ category: string; address?: string; amount: number; txid: string }>)
+      .filter((t) => t.category === "send" && t.address === target)
+    const paid = new Map<string, number>()
+    for (const s of sends) paid.set(Math.abs(s.amount).toFixed(8), (paid.get(Math.abs(s.amount).toFixed(8)) ?? 0) + 1)
+    expect(sends.length).toBe(perChain)
+    for (const a of amounts) expect(paid.get(a)).toBe(1)
+
+    // Ethereum: each sender's nonce moved by exactly its number of requests, so no transfer ran twice or not at all.
+    const nonceAfter = await Promise.all(senders.map(nonceOf))
+    senders.forEach((_, i) => expect((nonceAfter[i] ?? 0) - (nonceBefore[i] ?? 0)).toBe(perChain / senders.length))
+    for (const txid of [...txids].filter((t) => t.length === 66)) {
+      const receipt = (await ethRpc("eth_getTransactionReceipt", [txid])) as { status: string } | null
+      expect(receipt?.status).toBe("0x1")
+    }
+  }, 900_000)
+})

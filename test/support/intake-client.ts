@@ -1,0 +1,28 @@
+/** A small HTTP client for the running intake, used by end-to-end tests and benches. */
+
+/** The API key the local stack exports. */
+export const apiKey = (process.env.GATEWAY_API_KEYS ?? "local-dev-key").split(",")[0] ?? ""
+
+/** POSTs JSON to the intake with the API key. */
+export const post = (base: string, path: string, body: unknown, headers: Record<string, string> = {}) =>
+  fetch(`${base}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}`, ...headers },
+    body: JSON.stringify(body),
+  })
+
+/** GETs JSON from the intake with the API key. */
+export const get = async (base: string, path: string) => {
+  const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${apiKey}` } })
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> }
+}
+
+/** Polls `check` until it returns true or `timeoutMs` passes; returns whether it did. */
+export const waitUntil = async (check: () => Promise<boolean>, timeoutMs: number, everyMs = 500) => {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (await check()) return true
+    await new Promise((r) => setTimeout(r, everyMs))
+  }
+  return false
+}
