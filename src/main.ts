@@ -9,4 +9,7 @@ for (const stream of [process.stdout, process.stderr]) {
   })
 }
 
-process.exitCode = await main(process.argv.slice(2))
+const code = await main(process.argv.slice(2))
+// Exit explicitly: a drained gateway may still hold client timers or sockets (an abandoned
+// Kafka consumer, say), and those must not keep a stopped process alive.
+process.stdout.write("", () => process.exit(code))

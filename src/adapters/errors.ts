@@ -79,10 +79,11 @@ export const isRetriable = (error: OutsideError): boolean => retriableByTag[erro
 /**
  * Sorts a node's error text into overload or a plain rejection. Bitcoin Core answers
  * overload with HTTP 503 "Work queue depth exceeded"; btcwallet refuses clients past its
- * limit with "too many clients". This is the only place such text is read.
+ * limit with HTTP 429 "Too Many Requests". This is the only place such text is read.
  */
 export const classifyNodeMessage = (httpStatus: number, text: string): "overloaded" | "unreachable" | "rejected" => {
-  if (httpStatus === 503 || /work queue depth exceeded|too many (clients|connections)/i.test(text)) return "overloaded"
+  // 503: Bitcoin Core's full work queue; 429: btcwallet past its client limit.
+  if (httpStatus === 503 || httpStatus === 429 || /work queue depth exceeded|too many (clients|connections|requests)/i.test(text)) return "overloaded"
   if (httpStatus >= 500 || httpStatus === 0) return "unreachable"
   return "rejected"
 }

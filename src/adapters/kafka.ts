@@ -3,7 +3,7 @@
  * (connected on acquire, disconnected on release) and its promise rejections into
  * `KafkaUnavailable`. Everything else in the gateway talks to Kafka through here.
  */
-import { Effect, type Scope } from "effect"
+import { Effect, Schedule, type Scope } from "effect"
 import { Kafka, logLevel, type Admin, type Consumer, type Producer } from "kafkajs"
 import { describe, KafkaUnavailable } from "./errors.ts"
 
@@ -101,6 +101,13 @@ export const scopedConsumer = (cluster: KafkaCluster, options: ConsumerOptions):
  * min.insync.replicas. Topics that exist are left as they are. Returns the names created.
  */
 export const ensureTopics = (cluster: KafkaCluster, admin: Admin, topics: readonly TopicSpec[]) =>
+  ensureTopicsOnce(cluster, admin, topics).pipe(
+    // Right after creation a broker may not host a partition yet ("does not host this
+    // topic-partition"); the topics exist, and the next attempt sees them.
+    Effect.retry({ times: 5, schedule: Schedule.spaced(1000) }),
+  )
+
+const ensureTopicsOnce = (cluster: KafkaCluster, admin: Admin, topics: readonly TopicSpec[]) =>
   Effect.gen(function* () {
     const existing = new Set(yield* attempt(cluster, "admin.listTopics", () => admin.listTopics()))
     const missing = topics.filter((t) => !existing.has(t.name))

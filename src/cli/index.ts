@@ -1,9 +1,9 @@
 /**
  * The gateway CLI's dispatch table, and nothing else: each subcommand lives
  * in its own module, which parses its argv into typed data and runs.
- * `bench`, `contracts` and `client` will join the table as their modules
- * are written.
+ * `contracts` and `client` will join the table as their modules are written.
  */
+import { benchCommand } from "./bench-command.ts"
 import { type CliContext, processContext } from "./command.ts"
 import { configCommand } from "./config-command.ts"
 import { type CommandTable, dispatch } from "./dispatch.ts"
@@ -13,6 +13,7 @@ import { runCommand } from "./run-command.ts"
 export const COMMANDS: CommandTable = {
   run: runCommand,
   config: configCommand,
+  bench: benchCommand,
 }
 
 /** Runs the CLI and resolves to the exit code; the entry point passes it to process.exit. */

@@ -3,7 +3,7 @@
  * temporary folder that has no node_modules anywhere above it, and reads its structured
  * log lines as they arrive.
  */
-import { copyFileSync, mkdtempSync } from "node:fs"
+import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { basename, join } from "node:path"
 import type { Subprocess } from "bun"
@@ -56,6 +56,9 @@ export const startGateway = (cwd: string, args: readonly string[], env: Readonly
   })
   const lines: LogLine[] = []
   let raw = ""
+  // Everything the process writes is also kept on disk, for reading after a failed run.
+  mkdirSync(join(cwd, "logs"), { recursive: true })
+  const logFile = join(cwd, "logs", `gateway-${proc.pid}.log`)
   const waiters: Array<{ predicate: (l: LogLine) => boolean; resolve: (l: LogLine) => void }> = []
   const pump = async () => {
     const decoder = new TextDecoder()
@@ -63,6 +66,7 @@ export const startGateway = (cwd: string, args: readonly string[], env: Readonly
     for await (const chunk of proc.stderr) {
       const text = decoder.decode(chunk, { stream: true })
       raw += text
+      appendFileSync(logFile, text)
       buffer += text
       let nl = buffer.indexOf("\n")
       while (nl >= 0) {

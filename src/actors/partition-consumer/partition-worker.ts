@@ -49,12 +49,19 @@ class StopBatch extends Error {}
 
 /**
  * Makes the worker for `partition`. `assignedEnd` is the partition's end offset when it
- * was assigned: messages below it may have been attempted by a previous owner.
+ * was assigned: only messages below it can have been attempted by a previous owner.
  */
 export const makePartitionWorker = (partition: number, assignedEnd: bigint, deps: WorkerDeps): PartitionWorker => {
   const log = deps.log
   let stopped = false
   let caughtUp = false
+  // A previous owner runs one message per key at a time and records each outcome before
+  // starting the next, so of each key only the first message not yet recorded can have
+  // been sent without a record. Keys whose first such message has been seen here:
+  const keysStarted = new Set<string>()
+  // Set when a heartbeat is refused (the group is rebalancing): the batch stops at the next
+  // message boundary so this member can rejoin quickly instead of finishing the whole batch.
+  let rebalancing = false
 
   const processOne = async (message: KeyedMessage, payload: EachBatchPayload): Promise<void> => {
     const value = message.value?.toString() ?? ""
@@ -64,9 +71,14 @@ export const makePartitionWorker = (partition: number, assignedEnd: bigint, deps
       deps.onOutcome(partition, "poison")
       return
     }
-    let attempted = BigInt(message.offset) < assignedEnd
+    const recorded = deps.view.get(req.id)
+    if (rebalancing) throw new StopBatch("the group is rebalancing")
+    let attempted = recorded === undefined || recorded.status === "accepted" || recorded.status === "intent"
+      ? !keysStarted.has(message.key) && BigInt(message.offset) < assignedEnd
+      : false
+    if (recorded === undefined || recorded.status === "accepted" || recorded.status === "intent") keysStarted.add(message.key)
     for (let attempt = 0; ; attempt++) {
-      if (stopped || !payload.isRunning() || payload.isStale()) throw new StopBatch("stopping")
+      if (stopped || rebalancing || !payload.isRunning() || payload.isStale()) throw new StopBatch("stopping")
       const ctx: ExecutionContext = {
         pool: deps.pool, view: deps.view, record: deps.record, partition, possiblyAttempted: attempted, log, now: Date.now,
       }
@@ -74,6 +86,8 @@ export const makePartitionWorker = (partition: number, assignedEnd: bigint, deps
       deps.onOutcome(partition, outcome._tag)
       switch (outcome._tag) {
         case "recorded":
+          if (outcome.record.status === "failed") log.warn("partition-consumer.failed", { partition, id: req.id, reason: outcome.record.reason })
+          return
         case "skipped":
           return
         case "poison":
@@ -84,7 +98,6 @@ export const makePartitionWorker = (partition: number, assignedEnd: bigint, deps
           if (attempt % 10 === 0) log.warn("partition-consumer.retrying", { partition, id: req.id, attempt, reason: outcome.reason })
           if (!deps.pool.healthy(req.body.chain)) throw new StopBatch(`no healthy ${req.body.chain} node`)
           await sleep(retryDelayMs(attempt))
-          await payload.heartbeat()
       }
     }
   }
@@ -122,7 +135,12 @@ export const makePartitionWorker = (partition: number, assignedEnd: bigint, deps
         }
       }
     }
-    const heartbeat = setInterval(() => void payload.heartbeat().catch(() => undefined), 1_000)
+    rebalancing = false
+    const heartbeat = setInterval(() => {
+      payload.heartbeat().catch(() => {
+        rebalancing = true
+      })
+    }, 1_000)
     try {
       await Promise.all(Array.from({ length: Math.min(deps.maxParallelKeys, groups.length) }, runKeys))
     } finally {
@@ -133,7 +151,7 @@ export const makePartitionWorker = (partition: number, assignedEnd: bigint, deps
       payload.resolveOffset(end)
       await deps.commit(partition, (BigInt(end) + 1n).toString())
     }
-    if (stopReason !== undefined && !stopped && payload.isRunning()) {
+    if (stopReason !== undefined && !stopped && !rebalancing && payload.isRunning()) {
       // Leave the rest in Kafka: pause, and resume once the chain has a healthy node again.
       const chain = messages.map((m) => parseQueued(m.value?.toString() ?? "")?.body.chain).find((c) => c !== undefined)
       log.warn("partition-consumer.paused", { partition, reason: stopReason, committed: end ?? null })

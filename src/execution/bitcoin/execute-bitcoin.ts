@@ -15,8 +15,11 @@ import { listRecentCall, unlockCall, walletCallFor, walletLockedCode, type Walle
 /** A Bitcoin request body. */
 export type BitcoinBody = SendToAddress | SendFrom | SendMany
 
-/** How many recent wallet transactions reconciliation reads. */
-const reconcileWindow = 1000
+/**
+ * How many recent wallet transactions reconciliation reads. The send it looks for was
+ * made moments before the previous owner died, so it is among the newest.
+ */
+const reconcileWindow = 300
 
 /** Wallet settings the executor needs. */
 export interface BitcoinSettings {

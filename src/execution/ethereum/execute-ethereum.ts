@@ -37,7 +37,11 @@ const base = (req: QueuedRequest, ctx: ExecutionContext) => ({
 
 /** Node answers to a re-broadcast that mean "this transaction is already in". */
 const alreadyKnown = (e: NodeRejected) => /already known|already imported|known transaction|AlreadyKnown/i.test(e.detail)
-const nonceTooLow = (e: NodeRejected) => /nonce too low|NonceTooLow/i.test(e.detail)
+const nonceTooLow = (e: NodeRejected) => /nonce too low|NonceTooLow|nonce has already been used/i.test(e.detail)
+
+/** Whether the node knows the transaction (pending or mined). */
+const knownByHash = (ctx: ExecutionContext, hash: string) =>
+  Effect.map(ctx.pool.call("ethereum", "eth_getTransactionByHash", [hash]), (r) => r.result !== null)
 
 /** Broadcasts recorded bytes; "already known" counts as success. */
 const broadcast = (ctx: ExecutionContext, raw: string) =>
@@ -87,8 +91,18 @@ export const executeEthereum = (req: QueuedRequest, body: EthereumBody, ctx: Exe
     if (existing && isFinal(existing.status)) return { _tag: "skipped", status: existing.status } as const
     if (existing?.raw_tx) {
       // Recorded earlier (by us or a previous owner): the same bytes, never new ones.
-      const node = yield* broadcast(ctx, existing.raw_tx)
-      return { _tag: "recorded", record: { ...existing, node } } as const
+      const resent = yield* broadcast(ctx, existing.raw_tx).pipe(
+        Effect.map((node) => ({ ok: true as const, node })),
+        Effect.catchTag("NodeRejected", (e) => (nonceTooLow(e) ? Effect.succeed({ ok: false as const, node: e.node }) : Effect.fail(e))),
+      )
+      // "Nonce used" usually means these very bytes were mined already (the previous owner
+      // broadcast them before it died); then the request is done.
+      if (resent.ok || (yield* knownByHash(ctx, existing.txid ?? ""))) return { _tag: "recorded", record: { ...existing, node: resent.node } } as const
+      if (body.method === "raw") {
+        return { _tag: "poison", reason: "the client-signed transaction's nonce was used by another transaction; it can never be mined" } as const
+      }
+      // Another transaction took the nonce, so these bytes can never be mined: sign anew.
+      settings.ledger.reset(req.sender)
     }
     for (let attempt = 0; attempt < 3; attempt++) {
       let signed: { raw: string; hash: string; nonce: number }

@@ -1,0 +1,81 @@
+/**
+ * `gateway bench NAME [FLAGS]`: run one bench from the registry in
+ * bench/registry.ts and write its results. This file only picks the bench;
+ * each bench parses its own flags and shows its own help
+ * (`gateway bench NAME --help`), and bench/lib/run-bench.ts runs it.
+ */
+import { COMMON_FLAGS, type Bench } from "../../bench/lib/bench-definition.ts"
+import { type BenchRunContext, processRunContext, runBench } from "../../bench/lib/run-bench.ts"
+import { BENCHES } from "../../bench/registry.ts"
+import { nearestName } from "../config/nearest-name.ts"
+import { type CliContext, type Command, EXIT_USAGE } from "./command.ts"
+import { type HelpText, renderHelp } from "./help-text.ts"
+import { UsageError } from "./usage-error.ts"
+
+/** The parsed command line: list the benches, or run one with the arguments after its name. */
+export type BenchArgs = { readonly _tag: "List" } | { readonly _tag: "Run"; readonly bench: Bench; readonly args: ReadonlyArray<string> }
+
+/** Picks the bench argv names, or a one-line error that names the nearest bench. */
+export const parseBenchArgs = (argv: ReadonlyArray<string>, benches: ReadonlyArray<Bench>): BenchArgs | UsageError => {
+  const [first, ...rest] = argv
+  const names = benches.map((b) => b.name)
+  if (first === "--help" || first === "-h") return { _tag: "List" }
+  if (first === undefined) {
+    return new UsageError({ line: `gateway bench: missing bench name; type gateway bench NAME with one of ${names.join(", ")} (see gateway bench --help)` })
+  }
+  if (first.startsWith("-")) {
+    return new UsageError({ line: `gateway bench: expected a bench name before ${first}; type gateway bench NAME [FLAGS] (see gateway bench --help)` })
+  }
+  const bench = benches.find((b) => b.name === first)
+  if (bench !== undefined) return { _tag: "Run", bench, args: rest }
+  const guess = nearestName(first, names)
+  const hint = guess === undefined ? `expected one of ${names.join(", ")}` : `did you mean ${guess}?`
+  return new UsageError({ line: `gateway bench: unknown bench "${first}"; ${hint} (see gateway bench --help)` })
+}
+
+/** The text of `gateway bench --help`: every bench with its one-line summary. */
+export const benchHelp = (benches: ReadonlyArray<Bench>): HelpText => ({
+  usage: ["gateway bench NAME [FLAGS]"],
+  description: [
+    "Runs a bench against the real stack and writes bench/results/NAME-<time>.json,",
+    "NAME-latest.json and NAME-latest.svg under the current folder (or --out DIR).",
+    "Each figure is reported as a ratio against a reference measured in the same",
+    "run, with the brief's target and whether it was met; the table goes to stdout,",
+    "progress to stderr. gateway bench NAME --help shows a bench's flags.",
+  ],
+  sections: [{ title: "Benches", rows: benches.map((b): readonly [string, string] => [b.name, b.summary]) }],
+  flags: COMMON_FLAGS,
+  examples: [
+    ["gateway bench node-direct", "Drive both nodes directly over a concurrency ladder"],
+    ["gateway bench node-direct --help", "Show that bench's flags and their defaults"],
+  ],
+})
+
+/** Builds the command over `benches`; tests pass their own benches and a recording context. */
+export const makeBenchCommand = (
+  benches: ReadonlyArray<Bench> = BENCHES,
+  runContext: (context: CliContext) => BenchRunContext = (context) => processRunContext(context.out, context.err),
+): Command => {
+  const help = benchHelp(benches)
+  return {
+    name: "bench",
+    summary: "Run a bench against the real stack and write its results and chart",
+    flags: [],
+    help,
+    run: async (args, context) => {
+      const parsed = parseBenchArgs(args, benches)
+      if (parsed instanceof UsageError) {
+        context.err(parsed.line)
+        return EXIT_USAGE
+      }
+      if (parsed._tag === "List") {
+        for (const line of renderHelp(help)) context.out(line)
+        return 0
+      }
+      return runBench(parsed.bench, parsed.args, runContext(context))
+    },
+  }
+}
+
+/** `gateway bench`, over the registered benches. */
+export const benchCommand: Command = makeBenchCommand()
