@@ -1,0 +1,12 @@
+/**
+ * Every bench `gateway bench` can run, in the order `gateway bench --help`
+ * lists them. Adding a bench is one import and one line here: write it with
+ * `defineBench` (see bench/node-direct/index.ts) and list it below.
+ */
+import type { Bench } from "./lib/bench-definition.ts"
+import { nodeDirectBench } from "./node-direct/index.ts"
+
+/** The registered benches; names must be unique kebab-case (src/cli/bench-command.test.ts checks). */
+export const BENCHES: ReadonlyArray<Bench> = [
+  nodeDirectBench,
+]
