@@ -130,9 +130,9 @@ const invalid: ReadonlyArray<{
   },
   {
     name: "heartbeat not below session timeout",
-    edits: [["heartbeat_interval_ms = 3000", "heartbeat_interval_ms = 30000"]],
+    edits: [["heartbeat_interval_ms = 1000", "heartbeat_interval_ms = 6000"]],
     lines: [
-      `${FILE}: kafka.consumer.heartbeat_interval_ms: expected less than session_timeout_ms (30000), ideally a third of it; found 30000`,
+      `${FILE}: kafka.consumer.heartbeat_interval_ms: expected less than session_timeout_ms (6000), ideally a third of it; found 6000`,
     ],
   },
   {
@@ -191,7 +191,7 @@ const invalid: ReadonlyArray<{
   },
   {
     name: "every problem at once, schema and cross-field together",
-    edits: [["partitions = 12", "partitions = 0"], ['name = "broker-2"', 'name = "broker-1"'], ["max_in_flight = 4", "max_in_flight = -1"]],
+    edits: [["partitions = 12", "partitions = 0"], ['name = "broker-2"', 'name = "broker-1"'], ["max_in_flight = 1 ", "max_in_flight = -1 "]],
     lines: [
       `${FILE}: kafka.topics.partitions: expected an integer >= 1; found 0`,
       `${FILE}: nodes[0].max_in_flight: expected an integer >= 1; found -1`,
@@ -212,7 +212,7 @@ const boundaries: ReadonlyArray<{ readonly name: string; readonly edits: Readonl
   { name: "one partition", edits: [["partitions = 12", "partitions = 1"]] },
   { name: "min.insync equal to the replication factor", edits: [["min_insync_replicas = 2", "min_insync_replicas = 3"]] },
   { name: "step-down 1 ms before the lease expires", edits: [["step_down_after_ms = 3500", "step_down_after_ms = 4999"]] },
-  { name: "heartbeat 1 ms below the session timeout", edits: [["heartbeat_interval_ms = 3000", "heartbeat_interval_ms = 29999"]] },
+  { name: "heartbeat 1 ms below the session timeout", edits: [["heartbeat_interval_ms = 1000", "heartbeat_interval_ms = 5999"]] },
   { name: "zero linger and zero confirmations", edits: [["linger_ms = 5", "linger_ms = 0"], ["confirmations = 1", "confirmations = 0"]] },
   {
     name: "a deployed contract address",
