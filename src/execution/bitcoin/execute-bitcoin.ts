@@ -10,7 +10,7 @@ import type { QueuedRequest, SendFrom, SendMany, SendToAddress } from "../../dom
 import { isFinal, type StatusRecord } from "../../domain/status.ts"
 import type { ExecutionContext, Outcome } from "../context.ts"
 import { findSent, type Outputs, type WalletEntry } from "./reconcile.ts"
-import { listRecentCall, unlockCall, walletCallFor, walletLockedCode, type WalletKind } from "./wallet-dialect.ts"
+import { isTransientRejection, listRecentCall, unlockCall, walletCallFor, walletLockedCode, type WalletKind } from "./wallet-dialect.ts"
 
 /** A Bitcoin request body. */
 export type BitcoinBody = SendToAddress | SendFrom | SendMany
@@ -94,7 +94,10 @@ export const executeBitcoin = (req: QueuedRequest, body: BitcoinBody, ctx: Execu
     return yield* recordOutcome(ctx, { ...base(req, ctx), status: "submitted", txid: String(sent.result), node: sent.node })
   }).pipe(
     Effect.catchTags({
-      NodeRejected: (e) => recordOutcome(ctx, { ...base(req, ctx), status: "failed", node: e.node, reason: `${e.method} rejected (code ${e.code}): ${e.detail}` }),
+      NodeRejected: (e) =>
+        isTransientRejection(e.detail)
+          ? Effect.succeed<Outcome>({ _tag: "retry", reason: e.message, attempted: false })
+          : recordOutcome(ctx, { ...base(req, ctx), status: "failed", node: e.node, reason: `${e.method} rejected (code ${e.code}): ${e.detail}` }),
       NodeUnreachable: (e) => Effect.succeed<Outcome>({ _tag: "retry", reason: e.message, attempted: true }),
       NodeOverloaded: (e) => Effect.succeed<Outcome>({ _tag: "retry", reason: e.message, attempted: false }),
       CircuitOpen: (e) => Effect.succeed<Outcome>({ _tag: "retry", reason: e.message, attempted: false }),

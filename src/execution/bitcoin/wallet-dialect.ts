@@ -21,6 +21,13 @@ export interface WalletCall {
   readonly params: readonly unknown[]
 }
 
+/**
+ * Rejections that say the wallet raced with itself, not that the request is wrong: two
+ * sends picked the same coins ("txn mempool conflict", "missing inputs", "already
+ * spent"). Nothing was sent, so trying again is safe and will succeed.
+ */
+export const isTransientRejection = (detail: string): boolean => /mempool conflict|missing inputs|already spent|already have transaction/i.test(detail)
+
 /** The JSON-RPC error code both wallets use for "unlock the wallet first". */
 export const walletLockedCode = -13
 
