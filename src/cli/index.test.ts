@@ -32,7 +32,7 @@ describe("main dispatch", () => {
 
   const helps: ReadonlyArray<readonly [ReadonlyArray<string>, string]> = [
     [["--help"], "  gateway help [COMMAND]"],
-    [["-h"], "  config   Check a config file and show what each host runs"],
+    [["-h"], "  config      Check a config file and show what each host runs"],
     [["help"], "  --version       Print the version and exit"],
     [["help", "run"], "  gateway [run] [--config FILE] [--host NAME] [--role ROLES]"],
     [["run", "--help"], "  --config FILE   Config file listing every host and its roles (default:"],

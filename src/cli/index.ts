@@ -1,11 +1,12 @@
 /**
  * The gateway CLI's dispatch table, and nothing else: each subcommand lives
  * in its own module, which parses its argv into typed data and runs.
- * `contracts` and `client` will join the table as their modules are written.
+ * `client` will join the table when its module is written.
  */
 import { benchCommand } from "./bench-command.ts"
 import { type CliContext, processContext } from "./command.ts"
 import { configCommand } from "./config-command.ts"
+import { contractsCommand } from "./contracts-command.ts"
 import { type CommandTable, dispatch } from "./dispatch.ts"
 import { runCommand } from "./run-command.ts"
 
@@ -14,6 +15,7 @@ export const COMMANDS: CommandTable = {
   run: runCommand,
   config: configCommand,
   bench: benchCommand,
+  contracts: contractsCommand,
 }
 
 /** Runs the CLI and resolves to the exit code; the entry point passes it to process.exit. */
