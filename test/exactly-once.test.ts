@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test"
 import { rmSync } from "node:fs"
-import { anvilAccounts, btc, ethRpc, nonceOf } from "./support/chain-clients.ts"
+import { anvilAccounts, btc, ethRpc } from "./support/chain-clients.ts"
 import { isolatedCopy, stackEnv, startGateway, type GatewayProcess } from "./support/gateway-process.ts"
 import { get, post, waitUntil } from "./support/intake-client.ts"
 
@@ -60,66 +60,96 @@ const finalCount = async (batchIds: readonly string[]) => {
   return n
 }
 
-describe("exactly-once effect under consumer crashes", () => {
-  test(`${perChain} transfers per chain, a consumer SIGKILLed every 8 s`, async () => {
-    const target = String(await btc("getnewaddress"))
-    // Unique amounts: a duplicate transfer would show up as the same amount twice.
-    const amounts = Array.from({ length: perChain }, (_, i) => (0.001 + i * 1e-8).toFixed(8))
-    const btcBodies = amounts.map((amount) => ({ chain: "bitcoin", method: "sendtoaddress", params: { address: target, amount } }))
-    const nonceBefore = await Promise.all(senders.map(nonceOf))
-    const ethBodies = Array.from({ length: perChain }, (_, i) => ({
-      chain: "ethereum", method: "transfer",
-      params: { from: senders[i % senders.length], to: anvilAccounts[9], value: String(1000 + i) },
-    }))
-    const batches = [...(await submit(btcBodies)), ...(await submit(ethBodies))]
+/** Creates a wallet account, pays it `btcAmount` from the default account, and returns one of its addresses. */
+const fundAccount = async (account: string, btcAmount: number) => {
+  await btc("createnewaccount", [account])
+  const address = String(await btc("getnewaddress", [account]))
+  await btc("sendfrom", ["default", address, btcAmount, 0])
+  expect(await waitUntil(async () => Number(await btc("getbalance", [account, 0])) >= btcAmount, 30_000, 200)).toBe(true)
+  return address
+}
 
-    let kills = 0
-    const killer = setInterval(() => {
-      const victim = consumers.shift()
-      if (victim === undefined) return
-      victim.proc.kill("SIGKILL")
-      kills += 1
-      consumers.push(startConsumer())
-    }, 8_000)
-    let lastReport = 0
-    const allFinal = await waitUntil(async () => {
-      const n = await finalCount(batches)
-      if (Date.now() - lastReport > 10_000) {
-        lastReport = Date.now()
-        process.stderr.write(`exactly-once: ${n}/${2 * perChain} final, ${kills} consumer kills (logs in ${dir}/logs)\n`)
-      }
-      return n === 2 * perChain
-    }, 600_000, 1_000)
-    clearInterval(killer)
-    expect(kills).toBeGreaterThan(3)
-    expect(allFinal).toBe(true)
+/** Sends `perChain` transfers on each chain, optionally killing consumers, and checks the chains. */
+const runAndVerify = async (label: string, maxKills: number) => {
+  // A wallet account of its own per run, as paper A's sendfrom("company", …): the run's
+  // sends are the account's only sends.
+  const account = `eo-${label}-${Date.now()}`
+  const target = await fundAccount(account, 20)
+  // Unique amounts: a duplicate transfer would show up as the same amount twice.
+  const amounts = Array.from({ length: perChain }, (_, i) => (0.001 + i * 1e-8).toFixed(8))
+  const btcBodies = amounts.map((amount) => ({ chain: "bitcoin", method: "sendfrom", params: { account, address: target, amount } }))
+  // Unique values per run: a duplicate would show up as the same value twice on chain.
+  const valueBase = 1_000_000 + Math.floor(Math.random() * 1_000_000_000) * 10_000
+  const values = Array.from({ length: perChain }, (_, i) => String(valueBase + i))
+  const firstBlock = Number(await ethRpc("eth_blockNumber")) + 1
+  const ethBodies = values.map((value, i) => ({
+    chain: "ethereum", method: "transfer",
+    params: { from: senders[i % senders.length], to: anvilAccounts[9], value },
+  }))
+  const started = Date.now()
+  const batches = [...(await submit(btcBodies)), ...(await submit(ethBodies))]
 
-    // Every request confirmed, with a txid of its own.
-    const txids = new Set<string>()
-    for (const id of batches) {
-      const { body } = await get(intake, `/v1/batches/${id}?limit=1000`)
-      expect((body.counts as Record<string, number>).confirmed).toBe(body.total as number)
-      for (const rid of body.ids as string[]) {
-        const r = await get(intake, `/v1/requests/${rid}`)
-        txids.add(String(r.body.txid))
-      }
+  let kills = 0
+  const killer = setInterval(() => {
+    if (kills >= maxKills) return
+    const victim = consumers.shift()
+    if (victim === undefined) return
+    victim.proc.kill("SIGKILL")
+    kills += 1
+    consumers.push(startConsumer())
+  }, 8_000)
+  let lastReport = 0
+  const allFinal = await waitUntil(async () => {
+    const n = await finalCount(batches)
+    if (Date.now() - lastReport > 10_000) {
+      lastReport = Date.now()
+      process.stderr.write(`${label}: ${n}/${2 * perChain} final after ${Math.round((Date.now() - started) / 1000)} s, ${kills} consumer kills (logs in ${dir}/logs)\n`)
     }
-    expect(txids.size).toBe(2 * perChain)
+    return n === 2 * perChain
+  }, 600_000, 1_000)
+  clearInterval(killer)
+  expect(kills).toBe(maxKills)
+  expect(allFinal).toBe(true)
 
-    // Bitcoin: the wallet paid each amount to the target exactly once, and nothing else.
-    const sends = ((await btc("listtransactions", ["*", 5000])) as Array<{ category: string; address?: string; amount: number; txid: string }>)
-      .filter((t) => t.category === "send" && t.address === target)
-    const paid = new Map<string, number>()
-    for (const s of sends) paid.set(Math.abs(s.amount).toFixed(8), (paid.get(Math.abs(s.amount).toFixed(8)) ?? 0) + 1)
-    expect(sends.length).toBe(perChain)
-    for (const a of amounts) expect(paid.get(a)).toBe(1)
-
-    // Ethereum: each sender's nonce moved by exactly its number of requests, so no transfer ran twice or not at all.
-    const nonceAfter = await Promise.all(senders.map(nonceOf))
-    senders.forEach((_, i) => expect((nonceAfter[i] ?? 0) - (nonceBefore[i] ?? 0)).toBe(perChain / senders.length))
-    for (const txid of [...txids].filter((t) => t.length === 66)) {
-      const receipt = (await ethRpc("eth_getTransactionReceipt", [txid])) as { status: string } | null
-      expect(receipt?.status).toBe("0x1")
+  // Every request confirmed, with a txid of its own.
+  const txids = new Set<string>()
+  for (const id of batches) {
+    const { body } = await get(intake, `/v1/batches/${id}?limit=1000`)
+    expect(body.counts).toMatchObject({ confirmed: body.total as number })
+    for (const rid of body.ids as string[]) {
+      const r = await get(intake, `/v1/requests/${rid}`)
+      txids.add(String(r.body.txid))
     }
-  }, 900_000)
+  }
+  expect(txids.size).toBe(2 * perChain)
+
+  // Bitcoin: the wallet paid each amount to the target exactly once, and nothing else.
+  const sends = ((await btc("listtransactions", ["*", 20_000])) as Array<{ category: string; address?: string; amount: number; txid: string }>)
+    .filter((t) => t.category === "send" && t.address === target)
+  const paid = new Map<string, number>()
+  for (const s of sends) paid.set(Math.abs(s.amount).toFixed(8), (paid.get(Math.abs(s.amount).toFixed(8)) ?? 0) + 1)
+  expect(sends.length).toBe(perChain)
+  for (const a of amounts) expect(paid.get(a)).toBe(1)
+
+  // Ethereum: every block since the run began holds each of this run's values exactly once.
+  const lastBlock = Number(await ethRpc("eth_blockNumber"))
+  const seen = new Map<string, number>()
+  for (let b = firstBlock; b <= lastBlock; b++) {
+    const block = (await ethRpc("eth_getBlockByNumber", [`0x${b.toString(16)}`, true])) as { transactions: Array<{ from: string; to: string; value: string }> }
+    for (const tx of block.transactions) {
+      const value = BigInt(tx.value).toString()
+      if (tx.to?.toLowerCase() === anvilAccounts[9] && values.includes(value)) seen.set(value, (seen.get(value) ?? 0) + 1)
+    }
+  }
+  expect(seen.size).toBe(perChain)
+  expect([...seen.values()].every((n) => n === 1)).toBe(true)
+  for (const txid of [...txids].filter((t) => t.startsWith("0x"))) {
+    const receipt = (await ethRpc("eth_getTransactionReceipt", [txid])) as { status: string } | null
+    expect(receipt?.status).toBe("0x1")
+  }
+}
+
+describe("exactly-once effect", () => {
+  test(`${perChain} transfers per chain end exactly once`, () => runAndVerify("steady", 0), 900_000)
+  test(`${perChain} transfers per chain end exactly once while a consumer is SIGKILLed every 8 s (10 kills)`, () => runAndVerify("crashing", 10), 900_000)
 })

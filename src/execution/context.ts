@@ -11,6 +11,11 @@ export interface StatusLookup {
   readonly get: (id: string) => StatusRecord | undefined
   /** Whether some request other than `id` already owns `txid`. */
   readonly claimedByOther: (txid: string, id: string) => boolean
+  /**
+   * Marks `txid` as owned by `id` at once, before its record is acknowledged, so a
+   * reconciliation running meanwhile cannot hand the same transaction to another request.
+   */
+  readonly noteClaim: (txid: string, id: string) => void
   /** The highest nonce recorded as signed for an Ethereum sender. */
   readonly highestNonce: (sender: string) => number | undefined
 }
@@ -30,12 +35,25 @@ export interface ExecutionContext {
   readonly possiblyAttempted: boolean
   readonly log: Logger
   readonly now: () => number
+  /**
+   * When true, an executor whose send needs no record beforehand (Bitcoin) may return
+   * before its outcome record is acknowledged, with the pending write in `durable`.
+   */
+  readonly pipelineRecords: boolean
 }
 
 /** How executing one request ended. */
 export type Outcome =
   /** A status was recorded (submitted/signed, or final); the offset may be committed. */
-  | { readonly _tag: "recorded"; readonly record: StatusRecord }
+  | {
+      readonly _tag: "recorded"
+      readonly record: StatusRecord
+      /**
+       * Set when the record was handed to Kafka but not awaited: the next request of the
+       * same key may start, but the offset may be committed only once this resolves.
+       */
+      readonly durable?: Promise<void>
+    }
   /** The view already shows it done or in flight; nothing was sent. */
   | { readonly _tag: "skipped"; readonly status: string }
   /** It can never succeed: send it to the DLQ with this reason. */

@@ -45,6 +45,12 @@ export const isolatedCopy = (configs: readonly string[]): string => {
   return dir
 }
 
+/** Every process started here; killed when the test process exits, so none outlives its run. */
+const started = new Set<Subprocess>()
+process.on("exit", () => {
+  for (const p of started) if (p.exitCode === null) p.kill("SIGKILL")
+})
+
 /** Starts `./gateway args...` in `cwd` with a minimal environment plus `env`. */
 export const startGateway = (cwd: string, args: readonly string[], env: Readonly<Record<string, string>> = {}): GatewayProcess => {
   const proc = Bun.spawn([join(cwd, "gateway"), ...args], {
@@ -54,6 +60,7 @@ export const startGateway = (cwd: string, args: readonly string[], env: Readonly
     stderr: "pipe",
     env: { PATH: "/usr/bin:/bin", HOME: cwd, ...env },
   })
+  started.add(proc)
   const lines: LogLine[] = []
   let raw = ""
   // Everything the process writes is also kept on disk, for reading after a failed run.

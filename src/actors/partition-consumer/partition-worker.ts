@@ -38,6 +38,9 @@ export interface PartitionWorker {
   readonly stop: () => void
 }
 
+/** Outcome records of one key that may be in flight to Kafka at once. */
+const pipelineDepth = 8
+
 const retryDelayMs = (attempt: number) => Math.min(5_000, 100 * 2 ** Math.min(attempt, 6)) * (0.8 + Math.random() * 0.4)
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
@@ -58,12 +61,14 @@ export const makePartitionWorker = (partition: number, assignedEnd: bigint, deps
   // A previous owner runs one message per key at a time and records each outcome before
   // starting the next, so of each key only the first message not yet recorded can have
   // been sent without a record. Keys whose first such message has been seen here:
-  const keysStarted = new Set<string>()
+  // With pipelined records up to `pipelineDepth` messages of a key can be sent and not yet
+  // recorded, so that many per key are reconciled; `reconcileBudget` counts them down.
+  const reconcileBudget = new Map<string, number>()
   // Set when a heartbeat is refused (the group is rebalancing): the batch stops at the next
   // message boundary so this member can rejoin quickly instead of finishing the whole batch.
   let rebalancing = false
 
-  const processOne = async (message: KeyedMessage, payload: EachBatchPayload): Promise<void> => {
+  const processOne = async (message: KeyedMessage, payload: EachBatchPayload): Promise<Promise<void> | undefined> => {
     const value = message.value?.toString() ?? ""
     const req = parseQueued(value)
     if (req === undefined) {
@@ -71,23 +76,24 @@ export const makePartitionWorker = (partition: number, assignedEnd: bigint, deps
       deps.onOutcome(partition, "poison")
       return
     }
-    const recorded = deps.view.get(req.id)
     if (rebalancing) throw new StopBatch("the group is rebalancing")
-    let attempted = recorded === undefined || recorded.status === "accepted" || recorded.status === "intent"
-      ? !keysStarted.has(message.key) && BigInt(message.offset) < assignedEnd
-      : false
-    if (recorded === undefined || recorded.status === "accepted" || recorded.status === "intent") keysStarted.add(message.key)
+    const recorded = deps.view.get(req.id)
+    const unrecorded = recorded === undefined || recorded.status === "accepted" || recorded.status === "intent"
+    const budget = reconcileBudget.get(message.key) ?? pipelineDepth
+    let attempted = unrecorded && budget > 0 && BigInt(message.offset) < assignedEnd
+    if (unrecorded) reconcileBudget.set(message.key, Math.max(0, budget - 1))
     for (let attempt = 0; ; attempt++) {
       if (stopped || rebalancing || !payload.isRunning() || payload.isStale()) throw new StopBatch("stopping")
       const ctx: ExecutionContext = {
         pool: deps.pool, view: deps.view, record: deps.record, partition, possiblyAttempted: attempted, log, now: Date.now,
+        pipelineRecords: true,
       }
       const outcome = await Effect.runPromise(executeRequest(req, ctx, deps.chains))
       deps.onOutcome(partition, outcome._tag)
       switch (outcome._tag) {
         case "recorded":
           if (outcome.record.status === "failed") log.warn("partition-consumer.failed", { partition, id: req.id, reason: outcome.record.reason })
-          return
+          return outcome.durable
         case "skipped":
           return
         case "poison":
@@ -123,15 +129,26 @@ export const makePartitionWorker = (partition: number, assignedEnd: bigint, deps
     const runKeys = async () => {
       while (stopReason === undefined && next < groups.length) {
         const group = groups[next++] ?? []
-        for (const m of group) {
-          try {
-            await processOne(m, payload)
-            finished.add(m.offset)
-          } catch (e) {
-            if (!(e instanceof StopBatch)) throw e
-            stopReason = e.message
-            return
+        // Records still being written for this key, oldest first; at most pipelineDepth.
+        const writing: Promise<void>[] = []
+        const settle = async (m: KeyedMessage, durable: Promise<void>) => {
+          await durable
+          finished.add(m.offset)
+        }
+        try {
+          for (const m of group) {
+            const durable = await processOne(m, payload)
+            if (durable === undefined) finished.add(m.offset)
+            else writing.push(settle(m, durable))
+            if (writing.length >= pipelineDepth) await writing.shift()
           }
+          await Promise.all(writing)
+        } catch (e) {
+          // A record that failed to write leaves its message unfinished: it is redelivered and reconciled.
+          await Promise.allSettled(writing)
+          stopReason = e instanceof Error ? e.message : String(e)
+          if (!(e instanceof StopBatch) && !(e instanceof Error)) throw e
+          return
         }
       }
     }

@@ -57,6 +57,7 @@ export const statusView = (ctx: HostContext): { readonly view: StatusView; reado
       return owner !== undefined && owner !== id
     },
     highestNonce: (sender) => index.highestNonce(sender),
+    noteClaim: (txid, id) => index.claim(txid, id),
     applyLocal: apply,
     ready: () => caughtUpOnce,
     catchUp: async () => {

@@ -10,6 +10,8 @@ import { isFinal, type StatusRecord } from "../../domain/status.ts"
 export interface ViewIndex {
   readonly add: (record: StatusRecord) => void
   readonly ownerOf: (txid: string) => string | undefined
+  /** Records an owner for `txid` unless it already has one. */
+  readonly claim: (txid: string, id: string) => void
   readonly highestNonce: (sender: string) => number | undefined
   /** Requests signed or submitted and not final, in the given `sendto` partitions. */
   readonly awaitingConfirmation: (partitions: ReadonlySet<number>) => StatusRecord[]
@@ -31,6 +33,9 @@ export const makeViewIndex = (): ViewIndex => {
       }
     },
     ownerOf: (txid) => owners.get(txid),
+    claim: (txid, id) => {
+      if (!owners.has(txid)) owners.set(txid, id)
+    },
     highestNonce: (sender) => nonces.get(sender),
     awaitingConfirmation: (partitions) => [...waiting.values()].filter((r) => partitions.has(r.partition)),
   }

@@ -40,7 +40,19 @@ const base = (req: QueuedRequest, ctx: ExecutionContext) => ({
   ...(req.batch_id ? { batch_id: req.batch_id } : {}),
 })
 
-const recordOutcome = (ctx: ExecutionContext, record: StatusRecord): Effect.Effect<Outcome> =>
+const recordOutcome = (ctx: ExecutionContext, record: StatusRecord): Effect.Effect<Outcome> => {
+  if (record.txid !== undefined) ctx.view.noteClaim(record.txid, record.id)
+  return ctx.pipelineRecords
+    ? Effect.sync((): Outcome => {
+        const durable = ctx.record([record])
+        // The worker awaits it before committing; mark it handled so an early failure is not "unhandled".
+        durable.catch(() => undefined)
+        return { _tag: "recorded", record, durable }
+      })
+    : recordSync(ctx, record)
+}
+
+const recordSync = (ctx: ExecutionContext, record: StatusRecord): Effect.Effect<Outcome> =>
   Effect.tryPromise(() => ctx.record([record])).pipe(
     Effect.match({
       onSuccess: (): Outcome => ({ _tag: "recorded", record }),

@@ -1,0 +1,74 @@
+/**
+ * The node is protected: a counting proxy sits between the gateway and anvil and records
+ * how many calls are open at once. Eight senders' transfers arrive together (eight keys
+ * could run in parallel), and the node must never see more than its configured cap.
+ */
+import { afterAll, beforeAll, expect, test } from "bun:test"
+import { readFileSync, rmSync, writeFileSync } from "node:fs"
+import { join } from "node:path"
+import { anvilAccounts } from "./support/chain-clients.ts"
+import { isolatedCopy, stackEnv, startGateway, type GatewayProcess } from "./support/gateway-process.ts"
+import { get, post, waitUntil } from "./support/intake-client.ts"
+
+const intake = "http://127.0.0.1:8080"
+const cap = 3
+let open = 0
+let peak = 0
+let calls = 0
+const proxy = Bun.serve({
+  hostname: "127.0.0.1",
+  port: 0,
+  fetch: async (req) => {
+    open += 1
+    calls += 1
+    peak = Math.max(peak, open)
+    try {
+      const upstream = await fetch("http://127.0.0.1:8545", { method: "POST", headers: { "content-type": "application/json" }, body: await req.text() })
+      return new Response(await upstream.text(), { status: upstream.status, headers: { "content-type": "application/json" } })
+    } finally {
+      open -= 1
+    }
+  },
+})
+
+let dir = ""
+let gw: GatewayProcess
+beforeAll(async () => {
+  dir = isolatedCopy(["config/local.toml"])
+  const file = join(dir, "local.toml")
+  const text = readFileSync(file, "utf8")
+  const eth = text.indexOf('name = "eth-1"')
+  const section = text.slice(eth)
+  const edited = section
+    .replace('url = "http://127.0.0.1:8545"', `url = "http://127.0.0.1:${proxy.port}"`)
+    .replace(/max_in_flight = \d+/, `max_in_flight = ${cap}`)
+  expect(edited).not.toBe(section)
+  writeFileSync(file, text.slice(0, eth) + edited)
+  gw = startGateway(dir, ["--config", "local.toml", "--host", "local", "--role", "producer,consumer"], stackEnv())
+  await gw.waitFor((l) => l.event === "gateway.ready", 90_000)
+})
+
+afterAll(async () => {
+  if (gw && gw.proc.exitCode === null) gw.proc.kill("SIGTERM")
+  expect(await gw?.proc.exited).toBe(0)
+  proxy.stop(true)
+  if (dir) rmSync(dir, { recursive: true, force: true })
+})
+
+test(`anvil never sees more than ${cap} calls at once from the gateway`, async () => {
+  const senders = anvilAccounts.slice(1, 9)
+  const requests = Array.from({ length: 400 }, (_, i) => ({
+    chain: "ethereum", method: "transfer", params: { from: senders[i % senders.length], to: anvilAccounts[9], value: String(7 + i) },
+  }))
+  const res = await post(intake, "/v1/batches", { requests })
+  expect(res.status).toBe(202)
+  const batch = ((await res.json()) as { batch_id: string }).batch_id
+  const done = await waitUntil(async () => {
+    const { body } = await get(intake, `/v1/batches/${batch}?limit=1`)
+    return (body.counts as Record<string, number> | undefined)?.confirmed === 400
+  }, 180_000)
+  expect(done).toBe(true)
+  expect(calls).toBeGreaterThan(800)
+  expect(peak).toBeLessThanOrEqual(cap)
+  expect(peak).toBe(cap)
+}, 240_000)
