@@ -9,19 +9,26 @@ export const post = (base: string, path: string, body: unknown, headers: Record<
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}`, ...headers },
     body: JSON.stringify(body),
+    signal: AbortSignal.timeout(60_000),
   })
 
 /** GETs JSON from the intake with the API key. */
 export const get = async (base: string, path: string) => {
-  const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${apiKey}` } })
+  const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${apiKey}` }, signal: AbortSignal.timeout(10_000) })
   return { status: res.status, body: (await res.json()) as Record<string, unknown> }
 }
 
-/** Polls `check` until it returns true or `timeoutMs` passes; returns whether it did. */
+/**
+ * Polls `check` until it returns true or `timeoutMs` passes; returns whether it did. A
+ * check that throws (a refused or slow connection) counts as "not yet".
+ */
 export const waitUntil = async (check: () => Promise<boolean>, timeoutMs: number, everyMs = 500) => {
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
-    if (await check()) return true
+    if (await check().catch((e: unknown) => {
+      process.stderr.write(`waitUntil: check failed (${e instanceof Error ? e.message : String(e)}); retrying\n`)
+      return false
+    })) return true
     await new Promise((r) => setTimeout(r, everyMs))
   }
   return false

@@ -1,0 +1,56 @@
+/**
+ * A TCP proxy in front of one etcd member, to cut a single replica off the network in
+ *-process: `cut()` drops every connection and refuses new ones (as a pulled cable
+ * does), `heal()` lets them through again. gRPC's HTTP/2 passes through untouched.
+ */
+import { createConnection, createServer, type Server, type Socket } from "node:net"
+
+/** A running proxy. */
+export interface TcpProxy {
+  /** `http://127.0.0.1:<port>`: give this to the replica instead of the member's URL. */
+  readonly url: string
+  readonly cut: () => void
+  readonly heal: () => void
+  readonly close: () => Promise<void>
+}
+
+/** Starts a proxy to `targetPort` on a free loopback port. */
+export const startTcpProxy = async (targetPort: number): Promise<TcpProxy> => {
+  const open = new Set<Socket>()
+  let cut = false
+  const server: Server = createServer((client) => {
+    if (cut) return void client.destroy()
+    const upstream = createConnection({ host: "127.0.0.1", port: targetPort })
+    open.add(client)
+    open.add(upstream)
+    const drop = () => {
+      client.destroy()
+      upstream.destroy()
+      open.delete(client)
+      open.delete(upstream)
+    }
+    client.on("error", drop).on("close", drop)
+    upstream.on("error", drop).on("close", drop)
+    client.pipe(upstream)
+    upstream.pipe(client)
+  })
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+  const address = server.address()
+  const port = typeof address === "object" && address !== null ? address.port : 0
+  return {
+    url: `http://127.0.0.1:${port}`,
+    cut: () => {
+      cut = true
+      for (const s of open) s.destroy()
+      open.clear()
+    },
+    heal: () => {
+      cut = false
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of open) s.destroy()
+        server.close(() => resolve())
+      }),
+  }
+}
