@@ -37,7 +37,7 @@ export const producer = (ctx: HostContext, version: string, view: StatusView): C
     const created = yield* ensureTopics(cluster, admin, gatewayTopics(c))
     if (created.length > 0) log.info(producerEvents.topicsCreated, { topics: created })
     const kafkaProducer = yield* scopedProducer(cluster)
-    const publish = makeRequestPublisher(cluster, kafkaProducer, { requests: c.kafka.topics.requests, results: c.kafka.topics.results })
+    const publish = makeRequestPublisher(cluster, kafkaProducer, { requests: c.kafka.topics.requests }, view.applyLocal)
     yield* Effect.forkScoped(pollBacklog(cluster, admin, c.kafka.topics.requests, c.kafka.consumer.group_id, (n) => { backlog = n }))
     connected = true
     const apiKeys = apiKeysFrom(ctx.env[c.intake.api_keys_env])
@@ -45,7 +45,7 @@ export const producer = (ctx: HostContext, version: string, view: StatusView): C
     const app = makeIntakeApp({
       version,
       metrics: ctx.metrics,
-      ready: () => connected && view.ready(),
+      ready: () => connected,
       publish,
       status: view.store,
       apiKeys,

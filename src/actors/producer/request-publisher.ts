@@ -1,18 +1,18 @@
 /**
  * Publishes accepted requests to `sendto` (key `<chain>:<sender>`, so one sender's
- * requests stay in order in one partition) together with their `accepted` status record
- * in `sendto.results`, in one acks=all request. Concurrent intake calls share Kafka round
- * trips through group commit.
+ * requests stay in order in one partition) with acks=all. Concurrent intake calls share
+ * Kafka round trips through group commit. The `accepted` status is applied to this
+ * host's view only (not written to `sendto.results`): that halves what each request costs
+ * Kafka, and the consumer's first record reaches every view moments later.
  */
 import { publishAll, type KafkaCluster, type KafkaProducer, type OutgoingRecord } from "../../adapters/kafka.ts"
 import { requestKey, type QueuedRequest } from "../../domain/request.ts"
 import type { StatusRecord } from "../../domain/status.ts"
 import { makeGroupCommit } from "../../pipeline/group-commit.ts"
 
-/** The topics a request and its first status go to. */
+/** The topic requests go to. */
 export interface PublishTopics {
   readonly requests: string
-  readonly results: string
 }
 
 /** The record that tells every status view a request was accepted. */
@@ -31,14 +31,18 @@ export const acceptedRecord = (r: QueuedRequest, partition = -1): StatusRecord =
 const maxPerFlush = 2_000
 
 /** Makes the publish function the intake calls; it resolves after acks=all. */
-export const makeRequestPublisher = (cluster: KafkaCluster, producer: KafkaProducer, topics: PublishTopics) => {
+export const makeRequestPublisher = (
+  cluster: KafkaCluster,
+  producer: KafkaProducer,
+  topics: PublishTopics,
+  onAccepted: (records: readonly StatusRecord[]) => void,
+) => {
   const gc = makeGroupCommit<QueuedRequest>((requests) => {
-    const records: OutgoingRecord[] = []
-    for (const r of requests) {
-      records.push({ topic: topics.requests, key: requestKey(r), value: JSON.stringify(r) })
-      records.push({ topic: topics.results, key: r.id, value: JSON.stringify(acceptedRecord(r)) })
-    }
+    const records: OutgoingRecord[] = requests.map((r) => ({ topic: topics.requests, key: requestKey(r), value: JSON.stringify(r) }))
     return publishAll(cluster, producer, records)
   }, maxPerFlush)
-  return (requests: readonly QueuedRequest[]) => gc.submit(requests)
+  return async (requests: readonly QueuedRequest[]) => {
+    await gc.submit(requests)
+    onAccepted(requests.map((r) => acceptedRecord(r)))
+  }
 }

@@ -1,35 +1,33 @@
 /**
- * replica: holds this host's place in paper B's etcd request log (`Log/<i>`, `LogSize`,
- * `LPI/<node>`). At this stage it connects to the etcd cluster and reads where the log
- * stands and how far this node has applied it; election, fenced appends and apply
- * build on this.
+ * replica: this host's member of paper B's replicated service. It keeps the etcd request
+ * log (`Log/<i>`, `LogSize`, `LPI/<node>`, `Snapshot/<service>`), campaigns for
+ * leadership on a lease, appends with fencing on its epoch (the leader key's create
+ * revision), applies entries in order to a pluggable state machine, steps down on its
+ * own timer before its lease can expire, and snapshots and trims the log.
+ *
+ * The host tree calls `replica(ctx)` for the child spec; whoever serves clients (the
+ * dashboard) calls `hostReplica(ctx)` once and gets the spec and the handle together.
  */
-import { Effect } from "effect"
-import { etcdCall, scopedEtcd } from "../../adapters/etcd.ts"
-import { etcdOptionsFrom } from "../../app/connections.ts"
 import type { HostContext } from "../../app/host-context.ts"
 import type { ChildSpec } from "../../runtime/child-spec.ts"
+import { numberList, type NumberList } from "./number-list.ts"
+import { makeReplica, type Replica } from "./replica-node.ts"
+import { replicaSettingsFrom } from "./settings.ts"
 
-/** The etcd keys of paper B, under the service's prefix. */
-export const logKeys = (serviceId: string) => ({
-  logSize: `${serviceId}/LogSize`,
-  entry: (index: number) => `${serviceId}/Log/${index}`,
-  lpi: (node: string) => `${serviceId}/LPI/${node}`,
-})
+export { isRetriableSubmitError, InvalidPayload, MissingRequestId, NotLeader, type NotLeaderReason, ReplicaCrashed, type SubmitError } from "./errors.ts"
+export { replicaEvents, replicaMetrics } from "./events.ts"
+export { replicaKeys, type ReplicaKeys } from "./keys.ts"
+export { decodeLeaderValue, type LeaderValue } from "./leader-value.ts"
+export { type ReplicaStatus, type StepDown } from "./core.ts"
+export { appendEntries, type AppendResult, readLeader, readLogSize } from "./log-store.ts"
+export { makeReplica, type Replica, type ReplicaHandle } from "./replica-node.ts"
+export { numberList, type NumberList } from "./number-list.ts"
+export { type ReplicaSettings, replicaSettingsFrom } from "./settings.ts"
+export type { StateMachine } from "./state-machine.ts"
+export type { Submitted } from "./waiters.ts"
 
-/** Event names this actor logs. */
-export const replicaEvents = { connected: "replica.connected" } as const
+/** The host's replica of the sample service (paper B's Table 2 number list): spec and handle. */
+export const hostReplica = (ctx: HostContext): Replica<NumberList> => makeReplica(replicaSettingsFrom(ctx), numberList, ctx.log, ctx.metrics)
 
-/** Builds the replica actor for this host. */
-export const replica = (ctx: HostContext): ChildSpec => {
-  const log = ctx.log.forActor("replica")
-  const keys = logKeys(ctx.config.replica.service_id)
-  const init = Effect.gen(function* () {
-    const etcd = yield* scopedEtcd(etcdOptionsFrom(ctx.config))
-    const logSize = Number((yield* etcdCall(etcd, "get LogSize", (c) => c.get(keys.logSize).string())) ?? "0")
-    const lpi = Number((yield* etcdCall(etcd, "get LPI", (c) => c.get(keys.lpi(ctx.host.name)).string())) ?? "0")
-    log.info(replicaEvents.connected, { endpoints: ctx.config.etcd.endpoints, logSize, lpi })
-    return Effect.never
-  })
-  return { id: "replica", init, restart: "permanent", shutdownMs: 5_000 }
-}
+/** The host's replica as a child spec, for the host tree. */
+export const replica = (ctx: HostContext): ChildSpec => hostReplica(ctx).spec

@@ -107,11 +107,15 @@ export const statusView = (ctx: HostContext): { readonly view: StatusView; reado
         },
       }),
     )
+    // Catching up runs in the background: the intake accepts requests meanwhile (only
+    // its status answers lag), and a consumer awaits `catchUp()` before its first batch.
     const started = performance.now()
-    yield* Effect.tryPromise(() => view.catchUp()).pipe(Effect.orDie)
-    caughtUpOnce = true
-    log.info(statusViewEvents.caughtUp, { records: Object.values(store.countByStatus()).reduce((a, b) => a + b, 0), ms: Math.round(performance.now() - started) })
-    return Effect.never
+    return Effect.gen(function* () {
+      yield* Effect.tryPromise(() => view.catchUp()).pipe(Effect.orDie)
+      caughtUpOnce = true
+      log.info(statusViewEvents.caughtUp, { records: Object.values(store.countByStatus()).reduce((a, b) => a + b, 0), ms: Math.round(performance.now() - started) })
+      return yield* Effect.never
+    })
   })
 
   return { view, spec: { id: "status-view", init, restart: "permanent", shutdownMs: 5_000 } }

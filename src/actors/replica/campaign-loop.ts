@@ -1,0 +1,79 @@
+/**
+ * Leadership within one session. A replica campaigns by creating the leader key on its
+ * lease (only if no one holds it); the key's create revision is its epoch. Losing, it
+ * records who leads and waits for the key to be deleted (the leader resigned or its
+ * lease expired), re-checking every TTL in case a watch event was missed. Winning, it
+ * catches up to the `LogSize` read in the winning transaction (no one else can append
+ * after it: every append is fenced on the leader key), and only then serves.
+ */
+import { Deferred, Effect, Queue } from "effect"
+import { watchKey } from "../../adapters/etcd.ts"
+import { appendLoop } from "./appender.ts"
+import { labelsOf, noteSize, type ReplicaCore, type Session, updateRole } from "./core.ts"
+import { replicaEvents } from "./events.ts"
+import { decodeLeaderValue, encodeLeaderValue } from "./leader-value.ts"
+import { type AppendPosition, campaign, readSnapshot } from "./log-store.ts"
+import { decodeSnapshot } from "./snapshot-codec.ts"
+
+/** Waits until the leader key is deleted, or one TTL passes. */
+const awaitVacancy = <S>(core: ReplicaCore<S>, fromRevision: number) =>
+  Effect.scoped(
+    Effect.gen(function* () {
+      const vacated = yield* Deferred.make<void>()
+      const open = () => void Deferred.doneUnsafe(vacated, Effect.void)
+      yield* watchKey(core.etcd, core.keys.leader, fromRevision + 1, {
+        onPut: (kv) => {
+          core.leader = decodeLeaderValue(kv.value)
+        },
+        onDelete: () => {
+          core.leader = undefined
+          open()
+        },
+        onBroken: open,
+      })
+      yield* Effect.raceFirst(Deferred.await(vacated), Effect.sleep(core.settings.leaseTtlS * 1000))
+    }),
+  )
+
+/** Elected with `epoch` when the log ended at `position`: catch up, then serve until the session ends. */
+const lead = <S>(core: ReplicaCore<S>, session: Session, epoch: number, position: AppendPosition) =>
+  Effect.gen(function* () {
+    const labels = { ...labelsOf(core), epoch }
+    core.stats.elections += 1
+    core.electedAt = Date.now()
+    core.leader = session.value
+    core.log.info(replicaEvents.elected, { ...labels, incarnation: session.value.incarnation, log_size: position.size, lpi: core.applied.index })
+    // From here the step-down timer covers this leadership.
+    noteSize(core, position.size)
+    updateRole(core, { _tag: "elected", epoch, logSize: position.size, lpi: core.applied.index })
+    Queue.offerUnsafe(core.signals, { _tag: "size", size: position.size })
+    // Where the last snapshot stands, so the first one this leader writes is not redundant.
+    const snapshot = yield* Effect.result(readSnapshot(core.etcd, core.keys))
+    const snap = snapshot._tag === "Success" && snapshot.success !== undefined ? decodeSnapshot(core.machine, snapshot.success) : undefined
+    if (snap) {
+      core.snapshotIndex = Math.max(core.snapshotIndex, snap.index)
+      core.trimmedTo = Math.max(core.trimmedTo, snap.trimmedTo)
+    }
+    while (core.role._tag === "catching-up") yield* Effect.sleep("10 millis")
+    if (core.role._tag !== "leader") return yield* Effect.never
+    return yield* appendLoop(core, epoch, position)
+  })
+
+/** Campaigns until elected, then leads; runs until the session ends. */
+export const campaignLoop = <S>(core: ReplicaCore<S>, session: Session): Effect.Effect<never> =>
+  Effect.forever(
+    Effect.gen(function* () {
+      const attempt = yield* Effect.result(campaign(core.etcd, core.keys, encodeLeaderValue(session.value), session.lease))
+      if (attempt._tag === "Failure") {
+        if (attempt.failure._tag === "EtcdLeaseExpired") {
+          updateRole(core, { _tag: "lease-expired" })
+          return yield* Effect.never
+        }
+        return yield* Effect.sleep("200 millis")
+      }
+      const r = attempt.success
+      if (r._tag === "elected") return yield* lead(core, session, r.epoch, r.position)
+      core.leader = r.leader
+      yield* awaitVacancy(core, r.revision)
+    }),
+  )

@@ -1,0 +1,37 @@
+/**
+ * What the replica reports: its event names and its metrics, declared in one place so
+ * dashboards and tests can rely on them. Every line carries the service and the node.
+ */
+import type { MetricsRegistry } from "../../observability/metrics.ts"
+
+/** Event names this actor logs. */
+export const replicaEvents = {
+  connected: "replica.connected",
+  sessionStarted: "replica.session-started",
+  sessionEnded: "replica.session-ended",
+  elected: "replica.elected",
+  serving: "replica.serving",
+  steppedDown: "replica.stepped-down",
+  fenced: "replica.fenced",
+  resynced: "replica.resynced",
+  snapshotWritten: "replica.snapshot-written",
+  snapshotLoaded: "replica.snapshot-loaded",
+  logGap: "replica.log-gap",
+  etcdRetry: "replica.etcd-retry",
+  crashed: "replica.crashed",
+} as const
+
+/** The metrics this actor keeps, labelled by service and node. */
+export const replicaMetrics = (metrics: MetricsRegistry) => ({
+  lpi: metrics.gauge("gateway_replica_lpi", "Latest log index this replica has applied."),
+  logSize: metrics.gauge("gateway_replica_log_size", "LogSize as this replica last saw it."),
+  leader: metrics.gauge("gateway_replica_is_leader", "1 while this replica is the serving leader."),
+  epoch: metrics.gauge("gateway_replica_epoch", "Epoch (leader key create revision) of this replica's leadership, 0 when not leading."),
+  appended: metrics.counter("gateway_replica_appended_total", "Log entries this replica appended as leader."),
+  stepDowns: metrics.counter("gateway_replica_step_downs_total", "Sessions that ended while leading or catching up."),
+  resyncs: metrics.counter("gateway_replica_resyncs_total", "Full re-syncs after a watch broke (compaction, cancel)."),
+  appendSeconds: metrics.histogram("gateway_replica_append_seconds", "Latency of one fenced append transaction."),
+})
+
+/** The metric handles, as `replicaMetrics` makes them. */
+export type ReplicaMetrics = ReturnType<typeof replicaMetrics>

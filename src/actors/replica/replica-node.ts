@@ -1,0 +1,102 @@
+/**
+ * One replica as a supervised child plus an in-process handle. The handle outlives
+ * restarts: each run of the child (an incarnation) connects a fresh etcd client, starts
+ * from nothing applied and rebuilds its state from the snapshot and the log, and
+ * attaches itself to the handle until it stops.
+ */
+import { Deferred, Effect } from "effect"
+import { abandonEtcd, scopedEtcd } from "../../adapters/etcd.ts"
+import type { Logger } from "../../observability/log.ts"
+import type { MetricsRegistry } from "../../observability/metrics.ts"
+import type { ChildSpec } from "../../runtime/child-spec.ts"
+import { labelsOf, makeCore, notLeader, type ReplicaCore, type ReplicaStatus, statusOf, submitTo } from "./core.ts"
+import { ReplicaCrashed } from "./errors.ts"
+import { replicaEvents, replicaMetrics } from "./events.ts"
+import { runSessions } from "./session.ts"
+import type { ReplicaSettings } from "./settings.ts"
+import type { StateMachine } from "./state-machine.ts"
+import { syncLoop } from "./sync-loop.ts"
+import type { Submitted } from "./waiters.ts"
+
+/** The in-process API of one replica. */
+export interface ReplicaHandle<S> {
+  readonly node: string
+  /**
+   * Submits a request. Only the serving leader accepts; the promise resolves once the
+   * entry is applied here, with the index the request took effect at (for a retried id,
+   * the first one). It rejects with `NotLeader` (carrying the leader, if known),
+   * `InvalidPayload` or `MissingRequestId`; `isRetriableSubmitError` says which to retry.
+   */
+  readonly submit: (requestId: string, payload: unknown) => Promise<Submitted>
+  /** The state machine's state as applied here (the last incarnation's while stopped). */
+  readonly state: () => S
+  readonly status: () => ReplicaStatus
+  /**
+   * Failure drill: dies the way a killed process does. The etcd client is closed at once,
+   * so keep-alives stop without resigning (the leader key lives until its lease expires),
+   * and the child fails with `ReplicaCrashed`. Does nothing while not running.
+   */
+  readonly crash: () => void
+}
+
+/** A replica: its child spec for the supervisor and its handle. */
+export interface Replica<S> {
+  readonly handle: ReplicaHandle<S>
+  readonly spec: ChildSpec
+}
+
+/** How long stopping may take: end the session (revoke the lease) and close the client. */
+export const replicaShutdownMs = 5_000
+
+/** Builds a replica of `machine` with `settings`. */
+export const makeReplica = <S>(settings: ReplicaSettings, machine: StateMachine<S>, log: Logger, metrics?: MetricsRegistry): Replica<S> => {
+  const logger = log.forActor("replica")
+  const m = metrics ? replicaMetrics(metrics) : undefined
+  let current: ReplicaCore<S> | undefined
+  let lastState: S = machine.initial()
+  let lastStatus: ReplicaStatus | undefined
+  let crash: () => void = () => undefined
+
+  const init = Effect.gen(function* () {
+    const etcd = yield* scopedEtcd(settings.etcd)
+    const core = yield* makeCore(settings, machine, logger, m, etcd)
+    const crashed = yield* Deferred.make<void>()
+    current = core
+    yield* Effect.addFinalizer(() =>
+      Effect.sync(() => {
+        lastState = core.applied.state
+        lastStatus = { ...statusOf(core), role: "stopped", epoch: undefined }
+        if (current === core) current = undefined
+        core.waiters.rejectAll(notLeader(core, settings.node, "stopped"))
+        crash = () => undefined
+      }))
+    crash = () => {
+      if (core.crashed) return
+      core.crashed = true
+      logger.warn(replicaEvents.crashed, { ...labelsOf(core), role: core.role._tag })
+      abandonEtcd(etcd)
+      Deferred.doneUnsafe(crashed, Effect.void)
+    }
+    logger.info(replicaEvents.connected, { ...labelsOf(core), endpoints: settings.etcd.endpoints })
+    return Effect.raceFirst(
+      Effect.all([syncLoop(core), runSessions(core)], { concurrency: "unbounded", discard: true }),
+      Effect.andThen(Deferred.await(crashed), Effect.fail(new ReplicaCrashed({ node: settings.node }))),
+    )
+  })
+
+  const handle: ReplicaHandle<S> = {
+    node: settings.node,
+    submit: (requestId, payload) => (current ? submitTo(current, requestId, payload) : Promise.reject(notLeader(undefined, settings.node, "stopped"))),
+    state: () => (current ? current.applied.state : lastState),
+    status: () =>
+      current
+        ? statusOf(current)
+        : lastStatus ?? {
+          node: settings.node, service: settings.serviceId, role: "stopped", epoch: undefined, leader: undefined, lpi: 0, logSize: 0, lag: 0,
+          snapshotIndex: 0, trimmedTo: 0, resyncs: 0, snapshotLoads: 0, elections: 0, stepDowns: 0, electedAt: undefined, servingAt: undefined, lastStepDown: undefined,
+        },
+    crash: () => crash(),
+  }
+
+  return { handle, spec: { id: "replica", init, restart: "permanent", shutdownMs: replicaShutdownMs } }
+}

@@ -1,0 +1,41 @@
+/**
+ * What one replica needs to run, decoupled from the host config so tests can start
+ * several replicas of one service in one process.
+ */
+import type { EtcdOptions } from "../../adapters/etcd.ts"
+import { etcdOptionsFrom } from "../../app/connections.ts"
+import type { HostContext } from "../../app/host-context.ts"
+
+/** One replica's settings. */
+export interface ReplicaSettings {
+  /** This replica's node id: its `LPI/<node>` key and its name in the leader value. */
+  readonly node: string
+  /** The replicated service; its keys live under `<serviceId>/`. */
+  readonly serviceId: string
+  /** Where clients reach this replica's service (published in the leader value). */
+  readonly location: string
+  readonly etcd: EtcdOptions
+  /** TTL of the session lease that holds the leader key and the LPI key. */
+  readonly leaseTtlS: number
+  /** A leader steps down this long after its last answered keep-alive was sent; must be < leaseTtlS * 1000. */
+  readonly stepDownAfterMs: number
+  /** Entries between snapshots; the log below the lowest live LPI is trimmed at each. */
+  readonly snapshotEvery: number
+}
+
+/** The settings of the host's replica, from `[etcd]` and `[replica]`. */
+export const replicaSettingsFrom = (ctx: HostContext): ReplicaSettings => ({
+  node: ctx.host.name,
+  serviceId: ctx.config.replica.service_id,
+  location: ctx.config.replica.listen,
+  etcd: etcdOptionsFrom(ctx.config),
+  leaseTtlS: ctx.config.etcd.lease_ttl_s,
+  stepDownAfterMs: ctx.config.etcd.step_down_after_ms,
+  snapshotEvery: ctx.config.replica.snapshot_every,
+})
+
+/**
+ * How often a keep-alive is sent: three times per TTL, as etcd's Go client does, so one
+ * lost keep-alive does not bring the leader to its step-down deadline.
+ */
+export const renewEveryMs = (s: ReplicaSettings): number => Math.floor((s.leaseTtlS * 1000) / 3)
