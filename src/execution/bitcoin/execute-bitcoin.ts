@@ -5,12 +5,22 @@
  * the txid is recorded in `sendto.results` before the offset is committed.
  */
 import { Effect } from "effect"
-import { NodeUnreachable } from "../../adapters/errors.ts"
+import { type NodeRejected, NodeUnreachable } from "../../adapters/errors.ts"
 import type { QueuedRequest, SendFrom, SendMany, SendToAddress } from "../../domain/request.ts"
 import { isFinal, type StatusRecord } from "../../domain/status.ts"
 import type { ExecutionContext, Outcome } from "../context.ts"
 import { findSent, type Outputs, type WalletEntry } from "./reconcile.ts"
-import { isTransientRejection, listRecentCall, unlockCall, walletCallFor, walletLockedCode, type WalletKind } from "./wallet-dialect.ts"
+import {
+  accountOf,
+  isStuckChangeAddress,
+  isTransientRejection,
+  listRecentCall,
+  nextChangeAddressCall,
+  unlockCall,
+  walletCallFor,
+  walletLockedCode,
+  type WalletKind,
+} from "./wallet-dialect.ts"
 
 /** A Bitcoin request body. */
 export type BitcoinBody = SendToAddress | SendFrom | SendMany
@@ -92,22 +102,26 @@ export const executeBitcoin = (req: QueuedRequest, body: BitcoinBody, ctx: Execu
     }
 
     const call = walletCallFor(body, settings.walletKind)
+    // Repairs a wallet that refused for a reason it can be talked out of, then sends again.
+    const repairThenRetry = (e: NodeRejected) => {
+      const repair = e.code === walletLockedCode && settings.passphrase !== undefined
+        ? unlockCall(settings.passphrase, settings.walletKind)
+        : settings.walletKind === "btcwallet" && isStuckChangeAddress(e.detail)
+          ? nextChangeAddressCall(accountOf(body, settings.walletKind))
+          : undefined
+      if (repair === undefined) return Effect.fail(e)
+      ctx.log.warn("partition-consumer.wallet-repair", { partition: ctx.partition, node: e.node, repair: repair.method, reason: e.detail })
+      return Effect.flatMap(ctx.pool.callNode(e.node, repair.method, repair.params), () => ctx.pool.call("bitcoin", call.method, call.params))
+    }
     const sent = yield* ctx.pool.call("bitcoin", call.method, call.params).pipe(
-      Effect.catchTag("NodeRejected", (e) =>
-        e.code === walletLockedCode && settings.passphrase !== undefined
-          ? Effect.gen(function* () {
-              const unlock = unlockCall(settings.passphrase ?? "", settings.walletKind)
-              yield* ctx.pool.callNode(e.node, unlock.method, unlock.params)
-              return yield* ctx.pool.call("bitcoin", call.method, call.params)
-            })
-          : Effect.fail(e),
-      ),
+      Effect.catchTag("NodeRejected", repairThenRetry),
+      Effect.catchTag("NodeRejected", repairThenRetry),
     )
     return yield* recordOutcome(ctx, { ...base(req, ctx), status: "submitted", txid: String(sent.result), node: sent.node })
   }).pipe(
     Effect.catchTags({
       NodeRejected: (e) =>
-        isTransientRejection(e.detail)
+        isTransientRejection(e.detail) || isStuckChangeAddress(e.detail)
           ? Effect.succeed<Outcome>({ _tag: "retry", reason: e.message, attempted: false })
           : recordOutcome(ctx, { ...base(req, ctx), status: "failed", node: e.node, reason: `${e.method} rejected (code ${e.code}): ${e.detail}` }),
       NodeUnreachable: (e) => Effect.succeed<Outcome>({ _tag: "retry", reason: e.message, attempted: true }),

@@ -8,7 +8,12 @@
  * - btcwallet's `sendtoaddress` spends only confirmed coins, so a burst would run out of
  *   spendable outputs between blocks; it becomes `sendfrom(default, …, minconf 0)`, which
  *   also spends unconfirmed change;
- * - the wallet must be unlocked (`walletpassphrase`); a locked wallet answers code -13.
+ * - the wallet must be unlocked (`walletpassphrase`); a locked wallet answers code -13;
+ * - on simnet, btcwallet can derive a change address it cannot read back: a base58
+ *   address that happens to start with "Sb1" is taken by its address decoder for a
+ *   bech32 address (simnet's HRP is "sb") and rejected, so every later send fails with
+ *   "-5: Invalid address or key: Sb1…". Asking for a fresh change address moves the
+ *   wallet past it (seen here after about 1 in 1,500 sends).
  */
 import type { SendFrom, SendMany, SendToAddress } from "../../domain/request.ts"
 
@@ -27,6 +32,12 @@ export interface WalletCall {
  * spent"). Nothing was sent, so trying again is safe and will succeed.
  */
 export const isTransientRejection = (detail: string): boolean => /mempool conflict|missing inputs|already spent|already have transaction/i.test(detail)
+
+/** True when btcwallet is stuck on an unreadable change address (see the module comment). */
+export const isStuckChangeAddress = (detail: string): boolean => /Invalid address or key: Sb1/.test(detail)
+
+/** The call that moves the wallet past its current change address. */
+export const nextChangeAddressCall = (account: string): WalletCall => ({ method: "getrawchangeaddress", params: account === "" ? [] : [account] })
 
 /** The JSON-RPC error code both wallets use for "unlock the wallet first". */
 export const walletLockedCode = -13
