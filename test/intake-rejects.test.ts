@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test"
 import { rmSync } from "node:fs"
 import { malformedRequests } from "../src/actors/producer/malformed-cases.ts"
 import { btc, topicMessageCount } from "./support/chain-clients.ts"
-import { isolatedCopy, stackEnv, startGateway, type GatewayProcess } from "./support/gateway-process.ts"
+import { isolatedCopy, runTopics, stackEnv, startGateway, type GatewayProcess } from "./support/gateway-process.ts"
 import { get, post, waitUntil } from "./support/intake-client.ts"
 
 const intake = "http://127.0.0.1:8080"
@@ -30,7 +30,7 @@ afterAll(async () => {
 describe("the real intake refuses bad input and enqueues nothing", () => {
   test(`${malformedRequests.length} malformed requests each get a 400 naming the field and rule; sendto is unchanged`, async () => {
     expect(malformedRequests.length).toBeGreaterThanOrEqual(40)
-    const before = await topicMessageCount("sendto")
+    const before = await topicMessageCount(runTopics.requests)
     for (const [name, body, field, rule] of malformedRequests) {
       const res = await post(intake, "/v1/requests", body)
       const answer = (await res.json()) as { field?: string; rule?: string; message?: string }
@@ -47,7 +47,7 @@ describe("the real intake refuses bad input and enqueues nothing", () => {
     expect((await post(intake, "/v1/requests", good, { authorization: "Bearer not-a-key" })).status).toBe(401)
     const huge = { requests: Array.from({ length: 200_000 }, () => good) }
     expect((await post(intake, "/v1/batches", huge)).status).toBe(413)
-    expect(await topicMessageCount("sendto")).toBe(before)
+    expect(await topicMessageCount(runTopics.requests)).toBe(before)
   }, 120_000)
 
   test("a repeated Idempotency-Key returns the first id and makes one transfer", async () => {

@@ -3,7 +3,7 @@
  * temporary folder that has no node_modules anywhere above it, and reads its structured
  * log lines as they arrive.
  */
-import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync } from "node:fs"
+import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { basename, join } from "node:path"
 import type { Subprocess } from "bun"
@@ -33,15 +33,29 @@ export interface GatewayProcess {
   readonly waitFor: (predicate: (line: LogLine) => boolean, timeoutMs: number) => Promise<LogLine>
 }
 
+/** This test process's own topic names and consumer group, so runs never see each other's messages. */
+export const runTopics = (() => {
+  const tag = `t${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`
+  return { requests: `sendto-${tag}`, results: `sendto-${tag}.results`, dlq: `sendto-${tag}.dlq`, group: `gateway-${tag}` }
+})()
+
 /**
  * Copies the binary (and the given config files) into a fresh folder under the system
  * temp dir and returns that folder. /tmp has no node_modules above it, so the binary
- * cannot fall back on the repository's packages.
+ * cannot fall back on the repository's packages. The configs get this run's own topics
+ * and consumer group.
  */
 export const isolatedCopy = (configs: readonly string[]): string => {
   const dir = mkdtempSync(join(tmpdir(), "gateway-bin-"))
   copyFileSync(builtBinary, join(dir, "gateway"))
-  for (const c of configs) copyFileSync(join(repoRoot, c), join(dir, basename(c)))
+  for (const c of configs) {
+    const text = readFileSync(join(repoRoot, c), "utf8")
+      .replace('requests = "sendto"', `requests = "${runTopics.requests}"`)
+      .replace('results = "sendto.results"', `results = "${runTopics.results}"`)
+      .replace('dlq = "sendto.dlq"', `dlq = "${runTopics.dlq}"`)
+      .replace('group_id = "gateway-consumers"', `group_id = "${runTopics.group}"`)
+    writeFileSync(join(dir, basename(c)), text)
+  }
   return dir
 }
 

@@ -5,7 +5,7 @@
  * signalled, and `destroy()` kills them and removes the folder.
  */
 import { spawn, type Subprocess } from "bun"
-import { mkdtempSync, rmSync } from "node:fs"
+import { mkdtempSync, openSync, rmSync } from "node:fs"
 import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -31,24 +31,46 @@ export interface PrivateEtcd {
   readonly destroy: () => Promise<void>
 }
 
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
+/** True if nothing listens on `port` (we could bind it just now). */
+const isFree = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
     const s = createServer()
-    s.once("error", reject)
-    s.listen(0, "127.0.0.1", () => {
-      const a = s.address()
-      const port = typeof a === "object" && a !== null ? a.port : 0
-      s.close(() => resolve(port))
-    })
+    s.once("error", () => resolve(false))
+    s.listen(port, "127.0.0.1", () => s.close(() => resolve(true)))
   })
 
-/** Starts 3 members and waits until the cluster answers reads (up to `timeoutMs`). */
+/**
+ * `count` free ports below Linux's ephemeral range (32768 and up), so an outgoing
+ * connection of this very process cannot take one between the check and etcd's bind.
+ */
+const freePorts = async (count: number): Promise<number[]> => {
+  const ports: number[] = []
+  while (ports.length < count) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000)
+    if (!ports.includes(port) && (await isFree(port))) ports.push(port)
+  }
+  return ports
+}
+
+/** Starts 3 members and waits until the cluster answers reads (up to `timeoutMs`); tries new ports if a member dies at start. */
 export const startPrivateEtcd = async (timeoutMs = 60_000): Promise<PrivateEtcd> => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(timeoutMs)
+    } catch (e) {
+      if (attempt >= 3) throw e
+    }
+  }
+}
+
+const startOnce = async (timeoutMs: number): Promise<PrivateEtcd> => {
   const dir = mkdtempSync(join(tmpdir(), "replica-etcd-"))
-  const ports = await Promise.all(Array.from({ length: 6 }, freePort))
+  const ports = await freePorts(6)
   const names = ["p1", "p2", "p3"]
   const peer = (i: number) => `http://127.0.0.1:${ports[2 * i + 1]}`
   const cluster = names.map((n, i) => `${n}=${peer(i)}`).join(",")
+  // One token for all three: members with different tokens form different clusters.
+  const token = `replica-test-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`
   const members: Member[] = names.map((name, i) => {
     const clientPort = ports[2 * i] ?? 0
     const url = `http://127.0.0.1:${clientPort}`
@@ -57,10 +79,10 @@ export const startPrivateEtcd = async (timeoutMs = 60_000): Promise<PrivateEtcd>
         "etcd", "--name", name, "--data-dir", join(dir, name),
         "--listen-client-urls", url, "--advertise-client-urls", url,
         "--listen-peer-urls", peer(i), "--initial-advertise-peer-urls", peer(i),
-        "--initial-cluster", cluster, "--initial-cluster-state", "new", "--initial-cluster-token", `replica-test-${Date.now()}`,
+        "--initial-cluster", cluster, "--initial-cluster-state", "new", "--initial-cluster-token", token,
         "--heartbeat-interval", "100", "--election-timeout", "1000", "--log-level", "error",
       ],
-      { stdout: "ignore", stderr: Bun.file(join(dir, `${name}.log`)) },
+      { stdout: "ignore", stderr: openSync(join(dir, `${name}.log`), "w") },
     )
     return { name, clientPort, url, proc }
   })
@@ -81,9 +103,11 @@ export const startPrivateEtcd = async (timeoutMs = 60_000): Promise<PrivateEtcd>
   for (;;) {
     const ok = await withEtcd({ endpoints, dialTimeoutMs: 1000, callTimeoutMs: 1000 }, (etcd) => etcdRange(etcd, "health", { key: "health" })).then(() => true, () => false)
     if (ok) break
-    if (Date.now() > until) {
+    const dead = members.find((m) => m.proc.exitCode !== null)
+    if (dead || Date.now() > until) {
+      const log = await Bun.file(join(dir, `${(dead ?? members[0])?.name}.log`)).text().catch(() => "")
       await destroy()
-      throw new Error(`private etcd cluster not healthy within ${timeoutMs} ms; see the member logs under ${dir}`)
+      throw new Error(`private etcd cluster not healthy (${dead ? `member ${dead.name} exited ${dead.proc.exitCode}` : `not within ${timeoutMs} ms`}): ${log.slice(-500)}`)
     }
     await Bun.sleep(250)
   }

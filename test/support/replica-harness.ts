@@ -49,7 +49,14 @@ export const startReplica = async <S>(settings: ReplicaSettings, machine: StateM
   const r = makeReplica(settings, machine, testLogger(settings.node))
   const fiber = Effect.runFork(Effect.scoped(Effect.flatMap(r.spec.init, (loop) => loop)))
   const done = Effect.runPromise(Fiber.await(fiber))
-  await waitFor(`${settings.node} connected`, () => r.handle.status().role !== "stopped", 20_000)
+  let ended: Exit.Exit<unknown, unknown> | undefined
+  void done.then((exit) => {
+    ended = exit
+  })
+  await waitFor(`${settings.node} connected`, () => {
+    if (ended) throw new Error(`replica ${settings.node} ended before it connected: ${String(Exit.isFailure(ended) ? ended.cause : "done")}`)
+    return r.handle.status().role !== "stopped"
+  }, 20_000)
   return { handle: r.handle, stop: async () => void (await Effect.runPromise(Fiber.interrupt(fiber))), done }
 }
 

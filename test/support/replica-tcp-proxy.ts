@@ -1,6 +1,6 @@
 /**
- * A TCP proxy in front of one etcd member, to cut a single replica off the network in
- *-process: `cut()` drops every connection and refuses new ones (as a pulled cable
+ * A TCP proxy in front of one etcd member, to cut a single in-process replica off the
+ * network: `cut()` drops every connection and refuses new ones (as a pulled cable
  * does), `heal()` lets them through again. gRPC's HTTP/2 passes through untouched.
  */
 import { createConnection, createServer, type Server, type Socket } from "node:net"

@@ -1,0 +1,309 @@
+/**
+ * The replica actor against real etcd (paper B with its corrections). Replicas run
+ * in-process, each with its own etcd client, on a service id of their own so concurrent
+ * runs never collide.
+ *
+ * - On the shared 3-member cluster: one leader; 200 concurrent submits applied once and
+ *   in the same order everywhere; a leader crash (keep-alives stop, no resign) fails over
+ *   to a larger epoch, whose time is printed, and the old epoch's append is fenced; a
+ *   snapshot trims the log below the lowest live LPI and a returning replica starts from it.
+ * - On a private 3-member cluster started here (so signals and compaction touch nothing
+ *   shared): a follower whose watch revision is compacted re-syncs; SIGSTOP of the
+ *   leader's etcd member makes it step down on its own timer before its TTL, another
+ *   replica takes over, and after SIGCONT all three converge.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test"
+import { Effect } from "effect"
+import { compactEtcd, etcdRange } from "../src/adapters/etcd.ts"
+import { InvalidPayload, NotLeader, numberList, type NumberList, readLogSize, replicaKeys, appendEntries } from "../src/actors/replica/index.ts"
+import { encodeEntry } from "../src/actors/replica/log-entry.ts"
+import { currentRevision, type PrivateEtcd, startPrivateEtcd } from "./support/replica-etcd-cluster.ts"
+import {
+  deleteService,
+  type RunningReplica,
+  servingLeader,
+  startReplica,
+  storedIndexes,
+  submitRetrying,
+  testSettings,
+  uniqueServiceId,
+  waitFor,
+  withEtcd,
+} from "./support/replica-harness.ts"
+import { startTcpProxy, type TcpProxy } from "./support/replica-tcp-proxy.ts"
+
+const sharedEndpoints = (process.env.GATEWAY_ETCD_ENDPOINTS ?? "http://127.0.0.1:2379,http://127.0.0.1:22379,http://127.0.0.1:32379").split(",")
+
+type R = RunningReplica<NumberList>
+
+/** Replicas and services a test started, stopped and deleted after it. */
+const started: { replicas: R[]; services: { endpoints: readonly string[]; id: string }[] } = { replicas: [], services: [] }
+
+const service = (name: string, endpoints: readonly string[]) => {
+  const id = uniqueServiceId(name)
+  started.services.push({ endpoints, id })
+  return id
+}
+
+const start = async (...args: Parameters<typeof testSettings>): Promise<R> => {
+  const r = await startReplica(testSettings(...args), numberList)
+  started.replicas.push(r)
+  return r
+}
+
+const cleanUp = async () => {
+  await Promise.all(started.replicas.map((r) => r.stop()))
+  await Promise.all(started.services.map((s) => deleteService(s.endpoints, s.id).catch(() => undefined)))
+  started.replicas = []
+  started.services = []
+}
+
+const awaitLeader = async (replicas: readonly R[], timeoutMs = 30_000): Promise<R> => {
+  await waitFor("one serving leader", () => servingLeader(replicas) !== undefined, timeoutMs)
+  const leader = servingLeader(replicas)
+  if (!leader) throw new Error("leader vanished")
+  return leader
+}
+
+const converged = (replicas: readonly R[], size: number) => () => replicas.every((r) => r.handle.status().lpi === size)
+
+const expectIdentical = (replicas: readonly R[]) => {
+  const [first, ...rest] = replicas.map((r) => r.handle.state())
+  for (const s of rest) expect(s).toEqual(first ?? [])
+}
+
+const submitMany = (replicas: readonly R[], prefix: string, from: number, count: number) =>
+  Promise.all(Array.from({ length: count }, (_, i) => submitRetrying(replicas, `${prefix}-${from + i}`, from + i)))
+
+describe("replica on the shared etcd cluster", () => {
+  afterEach(cleanUp)
+
+  test("one leader; 200 concurrent submits are applied once, in the same order, on all three", async () => {
+    const svc = service("order", sharedEndpoints)
+    const replicas = await Promise.all(["a", "b", "c"].map((n) => start(n, svc, sharedEndpoints)))
+    const leader = await awaitLeader(replicas)
+    const followers = replicas.filter((r) => r !== leader)
+    await waitFor("followers know the leader", () => followers.every((f) => f.handle.status().leader?.node === leader.handle.node), 10_000)
+
+    // Only the leader accepts; a follower names it; bad input is refused and not retriable.
+    const refused = await followers[0]?.handle.submit("x-1", 1).catch((e: unknown) => e)
+    expect(refused).toBeInstanceOf(NotLeader)
+    expect((refused as NotLeader).leader?.node).toBe(leader.handle.node)
+    expect(await leader.handle.submit("x-2", "seven").catch((e: unknown) => e)).toBeInstanceOf(InvalidPayload)
+
+    const t0 = performance.now()
+    const results = await submitMany(replicas, "n", 0, 200)
+    const ms = performance.now() - t0
+    const indexes = results.map((r) => r.index)
+    expect(new Set(indexes).size).toBe(200)
+    expect(Math.min(...indexes)).toBe(1)
+    expect(Math.max(...indexes)).toBe(200)
+    await waitFor("all three at LPI 200", converged(replicas, 200), 20_000)
+    expectIdentical(replicas)
+    const list = leader.handle.state()
+    expect([...list].sort((x, y) => x - y)).toEqual(Array.from({ length: 200 }, (_, i) => i))
+    // Each client's reply names the index its number sits at.
+    results.forEach((r, i) => expect(list[r.index - 1]).toBe(i))
+    console.log(`[replica] 200 concurrent submits acknowledged in ${ms.toFixed(0)} ms (epoch ${leader.handle.status().epoch})`)
+
+    // A retried request id takes effect once and gets its first index back.
+    const again = await Promise.all([5, 17, 199].map((i) => leader.handle.submit(`n-${i}`, i)))
+    expect(again.map((a) => a.index)).toEqual([5, 17, 199].map((i) => results[i]?.index ?? -1))
+    expect(leader.handle.status().logSize).toBe(200)
+    expect(replicas.filter((r) => r.handle.status().role === "leader")).toHaveLength(1)
+  }, 90_000)
+
+  const failover = async (ttlS: number, stepDownAfterMs: number) => {
+    const svc = service(`failover-${ttlS}`, sharedEndpoints)
+    const replicas = await Promise.all(["a", "b", "c"].map((n) => start(n, svc, sharedEndpoints, { leaseTtlS: ttlS, stepDownAfterMs })))
+    const old = await awaitLeader(replicas)
+    const oldEpoch = old.handle.status().epoch ?? 0
+    const acked = await submitMany(replicas, "pre", 0, 20)
+    await waitFor("followers at 20", converged(replicas, 20), 20_000)
+
+    const others = replicas.filter((r) => r !== old)
+    const crashedAt = performance.now()
+    old.handle.crash()
+    const served = await submitRetrying(others, "post-0", 1000, 60_000)
+    const failoverMs = performance.now() - crashedAt
+    const successor = servingLeader(others)
+    expect(successor?.handle.node).toBe(served.node)
+    const newEpoch = successor?.handle.status().epoch ?? 0
+    expect(newEpoch).toBeGreaterThan(oldEpoch)
+    console.log(`[replica] failover after a leader crash (TTL ${ttlS} s, step-down ${stepDownAfterMs} ms): served again after ${failoverMs.toFixed(0)} ms; epoch ${oldEpoch} -> ${newEpoch}`)
+    expect(failoverMs).toBeLessThan(ttlS * 1000 + 5_000)
+
+    // Nothing acknowledged under the old epoch is lost.
+    await waitFor("survivors converge", converged(others, 21), 20_000)
+    const list = successor?.handle.state() ?? []
+    acked.forEach((a, i) => expect(list[a.index - 1]).toBe(i))
+    expectIdentical(others)
+
+    // The old leader's late append, at the current end of the log, is refused by the fence.
+    const keys = replicaKeys(svc)
+    const late = await withEtcd({ endpoints: sharedEndpoints, dialTimeoutMs: 3000 }, (etcd) =>
+      Effect.gen(function* () {
+        const at = yield* readLogSize(etcd, keys)
+        const entry = { id: "late", epoch: oldEpoch, payload: -1 }
+        const result = yield* appendEntries(etcd, keys, oldEpoch, at, [{ index: at.size + 1, entry, text: encodeEntry(entry) }])
+        const after = yield* readLogSize(etcd, keys)
+        const slot = yield* etcdRange(etcd, "late slot", { key: keys.entry(at.size + 1) })
+        return { result, before: at.size, after: after.size, slot: slot.kvs.length }
+      }))
+    expect(late.result._tag).toBe("fenced")
+    expect(late.after).toBe(late.before)
+    expect(late.slot).toBe(0)
+
+    // A clean stop resigns (revokes the lease): the last replica takes over at once.
+    const last = others.find((r) => r !== successor)
+    if (!successor || !last) throw new Error("expected two survivors")
+    const stoppedAt = performance.now()
+    await successor.stop()
+    await submitRetrying([last], "post-1", 1001, 30_000)
+    console.log(`[replica] failover after a clean stop (resign): served again after ${(performance.now() - stoppedAt).toFixed(0)} ms`)
+    return failoverMs
+  }
+
+  test("leader crash with the configured timings: a larger epoch serves, the old epoch is fenced", async () => {
+    await failover(5, 3500)
+  }, 120_000)
+
+  test("leader crash with a 2 s lease: failover follows the TTL", async () => {
+    const ms = await failover(2, 1400)
+    expect(ms).toBeLessThan(2_000 + 3_000)
+  }, 120_000)
+
+  test("snapshot and trim: the log below the lowest live LPI goes, and a returning replica starts from the snapshot", async () => {
+    const svc = service("snapshot", sharedEndpoints)
+    const settings = { snapshotEvery: 50 }
+    const replicas = await Promise.all(["a", "b", "c"].map((n) => start(n, svc, sharedEndpoints, settings)))
+    const leader = await awaitLeader(replicas)
+    await submitMany(replicas, "s", 0, 60)
+    await waitFor("all at 60", converged(replicas, 60), 20_000)
+
+    // A follower leaves; its LPI key goes with its lease, so it does not hold trimming back.
+    const leaving = replicas.find((r) => r !== leader)
+    if (!leaving) throw new Error("no follower")
+    const leftAt = leaving.handle.status().lpi
+    await leaving.stop()
+    const staying = replicas.filter((r) => r !== leaving)
+    for (let i = 60; i < 160; i += 10) {
+      await submitMany(staying, "s", i, 10)
+      await Bun.sleep(150)
+    }
+    await waitFor("staying replicas at 160", converged(staying, 160), 20_000)
+    await waitFor("a snapshot trimmed past the departed replica", () => leader.handle.status().trimmedTo > leftAt, 20_000)
+    const { snapshotIndex, trimmedTo } = leader.handle.status()
+    expect(snapshotIndex).toBeGreaterThanOrEqual(150)
+    expect(trimmedTo).toBeLessThanOrEqual(snapshotIndex)
+    const stored = await storedIndexes(sharedEndpoints, svc)
+    expect(Math.min(...stored)).toBe(trimmedTo + 1)
+    expect(Math.max(...stored)).toBe(160)
+    expect(stored).toHaveLength(160 - trimmedTo)
+    console.log(`[replica] snapshot at ${snapshotIndex}, log trimmed to ${trimmedTo} (departed replica had LPI ${leftAt})`)
+
+    // It comes back with nothing applied: the entries it needs are gone, so it loads the snapshot.
+    const back = await start(leaving.handle.node, svc, sharedEndpoints, settings)
+    await waitFor("returning replica at 160", converged([back], 160), 30_000)
+    expect(back.handle.status().snapshotLoads).toBe(1)
+    expectIdentical([...staying, back])
+    expect([...back.handle.state()].sort((x, y) => x - y)).toEqual(Array.from({ length: 160 }, (_, i) => i))
+  }, 120_000)
+})
+
+describe("replica on a private etcd cluster (failure drills)", () => {
+  let cluster: PrivateEtcd | undefined
+  const proxies: TcpProxy[] = []
+
+  beforeAll(async () => {
+    cluster = await startPrivateEtcd()
+  }, 90_000)
+  afterEach(async () => {
+    await cleanUp()
+    await Promise.all(proxies.splice(0).map((p) => p.close()))
+  })
+  afterAll(async () => {
+    await cluster?.destroy()
+  }, 30_000)
+
+  const privateCluster = (): PrivateEtcd => {
+    if (!cluster) throw new Error("private etcd cluster did not start")
+    return cluster
+  }
+
+  test("a follower whose watch revision was compacted re-syncs from a fresh read and converges", async () => {
+    const { endpoints, members } = privateCluster()
+    const svc = service("compaction", endpoints)
+    const a = await start("a", svc, endpoints)
+    const b = await start("b", svc, endpoints)
+    await awaitLeader([a, b])
+    const member = members[0]
+    if (!member) throw new Error("no member")
+    const proxy = await startTcpProxy(member.clientPort)
+    proxies.push(proxy)
+    const c = await start("c", svc, [proxy.url])
+    const all = [a, b, c]
+    await submitMany([a, b], "k", 0, 20)
+    await waitFor("all at 20", converged(all, 20), 20_000)
+
+    // c is cut off while the log moves on and etcd compacts past c's watch revision.
+    proxy.cut()
+    await submitMany([a, b], "k", 20, 30)
+    const revision = await currentRevision(endpoints)
+    await withEtcd({ endpoints, dialTimeoutMs: 3000 }, (etcd) => compactEtcd(etcd, revision))
+    expect(c.handle.status().lpi).toBe(20)
+    proxy.heal()
+
+    await waitFor("c re-synced and at 50", () => c.handle.status().lpi === 50 && c.handle.status().resyncs >= 1, 60_000).catch((e: unknown) => {
+      throw new Error(`${String(e)}; c: ${JSON.stringify(c.handle.status())}`)
+    })
+    await waitFor("all at 50", converged(all, 50), 20_000)
+    expectIdentical(all)
+    console.log(`[replica] compaction at revision ${revision}: follower re-synced ${c.handle.status().resyncs} time(s) and converged`)
+  }, 120_000)
+
+  test("SIGSTOP of the leader's etcd member: it steps down on its own timer before the TTL, another leads, all converge after SIGCONT", async () => {
+    const { members } = privateCluster()
+    const ttlS = 5
+    const svc = service("sigstop", privateCluster().endpoints)
+    const replicas = await Promise.all(members.map((m, i) => start(["a", "b", "c"][i] ?? "x", svc, [m.url], { leaseTtlS: ttlS, stepDownAfterMs: 3500 })))
+    const old = await awaitLeader(replicas)
+    const oldEpoch = old.handle.status().epoch ?? 0
+    await submitMany(replicas, "z", 0, 20)
+    await waitFor("all at 20", converged(replicas, 20), 20_000)
+
+    const member = members[replicas.indexOf(old)]
+    if (!member) throw new Error("leader has no member")
+    const others = replicas.filter((r) => r !== old)
+    const stoppedAt = Date.now()
+    privateCluster().signal(member, "SIGSTOP")
+    try {
+      await waitFor("the old leader steps down", () => old.handle.status().lastStepDown?.epoch === oldEpoch, 15_000)
+      const stepDown = old.handle.status().lastStepDown
+      if (!stepDown) throw new Error("no step-down recorded")
+      expect(stepDown.reason).toBe("lease-not-renewed")
+      expect(stepDown.msSinceRenewal).toBeLessThan(ttlS * 1000)
+      expect(stepDown.at - stoppedAt).toBeLessThan(ttlS * 1000)
+
+      const served = await submitRetrying(others, "z-20", 20, 60_000)
+      const successor = others.find((r) => r.handle.node === served.node)
+      const s = successor?.handle.status()
+      expect(s?.epoch ?? 0).toBeGreaterThan(oldEpoch)
+      // The successor was elected only after the old leader had stopped acting as one.
+      expect(s?.electedAt ?? 0).toBeGreaterThan(stepDown.at)
+      console.log(
+        `[replica] SIGSTOP of the leader's etcd member: stepped down ${stepDown.at - stoppedAt} ms after the stop ` +
+          `(${stepDown.msSinceRenewal} ms after its last renewal, TTL ${ttlS * 1000} ms); successor elected ${(s?.electedAt ?? 0) - stoppedAt} ms ` +
+          `after the stop, serving again at ${Date.now() - stoppedAt} ms; epoch ${oldEpoch} -> ${s?.epoch}`,
+      )
+      await submitMany(others, "z", 21, 19)
+    } finally {
+      privateCluster().signal(member, "SIGCONT")
+    }
+    await waitFor("all three at 40 after SIGCONT", converged(replicas, 40), 90_000)
+    expectIdentical(replicas)
+    expect(old.handle.status().role).not.toBe("leader")
+    expect(replicas.filter((r) => r.handle.status().role === "leader")).toHaveLength(1)
+    expect([...old.handle.state()].sort((x, y) => x - y)).toEqual(Array.from({ length: 40 }, (_, i) => i))
+  }, 180_000)
+})
