@@ -25,6 +25,27 @@ export interface EtcdCluster {
   readonly options: EtcdOptions
 }
 
+/** A backoff in etcd3's (cockatiel's) shape: the delay now, and the one after. */
+interface WatchBackoff {
+  readonly duration: number
+  readonly next: (context: unknown) => WatchBackoff
+}
+
+/** First delay before re-attaching a dropped watch stream. */
+export const watchReattachBaseMs = 100
+/** Longest delay between attempts to re-attach a watch stream. */
+export const watchReattachCapMs = 2_000
+
+/**
+ * How fast a dropped watch stream is re-attached: 100 ms, doubling, at most 2 s.
+ * etcd3's default grows to 30 s, which would leave a follower blind long after a
+ * partition heals, when the failover target is 2 s.
+ */
+const watchReattach = (duration: number = watchReattachBaseMs): WatchBackoff => ({
+  duration,
+  next: () => watchReattach(Math.min(watchReattachCapMs, duration * 2)),
+})
+
 /** Runs one etcd call, turning a failure into `EtcdUnavailable` named by the operation. */
 export const etcdCall = <A>(cluster: EtcdCluster, operation: string, run: (client: Etcd3) => Promise<A>) =>
   Effect.tryPromise({
@@ -45,6 +66,7 @@ export const scopedEtcd = (options: EtcdOptions): Effect.Effect<EtcdCluster, Etc
         hosts: [...options.endpoints],
         dialTimeout: options.dialTimeoutMs,
         defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + callTimeoutMs }),
+        faultHandling: { watchBackoff: watchReattach() },
       })
       const cluster: EtcdCluster = { client, options }
       yield* etcdCall(cluster, "maintenance.status", (c) => c.maintenance.status()).pipe(
@@ -270,9 +292,12 @@ export const watchKey = (
           broken = true
           handlers.onBroken?.()
         })
-        return watcher
+        return { watcher, isBroken: () => broken }
       }),
-      (watcher) => Effect.promise(() => Promise.race([watcher.cancel().catch(() => undefined), new Promise<void>((r) => setTimeout(r, 1_000))])),
+      // etcd3 has already dropped a watch the server canceled; canceling it again makes
+      // the server answer for an id etcd3 no longer knows, which etcd3 throws on (uncaught).
+      ({ watcher, isBroken }) =>
+        isBroken() ? Effect.void : Effect.promise(() => Promise.race([watcher.cancel().catch(() => undefined), new Promise<void>((r) => setTimeout(r, 1_000))])),
     ),
   )
 

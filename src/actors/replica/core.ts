@@ -161,7 +161,8 @@ export const updateRole = <S>(core: ReplicaCore<S>, msg: LeadershipMsg): void =>
       core.stats.stepDowns += 1
       core.lastStepDown = { at: now, epoch: after.epoch, reason: after.reason, msSinceRenewal }
       core.metrics?.stepDowns.inc(labels)
-      core.log.warn(replicaEvents.steppedDown, { ...labels, epoch: after.epoch, reason: after.reason, ms_since_renewal: msSinceRenewal })
+      // Resigning on a clean stop is routine; any other reason is worth an operator's look.
+      core.log.log(after.reason === "stopping" ? "info" : "warn", replicaEvents.steppedDown, { ...labels, epoch: after.epoch, reason: after.reason, ms_since_renewal: msSinceRenewal })
     }
     if (session) Deferred.doneUnsafe(session.ended, Effect.succeed(after.reason))
   }

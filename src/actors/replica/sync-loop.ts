@@ -1,7 +1,7 @@
 /**
  * Paper B's synchronisation, run by every replica (the leader included): read
  * `LogSize`, watch it from that read's revision + 1, and apply entries LPI+1..LogSize in
- * index order. A watch that breaks (its revision was compacted, or etcd canceled it)
+ * index order (re-reading `LogSize` now and then in case the watch went quiet). A watch that breaks (its revision was compacted, or etcd canceled it)
  * cannot resume, so the loop starts over from a fresh read. Entries below the trimmed
  * point come from the snapshot. The leader also writes snapshots and trims from here,
  * right after it applies, so it snapshots exactly what it has applied.
@@ -20,6 +20,12 @@ import { snapshotDue, trimBound } from "./trim.ts"
 /** Entries fetched per range read. */
 export const fetchBatch = 500
 
+/**
+ * How often `LogSize` is re-read even without a watch event. A watch on a stalled member
+ * neither delivers nor fails; the read has a deadline and moves to another endpoint.
+ */
+export const rereadEveryMs = 5_000
+
 /** The sync loop of one replica; runs until interrupted. */
 export const syncLoop = <S>(core: ReplicaCore<S>): Effect.Effect<never> => Effect.forever(Effect.scoped(syncRound(core)))
 
@@ -34,6 +40,7 @@ const syncRound = <S>(core: ReplicaCore<S>) =>
       onReconnected: () => void Queue.offerUnsafe(core.signals, { _tag: "poke" }),
       onBroken: () => void Queue.offerUnsafe(core.signals, { _tag: "broken" }),
     })
+    yield* Effect.forkScoped(Effect.forever(Effect.andThen(Effect.sleep(rereadEveryMs), Effect.sync(() => Queue.offerUnsafe(core.signals, { _tag: "poke" })))))
     while (true) {
       yield* catchUp(core)
       const signals = yield* Queue.takeAll(core.signals)
