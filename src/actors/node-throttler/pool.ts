@@ -24,6 +24,12 @@ export interface PooledResult {
 export interface NodePool {
   /** Sends one call to the least-loaded healthy node of `chain`. */
   readonly call: (chain: string, method: string, params?: readonly unknown[]) => Effect.Effect<PooledResult, NodeError | CircuitOpen | NoNodeForChain>
+  /**
+   * Sends one call for `affinity` (an Ethereum sender): always to the same node while it
+   * is healthy, so a sender's nonces, pending transactions and receipts live on one node;
+   * to the least-loaded healthy node otherwise. Different senders spread over the nodes.
+   */
+  readonly callFor: (chain: string, affinity: string, method: string, params?: readonly unknown[]) => Effect.Effect<PooledResult, NodeError | CircuitOpen | NoNodeForChain>
   /** Sends one call to a named node (e.g. the wallet that holds a transaction). */
   readonly callNode: (node: string, method: string, params?: readonly unknown[]) => Effect.Effect<unknown, NodeError | CircuitOpen | NoNodeForChain>
   /** True when some node of `chain` could take a call now. */
@@ -47,6 +53,16 @@ export const leastLoaded = (throttles: readonly NodeThrottle[]): NodeThrottle | 
   return scored[0]?.t
 }
 
+/** A stable small hash of a string (FNV-1a), to spread affinities over nodes. */
+export const affinityHash = (text: string): number => {
+  let h = 0x811c9dc5
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0
+  return h
+}
+
+/** The node an affinity maps to when every node is healthy. */
+export const homeNode = <T>(nodes: readonly T[], affinity: string): T | undefined => nodes[affinityHash(affinity) % Math.max(1, nodes.length)]
+
 /** Builds a pool over the host's throttles. */
 export const makeNodePool = (throttles: readonly NodeThrottle[]): NodePool => {
   const ofChain = (chain: string) => throttles.filter((t) => t.chain === chain)
@@ -60,6 +76,15 @@ export const makeNodePool = (throttles: readonly NodeThrottle[]): NodePool => {
         const candidates = ofChain(chain)
         if (candidates.length === 0) return Effect.fail(new NoNodeForChain({ chain }))
         const target = leastLoaded(candidates)
+        if (target === undefined) return Effect.fail(new CircuitOpen({ node: candidates.map((t) => t.name).join(","), until: Date.now() }))
+        return Effect.map(target.call(method, params), (result) => ({ node: target.name, result }))
+      }),
+    callFor: (chain, affinity, method, params = []) =>
+      Effect.suspend((): Effect.Effect<PooledResult, NodeError | CircuitOpen | NoNodeForChain> => {
+        const candidates = ofChain(chain)
+        if (candidates.length === 0) return Effect.fail(new NoNodeForChain({ chain }))
+        const home = homeNode(candidates, affinity)
+        const target = home !== undefined && home.healthy() ? home : leastLoaded(candidates)
         if (target === undefined) return Effect.fail(new CircuitOpen({ node: candidates.map((t) => t.name).join(","), until: Date.now() }))
         return Effect.map(target.call(method, params), (result) => ({ node: target.name, result }))
       }),

@@ -38,18 +38,19 @@ export const confirmationTracker = (ctx: HostContext, pool: NodePool, view: Stat
       return confirmations >= btcConf ? { ...r, status: "confirmed", confirmations, at: Date.now() } : undefined
     })
 
-  const checkEthereum = (r: StatusRecord, head: number) =>
+  const checkEthereum = (r: StatusRecord) =>
     Effect.gen(function* () {
-      const receipt = (yield* pool.call("ethereum", "eth_getTransactionReceipt", [r.txid])).result as Receipt | null
+      const receipt = (yield* pool.callFor("ethereum", r.sender, "eth_getTransactionReceipt", [r.txid])).result as Receipt | null
       if (receipt === null) {
-        const known = (yield* pool.call("ethereum", "eth_getTransactionByHash", [r.txid])).result
+        const known = (yield* pool.callFor("ethereum", r.sender, "eth_getTransactionByHash", [r.txid])).result
         if (known === null && r.raw_tx) {
           log.warn("confirmation-tracker.rebroadcast", { id: r.id, txid: r.txid, nonce: r.nonce })
-          yield* Effect.ignore(pool.call("ethereum", "eth_sendRawTransaction", [r.raw_tx]))
+          yield* Effect.ignore(pool.callFor("ethereum", r.sender, "eth_sendRawTransaction", [r.raw_tx]))
         }
         return undefined
       }
       const block = Number(receipt.blockNumber)
+      const head = Number((yield* pool.callFor("ethereum", r.sender, "eth_blockNumber")).result)
       const confirmations = head - block + 1
       if (receipt.status === "0x0") return { ...r, status: "failed" as const, block, reason: "the transaction was mined but reverted", at: Date.now() }
       return confirmations >= ethConf ? { ...r, status: "confirmed" as const, block, confirmations, at: Date.now() } : undefined
@@ -61,11 +62,9 @@ export const confirmationTracker = (ctx: HostContext, pool: NodePool, view: Stat
     const round = Effect.gen(function* () {
       const pending = view.index.awaitingConfirmation(assignment.partitions()).slice(0, perRound)
       if (pending.length === 0) return
-      const hasEth = pending.some((r) => r.chain === "ethereum")
-      const head = hasEth ? Number((yield* pool.call("ethereum", "eth_blockNumber")).result) : 0
       const checked = yield* Effect.forEach(
         pending,
-        (r) => Effect.orElseSucceed(r.chain === "bitcoin" ? checkBitcoin(r) : checkEthereum(r, head), () => undefined),
+        (r) => Effect.orElseSucceed(r.chain === "bitcoin" ? checkBitcoin(r) : checkEthereum(r), () => undefined),
         { concurrency: 4 },
       )
       const done = checked.filter((r): r is StatusRecord => r !== undefined)

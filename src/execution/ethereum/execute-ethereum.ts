@@ -40,12 +40,12 @@ const alreadyKnown = (e: NodeRejected) => /already known|already imported|known 
 const nonceTooLow = (e: NodeRejected) => /nonce too low|NonceTooLow|nonce has already been used/i.test(e.detail)
 
 /** Whether the node knows the transaction (pending or mined). */
-const knownByHash = (ctx: ExecutionContext, hash: string) =>
-  Effect.map(ctx.pool.call("ethereum", "eth_getTransactionByHash", [hash]), (r) => r.result !== null)
+const knownByHash = (ctx: ExecutionContext, sender: string, hash: string) =>
+  Effect.map(ctx.pool.callFor("ethereum", sender, "eth_getTransactionByHash", [hash]), (r) => r.result !== null)
 
 /** Broadcasts recorded bytes; "already known" counts as success. */
-const broadcast = (ctx: ExecutionContext, raw: string) =>
-  ctx.pool.call("ethereum", "eth_sendRawTransaction", [raw]).pipe(
+const broadcast = (ctx: ExecutionContext, sender: string, raw: string) =>
+  ctx.pool.callFor("ethereum", sender, "eth_sendRawTransaction", [raw]).pipe(
     Effect.map((r) => r.node),
     Effect.catchTag("NodeRejected", (e) => (alreadyKnown(e) ? Effect.succeed(e.node) : Effect.fail(e))),
   )
@@ -68,11 +68,11 @@ const signFresh = (req: QueuedRequest, body: EthTransfer | EthContractCall, ctx:
     const value = BigInt(body.params.value ?? "0")
     let gasLimit = body.params.gas_limit ? BigInt(body.params.gas_limit) : 21_000n
     if (body.method === "call" && !body.params.gas_limit) {
-      const estimate = yield* ctx.pool.call("ethereum", "eth_estimateGas", [{ from: signer.address, to: body.params.to, data, value: hex(value) }])
+      const estimate = yield* ctx.pool.callFor("ethereum", signer.address, "eth_estimateGas", [{ from: signer.address, to: body.params.to, data, value: hex(value) }])
       gasLimit = (BigInt(String(estimate.result)) * 12n) / 10n
     }
     if (!settings.ledger.known(signer.address)) {
-      const pending = yield* ctx.pool.call("ethereum", "eth_getTransactionCount", [signer.address, "pending"])
+      const pending = yield* ctx.pool.callFor("ethereum", signer.address, "eth_getTransactionCount", [signer.address, "pending"])
       settings.ledger.init(signer.address, Number(pending.result), ctx.view.highestNonce(signer.address))
     }
     const gasPrice = yield* settings.gasPrice()
@@ -91,13 +91,13 @@ export const executeEthereum = (req: QueuedRequest, body: EthereumBody, ctx: Exe
     if (existing && isFinal(existing.status)) return { _tag: "skipped", status: existing.status } as const
     if (existing?.raw_tx) {
       // Recorded earlier (by us or a previous owner): the same bytes, never new ones.
-      const resent = yield* broadcast(ctx, existing.raw_tx).pipe(
+      const resent = yield* broadcast(ctx, req.sender, existing.raw_tx).pipe(
         Effect.map((node) => ({ ok: true as const, node })),
         Effect.catchTag("NodeRejected", (e) => (nonceTooLow(e) ? Effect.succeed({ ok: false as const, node: e.node }) : Effect.fail(e))),
       )
       // "Nonce used" usually means these very bytes were mined already (the previous owner
       // broadcast them before it died); then the request is done.
-      if (resent.ok || (yield* knownByHash(ctx, existing.txid ?? ""))) return { _tag: "recorded", record: { ...existing, node: resent.node } } as const
+      if (resent.ok || (yield* knownByHash(ctx, req.sender, existing.txid ?? ""))) return { _tag: "recorded", record: { ...existing, node: resent.node } } as const
       if (body.method === "raw") {
         return { _tag: "poison", reason: "the client-signed transaction's nonce was used by another transaction; it can never be mined" } as const
       }
@@ -117,7 +117,7 @@ export const executeEthereum = (req: QueuedRequest, body: EthereumBody, ctx: Exe
       }
       const rec: StatusRecord = { ...base(req, ctx), status: "signed", txid: signed.hash, raw_tx: signed.raw, nonce: signed.nonce }
       yield* record(ctx, rec)
-      const sent = yield* broadcast(ctx, signed.raw).pipe(
+      const sent = yield* broadcast(ctx, req.sender, signed.raw).pipe(
         Effect.map((node) => ({ ok: true as const, node })),
         Effect.catchTag("NodeRejected", (e) => (nonceTooLow(e) && body.method !== "raw" ? Effect.succeed({ ok: false as const, e }) : Effect.fail(e))),
       )
