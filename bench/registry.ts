@@ -4,9 +4,17 @@
  * `defineBench` (see bench/node-direct/index.ts) and list it below.
  */
 import type { Bench } from "./lib/bench-definition.ts"
+import { drainBench } from "./drain/index.ts"
+import { intakeBench } from "./intake/index.ts"
 import { nodeDirectBench } from "./node-direct/index.ts"
+import { paperBench } from "./paper/index.ts"
+import { scaleBench } from "./scale/index.ts"
 
 /** The registered benches; names must be unique kebab-case (src/cli/bench-command.test.ts checks). */
 export const BENCHES: ReadonlyArray<Bench> = [
   nodeDirectBench,
+  intakeBench,
+  drainBench,
+  scaleBench,
+  paperBench,
 ]

@@ -1,0 +1,189 @@
+/**
+ * One pass of requests through a real gateway into one node: an isolated
+ * run (own topics, group and port; the host limited to that node), a
+ * gateway with the producer and consumer roles, the run's results topic
+ * watched from the side, the requests submitted in batches as fast as the
+ * intake takes them, then a wait until every accepted request has reached
+ * the node and, within a generous bound, become final. The gateway's
+ * metrics are sampled throughout; its warnings are counted from its log.
+ */
+import type { Role } from "../../src/config/role.ts"
+import type { BenchIo } from "../lib/bench-definition.ts"
+import { metricSum, type MetricSample, type NodeOverride, prepareRun, startGateway } from "../lib/gateway-under-test.ts"
+import { startProgress } from "../lib/progress.ts"
+import { type IntakeTarget, outcomeOf, postJson } from "../intake/intake-client.ts"
+import { closedLoop, type LoadResult } from "../intake/load.ts"
+import { watchResults } from "./results-watcher.ts"
+import { endToEndRate, type TrackerSummary } from "./status-tracker.ts"
+import { batchTexts } from "./workload.ts"
+
+/** What one pass is. */
+export interface PhaseOptions {
+  /** Short name in topic names and progress labels, e.g. `drain-eth`. */
+  readonly name: string
+  readonly configPath: string
+  /** The one node the gateway may use. */
+  readonly node: string
+  readonly nodeOverride: NodeOverride
+  readonly apiKey: string
+  /** Added to the environment of the gateway (e.g. its signing keys). */
+  readonly env: Readonly<Record<string, string>>
+  readonly bodies: ReadonlyArray<unknown>
+  readonly batchSize: number
+  readonly batchClients: number
+  readonly readyTimeoutMs: number
+  /** How long after the last accepted request every one must have reached the node. */
+  readonly reachTimeoutMs: number
+  /** How long after that every one must be final (confirmed, failed or DLQ). */
+  readonly finalTimeoutMs: number
+  /** Runs after the gateway is ready and before the first submission (e.g. an idle probe window). */
+  readonly beforeSubmit?: () => Promise<void>
+}
+
+/** The gateway's own view of the node during the pass. */
+export interface GatewayNodeView {
+  /** Samples `[epoch ms, in-flight]` of gateway_node_in_flight (refreshed by its 2 s health probe). */
+  readonly inFlight: ReadonlyArray<readonly [number, number]>
+  readonly peakInFlight: number
+  readonly calls: number
+  /** Requests the consumer put back for a retry (gateway_consumer_outcomes_total{outcome="retry"}). */
+  readonly retries: number
+  readonly breakerOpenSeen: boolean
+  /** Warn and error log events, by name. */
+  readonly warnings: Readonly<Record<string, number>>
+}
+
+/** What one pass measured. */
+export interface PhaseResult {
+  readonly submit: LoadResult
+  /** Epoch ms of the first submission and of the last 202. */
+  readonly submitFrom: number
+  readonly submitTo: number
+  readonly accepted: number
+  /** When every accepted request had reached the node (or the wait gave up). */
+  readonly reached: TrackerSummary
+  /** After the wait for final statuses. */
+  readonly final: TrackerSummary
+  readonly e2eRatePerSec: number | null
+  /** Requests per second from the first accepted to the last confirmed. */
+  readonly confirmRatePerSec: number | null
+  readonly reachedTimes: ReadonlyArray<number>
+  readonly gateway: GatewayNodeView
+  readonly readyMs: number
+}
+
+const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms))
+
+/** Polls `count` until it reaches `total` or `timeoutMs` passes, drawing a progress bar. */
+const waitFor = async (label: string, total: number, count: () => number, timeoutMs: number, io: BenchIo): Promise<void> => {
+  const bar = startProgress({ label, total, sink: io.progress })
+  const deadline = Date.now() + timeoutMs
+  while (count() < total && Date.now() < deadline) {
+    bar.set(count())
+    await sleep(250)
+  }
+  bar.set(count())
+  bar.finish()
+}
+
+const warningsOf = (lines: ReadonlyArray<Readonly<Record<string, unknown>>>): Record<string, number> => {
+  const out: Record<string, number> = {}
+  for (const l of lines) if ((l.level === "warn" || l.level === "error") && typeof l.event === "string") out[l.event] = (out[l.event] ?? 0) + 1
+  return out
+}
+
+/** Runs one pass and always stops its gateway and deletes its topics. */
+export const runGatewayPhase = async (options: PhaseOptions, io: BenchIo): Promise<PhaseResult> => {
+  const run = await prepareRun({ bench: options.name, configPath: options.configPath, hostNodes: [options.node], nodes: { [options.node]: options.nodeOverride } })
+  const roles: ReadonlyArray<Role> = ["producer", "consumer"]
+  io.err(`${options.name}: gateway --role ${roles.join(",")} on ${run.intakeUrl}, node ${options.node} only, topics ${run.names.prefix}.*`)
+  let gateway: ReturnType<typeof startGateway>
+  try {
+    gateway = startGateway({ run, roles, env: options.env, baseEnv: io.env })
+  } catch (error) {
+    await run.finish({ keepDir: false })
+    throw error
+  }
+  const watcher = watchResults(run.config.kafka.brokers, run.names.results, `${run.names.prefix}-watch`)
+  let ok = false
+  try {
+    const ready = await gateway.waitReady(options.readyTimeoutMs)
+    await watcher.started
+    const inFlight: Array<readonly [number, number]> = []
+    let last: ReadonlyArray<MetricSample> = []
+    let breakerOpenSeen = false
+    const scrape = async () => {
+      const samples = await gateway.metrics().catch(() => undefined)
+      if (samples === undefined) return
+      last = samples
+      inFlight.push([Date.now(), metricSum(samples, "gateway_node_in_flight", { node: options.node })])
+      if (metricSum(samples, "gateway_node_breaker_open", { node: options.node }) > 0) breakerOpenSeen = true
+    }
+    const scraper = setInterval(() => void scrape(), 250)
+    try {
+      await options.beforeSubmit?.()
+      const target: IntakeTarget = { baseUrl: run.intakeUrl, apiKey: options.apiKey }
+      const batches = batchTexts(options.bodies, options.batchSize)
+      const submitFrom = Date.now()
+      const submit = await closedLoop({
+        calls: batches.length,
+        itemsPerCall: (i) => batches[i]?.count ?? 0,
+        clients: options.batchClients,
+        send: async (i) => outcomeOf(await postJson(target, "/v1/batches", batches[i]?.text ?? "")),
+        label: `${options.name} submit`,
+        progress: io.progress,
+      })
+      const submitTo = Date.now()
+      const accepted = submit.okItems
+      const { tracker } = watcher
+      const s = () => tracker.summary()
+      await waitFor(`${options.name} reached node`, accepted, () => {
+        const now = s()
+        return now.reachedNode + now.failed + now.dlq
+      }, options.reachTimeoutMs, io)
+      const reached = s()
+      await waitFor(`${options.name} final`, accepted, () => s().final, options.finalTimeoutMs, io)
+      const final = s()
+      await scrape()
+      const result: PhaseResult = {
+        submit,
+        submitFrom,
+        submitTo,
+        accepted,
+        reached,
+        final,
+        e2eRatePerSec: endToEndRate(reached),
+        confirmRatePerSec:
+          final.firstAcceptedAt === null || final.lastFinalAt === null || final.lastFinalAt <= final.firstAcceptedAt
+            ? null
+            : ((final.byStatus.confirmed ?? 0) * 1000) / (final.lastFinalAt - final.firstAcceptedAt),
+        reachedTimes: [...tracker.reachedTimes()],
+        gateway: {
+          inFlight,
+          peakInFlight: metricSum(last, "gateway_node_in_flight_peak", { node: options.node }),
+          calls: metricSum(last, "gateway_node_calls", { node: options.node }),
+          retries: metricSum(last, "gateway_consumer_outcomes_total", { outcome: "retry" }),
+          breakerOpenSeen,
+          warnings: warningsOf(gateway.lines),
+        },
+        readyMs: ready.spawnToReadyMs,
+      }
+      ok = true
+      return result
+    } finally {
+      clearInterval(scraper)
+    }
+  } finally {
+    await watcher.stop().catch(() => undefined)
+    let clean = false
+    try {
+      if (ok) {
+        await gateway.stop()
+        clean = true
+      } else gateway.kill()
+    } finally {
+      await run.finish({ keepDir: !clean })
+      if (!clean) io.err(`${options.name}: the run's config and gateway log are kept in ${run.dir}`)
+    }
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * `gateway bench drain`: the end-to-end rate from the HTTP intake into one
+ * node against the same node driven directly at its best concurrency, for
+ * the Ethereum node and the Bitcoin wallet; then a burst of 10,000 Ethereum
+ * requests at about 10x the node's capacity, checked for lost requests,
+ * node errors and the node's own latency, against the same burst sent
+ * directly. The run is imported only when the bench runs.
+ */
+import { defineBench } from "../lib/bench-definition.ts"
+import { intFlag, intListFlag, numberFlag, stringFlag, stringListFlag, switchFlag } from "../lib/bench-flags.ts"
+
+/** The flags of `gateway bench drain`. */
+export const DRAIN_FLAGS = {
+  config: stringFlag({
+    value: "FILE",
+    description: "Base config (brokers, nodes, keystore and API-key variables); each pass runs a copy with its own topics, group and port",
+    default: "config/local.toml",
+  }),
+  phases: stringListFlag({ description: "What to run: the Ethereum drain, the Bitcoin drain, the Ethereum burst", default: ["ethereum", "bitcoin", "burst"], choices: ["ethereum", "bitcoin", "burst"] }),
+  ethRequests: intFlag({ description: "Ethereum transfers in the drain pass", default: 2000, min: 1 }),
+  ethSenders: intFlag({ description: "Fresh Ethereum keys the drain's transfers are spread over (keys run in parallel)", default: 32, min: 1, max: 1000 }),
+  ethLadder: intListFlag({ description: "Concurrencies tried directly on the Ethereum node", default: [1, 2, 4, 8, 16], min: 1, max: 256 }),
+  ethCallsPerStep: intFlag({ description: "Direct Ethereum calls per ladder step", default: 200, min: 1 }),
+  ethMaxInFlight: intFlag({ description: "Override the Ethereum node's max_in_flight for the gateway; 0 keeps the config's", default: 0, min: 0 }),
+  btcRequests: intFlag({ description: "Bitcoin payments in the drain pass", default: 150, min: 1 }),
+  btcLadder: intListFlag({ description: "Concurrencies tried directly on the wallet", default: [1, 2, 4], min: 1, max: 16 }),
+  btcCallsPerStep: intFlag({ description: "Direct wallet calls per ladder step", default: 40, min: 1 }),
+  btcMaxInFlight: intFlag({ description: "Override the wallet's max_in_flight for the gateway; 0 keeps the config's", default: 0, min: 0 }),
+  btcAmount: numberFlag({ value: "BTC", description: "Base amount of each payment (each gets a distinct amount from here up)", default: 0.0001, min: 0.00001, max: 1 }),
+  burstRequests: intFlag({ description: "Ethereum transfers in the burst", default: 10_000, min: 1 }),
+  burstSenders: intFlag({ description: "Fresh Ethereum keys the burst is spread over", default: 64, min: 1, max: 1000 }),
+  probeMs: intFlag({ value: "MS", description: "Interval of the side probe (eth_blockNumber straight to the node)", default: 100, min: 10 }),
+  idleSeconds: numberFlag({ value: "S", description: "Probe the idle node this long before each burst", default: 5, min: 1, max: 120 }),
+  batchSize: intFlag({ description: "Requests per POST /v1/batches", default: 500, min: 1 }),
+  batchClients: intFlag({ description: "Concurrent submitters", default: 4, min: 1, max: 64 }),
+  reachTimeoutS: intFlag({ value: "S", description: "Wait this long for every accepted request to reach the node", default: 300, min: 1 }),
+  finalTimeoutS: intFlag({ value: "S", description: "Then wait this long for every one to be final (drain passes)", default: 120, min: 1 }),
+  burstFinalTimeoutS: intFlag({ value: "S", description: "Then wait this long for every burst request to be final; any left is counted lost", default: 600, min: 1 }),
+  leaveStalls: switchFlag({
+    description: "Do not mine a block (evm_mine) when anvil holds ready transactions it is not mining (foundry-rs/foundry#10122); let the pass time out instead",
+  }),
+  readyTimeoutMs: intFlag({ value: "MS", description: "How long a gateway may take to log gateway.ready", default: 60_000, min: 1000 }),
+  timelineSvg: stringFlag({
+    value: "FILE",
+    description: "Where the burst's node latency / in-flight chart is written (the results' own chart is the rates)",
+    default: "bench/results/drain-timeline-latest.svg",
+  }),
+}
+
+/** `gateway bench drain`. */
+export const drainBench = defineBench({
+  name: "drain",
+  summary: "End-to-end drain rate into one node vs the node driven directly; a 10x burst: lost, node errors, node p99",
+  description: [
+    "For each node (anvil, then the Bitcoin wallet): climb a concurrency ladder",
+    "straight to the node to find its best rate, then run a gateway (producer and",
+    "consumer roles, that node only, an isolated copy of --config) and time the",
+    "first request accepted to the last one reaching the node (signed on Ethereum,",
+    "submitted on Bitcoin), read from the run's results topic. Ethereum transfers",
+    "are signed by the gateway with fresh keys funded through anvil_setBalance.",
+    "The burst sends --burst-requests Ethereum transfers as fast as the intake takes",
+    "them, waits for every one to be final, and probes the node's latency directly",
+    "(eth_blockNumber every --probe-ms) while idle and during the burst; the same",
+    "burst is then sent straight to the node with unbounded concurrency. When anvil",
+    "stops including ready transactions (a known automine bug) for 5 s, the bench",
+    "mines one block and counts it in the results (--leave-stalls turns this off).",
+  ],
+  flags: DRAIN_FLAGS,
+  examples: [
+    ["gateway bench drain", "Both drains, then the 10,000-request burst"],
+    ["gateway bench drain --phases ethereum --eth-requests 500", "A quick Ethereum drain only"],
+    ["gateway bench drain --phases burst --burst-requests 2000", "A smaller burst"],
+  ],
+  run: async (options, io) => {
+    const { runDrain } = await import("./run.ts")
+    return runDrain(options, io)
+  },
+})

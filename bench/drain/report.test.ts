@@ -1,0 +1,85 @@
+import { describe, expect, test } from "bun:test"
+import type { DirectRunResult } from "../lib/direct-node.ts"
+import { ratioRows } from "../lib/results.ts"
+import type { PhaseResult } from "./gateway-phase.ts"
+import { type BurstPass, burstTimeline, drainReport, lost, nodeErrors, probeStats } from "./report.ts"
+import type { TrackerSummary } from "./status-tracker.ts"
+
+const summary = (over: Partial<TrackerSummary>): TrackerSummary => ({
+  seen: 100, byStatus: { confirmed: 100 }, reachedNode: 100, final: 100, failed: 0, dlq: 0,
+  firstAcceptedAt: 1_000_000, lastReachedAt: 1_000_500, lastFinalAt: 1_001_000, reasons: [], ...over,
+})
+
+const phase = (over: Partial<PhaseResult> = {}): PhaseResult => ({
+  submit: { calls: 1, okCalls: 1, okItems: 100, failures: [], wallMs: 50, itemsPerSec: 2000, latenciesMs: [50], timeline: [[50, 50]] },
+  submitFrom: 999_990,
+  submitTo: 1_000_040,
+  accepted: 100,
+  reached: summary({ byStatus: { signed: 100 }, final: 0, lastFinalAt: null }),
+  final: summary({}),
+  e2eRatePerSec: 200,
+  confirmRatePerSec: 100,
+  reachedTimes: [1_000_100, 1_000_500],
+  gateway: { inFlight: [[1_000_000, 3], [1_000_250, 8]], peakInFlight: 8, calls: 300, retries: 0, breakerOpenSeen: false, warnings: {} },
+  readyMs: 400,
+  ...over,
+})
+
+const step = (concurrency: number, ratePerSec: number, failed = 0): DirectRunResult => ({
+  concurrency, callsPerWorker: 10, attempted: 100, succeeded: 100 - failed, failed, failures: [], wallMs: 500, ratePerSec,
+  latencyMs: { count: 100, min: 1, mean: 2, p50: 2, p90: 3, p99: 4, max: 5 }, peakInFlight: concurrency, completionsMs: [],
+})
+
+const probe = (from: number, ms: ReadonlyArray<number>) => ms.map((m, i) => ({ at: from + i * 100, ms: m, ok: true }))
+
+const burst: BurstPass = {
+  phase: phase({ accepted: 100, final: summary({ final: 98, failed: 1, byStatus: { confirmed: 97, failed: 1, signed: 2 } }), gateway: { ...phase().gateway, retries: 2 } }),
+  maxInFlight: 8,
+  mined: 99,
+  nodeState: null,
+  nudges: [],
+  directNudges: [{ at: 2_000_300, pending: 40, secondsSinceHead: 6 }],
+  capacity: 200,
+  // Idle 999_000..999_990 at 2 ms; during the burst (999_990..1_000_500) at 3 ms.
+  probe: [...probe(999_000, Array.from({ length: 10 }, () => 2)), ...probe(1_000_000, [3, 3, 3, 3, 3])],
+  idleFrom: 999_000,
+  direct: step(100, 150, 7),
+  directProbe: [...probe(2_000_000, [2, 2]), ...probe(2_000_200, [40, 60])],
+  directIdleFrom: 2_000_000,
+  directFrom: 2_000_200,
+  directTo: 2_000_400,
+}
+
+describe("drainReport", () => {
+  const report = drainReport({ ethereum: { chain: "ethereum", call: "eth_sendTransaction", ladder: { steps: [step(1, 90), step(8, 250)], best: step(8, 250) }, phase: phase(), maxInFlight: 8, mined: 100, nodeState: { pending: 0, queued: 0, head: 12, headTxs: 1, secondsSinceHead: 0 }, nudges: [] }, burst })
+  const rows = ratioRows(report.comparisons)
+
+  test("the drain rate is a ratio to the direct best, errors and lost are held at zero, the burst p99 at 2x idle", () => {
+    expect(rows.map((r) => [r.measure, r.ratio, r.met])).toEqual([
+      ["ethereum: end-to-end drain rate", 0.8, false],
+      ["ethereum: node errors during the drain", null, true],
+      ["burst: lost requests", null, false],
+      ["burst: node errors via the gateway", 0.429, false],
+      ["burst: node p99 during the burst", 1.5, true],
+      ["direct burst: node p99 (no target)", 30, null],
+    ])
+  })
+
+  test("lost and node errors count what the brief counts", () => {
+    expect(lost(burst.phase)).toBe(2)
+    expect(nodeErrors(burst.phase)).toBe(3)
+    expect(probeStats(burst.probe, 999_000, 999_990)).toEqual({ count: 10, failed: 0, p50: 2, p99: 2, max: 2 })
+  })
+
+  test("the chart has one group per pass, gateway then direct", () => {
+    expect(report.chart).toMatchObject({ kind: "bar", groups: [{ label: "ethereum drain", values: [200, 250], note: "0.80x" }, { label: "burst into the node", values: [200, 150] }] })
+  })
+
+  test("the timeline starts at the idle window and carries the in-flight samples", () => {
+    const chart = burstTimeline(burst)
+    expect(chart.series.map((s) => s.name)).toEqual(["probe ms, gateway burst", "gateway_node_in_flight", "probe ms, direct burst"])
+    expect(chart.series[0]?.points[0]).toEqual([0, 2])
+    expect(chart.series[1]?.points).toEqual([[1, 3], [1.25, 8]])
+    expect(report.details).toHaveProperty("timelineChart")
+  })
+})

@@ -1,0 +1,260 @@
+/**
+ * The drain bench's report: each drain rate against the node driven
+ * directly at its best concurrency, the node errors and lost requests the
+ * brief holds at zero, the node's p99 during the burst against its idle
+ * p99, a bar chart of the rates, and the burst's timeline as a second chart
+ * kept in `details` (and written as its own SVG by the run).
+ */
+import type { DirectRunResult, LadderResult } from "../lib/direct-node.ts"
+import type { BarGroup, LineChart } from "../lib/chart-svg.ts"
+import type { BenchReport, Comparison, Figure, JsonValue } from "../lib/results.ts"
+import { percentile, rateSeries, round, sortedCopy } from "../lib/stats.ts"
+import { ratioAtLeast, ratioAtMost, valueAtMost } from "../lib/target.ts"
+import type { PhaseResult } from "./gateway-phase.ts"
+import { probeWindow, type ProbeSample } from "./side-probe.ts"
+import type { TrackerSummary } from "./status-tracker.ts"
+import type { Nudge } from "./stall-nudger.ts"
+import type { EthNodeState } from "./workload.ts"
+
+/** The brief's targets for draining and bursts. */
+export const DRAIN_TARGETS = { drainRatio: 0.9, nodeErrors: 0, lost: 0, p99Ratio: 2 } as const
+
+/** One chain's drain: the direct ladder and the pass through the gateway. */
+export interface DrainPass {
+  readonly chain: "ethereum" | "bitcoin"
+  /** What each direct call was. */
+  readonly call: string
+  readonly ladder: LadderResult
+  readonly phase: PhaseResult
+  /** The gateway's in-flight cap on the node during the pass. */
+  readonly maxInFlight: number
+  /** Transactions found on chain from the pass's senders (Ethereum), or null. */
+  readonly mined: number | null
+  /** The node's pool and head at the end of the pass (Ethereum), or null. */
+  readonly nodeState: EthNodeState | null
+  /** Blocks the bench mined because anvil stopped mining during the pass. */
+  readonly nudges: ReadonlyArray<Nudge>
+}
+
+/** The burst through the gateway and the same burst sent directly, each probed from the side. */
+export interface BurstPass {
+  readonly phase: PhaseResult
+  readonly maxInFlight: number
+  readonly mined: number | null
+  readonly nodeState: EthNodeState | null
+  /** Blocks the bench mined because anvil stopped mining, during the gateway burst and the direct one. */
+  readonly nudges: ReadonlyArray<Nudge>
+  readonly directNudges: ReadonlyArray<Nudge>
+  /** The node's best direct rate (from the Ethereum drain's ladder), or null when it did not run. */
+  readonly capacity: number | null
+  readonly probe: ReadonlyArray<ProbeSample>
+  /** Epoch ms: idle window `[idleFrom, phase.submitFrom)`. */
+  readonly idleFrom: number
+  readonly direct: DirectRunResult
+  readonly directProbe: ReadonlyArray<ProbeSample>
+  /** Epoch ms: the direct burst's idle window `[directIdleFrom, directFrom)` and its run `[directFrom, directTo)`. */
+  readonly directIdleFrom: number
+  readonly directFrom: number
+  readonly directTo: number
+}
+
+/** Latency figures of one probe window. */
+export interface ProbeStats {
+  readonly count: number
+  readonly failed: number
+  readonly p50: number | null
+  readonly p99: number | null
+  readonly max: number | null
+}
+
+/** p50/p99/max of the probes sent in `[from, to)`. */
+export const probeStats = (samples: ReadonlyArray<ProbeSample>, from: number, to: number): ProbeStats => {
+  const w = probeWindow(samples, from, to)
+  const sorted = sortedCopy(w.latencies)
+  return {
+    count: sorted.length,
+    failed: w.failed,
+    p50: percentile(sorted, 0.5) ?? null,
+    p99: percentile(sorted, 0.99) ?? null,
+    max: sorted[sorted.length - 1] ?? null,
+  }
+}
+
+/** Failed + DLQ'd requests plus the consumer's retries: every way a node call went wrong. */
+export const nodeErrors = (p: PhaseResult): number => p.final.failed + p.final.dlq + p.gateway.retries
+
+/** Accepted requests that were not final when the wait ended. */
+export const lost = (p: PhaseResult): number => Math.max(0, p.accepted - p.final.final)
+
+/** When the burst stopped loading the node: the last request reaching it, else the end of submission. */
+export const burstEnd = (b: BurstPass): number => b.phase.reached.lastReachedAt ?? b.phase.submitTo
+
+const summaryJson = (s: TrackerSummary): JsonValue => ({
+  seen: s.seen,
+  byStatus: { ...s.byStatus },
+  reachedNode: s.reachedNode,
+  final: s.final,
+  failed: s.failed,
+  dlq: s.dlq,
+  firstAcceptedAt: s.firstAcceptedAt,
+  lastReachedAt: s.lastReachedAt,
+  lastFinalAt: s.lastFinalAt,
+  reasons: s.reasons.map(([reason, count]) => ({ reason, count })),
+})
+
+const stepJson = (s: DirectRunResult): JsonValue => ({
+  concurrency: s.concurrency,
+  attempted: s.attempted,
+  succeeded: s.succeeded,
+  failed: s.failed,
+  failures: s.failures.map((f) => ({ tag: f.tag, detail: f.detail, count: f.count })),
+  wallMs: s.wallMs,
+  ratePerSec: s.ratePerSec,
+  latencyMs: s.latencyMs === null ? null : { ...s.latencyMs, mean: round(s.latencyMs.mean, 2) },
+  peakInFlight: s.peakInFlight,
+})
+
+const phaseJson = (p: PhaseResult): JsonValue => {
+  const origin = p.reached.firstAcceptedAt ?? p.submitFrom
+  return {
+    accepted: p.accepted,
+    submit: { calls: p.submit.calls, okCalls: p.submit.okCalls, wallMs: p.submit.wallMs, itemsPerSec: p.submit.itemsPerSec, failures: p.submit.failures.map((f) => ({ ...f })) },
+    reached: summaryJson(p.reached),
+    final: summaryJson(p.final),
+    e2eRatePerSec: p.e2eRatePerSec === null ? null : round(p.e2eRatePerSec, 1),
+    confirmRatePerSec: p.confirmRatePerSec === null ? null : round(p.confirmRatePerSec, 1),
+    reachedPerSecond: rateSeries(p.reachedTimes.map((t) => t - origin), Math.max(1, (p.reached.lastReachedAt ?? origin) - origin)).map(([s, v]) => [s, v]),
+    gateway: {
+      peakInFlight: p.gateway.peakInFlight,
+      calls: p.gateway.calls,
+      retries: p.gateway.retries,
+      breakerOpenSeen: p.gateway.breakerOpenSeen,
+      warnings: { ...p.gateway.warnings },
+    },
+    readyMs: round(p.readyMs, 1),
+  }
+}
+
+const rate = (v: number | null) => (v === null ? 0 : round(v, 1))
+
+const drainParts = (d: DrainPass) => {
+  const best = d.ladder.best
+  const e2e = rate(d.phase.e2eRatePerSec)
+  const figures: Array<Figure> = [
+    { name: `${d.chain}: direct best rate (c=${best.concurrency})`, unit: "requests/s", value: best.ratePerSec },
+    { name: `${d.chain}: gateway end-to-end rate`, unit: "requests/s", value: e2e },
+    { name: `${d.chain}: gateway rate to confirmed`, unit: "requests/s", value: rate(d.phase.confirmRatePerSec) },
+    { name: `${d.chain}: accepted`, unit: "requests", value: d.phase.accepted },
+    { name: `${d.chain}: not final at the end of the wait`, unit: "requests", value: lost(d.phase) },
+    { name: `${d.chain}: gateway peak in-flight (cap ${d.maxInFlight})`, unit: "calls", value: d.phase.gateway.peakInFlight },
+    ...(d.mined === null ? [] : [{ name: `${d.chain}: transactions on chain from the pass's senders`, unit: "transactions", value: d.mined }]),
+    ...(d.chain === "ethereum" ? [{ name: `${d.chain}: node stalls the bench mined through (evm_mine)`, unit: "blocks", value: d.nudges.length }] : []),
+  ]
+  const comparisons: Array<Comparison> = [
+    { measure: `${d.chain}: end-to-end drain rate`, unit: "requests/s", value: e2e, reference: best.ratePerSec, referenceName: `direct, c=${best.concurrency}`, target: ratioAtLeast(DRAIN_TARGETS.drainRatio) },
+    { measure: `${d.chain}: node errors during the drain`, unit: "errors", value: nodeErrors(d.phase), reference: best.failed, referenceName: "direct best step", target: valueAtMost(DRAIN_TARGETS.nodeErrors) },
+  ]
+  const group: BarGroup = { label: `${d.chain} drain`, values: [e2e, best.ratePerSec], note: best.ratePerSec > 0 ? `${(e2e / best.ratePerSec).toFixed(2)}x` : "-", target: { value: best.ratePerSec * DRAIN_TARGETS.drainRatio, label: `target >= ${DRAIN_TARGETS.drainRatio}x` } }
+  const details: JsonValue = { call: d.call, maxInFlight: d.maxInFlight, mined: d.mined, nodeStateAtEnd: d.nodeState === null ? null : { ...d.nodeState }, nudges: d.nudges.map((n) => ({ ...n })), direct: { best: best.concurrency, steps: d.ladder.steps.map(stepJson) }, gateway: phaseJson(d.phase) }
+  return { figures, comparisons, group, details }
+}
+
+const burstParts = (b: BurstPass) => {
+  const idle = probeStats(b.probe, b.idleFrom, b.phase.submitFrom)
+  const during = probeStats(b.probe, b.phase.submitFrom, burstEnd(b))
+  const directIdle = probeStats(b.directProbe, b.directIdleFrom, b.directFrom)
+  const directDuring = probeStats(b.directProbe, b.directFrom, b.directTo)
+  const submitRate = b.phase.submit.itemsPerSec
+  const e2e = rate(b.phase.e2eRatePerSec)
+  const figures: Array<Figure> = [
+    { name: "burst: accepted", unit: "requests", value: b.phase.accepted },
+    { name: "burst: intake rate while submitting", unit: "requests/s", value: submitRate },
+    ...(b.capacity === null ? [] : [{ name: "burst: intake rate / node capacity", unit: "x", value: round(submitRate / b.capacity, 1) }]),
+    { name: "burst: gateway rate into the node", unit: "requests/s", value: e2e },
+    { name: "burst: lost (accepted, not final)", unit: "requests", value: lost(b.phase) },
+    { name: "burst: failed + DLQ", unit: "requests", value: b.phase.final.failed + b.phase.final.dlq },
+    { name: "burst: consumer retries", unit: "requests", value: b.phase.gateway.retries },
+    { name: `burst: gateway peak in-flight (cap ${b.maxInFlight})`, unit: "calls", value: b.phase.gateway.peakInFlight },
+    { name: "burst: node p99 idle", unit: "ms", value: idle.p99 ?? Number.NaN },
+    { name: "burst: node p99 during the gateway burst", unit: "ms", value: during.p99 ?? Number.NaN },
+    { name: "burst: probe failures during the gateway burst", unit: "probes", value: during.failed },
+    { name: "direct burst: rate", unit: "requests/s", value: b.direct.ratePerSec },
+    { name: "direct burst: failed", unit: "requests", value: b.direct.failed },
+    { name: "direct burst: node p99 (probe shares the bench's HTTP client)", unit: "ms", value: directDuring.p99 ?? Number.NaN },
+    ...(b.mined === null ? [] : [{ name: "burst: transactions on chain from the burst's senders", unit: "transactions", value: b.mined }]),
+    { name: "burst: node stalls the bench mined through (evm_mine)", unit: "blocks", value: b.nudges.length },
+    { name: "direct burst: node stalls the bench mined through (evm_mine)", unit: "blocks", value: b.directNudges.length },
+  ]
+  const comparisons: Array<Comparison> = [
+    { measure: "burst: lost requests", unit: "requests", value: lost(b.phase), reference: null, target: valueAtMost(DRAIN_TARGETS.lost) },
+    { measure: "burst: node errors via the gateway", unit: "errors", value: nodeErrors(b.phase), reference: b.direct.failed, referenceName: "direct burst failures", target: valueAtMost(DRAIN_TARGETS.nodeErrors) },
+    { measure: "burst: node p99 during the burst", unit: "ms", value: during.p99 ?? Number.NaN, reference: idle.p99, referenceName: "idle p99", target: ratioAtMost(DRAIN_TARGETS.p99Ratio) },
+    { measure: "direct burst: node p99 (no target)", unit: "ms", value: directDuring.p99 ?? Number.NaN, reference: directIdle.p99, referenceName: "idle p99" },
+  ]
+  const group: BarGroup = { label: "burst into the node", values: [e2e, b.direct.ratePerSec], note: `${lost(b.phase)} lost, ${nodeErrors(b.phase)} vs ${b.direct.failed} errors` }
+  const details: JsonValue = {
+    maxInFlight: b.maxInFlight,
+    capacity: b.capacity,
+    mined: b.mined,
+    nodeStateAtEnd: b.nodeState === null ? null : { ...b.nodeState },
+    nudges: b.nudges.map((n) => ({ ...n })),
+    directNudges: b.directNudges.map((n) => ({ ...n })),
+    probe: { idle: { ...idle }, during: { ...during }, directIdle: { ...directIdle }, directDuring: { ...directDuring } },
+    gateway: phaseJson(b.phase),
+    direct: stepJson(b.direct),
+  }
+  return { figures, comparisons, group, details }
+}
+
+/** The burst's timeline: node probe latency and the gateway's in-flight, seconds from the idle window's start. */
+export const burstTimeline = (b: BurstPass): LineChart => {
+  const s = (t: number, origin: number) => round((t - origin) / 1000, 2)
+  return {
+    kind: "line",
+    title: "Burst: the node's latency (side probe) and the gateway's in-flight calls",
+    xLabel: "seconds (idle window first, then the burst)",
+    yLabel: "probe ms / calls in flight",
+    series: [
+      { name: "probe ms, gateway burst", points: b.probe.filter((p) => p.ok).map((p): readonly [number, number] => [s(p.at, b.idleFrom), p.ms]) },
+      { name: "gateway_node_in_flight", points: b.phase.gateway.inFlight.filter(([t]) => t >= b.idleFrom).map(([t, v]): readonly [number, number] => [s(t, b.idleFrom), v]) },
+      { name: "probe ms, direct burst", points: b.directProbe.filter((p) => p.ok).map((p): readonly [number, number] => [s(p.at, b.directIdleFrom), p.ms]) },
+    ],
+  }
+}
+
+/** The whole report; absent passes are left out. */
+export const drainReport = (passes: {
+  readonly ethereum?: DrainPass
+  readonly bitcoin?: DrainPass
+  readonly burst?: BurstPass
+  /** 1, 5 and 15 minute load averages at the start and the end of the run (the machine is shared). */
+  readonly loadAverage?: { readonly start: ReadonlyArray<number>; readonly end: ReadonlyArray<number> }
+}): BenchReport => {
+  const ethereum = passes.ethereum === undefined ? undefined : drainParts(passes.ethereum)
+  const bitcoin = passes.bitcoin === undefined ? undefined : drainParts(passes.bitcoin)
+  const burst = passes.burst === undefined ? undefined : burstParts(passes.burst)
+  const all = [ethereum, bitcoin, burst].filter((p) => p !== undefined)
+  const details: Record<string, JsonValue> = {
+    note: "end-to-end = first request accepted to the last reaching the node (Ethereum: signed, recorded just before the broadcast; Bitcoin: submitted), from the run's results topic; node errors = failed + DLQ + consumer retries; gateway_node_in_flight is refreshed by the gateway's 2 s health probe",
+  }
+  if (passes.loadAverage !== undefined) details.loadAverage = { start: passes.loadAverage.start.map((x) => round(x, 2)), end: passes.loadAverage.end.map((x) => round(x, 2)) }
+  if (ethereum !== undefined) details.ethereum = ethereum.details
+  if (bitcoin !== undefined) details.bitcoin = bitcoin.details
+  if (burst !== undefined && passes.burst !== undefined) {
+    details.burst = burst.details
+    const t = burstTimeline(passes.burst)
+    details.timelineChart = { kind: t.kind, title: t.title, xLabel: t.xLabel, yLabel: t.yLabel, series: t.series.map((l) => ({ name: l.name, points: l.points.map(([x, y]) => [x, y]) })) }
+  }
+  return {
+    figures: all.flatMap((p) => p.figures),
+    comparisons: all.flatMap((p) => p.comparisons),
+    chart: {
+      kind: "bar",
+      title: "Rate into one node: through the gateway vs driven directly",
+      yLabel: "requests/s",
+      series: ["through the gateway", "node driven directly"],
+      groups: all.map((p) => p.group),
+    },
+    details,
+  }
+}

@@ -1,0 +1,193 @@
+/**
+ * The drain run, pass by pass, one thing on the node at a time: the direct
+ * ladder (nothing else running), then the same node through a gateway; for
+ * the burst, the gateway pass with the side probe, then the direct burst
+ * with the probe again. Writes the burst's timeline chart beside the results.
+ */
+import { mkdir } from "node:fs/promises"
+import { loadavg } from "node:os"
+import { dirname, resolve } from "node:path"
+import { Effect } from "effect"
+import { closeEthereumNode, ethereumCall, type EthereumNode, makeEthereumNode } from "../../src/adapters/ethereum.ts"
+import type { GatewayConfig } from "../../src/config/gateway-config.ts"
+import type { NodeConfig } from "../../src/config/node-config.ts"
+import { BenchFailed, type BenchIo } from "../lib/bench-definition.ts"
+import type { OptionsOf } from "../lib/bench-flags.ts"
+import { renderChart } from "../lib/chart-svg.ts"
+import { bestConcurrency, driveNode } from "../lib/direct-node.ts"
+import { prepareBitcoinTransfer, prepareEthereumTransfer } from "../lib/node-calls.ts"
+import type { BenchReport } from "../lib/results.ts"
+import { apiKeyFrom, loadBaseConfig } from "../intake/run.ts"
+import { walletAddress, walletEndpoint } from "../intake/wallet-address.ts"
+import { type PhaseOptions, runGatewayPhase } from "./gateway-phase.ts"
+import type { DRAIN_FLAGS } from "./index.ts"
+import { type BurstPass, burstTimeline, type DrainPass, drainReport } from "./report.ts"
+import { startProbe } from "./side-probe.ts"
+import { type Nudge, startStallNudger } from "./stall-nudger.ts"
+import { btcPaymentBodies, type EthNodeState, ethNodeState, ethTransferBodies, freshKeys, fundAddresses, minedFrom, sinkAddress } from "./workload.ts"
+
+type Options = OptionsOf<typeof DRAIN_FLAGS>
+
+const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms))
+
+const nodeOf = (config: GatewayConfig, chain: "ethereum" | "bitcoin"): NodeConfig => {
+  const node = config.nodes.find((n) => n.chain === chain)
+  if (node === undefined) throw new BenchFailed({ reason: `the config has no ${chain} node; add one to [[nodes]] or leave it out with --phases` })
+  return node
+}
+
+/** What every gateway pass shares. */
+const common = (options: Options, apiKey: string) => ({
+  configPath: options.config,
+  apiKey,
+  batchSize: options.batchSize,
+  batchClients: options.batchClients,
+  readyTimeoutMs: options.readyTimeoutMs,
+  reachTimeoutMs: options.reachTimeoutS * 1000,
+  finalTimeoutMs: options.finalTimeoutS * 1000,
+})
+
+/** The node's state after a pass; says so on stderr when it holds transactions it is not mining. */
+const checkNode = async (node: EthereumNode, pass: string, notFinal: number, io: BenchIo): Promise<EthNodeState | null> => {
+  const state = await ethNodeState(node).catch(() => null)
+  if (state !== null && notFinal > 0 && (state.pending ?? 0) > 0 && state.secondsSinceHead > 10) {
+    io.err(`${pass}: the Ethereum node holds ${state.pending} pending transactions and its head (${state.head}) is ${state.secondsSinceHead} s old: it stopped mining (anvil automine can miss ready transactions, foundry-rs/foundry#10122); ${notFinal} requests were not final`)
+  } else if (state !== null && notFinal > 0 && (state.pending ?? 0) > 0 && state.headTxs === 0) {
+    io.err(`${pass}: the Ethereum node mines empty blocks while ${state.pending} transactions are pending (anvil automine can miss ready transactions, foundry-rs/foundry#10122); ${notFinal} requests were not final`)
+  }
+  return state
+}
+
+/** Runs `pass` with the stall nudger on (unless --leave-stalls), and returns its result and the nudges. */
+const nudging = async <A>(node: EthereumNode, label: string, options: Options, io: BenchIo, pass: () => Promise<A>): Promise<{ readonly result: A; readonly nudges: ReadonlyArray<Nudge> }> => {
+  if (options.leaveStalls) return { result: await pass(), nudges: [] }
+  const nudger = startStallNudger(node, (n) =>
+    io.err(`${label}: anvil held ${n.pending} pending transactions without mining them (foundry-rs/foundry#10122); the bench mined one block (evm_mine)`),
+  )
+  try {
+    const result = await pass()
+    return { result, nudges: await nudger.stop() }
+  } finally {
+    await nudger.stop()
+  }
+}
+
+const capOf = (node: NodeConfig, override: number) => (override > 0 ? override : node.max_in_flight)
+
+const ethereumDrain = async (config: GatewayConfig, options: Options, io: BenchIo, probeNode: EthereumNode, apiKey: string): Promise<DrainPass> => {
+  const node = nodeOf(config, "ethereum")
+  const endpoint = { name: `${node.name}-direct`, url: node.url, chainId: config.chains.ethereum.chain_id, pollingIntervalMs: 250 }
+  const prepared = await prepareEthereumTransfer({ endpoint, senders: { kind: "fresh" }, workers: Math.max(...options.ethLadder) })
+  io.err(`drain: ethereum direct: ${prepared.describe}`)
+  const ladder = await bestConcurrency({ ladder: options.ethLadder, callsPerStep: options.ethCallsPerStep, call: prepared.call, label: "ethereum direct", progress: io.progress, betweenSteps: () => sleep(500) }).finally(() => prepared.close())
+  io.err(`drain: ethereum direct best: c=${ladder.best.concurrency}, ${ladder.best.ratePerSec}/s`)
+  const keys = freshKeys(options.ethSenders)
+  await fundAddresses(probeNode, keys.addresses)
+  const maxInFlight = capOf(node, options.ethMaxInFlight)
+  const { result: phase, nudges } = await nudging(probeNode, "drain-eth", options, io, () => runGatewayPhase(
+    {
+      ...common(options, apiKey),
+      name: "drain-eth",
+      node: node.name,
+      nodeOverride: options.ethMaxInFlight > 0 ? { max_in_flight: options.ethMaxInFlight } : {},
+      env: { [config.chains.ethereum.keystore_env]: keys.keys.join(",") },
+      bodies: ethTransferBodies(keys.addresses, sinkAddress(), options.ethRequests),
+    },
+    io,
+  ))
+  const mined = await minedFrom(probeNode, keys.addresses)
+  const nodeState = await checkNode(probeNode, "drain-eth", phase.accepted - phase.final.final, io)
+  return { chain: "ethereum", call: prepared.describe, ladder, phase, maxInFlight, mined, nodeState, nudges }
+}
+
+const bitcoinDrain = async (config: GatewayConfig, options: Options, io: BenchIo, apiKey: string): Promise<DrainPass> => {
+  const node = nodeOf(config, "bitcoin")
+  const endpoint = walletEndpoint(config, io.env)
+  // The gateway turns sendtoaddress into btcwallet's sendfrom(account, address, amount, 0); the reference makes the same call.
+  const prepared = await prepareBitcoinTransfer({ endpoint, amount: options.btcAmount, method: node.wallet === "bitcoind" ? "sendtoaddress" : "sendfrom", account: config.chains.bitcoin.account })
+  io.err(`drain: bitcoin direct: ${prepared.describe}`)
+  const ladder = await bestConcurrency({ ladder: options.btcLadder, callsPerStep: options.btcCallsPerStep, call: prepared.call, label: "bitcoin direct", progress: io.progress, betweenSteps: () => sleep(500) }).finally(() => prepared.close())
+  io.err(`drain: bitcoin direct best: c=${ladder.best.concurrency}, ${ladder.best.ratePerSec}/s`)
+  const phase = await runGatewayPhase(
+    {
+      ...common(options, apiKey),
+      name: "drain-btc",
+      node: node.name,
+      nodeOverride: options.btcMaxInFlight > 0 ? { max_in_flight: options.btcMaxInFlight } : {},
+      env: {},
+      bodies: btcPaymentBodies(await walletAddress(endpoint), options.btcAmount, options.btcRequests),
+    },
+    io,
+  )
+  return { chain: "bitcoin", call: prepared.describe, ladder, phase, maxInFlight: capOf(node, options.btcMaxInFlight), mined: null, nodeState: null, nudges: [] }
+}
+
+const ethereumBurst = async (config: GatewayConfig, options: Options, io: BenchIo, probeNode: EthereumNode, apiKey: string, capacity: number | null): Promise<BurstPass> => {
+  const node = nodeOf(config, "ethereum")
+  const probeCall = () => Effect.runPromise(ethereumCall(probeNode, "eth_blockNumber"))
+  const idleMs = options.idleSeconds * 1000
+  const keys = freshKeys(options.burstSenders)
+  await fundAddresses(probeNode, keys.addresses)
+  const probe = startProbe(probeCall, options.probeMs)
+  const idleFrom = Date.now()
+  const phaseOptions: PhaseOptions = {
+    ...common(options, apiKey),
+    finalTimeoutMs: options.burstFinalTimeoutS * 1000,
+    name: "burst-eth",
+    node: node.name,
+    nodeOverride: options.ethMaxInFlight > 0 ? { max_in_flight: options.ethMaxInFlight } : {},
+    env: { [config.chains.ethereum.keystore_env]: keys.keys.join(",") },
+    bodies: ethTransferBodies(keys.addresses, sinkAddress(), options.burstRequests),
+    beforeSubmit: () => {
+      io.err(`drain: burst: probing the idle node for ${options.idleSeconds} s`)
+      return sleep(idleMs)
+    },
+  }
+  const { result: phase, nudges } = await nudging(probeNode, "burst-eth", options, io, () => runGatewayPhase(phaseOptions, io)).finally(() => probe.stop())
+  // The probe started before the gateway; the idle window is the last idleSeconds before the first submission.
+  const gatewayIdleFrom = Math.max(idleFrom, phase.submitFrom - idleMs)
+  const mined = await minedFrom(probeNode, keys.addresses)
+  const nodeState = await checkNode(probeNode, "burst-eth", phase.accepted - phase.final.final, io)
+
+  const directSenders = Math.min(options.burstSenders, options.burstRequests)
+  const prepared = await prepareEthereumTransfer({ endpoint: { name: `${node.name}-direct`, url: node.url, chainId: config.chains.ethereum.chain_id, pollingIntervalMs: 250 }, senders: { kind: "fresh" }, workers: directSenders })
+  try {
+    const directProbe = startProbe(probeCall, options.probeMs)
+    const directIdleFrom = Date.now()
+    io.err(`drain: direct burst: probing the idle node for ${options.idleSeconds} s, then ${options.burstRequests} calls at once (${prepared.describe})`)
+    await sleep(idleMs)
+    const directFrom = Date.now()
+    const { result: direct, nudges: directNudges } = await nudging(probeNode, "direct burst", options, io, () =>
+      driveNode({ concurrency: options.burstRequests, callsPerWorker: 1, call: prepared.call, label: "direct burst", progress: io.progress }),
+    )
+    const directTo = Date.now()
+    const samples = await directProbe.stop()
+    return { phase, maxInFlight: capOf(node, options.ethMaxInFlight), mined, nodeState, nudges, directNudges, capacity, probe: probe.samples, idleFrom: gatewayIdleFrom, direct, directProbe: samples, directIdleFrom, directFrom, directTo }
+  } finally {
+    await prepared.close()
+  }
+}
+
+/** Runs the chosen passes and builds the report. */
+export const runDrain = async (options: Options, io: BenchIo): Promise<BenchReport> => {
+  const loadAtStart = loadavg()
+  const config = await loadBaseConfig(options.config)
+  const apiKey = apiKeyFrom(config, io.env)
+  const wants = (p: string) => options.phases.includes(p)
+  const eth = wants("ethereum") || wants("burst") ? nodeOf(config, "ethereum") : undefined
+  const probeNode = makeEthereumNode({ name: "drain-probe", url: eth?.url ?? "http://127.0.0.1:8545", chainId: config.chains.ethereum.chain_id, pollingIntervalMs: 250 })
+  try {
+    const ethereum = wants("ethereum") ? await ethereumDrain(config, options, io, probeNode, apiKey) : undefined
+    const bitcoin = wants("bitcoin") ? await bitcoinDrain(config, options, io, apiKey) : undefined
+    const burst = wants("burst") ? await ethereumBurst(config, options, io, probeNode, apiKey, ethereum?.ladder.best.ratePerSec ?? null) : undefined
+    if (burst !== undefined) {
+      const path = resolve(options.timelineSvg)
+      await mkdir(dirname(path), { recursive: true })
+      await Bun.write(path, renderChart(burstTimeline(burst)))
+      io.err(`drain: burst timeline chart: ${path}`)
+    }
+    return drainReport({ loadAverage: { start: loadAtStart, end: loadavg() }, ...(ethereum === undefined ? {} : { ethereum }), ...(bitcoin === undefined ? {} : { bitcoin }), ...(burst === undefined ? {} : { burst }) })
+  } finally {
+    await Effect.runPromise(closeEthereumNode(probeNode))
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * A watchdog for anvil's automine, which can stop including ready
+ * transactions (foundry-rs/foundry#10122): the pool fills up while no block
+ * takes them, and every request waits forever for a confirmation that is
+ * not the gateway's to give. When the node has held pending transactions
+ * for `stallMs` with no block taking any, the nudger mines one block
+ * (`evm_mine`), and records that it did, so a report can say how often the
+ * node itself stalled instead of counting the wait as the gateway's.
+ */
+import { Effect } from "effect"
+import { ethereumCall, type EthereumNode } from "../../src/adapters/ethereum.ts"
+import { type EthNodeState, ethNodeState } from "./workload.ts"
+
+/** One nudge: when, and what the node looked like. */
+export interface Nudge {
+  readonly at: number
+  readonly pending: number
+  readonly secondsSinceHead: number
+}
+
+/** Pending transactions and no progress: the pool has not shrunk and the head has not taken any. */
+export const looksStalled = (before: EthNodeState, now: EthNodeState): boolean =>
+  (now.pending ?? 0) > 0 && (now.pending ?? 0) >= (before.pending ?? 0) && (now.head === before.head || now.headTxs === 0)
+
+/** A running watchdog. */
+export interface StallNudger {
+  /** Stops watching and returns every nudge made. */
+  readonly stop: () => Promise<ReadonlyArray<Nudge>>
+}
+
+/** Checks the node every `everyMs`; mines a block when it looked stalled for `stallMs` in a row. */
+export const startStallNudger = (node: EthereumNode, onNudge: (n: Nudge) => void, everyMs = 1000, stallMs = 5000): StallNudger => {
+  const nudges: Array<Nudge> = []
+  let running = true
+  const loop = async () => {
+    let last: EthNodeState | undefined
+    let stalledSince: number | undefined
+    while (running) {
+      await new Promise((done) => setTimeout(done, everyMs))
+      const now = await ethNodeState(node).catch(() => undefined)
+      if (now === undefined || now.pending === null) continue
+      stalledSince = last !== undefined && looksStalled(last, now) ? (stalledSince ?? Date.now()) : undefined
+      last = now
+      if (running && stalledSince !== undefined && Date.now() - stalledSince >= stallMs) {
+        await Effect.runPromise(Effect.ignore(ethereumCall(node, "evm_mine", [])))
+        const nudge = { at: Date.now(), pending: now.pending, secondsSinceHead: now.secondsSinceHead }
+        nudges.push(nudge)
+        onNudge(nudge)
+        stalledSince = undefined
+        last = undefined
+      }
+    }
+  }
+  const looping = loop()
+  return {
+    stop: async () => {
+      running = false
+      await looping
+      return nudges
+    },
+  }
+}

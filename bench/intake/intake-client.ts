@@ -1,0 +1,56 @@
+/**
+ * The benches' HTTP client of the gateway intake: POSTs a prepared JSON body
+ * with the API key and folds every ending (202, an error answer, no answer)
+ * into a `CallOutcome`, so a load driver never sees a rejection.
+ */
+import type { CallOutcome, SendCall } from "./load.ts"
+
+/** An answer, or status 0 and the reason when none came. */
+export interface Answer {
+  readonly status: number
+  readonly text: string
+}
+
+/** Where the intake is and how to authenticate. */
+export interface IntakeTarget {
+  readonly baseUrl: string
+  readonly apiKey: string
+  readonly timeoutMs?: number
+}
+
+/** POSTs `body` (JSON text) to `path`; never rejects. */
+export const postJson = async (target: IntakeTarget, path: string, body: string): Promise<Answer> => {
+  try {
+    const response = await fetch(`${target.baseUrl}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${target.apiKey}` },
+      body,
+      signal: AbortSignal.timeout(target.timeoutMs ?? 30_000),
+    })
+    return { status: response.status, text: await response.text() }
+  } catch (error) {
+    return { status: 0, text: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }
+  }
+}
+
+/** The intake's `error` code from an error answer, or the start of the text. */
+export const failureDetail = (answer: Answer): string => {
+  try {
+    const parsed: unknown = JSON.parse(answer.text)
+    if (typeof parsed === "object" && parsed !== null && "error" in parsed && typeof parsed.error === "string") return parsed.error
+  } catch {
+    // Not JSON: fall through to the raw text.
+  }
+  return answer.text.slice(0, 120)
+}
+
+/** An answer as a load outcome: only 202 (accepted after the Kafka ack) counts. */
+export const outcomeOf = (answer: Answer): CallOutcome =>
+  answer.status === 202 ? { ok: true, status: 202 } : { ok: false, status: answer.status, detail: failureDetail(answer) }
+
+/** A `SendCall` that POSTs the same prepared body every time (each gets its own id: no Idempotency-Key). */
+export const repeatPost = (target: IntakeTarget, path: string, body: string): SendCall => async () => outcomeOf(await postJson(target, path, body))
+
+/** The first key of a comma-separated key list (the variable `[intake].api_keys_env` names). */
+export const firstApiKey = (list: string | undefined): string | undefined =>
+  (list ?? "").split(",").map((k) => k.trim()).find((k) => k !== "")
