@@ -60,6 +60,11 @@ export interface PhaseResult {
   readonly submitFrom: number
   readonly submitTo: number
   readonly accepted: number
+  /**
+   * Epoch ms of the first acceptance: the earliest `accepted` record when the
+   * gateway publishes them, else the first 202 the submitters received.
+   */
+  readonly firstAcceptedAt: number | null
   /** When every accepted request had reached the node (or the wait gave up). */
   readonly reached: TrackerSummary
   /** After the wait for final statuses. */
@@ -144,19 +149,22 @@ export const runGatewayPhase = async (options: PhaseOptions, io: BenchIo): Promi
       const reached = s()
       await waitFor(`${options.name} final`, accepted, () => s().final, options.finalTimeoutMs, io)
       const final = s()
+      const first202 = submit.timeline.length === 0 ? null : submitFrom + Math.min(...submit.timeline.map(([t]) => t))
+      const firstAcceptedAt = reached.firstAcceptedAt ?? first202
       await scrape()
       const result: PhaseResult = {
         submit,
         submitFrom,
         submitTo,
         accepted,
+        firstAcceptedAt,
         reached,
         final,
-        e2eRatePerSec: endToEndRate(reached),
+        e2eRatePerSec: endToEndRate(reached, firstAcceptedAt),
         confirmRatePerSec:
-          final.firstAcceptedAt === null || final.lastFinalAt === null || final.lastFinalAt <= final.firstAcceptedAt
+          firstAcceptedAt === null || final.lastFinalAt === null || final.lastFinalAt <= firstAcceptedAt
             ? null
-            : ((final.byStatus.confirmed ?? 0) * 1000) / (final.lastFinalAt - final.firstAcceptedAt),
+            : ((final.byStatus.confirmed ?? 0) * 1000) / (final.lastFinalAt - firstAcceptedAt),
         reachedTimes: [...tracker.reachedTimes()],
         gateway: {
           inFlight,

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test"
 import type { DirectRunResult } from "../lib/direct-node.ts"
 import { ratioRows } from "../lib/results.ts"
 import type { PhaseResult } from "./gateway-phase.ts"
-import { type BurstPass, burstTimeline, drainReport, lost, nodeErrors, probeStats } from "./report.ts"
+import { type BurstPass, burstTimeline, drainReport, lost, nodeErrors, perSecond, probeStats } from "./report.ts"
 import type { TrackerSummary } from "./status-tracker.ts"
 
 const summary = (over: Partial<TrackerSummary>): TrackerSummary => ({
@@ -15,6 +15,7 @@ const phase = (over: Partial<PhaseResult> = {}): PhaseResult => ({
   submitFrom: 999_990,
   submitTo: 1_000_040,
   accepted: 100,
+  firstAcceptedAt: 1_000_000,
   reached: summary({ byStatus: { signed: 100 }, final: 0, lastFinalAt: null }),
   final: summary({}),
   e2eRatePerSec: 200,
@@ -50,6 +51,12 @@ const burst: BurstPass = {
   directTo: 2_000_400,
 }
 
+describe("perSecond", () => {
+  test("folds the points of each whole second", () => {
+    expect(perSecond([[0.2, 1], [0.9, 5], [2.5, 3]], (v) => Math.max(...v))).toEqual([[0, 5], [2, 3]])
+  })
+})
+
 describe("drainReport", () => {
   const report = drainReport({ ethereum: { chain: "ethereum", call: "eth_sendTransaction", ladder: { steps: [step(1, 90), step(8, 250)], best: step(8, 250) }, phase: phase(), maxInFlight: 8, mined: 100, nodeState: { pending: 0, queued: 0, head: 12, headTxs: 1, secondsSinceHead: 0 }, nudges: [] }, burst })
   const rows = ratioRows(report.comparisons)
@@ -77,9 +84,10 @@ describe("drainReport", () => {
 
   test("the timeline starts at the idle window and carries the in-flight samples", () => {
     const chart = burstTimeline(burst)
-    expect(chart.series.map((s) => s.name)).toEqual(["probe ms, gateway burst", "gateway_node_in_flight", "probe ms, direct burst"])
-    expect(chart.series[0]?.points[0]).toEqual([0, 2])
-    expect(chart.series[1]?.points).toEqual([[1, 3], [1.25, 8]])
+    expect(chart.series.map((s) => s.name)).toEqual(["probe p99 ms, gateway burst", "gateway_node_in_flight (max per s)", "probe p99 ms, direct burst"])
+    expect(chart.series[0]?.points).toEqual([[0, 2], [1, 3]])
+    expect(chart.series[1]?.points).toEqual([[1, 8]])
+    expect(chart.series[2]?.points).toEqual([[0, 60]])
     expect(report.details).toHaveProperty("timelineChart")
   })
 })

@@ -115,9 +115,10 @@ const stepJson = (s: DirectRunResult): JsonValue => ({
 })
 
 const phaseJson = (p: PhaseResult): JsonValue => {
-  const origin = p.reached.firstAcceptedAt ?? p.submitFrom
+  const origin = p.firstAcceptedAt ?? p.submitFrom
   return {
     accepted: p.accepted,
+    firstAcceptedAt: p.firstAcceptedAt,
     submit: { calls: p.submit.calls, okCalls: p.submit.okCalls, wallMs: p.submit.wallMs, itemsPerSec: p.submit.itemsPerSec, failures: p.submit.failures.map((f) => ({ ...f })) },
     reached: summaryJson(p.reached),
     final: summaryJson(p.final),
@@ -206,18 +207,38 @@ const burstParts = (b: BurstPass) => {
   return { figures, comparisons, group, details }
 }
 
-/** The burst's timeline: node probe latency and the gateway's in-flight, seconds from the idle window's start. */
+/** `[second, value]` points folded into one per whole second by `fold` (e.g. a p99 or a max), in time order. */
+export const perSecond = (points: ReadonlyArray<readonly [number, number]>, fold: (values: ReadonlyArray<number>) => number): ReadonlyArray<readonly [number, number]> => {
+  const buckets = new Map<number, Array<number>>()
+  for (const [t, v] of points) {
+    const b = Math.floor(t)
+    const list = buckets.get(b) ?? []
+    list.push(v)
+    buckets.set(b, list)
+  }
+  return [...buckets.entries()].sort(([a], [b]) => a - b).map(([b, values]): readonly [number, number] => [b, fold(values)])
+}
+
+const p99Of = (values: ReadonlyArray<number>): number => percentile(sortedCopy(values), 0.99) ?? 0
+const maxOf = (values: ReadonlyArray<number>): number => Math.max(...values)
+
+/**
+ * The burst's timeline, one point per second from the idle window's start:
+ * the side probe's p99 (the node's own latency) and the gateway's in-flight
+ * gauge, for the gateway burst; the probe's p99 for the direct burst.
+ */
 export const burstTimeline = (b: BurstPass): LineChart => {
-  const s = (t: number, origin: number) => round((t - origin) / 1000, 2)
+  const s = (t: number, origin: number) => (t - origin) / 1000
+  const probe = (samples: ReadonlyArray<ProbeSample>, origin: number) => perSecond(samples.filter((p) => p.ok).map((p): readonly [number, number] => [s(p.at, origin), p.ms]), p99Of)
   return {
     kind: "line",
-    title: "Burst: the node's latency (side probe) and the gateway's in-flight calls",
+    title: "Burst: the node's latency (side probe p99 per second) and the gateway's in-flight calls",
     xLabel: "seconds (idle window first, then the burst)",
-    yLabel: "probe ms / calls in flight",
+    yLabel: "probe p99 ms / calls in flight",
     series: [
-      { name: "probe ms, gateway burst", points: b.probe.filter((p) => p.ok).map((p): readonly [number, number] => [s(p.at, b.idleFrom), p.ms]) },
-      { name: "gateway_node_in_flight", points: b.phase.gateway.inFlight.filter(([t]) => t >= b.idleFrom).map(([t, v]): readonly [number, number] => [s(t, b.idleFrom), v]) },
-      { name: "probe ms, direct burst", points: b.directProbe.filter((p) => p.ok).map((p): readonly [number, number] => [s(p.at, b.directIdleFrom), p.ms]) },
+      { name: "probe p99 ms, gateway burst", points: probe(b.probe, b.idleFrom) },
+      { name: "gateway_node_in_flight (max per s)", points: perSecond(b.phase.gateway.inFlight.filter(([t]) => t >= b.idleFrom).map(([t, v]): readonly [number, number] => [s(t, b.idleFrom), v]), maxOf) },
+      { name: "probe p99 ms, direct burst", points: probe(b.directProbe, b.directIdleFrom) },
     ],
   }
 }

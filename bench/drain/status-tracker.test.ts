@@ -23,6 +23,8 @@ describe("makeStatusTracker", () => {
     expect([s.firstAcceptedAt, s.lastReachedAt, s.lastFinalAt]).toEqual([1000, 2000, 1500])
     expect(s.reasons).toEqual([["nonce too low", 1]])
     expect(endToEndRate(s)).toBe(3)
+    // A gateway that publishes no "accepted" records: the client's first 202 starts the clock.
+    expect(endToEndRate(s, 1500)).toBe(6)
     expect(t.reachedTimes()).toEqual([1100, 1300, 2000])
   })
 

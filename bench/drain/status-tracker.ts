@@ -101,9 +101,14 @@ export const makeStatusTracker = () => {
 /** The tracker `makeStatusTracker` returns. */
 export type StatusTracker = ReturnType<typeof makeStatusTracker>
 
-/** Requests per second from the first accepted to the last that reached its node; null when not measurable. */
-export const endToEndRate = (s: TrackerSummary): number | null =>
-  s.firstAcceptedAt === null || s.lastReachedAt === null || s.lastReachedAt <= s.firstAcceptedAt ? null : (s.reachedNode * 1000) / (s.lastReachedAt - s.firstAcceptedAt)
+/**
+ * Requests per second from the first accepted to the last that reached its
+ * node; null when not measurable. `firstAcceptedAt` defaults to the earliest
+ * `accepted` record; pass the client's first 202 when the gateway does not
+ * publish `accepted` records.
+ */
+export const endToEndRate = (s: TrackerSummary, firstAcceptedAt: number | null = s.firstAcceptedAt): number | null =>
+  firstAcceptedAt === null || s.lastReachedAt === null || s.lastReachedAt <= firstAcceptedAt ? null : (s.reachedNode * 1000) / (s.lastReachedAt - firstAcceptedAt)
 
 /** A record from the results topic, or undefined when the value is not one. */
 export const parseStatusRecord = (text: string): StatusRecord | undefined => {

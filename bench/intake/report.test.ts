@@ -28,7 +28,7 @@ const measurements: IntakeMeasurements = {
   reference: { single: perf(8000), batch: perf(10_000), paced: perf(1500) },
   memory: { peakRssKb: 100 * 1024, hwmKb: 110 * 1024, samples: [[0, 90], [1, 100]] },
   start: { spawnToReadyMs: 420, loggedMs: 400, timeline: [["gateway.ready", 420]] },
-  durability: { accepted: 110_000, sendtoRecords: 110_000, metricAccepted: 110_000 },
+  durability: { accepted: 110_000, sendtoRecords: 110_000, resultsRecords: 0, metricAccepted: 110_000 },
   loadAverage: { start: [1, 1, 1], end: [2, 1, 1] },
 }
 

@@ -42,7 +42,7 @@ export interface IntakeMeasurements {
   readonly memory: { readonly peakRssKb: number; readonly hwmKb: number; readonly samples: ReadonlyArray<readonly [number, number]> }
   readonly start: { readonly spawnToReadyMs: number; readonly loggedMs: number | null; readonly timeline: ReadonlyArray<readonly [string, number]> }
   /** Requests the clients saw accepted, records in the run's sendto topic, and the gateway's own counter. */
-  readonly durability: { readonly accepted: number; readonly sendtoRecords: number; readonly metricAccepted: number }
+  readonly durability: { readonly accepted: number; readonly sendtoRecords: number; readonly resultsRecords: number; readonly metricAccepted: number }
   /** 1, 5 and 15 minute load averages at the start and the end: the machine is shared, so say how busy it was. */
   readonly loadAverage: { readonly start: ReadonlyArray<number>; readonly end: ReadonlyArray<number> }
 }
@@ -149,7 +149,7 @@ export const intakeReport = (m: IntakeMeasurements): BenchReport => {
     },
     details: {
       sizes: { ...m.sizes },
-      note: "each accepted request is two acks=all records (the request in sendto and its accepted status in the results topic); the reference sends one record per request, of the sendto record's size, without a key",
+      note: `the gateway wrote ${m.durability.accepted > 0 ? round((m.durability.sendtoRecords + m.durability.resultsRecords) / m.durability.accepted, 2) : 0} acks=all records per accepted request (sendto plus the results topic); the reference sends one record per request, of the sendto record's size, without a key; every sendtoaddress request has the key ${m.sizes.key}, so the gateway's sendto records all go to one partition`,
       single: phaseJson(m.single),
       batch: phaseJson(m.batch),
       paced: { ...(phaseJson(m.paced) as Record<string, JsonValue>), targetRate: round(m.pacedTargetRate, 1), p99PerSecondMs: p99PerWindow(m.paced.timeline).map(([s, v]) => [s, v]) },

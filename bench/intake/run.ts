@@ -135,6 +135,7 @@ export const runIntake = async (options: Options, io: BenchIo): Promise<BenchRep
       const accepted = warm.okItems + single.result.okItems + batch.result.okItems + paced.result.okItems
       const metricAccepted = metricSum(await gateway.metrics(), "gateway_intake_items_accepted_total")
       const sendtoRecords = await topicRecordCount(config.kafka.brokers, run.names.requests)
+      const resultsRecords = await topicRecordCount(config.kafka.brokers, run.names.results)
       await gateway.stop()
       stopped = true
       // Kafka's own latency at the paced rate, with the gateway gone: what the cluster alone gives at that load.
@@ -151,7 +152,7 @@ export const runIntake = async (options: Options, io: BenchIo): Promise<BenchRep
         reference: { single: refSingle, batch: refBatch, paced: refPaced },
         memory: sampled,
         start: { ...start, timeline: startTimeline(gateway.lines, gateway.spawnedAt) },
-        durability: { accepted, sendtoRecords, metricAccepted },
+        durability: { accepted, sendtoRecords, resultsRecords, metricAccepted },
         loadAverage: { start: loadAtStart, end: loadavg() },
       })
     } finally {

@@ -18,7 +18,12 @@ export const SCALE_FLAGS = {
   calls: intFlag({ description: "Contract calls per phase (each from its own fresh key; the key list must fit one environment variable)", default: 600, min: 10, max: 1900 }),
   callsPerSender: intFlag({ description: "Calls each fresh sender makes, in nonce order; above 1 the pool's shared nonce ledger meets independent chains", default: 1, min: 1, max: 100 }),
   blockTimeS: numberFlag({ value: "S", description: "Block time of every anvil; 0 mines each transaction on arrival (automine)", default: 1, min: 0, max: 12 }),
-  callsPerBlock: intFlag({ description: "Calls one block holds (sets anvil's block gas limit): each node's capacity is this per block time; ignored with automine", default: 10, min: 1, max: 800 }),
+  callsPerBlock: intFlag({
+    description: "Calls one block holds (sets anvil's block gas limit): each node's capacity is this per block time, kept well under what the gateway itself can sign and send so the node is the bottleneck; ignored with automine",
+    default: 5,
+    min: 1,
+    max: 800,
+  }),
   batchSize: intFlag({ description: "Requests per POST /v1/batches", default: 200, min: 1, max: 10000 }),
   finalTimeoutS: intFlag({ value: "S", description: "Wait this long after submitting for every request to be final", default: 300, min: 5 }),
   readyTimeoutMs: intFlag({ value: "MS", description: "How long a gateway may take to log gateway.ready", default: 60_000, min: 1000 }),
@@ -49,7 +54,7 @@ export const scaleBench = defineBench({
   ],
   flags: SCALE_FLAGS,
   examples: [
-    ["gateway bench scale", "600 calls through 1 node, then through 3; 10 calls per 1 s block per node"],
+    ["gateway bench scale", "600 calls through 1 node, then through 3; 5 calls per 1 s block per node"],
     ["gateway bench scale --calls 300 --calls-per-block 20", "A shorter run with bigger blocks"],
     ["gateway bench scale --block-time-s 0", "Automine: each node executes a call as it arrives"],
     ["gateway bench scale --calls-per-sender 4", "Show what the shared nonce ledger does on independent chains"],

@@ -12,7 +12,7 @@ import type { BenchReport, Comparison, Figure, JsonValue } from "../lib/results.
 import { round } from "../lib/stats.ts"
 import { ratioAtLeast, valueAtMost } from "../lib/target.ts"
 import type { PoolPhaseResult } from "./pool-phase.ts"
-import { cumulativeSeries, onChainRate, type Tally } from "./tally.ts"
+import { cumulativeSeries, onChainRate, steadyRate, type Tally } from "./tally.ts"
 
 /** The brief's target: calls over 3 nodes at least 2.7x those over 1. */
 export const SCALE_TARGET = 2.7
@@ -61,6 +61,7 @@ export const largestShare = (p: ScalePhase): number => {
 
 const rate = (p: ScalePhase): number => round(p.result.confirmRatePerSec ?? 0, 2)
 const chainRate = (p: ScalePhase): number => round(onChainRate(p.tally.firstExecutionTimes) ?? 0, 2)
+const steady = (p: ScalePhase): number => round(steadyRate(p.tally.firstExecutionTimes) ?? 0, 2)
 
 const phaseFigures = (p: ScalePhase): ReadonlyArray<Figure> => {
   const at = `(${p.label})`
@@ -68,6 +69,7 @@ const phaseFigures = (p: ScalePhase): ReadonlyArray<Figure> => {
   return [
     { name: `contract calls/s end to end ${at}`, unit: "calls/s", value: rate(p) },
     { name: `contract calls/s on chain ${at}`, unit: "calls/s", value: chainRate(p) },
+    { name: `contract calls/s on chain, steady (10th-90th percentile) ${at}`, unit: "calls/s", value: steady(p) },
     { name: `accepted ${at}`, unit: "requests", value: p.result.accepted },
     { name: `confirmed ${at}`, unit: "requests", value: s.confirmed ?? 0 },
     { name: `failed or DLQ ${at}`, unit: "requests", value: p.result.final.failed + p.result.final.dlq },
@@ -107,6 +109,7 @@ const phaseJson = (p: ScalePhase): JsonValue => {
     failureReasons: f.reasons.map(([reason, count]) => ({ reason, count })),
     confirmRatePerSec: p.result.confirmRatePerSec === null ? null : round(p.result.confirmRatePerSec, 2),
     onChainRatePerSec: onChainRate(p.tally.firstExecutionTimes),
+    steadyRatePerSec: steadyRate(p.tally.firstExecutionTimes),
     tally: {
       expected: p.tally.expected,
       executed: p.tally.executed,
@@ -145,6 +148,7 @@ export const scaleReport = (input: ScaleInput): BenchReport => {
   const comparisons: ReadonlyArray<Comparison> = [
     { measure: `contract calls/s through ${many.label} (end to end)`, unit: "calls/s", value: rate(many), reference: rate(one), referenceName: reference, target: ratioAtLeast(SCALE_TARGET) },
     { measure: `contract calls/s through ${many.label} (on chain)`, unit: "calls/s", value: chainRate(many), reference: chainRate(one), referenceName: reference },
+    { measure: `contract calls/s through ${many.label} (on chain, steady)`, unit: "calls/s", value: steady(many), reference: steady(one), referenceName: reference },
     { measure: `requests executed twice on one chain (${one.label})`, unit: "requests", value: one.tally.duplicatedOnOneNode, reference: null, target: valueAtMost(0) },
     { measure: `requests not executed (${one.label})`, unit: "requests", value: one.tally.missing, reference: null, target: valueAtMost(0) },
     { measure: `requests executed twice on one chain (${many.label})`, unit: "requests", value: many.tally.duplicatedOnOneNode, reference: null, target: valueAtMost(0) },
@@ -165,10 +169,11 @@ export const scaleReport = (input: ScaleInput): BenchReport => {
       groups: [
         { label: "end to end (sent to confirmed)", values: [rate(one), rate(many)], note: ratio(rate(many), rate(one)), target: { value: rate(one) * SCALE_TARGET, label: `target >= ${SCALE_TARGET}x` } },
         { label: "on chain (first to last block)", values: [chainRate(one), chainRate(many)], note: ratio(chainRate(many), chainRate(one)) },
+        { label: "on chain, steady (10th-90th pct)", values: [steady(one), steady(many)], note: ratio(steady(many), steady(one)) },
       ],
     },
     details: {
-      note: "end to end = distinct requests confirmed / (last final status in the run's results topic - first batch sent); on chain = requests whose first execution is in blocks first..last, per second of block time; node error answers = HTTP errors and JSON-RPC error answers as the counting proxy in front of each node saw them (grouped in proxies.*.errorGroups)",
+      note: "end to end = distinct requests confirmed / (last final status in the run's results topic - first batch sent); on chain = requests whose first execution is in blocks first..last, per second of block time; steady = the same between the 10th and 90th percentile of first executions; node error answers = HTTP errors and JSON-RPC error answers as the counting proxy in front of each node saw them (grouped in proxies.*.errorGroups)",
       counter: input.counter,
       callsPerSender: input.callsPerSender,
       node: { automine: input.node.automine, blockTimeS: input.node.blockTimeS, callsPerBlock: input.node.callsPerBlock, blockGasLimit: input.node.blockGasLimit, anvil: input.node.anvil },

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test"
-import { cumulativeSeries, onChainRate, tallyPhase } from "./tally.ts"
+import { cumulativeSeries, onChainRate, steadyRate, tallyPhase } from "./tally.ts"
 
 const at = (pairs: ReadonlyArray<readonly [number, number]>) => new Map(pairs)
 
@@ -35,6 +35,13 @@ describe("tallyPhase", () => {
 describe("cumulativeSeries and onChainRate", () => {
   test("cumulative first executions per second since the start", () => {
     expect(cumulativeSeries([100, 100, 101, 103], 99_000)).toEqual([[1, 2], [2, 3], [4, 4]])
+  })
+
+  test("the steady rate leaves out the first and last tenth", () => {
+    // 10 per second for 10 s, then a straggler 20 s later: the straggler does not count.
+    const times = [...Array.from({ length: 100 }, (_, i) => 100 + Math.floor(i / 10)), 130]
+    expect(steadyRate(times)).toBeCloseTo(10, 0)
+    expect(steadyRate([5, 5, 5])).toBeNull()
   })
 
   test("the rate counts the last block's second", () => {

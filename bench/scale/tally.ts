@@ -105,3 +105,20 @@ export const onChainRate = (firstTimesS: ReadonlyArray<number>): number | null =
   if (first === undefined || last === undefined) return null
   return firstTimesS.length / (last - first + 1)
 }
+
+/**
+ * Requests first executed per second between the 10th and the 90th
+ * percentile of first executions: the steady rate, without the start-up
+ * (signing, the first block) and the tail that a short phase weighs more.
+ * Null when those two fall in the same second.
+ */
+export const steadyRate = (firstTimesS: ReadonlyArray<number>): number | null => {
+  const n = firstTimesS.length
+  const lo = Math.floor(0.1 * n)
+  const hi = Math.max(lo, Math.ceil(0.9 * n) - 1)
+  const from = firstTimesS[lo]
+  const to = firstTimesS[hi]
+  if (from === undefined || to === undefined || to <= from) return null
+  // Whole seconds [from, to): a block's executions share its timestamp, so count whole blocks only.
+  return firstTimesS.filter((t) => t >= from && t < to).length / (to - from)
+}
