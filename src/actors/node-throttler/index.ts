@@ -35,7 +35,7 @@ export const nodeThrottler = (ctx: HostContext, node: NodeConfig): NodeThrottler
   const probeOnce = (client: { readonly probe: Effect.Effect<unknown, unknown> }) =>
     Effect.gen(function* () {
       const started = performance.now()
-      const ok = yield* client.probe.pipe(
+      const ok = yield* throttle.withPermit(client.probe).pipe(
         Effect.as(true),
         Effect.catch((error) => Effect.sync(() => {
           log.warn(nodeThrottlerEvents.probeFailed, { node: node.name, error: String((error as { _tag?: string })._tag ?? "error") })

@@ -38,6 +38,17 @@ describe("throttle", () => {
     expect(t.snapshot().inFlight).toBe(0)
   })
 
+  test("health probes share the in-flight cap with calls", async () => {
+    const t = makeThrottle(node)
+    const fake = fakeClient(() => Effect.sleep(5).pipe(Effect.as("ok")))
+    t.attach(fake.client)
+    const probe = fake.client.call("probe").pipe(Effect.asVoid)
+    await Effect.runPromise(
+      Effect.all([...Array.from({ length: 12 }, () => t.call("x")), ...Array.from({ length: 6 }, () => t.withPermit(probe))], { concurrency: "unbounded" }),
+    )
+    expect(fake.peak()).toBe(3)
+  })
+
   test("opens the breaker after consecutive transport failures and then refuses calls", async () => {
     const t = makeThrottle(node)
     t.attach(fakeClient(() => Effect.fail(new NodeUnreachable({ node: "n1", method: "x", detail: "refused" }))).client)

@@ -41,6 +41,12 @@ export interface NodeThrottle {
   readonly healthy: () => boolean
   /** Sends one call under the caps; waits for a permit and a rate slot. */
   readonly call: (method: string, params?: readonly unknown[]) => Effect.Effect<unknown, NodeError | CircuitOpen>
+  /**
+   * Runs `effect` (a health probe) under an in-flight permit but past the breaker: the
+   * probe is what closes an open breaker, and it must never be the call that takes the
+   * node over its cap.
+   */
+  readonly withPermit: <A, E>(effect: Effect.Effect<A, E>) => Effect.Effect<A, E>
   /** Feeds a health probe's outcome to the breaker. */
   readonly record: (input: BreakerInput) => void
   readonly snapshot: () => ThrottleSnapshot
@@ -140,6 +146,7 @@ export const makeThrottle = (node: NodeConfig, now: () => number = Date.now): No
     healthy: () => client !== undefined && admits(transition(breaker, { _tag: "tick", now: now() }, limits)),
     available: () => client !== undefined && admits(transition(breaker, { _tag: "tick", now: now() }, limits)) && inFlight < limit(),
     call,
+    withPermit: (effect) => Effect.acquireUseRelease(acquire, () => effect, () => Effect.sync(release)),
     record,
     attach: (next) => {
       client = next
