@@ -20,6 +20,8 @@ import type { Assignment } from "./index.ts"
 /** How often pending transactions are checked, and how many per round. */
 const pollMs = 1_000
 const perRound = 200
+/** How old a signed record must be before the tracker re-broadcasts it. */
+const rebroadcastAfterMs = 15_000
 
 interface Receipt {
   readonly status?: string
@@ -43,7 +45,8 @@ export const confirmationTracker = (ctx: HostContext, pool: NodePool, view: Stat
       const receipt = (yield* pool.callFor("ethereum", r.sender, "eth_getTransactionReceipt", [r.txid])).result as Receipt | null
       if (receipt === null) {
         const known = (yield* pool.callFor("ethereum", r.sender, "eth_getTransactionByHash", [r.txid])).result
-        if (known === null && r.raw_tx) {
+        // A young record may simply not be broadcast yet by its worker; leave it alone.
+        if (known === null && r.raw_tx && Date.now() - r.at > rebroadcastAfterMs) {
           log.warn("confirmation-tracker.rebroadcast", { id: r.id, txid: r.txid, nonce: r.nonce })
           yield* Effect.ignore(pool.callFor("ethereum", r.sender, "eth_sendRawTransaction", [r.raw_tx]))
         }

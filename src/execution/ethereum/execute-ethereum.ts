@@ -122,6 +122,9 @@ export const executeEthereum = (req: QueuedRequest, body: EthereumBody, ctx: Exe
         Effect.catchTag("NodeRejected", (e) => (nonceTooLow(e) && body.method !== "raw" ? Effect.succeed({ ok: false as const, e }) : Effect.fail(e))),
       )
       if (sent.ok) return { _tag: "recorded", record: { ...rec, node: sent.node } } as const
+      // "Nonce used" may mean these very bytes were already mined: the confirmation tracker
+      // can re-broadcast a recorded transaction before this broadcast lands. Then it is done.
+      if (yield* knownByHash(ctx, req.sender, signed.hash)) return { _tag: "recorded", record: { ...rec, node: sent.e.node } } as const
       // Our nonce was taken by something else: these bytes can never be mined, so sign anew.
       settings.ledger.reset(req.sender)
     }
