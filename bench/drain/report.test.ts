@@ -84,10 +84,11 @@ describe("drainReport", () => {
 
   test("the timeline starts at the idle window and carries the in-flight samples", () => {
     const chart = burstTimeline(burst)
-    expect(chart.series.map((s) => s.name)).toEqual(["probe p99 ms, gateway burst", "gateway_node_in_flight (max per s)", "probe p99 ms, direct burst"])
+    expect(chart.series.map((s) => s.name)).toEqual(["node probe p99 ms", "2x idle p99 (4 ms)", "gateway_node_in_flight (max per s)"])
     expect(chart.series[0]?.points).toEqual([[0, 2], [1, 3]])
-    expect(chart.series[1]?.points).toEqual([[1, 8]])
-    expect(chart.series[2]?.points).toEqual([[0, 60]])
+    expect(chart.series[1]?.points).toEqual([[0, 4], [1, 4]])
+    expect(chart.series[2]?.points).toEqual([[1, 8]])
+    expect(report.details).toHaveProperty("directBurstProbeP99PerSecond", [[0, 60]])
     expect(report.details).toHaveProperty("timelineChart")
   })
 })

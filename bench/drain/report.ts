@@ -223,25 +223,33 @@ const p99Of = (values: ReadonlyArray<number>): number => percentile(sortedCopy(v
 const maxOf = (values: ReadonlyArray<number>): number => Math.max(...values)
 
 /**
- * The burst's timeline, one point per second from the idle window's start:
- * the side probe's p99 (the node's own latency) and the gateway's in-flight
- * gauge, for the gateway burst; the probe's p99 for the direct burst.
+ * The gateway burst's timeline, one point per second from the idle window's
+ * start: the side probe's p99 (the node's own latency), the brief's bound
+ * (2x the idle p99), and the gateway's in-flight gauge. The direct burst's
+ * probe, whose spikes would flatten everything else, stays in `details`.
  */
 export const burstTimeline = (b: BurstPass): LineChart => {
-  const s = (t: number, origin: number) => (t - origin) / 1000
-  const probe = (samples: ReadonlyArray<ProbeSample>, origin: number) => perSecond(samples.filter((p) => p.ok).map((p): readonly [number, number] => [s(p.at, origin), p.ms]), p99Of)
+  const s = (t: number) => (t - b.idleFrom) / 1000
+  const probe = perSecond(b.probe.filter((p) => p.ok && p.at >= b.idleFrom).map((p): readonly [number, number] => [s(p.at), p.ms]), p99Of)
+  const inFlight = perSecond(b.phase.gateway.inFlight.filter(([t]) => t >= b.idleFrom).map(([t, v]): readonly [number, number] => [s(t), v]), maxOf)
+  const idle = probeStats(b.probe, b.idleFrom, b.phase.submitFrom).p99
+  const end = Math.max(1, ...probe.map(([x]) => x), ...inFlight.map(([x]) => x))
   return {
     kind: "line",
-    title: "Burst: the node's latency (side probe p99 per second) and the gateway's in-flight calls",
+    title: "Burst through the gateway: the node's latency (side probe) and the gateway's in-flight calls",
     xLabel: "seconds (idle window first, then the burst)",
-    yLabel: "probe p99 ms / calls in flight",
+    yLabel: "probe p99 ms per second / calls in flight",
     series: [
-      { name: "probe p99 ms, gateway burst", points: probe(b.probe, b.idleFrom) },
-      { name: "gateway_node_in_flight (max per s)", points: perSecond(b.phase.gateway.inFlight.filter(([t]) => t >= b.idleFrom).map(([t, v]): readonly [number, number] => [s(t, b.idleFrom), v]), maxOf) },
-      { name: "probe p99 ms, direct burst", points: probe(b.directProbe, b.directIdleFrom) },
+      { name: "node probe p99 ms", points: probe },
+      ...(idle === null ? [] : [{ name: `2x idle p99 (${round(2 * idle, 1)} ms)`, points: [[0, 2 * idle], [end, 2 * idle]] as ReadonlyArray<readonly [number, number]> }]),
+      { name: "gateway_node_in_flight (max per s)", points: inFlight },
     ],
   }
 }
+
+/** The direct burst's probe p99 per second, from its idle window's start (kept in details). */
+const directTimeline = (b: BurstPass): ReadonlyArray<readonly [number, number]> =>
+  perSecond(b.directProbe.filter((p) => p.ok && p.at >= b.directIdleFrom).map((p): readonly [number, number] => [(p.at - b.directIdleFrom) / 1000, p.ms]), p99Of)
 
 /** The whole report; absent passes are left out. */
 export const drainReport = (passes: {
@@ -264,6 +272,7 @@ export const drainReport = (passes: {
   if (burst !== undefined && passes.burst !== undefined) {
     details.burst = burst.details
     const t = burstTimeline(passes.burst)
+    details.directBurstProbeP99PerSecond = directTimeline(passes.burst).map(([x, y]) => [x, y])
     details.timelineChart = { kind: t.kind, title: t.title, xLabel: t.xLabel, yLabel: t.yLabel, series: t.series.map((l) => ({ name: l.name, points: l.points.map(([x, y]) => [x, y]) })) }
   }
   return {

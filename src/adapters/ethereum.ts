@@ -275,7 +275,7 @@ interface RevertShape {
   readonly data?: unknown
 }
 
-/** Maps a failed call: a revert keeps its data, the rest as any RPC failure. */
+/** Maps a failed call: a revert keeps its data; anything else maps like other RPC failures. */
 const toContractError = (node: EthereumNode, method: string, cause: unknown): EthereumRpcError | ContractReverted => {
   const e = (typeof cause === "object" && cause !== null ? cause : {}) as RevertShape
   if (e.code === "CALL_EXCEPTION") {
