@@ -17,7 +17,7 @@ import { Effect } from "effect"
 import { compactEtcd, etcdRange } from "../src/adapters/etcd.ts"
 import { InvalidPayload, NotLeader, numberList, type NumberList, readLogSize, replicaKeys, appendEntries } from "../src/actors/replica/index.ts"
 import { encodeEntry } from "../src/actors/replica/log-entry.ts"
-import { currentRevision, type PrivateEtcd, startPrivateEtcd } from "./support/replica-etcd-cluster.ts"
+import { type PrivateEtcd, revisionPastLastWrite, startPrivateEtcd } from "./support/replica-etcd-cluster.ts"
 import {
   deleteService,
   type RunningReplica,
@@ -249,7 +249,7 @@ describe("replica on a private etcd cluster (failure drills)", () => {
     // c is cut off while the log moves on and etcd compacts past c's watch revision.
     proxy.cut()
     await submitMany([a, b], "k", 20, 30)
-    const revision = await currentRevision(endpoints)
+    const revision = await revisionPastLastWrite(endpoints)
     await withEtcd({ endpoints, dialTimeoutMs: 3000 }, (etcd) => compactEtcd(etcd, revision))
     expect(c.handle.status().lpi).toBe(20)
     proxy.heal()

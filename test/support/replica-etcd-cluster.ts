@@ -10,7 +10,7 @@ import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect } from "effect"
-import { etcdRange } from "../../src/adapters/etcd.ts"
+import { etcdCall, etcdRange } from "../../src/adapters/etcd.ts"
 import { withEtcd } from "./replica-harness.ts"
 
 /** One member this test started. */
@@ -114,6 +114,16 @@ const startOnce = async (timeoutMs: number): Promise<PrivateEtcd> => {
   return { members, endpoints, dir, signal: (m, sig) => process.kill(m.proc.pid, sig), destroy }
 }
 
-/** The current store revision of the cluster at `endpoints`. */
-export const currentRevision = (endpoints: readonly string[]): Promise<number> =>
-  withEtcd({ endpoints, dialTimeoutMs: 3000 }, (etcd) => Effect.map(etcdRange(etcd, "revision", { key: "revision" }), (r) => r.revision))
+/**
+ * Writes a scratch key and returns the revision of that write. Compacting at it breaks
+ * every watch that starts at or below the last write before it: compacting at the bare
+ * current revision would not, since a watch may start exactly there (the revision is
+ * kept), and a group commit often puts all of a test's writes in that one revision.
+ */
+export const revisionPastLastWrite = (endpoints: readonly string[]): Promise<number> =>
+  withEtcd({ endpoints, dialTimeoutMs: 3000 }, (etcd) =>
+    Effect.map(
+      etcdCall(etcd, "put", (c) => c.put("test/scratch").value(String(Date.now())).exec()),
+      (r) => Number(r.header.revision),
+    ),
+  )
