@@ -1,7 +1,7 @@
 /**
  * Paper A end to end on the real stack, from the compiled binary: 1,000 Bitcoin transfers
  * and 1,000 Ethereum transfers go in through the HTTP intake and take effect exactly once,
- * while a consumer host is killed with SIGKILL every 8 seconds and restarted. The
+ * while a consumer host is killed with SIGKILL every 5 seconds and restarted. The
  * chains are the judge: every request's transaction is on chain once, and nothing else.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test"
@@ -71,8 +71,17 @@ const fundAccount = async (account: string, btcAmount: number) => {
   return address
 }
 
-/** Sends `perChain` transfers on each chain, optionally killing consumers, and checks the chains. */
-const runAndVerify = async (label: string, maxKills: number) => {
+/** How often a consumer is killed in the crashing run. */
+const killEveryMs = 5_000
+
+/**
+ * Sends `perChain` transfers on each chain and checks the chains. With `kills`, a consumer
+ * is killed every `killEveryMs` (at most `kills.max` times) until every request is final,
+ * and the run counts only if at least `kills.min` kills landed while work was in flight:
+ * the pipeline's speed decides how many fit, so the count is a floor, not an exact number.
+ */
+const runAndVerify = async (label: string, killPlan: { min: number; max: number }) => {
+  const maxKills = killPlan.max
   // A wallet account of its own per run, as paper A's sendfrom("company", …): the run's
   // sends are the account's only sends.
   const account = `eo-${label}-${Date.now()}`
@@ -99,7 +108,7 @@ const runAndVerify = async (label: string, maxKills: number) => {
     victim.proc.kill("SIGKILL")
     kills += 1
     consumers.push(startConsumer())
-  }, 8_000)
+  }, killEveryMs)
   let lastReport = 0
   const allFinal = await waitUntil(async () => {
     const n = await finalCount(batches)
@@ -109,7 +118,8 @@ const runAndVerify = async (label: string, maxKills: number) => {
     }
     return n === 2 * perChain
   }, 600_000, 1_000).finally(() => clearInterval(killer))
-  expect(kills).toBe(maxKills)
+  process.stderr.write(`${label}: all final after ${Math.round((Date.now() - started) / 1000)} s, ${kills} consumer kills\n`)
+  expect(kills).toBeGreaterThanOrEqual(killPlan.min)
   expect(allFinal).toBe(true)
 
   // Every request confirmed, with a txid of its own.
@@ -153,6 +163,6 @@ const runAndVerify = async (label: string, maxKills: number) => {
 }
 
 describe("exactly-once effect", () => {
-  test(`${perChain} transfers per chain end exactly once`, () => runAndVerify("steady", 0), 900_000)
-  test(`${perChain} transfers per chain end exactly once while a consumer is SIGKILLed every 8 s (10 kills)`, () => runAndVerify("crashing", 10), 900_000)
+  test(`${perChain} transfers per chain end exactly once`, () => runAndVerify("steady", { min: 0, max: 0 }), 900_000)
+  test(`${perChain} transfers per chain end exactly once while a consumer is SIGKILLed every 5 s (at least 8 kills)`, () => runAndVerify("crashing", { min: 8, max: 12 }), 900_000)
 })
