@@ -1,0 +1,236 @@
+/**
+ * The failover client of paper B: it finds the service through the ServiceRegistry,
+ * follows its NewLocation events, and submits numbers to the leader. With retry on, a
+ * submit that finds no serving leader re-reads the registry and tries again, under the
+ * same request id so the service applies it at most once, until its deadline; with
+ * retry off it makes exactly one attempt (paper B's client, as in its Table 2). After
+ * `claimAfterFailures` unanswered attempts at the registry's location it files one claim.
+ * Expected failures are answered as data, never thrown.
+ */
+import { Effect } from "effect"
+import { accountFromKey, closeEthereumNode, type EthereumAccount, makeEthereumNode } from "../adapters/ethereum.ts"
+import { registryAt } from "../registry/index.ts"
+import { fileClaim, type ClaimOutcome } from "./claim-sender.ts"
+import { type ClientCounters, makeCounters } from "./client-counters.ts"
+import { checkClientOptions, type FailoverClientOptions, InvalidClientOptions, type ResolvedClientOptions } from "./client-options.ts"
+import type { KnownLocation } from "./location-fold.ts"
+import { isNoLocation, makeLocationTracker, type NoLocation } from "./location-tracker.ts"
+import { getJson, postNumber } from "./service-http.ts"
+import {
+  afterReread,
+  deadlinePassed,
+  decideAfterAnswer,
+  decideWithoutLocation,
+  followMove,
+  lastReasonOf,
+  startSubmit,
+  startTarget,
+  type SubmitPolicy,
+  type SubmitState,
+  type Target,
+} from "./submit-decision.ts"
+import type { SubmitResult, UnreachableReason } from "./submit-result.ts"
+
+/** A replica's applied numbers, as GET /v1/numbers answers them. */
+export interface NumberListing {
+  readonly _tag: "Numbers"
+  readonly location: string
+  readonly node: string
+  /** The last index the replica applied. */
+  readonly lpi: number
+  readonly numbers: ReadonlyArray<number>
+}
+
+/** A read from the service that got no usable answer. */
+export interface ReadFailed {
+  readonly _tag: "ReadFailed"
+  readonly location: string
+  readonly detail: string
+}
+
+/** `claim()` without a claim key. */
+export interface NoClaimKey {
+  readonly _tag: "NoClaimKey"
+}
+
+/** The client. Its promises never reject for failures the service or the chain can cause. */
+export interface FailoverClient {
+  /** Applies `number` once, under `requestId` (a fresh UUID when left out). */
+  readonly submit: (number: number, requestId?: string) => Promise<SubmitResult>
+  /** Reads the registry now: the location and epoch, or why there is none. */
+  readonly locate: () => Promise<KnownLocation | NoLocation>
+  /** The numbers applied by the replica at the service's location (the leader's list). */
+  readonly list: () => Promise<NumberListing | ReadFailed | NoLocation>
+  /** Files one claim against the registry's current location now and waits for it. */
+  readonly claim: () => Promise<ClaimOutcome | NoLocation | NoClaimKey>
+  /** Counters so far. */
+  readonly counters: () => ClientCounters
+  /** Claims filed in the background that have completed, oldest first. */
+  readonly claimOutcomes: () => ReadonlyArray<ClaimOutcome>
+  /** Resolves once every claim filed so far has completed. */
+  readonly settled: () => Promise<void>
+  /** Stops polling, waits for claims in flight and closes the node connection. Safe to call twice. */
+  readonly close: () => Promise<void>
+}
+
+const sleep = (ms: number) => (ms > 0 ? new Promise<void>((resolve) => setTimeout(resolve, ms)) : Promise.resolve())
+
+const isNumberArray = (v: unknown): v is ReadonlyArray<number> => Array.isArray(v) && v.every((n) => typeof n === "number")
+
+/**
+ * Makes a client. Throws InvalidClientOptions for options that cannot work (a bad
+ * address or key); everything after that is answered, not thrown.
+ */
+export const makeFailoverClient = (options: FailoverClientOptions): FailoverClient => {
+  const checked = checkClientOptions(options)
+  if (checked instanceof InvalidClientOptions) throw checked
+  const opts: ResolvedClientOptions = checked
+  const node = makeEthereumNode({ name: opts.rpcUrl, url: opts.rpcUrl, chainId: opts.chainId, pollingIntervalMs: Math.min(opts.pollIntervalMs, 250) })
+  const registry = registryAt(node, opts.registryAddress, opts.confirmations, opts.claimTimeoutMs)
+  const claimant: EthereumAccount | undefined = opts.claimKey === undefined ? undefined : accountFromKey(node, opts.claimKey)
+  const tracker = makeLocationTracker(registry, opts.serviceId, opts.confirmations, opts.pollIntervalMs)
+  const counters = makeCounters()
+  const policy: SubmitPolicy = {
+    retry: opts.retry,
+    claimAfterFailures: opts.claimAfterFailures,
+    canClaim: claimant !== undefined,
+    backoff: opts.backoff,
+    maxRedirects: opts.maxRedirects,
+  }
+  const outcomes: Array<ClaimOutcome> = []
+  const pending = new Set<Promise<void>>()
+  /** Where the last submit ended up, so unanswered attempts add up across submits. */
+  let carried: Target | undefined
+  let closed = false
+
+  const record = (outcome: ClaimOutcome) => {
+    outcomes.push(outcome)
+    counters.bump(outcome._tag === "Claimed" ? "claimsConfirmed" : outcome._tag === "Refused" ? "claimsRefused" : "claimsFailed")
+  }
+
+  const fireClaim = (location: string | undefined) => {
+    if (location === undefined || claimant === undefined) return
+    counters.bump("claims")
+    const p: Promise<void> = fileClaim(registry, claimant, opts.serviceId, location).then(record)
+    pending.add(p)
+    void p.finally(() => pending.delete(p))
+  }
+
+  const finish = (result: SubmitResult): SubmitResult => {
+    if (result.ok) {
+      counters.bump("applied")
+      if (result.duplicate) counters.bump("duplicates")
+    } else {
+      counters.bump("failed")
+    }
+    return result
+  }
+
+  const locate = async (): Promise<KnownLocation | NoLocation> => {
+    tracker.start()
+    return tracker.reread()
+  }
+
+  const submit = async (number: number, requestId: string = crypto.randomUUID()): Promise<SubmitResult> => {
+    counters.bump("submits")
+    tracker.start()
+    const started = Date.now()
+    const budget = opts.retry ? opts.deadlineMs : opts.requestTimeoutMs
+    const clock = () => {
+      const elapsedMs = Date.now() - started
+      return { elapsedMs, remainingMs: budget - elapsedMs }
+    }
+    let known = tracker.current()
+    for (let waits = 0; known === undefined; waits++) {
+      const read = await tracker.reread()
+      if (!isNoLocation(read)) {
+        known = read
+        break
+      }
+      const step = decideWithoutLocation(policy, requestId, 0, waits, `${read.detail}`, clock())
+      if (step._tag === "Finish") return finish(step.result)
+      counters.bump("retries")
+      await sleep(step.delayMs)
+    }
+    let state: SubmitState = startSubmit(requestId, startTarget(known, carried))
+    let last: UnreachableReason = "timeout"
+    for (;;) {
+      state = followMove(state, tracker.current())
+      const before = clock()
+      if (before.remainingMs <= 0) return finish(deadlinePassed(state, before, last))
+      const answer = await postNumber(state.target.location, { request_id: requestId, number }, Math.min(opts.requestTimeoutMs, before.remainingMs))
+      counters.bump("attempts")
+      state = { ...state, attempts: state.attempts + 1 }
+      last = lastReasonOf(answer)
+      const step = decideAfterAnswer(policy, state, answer, clock())
+      if (step._tag === "Finish") {
+        carried = step.target
+        fireClaim(step.claim)
+        return finish(step.result)
+      }
+      if (step._tag === "Redirect") {
+        counters.bump("redirects")
+        state = step.state
+        carried = state.target
+        continue
+      }
+      fireClaim(step.claim)
+      counters.bump("retries")
+      const waitFrom = Date.now()
+      state = step.state
+      if (step.reread) {
+        const read = await tracker.reread()
+        if (!isNoLocation(read)) state = afterReread(state, read)
+      }
+      carried = state.target
+      const moved = state.target.location !== step.state.target.location
+      if (!moved) await sleep(Math.min(step.delayMs - (Date.now() - waitFrom), clock().remainingMs))
+    }
+  }
+
+  const list = async (): Promise<NumberListing | ReadFailed | NoLocation> => {
+    const where = await locate()
+    if (isNoLocation(where)) return where
+    const location = where.location
+    const reply = await getJson(location, "/v1/numbers", opts.requestTimeoutMs)
+    if (reply._tag === "NoAnswer") return { _tag: "ReadFailed", location, detail: `${reply.kind}: ${reply.detail}` }
+    const body = typeof reply.body === "object" && reply.body !== null ? (reply.body as Record<string, unknown>) : {}
+    const numbers = body["numbers"]
+    if (reply.status !== 200 || !isNumberArray(numbers) || typeof body["node"] !== "string") {
+      return { _tag: "ReadFailed", location, detail: `HTTP ${reply.status} without a number list; is ${location} the sample service?` }
+    }
+    const lpi = typeof body["lpi"] === "number" ? body["lpi"] : numbers.length
+    return { _tag: "Numbers", location, node: body["node"], lpi, numbers }
+  }
+
+  const claim = async (): Promise<ClaimOutcome | NoLocation | NoClaimKey> => {
+    if (claimant === undefined) return { _tag: "NoClaimKey" }
+    const where = await tracker.reread()
+    if (isNoLocation(where)) return where
+    counters.bump("claims")
+    const outcome = await fileClaim(registry, claimant, opts.serviceId, where.location)
+    record(outcome)
+    return outcome
+  }
+
+  const settled = async () => {
+    while (pending.size > 0) await Promise.all([...pending])
+  }
+
+  return {
+    submit,
+    locate,
+    list,
+    claim,
+    counters: () => counters.snapshot(tracker.counts()),
+    claimOutcomes: () => [...outcomes],
+    settled,
+    close: async () => {
+      if (closed) return
+      closed = true
+      tracker.stop()
+      await settled()
+      await Effect.runPromise(closeEthereumNode(node))
+    },
+  }
+}
