@@ -160,14 +160,23 @@ const stackChecks: CrossCheck = ({ hosts, stack }) => {
 const listenChecks: CrossCheck = ({ hosts, intake, replica }) => {
   if (hosts === undefined || intake === undefined || replica === undefined) return []
   const both = hosts.filter((h) => h.roles.includes("producer") && h.roles.includes("replica"))
-  if (intake.listen !== replica.listen || both.length === 0) return []
-  return [
-    issue(
-      ["replica", "listen"],
-      `an address other than intake.listen, since ${both.map((h) => h.name).join(", ")} runs both producer and replica`,
-      formatFound(replica.listen),
-    ),
-  ]
+  const shared = both.filter((h) => h.replica_listen === undefined)
+  const found: Array<ConfigIssue> = []
+  if (intake.listen === replica.listen && shared.length > 0) {
+    found.push(
+      issue(
+        ["replica", "listen"],
+        `an address other than intake.listen, since ${shared.map((h) => h.name).join(", ")} runs both producer and replica`,
+        formatFound(replica.listen),
+      ),
+    )
+  }
+  hosts.forEach((h, i) => {
+    if (h.replica_listen !== undefined && h.replica_listen === intake.listen && both.includes(h)) {
+      found.push(issue(["hosts", i, "replica_listen"], "an address other than intake.listen, since this host runs both producer and replica", formatFound(h.replica_listen)))
+    }
+  })
+  return found
 }
 
 const CHECKS: ReadonlyArray<CrossCheck> = [

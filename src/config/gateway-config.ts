@@ -4,6 +4,7 @@
  * is also the path a reader of the code types: there is no renaming layer
  * to drift out of step with the file.
  */
+import { Schema } from "effect"
 import {
   ContractAddress,
   EnvVarName,
@@ -50,6 +51,8 @@ export const RegistryConfigSchema = table("[registry]", {
   contract_address: ContractAddress,
   confirmations: intAtLeast(0),
   poll_interval_ms: intAtLeast(1),
+  /** The variable holding the manager key the leader signs location updates with (default GATEWAY_REGISTRY_KEY). */
+  manager_key_env: Schema.optionalKey(EnvVarName),
 })
 
 /** `[stack]`: how the local real components are started (scripts/stack and the benches read it). */

@@ -37,6 +37,16 @@ const invalid: ReadonlyArray<{
     lines: [`${FILE}: kafka.topics.partitions: expected an integer >= 1; found 0`],
   },
   {
+    name: "a replica_listen without a port",
+    edits: [['name = "broker-2"\naddress = "10.77.0.12"\n', 'name = "broker-2"\naddress = "10.77.0.12"\nreplica_listen = "127.0.0.1"\n']],
+    lines: [`${FILE}: hosts[1].replica_listen: expected host:port (e.g. 127.0.0.1:8080); found "127.0.0.1"`],
+  },
+  {
+    name: "a manager_key_env that is not a variable name",
+    edits: [["poll_interval_ms = 500", 'poll_interval_ms = 500\nmanager_key_env = "registry key"']],
+    lines: [`${FILE}: registry.manager_key_env: expected an environment variable name of capital letters, digits and _ (e.g. GATEWAY_API_KEYS); found "registry key"`],
+  },
+  {
     name: "fractional partitions",
     edits: [["partitions = 12", "partitions = 1.5"]],
     lines: [`${FILE}: kafka.topics.partitions: expected an integer >= 1; found 1.5`],
@@ -109,7 +119,7 @@ const invalid: ReadonlyArray<{
     name: "misspelt key, with the missing key it leaves",
     edits: [['address = "10.77.0.11"', 'adress = "10.77.0.11"']],
     lines: [
-      `${FILE}: hosts[0].adress: expected one of the keys name, address, roles, services, nodes; found an unknown key (did you mean address?)`,
+      `${FILE}: hosts[0].adress: expected one of the keys name, address, roles, services, nodes, replica_listen; found an unknown key (did you mean address?)`,
       `${FILE}: hosts[0].address: expected a non-empty string; found nothing (the key is missing)`,
     ],
   },
@@ -220,6 +230,13 @@ const boundaries: ReadonlyArray<{ readonly name: string; readonly edits: Readonl
   },
   { name: "equal backoff base and cap", edits: [["backoff_base_ms = 100", "backoff_base_ms = 10000"]] },
   { name: "an IPv6 listen address", edits: [['listen = "0.0.0.0:8080"', 'listen = "[::1]:8080"']] },
+  {
+    name: "a per-host replica_listen and a manager_key_env",
+    edits: [
+      ['name = "broker-2"\naddress = "10.77.0.12"\n', 'name = "broker-2"\naddress = "10.77.0.12"\nreplica_listen = "127.0.0.1:8092"\n'],
+      ["poll_interval_ms = 500", 'poll_interval_ms = 500\nmanager_key_env = "REGISTRY_MANAGER_KEY"'],
+    ],
+  },
 ]
 
 describe("parseConfig accepts", () => {

@@ -10,7 +10,7 @@ import { randomBytes } from "node:crypto"
 export interface LeaderValue {
   readonly node: string
   readonly incarnation: string
-  /** Where clients reach this replica's service, e.g. `127.0.0.1:8090`. */
+  /** Where clients reach this replica's service, e.g. `http://127.0.0.1:8090`. */
   readonly location: string
 }
 

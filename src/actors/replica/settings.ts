@@ -5,6 +5,7 @@
 import type { EtcdOptions } from "../../adapters/etcd.ts"
 import { etcdOptionsFrom } from "../../app/connections.ts"
 import type { HostContext } from "../../app/host-context.ts"
+import { replicaLocationOf } from "../../config/replica-listen.ts"
 
 /** One replica's settings. */
 export interface ReplicaSettings {
@@ -12,7 +13,7 @@ export interface ReplicaSettings {
   readonly node: string
   /** The replicated service; its keys live under `<serviceId>/`. */
   readonly serviceId: string
-  /** Where clients reach this replica's service (published in the leader value). */
+  /** Where clients reach this replica's service, e.g. `http://127.0.0.1:8090` (published in the leader value and the registry). */
   readonly location: string
   readonly etcd: EtcdOptions
   /** TTL of the session lease that holds the leader key and the LPI key. */
@@ -27,7 +28,7 @@ export interface ReplicaSettings {
 export const replicaSettingsFrom = (ctx: HostContext): ReplicaSettings => ({
   node: ctx.host.name,
   serviceId: ctx.config.replica.service_id,
-  location: ctx.config.replica.listen,
+  location: replicaLocationOf(ctx.config, ctx.host),
   etcd: etcdOptionsFrom(ctx.config),
   leaseTtlS: ctx.config.etcd.lease_ttl_s,
   stepDownAfterMs: ctx.config.etcd.step_down_after_ms,
