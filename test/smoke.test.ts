@@ -11,6 +11,7 @@ import { isolatedCopy, runBinary, stackEnv, startGateway, type GatewayProcess } 
 
 const expectedActors = [
   "host:local/replica",
+  "host:local/replica-http",
   "host:local/registry-watcher",
   "host:local/consumer/node-throttler:btc-1",
   "host:local/consumer/node-throttler:eth-1",

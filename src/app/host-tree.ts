@@ -4,8 +4,13 @@
  * then the consumers finish or hand back what they hold, then the registry-watcher and
  * finally the replica.
  *
+ * The replica role builds ONE replica (`hostReplica`) and shares its handle with the
+ * sample service's HTTP front (`replica-http`, where the dashboard mounts too) and the
+ * registry-watcher; the watcher fills the host's `RegistryFeed`, which the dashboard reads.
+ *
  *   host:<name> (one_for_one)
  *   ├─ replica
+ *   ├─ replica-http            (replica role: the sample service on the host's replica listen)
  *   ├─ registry-watcher
  *   ├─ status-view             (producer or consumer role: sendto.results → sqlite)
  *   ├─ consumer (rest_for_one)
@@ -19,8 +24,8 @@ import { partitionConsumer } from "../actors/partition-consumer/index.ts"
 import { makeNodePool, nodeThrottler } from "../actors/node-throttler/index.ts"
 import { statusView, type StatusView } from "../actors/status-view/index.ts"
 import { producer } from "../actors/producer/index.ts"
-import { registryWatcher } from "../actors/registry-watcher/index.ts"
-import { replica } from "../actors/replica/index.ts"
+import { makeRegistryFeed, type RegistryFeed, registryWatcher } from "../actors/registry-watcher/index.ts"
+import { hostReplica, type NumberList, type ReplicaHandle, replicaHttp, type ServiceMount } from "../actors/replica/index.ts"
 import type { Role } from "../config/role.ts"
 import type { ChildSpec } from "../runtime/child-spec.ts"
 import type { SupervisorSpec } from "../runtime/supervisor-spec.ts"
@@ -44,11 +49,16 @@ const consumerTree = (ctx: HostContext, view: StatusView): SupervisorSpec => {
   }
 }
 
+/** Routes mounted on the sample service's app next to its own (the dashboard's). */
+const serviceMounts = (_ctx: HostContext, _replica: ReplicaHandle<NumberList>, _feed: RegistryFeed): ServiceMount[] => []
+
 /** Builds the root spec for the host's roles (already resolved from config or `--role`). */
 export const hostTree = (ctx: HostContext, roles: readonly Role[], version: string, last: readonly ChildSpec[] = []): SupervisorSpec => {
   const children: ChildSpec[] = []
-  if (roles.includes("replica")) children.push(replica(ctx))
-  if (roles.includes("registry-watcher")) children.push(registryWatcher(ctx))
+  const feed = makeRegistryFeed()
+  const service = roles.includes("replica") ? hostReplica(ctx) : undefined
+  if (service) children.push(service.spec, replicaHttp(ctx, service.handle, version, serviceMounts(ctx, service.handle, feed)))
+  if (roles.includes("registry-watcher")) children.push(registryWatcher(ctx, service?.handle, feed))
   if (roles.includes("producer") || roles.includes("consumer")) {
     const status = statusView(ctx)
     children.push(status.spec)

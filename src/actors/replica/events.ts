@@ -19,6 +19,8 @@ export const replicaEvents = {
   logGap: "replica.log-gap",
   etcdRetry: "replica.etcd-retry",
   crashed: "replica.crashed",
+  /** The sample service's HTTP front is listening (replica-http). */
+  listening: "replica.listening",
 } as const
 
 /** The metrics this actor keeps, labelled by service and node. */

@@ -5,11 +5,10 @@
  * revision), applies entries in order to a pluggable state machine, steps down on its
  * own timer before its lease can expire, and snapshots and trims the log.
  *
- * The host tree calls `replica(ctx)` for the child spec; whoever serves clients (the
- * dashboard) calls `hostReplica(ctx)` once and gets the spec and the handle together.
+ * The host tree calls `hostReplica(ctx)` once and shares the handle with the sample
+ * service's HTTP front (`replicaHttp`), the registry-watcher and the dashboard.
  */
 import type { HostContext } from "../../app/host-context.ts"
-import type { ChildSpec } from "../../runtime/child-spec.ts"
 import { numberList, type NumberList } from "./number-list.ts"
 import { makeReplica, type Replica } from "./replica-node.ts"
 import { replicaSettingsFrom } from "./settings.ts"
@@ -22,12 +21,13 @@ export { type ReplicaStatus, type StepDown } from "./core.ts"
 export { appendEntries, type AppendResult, readLeader, readLogSize } from "./log-store.ts"
 export { makeReplica, type Replica, type ReplicaHandle } from "./replica-node.ts"
 export { numberList, type NumberList } from "./number-list.ts"
+export { peerRows, type ReplicaPeer } from "./peers.ts"
+export { makeServiceApp, type ServiceMount } from "./http/service-app.ts"
+export { defaultServiceLimits, type ServiceDeps, type ServiceLimits, type ServiceReplica } from "./http/service-deps.ts"
+export { replicaHttp } from "./http/replica-http.ts"
 export { type ReplicaSettings, replicaSettingsFrom } from "./settings.ts"
 export type { StateMachine } from "./state-machine.ts"
 export type { Submitted } from "./waiters.ts"
 
 /** The host's replica of the sample service (paper B's Table 2 number list): spec and handle. */
 export const hostReplica = (ctx: HostContext): Replica<NumberList> => makeReplica(replicaSettingsFrom(ctx), numberList, ctx.log, ctx.metrics)
-
-/** The host's replica as a child spec, for the host tree. */
-export const replica = (ctx: HostContext): ChildSpec => hostReplica(ctx).spec

@@ -11,6 +11,7 @@ import type { MetricsRegistry } from "../../observability/metrics.ts"
 import type { ChildSpec } from "../../runtime/child-spec.ts"
 import { labelsOf, makeCore, notLeader, type ReplicaCore, type ReplicaStatus, statusOf, submitTo } from "./core.ts"
 import { ReplicaCrashed } from "./errors.ts"
+import { type ReplicaPeer, readPeers } from "./peers.ts"
 import { replicaEvents, replicaMetrics } from "./events.ts"
 import { runSessions } from "./session.ts"
 import type { ReplicaSettings } from "./settings.ts"
@@ -31,6 +32,12 @@ export interface ReplicaHandle<S> {
   /** The state machine's state as applied here (the last incarnation's while stopped). */
   readonly state: () => S
   readonly status: () => ReplicaStatus
+  /**
+   * Every live replica of the service, from etcd (LPI keys, LogSize, the leader key).
+   * Rejects with `NotLeader` (reason "stopped") while this replica is not running, or
+   * with `EtcdUnavailable` when etcd does not answer.
+   */
+  readonly replicas: () => Promise<ReplicaPeer[]>
   /**
    * Failure drill: dies the way a killed process does. The etcd client is closed at once,
    * so keep-alives stop without resigning (the leader key lives until its lease expires),
@@ -95,6 +102,8 @@ export const makeReplica = <S>(settings: ReplicaSettings, machine: StateMachine<
           node: settings.node, service: settings.serviceId, role: "stopped", epoch: undefined, leader: undefined, lpi: 0, logSize: 0, lag: 0,
           snapshotIndex: 0, trimmedTo: 0, resyncs: 0, snapshotLoads: 0, elections: 0, stepDowns: 0, electedAt: undefined, servingAt: undefined, lastStepDown: undefined,
         },
+    replicas: () =>
+      current ? Effect.runPromise(readPeers(current.etcd, current.keys)) : Promise.reject(notLeader(undefined, settings.node, "stopped")),
     crash: () => crash(),
   }
 

@@ -1,0 +1,152 @@
+import { describe, expect, test } from "bun:test"
+import { makeMetrics } from "../../../observability/metrics.ts"
+import type { ReplicaStatus } from "../core.ts"
+import { NotLeader, type NotLeaderReason } from "../errors.ts"
+import type { ReplicaPeer } from "../peers.ts"
+import type { Submitted } from "../waiters.ts"
+import { makeServiceApp } from "./service-app.ts"
+import { defaultServiceLimits, type ServiceLimits, type ServiceReplica } from "./service-deps.ts"
+
+/** An in-memory stand-in for the replica handle: a leader that applies at once, or a non-leader. */
+const fakeReplica = (opts: { role?: ReplicaStatus["role"]; reason?: NotLeaderReason; hang?: boolean } = {}) => {
+  const numbers: number[] = []
+  const firstIndex = new Map<string, number>()
+  const role = opts.role ?? "leader"
+  let submits = 0
+  const status = (): ReplicaStatus => ({
+    node: "n1", service: "svc", role, epoch: role === "leader" ? 77 : undefined,
+    leader: role === "leader" ? { node: "n1", incarnation: "i", location: "http://127.0.0.1:1" } : { node: "n2", incarnation: "j", location: "http://127.0.0.1:2" },
+    lpi: numbers.length, logSize: numbers.length, lag: 0, snapshotIndex: 0, trimmedTo: 0, resyncs: 0, snapshotLoads: 0, elections: 1, stepDowns: 0,
+    electedAt: undefined, servingAt: undefined, lastStepDown: undefined,
+  })
+  const replica: ServiceReplica = {
+    node: "n1",
+    submit: (id, payload): Promise<Submitted> => {
+      submits += 1
+      if (role !== "leader") return Promise.reject(new NotLeader({ node: "n1", reason: opts.reason ?? "follower", leader: status().leader }))
+      if (opts.hang) return new Promise(() => undefined)
+      const first = firstIndex.get(id)
+      if (first !== undefined) return Promise.resolve({ index: first })
+      numbers.push(payload as number)
+      firstIndex.set(id, numbers.length)
+      return Promise.resolve({ index: numbers.length })
+    },
+    state: () => numbers,
+    status,
+    replicas: (): Promise<ReplicaPeer[]> => Promise.resolve([{ node: "n1", lpi: numbers.length, lag: 0, leader: true }]),
+  }
+  return { replica, numbers, submits: () => submits }
+}
+
+const appFor = (replica: ServiceReplica, limits: Partial<ServiceLimits> = {}) =>
+  makeServiceApp({ version: "test", replica, metrics: makeMetrics(), limits: { ...defaultServiceLimits, ...limits } })
+
+const post = (app: ReturnType<typeof appFor>, body: unknown) =>
+  app.request("/v1/numbers", { method: "POST", headers: { "content-type": "application/json" }, body: typeof body === "string" ? body : JSON.stringify(body) })
+
+describe("POST /v1/numbers", () => {
+  test("the leader applies a number and answers its index, node and epoch", async () => {
+    const f = fakeReplica()
+    const app = appFor(f.replica)
+    const res = await post(app, { request_id: "a", number: 5 })
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual({ request_id: "a", index: 1, node: "n1", epoch: 77, duplicate: false })
+    expect(f.numbers).toEqual([5])
+  })
+
+  test("a repeated request_id answers its first index and is applied once", async () => {
+    const f = fakeReplica()
+    const app = appFor(f.replica)
+    await post(app, { request_id: "a", number: 5 })
+    await post(app, { request_id: "b", number: 6 })
+    const again = await post(app, { request_id: "a", number: 5 })
+    expect(again.status).toBe(200)
+    expect(await again.json()).toMatchObject({ request_id: "a", index: 1, duplicate: true })
+    expect(f.numbers).toEqual([5, 6])
+  })
+
+  test.each([
+    { name: "fraction", body: { request_id: "x", number: 1.5 }, field: "number" },
+    { name: "string number", body: { request_id: "x", number: "1" }, field: "number" },
+    { name: "missing id", body: { number: 1 }, field: "request_id" },
+    { name: "unknown field", body: { request_id: "x", number: 1, extra: true }, field: "extra" },
+    { name: "not JSON", body: "{oops", field: "body" },
+  ])("bad input ($name) is a 400 naming the field and the rule, and nothing is applied", async ({ body, field }) => {
+    const f = fakeReplica()
+    const app = appFor(f.replica)
+    const res = await post(app, body)
+    expect(res.status).toBe(400)
+    const json = (await res.json()) as { error: string; field: string; rule: string }
+    expect(json.error).toBe("invalid_request")
+    expect(json.field).toBe(field)
+    expect(json.rule.length).toBeGreaterThan(5)
+    expect(f.submits()).toBe(0)
+    expect(f.numbers).toEqual([])
+  })
+
+  test("a body over the limit is 413", async () => {
+    const f = fakeReplica()
+    const res = await post(appFor(f.replica, { maxBodyBytes: 20 }), { request_id: "a".repeat(30), number: 1 })
+    expect(res.status).toBe(413)
+    expect(f.submits()).toBe(0)
+  })
+
+  test("a follower answers 421 with the leader's node and location", async () => {
+    const res = await post(appFor(fakeReplica({ role: "follower" }).replica), { request_id: "a", number: 1 })
+    expect(res.status).toBe(421)
+    expect(await res.json()).toMatchObject({ error: "not_leader", reason: "follower", leader: { node: "n2", location: "http://127.0.0.1:2" } })
+  })
+
+  test("a replica catching up answers 503 with Retry-After", async () => {
+    const res = await post(appFor(fakeReplica({ role: "catching-up", reason: "catching-up" }).replica, { retryAfterS: 2 }), { request_id: "a", number: 1 })
+    expect(res.status).toBe(503)
+    expect(res.headers.get("retry-after")).toBe("2")
+    expect(await res.json()).toMatchObject({ error: "not_serving", reason: "catching-up" })
+  })
+
+  test("a submission not applied in time is 503 (outcome unknown), and the next one over the in-flight cap is 503 overloaded", async () => {
+    const app = appFor(fakeReplica({ hang: true }).replica, { submitTimeoutMs: 50, maxInFlight: 1 })
+    const slow = post(app, { request_id: "a", number: 1 })
+    const over = await post(app, { request_id: "b", number: 2 })
+    expect(over.status).toBe(503)
+    expect(await over.json()).toMatchObject({ error: "overloaded" })
+    const timedOut = await slow
+    expect(timedOut.status).toBe(503)
+    expect(timedOut.headers.get("retry-after")).toBe("1")
+    expect(await timedOut.json()).toMatchObject({ error: "timeout" })
+  })
+})
+
+describe("reads", () => {
+  test("GET /v1/numbers lists what this replica applied", async () => {
+    const f = fakeReplica()
+    const app = appFor(f.replica)
+    await post(app, { request_id: "a", number: 3 })
+    await post(app, { request_id: "b", number: -4 })
+    expect(await (await app.request("/v1/numbers")).json()).toEqual({ node: "n1", lpi: 2, numbers: [3, -4] })
+  })
+
+  test("GET /v1/replica is the handle's status; /v1/replicas the peers", async () => {
+    const app = appFor(fakeReplica().replica)
+    expect(await (await app.request("/v1/replica")).json()).toMatchObject({ node: "n1", role: "leader", epoch: 77 })
+    expect(await (await app.request("/v1/replicas")).json()).toEqual([{ node: "n1", lpi: 0, lag: 0, leader: true }])
+  })
+
+  test("readyz is 503 while the replica is stopped; healthz, metrics and openapi answer", async () => {
+    const app = appFor(fakeReplica({ role: "stopped", reason: "stopped" }).replica)
+    expect((await app.request("/readyz")).status).toBe(503)
+    expect((await app.request("/healthz")).status).toBe(200)
+    await app.request("/v1/numbers")
+    expect(await (await app.request("/metrics")).text()).toContain('gateway_service_requests_total{code="200",method="GET",route="/v1/numbers"} 1')
+    const doc = (await (await app.request("/openapi.json")).json()) as { paths: Record<string, unknown> }
+    expect(Object.keys(doc.paths)).toContain("/v1/numbers")
+    expect((await app.request("/nope")).status).toBe(404)
+  })
+
+  test("mounts add routes to the same app", async () => {
+    const app = makeServiceApp({ version: "t", replica: fakeReplica().replica, metrics: makeMetrics(), limits: defaultServiceLimits }, [
+      (a) => a.get("/dashboard/ping", (c) => c.text("pong")),
+    ])
+    expect(await (await app.request("/dashboard/ping")).text()).toBe("pong")
+  })
+})

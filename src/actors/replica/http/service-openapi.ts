@@ -1,0 +1,82 @@
+/**
+ * The sample service's OpenAPI 3.1 document, served at `/openapi.json`: paper B's
+ * Table 2 service (each request appends a number to a replicated list), as data next
+ * to the routes.
+ */
+import { maxRequestIdLength } from "./number-request.ts"
+
+const json = (schema: unknown, description: string) => ({ description, content: { "application/json": { schema } } })
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` })
+const retryAfter = { "Retry-After": { description: "Seconds to wait before retrying.", schema: { type: "integer" } } }
+const unavailable = (what: string) => ({ ...json(ref("Error"), what), headers: retryAfter })
+
+/** Builds the document for this build's version. */
+export const serviceOpenApi = (version: string) => ({
+  openapi: "3.1.0",
+  info: {
+    title: "gateway replicated sample service",
+    version,
+    description:
+      "Paper B's Table 2 service: every accepted number is appended, through the etcd request log, to the list on every replica, in the same order. Only the elected leader accepts; find it in the ServiceRegistry (getServiceLocation) or follow a 421's leader.",
+  },
+  paths: {
+    "/v1/numbers": {
+      post: {
+        summary: "Append a number; answered once it is applied on this (leader) replica.",
+        requestBody: { required: true, content: { "application/json": { schema: ref("NumberRequest") } } },
+        responses: {
+          "200": json(ref("Applied"), "Applied. A repeated request_id answers with its first index and duplicate: true; it is never applied twice."),
+          "400": json(ref("InvalidRequest"), "invalid_request naming the field and the rule; nothing was applied."),
+          "413": json(ref("Error"), "Body too large; nothing was applied."),
+          "421": json(ref("NotLeader"), "This replica is not the leader; send the request (same request_id) to `leader.location`, or look it up in the registry when null."),
+          "503": unavailable("not_serving (catching up, stopped), overloaded, or timeout (outcome unknown): retry with the same request_id."),
+        },
+      },
+      get: { summary: "This replica's applied list, in log order.", responses: { "200": json(ref("Numbers"), "The list and this replica's latest processed index.") } },
+    },
+    "/v1/replica": { get: { summary: "This replica's status: role, epoch, leader, LPI, LogSize, lag.", responses: { "200": json({ type: "object" }, "ReplicaStatus") } } },
+    "/v1/replicas": {
+      get: {
+        summary: "Every live replica of the service, from etcd.",
+        responses: { "200": json({ type: "array", items: ref("Peer") }, "One row per replica with a live LPI key."), "503": unavailable("etcd unavailable or this replica stopped.") },
+      },
+    },
+    "/healthz": { get: { summary: "The process answers.", responses: { "200": json({ type: "object" }, "ok") } } },
+    "/readyz": { get: { summary: "The replica is connected to etcd.", responses: { "200": json({ type: "object" }, "ready"), "503": unavailable("not connected") } } },
+    "/metrics": { get: { summary: "Prometheus metrics.", responses: { "200": { description: "text/plain; version=0.0.4" } } } },
+  },
+  components: {
+    schemas: {
+      NumberRequest: {
+        type: "object",
+        additionalProperties: false,
+        required: ["request_id", "number"],
+        properties: {
+          request_id: { type: "string", minLength: 1, maxLength: maxRequestIdLength, pattern: "^[\\x21-\\x7e]+$", description: "Reuse it when retrying: the number is applied once." },
+          number: { type: "integer", minimum: -9007199254740991, maximum: 9007199254740991 },
+        },
+      },
+      Applied: {
+        type: "object",
+        required: ["request_id", "index", "node", "epoch", "duplicate"],
+        properties: { request_id: { type: "string" }, index: { type: "integer" }, node: { type: "string" }, epoch: { type: ["integer", "null"] }, duplicate: { type: "boolean" } },
+      },
+      Numbers: { type: "object", properties: { node: { type: "string" }, lpi: { type: "integer" }, numbers: { type: "array", items: { type: "integer" } } } },
+      Peer: { type: "object", properties: { node: { type: "string" }, lpi: { type: "integer" }, lag: { type: "integer" }, leader: { type: "boolean" } } },
+      NotLeader: {
+        type: "object",
+        properties: {
+          error: { const: "not_leader" },
+          reason: { type: "string" },
+          leader: { oneOf: [{ type: "null" }, { type: "object", properties: { node: { type: "string" }, location: { type: "string" } } }] },
+          message: { type: "string" },
+        },
+      },
+      InvalidRequest: {
+        type: "object",
+        properties: { error: { const: "invalid_request" }, field: { type: "string" }, rule: { type: "string" }, issues: { type: "array" }, message: { type: "string" } },
+      },
+      Error: { type: "object", properties: { error: { type: "string" }, message: { type: "string" } } },
+    },
+  },
+})
