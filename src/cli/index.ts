@@ -1,9 +1,9 @@
 /**
  * The gateway CLI's dispatch table, and nothing else: each subcommand lives
  * in its own module, which parses its argv into typed data and runs.
- * `client` will join the table when its module is written.
  */
 import { benchCommand } from "./bench-command.ts"
+import { clientCommand } from "./client-command.ts"
 import { type CliContext, processContext } from "./command.ts"
 import { configCommand } from "./config-command.ts"
 import { contractsCommand } from "./contracts-command.ts"
@@ -16,6 +16,7 @@ export const COMMANDS: CommandTable = {
   config: configCommand,
   bench: benchCommand,
   contracts: contractsCommand,
+  client: clientCommand,
 }
 
 /** Runs the CLI and resolves to the exit code; the entry point passes it to process.exit. */

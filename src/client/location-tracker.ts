@@ -17,8 +17,8 @@ export interface NoLocation {
   readonly detail: string
 }
 
-/** Tells a failed read from a location. */
-export const isNoLocation = (read: KnownLocation | NoLocation): read is NoLocation => "_tag" in read
+/** Tells a failed registry read from whatever else a call answers (a location, a listing, a claim). */
+export const isNoLocation = <T extends object>(read: T | NoLocation): read is NoLocation => "_tag" in read && read._tag === "NoLocation"
 
 /** Follows one service's location in one registry. */
 export interface LocationTracker {

@@ -1,0 +1,79 @@
+/**
+ * `gateway client SUBCOMMAND`: the failover client's commands (paper B's user side).
+ * This file only picks the subcommand; each one (locate, submit, list, claim) lives in
+ * its own module with its own flags and help.
+ */
+import { nearestName } from "../config/nearest-name.ts"
+import { makeClaimCommand } from "./client-claim-command.ts"
+import { makeListCommand } from "./client-list-command.ts"
+import { makeLocateCommand } from "./client-locate-command.ts"
+import { makeSubmitCommand } from "./client-submit-command.ts"
+import { type Command, EXIT_USAGE } from "./command.ts"
+import { type HelpText, renderHelp } from "./help-text.ts"
+import { UsageError } from "./usage-error.ts"
+
+/** The parsed command line: list the subcommands, or run one with the arguments after its name. */
+export type ClientArgs = { readonly _tag: "List" } | { readonly _tag: "Run"; readonly command: Command; readonly args: ReadonlyArray<string> }
+
+/** Picks the subcommand argv names, or a one-line error naming the nearest one. */
+export const parseClientArgs = (argv: ReadonlyArray<string>, commands: ReadonlyArray<Command>): ClientArgs | UsageError => {
+  const [first, ...rest] = argv
+  const names = commands.map((c) => c.name)
+  if (first === "--help" || first === "-h") return { _tag: "List" }
+  if (first === undefined) {
+    return new UsageError({ line: `gateway client: missing subcommand; type gateway client ${names.join("|")} (see gateway client --help)` })
+  }
+  if (first.startsWith("-")) {
+    return new UsageError({ line: `gateway client: expected a subcommand before ${first}; type gateway client ${names.join("|")} [FLAGS]` })
+  }
+  const command = commands.find((c) => c.name === first)
+  if (command !== undefined) return { _tag: "Run", command, args: rest }
+  const guess = nearestName(first, names)
+  const hint = guess === undefined ? `expected one of ${names.join(", ")}` : `did you mean ${guess}?`
+  return new UsageError({ line: `gateway client: unknown subcommand "${first}"; ${hint} (see gateway client --help)` })
+}
+
+/** The text of `gateway client --help`. */
+export const clientHelp = (commands: ReadonlyArray<Command>): HelpText => ({
+  usage: ["gateway client locate|submit|list|claim [FLAGS]"],
+  description: [
+    "The failover client of paper B: finds the sample service through the",
+    "ServiceRegistry contract, follows its moves, submits numbers to the leader with",
+    "retries under one request id, and claims on chain when nobody answers.",
+    "gateway client SUBCOMMAND --help shows a subcommand's flags.",
+  ],
+  sections: [{ title: "Subcommands", rows: commands.map((c): readonly [string, string] => [c.name, c.summary]) }],
+  flags: [],
+  examples: [
+    ["gateway client locate", "Where the service is now"],
+    ["gateway client submit 42", "Apply 42 at the leader"],
+    ["gateway client list", "The numbers the leader has applied"],
+  ],
+})
+
+/** Builds the command over its subcommands; tests pass an environment of their own. */
+export const makeClientCommand = (env: Readonly<Record<string, string | undefined>> = process.env): Command => {
+  const commands = [makeLocateCommand(env), makeSubmitCommand(env), makeListCommand(env), makeClaimCommand(env)]
+  const help = clientHelp(commands)
+  return {
+    name: "client",
+    summary: "Find the service through the registry, submit to its leader, claim",
+    flags: [],
+    help,
+    run: async (args, context) => {
+      const parsed = parseClientArgs(args, commands)
+      if (parsed instanceof UsageError) {
+        context.err(parsed.line)
+        return EXIT_USAGE
+      }
+      if (parsed._tag === "List") {
+        for (const line of renderHelp(help)) context.out(line)
+        return 0
+      }
+      return parsed.command.run(parsed.args, context)
+    },
+  }
+}
+
+/** `gateway client`. */
+export const clientCommand: Command = makeClientCommand()
