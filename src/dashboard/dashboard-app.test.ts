@@ -3,6 +3,7 @@ import { Effect } from "effect"
 import type { ReplicaStatus } from "../actors/replica/index.ts"
 import { AlreadyRegistered, NotManager, type ServiceRecord, StaleEpoch, UnknownService } from "../registry/index.ts"
 import { NodeUnreachable } from "../adapters/errors.ts"
+import { feedItemOf } from "../actors/registry-watcher/registry-feed.ts"
 import { dashboardApp } from "./dashboard-app.ts"
 import type { DashboardDeps, DashboardRegistry, FeedEntry } from "./dashboard-deps.ts"
 import { ManagerKeyMissing } from "./manager-key-missing.ts"
@@ -94,11 +95,8 @@ const status: ReplicaStatus = {
 }
 
 const position = { blockNumber: 7, blockHash: "0xb7", transactionHash: "0xt1", logIndex: 0, removed: false }
-const moved: FeedEntry = { event: { _tag: "NewLocation", serviceId: "numbers", location: "http://127.0.0.1:8092", epoch: 43n, ...position }, confirmed: true }
-const claimed: FeedEntry = {
-  event: { _tag: "Claim", serviceId: "numbers", failedLocation: "http://127.0.0.1:8091", claimant: OTHER, ...position, transactionHash: "0xt2" },
-  confirmed: false,
-}
+const moved: FeedEntry = feedItemOf({ _tag: "NewLocation", serviceId: "numbers", location: "http://127.0.0.1:8092", epoch: 43n, ...position }, true, false, 1)
+const claimed: FeedEntry = feedItemOf({ _tag: "Claim", serviceId: "numbers", failedLocation: "http://127.0.0.1:8091", claimant: OTHER, ...position, logIndex: 1 }, false, false, 2)
 
 const fakeFeed = (initial: FeedEntry[] = []) => {
   const subscribers = new Set<(e: FeedEntry) => void>()
@@ -211,8 +209,8 @@ describe("JSON API", () => {
     const { app } = setup()
     const feed = (await (await app.request("/api/dashboard/feed")).json()) as { items: Record<string, unknown>[] }
     expect(feed.items).toEqual([
-      { id: "0xt1:0", kind: "location", service_id: "numbers", location: "http://127.0.0.1:8092", epoch: "43", claimant: null, block_number: 7, tx_hash: "0xt1", confirmed: true, removed: false },
-      { id: "0xt2:0", kind: "claim", service_id: "numbers", location: "http://127.0.0.1:8091", epoch: null, claimant: OTHER, block_number: 7, tx_hash: "0xt2", confirmed: false, removed: false },
+      { id: moved.id, kind: "location", service_id: "numbers", location: "http://127.0.0.1:8092", epoch: "43", claimant: null, block_number: 7, tx_hash: "0xt1", confirmed: true, removed: false },
+      { id: claimed.id, kind: "claim", service_id: "numbers", location: "http://127.0.0.1:8091", epoch: null, claimant: OTHER, block_number: 7, tx_hash: "0xt1", confirmed: false, removed: false },
     ])
   })
 

@@ -6,7 +6,8 @@
  */
 import type { Effect } from "effect"
 import type { ReplicaStatus } from "../actors/replica/index.ts"
-import type { ClaimEvent, NewLocationEvent, RegistryError, ServiceRecord } from "../registry/index.ts"
+import type { FeedItem, RegistryFeed } from "../actors/registry-watcher/index.ts"
+import type { RegistryError, ServiceRecord } from "../registry/index.ts"
 import type { ManagerKeyMissing } from "./manager-key-missing.ts"
 
 /** A confirmed manager action. */
@@ -47,18 +48,11 @@ export interface ReplicaProgress {
   readonly leader: boolean
 }
 
-/** One location change or claim the registry feed saw, and whether it has its confirmations yet. */
-export interface FeedEntry {
-  readonly event: NewLocationEvent | ClaimEvent
-  readonly confirmed: boolean
-}
+/** One location change or claim the registry-watcher saw (confirmed once it has its confirmations, removed after a reorg). */
+export type FeedEntry = FeedItem
 
-/** The registry feed: recent entries (newest first) and a subscription to new and updated ones. */
-export interface DashboardFeed {
-  readonly recent: () => ReadonlyArray<FeedEntry>
-  /** Calls `fn` for each new entry and each change of one (confirmed, removed); answers the unsubscribe. */
-  readonly subscribe: (fn: (entry: FeedEntry) => void) => () => void
-}
+/** The registry-watcher's feed as the dashboard reads it: recent items (newest first) and a subscription to new and changed ones. */
+export type DashboardFeed = Pick<RegistryFeed, "recent" | "subscribe">
 
 /** Everything the dashboard app is built from. */
 export interface DashboardDeps {

@@ -41,20 +41,18 @@ export interface FeedView {
 }
 
 /** A feed entry as JSON. */
-export const feedView = (entry: FeedEntry): FeedView => {
-  const e = entry.event
-  const common = {
-    id: `${e.transactionHash}:${e.logIndex}`,
-    service_id: e.serviceId,
-    block_number: e.blockNumber,
-    tx_hash: e.transactionHash,
-    confirmed: entry.confirmed,
-    removed: e.removed,
-  }
-  return e._tag === "NewLocation"
-    ? { ...common, kind: "location", location: e.location, epoch: e.epoch.toString(), claimant: null }
-    : { ...common, kind: "claim", location: e.failedLocation, epoch: null, claimant: e.claimant }
-}
+export const feedView = (f: FeedEntry): FeedView => ({
+  id: f.id,
+  kind: f.kind,
+  service_id: f.serviceId,
+  location: f.location,
+  epoch: f.epoch === undefined ? null : String(f.epoch),
+  claimant: f.claimant ?? null,
+  block_number: f.blockNumber,
+  tx_hash: f.txHash,
+  confirmed: f.confirmed,
+  removed: f.removed,
+})
 
 /** This host's replica as JSON. */
 export interface ReplicaStatusView {

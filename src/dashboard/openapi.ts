@@ -47,7 +47,7 @@ const schemas = {
     type: "object",
     required: ["id", "kind", "service_id", "location", "epoch", "claimant", "block_number", "tx_hash", "confirmed", "removed"],
     properties: {
-      id: { type: "string", description: "<tx hash>:<log index>, stable across updates." },
+      id: { type: "string", description: "The log's block hash and index: stable across confirmation and retraction." },
       kind: { enum: ["location", "claim"] },
       service_id: { type: "string" },
       location: { type: "string", description: "The new location, or the one the claimant could not reach." },

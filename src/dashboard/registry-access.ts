@@ -8,6 +8,7 @@ import type { EthereumAccount } from "../adapters/ethereum.ts"
 import {
   addManager,
   getService,
+  NotARegistry,
   type Registry,
   type RegistryError,
   register,
@@ -62,5 +63,26 @@ export const registryAccess = (registry: Registry, manager: EthereumAccount | un
     updateInfo: (serviceId, info) => signed((from) => updateInfo(registry, from, serviceId, info)),
     addManager: (serviceId, account) => signed((from) => addManager(registry, from, serviceId, account)),
     removeManager: (serviceId, account) => signed((from) => removeManager(registry, from, serviceId, account)),
+  }
+}
+
+/**
+ * The dashboard of a gateway with no registry address configured: every read and action
+ * fails with NotARegistry saying how to deploy one, so the pages explain instead of erroring.
+ */
+export const noRegistry = (): DashboardRegistry => {
+  const missing = Effect.fail(
+    new NotARegistry({ address: "(none)", detail: "no registry address is configured; run 'gateway contracts deploy' and set [registry].contract_address or GATEWAY_REGISTRY_ADDRESS" }),
+  )
+  return {
+    address: "(not deployed)",
+    signer: undefined,
+    listServices: () => missing,
+    getService: () => missing,
+    register: () => missing,
+    updateLocation: () => missing,
+    updateInfo: () => missing,
+    addManager: () => missing,
+    removeManager: () => missing,
   }
 }
