@@ -25,6 +25,7 @@ import { makeNodePool, nodeThrottler } from "../actors/node-throttler/index.ts"
 import { statusView, type StatusView } from "../actors/status-view/index.ts"
 import { producer } from "../actors/producer/index.ts"
 import { makeRegistryFeed, type RegistryFeed, registryWatcher } from "../actors/registry-watcher/index.ts"
+import { hostDashboard } from "../dashboard/index.ts"
 import { hostReplica, type NumberList, type ReplicaHandle, replicaHttp, type ServiceMount } from "../actors/replica/index.ts"
 import type { Role } from "../config/role.ts"
 import type { ChildSpec } from "../runtime/child-spec.ts"
@@ -50,7 +51,7 @@ const consumerTree = (ctx: HostContext, view: StatusView): SupervisorSpec => {
 }
 
 /** Routes mounted on the sample service's app next to its own (the dashboard's). */
-const serviceMounts = (_ctx: HostContext, _replica: ReplicaHandle<NumberList>, _feed: RegistryFeed): ServiceMount[] => []
+const serviceMounts = (ctx: HostContext, replica: ReplicaHandle<NumberList>, feed: RegistryFeed): ServiceMount[] => [hostDashboard(ctx, replica, feed)]
 
 /** Builds the root spec for the host's roles (already resolved from config or `--role`). */
 export const hostTree = (ctx: HostContext, roles: readonly Role[], version: string, last: readonly ChildSpec[] = []): SupervisorSpec => {
