@@ -1,0 +1,87 @@
+/**
+ * One etcd member per lab node (Debian's etcd 3.4), each inside the node's namespace,
+ * listening on the node's address and on the namespace's own loopback (so the node's
+ * replica can always reach its own member, cut or not). Peer traffic crosses the bridge,
+ * so cutting a node's link partitions its member from the others, as in paper B.
+ */
+import { Effect } from "effect"
+import { etcdRange, scopedEtcd } from "../../src/adapters/etcd.ts"
+import { BenchFailed } from "../lib/bench-definition.ts"
+import type { LabHost, LabLayout } from "./lab-layout.ts"
+import { type LabProcess, logTail, type ProcessSet } from "./lab-processes.ts"
+
+/** etcd's client and peer ports inside every namespace (each namespace has its own ports). */
+export const ETCD_CLIENT_PORT = 2379
+export const ETCD_PEER_PORT = 2380
+
+/** Raft timing: a short heartbeat and election timeout, so a cut leader is replaced within about a second. */
+export interface EtcdTiming {
+  readonly heartbeatMs: number
+  readonly electionMs: number
+}
+
+/** The client URL of a node's member, as reached across the bridge. */
+export const etcdClientUrl = (h: LabHost): string => `http://${h.address}:${ETCD_CLIENT_PORT}`
+
+/** Every member's client URL, as the bench (in the root namespace) reaches them. */
+export const etcdEndpoints = (layout: LabLayout): ReadonlyArray<string> => layout.nodes.map(etcdClientUrl)
+
+/** The command line of `node`'s member (pure; the data dir and the cluster token are given). */
+export const etcdMemberArgv = (layout: LabLayout, node: LabHost, dataDir: string, token: string, timing: EtcdTiming): ReadonlyArray<string> => {
+  const peer = (h: LabHost) => `http://${h.address}:${ETCD_PEER_PORT}`
+  return [
+    "etcd",
+    "--name", node.name,
+    "--data-dir", dataDir,
+    "--listen-client-urls", `${etcdClientUrl(node)},http://127.0.0.1:${ETCD_CLIENT_PORT}`,
+    "--advertise-client-urls", etcdClientUrl(node),
+    "--listen-peer-urls", peer(node),
+    "--initial-advertise-peer-urls", peer(node),
+    "--initial-cluster", layout.nodes.map((h) => `${h.name}=${peer(h)}`).join(","),
+    "--initial-cluster-state", "new",
+    "--initial-cluster-token", token,
+    "--heartbeat-interval", String(timing.heartbeatMs),
+    "--election-timeout", String(timing.electionMs),
+    "--log-level", "warn",
+  ]
+}
+
+/** Starts every node's member and waits until the cluster answers a read through each of them. */
+export const startLabEtcd = async (
+  layout: LabLayout,
+  processes: ProcessSet,
+  dataRoot: string,
+  timing: EtcdTiming,
+  timeoutMs = 60_000,
+): Promise<ReadonlyArray<LabProcess>> => {
+  const token = `${layout.prefix}-${Date.now().toString(36)}`
+  const members = layout.nodes.map((node) =>
+    processes.start({ name: `etcd-${node.name}`, netns: node.netns, argv: etcdMemberArgv(layout, node, `${dataRoot}/etcd-${node.name}`, token, timing) }),
+  )
+  const until = Date.now() + timeoutMs
+  for (const [i, node] of layout.nodes.entries()) {
+    for (;;) {
+      if (await etcdAnswers([etcdClientUrl(node)], 1000)) break
+      const member = members[i]
+      const dead = members.find((m) => m.proc.exitCode !== null)
+      if (dead !== undefined || Date.now() > until) {
+        const culprit = dead ?? member
+        const tail = culprit === undefined ? "" : await logTail(culprit)
+        throw new BenchFailed({
+          reason: `etcd in the lab did not become healthy (${dead === undefined ? `${node.name} not within ${timeoutMs} ms` : `${dead.name} exited ${dead.proc.exitCode}`}); is Debian's etcd-server installed? ${tail}`,
+        })
+      }
+      await Bun.sleep(250)
+    }
+  }
+  return members
+}
+
+/** True when a linearizable read through `endpoints` succeeds within `timeoutMs`. */
+export const etcdAnswers = (endpoints: ReadonlyArray<string>, timeoutMs: number): Promise<boolean> =>
+  Effect.runPromise(
+    Effect.scoped(Effect.flatMap(scopedEtcd({ endpoints, dialTimeoutMs: timeoutMs, callTimeoutMs: timeoutMs }), (etcd) => etcdRange(etcd, "lab health", { key: "lab/health" }))),
+  ).then(
+    () => true,
+    () => false,
+  )

@@ -1,0 +1,187 @@
+/**
+ * The failover bench's report (pure): paper B's Table 2 figures for the same schedule,
+ * this run's failed requests without and with the SDK's retry, leader changes,
+ * failover times and the synchronisation check, as figures, comparisons (the paper's
+ * figure is the reference for the no-retry client; the same run's no-retry client is
+ * the reference for the retry client), a bar chart and a table printed beside the paper.
+ */
+import { textTable } from "../../src/cli/text-table.ts"
+import type { Chart } from "../lib/chart-svg.ts"
+import type { BenchReport, Comparison, Figure, JsonValue } from "../lib/results.ts"
+import { percentile } from "../lib/stats.ts"
+import { ratioAtMost, valueAtMost } from "../lib/target.ts"
+import type { AttackMode } from "./attack-schedule.ts"
+import type { Outage } from "./attacker.ts"
+import type { Consistency } from "./consistency.ts"
+import type { Failover } from "./failover-times.ts"
+import type { Leadership } from "./leader-log.ts"
+import type { RequestRecord } from "./request-record.ts"
+
+/** Paper B's Table 2: failed requests of 1,200 and leader changes in 10 minutes, per period. */
+export const PAPER_TABLE2: Readonly<Record<number, Readonly<Record<AttackMode, { readonly failed: number; readonly leaderChanges: number }>>>> = {
+  60: { random: { failed: 8, leaderChanges: 1 }, leader: { failed: 441, leaderChanges: 10 } },
+  30: { random: { failed: 79, leaderChanges: 3 }, leader: { failed: 564, leaderChanges: 20 } },
+  25: { random: { failed: 137, leaderChanges: 6 }, leader: { failed: 976, leaderChanges: 25 } },
+}
+/** The paper's run: 1,200 requests over 600 s with a 20 s outage. */
+export const PAPER_REQUESTS = 1200
+export const PAPER_DURATION_S = 600
+export const PAPER_OUTAGE_S = 20
+
+/** The paper's figures for a schedule, scaled to this run's length when it is shorter; undefined for a period the paper did not test. */
+export interface PaperReference {
+  readonly failed: number
+  readonly leaderChanges: number
+  /** Out of how many requests (1,200 unscaled). */
+  readonly requests: number
+  readonly scaled: boolean
+}
+
+/** Paper B's figure for `periodS`/`mode`, scaled by requests and duration when this run is smaller. */
+export const paperReference = (periodS: number, mode: AttackMode, requests: number, durationS: number, outageS: number): PaperReference | undefined => {
+  const row = PAPER_TABLE2[periodS]?.[mode]
+  if (row === undefined) return undefined
+  const exact = requests === PAPER_REQUESTS && durationS === PAPER_DURATION_S && outageS === PAPER_OUTAGE_S
+  if (exact) return { ...row, requests, scaled: false }
+  const r = requests / PAPER_REQUESTS
+  const d = durationS / PAPER_DURATION_S
+  return { failed: Math.round(row.failed * r * 10) / 10, leaderChanges: Math.round(row.leaderChanges * d * 10) / 10, requests, scaled: true }
+}
+
+/** Everything a run measured. */
+export interface FailoverRun {
+  readonly mode: AttackMode
+  readonly periodS: number
+  readonly outageS: number
+  readonly durationS: number
+  readonly rate: number
+  /** Client names: "no retry" and/or "SDK retry". */
+  readonly clients: ReadonlyArray<string>
+  readonly records: ReadonlyArray<RequestRecord>
+  readonly outages: ReadonlyArray<Outage>
+  readonly leaderships: ReadonlyArray<Leadership>
+  readonly failovers: ReadonlyArray<Failover>
+  readonly consistency: Consistency
+  readonly lab: JsonValue
+}
+
+/** The no-retry and retry client names. */
+export const NO_RETRY = "no retry"
+export const WITH_RETRY = "SDK retry"
+
+const count = (records: ReadonlyArray<RequestRecord>, client: string) => {
+  const mine = records.filter((r) => r.client === client)
+  const failed = mine.filter((r) => !r.ok)
+  const reasons: Record<string, number> = {}
+  for (const r of failed) reasons[r.outcome] = (reasons[r.outcome] ?? 0) + 1
+  return { total: mine.length, failed: failed.length, reasons }
+}
+
+const ms = (v: number | undefined) => (v === undefined ? "-" : `${(v / 1000).toFixed(1)} s`)
+
+/** The table printed beside the paper's figures. */
+export const paperTable = (run: FailoverRun): ReadonlyArray<string> => {
+  const total = run.records.filter((r) => r.client === run.clients[0]).length
+  const ref = paperReference(run.periodS, run.mode, total, run.durationS, run.outageS)
+  const no = count(run.records, NO_RETRY)
+  const yes = count(run.records, WITH_RETRY)
+  const sync = run.consistency.allIdentical ? "identical" : run.consistency.consistent ? `consistent (${run.consistency.appliedUnacknowledged} applied unacknowledged)` : "NOT consistent"
+  const changes = Math.max(0, run.leaderships.length - 1)
+  return textTable(
+    ["SCHEDULE", "", "FAILED (NO RETRY)", "FAILED (SDK RETRY)", "LEADER CHANGES", "SYNCHRONISATION"],
+    [
+      [
+        `cut ${run.outageS} s every ${run.periodS} s, ${run.mode}`,
+        "this run",
+        run.clients.includes(NO_RETRY) ? `${no.failed}/${no.total}` : "-",
+        run.clients.includes(WITH_RETRY) ? `${yes.failed}/${yes.total}` : "-",
+        String(changes),
+        sync,
+      ],
+      [
+        "",
+        ref === undefined ? "paper B (no such schedule)" : ref.scaled ? "paper B, scaled to this run" : "paper B, Table 2",
+        ref === undefined ? "-" : `${ref.failed}/${ref.requests}`,
+        "-",
+        ref === undefined ? "-" : String(ref.leaderChanges),
+        ref === undefined ? "-" : "success",
+      ],
+    ],
+  )
+}
+
+/** Figures, comparisons, chart and details of a run. */
+export const failoverReport = (run: FailoverRun): BenchReport => {
+  const no = count(run.records, NO_RETRY)
+  const yes = count(run.records, WITH_RETRY)
+  const total = run.records.filter((r) => r.client === run.clients[0]).length
+  const ref = paperReference(run.periodS, run.mode, total, run.durationS, run.outageS)
+  const refName = ref === undefined ? undefined : `paper B Table 2, ${run.mode} every ${run.periodS} s${ref.scaled ? ", scaled" : ""}`
+  const changes = Math.max(0, run.leaderships.length - 1)
+  const serving = run.failovers.flatMap((f) => (f.servingMs === undefined ? [] : [f.servingMs])).sort((a, b) => a - b)
+  const elected = run.failovers.map((f) => f.electedMs).sort((a, b) => a - b)
+  const notIdentical = run.consistency.replicas.filter((v) => !v.identical).length
+  const figures: Figure[] = [
+    { name: "requests per client", unit: "requests", value: total },
+    ...(run.clients.includes(NO_RETRY) ? [{ name: "failed requests, no retry", unit: "requests", value: no.failed }] : []),
+    ...(run.clients.includes(WITH_RETRY) ? [{ name: "failed requests, SDK retry", unit: "requests", value: yes.failed }] : []),
+    { name: "leader changes", unit: "changes", value: changes },
+    { name: "outages", unit: "cuts", value: run.outages.length },
+    ...(elected.length === 0 ? [] : [{ name: "failover to election p50", unit: "ms", value: percentile(elected, 0.5) ?? 0 }]),
+    ...(serving.length === 0 ? [] : [
+      { name: "failover to first acknowledgement p50", unit: "ms", value: percentile(serving, 0.5) ?? 0 },
+      { name: "failover to first acknowledgement max", unit: "ms", value: serving[serving.length - 1] ?? 0 },
+    ]),
+    { name: "acknowledged requests lost", unit: "requests", value: run.consistency.lostAcknowledged },
+    { name: "applied but unacknowledged", unit: "requests", value: run.consistency.appliedUnacknowledged },
+    { name: "replicas not identical to the client's list", unit: "replicas", value: notIdentical },
+  ]
+  const comparisons: Comparison[] = [
+    ...(run.clients.includes(NO_RETRY)
+      ? [{ measure: "failed requests, no retry", unit: "requests", value: no.failed, reference: ref?.failed ?? null, ...(refName === undefined ? {} : { referenceName: refName }), target: ratioAtMost(1) }]
+      : []),
+    ...(run.clients.includes(WITH_RETRY)
+      ? [{
+          measure: "failed requests, SDK retry",
+          unit: "requests",
+          value: yes.failed,
+          reference: run.clients.includes(NO_RETRY) ? no.failed : null,
+          referenceName: "no retry, same run",
+          target: valueAtMost(0),
+        }]
+      : []),
+    { measure: "leader changes", unit: "changes", value: changes, reference: ref?.leaderChanges ?? null, ...(refName === undefined ? {} : { referenceName: refName }) },
+    { measure: "acknowledged requests lost", unit: "requests", value: run.consistency.lostAcknowledged, reference: null, target: valueAtMost(0) },
+    { measure: "replicas not consistent with the client", unit: "replicas", value: run.consistency.consistent ? 0 : Math.max(1, notIdentical), reference: null, target: valueAtMost(0) },
+  ]
+  const chart: Chart = {
+    kind: "bar",
+    title: `Table 2, cut ${run.outageS} s every ${run.periodS} s (${run.mode}): this run vs paper B`,
+    yLabel: `count (of ${total} requests)`,
+    series: ["this run", "paper B"],
+    groups: [
+      ...(run.clients.includes(NO_RETRY) ? [{ label: "failed, no retry", values: [no.failed, ref?.failed ?? 0] }] : []),
+      ...(run.clients.includes(WITH_RETRY) ? [{ label: "failed, SDK retry", values: [yes.failed, ref?.failed ?? 0] }] : []),
+      { label: "leader changes", values: [changes, ref?.leaderChanges ?? 0] },
+    ],
+  }
+  const details: Record<string, JsonValue> = {
+    paper: ref === undefined ? null : { ...ref },
+    failedReasons: { [NO_RETRY]: no.reasons, [WITH_RETRY]: yes.reasons },
+    outages: run.outages.map((o) => ({ index: o.index, node: o.node, leaderAtCut: o.leaderAtCut ?? null, startMs: o.startMs, endMs: o.endMs ?? null })),
+    leaderships: run.leaderships.map((l) => ({ node: l.node, epoch: l.epoch, fromMs: l.fromMs, untilMs: l.untilMs ?? null })),
+    failovers: run.failovers.map((f) => ({ ...f, servingMs: f.servingMs ?? null })),
+    consistency: {
+      acknowledged: run.consistency.acknowledged,
+      replicasAgree: run.consistency.replicasAgree,
+      allIdentical: run.consistency.allIdentical,
+      consistent: run.consistency.consistent,
+      replicas: run.consistency.replicas.map((v) => ({ ...v })),
+    },
+    failoverTable: run.failovers.map((f) => `${ms(f.atMs)}: ${f.from} -> ${f.to} (${f.cause}) elected after ${ms(f.electedMs)}, serving after ${ms(f.servingMs)}`),
+    lab: run.lab,
+    requests: run.records.map((r) => [r.client === NO_RETRY ? 0 : 1, r.seq, r.sentAtMs, r.doneAtMs, r.ok ? 1 : 0, r.outcome, r.index ?? null, r.node ?? null, r.attempts]),
+    requestColumns: ["client (0 no retry, 1 SDK retry)", "seq", "sentAtMs", "doneAtMs", "ok", "outcome", "index", "node", "attempts"],
+  }
+  return { figures, comparisons, chart, details }
+}
