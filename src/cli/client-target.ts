@@ -7,15 +7,15 @@
 import { Effect } from "effect"
 import { closeEthereumNode, ethereumCall, makeEthereumNode } from "../adapters/ethereum.ts"
 import { CLIENT_DEFAULTS } from "../client/index.ts"
-import { DEFAULT_CONFIG_PATH, loadConfig } from "../config/index.ts"
+import { DEFAULT_CONFIG_PATH, loadConfig, registryAddressEnv } from "../config/index.ts"
 import { serviceIdProblem } from "../registry/index.ts"
 import { type CliContext, EXIT_USAGE } from "./command.ts"
 import { printConfigError } from "./config-error-report.ts"
 import { flagValue, type FlagSpec, type ParsedFlags } from "./flag-parser.ts"
 import { UsageError } from "./usage-error.ts"
 
-/** The variable that, when set, overrides `[registry].contract_address` (as for the gateway itself). */
-export const REGISTRY_ADDRESS_ENV = "GATEWAY_REGISTRY_ADDRESS"
+/** The variable that, when set, overrides `[registry].contract_address`, as it does for the gateway itself. */
+const REGISTRY_ADDRESS_ENV = registryAddressEnv
 
 /** The flags every subcommand takes. */
 export const TARGET_FLAGS: ReadonlyArray<FlagSpec> = [
