@@ -108,8 +108,13 @@ export const makeFailoverClient = (options: FailoverClientOptions): FailoverClie
     counters.bump(outcome._tag === "Claimed" ? "claimsConfirmed" : outcome._tag === "Refused" ? "claimsRefused" : "claimsFailed")
   }
 
-  const fireClaim = (location: string | undefined) => {
-    if (location === undefined || claimant === undefined) return
+  /** `location@epoch` pairs already claimed: concurrent submits decide alone, but the client claims each once. */
+  const claimed = new Set<string>()
+
+  const fireClaim = (location: string | undefined, epoch: bigint) => {
+    const key = `${location}@${epoch}`
+    if (location === undefined || claimant === undefined || claimed.has(key)) return
+    claimed.add(key)
     counters.bump("claims")
     const p: Promise<void> = fileClaim(registry, claimant, opts.serviceId, location).then(record)
     pending.add(p)
@@ -165,7 +170,7 @@ export const makeFailoverClient = (options: FailoverClientOptions): FailoverClie
       const step = decideAfterAnswer(policy, state, answer, clock())
       if (step._tag === "Finish") {
         carried = step.target
-        fireClaim(step.claim)
+        fireClaim(step.claim, step.target.epoch)
         return finish(step.result)
       }
       if (step._tag === "Redirect") {
@@ -174,7 +179,7 @@ export const makeFailoverClient = (options: FailoverClientOptions): FailoverClie
         carried = state.target
         continue
       }
-      fireClaim(step.claim)
+      fireClaim(step.claim, step.state.target.epoch)
       counters.bump("retries")
       const waitFrom = Date.now()
       state = step.state
