@@ -21,13 +21,14 @@ describe("gateway client SUBCOMMAND", () => {
     const parsed = parseClientArgs(argv, [client])
     return parsed instanceof UsageError ? parsed.line : parsed._tag === "Run" ? [parsed.command.name, parsed.args] : parsed._tag
   }
-  test.each([
+  const cases: ReadonlyArray<readonly [ReadonlyArray<string>, unknown]> = [
     [["client", "--x"], ["client", ["--x"]]],
     [["--help"], "List"],
     [[], "gateway client: missing subcommand; type gateway client client (see gateway client --help)"],
     [["--rpc-url", "x"], "gateway client: expected a subcommand before --rpc-url; type gateway client client [FLAGS]"],
-  ] as const)("%p", (argv, expected) => {
-    expect(names(argv)).toEqual(expected)
+  ]
+  test.each(cases)("%p", (argv, expected) => {
+    expect<unknown>(names(argv)).toEqual(expected)
   })
 
   test("unknown subcommands name the nearest one", async () => {
