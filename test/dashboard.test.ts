@@ -216,7 +216,11 @@ describe("Service Registry Dashboard in headless Chromium", () => {
     await row.waitFor({ timeout: 15_000 })
     expect(await row.textContent()).toContain("http://10.9.8.7:8090")
     // The replicated service, which the leader's watcher registered, is listed too.
-    await page.locator(`#services-body tr[data-service="${SERVICE}"]`).waitFor({ timeout: 30_000 })
+    await page.locator(`#services-body tr[data-service="${SERVICE}"]`).waitFor({ timeout: 30_000 }).catch(async (e: unknown) => {
+      const listed = await getJson<unknown>(`${host.url}/api/dashboard/services`)
+      const onChain = await Effect.runPromise(Effect.result(getService(registry, SERVICE)))
+      throw new Error(`${SERVICE} not listed on the page (${String(e)}); the API lists ${JSON.stringify(listed)}; on chain: ${onChain._tag}`)
+    })
 
     // Its page: location, epoch, the gateway's key as manager; add a manager, then remove it.
     await row.locator("a").click()
