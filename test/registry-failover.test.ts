@@ -244,9 +244,12 @@ describe("registry failover through the compiled binary", () => {
     expect(peers.map((p) => p.node).sort()).toEqual(survivors.map((s) => s.name).sort())
     expect(peers.find((p) => p.leader)?.node).toBe(second.replica.name)
 
-    // The new leader's watcher wrote once and saw the location change.
-    const metrics = await (await fetch(`${second.replica.url}/metrics`)).text()
-    expect(metrics).toContain('gateway_registry_location_writes_total{outcome="written"} 1')
+    // The new leader's watcher wrote once (its write returns after polling for the receipt,
+    // which may be after the registry already answers the new location) and saw the change.
+    const metrics = await waitFor("the new leader's write to be counted", async () => {
+      const text = await (await fetch(`${second.replica.url}/metrics`)).text()
+      return text.includes('gateway_registry_location_writes_total{outcome="written"} 1') ? text : undefined
+    }, 5_000)
     expect(metrics).toMatch(/gateway_registry_location_changes_total\{service="[^"]+"\} [1-9]/)
     console.log(`registry failover: epoch ${first.epoch} -> ${second.epoch}, registry moved ${failoverMs} ms after SIGKILL, ${acked.length} numbers on ${survivors.length} survivors, test ${Math.round(performance.now() - started)} ms`)
   })
