@@ -3,6 +3,7 @@
  * listening on the node's address and on the namespace's own loopback (so the node's
  * replica can always reach its own member, cut or not). Peer traffic crosses the bridge,
  * so cutting a node's link partitions its member from the others, as in paper B.
+ * Pre-vote is on, so a member that comes back does not depose the leader.
  */
 import { Effect } from "effect"
 import { etcdRange, scopedEtcd } from "../../src/adapters/etcd.ts"
@@ -42,6 +43,10 @@ export const etcdMemberArgv = (layout: LabLayout, node: LabHost, dataDir: string
     "--initial-cluster-token", token,
     "--heartbeat-interval", String(timing.heartbeatMs),
     "--election-timeout", String(timing.electionMs),
+    // A member cut off keeps campaigning with ever higher terms; without pre-vote its
+    // return would depose the healthy leader and stall the cluster (and every lease
+    // renewal) once more, right after the outage.
+    "--pre-vote=true",
     "--log-level", "warn",
   ]
 }
