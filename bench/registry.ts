@@ -5,6 +5,7 @@
  */
 import type { Bench } from "./lib/bench-definition.ts"
 import { drainBench } from "./drain/index.ts"
+import { failoverBench } from "./failover/index.ts"
 import { intakeBench } from "./intake/index.ts"
 import { nodeDirectBench } from "./node-direct/index.ts"
 import { paperBench } from "./paper/index.ts"
@@ -17,4 +18,5 @@ export const BENCHES: ReadonlyArray<Bench> = [
   drainBench,
   scaleBench,
   paperBench,
+  failoverBench,
 ]

@@ -1,0 +1,77 @@
+/**
+ * `gateway bench failover`, scaled down (60 s of load, a cut of 8 s every 20 s), once
+ * cutting random nodes and once cutting the leader, on the real lab: six namespaces
+ * with etcd and a replica each, anvil mining every 12 s. Every replica must hold the
+ * same list, no acknowledged number may be lost, duplicated or reordered, and every
+ * namespace must be gone afterwards. Runs as root only (network namespaces).
+ */
+import { describe, expect, setDefaultTimeout, test } from "bun:test"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { failoverBench } from "../bench/failover/index.ts"
+import { runBench } from "../bench/lib/run-bench.ts"
+import { silentSink } from "../bench/lib/progress.ts"
+import type { ResultDocument } from "../bench/lib/results.ts"
+import { machineFacts } from "../bench/lib/run-environment.ts"
+import { ip } from "../bench/failover/netns-lab.ts"
+
+setDefaultTimeout(420_000)
+
+const labNames = (): string[] =>
+  [...ip(["netns", "list"]).out.split("\n"), ...ip(["-o", "link", "show"]).out.split("\n").map((l) => /^\d+:\s+([^:@\s]+)/.exec(l)?.[1] ?? "")]
+    .map((n) => n.split(" ")[0] ?? "")
+    .filter((n) => /^gwfo\d+/.test(n))
+
+const runScaledDown = async (mode: "random" | "leader") => {
+  const out = mkdtempSync(join(tmpdir(), "failover-bench-"))
+  const before = new Set(labNames())
+  const lines: string[] = []
+  const errors: string[] = []
+  try {
+    const code = await runBench(
+      failoverBench,
+      ["--mode", mode, "--duration", "60", "--period", "20", "--outage", "8", "--settle-s", "60", "--out", out, "--timeline-svg", join(out, "timeline.svg")],
+      {
+        out: (l) => lines.push(l),
+        err: (l) => errors.push(l),
+        progress: silentSink,
+        env: process.env,
+        now: () => new Date(),
+        cwd: process.cwd(),
+        commit: () => null,
+        machine: machineFacts,
+      },
+    )
+    if (code !== 0) throw new Error(`bench failed (${code}):\n${errors.join("\n")}`)
+    const doc = (await Bun.file(join(out, "failover-latest.json")).json()) as ResultDocument
+    // Nothing of the lab is left: no new gwfo* namespace or link.
+    expect(labNames().filter((n) => !before.has(n))).toEqual([])
+    return { doc, lines, errors }
+  } finally {
+    rmSync(out, { recursive: true, force: true })
+  }
+}
+
+const figure = (doc: ResultDocument, name: string) => doc.figures.find((f) => f.name === name)?.value
+
+const isRoot = process.getuid?.() === 0
+
+describe.skipIf(!isRoot)("gateway bench failover, scaled down", () => {
+  for (const mode of ["random", "leader"] as const) {
+    test(`${mode}: every replica matches the client and no acknowledged request is lost`, async () => {
+      const { doc, lines } = await runScaledDown(mode)
+      const details = doc.details as { consistency: { replicasAgree: boolean; consistent: boolean; replicas: Array<{ read: boolean; lostAcknowledged: number; duplicated: number; foreign: number }> } }
+      expect(figure(doc, "requests per client")).toBe(120)
+      expect(figure(doc, "outages")).toBe(3)
+      expect(details.consistency.replicas).toHaveLength(6)
+      expect(details.consistency.replicas.every((r) => r.read && r.lostAcknowledged === 0 && r.duplicated === 0 && r.foreign === 0)).toBe(true)
+      expect(details.consistency.replicasAgree).toBe(true)
+      expect(details.consistency.consistent).toBe(true)
+      expect(figure(doc, "acknowledged requests lost")).toBe(0)
+      // The table beside the paper's figures was printed.
+      expect(lines.some((l) => l.includes("paper B"))).toBe(true)
+      if (mode === "leader") expect(figure(doc, "leader changes")).toBeGreaterThanOrEqual(1)
+    })
+  }
+})
