@@ -10,15 +10,22 @@ import type { HostContext } from "../app/host-context.ts"
 import { registryAddressOf, registryManagerKeyEnvOf } from "../config/registry-address.ts"
 import { apiKeysFrom } from "../actors/producer/index.ts"
 import { registryAt } from "../registry/index.ts"
+import type { ServiceMount } from "../actors/replica/index.ts"
 import { dashboardApp } from "./dashboard-app.ts"
+import { dashboardOpenApi } from "./openapi.ts"
 import type { DashboardFeed, ReplicaProgress, ReplicaView } from "./dashboard-deps.ts"
 import { noRegistry, registryAccess } from "./registry-access.ts"
 
 /** The host's replica as the dashboard reads it: status, and every replica's progress from etcd. */
 export type HostReplica = ReplicaView & { readonly replicas: () => Promise<ReadonlyArray<ReplicaProgress>> }
 
-/** A mount that adds the dashboard (`/`, `/dashboard/...`, `/api/dashboard/...`) to `app`. */
-export const hostDashboard = (ctx: HostContext, replica: HostReplica | undefined, feed: DashboardFeed) => (app: Hono): void => {
+/** The dashboard as a mount on the replica listen: its routes (`/`, `/dashboard/...`, `/api/dashboard/...`) and its OpenAPI paths. */
+export const hostDashboard = (ctx: HostContext, replica: HostReplica | undefined, feed: DashboardFeed): ServiceMount => ({
+  routes: (app) => mountDashboard(ctx, replica, feed, app),
+  openApi: dashboardOpenApi(),
+})
+
+const mountDashboard = (ctx: HostContext, replica: HostReplica | undefined, feed: DashboardFeed, app: Hono): void => {
   const r = ctx.config.registry
   const address = registryAddressOf(ctx.config, ctx.env)
   const keyEnv = registryManagerKeyEnvOf(ctx.config)

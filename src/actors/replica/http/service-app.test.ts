@@ -143,10 +143,16 @@ describe("reads", () => {
     expect((await app.request("/nope")).status).toBe(404)
   })
 
-  test("mounts add routes to the same app", async () => {
+  test("mounts add routes to the same app, and their paths and schemas to /openapi.json", async () => {
     const app = makeServiceApp({ version: "t", replica: fakeReplica().replica, metrics: makeMetrics(), limits: defaultServiceLimits }, [
-      (a) => a.get("/dashboard/ping", (c) => c.text("pong")),
+      {
+        routes: (a) => a.get("/dashboard/ping", (c) => c.text("pong")),
+        openApi: { paths: { "/dashboard/ping": { get: { summary: "ping" } } }, components: { schemas: { Pong: { type: "string" } } } },
+      },
     ])
     expect(await (await app.request("/dashboard/ping")).text()).toBe("pong")
+    const doc = (await (await app.request("/openapi.json")).json()) as { paths: Record<string, unknown>; components: { schemas: Record<string, unknown> } }
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/v1/numbers", "/dashboard/ping"]))
+    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(["Pong", "NumberRequest"]))
   })
 })

@@ -11,8 +11,31 @@ import { serviceMetrics } from "./service-metrics.ts"
 import { serviceOpenApi } from "./service-openapi.ts"
 import { submitNumber } from "./submit-number.ts"
 
-/** Adds routes to the service app (the dashboard's `/`, `/dashboard/...`, `/api/dashboard/...`). */
-export type ServiceMount = (app: Hono) => void
+/** An OpenAPI fragment a mount adds to `/openapi.json`: its paths and component schemas. */
+export interface OpenApiFragment {
+  readonly paths: Readonly<Record<string, unknown>>
+  readonly components?: { readonly schemas?: Readonly<Record<string, unknown>> }
+}
+
+/**
+ * Adds routes to the service app (the dashboard's `/`, `/dashboard/...`,
+ * `/api/dashboard/...`), and says what they are, so the listen has one OpenAPI document.
+ */
+export interface ServiceMount {
+  readonly routes: (app: Hono) => void
+  readonly openApi?: OpenApiFragment
+}
+
+/** The service's document with every mount's paths and schemas merged in. */
+const documentWith = (version: string, mounts: readonly ServiceMount[]) => {
+  const base = serviceOpenApi(version)
+  const fragments = mounts.flatMap((m) => (m.openApi ? [m.openApi] : []))
+  return {
+    ...base,
+    paths: Object.assign({}, base.paths, ...fragments.map((f) => f.paths)),
+    components: { ...base.components, schemas: Object.assign({}, base.components.schemas, ...fragments.map((f) => f.components?.schemas ?? {})) },
+  }
+}
 
 /** Builds the app from its dependencies, then lets each mount add its routes. */
 export const makeServiceApp = (deps: ServiceDeps, mounts: readonly ServiceMount[] = []): Hono => {
@@ -32,7 +55,8 @@ export const makeServiceApp = (deps: ServiceDeps, mounts: readonly ServiceMount[
     return errorResponse(unavailable("not_ready", "the replica is not connected to etcd yet (or is restarting)", deps.limits.retryAfterS, { node: replica.node }))
   })
   app.get("/metrics", (c) => c.text(deps.metrics.render(), 200, { "content-type": "text/plain; version=0.0.4" }))
-  app.get("/openapi.json", (c) => c.json(serviceOpenApi(deps.version)))
+  const openApi = documentWith(deps.version, mounts)
+  app.get("/openapi.json", (c) => c.json(openApi))
 
   app.post("/v1/numbers", submitNumber(deps, metrics))
   app.get("/v1/numbers", (c) => {
@@ -49,7 +73,7 @@ export const makeServiceApp = (deps: ServiceDeps, mounts: readonly ServiceMount[
     }
   })
 
-  for (const mount of mounts) mount(app)
+  for (const mount of mounts) mount.routes(app)
 
   app.notFound((c) => c.json({ error: "not_found", message: `no route for ${c.req.method} ${c.req.path}; see GET /openapi.json` }, 404))
   app.onError((err, c) =>
