@@ -40,7 +40,7 @@ describe("gateway config check", () => {
       "broker-1",
       "10.77.0.11",
       "consumer, replica, registry-watcher",
-      "partition-consumer-group, node-throttler(btc-1), replica, registry-watcher",
+      "partition-consumer-group, node-throttler(btc-1), replica, replica-http, registry-watcher",
       "kafka-broker, zookeeper, etcd",
     ])
     expect(out.find((line) => line.startsWith("bitcoin-1 "))?.split(/\s{2,}/)).toEqual(["bitcoin-1", "10.77.0.21", "-", "-", "bitcoin-node"])

@@ -21,7 +21,7 @@ describe("hostPlan of paper.toml", () => {
       host: "broker-1",
       expected: {
         roles: ["consumer", "replica", "registry-watcher"],
-        actors: ["partition-consumer-group", "node-throttler(btc-1)", "replica", "registry-watcher"],
+        actors: ["partition-consumer-group", "node-throttler(btc-1)", "replica", "replica-http", "registry-watcher"],
         services: ["kafka-broker", "zookeeper", "etcd"],
       },
     },
@@ -35,7 +35,7 @@ describe("hostPlan of paper.toml", () => {
     {
       host: "broker-2",
       roles: ["registry-watcher", "replica", "replica"],
-      expected: { roles: ["replica", "registry-watcher"], actors: ["replica", "registry-watcher"], services: ["kafka-broker", "zookeeper", "etcd"] },
+      expected: { roles: ["replica", "registry-watcher"], actors: ["replica", "replica-http", "registry-watcher"], services: ["kafka-broker", "zookeeper", "etcd"] },
     },
   ]
   test.each(cases)("$host with roles $roles", ({ host, roles, expected }) => {
@@ -74,6 +74,7 @@ describe("hostPlan of local.toml", () => {
       { kind: "node-throttler", role: "consumer", node: "btc-1", chain: "bitcoin" },
       { kind: "node-throttler", role: "consumer", node: "eth-1", chain: "ethereum" },
       { kind: "replica", role: "replica", serviceId: "registry-dashboard" },
+      { kind: "replica-http", role: "replica", listen: "127.0.0.1:8090" },
       { kind: "registry-watcher", role: "registry-watcher" },
     ])
   })

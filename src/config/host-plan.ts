@@ -8,6 +8,7 @@ import type { Chain } from "./chain.ts"
 import type { GatewayConfig } from "./gateway-config.ts"
 import { HostPlanError } from "./host-plan-error.ts"
 import { nearestName } from "./nearest-name.ts"
+import { replicaListenOf } from "./replica-listen.ts"
 import { ROLES, type Role } from "./role.ts"
 import type { Service } from "./service.ts"
 
@@ -18,6 +19,7 @@ export type ActorPlan =
   | { readonly kind: "partition-consumer-group"; readonly role: "consumer"; readonly groupId: string }
   | { readonly kind: "node-throttler"; readonly role: "consumer"; readonly node: string; readonly chain: Chain }
   | { readonly kind: "replica"; readonly role: "replica"; readonly serviceId: string }
+  | { readonly kind: "replica-http"; readonly role: "replica"; readonly listen: string }
   | { readonly kind: "registry-watcher"; readonly role: "registry-watcher" }
 
 /** The actor kinds, for tables and metrics keyed by kind. */
@@ -70,13 +72,14 @@ export const hostPlan = (
     address: host.address,
     roles,
     rolesOverridden: roleOverride !== undefined,
-    actors: roles.flatMap((role) => actorsFor(config, host.nodes, role)),
+    actors: roles.flatMap((role) => actorsFor(config, host, role)),
     services: host.services,
     nodes: host.nodes,
   })
 }
 
-const actorsFor = (config: GatewayConfig, nodes: ReadonlyArray<string>, role: Role): ReadonlyArray<ActorPlan> => {
+const actorsFor = (config: GatewayConfig, host: GatewayConfig["hosts"][number], role: Role): ReadonlyArray<ActorPlan> => {
+  const nodes = host.nodes
   switch (role) {
     case "producer":
       return [
@@ -92,7 +95,10 @@ const actorsFor = (config: GatewayConfig, nodes: ReadonlyArray<string>, role: Ro
         }),
       ]
     case "replica":
-      return [{ kind: "replica", role, serviceId: config.replica.service_id }]
+      return [
+        { kind: "replica", role, serviceId: config.replica.service_id },
+        { kind: "replica-http", role, listen: replicaListenOf(config, host) },
+      ]
     case "registry-watcher":
       return [{ kind: "registry-watcher", role }]
   }
