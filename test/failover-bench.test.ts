@@ -31,7 +31,9 @@ const runScaledDown = async (mode: "random" | "leader") => {
   try {
     const code = await runBench(
       failoverBench,
-      ["--mode", mode, "--duration", "60", "--period", "20", "--outage", "8", "--settle-s", "60", "--out", out, "--timeline-svg", join(out, "timeline.svg")],
+      ["--mode", mode, "--duration", "60", "--period", "20", "--outage", "8", "--settle-s", "60", "--out", out, "--timeline-svg", join(out, "timeline.svg"),
+        // npm test builds dist/gateway first; GATEWAY_BINARY points at another build.
+        ...(process.env.GATEWAY_BINARY === undefined ? [] : ["--gateway", process.env.GATEWAY_BINARY])],
       {
         out: (l) => lines.push(l),
         err: (l) => errors.push(l),
