@@ -3,9 +3,10 @@
  * processes started in them (lab-processes.ts), the etcd members (lab-etcd.ts) and,
  * when asked, the chain (lab-chain.ts). `teardown` stops every process by pid and deletes
  * the namespaces and the bridge; an interrupt (Ctrl-C, SIGTERM) or an exit before
- * teardown does the same synchronously, so no namespace outlives the run.
+ * teardown does the same synchronously, so no namespace outlives the run. The run
+ * folder keeps the processes' logs; the etcd data is deleted with the lab.
  */
-import { mkdirSync } from "node:fs"
+import { mkdirSync, rmSync } from "node:fs"
 import { join } from "node:path"
 import { guardInterrupt } from "../paper/interrupt-guard.ts"
 import { createLab, type NetnsLab } from "./netns-lab.ts"
@@ -51,6 +52,8 @@ export const startLab = async (options: LabOptions): Promise<Lab> => {
     for (const n of net.layout.nodes) if (net.isCut(n)) net.restore(n)
     await processes.stopAll(5000)
     net.destroy()
+    // etcd preallocates its WAL (64 MB a member): keep the logs, drop the data.
+    rmSync(join(net.runDir, "data"), { recursive: true, force: true })
     release()
   }
   try {
