@@ -43,6 +43,7 @@ export const startLab = async (options: LabOptions): Promise<Lab> => {
   const release = guardInterrupt(() => {
     processes.killAllNow()
     net.destroy()
+    rmSync(join(net.runDir, "data"), { recursive: true, force: true })
   })
   let tornDown = false
   const teardown = async () => {

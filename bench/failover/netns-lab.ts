@@ -109,6 +109,7 @@ export const reapStaleLabs = (nodeCount: number): ReadonlyArray<number> => {
     if (Number.isInteger(owner) && owner > 0 && pidAlive(owner)) continue
     // Unknown or dead owner: a lab of this bench left behind; its node count may differ, so cover the most.
     destroyLabNetwork(labLayout(subnet, Math.max(nodeCount, 9)))
+    rmSync(join(labRunDir(subnet), "data"), { recursive: true, force: true })
     reaped.push(subnet)
   }
   return reaped
