@@ -9,6 +9,7 @@ import { abandonEtcd, scopedEtcd } from "../../adapters/etcd.ts"
 import type { Logger } from "../../observability/log.ts"
 import type { MetricsRegistry } from "../../observability/metrics.ts"
 import type { ChildSpec } from "../../runtime/child-spec.ts"
+import { type Dedupe, emptyDedupe, firstIndexOf } from "./dedupe.ts"
 import { labelsOf, makeCore, notLeader, type ReplicaCore, type ReplicaStatus, statusOf, submitTo } from "./core.ts"
 import { ReplicaCrashed } from "./errors.ts"
 import { type ReplicaPeer, readPeers } from "./peers.ts"
@@ -32,6 +33,12 @@ export interface ReplicaHandle<S> {
   /** The state machine's state as applied here (the last incarnation's while stopped). */
   readonly state: () => S
   readonly status: () => ReplicaStatus
+  /**
+   * The index `requestId` was first applied at here, while this replica's dedupe window
+   * (the last 4,096 requests applied, part of the replicated state) still holds it;
+   * undefined if it was not applied here (yet), or left the window. Reads only.
+   */
+  readonly lookup: (requestId: string) => number | undefined
   /**
    * Every live replica of the service, from etcd (LPI keys, LogSize, the leader key).
    * Rejects with `NotLeader` (reason "stopped") while this replica is not running, or
@@ -61,6 +68,7 @@ export const makeReplica = <S>(settings: ReplicaSettings, machine: StateMachine<
   const m = metrics ? replicaMetrics(metrics) : undefined
   let current: ReplicaCore<S> | undefined
   let lastState: S = machine.initial()
+  let lastDedupe: Dedupe = emptyDedupe()
   let lastStatus: ReplicaStatus | undefined
   let crash: () => void = () => undefined
 
@@ -72,6 +80,7 @@ export const makeReplica = <S>(settings: ReplicaSettings, machine: StateMachine<
     yield* Effect.addFinalizer(() =>
       Effect.sync(() => {
         lastState = core.applied.state
+        lastDedupe = core.applied.dedupe
         lastStatus = { ...statusOf(core), role: "stopped", epoch: undefined }
         if (current === core) current = undefined
         core.waiters.rejectAll(notLeader(core, settings.node, "stopped"))
@@ -102,6 +111,7 @@ export const makeReplica = <S>(settings: ReplicaSettings, machine: StateMachine<
           node: settings.node, service: settings.serviceId, role: "stopped", epoch: undefined, leader: undefined, lpi: 0, logSize: 0, lag: 0,
           snapshotIndex: 0, trimmedTo: 0, resyncs: 0, snapshotLoads: 0, elections: 0, stepDowns: 0, electedAt: undefined, servingAt: undefined, lastStepDown: undefined,
         },
+    lookup: (requestId) => firstIndexOf(current ? current.applied.dedupe : lastDedupe, requestId),
     replicas: () =>
       current ? Effect.runPromise(readPeers(current.etcd, current.keys)) : Promise.reject(notLeader(undefined, settings.node, "stopped")),
     crash: () => crash(),

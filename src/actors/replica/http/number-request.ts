@@ -29,7 +29,8 @@ export const maxRequestIdLength = 128
 const requestIdRule = `must be a string of 1 to ${maxRequestIdLength} printable ASCII characters without spaces`
 const numberRule = "must be an integer between -9007199254740991 and 9007199254740991"
 
-const checkRequestId = (v: unknown): string | undefined => {
+/** Why `v` is not a request id (1 to 128 printable ASCII characters, no spaces), or undefined when it is one. */
+export const checkRequestId = (v: unknown): string | undefined => {
   if (v === undefined) return `is required (${requestIdRule.replace("must be ", "")}); reuse it when retrying`
   if (typeof v !== "string" || !/^[\x21-\x7e]+$/.test(v) || v.length > maxRequestIdLength) return requestIdRule
   return undefined

@@ -33,6 +33,7 @@ const fakeReplica = (opts: { role?: ReplicaStatus["role"]; reason?: NotLeaderRea
     },
     state: () => numbers,
     status,
+    lookup: (id) => firstIndex.get(id),
     replicas: (): Promise<ReplicaPeer[]> => Promise.resolve([{ node: "n1", lpi: numbers.length, lag: 0, leader: true }]),
   }
   return { replica, numbers, submits: () => submits }
@@ -154,5 +155,55 @@ describe("reads", () => {
     const doc = (await (await app.request("/openapi.json")).json()) as { paths: Record<string, unknown>; components: { schemas: Record<string, unknown> } }
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/v1/numbers", "/dashboard/ping"]))
     expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(["Pong", "NumberRequest"]))
+  })
+})
+
+describe("GET /v1/requests/:id", () => {
+  test("an applied request answers its first index, without applying anything", async () => {
+    const f = fakeReplica()
+    const app = appFor(f.replica)
+    await post(app, { request_id: "a", number: 3 })
+    await post(app, { request_id: "b", number: 4 })
+    const res = await app.request("/v1/requests/b")
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual({ request_id: "b", index: 2, node: "n1", lpi: 2 })
+    expect(f.submits()).toBe(2)
+    expect(f.numbers).toEqual([3, 4])
+  })
+
+  test("an id the dedupe window does not hold is 404 unknown_request, saying the window's size", async () => {
+    const f = fakeReplica()
+    const app = appFor(f.replica)
+    await post(app, { request_id: "a", number: 3 })
+    const res = await app.request("/v1/requests/gave-up-7")
+    expect(res.status).toBe(404)
+    const json = (await res.json()) as { error: string; request_id: string; lpi: number; message: string }
+    expect(json).toMatchObject({ error: "unknown_request", request_id: "gave-up-7", node: "n1", lpi: 1 })
+    expect(json.message).toContain("last 4096 requests")
+    expect(f.submits()).toBe(1)
+  })
+
+  test("a percent-encoded id is decoded; a follower answers from its own applied state", async () => {
+    const f = fakeReplica({ role: "follower" })
+    const res = await appFor(f.replica).request(`/v1/requests/${encodeURIComponent("a/b")}`)
+    expect(res.status).toBe(404)
+    expect(await res.json()).toMatchObject({ error: "unknown_request", request_id: "a/b" })
+  })
+
+  test.each([
+    { name: "too long", id: "x".repeat(129) },
+    { name: "with a space", id: encodeURIComponent("a b") },
+    { name: "non-ASCII", id: encodeURIComponent("é") },
+  ])("a malformed id ($name) is 400 naming request_id and its rule", async ({ id }) => {
+    const res = await appFor(fakeReplica().replica).request(`/v1/requests/${id}`)
+    expect(res.status).toBe(400)
+    const json = (await res.json()) as { error: string; field: string; rule: string }
+    expect(json).toMatchObject({ error: "invalid_request", field: "request_id" })
+    expect(json.rule).toContain("printable ASCII")
+  })
+
+  test("the route is in /openapi.json", async () => {
+    const doc = (await (await appFor(fakeReplica().replica).request("/openapi.json")).json()) as { paths: Record<string, unknown> }
+    expect(Object.keys(doc.paths)).toContain("/v1/requests/{request_id}")
   })
 })

@@ -5,6 +5,7 @@
  */
 import { Hono } from "hono"
 import { routePath } from "hono/route"
+import { lookupRequest } from "./lookup-request.ts"
 import type { ServiceDeps } from "./service-deps.ts"
 import { errorResponse, unavailable } from "./service-errors.ts"
 import { serviceMetrics } from "./service-metrics.ts"
@@ -63,6 +64,7 @@ export const makeServiceApp = (deps: ServiceDeps, mounts: readonly ServiceMount[
     const lpi = replica.status().lpi
     return c.json({ node: replica.node, lpi, numbers: replica.state() })
   })
+  app.get("/v1/requests/:id", lookupRequest(replica))
   app.get("/v1/replica", (c) => c.json(replica.status()))
   app.get("/v1/replicas", async (c) => {
     try {

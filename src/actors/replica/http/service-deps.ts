@@ -8,7 +8,7 @@ import type { NumberList } from "../number-list.ts"
 import type { ReplicaHandle } from "../replica-node.ts"
 
 /** The parts of the replica handle the app calls. */
-export type ServiceReplica = Pick<ReplicaHandle<NumberList>, "node" | "submit" | "state" | "status" | "replicas">
+export type ServiceReplica = Pick<ReplicaHandle<NumberList>, "node" | "submit" | "state" | "status" | "lookup" | "replicas">
 
 /** Limits of the service's HTTP front. */
 export interface ServiceLimits {

@@ -3,6 +3,7 @@
  * Table 2 service (each request appends a number to a replicated list), as data next
  * to the routes.
  */
+import { defaultDedupeCapacity } from "../dedupe.ts"
 import { maxRequestIdLength } from "./number-request.ts"
 
 const json = (schema: unknown, description: string) => ({ description, content: { "application/json": { schema } } })
@@ -34,6 +35,20 @@ export const serviceOpenApi = (version: string) => ({
       },
       get: { summary: "This replica's applied list, in log order.", responses: { "200": json(ref("Numbers"), "The list and this replica's latest processed index.") } },
     },
+    "/v1/requests/{request_id}": {
+      get: {
+        summary: "Whether a request was applied on this replica, without applying it: how a client that gave up learns the outcome.",
+        parameters: [{ name: "request_id", in: "path", required: true, schema: ref("RequestId") }],
+        responses: {
+          "200": json(ref("AppliedRequest"), "Applied, at `index` (its first application), as of this replica's `lpi`."),
+          "400": json(ref("InvalidRequest"), "invalid_request: not a request id."),
+          "404": json(
+            ref("UnknownRequest"),
+            `unknown_request: not in this replica's dedupe window (the last ${defaultDedupeCapacity} requests applied) as of \`lpi\`; never applied, not yet applied, or forgotten. Ask the serving leader.`,
+          ),
+        },
+      },
+    },
     "/v1/replica": { get: { summary: "This replica's status: role, epoch, leader, LPI, LogSize, lag.", responses: { "200": json({ type: "object" }, "ReplicaStatus") } } },
     "/v1/replicas": {
       get: {
@@ -52,9 +67,19 @@ export const serviceOpenApi = (version: string) => ({
         additionalProperties: false,
         required: ["request_id", "number"],
         properties: {
-          request_id: { type: "string", minLength: 1, maxLength: maxRequestIdLength, pattern: "^[\\x21-\\x7e]+$", description: "Reuse it when retrying: the number is applied once." },
+          request_id: { ...ref("RequestId"), description: "Reuse it when retrying: the number is applied once." },
           number: { type: "integer", minimum: -9007199254740991, maximum: 9007199254740991 },
         },
+      },
+      RequestId: { type: "string", minLength: 1, maxLength: maxRequestIdLength, pattern: "^[\\x21-\\x7e]+$" },
+      AppliedRequest: {
+        type: "object",
+        required: ["request_id", "index", "node", "lpi"],
+        properties: { request_id: { type: "string" }, index: { type: "integer" }, node: { type: "string" }, lpi: { type: "integer" } },
+      },
+      UnknownRequest: {
+        type: "object",
+        properties: { error: { const: "unknown_request" }, request_id: { type: "string" }, node: { type: "string" }, lpi: { type: "integer" }, message: { type: "string" } },
       },
       Applied: {
         type: "object",
