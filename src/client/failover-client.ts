@@ -15,6 +15,7 @@ import { type ClientCounters, makeCounters } from "./client-counters.ts"
 import { checkClientOptions, type FailoverClientOptions, InvalidClientOptions, type ResolvedClientOptions } from "./client-options.ts"
 import type { KnownLocation } from "./location-fold.ts"
 import { isNoLocation, makeLocationTracker, type NoLocation } from "./location-tracker.ts"
+import { lookupAt, type RequestLookup } from "./request-lookup.ts"
 import { getJson, postNumber } from "./service-http.ts"
 import {
   afterReread,
@@ -61,6 +62,12 @@ export interface FailoverClient {
   readonly locate: () => Promise<KnownLocation | NoLocation>
   /** The numbers applied by the replica at the service's location (the leader's list). */
   readonly list: () => Promise<NumberListing | ReadFailed | NoLocation>
+  /**
+   * Whether `requestId` was applied, asked of the replica at the service's location
+   * (GET /v1/requests/:id) without resubmitting it: how to learn the outcome of a submit
+   * that gave up. "Unknown" holds as of that replica's lpi (and its 4096-request window).
+   */
+  readonly lookup: (requestId: string) => Promise<RequestLookup | NoLocation>
   /** Files one claim against the registry's current location now and waits for it. */
   readonly claim: () => Promise<ClaimOutcome | NoLocation | NoClaimKey>
   /** Counters so far. */
@@ -208,6 +215,12 @@ export const makeFailoverClient = (options: FailoverClientOptions): FailoverClie
     return { _tag: "Numbers", location, node: body["node"], lpi, numbers }
   }
 
+  const lookup = async (requestId: string): Promise<RequestLookup | NoLocation> => {
+    const where = await locate()
+    if (isNoLocation(where)) return where
+    return lookupAt(where.location, requestId, opts.requestTimeoutMs)
+  }
+
   const claim = async (): Promise<ClaimOutcome | NoLocation | NoClaimKey> => {
     if (claimant === undefined) return { _tag: "NoClaimKey" }
     const where = await tracker.reread()
@@ -226,6 +239,7 @@ export const makeFailoverClient = (options: FailoverClientOptions): FailoverClie
     submit,
     locate,
     list,
+    lookup,
     claim,
     counters: () => counters.snapshot(tracker.counts()),
     claimOutcomes: () => [...outcomes],

@@ -11,5 +11,6 @@ export { CLIENT_DEFAULTS, checkClientOptions, type FailoverClientOptions, Invali
 export { type FailoverClient, makeFailoverClient, type NoClaimKey, type NumberListing, type ReadFailed } from "./failover-client.ts"
 export { confirmedThrough, foldNewLocations, type KnownLocation } from "./location-fold.ts"
 export { isNoLocation, type NoLocation } from "./location-tracker.ts"
+export { lookupAt, readLookup, type RequestApplied, type RequestLookup, type RequestUnknown } from "./request-lookup.ts"
 export { readAnswer, type ServiceAnswer } from "./service-answer.ts"
 export { describeFailure, type Rejected, type Submitted, type SubmitFailure, type SubmitResult, type Timeout, type Unreachable, type UnreachableReason } from "./submit-result.ts"
