@@ -1,9 +1,11 @@
 /**
  * `gateway bench failover`, scaled down (60 s of load, a cut of 8 s every 20 s), once
  * cutting random nodes and once cutting the leader, on the real lab: six namespaces
- * with etcd and a replica each, anvil mining every 12 s. Every replica must hold the
- * same list, no acknowledged number may be lost, duplicated or reordered, and every
- * namespace must be gone afterwards. Runs as root only (network namespaces).
+ * with etcd and a replica each, anvil mining every 12 s. Every request a client gave up
+ * on is looked up on the serving leader afterwards (GET /v1/requests/:id); every
+ * replica's list must then be identical, in index order, to the acknowledged numbers
+ * plus those found applied, no acknowledged number may be lost, duplicated or
+ * reordered, and every namespace must be gone afterwards. Runs as root only (network namespaces).
  */
 import { describe, expect, setDefaultTimeout, test } from "bun:test"
 import { mkdtempSync, rmSync } from "node:fs"
@@ -61,15 +63,29 @@ const isRoot = process.getuid?.() === 0
 
 describe.skipIf(!isRoot)("gateway bench failover, scaled down", () => {
   for (const mode of ["random", "leader"] as const) {
-    test(`${mode}: every replica matches the client and no acknowledged request is lost`, async () => {
+    test(`${mode}: every replica is identical to the acknowledged plus the gave-up-but-applied numbers, and no acknowledged request is lost`, async () => {
       const { doc, lines } = await runScaledDown(mode)
-      const details = doc.details as { consistency: { replicasAgree: boolean; consistent: boolean; replicas: Array<{ read: boolean; lostAcknowledged: number; duplicated: number; foreign: number }> } }
+      const details = doc.details as {
+        consistency: {
+          replicasAgree: boolean; consistent: boolean; allIdentical: boolean; acknowledged: number; gaveUpApplied: number; gaveUpNotApplied: number; unresolved: number; expected: number
+          replicas: Array<{ read: boolean; identical: boolean; length: number; lostAcknowledged: number; duplicated: number; foreign: number }>
+        }
+      }
+      const c = details.consistency
       expect(figure(doc, "requests per client")).toBe(120)
       expect(figure(doc, "outages")).toBe(3)
       expect(details.consistency.replicas).toHaveLength(6)
       expect(details.consistency.replicas.every((r) => r.read && r.lostAcknowledged === 0 && r.duplicated === 0 && r.foreign === 0)).toBe(true)
       expect(details.consistency.replicasAgree).toBe(true)
       expect(details.consistency.consistent).toBe(true)
+      // The strict check: every gave-up outcome was learned, and every list is exactly acknowledged + gave-up-applied, in index order.
+      expect(c.unresolved).toBe(0)
+      expect(c.expected).toBe(c.acknowledged + c.gaveUpApplied)
+      expect(c.replicas.every((r) => r.identical && r.length === c.expected)).toBe(true)
+      expect(c.allIdentical).toBe(true)
+      const failed = (figure(doc, "failed requests, no retry") ?? 0) + (figure(doc, "failed requests, SDK retry") ?? 0)
+      expect(c.gaveUpApplied + c.gaveUpNotApplied).toBe(failed)
+      expect(figure(doc, "replicas not identical to acknowledged + gave-up-applied")).toBe(0)
       expect(figure(doc, "acknowledged requests lost")).toBe(0)
       // The table beside the paper's figures was printed.
       expect(lines.some((l) => l.includes("paper B"))).toBe(true)

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test"
-import { acknowledgedList, checkConsistency } from "./consistency.ts"
+import { acknowledgedList, checkConsistency, expectedList, type Resolution } from "./consistency.ts"
 import type { RequestRecord } from "./request-record.ts"
 
 const rec = (seq: number, number: number, index: number | undefined): RequestRecord => ({
@@ -15,16 +15,39 @@ describe("checkConsistency", () => {
     expect(acknowledgedList(records)).toEqual([10, 20, 40])
   })
 
-  test("replicas with exactly the acknowledged list are identical and consistent", () => {
-    const list = { ok: true as const, lpi: 3, numbers: [10, 20, 40] }
-    const c = checkConsistency([{ node: "n1", ...list }, { node: "n2", ...list }], records)
-    expect(c).toMatchObject({ acknowledged: 3, replicasAgree: true, allIdentical: true, consistent: true, lostAcknowledged: 0, appliedUnacknowledged: 0 })
+  // The leader says: c-2 (30) was applied at index 3 though its client gave up; c-4 (50) was not.
+  const resolved = new Map<string, Resolution>([["c-2", { _tag: "applied", index: 3 }], ["c-4", { _tag: "not-applied" }]])
+
+  test("the expected list is the acknowledged numbers plus the gave-up ones found applied, in index order", () => {
+    expect(expectedList(records, resolved)).toEqual([10, 20, 30, 40])
+    expect(expectedList(records, new Map())).toEqual([10, 20, 40])
   })
 
-  test("a number applied without an acknowledgement breaks identity but not consistency", () => {
+  test("replicas holding the acknowledged plus the gave-up-but-applied numbers are identical, and the outcomes are counted", () => {
     const list = { ok: true as const, lpi: 4, numbers: [10, 20, 30, 40] }
-    const c = checkConsistency([{ node: "n1", ...list }, { node: "n2", ...list }], records)
-    expect(c).toMatchObject({ allIdentical: false, consistent: true, appliedUnacknowledged: 1, lostAcknowledged: 0 })
+    const c = checkConsistency([{ node: "n1", ...list }, { node: "n2", ...list }], records, resolved)
+    expect(c).toMatchObject({
+      acknowledged: 3, gaveUpApplied: 1, gaveUpNotApplied: 1, unresolved: 0, expected: 4,
+      replicasAgree: true, allIdentical: true, consistent: true, lostAcknowledged: 0, appliedUnacknowledged: 1,
+    })
+  })
+
+  test("a gave-up number the leader did not find applied breaks identity (it is unexplained) but not consistency", () => {
+    const list = { ok: true as const, lpi: 4, numbers: [10, 20, 30, 40] }
+    const c = checkConsistency([{ node: "n1", ...list }], records, new Map<string, Resolution>([["c-2", { _tag: "not-applied" }], ["c-4", { _tag: "not-applied" }]]))
+    expect(c).toMatchObject({ allIdentical: false, consistent: true, gaveUpApplied: 0, gaveUpNotApplied: 2 })
+  })
+
+  test("a gave-up number found applied but missing from a replica breaks identity", () => {
+    const list = { ok: true as const, lpi: 3, numbers: [10, 20, 40] }
+    const c = checkConsistency([{ node: "n1", ...list }], records, resolved)
+    expect(c).toMatchObject({ allIdentical: false, consistent: true, lostAcknowledged: 0 })
+  })
+
+  test("without resolutions every gave-up request is unresolved and only the acknowledged list is expected", () => {
+    const list = { ok: true as const, lpi: 3, numbers: [10, 20, 40] }
+    const c = checkConsistency([{ node: "n1", ...list }], records)
+    expect(c).toMatchObject({ acknowledged: 3, unresolved: 2, gaveUpApplied: 0, expected: 3, allIdentical: true })
   })
 
   test("a lost acknowledgement, a duplicate, a foreign number and disagreeing replicas are all caught", () => {

@@ -1,7 +1,8 @@
 /**
  * The failover bench's report (pure): paper B's Table 2 figures for the same schedule,
  * this run's failed requests without and with the SDK's retry, leader changes,
- * failover times and the synchronisation check, as figures, comparisons (the paper's
+ * failover times, the outcome of every request a client gave up on (looked up on the
+ * serving leader afterwards) and the synchronisation check, as figures, comparisons (the paper's
  * figure is the reference for the no-retry client; the same run's no-retry client is
  * the reference for the retry client), a bar chart and a table printed beside the paper.
  */
@@ -12,7 +13,7 @@ import { percentile } from "../lib/stats.ts"
 import { ratioAtMost, valueAtMost } from "../lib/target.ts"
 import type { AttackMode } from "./attack-schedule.ts"
 import type { Outage } from "./attacker.ts"
-import type { Consistency } from "./consistency.ts"
+import type { Consistency, Resolution } from "./consistency.ts"
 import type { Failover } from "./failover-times.ts"
 import type { Leadership } from "./leader-log.ts"
 import type { RequestRecord } from "./request-record.ts"
@@ -62,6 +63,10 @@ export interface FailoverRun {
   readonly leaderships: ReadonlyArray<Leadership>
   readonly failovers: ReadonlyArray<Failover>
   readonly consistency: Consistency
+  /** What the serving leader said about each request a client gave up on, by request id. */
+  readonly resolved: ReadonlyMap<string, Resolution>
+  /** The node the gave-up requests were looked up on; null when none served. */
+  readonly resolvedOn: string | null
   readonly lab: JsonValue
 }
 
@@ -69,13 +74,30 @@ export interface FailoverRun {
 export const NO_RETRY = "no retry"
 export const WITH_RETRY = "SDK retry"
 
-const count = (records: ReadonlyArray<RequestRecord>, client: string) => {
+const count = (records: ReadonlyArray<RequestRecord>, client: string, resolved: ReadonlyMap<string, Resolution> = new Map()) => {
   const mine = records.filter((r) => r.client === client)
   const failed = mine.filter((r) => !r.ok)
   const reasons: Record<string, number> = {}
   for (const r of failed) reasons[r.outcome] = (reasons[r.outcome] ?? 0) + 1
-  return { total: mine.length, failed: failed.length, reasons }
+  const outcome = (tag: Resolution["_tag"]) => failed.filter((r) => (resolved.get(r.requestId)?._tag ?? "unresolved") === tag).length
+  return {
+    total: mine.length,
+    failed: failed.length,
+    reasons,
+    acknowledged: mine.length - failed.length,
+    gaveUpApplied: outcome("applied"),
+    gaveUpNotApplied: outcome("not-applied"),
+    unresolved: outcome("unresolved"),
+  }
 }
+
+/** The synchronisation verdict in words: what every replica was compared with. */
+const syncText = (c: Consistency): string =>
+  c.allIdentical
+    ? `identical (${c.acknowledged} acknowledged + ${c.gaveUpApplied} applied after the client gave up)`
+    : c.consistent
+      ? `consistent, NOT identical (${c.replicas.filter((v) => !v.identical).length} replicas differ from ${c.expected} expected; ${c.unresolved} outcomes unresolved)`
+      : "NOT consistent"
 
 const ms = (v: number | undefined) => (v === undefined ? "-" : `${(v / 1000).toFixed(1)} s`)
 
@@ -85,9 +107,9 @@ export const paperTable = (run: FailoverRun): ReadonlyArray<string> => {
   const ref = paperReference(run.periodS, run.mode, total, run.durationS, run.outageS)
   const no = count(run.records, NO_RETRY)
   const yes = count(run.records, WITH_RETRY)
-  const sync = run.consistency.allIdentical ? "identical" : run.consistency.consistent ? `consistent (${run.consistency.appliedUnacknowledged} applied unacknowledged)` : "NOT consistent"
+  const sync = syncText(run.consistency)
   const changes = Math.max(0, run.leaderships.length - 1)
-  return textTable(
+  const schedule = textTable(
     ["SCHEDULE", "", "FAILED (NO RETRY)", "FAILED (SDK RETRY)", "LEADER CHANGES", "SYNCHRONISATION"],
     [
       [
@@ -108,12 +130,21 @@ export const paperTable = (run: FailoverRun): ReadonlyArray<string> => {
       ],
     ],
   )
+  const outcomes = textTable(
+    ["CLIENT", "ACKNOWLEDGED", "GAVE UP, APPLIED (NOT TOLD)", "GAVE UP, NOT APPLIED", "GAVE UP, UNRESOLVED"],
+    run.clients.map((name) => {
+      const c = count(run.records, name, run.resolved)
+      return [name, String(c.acknowledged), String(c.gaveUpApplied), String(c.gaveUpNotApplied), String(c.unresolved)]
+    }),
+  )
+  const lost = `acknowledged requests lost: ${run.consistency.lostAcknowledged}; every replica compared with the acknowledged numbers plus those the leader${run.resolvedOn === null ? "" : ` (${run.resolvedOn})`} found applied after the client gave up, in index order`
+  return [...schedule, "", ...outcomes, lost]
 }
 
 /** Figures, comparisons, chart and details of a run. */
 export const failoverReport = (run: FailoverRun): BenchReport => {
-  const no = count(run.records, NO_RETRY)
-  const yes = count(run.records, WITH_RETRY)
+  const no = count(run.records, NO_RETRY, run.resolved)
+  const yes = count(run.records, WITH_RETRY, run.resolved)
   const total = run.records.filter((r) => r.client === run.clients[0]).length
   const ref = paperReference(run.periodS, run.mode, total, run.durationS, run.outageS)
   const refName = ref === undefined ? undefined : `paper B Table 2, ${run.mode} every ${run.periodS} s${ref.scaled ? ", scaled" : ""}`
@@ -133,8 +164,11 @@ export const failoverReport = (run: FailoverRun): BenchReport => {
       { name: "failover to first acknowledgement max", unit: "ms", value: serving[serving.length - 1] ?? 0 },
     ]),
     { name: "acknowledged requests lost", unit: "requests", value: run.consistency.lostAcknowledged },
-    { name: "applied but unacknowledged", unit: "requests", value: run.consistency.appliedUnacknowledged },
-    { name: "replicas not identical to the client's list", unit: "replicas", value: notIdentical },
+    { name: "acknowledged requests", unit: "requests", value: run.consistency.acknowledged },
+    { name: "gave up, applied (client not told)", unit: "requests", value: run.consistency.gaveUpApplied },
+    { name: "gave up, not applied", unit: "requests", value: run.consistency.gaveUpNotApplied },
+    { name: "gave up, outcome unresolved", unit: "requests", value: run.consistency.unresolved },
+    { name: "replicas not identical to acknowledged + gave-up-applied", unit: "replicas", value: notIdentical },
   ]
   const comparisons: Comparison[] = [
     ...(run.clients.includes(NO_RETRY)
@@ -152,7 +186,7 @@ export const failoverReport = (run: FailoverRun): BenchReport => {
       : []),
     { measure: "leader changes", unit: "changes", value: changes, reference: ref?.leaderChanges ?? null, ...(refName === undefined ? {} : { referenceName: refName }) },
     { measure: "acknowledged requests lost", unit: "requests", value: run.consistency.lostAcknowledged, reference: null, target: valueAtMost(0) },
-    { measure: "replicas not consistent with the client", unit: "replicas", value: run.consistency.consistent ? 0 : Math.max(1, notIdentical), reference: null, target: valueAtMost(0) },
+    { measure: "replicas not identical to acknowledged + gave-up-applied", unit: "replicas", value: run.consistency.consistent ? notIdentical : Math.max(1, notIdentical), reference: null, target: valueAtMost(0) },
   ]
   const chart: Chart = {
     kind: "bar",
@@ -168,11 +202,22 @@ export const failoverReport = (run: FailoverRun): BenchReport => {
   const details: Record<string, JsonValue> = {
     paper: ref === undefined ? null : { ...ref },
     failedReasons: { [NO_RETRY]: no.reasons, [WITH_RETRY]: yes.reasons },
+    outcomes: Object.fromEntries(run.clients.map((name) => {
+      const { acknowledged, gaveUpApplied, gaveUpNotApplied, unresolved } = count(run.records, name, run.resolved)
+      return [name, { acknowledged, gaveUpApplied, gaveUpNotApplied, unresolved }]
+    })),
     outages: run.outages.map((o) => ({ index: o.index, node: o.node, leaderAtCut: o.leaderAtCut ?? null, startMs: o.startMs, endMs: o.endMs ?? null })),
     leaderships: run.leaderships.map((l) => ({ node: l.node, epoch: l.epoch, fromMs: l.fromMs, untilMs: l.untilMs ?? null })),
     failovers: run.failovers.map((f) => ({ ...f, servingMs: f.servingMs ?? null })),
     consistency: {
+      compared: "each replica's list against the acknowledged numbers plus the gave-up ones the serving leader found applied (GET /v1/requests/:id), in log-index order",
+      resolvedOn: run.resolvedOn,
       acknowledged: run.consistency.acknowledged,
+      gaveUpApplied: run.consistency.gaveUpApplied,
+      gaveUpNotApplied: run.consistency.gaveUpNotApplied,
+      unresolved: run.consistency.unresolved,
+      expected: run.consistency.expected,
+      lostAcknowledged: run.consistency.lostAcknowledged,
       replicasAgree: run.consistency.replicasAgree,
       allIdentical: run.consistency.allIdentical,
       consistent: run.consistency.consistent,
@@ -180,8 +225,15 @@ export const failoverReport = (run: FailoverRun): BenchReport => {
     },
     failoverTable: run.failovers.map((f) => `${ms(f.atMs)}: ${f.from} -> ${f.to} (${f.cause}) elected after ${ms(f.electedMs)}, serving after ${ms(f.servingMs)}`),
     lab: run.lab,
-    requests: run.records.map((r) => [r.client === NO_RETRY ? 0 : 1, r.seq, r.sentAtMs, r.doneAtMs, r.ok ? 1 : 0, r.outcome, r.index ?? null, r.node ?? null, r.attempts]),
-    requestColumns: ["client (0 no retry, 1 SDK retry)", "seq", "sentAtMs", "doneAtMs", "ok", "outcome", "index", "node", "attempts"],
+    requests: run.records.map((r) => {
+      const res = r.ok ? undefined : run.resolved.get(r.requestId)
+      const lookup = r.ok ? null : res?._tag ?? "unresolved"
+      return [r.client === NO_RETRY ? 0 : 1, r.seq, r.sentAtMs, r.doneAtMs, r.ok ? 1 : 0, r.outcome, r.index ?? null, r.node ?? null, r.attempts, lookup, res?._tag === "applied" ? res.index : null]
+    }),
+    requestColumns: [
+      "client (0 no retry, 1 SDK retry)", "seq", "sentAtMs", "doneAtMs", "ok", "outcome", "index", "node", "attempts",
+      "lookup (gave up: applied, not-applied, unresolved)", "applied index (found by lookup)",
+    ],
   }
   return { figures, comparisons, chart, details }
 }

@@ -22,6 +22,7 @@ import { type Lab, startLab } from "./lab.ts"
 import { DEV_KEYS, LAB_CHAIN_ID } from "./lab-chain.ts"
 import type { LabHost } from "./lab-layout.ts"
 import { logTail } from "./lab-processes.ts"
+import { resolveGaveUp, servingLeader } from "./unknown-outcomes.ts"
 import { startLeaderPoller } from "./leader-poller.ts"
 import { makeNumberSource, type RequestRecord, runLoad } from "./load.ts"
 import { failoverReport, NO_RETRY, paperTable, WITH_RETRY } from "./report.ts"
@@ -180,8 +181,15 @@ export const runFailover = async (options: Options, io: BenchIo): Promise<BenchR
       const records: RequestRecord[] = (await Promise.all(loads)).flat()
       await attacker.stop()
       progress.finish()
-      io.err(`failover: load done; ${clientNames.map((n) => `${n}: ${failed.get(n) ?? 0} failed`).join(", ")}; waiting for the replicas to settle`)
-      const lists = await settledLists(lab.net.layout.nodes, options.settleS * 1000)
+      io.err(`failover: load done; ${clientNames.map((n) => `${n}: ${failed.get(n) ?? 0} failed`).join(", ")}; waiting for a serving leader and the replicas to settle`)
+      const nodes = lab.net.layout.nodes
+      const leader = await servingLeader(nodes, options.settleS * 1000)
+      await settledLists(nodes, options.settleS * 1000)
+      // The lists are still; ask the leader about every request a client gave up on, then read the lists the check uses.
+      const resolved = await resolveGaveUp(leader, records, options.requestTimeoutMs)
+      const lists = await settledLists(nodes, options.settleS * 1000)
+      const tally = [...resolved.values()].reduce((t, r) => ({ ...t, [r._tag]: (t[r._tag] ?? 0) + 1 }), {} as Record<string, number>)
+      io.err(`failover: ${resolved.size} gave-up requests looked up on ${leader === undefined ? "no serving leader" : `${leader.node} (epoch ${leader.epoch})`}: ${JSON.stringify(tally)}`)
       const log = poller.log()
       const outages = attacker.outages()
       const run = {
@@ -195,7 +203,9 @@ export const runFailover = async (options: Options, io: BenchIo): Promise<BenchR
         outages,
         leaderships: log.leaderships,
         failovers: failoversOf(log.leaderships, outages, records),
-        consistency: checkConsistency(lists, records),
+        consistency: checkConsistency(lists, records, resolved),
+        resolved,
+        resolvedOn: leader?.node ?? null,
         lab: { nodes: lab.net.layout.nodes.map((n) => ({ name: n.name, address: n.address })), rpcUrl: chain.rpcUrl, registry: chain.registryAddress, blockTimeS: chain.blockTimeS },
       }
       for (const line of paperTable(run)) io.out(line)
