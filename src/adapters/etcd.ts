@@ -4,8 +4,9 @@
  * through here: leases it renews by hand (so it knows when each renewal was sent),
  * transactions described as plain data, range reads, key watches and compaction.
  */
-import { Data, Effect, type Scope } from "effect"
-import { Etcd3, EtcdLeaseInvalidError, type IKeyValue, type IRequestOp, type ICompare, type Lease } from "etcd3"
+import { circuitBreaker, ConsecutiveBreaker, handleWhen, type IDefaultPolicyContext, type IPolicy, noop } from "cockatiel"
+import { Data, Effect, Schedule, type Scope } from "effect"
+import { Etcd3, EtcdLeaseInvalidError, type IKeyValue, type IRequestOp, type ICompare, isRecoverableError, type Lease } from "etcd3"
 import { describe, EtcdUnavailable } from "./errors.ts"
 
 /** How to reach the etcd cluster. */
@@ -46,12 +47,47 @@ const watchReattach = (duration: number = watchReattachBaseMs): WatchBackoff => 
   next: () => watchReattach(Math.min(watchReattachCapMs, duration * 2)),
 })
 
+/** Consecutive failed calls to one member after which the client skips it (several endpoints only). */
+export const memberBreakerFailures = 3
+/** How long a skipped member is skipped before one call tries it again. */
+export const memberBreakerHalfOpenMs = 1_000
+
+/**
+ * What guards the calls to one member (etcd3's `faultHandling.host`). etcd3's default is
+ * a breaker that, after 3 failures in a row, refuses every call to the member for 5 s and
+ * then lets one through, re-opening for another 5 s if that one fails. In front of the
+ * only endpoint (a replica talks to its own node's member, as in paper B) that buys
+ * nothing: there is no other member to go to, and after a partition heals the client kept
+ * failing with "the circuit breaker is open" for up to 5 s more (3 s measured after a 7 s
+ * cut, test/etcd-reconnect.test.ts), delaying failover and keeping the healed node out.
+ * So a single endpoint is never skipped; with several, a failing member is skipped for
+ * 1 s at a time, so that once healed it is used again within about a second.
+ */
+const memberPolicy = (endpointCount: number) => (): IPolicy<IDefaultPolicyContext> =>
+  endpointCount <= 1
+    ? noop
+    : circuitBreaker(handleWhen(isRecoverableError), { halfOpenAfter: memberBreakerHalfOpenMs, breaker: new ConsecutiveBreaker(memberBreakerFailures) })
+
+/**
+ * What wraps every call across members (etcd3's `faultHandling.global`): nothing. etcd3's
+ * default silently re-sends a failed call up to 3 more times, so the replica saw a failure
+ * only after up to 4 deadlines, and a transaction whose answer was lost (it may have been
+ * applied) was re-sent blind. The replica decides itself: it retries on its own schedule
+ * (src/actors/replica/retry.ts), settles an unanswered append with a fresh read
+ * (`inspectAppend`), and counts its lease from the renewals that were answered. On its
+ * next call etcd3 picks a member again (skipping a broken one, see `memberPolicy`).
+ */
+const acrossMembersPolicy: IPolicy<IDefaultPolicyContext> = noop
+
 /** Runs one etcd call, turning a failure into `EtcdUnavailable` named by the operation. */
 export const etcdCall = <A>(cluster: EtcdCluster, operation: string, run: (client: Etcd3) => Promise<A>) =>
   Effect.tryPromise({
     try: () => run(cluster.client),
     catch: (cause) => new EtcdUnavailable({ operation, endpoints: cluster.options.endpoints.join(","), detail: describe(cause) }),
   })
+
+/** Between attempts at the first status read of a new client (each member about twice, all within `dialTimeoutMs`). */
+const startupProbeSpacing = Schedule.spaced("100 millis")
 
 /**
  * A client that has proved it can reach the cluster (one status read), closed when
@@ -66,10 +102,12 @@ export const scopedEtcd = (options: EtcdOptions): Effect.Effect<EtcdCluster, Etc
         hosts: [...options.endpoints],
         dialTimeout: options.dialTimeoutMs,
         defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + callTimeoutMs }),
-        faultHandling: { watchBackoff: watchReattach() },
+        faultHandling: { host: memberPolicy(options.endpoints.length), global: acrossMembersPolicy, watchBackoff: watchReattach() },
       })
       const cluster: EtcdCluster = { client, options }
+      // etcd3 no longer retries by itself: try again (another member, at random) until the deadline below.
       yield* etcdCall(cluster, "maintenance.status", (c) => c.maintenance.status()).pipe(
+        Effect.retry({ schedule: startupProbeSpacing, times: 2 * options.endpoints.length }),
         Effect.timeoutOrElse({
           duration: options.dialTimeoutMs,
           orElse: () => Effect.fail(new EtcdUnavailable({ operation: "maintenance.status", endpoints: options.endpoints.join(","), detail: `no answer within ${options.dialTimeoutMs} ms` })),
