@@ -8,7 +8,8 @@
  *
  * Here a client reaches one member of a private cluster through a TCP proxy, keeps
  * calling as a replica does while the proxy is cut for 7 s, and after the heal must read
- * and be granted a lease within `recoveryBoundMs`.
+ * and be granted a lease within `recoveryBoundMs`. A client of all three members must not
+ * notice one member's cut at all: a call that could not reach it goes to another.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test"
 import { Effect } from "effect"
@@ -118,4 +119,29 @@ describe("etcd client after a network cut heals", () => {
       await proxy.close()
     }
   }, 60_000)
+
+  test("a client of three members does not notice one member's cut", async () => {
+    const [first, ...rest] = cluster?.members ?? []
+    if (!first) throw new Error("private etcd cluster did not start")
+    const proxy = await startTcpProxy(first.clientPort)
+    try {
+      const endpoints = [proxy.url, ...rest.map((m) => m.url)]
+      const failed = await withEtcd({ endpoints, dialTimeoutMs: 2_000 }, (etcd) =>
+        Effect.promise(async () => {
+          proxy.cut()
+          const failures: string[] = []
+          const until = performance.now() + 3_000
+          while (performance.now() < until) {
+            const r = await run(etcdRange(etcd, "read", { key: "test/etcd-reconnect" }))
+            if (r._tag === "Failure") failures.push(r.failure.detail)
+            await Bun.sleep(50)
+          }
+          proxy.heal()
+          return failures
+        }))
+      expect(failed).toEqual([])
+    } finally {
+      await proxy.close()
+    }
+  }, 30_000)
 })

@@ -4,9 +4,9 @@
  * through here: leases it renews by hand (so it knows when each renewal was sent),
  * transactions described as plain data, range reads, key watches and compaction.
  */
-import { circuitBreaker, ConsecutiveBreaker, handleWhen, type IDefaultPolicyContext, type IPolicy, noop } from "cockatiel"
+import { circuitBreaker, ConsecutiveBreaker, handleType, handleWhen, type IDefaultPolicyContext, type IPolicy, noop, retry } from "cockatiel"
 import { Data, Effect, Schedule, type Scope } from "effect"
-import { Etcd3, EtcdLeaseInvalidError, type IKeyValue, type IRequestOp, type ICompare, isRecoverableError, type Lease } from "etcd3"
+import { Etcd3, EtcdLeaseInvalidError, type IKeyValue, type IRequestOp, type ICompare, GRPCUnavailableError, isRecoverableError, type Lease } from "etcd3"
 import { describe, EtcdUnavailable } from "./errors.ts"
 
 /** How to reach the etcd cluster. */
@@ -69,15 +69,25 @@ const memberPolicy = (endpointCount: number) => (): IPolicy<IDefaultPolicyContex
     : circuitBreaker(handleWhen(isRecoverableError), { halfOpenAfter: memberBreakerHalfOpenMs, breaker: new ConsecutiveBreaker(memberBreakerFailures) })
 
 /**
- * What wraps every call across members (etcd3's `faultHandling.global`): nothing. etcd3's
- * default silently re-sends a failed call up to 3 more times, so the replica saw a failure
- * only after up to 4 deadlines, and a transaction whose answer was lost (it may have been
- * applied) was re-sent blind. The replica decides itself: it retries on its own schedule
- * (src/actors/replica/retry.ts), settles an unanswered append with a fresh read
- * (`inspectAppend`), and counts its lease from the renewals that were answered. On its
- * next call etcd3 picks a member again (skipping a broken one, see `memberPolicy`).
+ * grpc-js's words when a call could not even be sent: no connection to the member. Such a
+ * call certainly was not applied, so it is safe to send to another member.
  */
-const acrossMembersPolicy: IPolicy<IDefaultPolicyContext> = noop
+const neverSentMessage = "No connection established"
+
+/**
+ * What wraps every call across members (etcd3's `faultHandling.global`). etcd3's default
+ * silently re-sends any failed call up to 3 more times, so the replica saw a failure only
+ * after up to 4 deadlines, and a transaction whose answer was lost (it may have been
+ * applied) was re-sent blind. The replica decides that itself: it retries on its own
+ * schedule (src/actors/replica/retry.ts), settles an unanswered append with a fresh read
+ * (`inspectAppend`), and counts its lease from the renewals that were answered. So the
+ * only call re-sent here is one that never left (refused, no connection), and only to
+ * another member: with one endpoint, none; with n, at most n - 1 times at once.
+ */
+const acrossMembersPolicy = (endpointCount: number): IPolicy<IDefaultPolicyContext> =>
+  endpointCount <= 1
+    ? noop
+    : retry(handleType(GRPCUnavailableError, (e) => e.message.includes(neverSentMessage)), { maxAttempts: endpointCount - 1 })
 
 /** Runs one etcd call, turning a failure into `EtcdUnavailable` named by the operation. */
 export const etcdCall = <A>(cluster: EtcdCluster, operation: string, run: (client: Etcd3) => Promise<A>) =>
@@ -102,10 +112,10 @@ export const scopedEtcd = (options: EtcdOptions): Effect.Effect<EtcdCluster, Etc
         hosts: [...options.endpoints],
         dialTimeout: options.dialTimeoutMs,
         defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + callTimeoutMs }),
-        faultHandling: { host: memberPolicy(options.endpoints.length), global: acrossMembersPolicy, watchBackoff: watchReattach() },
+        faultHandling: { host: memberPolicy(options.endpoints.length), global: acrossMembersPolicy(options.endpoints.length), watchBackoff: watchReattach() },
       })
       const cluster: EtcdCluster = { client, options }
-      // etcd3 no longer retries by itself: try again (another member, at random) until the deadline below.
+      // A member that does not answer in time is not tried again by etcd3 (see acrossMembersPolicy): try again, until the deadline below.
       yield* etcdCall(cluster, "maintenance.status", (c) => c.maintenance.status()).pipe(
         Effect.retry({ schedule: startupProbeSpacing, times: 2 * options.endpoints.length }),
         Effect.timeoutOrElse({
