@@ -23,6 +23,21 @@ pid_alive() {
   [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null
 }
 
+# port_listening PORT -> 0 if something accepts TCP connections on 127.0.0.1:PORT.
+port_listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# ports_free_for NAME PORT... -> dies if NAME is not ours-and-running but one of its ports
+# is taken: another stack (a second clone, a CI run) or a foreign service holds it, and
+# starting anyway would join or fight that service (an etcd member joins foreign peers).
+ports_free_for() {
+  local name="$1" port; shift
+  if pid_alive "$name"; then return 0; fi
+  for port in "$@"; do
+    port_listening "$port" && die "port $port, needed by $name, is in use by a process this stack did not start (another clone's stack? run 'scripts/stack status' there, or 'ss -ltnp | grep :$port'); stop it first"
+  done
+  return 0
+}
+
 # start_bg NAME CMD... -> starts CMD in its own session, logs to RUN_DIR/logs/NAME.log,
 # records its pid. Does nothing if NAME is already running.
 start_bg() {
