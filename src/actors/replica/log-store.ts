@@ -10,7 +10,6 @@ import {
   type EtcdCluster,
   type EtcdLease,
   type EtcdLeaseExpired,
-  type EtcdKeyValue,
   etcdRange,
   etcdTxn,
   prefixEnd,
@@ -20,7 +19,12 @@ import type { Fetched } from "./apply-entries.ts"
 import type { Placed } from "./append-batch.ts"
 import { entryIndexOf, type ReplicaKeys } from "./keys.ts"
 import { decodeEntry } from "./log-entry.ts"
+import { campaignOutcome, type CampaignResult } from "./campaign-outcome.ts"
 import { decodeLeaderValue, type LeaderValue } from "./leader-value.ts"
+import { type AppendPosition, positionOf } from "./log-position.ts"
+
+export type { AppendPosition } from "./log-position.ts"
+export type { CampaignResult } from "./campaign-outcome.ts"
 
 /** `LogSize` as read: its value, its mod revision (0 while it does not exist) and the store revision of the read. */
 export interface SizeRead {
@@ -29,17 +33,9 @@ export interface SizeRead {
   readonly revision: number
 }
 
-/** Where the leader appends next: after `size`, if `LogSize` still has mod revision `modRevision`. */
-export interface AppendPosition {
-  readonly size: number
-  readonly modRevision: number
-}
-
-const sizeOf = (kv: EtcdKeyValue | undefined): AppendPosition => ({ size: kv ? Number(kv.value) : 0, modRevision: kv?.modRevision ?? 0 })
-
 /** Reads `LogSize`. */
 export const readLogSize = (etcd: EtcdCluster, keys: ReplicaKeys): Effect.Effect<SizeRead, EtcdUnavailable> =>
-  Effect.map(etcdRange(etcd, "get LogSize", { key: keys.logSize }), (r) => ({ ...sizeOf(r.kvs[0]), revision: r.revision }))
+  Effect.map(etcdRange(etcd, "get LogSize", { key: keys.logSize }), (r) => ({ ...positionOf(r.kvs[0]), revision: r.revision }))
 
 /** Reads the entries `from..to` that still exist, in index order. */
 export const readEntries = (etcd: EtcdCluster, keys: ReplicaKeys, from: number, to: number): Effect.Effect<Fetched[], EtcdUnavailable> =>
@@ -49,17 +45,6 @@ export const readEntries = (etcd: EtcdCluster, keys: ReplicaKeys, from: number, 
       return index === undefined ? [] : [{ index, entry: decodeEntry(kv.value) }]
     }))
 
-/** The outcome of one election attempt. */
-export type CampaignResult =
-  /**
-   * This replica now holds the leader key; `epoch` is its create revision. `position` is
-   * `LogSize` read in the same transaction: final, since every later append by an
-   * earlier leader is fenced out.
-   */
-  | { readonly _tag: "elected"; readonly epoch: number; readonly position: AppendPosition }
-  /** Someone holds it; watch it from `revision + 1` for its deletion. */
-  | { readonly _tag: "lost"; readonly leader: LeaderValue | undefined; readonly epoch: number; readonly revision: number }
-
 /** Tries to create the leader key on `lease`; succeeds only if no one holds it, and then reads `LogSize` atomically. */
 export const campaign = (
   etcd: EtcdCluster,
@@ -68,12 +53,14 @@ export const campaign = (
   lease: EtcdLease,
 ): Effect.Effect<CampaignResult, EtcdUnavailable | EtcdLeaseExpired> =>
   Effect.map(
-    etcdTxn(etcd, "campaign", [{ key: keys.leader, target: "create", equals: 0 }], [{ _tag: "put", key: keys.leader, value, lease }, { _tag: "get", key: keys.logSize }], [{ _tag: "get", key: keys.leader }]),
-    (r): CampaignResult => {
-      if (r.succeeded) return { _tag: "elected", epoch: r.revision, position: sizeOf(r.reads[1]?.[0]) }
-      const kv = r.reads[0]?.[0]
-      return { _tag: "lost", leader: kv ? decodeLeaderValue(kv.value) : undefined, epoch: kv?.createRevision ?? 0, revision: r.revision }
-    },
+    etcdTxn(
+      etcd,
+      "campaign",
+      [{ key: keys.leader, target: "create", equals: 0 }],
+      [{ _tag: "put", key: keys.leader, value, lease }, { _tag: "get", key: keys.logSize }],
+      [{ _tag: "get", key: keys.leader }, { _tag: "get", key: keys.logSize }],
+    ),
+    (r) => campaignOutcome(r, value),
   )
 
 /** What a fenced append did. */
@@ -111,9 +98,9 @@ export const inspectAppend = (
     (r): AppendResult => {
       const [size, leader, entry] = [r.reads[0]?.[0], r.reads[1]?.[0], r.reads[2]?.[0]]
       const written = entry ? decodeEntry(entry.value) : undefined
-      if (written && written.id === first.entry.id && written.epoch === epoch) return { _tag: "appended", position: sizeOf(size), revision: r.revision }
+      if (written && written.id === first.entry.id && written.epoch === epoch) return { _tag: "appended", position: positionOf(size), revision: r.revision }
       if (leader?.createRevision !== epoch) return { _tag: "fenced", leader: leader ? decodeLeaderValue(leader.value) : undefined }
-      return { _tag: "moved", position: sizeOf(size) }
+      return { _tag: "moved", position: positionOf(size) }
     },
   )
 
