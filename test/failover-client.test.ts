@@ -202,6 +202,15 @@ describe("failover client against real replicas and the registry on anvil", () =
     expect(listed.code).toBe(0)
     expect(listed.out[0]).toStartWith(`node ${second.node} at ${second.url}: `)
     expect(count(listed.out.slice(1).map(Number), n)).toBe(1)
+
+    // A lookup asks without resubmitting: req-x is known at its first index; an id never sent is not.
+    const found = await cli(["lookup", "req-x"])
+    expect(found.code).toBe(0)
+    expect(found.out[0]).toStartWith(`req-x applied at index ${result.index} (node ${second.node} at ${second.url}`)
+    const unknown = await cli(["lookup", "req-never-sent"])
+    expect(unknown.code).toBe(3)
+    expect(unknown.out[0]).toStartWith(`req-never-sent unknown to node ${second.node}`)
+    expect(count(second.replica.handle.state(), n)).toBe(1)
   })
 
   let dead: ServedReplica

@@ -4,6 +4,7 @@ import { parseClaimArgs } from "./client-claim-command.ts"
 import { makeClientCommand, parseClientArgs } from "./client-command.ts"
 import { parseListArgs } from "./client-list-command.ts"
 import { parseLocateArgs } from "./client-locate-command.ts"
+import { parseLookupArgs } from "./client-lookup-command.ts"
 import { parseSubmitArgs } from "./client-submit-command.ts"
 import { UsageError } from "./usage-error.ts"
 
@@ -37,10 +38,10 @@ describe("gateway client SUBCOMMAND", () => {
     expect({ out, err }).toEqual({ out: [], err: ['gateway client: unknown subcommand "sumbit"; did you mean submit? (see gateway client --help)'] })
   })
 
-  test("--help lists the four subcommands", async () => {
+  test("--help lists the five subcommands", async () => {
     const { context, out } = captureContext()
     expect(await client.run(["--help"], context)).toBe(0)
-    for (const name of ["locate", "submit", "list", "claim"]) expect(out.some((line) => line.startsWith(`  ${name} `))).toBe(true)
+    for (const name of ["locate", "submit", "lookup", "list", "claim"]) expect(out.some((line) => line.startsWith(`  ${name} `))).toBe(true)
   })
 })
 
@@ -105,6 +106,19 @@ describe("parseSubmitArgs", () => {
   ]
   test.each(cases)("%p", (argv, expected) => {
     expect(outcome(parseSubmitArgs)(argv)).toEqual(expected)
+  })
+})
+
+describe("parseLookupArgs", () => {
+  test.each([
+    [["o-17"], { _tag: "Lookup", requestId: "o-17", target: target(), timeoutMs: 2000 }],
+    [["o-17", "--service", "svc"], { _tag: "Lookup", requestId: "o-17", target: target({ service: "svc" }), timeoutMs: 2000 }],
+    [[], "gateway client lookup: missing the request id; type gateway client lookup ID, e.g. gateway client lookup o-17"],
+    [["a", "b"], 'gateway client lookup: unexpected argument "b"; lookup takes one request id'],
+    [["o 17"], expect.stringContaining('gateway client lookup: the request id must be')],
+    [["o-17", "--timeout", "0"], expect.stringContaining("--timeout must be a whole number of milliseconds")],
+  ] as const)("lookup %p", (argv, expected) => {
+    expect(outcome(parseLookupArgs)(argv)).toEqual(expected)
   })
 })
 

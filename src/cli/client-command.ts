@@ -1,12 +1,13 @@
 /**
  * `gateway client SUBCOMMAND`: the failover client's commands (paper B's user side).
- * This file only picks the subcommand; each one (locate, submit, list, claim) lives in
+ * This file only picks the subcommand; each one (locate, submit, lookup, list, claim) lives in
  * its own module with its own flags and help.
  */
 import { nearestName } from "../config/nearest-name.ts"
 import { makeClaimCommand } from "./client-claim-command.ts"
 import { makeListCommand } from "./client-list-command.ts"
 import { makeLocateCommand } from "./client-locate-command.ts"
+import { makeLookupCommand } from "./client-lookup-command.ts"
 import { makeSubmitCommand } from "./client-submit-command.ts"
 import { type Command, EXIT_USAGE } from "./command.ts"
 import { type HelpText, renderHelp } from "./help-text.ts"
@@ -35,7 +36,7 @@ export const parseClientArgs = (argv: ReadonlyArray<string>, commands: ReadonlyA
 
 /** The text of `gateway client --help`. */
 export const clientHelp = (commands: ReadonlyArray<Command>): HelpText => ({
-  usage: ["gateway client locate|submit|list|claim [FLAGS]"],
+  usage: ["gateway client locate|submit|lookup|list|claim [FLAGS]"],
   description: [
     "The failover client of paper B: finds the sample service through the",
     "ServiceRegistry contract, follows its moves, submits numbers to the leader with",
@@ -47,13 +48,14 @@ export const clientHelp = (commands: ReadonlyArray<Command>): HelpText => ({
   examples: [
     ["gateway client locate", "Where the service is now"],
     ["gateway client submit 42", "Apply 42 at the leader"],
+    ["gateway client lookup o-17", "Was request o-17 applied? (asks, never resubmits)"],
     ["gateway client list", "The numbers the leader has applied"],
   ],
 })
 
 /** Builds the command over its subcommands; tests pass an environment of their own. */
 export const makeClientCommand = (env: Readonly<Record<string, string | undefined>> = process.env): Command => {
-  const commands = [makeLocateCommand(env), makeSubmitCommand(env), makeListCommand(env), makeClaimCommand(env)]
+  const commands = [makeLocateCommand(env), makeSubmitCommand(env), makeLookupCommand(env), makeListCommand(env), makeClaimCommand(env)]
   const help = clientHelp(commands)
   return {
     name: "client",
