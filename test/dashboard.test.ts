@@ -12,15 +12,16 @@
  * account arrive in the live feed. Every assertion about the chain reads it back.
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test"
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect } from "effect"
 import { type Browser, chromium, type Page } from "playwright-core"
 import { accountFromKey, closeEthereumNode, type EthereumAccount, ethereumCall, makeEthereumNode } from "../src/adapters/ethereum.ts"
 import { DEFAULT_CLAIM_BOUND, deployRegistry, getService, getServiceLocation, isManager, type Registry, register, sendClaim } from "../src/registry/index.ts"
-import { builtBinary, type GatewayProcess, repoRoot, startGateway } from "./support/gateway-process.ts"
+import { builtBinary, type GatewayProcess, startGateway } from "./support/gateway-process.ts"
 import { deleteService } from "./support/replica-harness.ts"
+import { freePort, replicaHostsConfig } from "./support/replica-hosts-config.ts"
 
 setDefaultTimeout(180_000)
 
@@ -51,32 +52,6 @@ const freshAccount = async (): Promise<{ readonly account: EthereumAccount; read
   if (account === undefined) throw new Error("random key rejected")
   await rpc("anvil_setBalance", [account.address, `0x${(100n * 10n ** 18n).toString(16)}`])
   return { account, key }
-}
-
-/** A port nobody listens on right now. */
-const freePort = (): number => {
-  const server = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data: () => undefined } })
-  const port = server.port
-  server.stop(true)
-  return port
-}
-
-/** The shipped local config, reduced to three replica hosts of a service of our own, with a short lease. */
-const dashboardConfig = (ports: readonly number[]): string => {
-  let text = readFileSync(join(repoRoot, "config/local.toml"), "utf8")
-  const set = (from: RegExp, to: string) => {
-    if (!from.test(text)) throw new Error(`test fixture: ${from} is not in local.toml`)
-    text = text.replace(from, to)
-  }
-  set(/lease_ttl_s = \d+/, "lease_ttl_s = 2")
-  set(/step_down_after_ms = \d+/, "step_down_after_ms = 1400")
-  set(/service_id = "[^"]*"/, `service_id = "${SERVICE}"`)
-  set(/poll_interval_ms = \d+/, "poll_interval_ms = 200")
-  text = text.slice(0, text.indexOf("[[hosts]]"))
-  for (const [i, name] of HOSTS.entries()) {
-    text += `[[hosts]]\nname = "${name}"\naddress = "127.0.0.1"\nroles = ["replica", "registry-watcher"]\nservices = []\nnodes = []\nreplica_listen = "127.0.0.1:${ports[i]}"\n\n`
-  }
-  return text
 }
 
 interface Host {
@@ -156,7 +131,7 @@ describe("Service Registry Dashboard in headless Chromium", () => {
     dir = mkdtempSync(join(tmpdir(), "gateway-dashboard-"))
     copyFileSync(process.env.GATEWAY_TEST_BINARY ?? builtBinary, join(dir, "gateway"))
     const ports = HOSTS.map(() => freePort())
-    writeFileSync(join(dir, "dashboard.toml"), dashboardConfig(ports))
+    writeFileSync(join(dir, "dashboard.toml"), replicaHostsConfig(SERVICE, HOSTS, ports))
     const env = { GATEWAY_REGISTRY_ADDRESS: registry.address, GATEWAY_REGISTRY_KEY: gatewayKey.key, GATEWAY_API_KEYS: OPERATOR_KEY }
     for (const [i, name] of HOSTS.entries()) {
       const gw = startGateway(dir, ["--config", "dashboard.toml", "--host", name, "--role", "replica,registry-watcher"], env)

@@ -14,14 +14,15 @@
  * Runs `dist/gateway` (built by `npm test`); GATEWAY_TEST_BINARY names another build.
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test"
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect } from "effect"
 import { accountFromKey, closeEthereumNode, ethereumCall, makeEthereumNode } from "../src/adapters/ethereum.ts"
 import { DEFAULT_CLAIM_BOUND, deployRegistry, getServiceLocation, newLocationEvents, type Registry } from "../src/registry/index.ts"
-import { builtBinary, type GatewayProcess, repoRoot, startGateway } from "./support/gateway-process.ts"
+import { builtBinary, type GatewayProcess, startGateway } from "./support/gateway-process.ts"
 import { deleteService } from "./support/replica-harness.ts"
+import { freePort, replicaHostsConfig } from "./support/replica-hosts-config.ts"
 
 setDefaultTimeout(120_000)
 
@@ -32,32 +33,6 @@ const HOSTS = ["r1", "r2", "r3"] as const
 
 const node = makeEthereumNode({ name: "anvil", url: RPC, chainId: 31337, pollingIntervalMs: 50 })
 const rpc = (method: string, params: readonly unknown[] = []) => Effect.runPromise(ethereumCall(node, method, params))
-
-/** A port nobody listens on right now. */
-const freePort = (): number => {
-  const server = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data: () => undefined } })
-  const port = server.port
-  server.stop(true)
-  return port
-}
-
-/** The shipped local config, reduced to three replica hosts of a service of our own. */
-const failoverConfig = (ports: readonly number[]): string => {
-  let text = readFileSync(join(repoRoot, "config/local.toml"), "utf8")
-  const set = (from: RegExp, to: string) => {
-    if (!from.test(text)) throw new Error(`test fixture: ${from} is not in local.toml`)
-    text = text.replace(from, to)
-  }
-  set(/lease_ttl_s = \d+/, "lease_ttl_s = 2")
-  set(/step_down_after_ms = \d+/, "step_down_after_ms = 1400")
-  set(/service_id = "[^"]*"/, `service_id = "${SERVICE}"`)
-  set(/poll_interval_ms = \d+/, "poll_interval_ms = 200")
-  text = text.slice(0, text.indexOf("[[hosts]]"))
-  for (const [i, name] of HOSTS.entries()) {
-    text += `[[hosts]]\nname = "${name}"\naddress = "127.0.0.1"\nroles = ["replica", "registry-watcher"]\nservices = []\nnodes = []\nreplica_listen = "127.0.0.1:${ports[i]}"\n\n`
-  }
-  return text
-}
 
 interface Running {
   readonly name: string
@@ -127,7 +102,7 @@ describe("registry failover through the compiled binary", () => {
     dir = mkdtempSync(join(tmpdir(), "gateway-failover-"))
     copyFileSync(process.env.GATEWAY_TEST_BINARY ?? builtBinary, join(dir, "gateway"))
     const ports = HOSTS.map(() => freePort())
-    writeFileSync(join(dir, "failover.toml"), failoverConfig(ports))
+    writeFileSync(join(dir, "failover.toml"), replicaHostsConfig(SERVICE, HOSTS, ports))
     const env = { GATEWAY_REGISTRY_ADDRESS: registry.address, GATEWAY_REGISTRY_KEY: key }
     for (const [i, name] of HOSTS.entries()) {
       const gw = startGateway(dir, ["--config", "failover.toml", "--host", name, "--role", "replica,registry-watcher"], env)
