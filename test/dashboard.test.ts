@@ -22,6 +22,7 @@ import { DEFAULT_CLAIM_BOUND, deployRegistry, getService, getServiceLocation, is
 import { builtBinary, type GatewayProcess, startGateway } from "./support/gateway-process.ts"
 import { deleteService } from "./support/replica-harness.ts"
 import { freePort, replicaHostsConfig } from "./support/replica-hosts-config.ts"
+import { waitForValue } from "./support/wait-for-value.ts"
 
 setDefaultTimeout(180_000)
 
@@ -69,19 +70,9 @@ const getJson = async <A>(url: string): Promise<A | undefined> => {
   }
 }
 
-const waitFor = async <A>(what: string, probe: () => Promise<A | undefined>, timeoutMs: number): Promise<A> => {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    const v = await probe()
-    if (v !== undefined) return v
-    await Bun.sleep(100)
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
-}
-
 /** The host whose replica leads and serves, with its epoch. */
 const servingLeader = (hosts: readonly Host[]) =>
-  waitFor("a serving leader", async () => {
+  waitForValue("a serving leader", async () => {
     for (const h of hosts) {
       const s = await getJson<{ role: string; epoch?: number }>(`${h.url}/v1/replica`)
       if (s?.role === "leader" && s.epoch !== undefined) return { host: h, epoch: s.epoch }
@@ -224,7 +215,7 @@ describe("Service Registry Dashboard in headless Chromium", () => {
 
   test("a failover moves the service's location on the open page, and a claim appears in the live feed", async () => {
     const first = await servingLeader(hosts)
-    await waitFor("the registry at the first leader", async () => {
+    await waitForValue("the registry at the first leader", async () => {
       const r = await Effect.runPromise(Effect.result(getServiceLocation(registry, SERVICE)))
       return r._tag === "Success" && r.success.location === first.host.url && r.success.epoch === BigInt(first.epoch) ? r.success : undefined
     }, 30_000)
@@ -239,7 +230,7 @@ describe("Service Registry Dashboard in headless Chromium", () => {
     await textWhen(page, "#leader-node", (t) => t === first.host.name)
     await textWhen(page, "#feed-state", (t) => t === "live")
     // Every replica with its LPI and lag, the leader marked.
-    await waitFor("three replica rows", async () => ((await page.locator("#replicas-body tr").count()) === 3 ? true : undefined), 15_000)
+    await waitForValue("three replica rows", async () => ((await page.locator("#replicas-body tr").count()) === 3 ? true : undefined), 15_000)
     expect(await page.locator(`#replicas-body tr[data-node="${first.host.name}"]`).textContent()).toContain("leader")
     expect(await page.locator("#replicas-body tr td:nth-child(4)").allTextContents()).toEqual(["0", "0", "0"])
     // The first leader's location change is in the feed (after the registration's, at epoch 0).
@@ -261,7 +252,7 @@ describe("Service Registry Dashboard in headless Chromium", () => {
     await textWhen(page, "#registry-epoch", (t) => t === epoch.toString())
     await page.locator(`#feed li[data-kind="location"]:has-text("${location} at epoch ${epoch}")`).waitFor({ timeout: 15_000 })
     // The dead replica's LPI key goes with its lease.
-    await waitFor("two replica rows", async () => ((await page.locator("#replicas-body tr").count()) === 2 ? true : undefined), 15_000)
+    await waitForValue("two replica rows", async () => ((await page.locator("#replicas-body tr").count()) === 2 ? true : undefined), 15_000)
 
     // A claim from another account arrives over the live stream (the page is not reloaded).
     const claim = await ok(sendClaim(registry, claimant, SERVICE, location))

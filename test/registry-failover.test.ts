@@ -23,6 +23,7 @@ import { DEFAULT_CLAIM_BOUND, deployRegistry, getServiceLocation, newLocationEve
 import { builtBinary, type GatewayProcess, startGateway } from "./support/gateway-process.ts"
 import { deleteService } from "./support/replica-harness.ts"
 import { freePort, replicaHostsConfig } from "./support/replica-hosts-config.ts"
+import { waitForValue } from "./support/wait-for-value.ts"
 
 setDefaultTimeout(120_000)
 
@@ -54,19 +55,9 @@ const getJson = async <A>(url: string): Promise<A> => {
 
 const statusOf = (r: Running): Promise<Status | undefined> => getJson<Status>(`${r.url}/v1/replica`).catch(() => undefined)
 
-const waitFor = async <A>(what: string, probe: () => Promise<A | undefined>, timeoutMs: number): Promise<A> => {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    const v = await probe()
-    if (v !== undefined) return v
-    await Bun.sleep(100)
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
-}
-
 /** The replica serving as leader, and its epoch. */
 const servingLeader = (replicas: readonly Running[]) =>
-  waitFor("a serving leader", async () => {
+  waitForValue("a serving leader", async () => {
     for (const r of replicas) {
       const s = await statusOf(r)
       if (s?.role === "leader" && s.epoch !== undefined) return { replica: r, epoch: s.epoch }
@@ -123,7 +114,7 @@ describe("registry failover through the compiled binary", () => {
     const started = performance.now()
     // 1. A leader serves and the registry points at it with its epoch.
     const first = await servingLeader(replicas)
-    const located = await waitFor("the registry at the first leader", async () => {
+    const located = await waitForValue("the registry at the first leader", async () => {
       const r = await Effect.runPromise(Effect.result(getServiceLocation(registry, SERVICE)))
       return r._tag === "Success" && r.success.location === first.replica.url && r.success.epoch === BigInt(first.epoch) ? r.success : undefined
     }, 20_000)
@@ -177,7 +168,7 @@ describe("registry failover through the compiled binary", () => {
     const survivors = replicas.filter((r) => r !== first.replica)
     const second = await servingLeader(survivors)
     expect(second.epoch).toBeGreaterThan(first.epoch)
-    const moved = await waitFor("the registry at the new leader", async () => {
+    const moved = await waitForValue("the registry at the new leader", async () => {
       const r = await Effect.runPromise(Effect.result(getServiceLocation(registry, SERVICE)))
       return r._tag === "Success" && r.success.location === second.replica.url ? r.success : undefined
     }, 20_000)
@@ -206,13 +197,13 @@ describe("registry failover through the compiled binary", () => {
     const want = acked.map((a) => a.number)
     expect(acked.map((a) => a.index)).toEqual(acked.map((_, i) => i + 1))
     for (const r of survivors) {
-      const list = await waitFor(`${r.name} to apply everything`, async () => {
+      const list = await waitForValue(`${r.name} to apply everything`, async () => {
         const n = await numbersOf(r).catch(() => undefined)
         return n && n.lpi >= want.length ? n : undefined
       }, 10_000)
       expect(list.numbers).toEqual(want)
     }
-    const peers = await waitFor("the dead replica's LPI key to expire", async () => {
+    const peers = await waitForValue("the dead replica's LPI key to expire", async () => {
       const rows = await getJson<{ node: string; leader: boolean; lag: number }[]>(`${second.replica.url}/v1/replicas`).catch(() => undefined)
       return rows && rows.length === 2 ? rows : undefined
     }, 10_000)
@@ -221,7 +212,7 @@ describe("registry failover through the compiled binary", () => {
 
     // The new leader's watcher wrote once (its write returns after polling for the receipt,
     // which may be after the registry already answers the new location) and saw the change.
-    const metrics = await waitFor("the new leader's write to be counted", async () => {
+    const metrics = await waitForValue("the new leader's write to be counted", async () => {
       const text = await (await fetch(`${second.replica.url}/metrics`)).text()
       return text.includes('gateway_registry_location_writes_total{outcome="written"} 1') ? text : undefined
     }, 5_000)

@@ -9,7 +9,6 @@
  * gateway's own `sendto` is touched.
  */
 import { appendFileSync, chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
-import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { basename, join, resolve } from "node:path"
 import { Effect, Result } from "effect"
@@ -19,6 +18,7 @@ import type { GatewayConfig } from "../../src/config/gateway-config.ts"
 import { parseConfig } from "../../src/config/parse-config.ts"
 import type { Role } from "../../src/config/role.ts"
 import { BenchFailed } from "./bench-definition.ts"
+import { freeLoopbackPort } from "./free-port.ts"
 
 /** A TOML value as Bun.TOML.parse returns it for the gateway's config. */
 export type TomlValue = string | number | boolean | ReadonlyArray<TomlValue> | TomlTable
@@ -223,17 +223,6 @@ const compiledProgram = (): string => {
   privateCopy = copy
   return copy
 }
-
-const freeLoopbackPort = (): Promise<number> =>
-  new Promise((done, fail) => {
-    const server = createServer()
-    server.once("error", fail)
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address()
-      const port = typeof address === "object" && address !== null ? address.port : 0
-      server.close(() => (port > 0 ? done(port) : fail(new Error("no free port"))))
-    })
-  })
 
 /** One isolated run: its derived config on disk, its names, and where its intake listens. */
 export interface GatewayRun {

@@ -12,7 +12,7 @@ import { join } from "node:path"
 import type { GatewayConfig } from "../../src/config/gateway-config.ts"
 import { BenchFailed } from "../lib/bench-definition.ts"
 import { type GatewayRun, type TomlTable, type TomlValue, tomlText } from "../lib/gateway-under-test.ts"
-import { freeLoopbackPort } from "./free-port.ts"
+import { freeLoopbackPort } from "../lib/free-port.ts"
 
 const isTable = (v: unknown): v is TomlTable => typeof v === "object" && v !== null && !Array.isArray(v)
 

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { BenchFailed } from "../lib/bench-definition.ts"
-import { freeLoopbackPort } from "../paper/free-port.ts"
+import { freeLoopbackPort } from "../lib/free-port.ts"
 import { guardInterrupt } from "../paper/interrupt-guard.ts"
 
 /** How every node of the fleet is set up. */
