@@ -35,9 +35,35 @@ const awaitVacancy = <S>(core: ReplicaCore<S>, fromRevision: number) =>
     }),
   )
 
+/**
+ * Watches this leader's own key from just after its creation. Any change means etcd ended
+ * the leadership: deleted (the lease was revoked or expired) or re-created by another
+ * replica. Appends are fenced either way; the watch makes the leader stop serving at
+ * once instead of at its next append or keep-alive. etcd 3.4.23 does revoke a live
+ * lease: a member resuming from a pause while it still believes it is the raft leader
+ * revokes every lease it thinks expired (etcd-io/etcd#15247, fixed in 3.4.30).
+ */
+const watchOwnKey = <S>(core: ReplicaCore<S>, epoch: number) => {
+  const deposed = (detail: string) => {
+    if (core.role._tag !== "leader" && core.role._tag !== "catching-up") return
+    core.log.warn(replicaEvents.fenced, { ...labelsOf(core), epoch, operation: "leader-key-watch", detail })
+    updateRole(core, { _tag: "deposed" })
+  }
+  return watchKey(core.etcd, core.keys.leader, epoch + 1, {
+    onPut: (kv) => {
+      core.leader = decodeLeaderValue(kv.value)
+      if (kv.createRevision !== epoch) deposed(`leader key re-created at revision ${kv.createRevision}`)
+    },
+    onDelete: () => {
+      core.leader = undefined
+      deposed("leader key deleted")
+    },
+  })
+}
+
 /** Elected with `epoch` when the log ended at `position`: catch up, then serve until the session ends. */
 const lead = <S>(core: ReplicaCore<S>, session: Session, epoch: number, position: AppendPosition) =>
-  Effect.gen(function* () {
+  Effect.scoped(Effect.gen(function* () {
     const labels = { ...labelsOf(core), epoch }
     core.stats.elections += 1
     core.electedAt = Date.now()
@@ -47,6 +73,7 @@ const lead = <S>(core: ReplicaCore<S>, session: Session, epoch: number, position
     noteSize(core, position.size)
     updateRole(core, { _tag: "elected", epoch, logSize: position.size, lpi: core.applied.index })
     Queue.offerUnsafe(core.signals, { _tag: "size", size: position.size })
+    yield* watchOwnKey(core, epoch)
     // Where the last snapshot stands, so the first one this leader writes is not redundant.
     const snapshot = yield* Effect.result(readSnapshot(core.etcd, core.keys))
     const snap = snapshot._tag === "Success" && snapshot.success !== undefined ? decodeSnapshot(core.machine, snapshot.success) : undefined
@@ -57,7 +84,7 @@ const lead = <S>(core: ReplicaCore<S>, session: Session, epoch: number, position
     while (core.role._tag === "catching-up") yield* Effect.sleep("10 millis")
     if (core.role._tag !== "leader") return yield* Effect.never
     return yield* appendLoop(core, epoch, position)
-  })
+  }))
 
 /** Campaigns until elected, then leads; runs until the session ends. */
 export const campaignLoop = <S>(core: ReplicaCore<S>, session: Session): Effect.Effect<never> =>

@@ -39,6 +39,12 @@ describe("leadership transition", () => {
     expect(transition(fenced, { _tag: "stop" }, after)).toBe(fenced)
   })
 
+  test("deposed (its leader key gone) ends a leading or catching-up session, not a follower's", () => {
+    expect(transition({ _tag: "leader", epoch: 9 }, { _tag: "deposed" }, after)).toEqual({ _tag: "ended", epoch: 9, reason: "deposed" })
+    expect(transition({ _tag: "catching-up", epoch: 9, target: 5 }, { _tag: "deposed" }, after)).toEqual({ _tag: "ended", epoch: 9, reason: "deposed" })
+    expect(transition(followerRole, { _tag: "deposed" }, after)).toBe(followerRole)
+  })
+
   test("stepDownDue counts from when the last answered keep-alive was sent", () => {
     expect(stepDownDue(4_499, 1_000, after)).toBe(false)
     expect(stepDownDue(4_500, 1_000, after)).toBe(true)

@@ -15,6 +15,11 @@ export type EndReason =
   | "lease-expired"
   /** An append found another leader's key: this one was deposed. */
   | "fenced"
+  /**
+   * The leader key was deleted or re-created while this replica led: etcd ended the
+   * leadership, for instance by revoking its lease, before any append noticed.
+   */
+  | "deposed"
   /** The replica is stopping. */
   | "stopping"
 
@@ -34,6 +39,8 @@ export type LeadershipMsg =
   /** The clock moved; `renewedFrom` is when the last answered keep-alive was sent. */
   | { readonly _tag: "tick"; readonly now: number; readonly renewedFrom: number }
   | { readonly _tag: "fenced" }
+  /** The watch on its own leader key saw it deleted or replaced. */
+  | { readonly _tag: "deposed" }
   | { readonly _tag: "lease-expired" }
   | { readonly _tag: "stop" }
 
@@ -60,6 +67,8 @@ export const transition = (s: Leadership, msg: LeadershipMsg, stepDownAfterMs: n
         : s
     case "fenced":
       return { _tag: "ended", epoch: epochOf(s), reason: "fenced" }
+    case "deposed":
+      return s._tag === "follower" ? s : { _tag: "ended", epoch: epochOf(s), reason: "deposed" }
     case "lease-expired":
       return { _tag: "ended", epoch: epochOf(s), reason: "lease-expired" }
     case "stop":
