@@ -418,6 +418,10 @@ describe("gateway contracts deploy", () => {
     expect(address).not.toBe("")
     expect(out[0]).toBe(`ServiceRegistry deployed at ${address}`)
     expect(out.some((l) => l.includes(`deployer ${account.address}`))).toBe(true)
+    // The deployment block, for [registry].from_block: the block the deploy transaction is in.
+    const fromBlock = Number(/^from_block = (\d+)\b/.exec(out.find((l) => l.startsWith("from_block = ")) ?? "")?.[1] ?? -1)
+    const codeAt = (block: number) => rpc("eth_getCode", [address, `0x${block.toString(16)}`])
+    expect({ atBlock: (await codeAt(fromBlock)) !== "0x", before: await codeAt(fromBlock - 1) }).toEqual({ atBlock: true, before: "0x" })
     expect(await ok(claimBound(registryAt(node, address, 1)))).toEqual({ intervalBlocks: 7, maxPerBlock: 3 })
   })
 

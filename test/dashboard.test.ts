@@ -116,13 +116,14 @@ describe("Service Registry Dashboard in headless Chromium", () => {
     const gatewayKey = await freshAccount()
     manager = gatewayKey.account
     ;[outsider, claimant] = (await Promise.all([freshAccount(), freshAccount()])).map((a) => a.account) as [EthereumAccount, EthereumAccount]
-    registry = (await ok(deployRegistry(manager, DEFAULT_CLAIM_BOUND, { confirmations: 1, timeoutMs: 60_000 }))).registry
+    const deployed = await ok(deployRegistry(manager, DEFAULT_CLAIM_BOUND, { confirmations: 1, timeoutMs: 60_000 }))
+    registry = deployed.registry
     await ok(register(registry, outsider, THEIRS, "http://10.1.1.1:8090", "not the gateway's"))
 
     dir = mkdtempSync(join(tmpdir(), "gateway-dashboard-"))
     copyFileSync(process.env.GATEWAY_TEST_BINARY ?? builtBinary, join(dir, "gateway"))
     const ports = HOSTS.map(() => freePort())
-    writeFileSync(join(dir, "dashboard.toml"), replicaHostsConfig(SERVICE, HOSTS, ports))
+    writeFileSync(join(dir, "dashboard.toml"), replicaHostsConfig(SERVICE, HOSTS, ports, deployed.blockNumber))
     const env = { GATEWAY_REGISTRY_ADDRESS: registry.address, GATEWAY_REGISTRY_KEY: gatewayKey.key, GATEWAY_API_KEYS: OPERATOR_KEY }
     for (const [i, name] of HOSTS.entries()) {
       const gw = startGateway(dir, ["--config", "dashboard.toml", "--host", name, "--role", "replica,registry-watcher"], env)

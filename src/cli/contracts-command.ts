@@ -164,8 +164,9 @@ const deploy = async (args: Extract<ContractsArgs, { _tag: "Deploy" }>, env: Rea
   context.out(`  claims: one per claimant per ${deployed.bound.intervalBlocks} block(s), at most ${deployed.bound.maxPerBlock} per service per block`)
   context.out(`  bytecode from solc ${SERVICE_REGISTRY_BUILD.compiler}, evm ${SERVICE_REGISTRY_BUILD.evmVersion}, on ${url} (chain id ${chainId})`)
   context.out("")
-  context.out(`Put this line in the [registry] table of ${args.config}:`)
+  context.out(`Put these lines in the [registry] table of ${args.config}:`)
   context.out(`contract_address = "${address}"`)
+  context.out(`from_block = ${deployed.blockNumber}            # the dashboard looks for registrations from here`)
   return 0
 }
 

@@ -53,6 +53,8 @@ export const RegistryConfigSchema = table("[registry]", {
   poll_interval_ms: intAtLeast(1),
   /** The variable holding the manager key the leader signs location updates with (default GATEWAY_REGISTRY_KEY). */
   manager_key_env: Schema.optionalKey(EnvVarName),
+  /** The block the registry was deployed in: the dashboard looks for registrations from here (default 0, the whole chain). */
+  from_block: Schema.optionalKey(intAtLeast(0)),
 })
 
 /** `[stack]`: how the local real components are started (scripts/stack and the benches read it). */

@@ -47,6 +47,11 @@ const invalid: ReadonlyArray<{
     lines: [`${FILE}: registry.manager_key_env: expected an environment variable name of capital letters, digits and _ (e.g. GATEWAY_API_KEYS); found "registry key"`],
   },
   {
+    name: "a negative from_block",
+    edits: [["from_block = 0 ", "from_block = -1 "]],
+    lines: [`${FILE}: registry.from_block: expected an integer >= 0; found -1`],
+  },
+  {
     name: "fractional partitions",
     edits: [["partitions = 12", "partitions = 1.5"]],
     lines: [`${FILE}: kafka.topics.partitions: expected an integer >= 1; found 1.5`],

@@ -33,8 +33,8 @@ const mountDashboard = (ctx: HostContext, replica: HostReplica | undefined, feed
   if (/^0x[0-9a-fA-F]{40}$/.test(address)) {
     const node = makeEthereumNode({ name: "registry-dashboard", url: r.rpc_url, chainId: ctx.config.chains.ethereum.chain_id, pollingIntervalMs: r.poll_interval_ms })
     const manager = accountFromKey(node, ctx.env[keyEnv]?.trim() ?? "")
-    // Registrations are found from block 0: the registry does not record its deployment block.
-    registry = registryAccess(registryAt(node, address, r.confirmations), manager, { fromBlock: 0, managerKeyEnv: keyEnv })
+    // Registrations are looked for from the deployment block, when the config names it.
+    registry = registryAccess(registryAt(node, address, r.confirmations), manager, { fromBlock: r.from_block ?? 0, managerKeyEnv: keyEnv })
   }
   app.route(
     "/",

@@ -16,8 +16,11 @@ export const freePort = (): number => {
   return port
 }
 
-/** config/local.toml with one `[[hosts]]` per name (replica listen on `ports[i]`), serving `serviceId`. */
-export const replicaHostsConfig = (serviceId: string, hosts: readonly string[], ports: readonly number[]): string => {
+/**
+ * config/local.toml with one `[[hosts]]` per name (replica listen on `ports[i]`), serving
+ * `serviceId`; `fromBlock` sets `[registry].from_block` (the registry's deployment block).
+ */
+export const replicaHostsConfig = (serviceId: string, hosts: readonly string[], ports: readonly number[], fromBlock = 0): string => {
   let text = readFileSync(join(repoRoot, "config/local.toml"), "utf8")
   const set = (from: RegExp, to: string) => {
     if (!from.test(text)) throw new Error(`test fixture: ${from} is not in local.toml`)
@@ -27,6 +30,7 @@ export const replicaHostsConfig = (serviceId: string, hosts: readonly string[], 
   set(/step_down_after_ms = \d+/, "step_down_after_ms = 1400")
   set(/service_id = "[^"]*"/, `service_id = "${serviceId}"`)
   set(/poll_interval_ms = \d+/, "poll_interval_ms = 200")
+  set(/from_block = \d+/, `from_block = ${fromBlock}`)
   text = text.slice(0, text.indexOf("[[hosts]]"))
   for (const [i, name] of hosts.entries()) {
     text += `[[hosts]]\nname = "${name}"\naddress = "127.0.0.1"\nroles = ["replica", "registry-watcher"]\nservices = []\nnodes = []\nreplica_listen = "127.0.0.1:${ports[i]}"\n\n`
