@@ -244,11 +244,27 @@ const leasedCall = <A>(cluster: EtcdCluster, operation: string, lease: string, r
   })
 
 /** Reads a key or a key range, in key order. */
+/**
+ * grpc-js's words when a member's connection broke while a call was on it. The call may
+ * have run, so the policy above never re-sends it; a read, though, changes nothing.
+ */
+const droppedMessage = "Connection dropped"
+
+/**
+ * A range read. Reads are safe to repeat, so one that lost its connection mid-call is
+ * sent again, up to once per other member (the member's breaker, or "no connection",
+ * steers the retry elsewhere); with a single endpoint there is nowhere else to go.
+ */
 export const etcdRange = (cluster: EtcdCluster, operation: string, range: EtcdRange): Effect.Effect<EtcdRangeResult, EtcdUnavailable> =>
-  Effect.map(etcdCall(cluster, operation, (c) => c.kv.range(rangeRequest(range))), (res) => ({
-    kvs: res.kvs.map(toKv),
-    revision: Number(res.header.revision),
-  }))
+  Effect.map(
+    etcdCall(cluster, operation, (c) => c.kv.range(rangeRequest(range))).pipe(
+      Effect.retry({ times: Math.max(0, cluster.options.endpoints.length - 1), while: (e) => e.detail.includes(droppedMessage) }),
+    ),
+    (res) => ({
+      kvs: res.kvs.map(toKv),
+      revision: Number(res.header.revision),
+    }),
+  )
 
 /**
  * One atomic transaction: if every compare holds, `success` runs, otherwise `failure`.

@@ -1,7 +1,9 @@
 /**
  * A TCP proxy in front of one etcd member, to cut a single in-process replica off the
  * network: `cut()` drops every connection and refuses new ones (as a pulled cable
- * does), `heal()` lets them through again. gRPC's HTTP/2 passes through untouched.
+ * does), `heal()` lets them through again. `stall()` keeps the connections open but
+ * forwards nothing, so calls sent meanwhile hang until a cut drops them with their
+ * connection. gRPC's HTTP/2 passes through untouched.
  */
 import { createConnection, createServer, type Server, type Socket } from "node:net"
 
@@ -11,12 +13,14 @@ export interface TcpProxy {
   readonly url: string
   readonly cut: () => void
   readonly heal: () => void
+  readonly stall: () => void
   readonly close: () => Promise<void>
 }
 
 /** Starts a proxy to `targetPort` on a free loopback port. */
 export const startTcpProxy = async (targetPort: number): Promise<TcpProxy> => {
   const open = new Set<Socket>()
+  const pairs: [Socket, Socket][] = []
   let cut = false
   const server: Server = createServer((client) => {
     if (cut) return void client.destroy()
@@ -33,6 +37,7 @@ export const startTcpProxy = async (targetPort: number): Promise<TcpProxy> => {
     upstream.on("error", drop).on("close", drop)
     client.pipe(upstream)
     upstream.pipe(client)
+    pairs.push([client, upstream])
   })
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
   const address = server.address()
@@ -43,9 +48,18 @@ export const startTcpProxy = async (targetPort: number): Promise<TcpProxy> => {
       cut = true
       for (const s of open) s.destroy()
       open.clear()
+      pairs.length = 0
     },
     heal: () => {
       cut = false
+    },
+    stall: () => {
+      for (const [client, upstream] of pairs) {
+        client.unpipe(upstream)
+        upstream.unpipe(client)
+        client.pause()
+        upstream.pause()
+      }
     },
     close: () =>
       new Promise<void>((resolve) => {
