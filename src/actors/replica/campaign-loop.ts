@@ -11,7 +11,7 @@ import { watchKey } from "../../adapters/etcd.ts"
 import { appendLoop } from "./appender.ts"
 import { labelsOf, noteSize, type ReplicaCore, type Session, updateRole } from "./core.ts"
 import { replicaEvents } from "./events.ts"
-import { decodeLeaderValue, encodeLeaderValue } from "./leader-value.ts"
+import { decodeLeaderValue, encodeLeaderValue, type LeaderValue } from "./leader-value.ts"
 import { type AppendPosition, campaign, readSnapshot } from "./log-store.ts"
 import { decodeSnapshot } from "./snapshot-codec.ts"
 
@@ -44,20 +44,20 @@ const awaitVacancy = <S>(core: ReplicaCore<S>, fromRevision: number) =>
  * revokes every lease it thinks expired (etcd-io/etcd#15247, fixed in 3.4.30).
  */
 const watchOwnKey = <S>(core: ReplicaCore<S>, epoch: number) => {
-  const deposed = (detail: string) => {
-    if (core.role._tag !== "leader" && core.role._tag !== "catching-up") return
+  // Events that arrive while the watch is being cancelled (its session ended) must not
+  // touch a later session's leadership: only this epoch's is ours to end.
+  const ours = () => (core.role._tag === "leader" || core.role._tag === "catching-up") && core.role.epoch === epoch
+  const deposed = (leader: LeaderValue | undefined, detail: string) => {
+    if (!ours()) return
+    core.leader = leader
     core.log.warn(replicaEvents.fenced, { ...labelsOf(core), epoch, operation: "leader-key-watch", detail })
     updateRole(core, { _tag: "deposed" })
   }
   return watchKey(core.etcd, core.keys.leader, epoch + 1, {
     onPut: (kv) => {
-      core.leader = decodeLeaderValue(kv.value)
-      if (kv.createRevision !== epoch) deposed(`leader key re-created at revision ${kv.createRevision}`)
+      if (kv.createRevision !== epoch) deposed(decodeLeaderValue(kv.value), `leader key re-created at revision ${kv.createRevision}`)
     },
-    onDelete: () => {
-      core.leader = undefined
-      deposed("leader key deleted")
-    },
+    onDelete: () => deposed(undefined, "leader key deleted"),
   })
 }
 
