@@ -8,9 +8,9 @@ import { isNoLocation, makeFailoverClient } from "../client/index.ts"
 import type { CliContext, Command } from "./command.ts"
 import { KEY_ENV_FLAG, type KeyEnvArg, parseKeyEnv, readKey } from "./client-key.ts"
 import { noLocationLine } from "./client-locate-command.ts"
-import { parseTargetArgs, resolveTarget, TARGET_FLAGS, type TargetArgs, usageFailed } from "./client-target.ts"
+import { argsOrExit, parseTargetArgs, resolveTarget, TARGET_FLAGS, type TargetArgs, usageFailed } from "./client-target.ts"
 import { type FlagSpec, parseFlags } from "./flag-parser.ts"
-import { type HelpText, renderHelp } from "./help-text.ts"
+import type { HelpText } from "./help-text.ts"
 import { UsageError } from "./usage-error.ts"
 
 const PREFIX = "gateway client claim"
@@ -54,12 +54,8 @@ export const makeClaimCommand = (env: Readonly<Record<string, string | undefined
   flags: FLAGS,
   help: CLAIM_HELP,
   run: async (argv: ReadonlyArray<string>, context: CliContext) => {
-    const args = parseClaimArgs(argv)
-    if (args instanceof UsageError) return usageFailed(context, args)
-    if (args._tag === "Help") {
-      for (const line of renderHelp(CLAIM_HELP)) context.out(line)
-      return 0
-    }
+    const args = argsOrExit(parseClaimArgs(argv), CLAIM_HELP, context)
+    if (typeof args === "number") return args
     const key = readKey(args.keyEnv, env, PREFIX)
     if (key instanceof UsageError) return usageFailed(context, key)
     if (key === undefined) {

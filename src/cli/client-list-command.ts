@@ -6,9 +6,9 @@
 import { isNoLocation, makeFailoverClient } from "../client/index.ts"
 import type { CliContext, Command } from "./command.ts"
 import { noLocationLine } from "./client-locate-command.ts"
-import { parseTargetArgs, resolveTarget, TARGET_FLAGS, type TargetArgs, usageFailed } from "./client-target.ts"
+import { argsOrExit, parseTargetArgs, resolveTarget, TARGET_FLAGS, type TargetArgs } from "./client-target.ts"
 import { flagValue, type FlagSpec, parseFlags } from "./flag-parser.ts"
-import { type HelpText, renderHelp } from "./help-text.ts"
+import type { HelpText } from "./help-text.ts"
 import { UsageError } from "./usage-error.ts"
 
 const PREFIX = "gateway client list"
@@ -61,12 +61,8 @@ export const makeListCommand = (env: Readonly<Record<string, string | undefined>
   flags: FLAGS,
   help: LIST_HELP,
   run: async (argv: ReadonlyArray<string>, context: CliContext) => {
-    const args = parseListArgs(argv)
-    if (args instanceof UsageError) return usageFailed(context, args)
-    if (args._tag === "Help") {
-      for (const line of renderHelp(LIST_HELP)) context.out(line)
-      return 0
-    }
+    const args = argsOrExit(parseListArgs(argv), LIST_HELP, context)
+    if (typeof args === "number") return args
     const target = await resolveTarget(args.target, env, context, PREFIX)
     if (typeof target === "number") return target
     const client = makeFailoverClient({ ...target, retry: false, requestTimeoutMs: args.timeoutMs })

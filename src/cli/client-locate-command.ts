@@ -6,8 +6,8 @@
 import { isNoLocation, makeFailoverClient, type NoLocation } from "../client/index.ts"
 import type { CliContext, Command } from "./command.ts"
 import { type FlagSpec, parseFlags } from "./flag-parser.ts"
-import { type HelpText, renderHelp } from "./help-text.ts"
-import { type ClientTarget, parseTargetArgs, resolveTarget, TARGET_FLAGS, type TargetArgs, usageFailed } from "./client-target.ts"
+import type { HelpText } from "./help-text.ts"
+import { argsOrExit, type ClientTarget, parseTargetArgs, resolveTarget, TARGET_FLAGS, type TargetArgs } from "./client-target.ts"
 import { UsageError } from "./usage-error.ts"
 
 const PREFIX = "gateway client locate"
@@ -57,12 +57,8 @@ export const makeLocateCommand = (env: Readonly<Record<string, string | undefine
   flags: FLAGS,
   help: LOCATE_HELP,
   run: async (argv: ReadonlyArray<string>, context: CliContext) => {
-    const args = parseLocateArgs(argv)
-    if (args instanceof UsageError) return usageFailed(context, args)
-    if (args._tag === "Help") {
-      for (const line of renderHelp(LOCATE_HELP)) context.out(line)
-      return 0
-    }
+    const args = argsOrExit(parseLocateArgs(argv), LOCATE_HELP, context)
+    if (typeof args === "number") return args
     const target = await resolveTarget(args.target, env, context, PREFIX)
     if (typeof target === "number") return target
     const client = makeFailoverClient({ ...target, retry: false })

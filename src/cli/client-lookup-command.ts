@@ -10,9 +10,9 @@ import { checkRequestId } from "../actors/replica/http/number-request.ts"
 import type { CliContext, Command } from "./command.ts"
 import { noLocationLine } from "./client-locate-command.ts"
 import { millis } from "./client-list-command.ts"
-import { parseTargetArgs, resolveTarget, TARGET_FLAGS, type TargetArgs, usageFailed } from "./client-target.ts"
+import { argsOrExit, parseTargetArgs, resolveTarget, TARGET_FLAGS, type TargetArgs } from "./client-target.ts"
 import { flagValue, type FlagSpec, parseFlags } from "./flag-parser.ts"
-import { type HelpText, renderHelp } from "./help-text.ts"
+import type { HelpText } from "./help-text.ts"
 import { UsageError } from "./usage-error.ts"
 
 const PREFIX = "gateway client lookup"
@@ -64,12 +64,8 @@ export const makeLookupCommand = (env: Readonly<Record<string, string | undefine
   flags: FLAGS,
   help: LOOKUP_HELP,
   run: async (argv: ReadonlyArray<string>, context: CliContext) => {
-    const args = parseLookupArgs(argv)
-    if (args instanceof UsageError) return usageFailed(context, args)
-    if (args._tag === "Help") {
-      for (const line of renderHelp(LOOKUP_HELP)) context.out(line)
-      return 0
-    }
+    const args = argsOrExit(parseLookupArgs(argv), LOOKUP_HELP, context)
+    if (typeof args === "number") return args
     const target = await resolveTarget(args.target, env, context, PREFIX)
     if (typeof target === "number") return target
     const client = makeFailoverClient({ ...target, retry: false, requestTimeoutMs: args.timeoutMs })

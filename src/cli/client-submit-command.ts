@@ -9,9 +9,9 @@ import { type ClaimOutcome, CLIENT_DEFAULTS, describeFailure, makeFailoverClient
 import type { CliContext, Command } from "./command.ts"
 import { DEFAULT_CLIENT_KEY_ENV, KEY_ENV_FLAG, type KeyEnvArg, parseKeyEnv, readKey } from "./client-key.ts"
 import { millis } from "./client-list-command.ts"
-import { parseTargetArgs, resolveTarget, TARGET_FLAGS, type TargetArgs, usageFailed } from "./client-target.ts"
+import { argsOrExit, parseTargetArgs, resolveTarget, TARGET_FLAGS, type TargetArgs, usageFailed } from "./client-target.ts"
 import { flagValue, type FlagSpec, parseFlags } from "./flag-parser.ts"
-import { type HelpText, renderHelp } from "./help-text.ts"
+import type { HelpText } from "./help-text.ts"
 import { UsageError } from "./usage-error.ts"
 
 const PREFIX = "gateway client submit"
@@ -119,12 +119,8 @@ export const makeSubmitCommand = (env: Readonly<Record<string, string | undefine
   flags: FLAGS,
   help: SUBMIT_HELP,
   run: async (argv: ReadonlyArray<string>, context: CliContext) => {
-    const args = parseSubmitArgs(argv)
-    if (args instanceof UsageError) return usageFailed(context, args)
-    if (args._tag === "Help") {
-      for (const line of renderHelp(SUBMIT_HELP)) context.out(line)
-      return 0
-    }
+    const args = argsOrExit(parseSubmitArgs(argv), SUBMIT_HELP, context)
+    if (typeof args === "number") return args
     const key = readKey(args.keyEnv, env, PREFIX)
     if (key instanceof UsageError) return usageFailed(context, key)
     if (key === undefined && args.keyEnv.explicit) {

@@ -12,6 +12,7 @@ import { serviceIdProblem } from "../registry/index.ts"
 import { type CliContext, EXIT_USAGE } from "./command.ts"
 import { printConfigError } from "./config-error-report.ts"
 import { flagValue, type FlagSpec, type ParsedFlags } from "./flag-parser.ts"
+import { type HelpText, renderHelp } from "./help-text.ts"
 import { UsageError } from "./usage-error.ts"
 
 /** The variable that, when set, overrides `[registry].contract_address`, as it does for the gateway itself. */
@@ -121,4 +122,21 @@ export const resolveTarget = async (
 export const usageFailed = (context: CliContext, error: UsageError): number => {
   context.err(error.line)
   return EXIT_USAGE
+}
+
+/**
+ * A subcommand's arguments, or its exit code when there is nothing more to do: a usage
+ * error is reported (exit 2) and `--help` is printed (exit 0).
+ */
+export const argsOrExit = <A extends { readonly _tag: string }>(
+  parsed: A | UsageError,
+  help: HelpText,
+  context: CliContext,
+): Exclude<A, { readonly _tag: "Help" }> | number => {
+  if (parsed instanceof UsageError) return usageFailed(context, parsed)
+  if (parsed._tag === "Help") {
+    for (const line of renderHelp(help)) context.out(line)
+    return 0
+  }
+  return parsed as Exclude<A, { readonly _tag: "Help" }>
 }
