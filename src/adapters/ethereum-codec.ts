@@ -159,3 +159,23 @@ export const parseSignedTransaction = (
     return { ok: false, problem: { kind: "parse", problem: ethersProblem(cause) } }
   }
 }
+
+/** The fields a replacement keeps from the transaction it replaces. */
+export interface ReplaceableFields {
+  readonly to: string
+  readonly value: bigint
+  readonly data: string
+  readonly gasLimit: bigint
+  readonly nonce: number
+}
+
+/** Reads the fields a fee bump re-signs from recorded bytes; undefined for bytes that do not parse or create a contract. */
+export const replaceableFields = (raw: string): ReplaceableFields | undefined => {
+  try {
+    const tx = Transaction.from(raw)
+    if (tx.to === null) return undefined
+    return { to: tx.to, value: tx.value, data: tx.data, gasLimit: tx.gasLimit, nonce: tx.nonce }
+  } catch {
+    return undefined
+  }
+}

@@ -24,6 +24,29 @@ export const finalStatuses: ReadonlySet<RequestStatus> = new Set<RequestStatus>(
 /** True when `status` is final. */
 export const isFinal = (status: RequestStatus): boolean => finalStatuses.has(status)
 
+/**
+ * One signed version of an Ethereum transaction. A fee bump signs a new version at the
+ * same nonce; every version is kept, because whichever one is mined is the outcome.
+ */
+export interface TxVersion {
+  readonly txid: string
+  readonly raw_tx: string
+  /** Wei per gas, as decimal strings (bigints do not survive JSON). */
+  readonly max_fee: string
+  readonly tip: string
+  /** Epoch ms when this version was signed. */
+  readonly at: number
+}
+
+/**
+ * What a record is about. Requests are what clients submitted; the executor also keeps
+ * records of its own, in the same compacted topic and partition, so a new owner of the
+ * partition finds them: a `filler` is a zero-value self-transfer that takes the nonce of
+ * a refused request so the sender's later nonces can be mined; a `transaction` is one
+ * Bitcoin transaction (its raw bytes and inputs) shared by the requests it pays.
+ */
+export type RecordKind = "request" | "filler" | "transaction"
+
 /** One record in `sendto.results`. */
 export interface StatusRecord {
   readonly id: string
@@ -33,14 +56,34 @@ export interface StatusRecord {
   /** The `sendto` partition the request is in; the host that owns it tracks confirmations. */
   readonly partition: number
   readonly at: number
+  /**
+   * The record's revision, counted up by the partition's executor for each new record of
+   * the same id. A higher revision always wins, which lets a reorg move a `confirmed`
+   * request back to `submitted`. Intake records have none (revision 0).
+   */
+  readonly rev?: number
+  /** Absent means `request`. */
+  readonly kind?: RecordKind
   readonly batch_id?: string
   readonly body_hash?: string
   readonly txid?: string
   readonly node?: string
-  /** Ethereum: the signed transaction bytes (status `signed` and later). */
+  /** The signed transaction bytes (status `signed` and later): what a retry or a new owner broadcasts again. */
   readonly raw_tx?: string
   readonly nonce?: number
+  /** Ethereum: every signed version at this nonce, oldest first; `txid`/`raw_tx` are the current one, or the mined one. */
+  readonly versions?: readonly TxVersion[]
+  /** Bitcoin: which output of `txid` pays this request (a batched payout shares its transaction). */
+  readonly vout?: number
+  /** Bitcoin `transaction` records: the outpoints (`txid:vout`) the transaction spends. */
+  readonly inputs?: readonly string[]
+  /** Bitcoin `transaction` records: the request ids the transaction pays, in output order. */
+  readonly members?: readonly string[]
+  /** Bitcoin `transaction` records: the change output, if any, as `vout:satoshis`. */
+  readonly change?: string
   readonly block?: number
+  /** The hash of the block that holds the transaction, so a reorg that replaces it is noticed. */
+  readonly block_hash?: string
   readonly confirmations?: number
   /** Bitcoin intent: when the call was about to be made, to bound reconciliation. */
   readonly intent_at?: number

@@ -1,0 +1,38 @@
+/**
+ * The one place a status record's common fields are assembled: id, chain, sender,
+ * partition, time, and what the intake attached (batch and body hash). Every writer of
+ * `sendto.results` builds its records here, so a field added to all of them is added once.
+ */
+import type { QueuedRequest } from "./request.ts"
+import type { RequestStatus, StatusRecord } from "./status.ts"
+
+/** The fields a record adds to the common ones: everything but what `statusRecordFor` fills in. */
+export type RecordFields = Omit<Partial<StatusRecord>, "id" | "chain" | "sender" | "status" | "at" | "batch_id" | "body_hash">
+
+/** A record of `request`'s new `status`, written by the owner of `partition` at `at`. */
+export const statusRecordFor = (
+  request: Pick<QueuedRequest, "id" | "sender" | "body" | "batch_id" | "body_hash">,
+  partition: number,
+  status: RequestStatus,
+  at: number,
+  fields: RecordFields = {},
+): StatusRecord => ({
+  id: request.id,
+  status,
+  chain: request.body.chain,
+  sender: request.sender,
+  partition,
+  at,
+  body_hash: request.body_hash,
+  ...(request.batch_id ? { batch_id: request.batch_id } : {}),
+  ...fields,
+})
+
+/** The next record of an existing one: same identity, a new status and revision, fields merged. */
+export const nextRecord = (prior: StatusRecord, status: RequestStatus, at: number, fields: RecordFields = {}): StatusRecord => ({
+  ...prior,
+  status,
+  at,
+  rev: (prior.rev ?? 0) + 1,
+  ...fields,
+})

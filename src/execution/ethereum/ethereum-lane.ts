@@ -1,0 +1,67 @@
+/**
+ * The Ethereum lane of a partition executor: runs (ethereum-run.ts), the tracker round
+ * (ethereum-track.ts), and the takeover that rebuilds the sender book from the
+ * partition's unfinished records. On takeover nothing is signed anew: every recorded
+ * version is followed, and the current ones are sent again (the same bytes) by the
+ * first tracker round.
+ */
+import { Effect } from "effect"
+import type { StatusRecord } from "../../domain/status.ts"
+import type { DeadLetterFor, Lane } from "../lane.ts"
+import type { EthereumContext } from "./ethereum-context.ts"
+import { runEthereumSender } from "./ethereum-run.ts"
+import { trackEthereum, type VerifiedHeads } from "./ethereum-track.ts"
+import { versionsOf } from "./slot-records.ts"
+import { startingNonce, type Slot } from "./sender-book.ts"
+
+/** The slot a record describes, if it describes one the executor must follow. */
+const slotOf = (record: StatusRecord): Slot | undefined => {
+  const versions = versionsOf(record)
+  if (record.chain !== "ethereum" || record.nonce === undefined || versions.length === 0 || record.node === undefined) return undefined
+  const minedVersion = record.block !== undefined && record.txid !== undefined ? record.txid : undefined
+  return {
+    sender: record.sender,
+    nonce: record.nonce,
+    owner: record.id,
+    filler: record.kind === "filler",
+    clientSigned: versions.length === 1 && versions[0]?.fees.maxFee === 0n && record.kind !== "filler",
+    versions,
+    node: record.node,
+    sentAt: undefined,
+    mined: minedVersion === undefined ? undefined : { hash: minedVersion, block: record.block ?? 0, blockHash: record.block_hash ?? "", succeeded: true },
+    refused: undefined,
+    recorded: true,
+    reported: record.status,
+    triedAt: undefined,
+  }
+}
+
+/** Builds the lane over `ctx`. */
+export const makeEthereumLane = (ctx: EthereumContext, deadLetter: DeadLetterFor): Lane => {
+  const verified: VerifiedHeads = new Map()
+  return {
+    capacity: (sender) => Math.max(0, ctx.settings.maxInFlightPerSender - ctx.book.inFlight(sender)),
+    run: (sender, items) => runEthereumSender(ctx, sender, items, deadLetter),
+    track: trackEthereum(ctx, verified),
+    restore: (records) =>
+      Effect.gen(function* () {
+        const senders = new Set<string>()
+        for (const record of records) {
+          const slot = slotOf(record)
+          if (slot === undefined) continue
+          ctx.book.put(slot)
+          senders.add(slot.sender)
+        }
+        for (const address of senders) {
+          const state = ctx.book.get(address)
+          const node = [...state.slots.values()][0]?.node
+          if (node === undefined) continue
+          const pending = yield* Effect.option(ctx.nodes.callNode(node, "eth_getTransactionCount", [address, "pending"]))
+          if (pending._tag === "None") continue
+          state.node = node
+          state.next = startingNonce(Number(pending.value), [...state.slots.keys()], ctx.records.highestNonce(address))
+        }
+        ctx.log.info("partition-executor.restored", { partition: ctx.partition, chain: "ethereum", slots: records.length, senders: senders.size })
+      }),
+  }
+}

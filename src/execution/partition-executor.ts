@@ -1,0 +1,189 @@
+/**
+ * The executor of one `sendto` partition: it turns each accepted request into exactly
+ * one transaction, with the partition's fenced recorder as the only way anything
+ * becomes durable.
+ *
+ * Fetched messages are decoded and queued by key (`<chain>:<sender>`). A key runs one
+ * run at a time, so a sender's requests keep their order; different keys run in
+ * parallel up to `max_parallel_keys`. A run holds as many of the key's requests as its
+ * lane allows now (the per-sender pipeline). A request whose node call fails in passing
+ * is tried again after a delay, at most `maxRequestAttempts` times while its chain has a
+ * healthy node, and then goes to the DLQ, so no message holds its partition forever.
+ * Messages that do not decode go to the DLQ at once.
+ *
+ * The tracker rounds of every lane run beside the runs, and wake the keys their
+ * progress freed. Everything runs as fibers of the executor's scope: interrupting
+ * `run` stops all of it. A fenced recorder fails `run`: a newer owner holds the
+ * partition, and nothing more may be broadcast.
+ */
+import { Effect, FiberSet, Queue } from "effect"
+import type { ChainName } from "../domain/request.ts"
+import { decodeRequest } from "../domain/wire.ts"
+import type { Logger } from "../observability/log.ts"
+import { maxRequestAttempts, nodeHealthPoll, requestRetryDelay, trackerRound } from "../runtime/schedules.ts"
+import { commitDurably, type Fenced } from "./durable.ts"
+import type { DeadLetterFor, Lane, LaneItem } from "./lane.ts"
+import type { OffsetBook } from "./offset-book.ts"
+import type { ChainNodes, ExtraRecord, Recorder } from "./ports.ts"
+
+/** A fetched `sendto` message. */
+export interface FetchedMessage {
+  readonly offset: bigint
+  readonly key: string
+  readonly value: string | null
+}
+
+/** What the executor is built from; the partition-consumer actor provides it. */
+export interface ExecutorDeps {
+  readonly partition: number
+  readonly lanes: ReadonlyMap<ChainName, Lane>
+  readonly recorder: Recorder
+  readonly offsets: OffsetBook
+  readonly nodes: Pick<ChainNodes, "healthy">
+  readonly deadLetter: DeadLetterFor
+  /** The DLQ message of a message that is not a request at all. */
+  readonly unreadable: (message: FetchedMessage, problem: string) => ExtraRecord
+  readonly maxParallelKeys: number
+  /** Most messages held (queued or running) before `offer` waits: the partition's back-pressure. */
+  readonly maxHeld: number
+  readonly log: Logger
+}
+
+/** The executor's handle. */
+export interface PartitionExecutor {
+  /** Queues fetched messages; waits while the executor holds `maxHeld` or more. */
+  readonly offer: (messages: readonly FetchedMessage[]) => Effect.Effect<void, Fenced>
+  /** Runs the keys and the trackers until interrupted, or until fenced. */
+  readonly run: Effect.Effect<never, Fenced>
+  /** Messages queued or running. */
+  readonly held: () => number
+}
+
+/** The sender of a key `<chain>:<sender>`. */
+const senderOf = (key: string): string => key.slice(key.indexOf(":") + 1)
+
+/** Builds the executor (nothing runs until `run`). */
+export const makePartitionExecutor = (deps: ExecutorDeps): Effect.Effect<PartitionExecutor> =>
+  Effect.gen(function* () {
+    const queues = new Map<string, LaneItem[]>()
+    const active = new Set<string>()
+    const attempts = new Map<bigint, number>()
+    let held = 0
+    const wake = yield* Queue.dropping<void>(1)
+    const room = yield* Queue.dropping<void>(1)
+    const log = deps.log
+
+    const signal = (q: Queue.Queue<void>) => Effect.asVoid(Queue.offer(q, undefined))
+
+    const laneOf = (item: LaneItem): Lane | undefined => deps.lanes.get(item.request.body.chain)
+
+    /** Drops the first `n` items of a key's queue: they are finished (recorded, or sent to the DLQ). */
+    const release = (key: string, n: number) => {
+      const q = queues.get(key)
+      if (q === undefined || n === 0) return
+      for (const item of q.splice(0, n)) attempts.delete(item.offset)
+      held -= n
+      if (q.length === 0) queues.delete(key)
+    }
+
+    const toDeadLetter = (item: LaneItem, reason: string) =>
+      Effect.gen(function* () {
+        log.warn("partition-executor.dead-letter", { partition: deps.partition, id: item.request.id, offset: String(item.offset), reason })
+        const dead = deps.deadLetter(item, reason)
+        yield* commitDurably(deps.recorder, [dead.record], [item.offset], [dead.extra])
+      })
+
+    /** Runs a key until its queue is empty or its lane has no room; then lets it go. */
+    const runKey = (key: string): Effect.Effect<void, Fenced> =>
+      Effect.gen(function* () {
+        const sender = senderOf(key)
+        while (true) {
+          const q = queues.get(key) ?? []
+          const first = q[0]
+          if (first === undefined) break
+          const lane = laneOf(first)
+          if (lane === undefined) {
+            yield* toDeadLetter(first, `no ${first.request.body.chain} node is configured for this consumer host; add one to [[nodes]] and to the host's nodes list`)
+            release(key, 1)
+            continue
+          }
+          const capacity = lane.capacity(sender)
+          if (capacity === 0) break
+          const take = q.slice(0, capacity)
+          const result = yield* lane.run(sender, take)
+          if (result._tag === "done") {
+            release(key, take.length)
+            yield* signal(room)
+            continue
+          }
+          release(key, take.length - result.remaining.length)
+          yield* signal(room)
+          const stuck = result.remaining[0]
+          if (stuck === undefined) continue
+          const chain = stuck.request.body.chain
+          if (!deps.nodes.healthy(chain)) {
+            // No healthy node: wait for one without counting attempts (the backlog waits in Kafka).
+            yield* Effect.repeat(Effect.sync(() => deps.nodes.healthy(chain)), { schedule: nodeHealthPoll, until: (ok) => ok })
+            continue
+          }
+          const attempt = (attempts.get(stuck.offset) ?? 0) + 1
+          attempts.set(stuck.offset, attempt)
+          if (attempt >= maxRequestAttempts) {
+            yield* toDeadLetter(stuck, `gave up after ${attempt} attempts while the ${chain} node was healthy: ${result.reason}`)
+            release(key, 1)
+            continue
+          }
+          if (attempt === 1 || attempt % 4 === 0) log.warn("partition-executor.retrying", { partition: deps.partition, id: stuck.request.id, attempt, reason: result.reason })
+          yield* Effect.sleep(requestRetryDelay(attempt))
+        }
+      }).pipe(Effect.ensuring(Effect.sync(() => active.delete(key))), Effect.andThen(signal(wake)))
+
+    const offer = (messages: readonly FetchedMessage[]): Effect.Effect<void, Fenced> =>
+      Effect.gen(function* () {
+        while (held >= deps.maxHeld) yield* Queue.take(room)
+        deps.offsets.receive(messages.map((m) => m.offset))
+        for (const m of messages) {
+          const decoded = m.value === null ? { ok: false as const, problem: "no value (a tombstone)" } : decodeRequest(m.value)
+          if (!decoded.ok) {
+            log.warn("partition-executor.unreadable", { partition: deps.partition, offset: String(m.offset), problem: decoded.problem })
+            yield* commitDurably(deps.recorder, [], [m.offset], [deps.unreadable(m, decoded.problem)])
+            continue
+          }
+          const q = queues.get(m.key)
+          const item = { offset: m.offset, request: decoded.value }
+          if (q === undefined) queues.set(m.key, [item])
+          else q.push(item)
+          held += 1
+        }
+        yield* signal(wake)
+      })
+
+    const schedule = (runs: FiberSet.FiberSet<void, Fenced>) =>
+      Effect.gen(function* () {
+        for (const key of queues.keys()) {
+          if (active.size >= deps.maxParallelKeys) break
+          if (active.has(key)) continue
+          const first = queues.get(key)?.[0]
+          const lane = first === undefined ? undefined : laneOf(first)
+          if (lane !== undefined && lane.capacity(senderOf(key)) === 0) continue
+          active.add(key)
+          yield* FiberSet.run(runs, runKey(key))
+        }
+      })
+
+    const track = Effect.gen(function* () {
+      for (const lane of deps.lanes.values()) yield* lane.track
+      yield* signal(wake)
+    })
+
+    const run: Effect.Effect<never, Fenced> = Effect.scoped(
+      Effect.gen(function* () {
+        const runs = yield* FiberSet.make<void, Fenced>()
+        const scheduler = Effect.forever(Effect.andThen(Queue.take(wake), schedule(runs)))
+        const tracker = Effect.repeat(track, trackerRound).pipe(Effect.andThen(Effect.never))
+        return yield* Effect.raceAll([scheduler, tracker, FiberSet.join(runs).pipe(Effect.andThen(Effect.never))])
+      }),
+    )
+
+    return { offer, run, held: () => held }
+  })

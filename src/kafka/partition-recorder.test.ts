@@ -1,0 +1,63 @@
+import { describe, expect, test } from "bun:test"
+import { Effect } from "effect"
+import type { StatusRecord } from "../domain/status.ts"
+import { makeOffsetBook } from "../execution/offset-book.ts"
+import { makePartitionRecorder, type OutRecord, type TransactionSink } from "./partition-recorder.ts"
+
+const rec = (id: string): StatusRecord => ({ id, status: "signed", chain: "ethereum", sender: "0xa", partition: 0, at: 1 })
+
+/** A sink that logs each transaction and fails the ones `fail` says to. */
+const scriptedSink = (fail: (n: number) => unknown | undefined) => {
+  const txns: { ids: string[]; next: bigint | undefined }[] = []
+  let n = 0
+  const sink: TransactionSink = {
+    commit: async (records: readonly OutRecord[], next) => {
+      await new Promise((r) => setTimeout(r, 1))
+      const error = fail(n++)
+      if (error !== undefined) throw error
+      txns.push({ ids: records.map((r) => String(r.key)), next })
+      return { committedAt: performance.now() }
+    },
+    owns: () => true,
+  }
+  return { sink, txns }
+}
+
+describe("partition recorder", () => {
+  test("callers queued during a transaction share the next one, with the offset through what they finish", async () => {
+    const { sink, txns } = scriptedSink(() => undefined)
+    const book = makeOffsetBook()
+    book.receive([10n, 11n, 12n])
+    const r = makePartitionRecorder(sink, book, "results", { committedAt: 0 })
+    await Effect.runPromise(Effect.all([r.commit([rec("a")], [10n]), r.commit([rec("b")], [12n]), r.commit([rec("c")], [11n])], { concurrency: "unbounded" }))
+    expect(txns).toEqual([{ ids: ["a"], next: 11n }, { ids: ["b", "c"], next: 13n }])
+  })
+
+  test("a failed transaction is retried before anything later, so no offset passes its records", async () => {
+    const { sink, txns } = scriptedSink((n) => (n === 0 ? { _tag: "KafkaUnavailable", message: "not enough replicas" } : undefined))
+    const book = makeOffsetBook()
+    book.receive([1n, 2n])
+    const r = makePartitionRecorder(sink, book, "results", { committedAt: 0 })
+    await Effect.runPromise(Effect.all([r.commit([rec("a")], [1n]), r.commit([rec("b")], [2n])], { concurrency: "unbounded" }))
+    expect(txns).toEqual([{ ids: ["a", "b"], next: 3n }])
+  })
+
+  test("fenced: every caller fails, now and later", async () => {
+    const { sink } = scriptedSink(() => ({ _tag: "WriterFenced", message: "a newer owner" }))
+    const r = makePartitionRecorder(sink, makeOffsetBook(), "results", { committedAt: 0 })
+    const first = await Effect.runPromise(Effect.flip(r.commit([rec("a")])))
+    const later = await Effect.runPromise(Effect.flip(r.commit([rec("b")])))
+    expect([first._tag, later._tag]).toEqual(["WriterFenced", "WriterFenced"])
+  })
+
+  test("ownership is proved again only when the last proof is stale, by re-committing the safe offset", async () => {
+    const { sink, txns } = scriptedSink(() => undefined)
+    const owned = { ...sink, owns: (p: { committedAt: number }) => performance.now() - p.committedAt < 50 }
+    const r = makePartitionRecorder(owned, makeOffsetBook(7n), "results", { committedAt: performance.now() })
+    await Effect.runPromise(r.ensureOwned)
+    expect(txns).toEqual([])
+    await new Promise((done) => setTimeout(done, 60))
+    await Effect.runPromise(r.ensureOwned)
+    expect(txns).toEqual([{ ids: [], next: 7n }])
+  })
+})

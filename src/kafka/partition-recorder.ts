@@ -1,0 +1,127 @@
+/**
+ * The recorder of one partition executor: an ordered group commit in front of the
+ * partition's fenced transactional writer. Callers hand in records and the offsets of
+ * the messages those records finish; whatever queued while a transaction was in flight
+ * goes into the next one, together with the consumer offset through which every
+ * message is finished.
+ *
+ * Order is the whole point. A transaction that fails is tried again, with anything
+ * queued since appended, before anything later is committed, so a consumer offset is
+ * never committed ahead of the records of the messages below it. A fenced writer fails
+ * every caller, now and later: a newer owner holds the partition. So does a commit whose
+ * outcome is unknown: the writer must be opened again and the executor rebuilt from the
+ * records, which is the actor's decision.
+ */
+import { Effect } from "effect"
+import type { StatusRecord } from "../domain/status.ts"
+import { encodeStatus } from "../domain/wire.ts"
+import type { OffsetBook } from "../execution/offset-book.ts"
+import type { CommitProof, ExtraRecord, Recorder, RecordError } from "../execution/ports.ts"
+import { commitRetryDelayMs } from "../runtime/schedules.ts"
+
+/** One record as the writer sends it. */
+export interface OutRecord {
+  readonly topic: string
+  readonly key: string | null
+  readonly value: string
+}
+
+/** The transactional writer of the partition, called one transaction at a time. */
+export interface TransactionSink {
+  /** Commits `records` and, when given, the consumer offset `nextOffset`, in one transaction. */
+  readonly commit: (records: readonly OutRecord[], nextOffset: bigint | undefined) => Promise<CommitProof>
+  readonly owns: (proof: CommitProof) => boolean
+}
+
+interface Pending {
+  readonly records: readonly OutRecord[]
+  readonly finishes: readonly bigint[]
+  readonly resolve: (proof: CommitProof) => void
+  readonly reject: (error: RecordError) => void
+}
+
+/** Most records one transaction carries (one caller's records are never split). */
+const maxRecordsPerTransaction = 2_000
+
+const asRecordError = (e: unknown): RecordError => {
+  if (typeof e === "object" && e !== null && "_tag" in e) {
+    const tag = (e as { _tag: unknown })._tag
+    const message = String((e as { message?: unknown }).message ?? tag)
+    if (tag === "WriterFenced" || tag === "KafkaUnavailable" || tag === "CommitAmbiguous") return { _tag: tag, message }
+  }
+  return { _tag: "KafkaUnavailable", message: e instanceof Error ? e.message : String(e) }
+}
+
+/** Builds the recorder of a partition over its sink and offset book. */
+export const makePartitionRecorder = (
+  sink: TransactionSink,
+  offsets: OffsetBook,
+  resultsTopic: string,
+  opened: CommitProof,
+  onRetry: (error: RecordError, attempt: number) => void = () => undefined,
+): Recorder => {
+  // The newest proof of ownership: the writer's opening, then each commit.
+  let last = opened
+  let queue: Pending[] = []
+  // The batch being (re)tried: it stays at the head until it commits.
+  let inFlight: Pending[] = []
+  let flushing = false
+  let fenced: RecordError | undefined
+
+  const flush = async (): Promise<void> => {
+    if (flushing) return
+    flushing = true
+    let attempt = 0
+    try {
+      while (fenced === undefined && (inFlight.length > 0 || queue.length > 0)) {
+        let count = inFlight.reduce((n, p) => n + p.records.length, 0)
+        while (queue.length > 0) {
+          const next = queue[0] as Pending
+          if (inFlight.length > 0 && count + next.records.length > maxRecordsPerTransaction) break
+          inFlight.push(next)
+          count += next.records.length
+          queue.shift()
+          offsets.finish(next.finishes)
+        }
+        const batch = inFlight
+        try {
+          const proof = await sink.commit(batch.flatMap((p) => p.records), offsets.committable() ?? offsets.floor())
+          inFlight = []
+          attempt = 0
+          last = proof
+          for (const p of batch) p.resolve(proof)
+        } catch (cause) {
+          const error = asRecordError(cause)
+          if (error._tag === "WriterFenced" || error._tag === "CommitAmbiguous") {
+            fenced = error
+            break
+          }
+          onRetry(error, attempt)
+          await new Promise((r) => setTimeout(r, commitRetryDelayMs(attempt)))
+          attempt += 1
+        }
+      }
+      if (fenced !== undefined) {
+        for (const p of [...inFlight, ...queue]) p.reject(fenced)
+        inFlight = []
+        queue = []
+      }
+    } finally {
+      flushing = false
+    }
+  }
+
+  const commit = (records: readonly StatusRecord[], finishes: readonly bigint[] = [], extra: readonly ExtraRecord[] = []) =>
+    Effect.callback<CommitProof, RecordError>((resume) => {
+      if (fenced !== undefined) {
+        resume(Effect.fail(fenced))
+        return
+      }
+      const out: OutRecord[] = [...records.map((r) => ({ topic: resultsTopic, key: r.id, value: encodeStatus(r) })), ...extra]
+      queue.push({ records: out, finishes, resolve: (proof) => resume(Effect.succeed(proof)), reject: (e) => resume(Effect.fail(e)) })
+      void flush()
+    })
+
+  const prove = commit([], [])
+  return { commit, ensureOwned: Effect.suspend(() => (sink.owns(last) ? Effect.void : Effect.asVoid(prove))) }
+}
