@@ -11,11 +11,22 @@
  * the system's library and carries none of its own.
  */
 import { dlopen, FFIType } from "bun:ffi"
+import { existsSync } from "node:fs"
+import { isAbsolute } from "node:path"
 import { describe } from "../errors.ts"
 import { NativeSignerUnavailable, type NativeUnavailable, type SigningBackend } from "./signing-backend.ts"
 
-/** Where the library is looked for, newest soname first; bare names go through the loader's search path. */
-export const defaultLibsecp256k1Paths: readonly string[] = ["libsecp256k1.so.2", "libsecp256k1.so.1", "libsecp256k1.so.0", "libsecp256k1.so", "libsecp256k1.dylib"]
+const multiarch = process.arch === "arm64" ? "aarch64-linux-gnu" : "x86_64-linux-gnu"
+
+/**
+ * Where the library is looked for: absolute paths only, newest soname first. A bare
+ * name would do, except that Bun's `dlopen`, when the system loader does not find a
+ * bare name, also tries it in the working directory (seen with Bun 1.4.5): a file
+ * planted there would then run inside the process that holds the keys.
+ */
+export const defaultLibsecp256k1Paths: readonly string[] = [`/usr/lib/${multiarch}`, `/lib/${multiarch}`, "/usr/lib64", "/usr/lib", "/usr/local/lib"].flatMap((dir) =>
+  ["libsecp256k1.so.2", "libsecp256k1.so.1", "libsecp256k1.so.0"].map((name) => `${dir}/${name}`),
+)
 
 // SECP256K1_FLAGS_TYPE_CONTEXT | SECP256K1_FLAGS_BIT_CONTEXT_SIGN: required by releases before 0.2, accepted since.
 const CONTEXT_SIGN = 0x201
@@ -65,17 +76,25 @@ const backendOf = (lib: Library): SigningBackend => {
 }
 
 /**
- * Loads the first of `paths` that opens and exports the recovery module, or says why
- * none did (the reason names paths and loader errors, never a key).
+ * Loads the first of `paths` (absolute) that opens and exports the recovery module, or
+ * says why none did (the reason names paths and loader errors, never a key).
  */
 export const loadNativeSecp256k1 = (paths: readonly string[] = defaultLibsecp256k1Paths): SigningBackend | NativeUnavailable => {
   const failures: string[] = []
+  const missing: string[] = []
   for (const path of paths) {
-    try {
-      return backendOf(dlopen(path, symbols))
-    } catch (cause) {
-      failures.push(`${path}: ${describe(cause)}`)
+    if (!isAbsolute(path)) {
+      failures.push(`${path}: not an absolute path, refused (Bun's dlopen would also look for it in the working directory)`)
+    } else if (!existsSync(path)) {
+      missing.push(path)
+    } else {
+      try {
+        return backendOf(dlopen(path, symbols))
+      } catch (cause) {
+        failures.push(`${path}: ${describe(cause)}`)
+      }
     }
   }
+  if (missing.length > 0) failures.push(`no file at ${missing.join(", ")}`)
   return { name: "unavailable", reason: failures.length === 0 ? "no library path to try" : failures.join("; ") }
 }
