@@ -17,7 +17,7 @@ import { keccak256 } from "ethers"
 export interface UnsignedTransaction {
   readonly chainId: number
   readonly nonce: number
-  /** 0x-prefixed 20-byte hex address, any letter case. */
+  /** 0x-prefixed 20-byte hex address, any letter case: the EIP-55 checksum is the intake's check (ethers would refuse a wrong one). */
   readonly to: string
   readonly value: bigint
   /** 0x-prefixed hex call data, "0x" for a plain transfer. */
