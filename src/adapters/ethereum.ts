@@ -73,63 +73,8 @@ export const withProvider = <A>(node: EthereumNode, method: string, run: (provid
 /** Stops the provider's timers so the process can exit. */
 export const closeEthereumNode = (node: EthereumNode): Effect.Effect<void> => Effect.sync(() => node.provider.destroy())
 
-/** A key the gateway holds, by its address. The private key never leaves this module. */
-export interface EthereumSigner {
-  /** The address, lower-cased. */
-  readonly address: string
-  readonly sign: (tx: UnsignedTransaction) => SignedTransaction
-}
-
-/** The fields of an EIP-1559 transaction the gateway signs. Numbers are decimal strings or bigints. */
-export interface UnsignedTransaction {
-  readonly chainId: number
-  readonly nonce: number
-  readonly to: string
-  readonly value: bigint
-  readonly data: string
-  readonly gasLimit: bigint
-  readonly maxFeePerGas: bigint
-  readonly maxPriorityFeePerGas: bigint
-}
-
-/** Serialized signed bytes and their hash: what is recorded before broadcast. */
-export interface SignedTransaction {
-  readonly raw: string
-  readonly hash: string
-}
-
-/** A key in GATEWAY_ETH_KEYS (or the configured variable) is not a 32-byte hex private key. */
-export class BadSigningKey extends Error {
-  constructor(readonly position: number) {
-    super(`key #${position + 1} in the Ethereum key list is not a 0x-prefixed 32-byte hex private key; fix the environment variable named by [chains.ethereum].keystore_env`)
-  }
-}
-
-/**
- * Builds signers from a comma-separated list of private keys (the environment variable
- * the config names). Signing is synchronous and offline: no node is asked anything.
- */
-export const signersFromKeyList = (list: string): ReadonlyMap<string, EthereumSigner> => {
-  const signers = new Map<string, EthereumSigner>()
-  list
-    .split(",")
-    .map((k) => k.trim())
-    .filter((k) => k !== "")
-    .forEach((key, position) => {
-      if (!/^0x[0-9a-fA-F]{64}$/.test(key)) throw new BadSigningKey(position)
-      const wallet = new Wallet(key)
-      const address = wallet.address.toLowerCase()
-      signers.set(address, {
-        address,
-        sign: (tx) => {
-          const unsigned = Transaction.from({ type: 2, ...tx, value: tx.value, gasLimit: tx.gasLimit })
-          unsigned.signature = wallet.signingKey.sign(unsigned.unsignedHash)
-          return { raw: unsigned.serialized, hash: unsigned.hash ?? "" }
-        },
-      })
-    })
-  return signers
-}
+// Signing lives in ./ethereum/signer.ts; re-exported so existing importers keep working.
+export { BadSigningKey, signersFromKeyList, type EthereumSigner, type SignedTransaction, type UnsignedTransaction } from "./ethereum/signer.ts"
 
 // Contracts: ABI coding, accounts that send transactions and wait for them, reverts, logs.
 // Callers see hex strings, bigints and plain arrays; ethers' Interface, Wallet and Result
