@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test"
 import { Effect } from "effect"
-import { NodeOverloaded, NodeRejected, NodeUnreachable } from "../../src/adapters/errors.ts"
+import { NodeOverloaded, type NodeRejected, nodeRejected, NodeUnreachable } from "../../src/adapters/errors.ts"
 import { bestConcurrency, type DirectRunResult, driveNode, groupFailures, type NodeCall, pickBest } from "./direct-node.ts"
 
 /** A node that takes `ms` per call and fails the calls `fail` picks. */
@@ -34,7 +34,7 @@ describe("driveNode", () => {
 
   test("groups failures by tag and message; only successes count toward rate and latency", async () => {
     const call = fakeNode(1, (worker, index) =>
-      worker === 0 ? new NodeOverloaded({ node: "btc-1", method: "sendtoaddress", detail: "too many clients" }) : index === 1 ? new NodeRejected({ node: "btc-1", method: "sendtoaddress", code: -6, detail: "Insufficient funds" }) : undefined,
+      worker === 0 ? new NodeOverloaded({ node: "btc-1", method: "sendtoaddress", detail: "too many clients" }) : index === 1 ? nodeRejected("bitcoin", { node: "btc-1", method: "sendtoaddress", code: -6, detail: "Insufficient funds" }) : undefined,
     )
     const result = await driveNode({ concurrency: 3, callsPerWorker: 2, call })
     expect({ succeeded: result.succeeded, failed: result.failed, failures: result.failures, latencies: result.latencyMs?.count }).toEqual({

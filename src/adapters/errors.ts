@@ -1,9 +1,11 @@
 /**
  * The tagged errors that outside systems produce, and the one table that says which
- * of them are worth retrying. Nothing outside this file decides retriability, and
- * nothing anywhere matches on error message text except `classifyNodeMessage` here.
+ * of them are worth retrying. Nothing outside this file decides retriability; a node's
+ * refusal carries the `RefusalKind` that `node-errors.ts` (the only reader of node error
+ * text) gave it, and its row in `refusalPolicy` says whether a retry can cure it.
  */
 import { Data } from "effect"
+import { classifyRefusal, isRetriableRefusal, type NodeChain, type RefusalKind } from "./node-errors.ts"
 
 /** Kafka could not be reached, or refused a request (metadata, produce, commit). */
 export class KafkaUnavailable extends Data.TaggedError("KafkaUnavailable")<{
@@ -27,7 +29,7 @@ export class EtcdUnavailable extends Data.TaggedError("EtcdUnavailable")<{
   }
 }
 
-/** A blockchain node did not answer: connection refused, timeout, HTTP 5xx. */
+/** A blockchain node did not answer: connection refused, timeout, HTTP 5xx or 401 without a JSON-RPC error, a node still warming up. */
 export class NodeUnreachable extends Data.TaggedError("NodeUnreachable")<{
   readonly node: string
   readonly method: string
@@ -49,44 +51,48 @@ export class NodeOverloaded extends Data.TaggedError("NodeOverloaded")<{
   }
 }
 
-/** A blockchain node answered the call with a JSON-RPC error: the call itself was refused. */
+/**
+ * A blockchain node answered the call with a JSON-RPC error (whatever the HTTP status:
+ * Bitcoin Core sends its errors with HTTP 500): the call itself was refused. `kind` is
+ * what the refusal means, from `classifyRefusal`; build one with `nodeRejected`.
+ */
 export class NodeRejected extends Data.TaggedError("NodeRejected")<{
   readonly node: string
   readonly method: string
   readonly code: number
   readonly detail: string
+  readonly kind: RefusalKind
+  /** The error's `data`, when the node sent a string (revert data of an `execution reverted`). */
+  readonly data?: string
 }> {
   override get message() {
-    return `node ${this.node} rejected ${this.method} (code ${this.code}): ${this.detail}`
+    return `node ${this.node} rejected ${this.method} (code ${this.code}, ${this.kind}): ${this.detail}`
   }
 }
+
+/** A `NodeRejected` whose kind is read from the refusal table: what every adapter builds. */
+export const nodeRejected = (
+  chain: NodeChain,
+  fields: { readonly node: string; readonly method: string; readonly code: number; readonly detail: string; readonly data?: string },
+): NodeRejected => new NodeRejected({ ...fields, kind: classifyRefusal(chain, fields.code, fields.detail) })
 
 /** Every error an outside system can raise. */
 export type OutsideError = KafkaUnavailable | EtcdUnavailable | NodeUnreachable | NodeOverloaded | NodeRejected
 
-/** Which errors a retry can cure. A rejected call fails the same way every time. */
-const retriableByTag: Record<OutsideError["_tag"], boolean> = {
+/** Which errors a retry can cure. A node's refusal is decided by its kind (below). */
+const retriableByTag: Record<Exclude<OutsideError["_tag"], "NodeRejected">, boolean> = {
   KafkaUnavailable: true,
   EtcdUnavailable: true,
   NodeUnreachable: true,
   NodeOverloaded: true,
-  NodeRejected: false,
 }
-
-/** True when retrying the failed operation may succeed. */
-export const isRetriable = (error: OutsideError): boolean => retriableByTag[error._tag]
 
 /**
- * Sorts a node's error text into overload or a plain rejection. Bitcoin Core answers
- * overload with HTTP 503 "Work queue depth exceeded"; btcwallet refuses clients past its
- * limit with HTTP 429 "Too Many Requests". This is the only place such text is read.
+ * True when retrying the failed operation may succeed. A rejected call fails the same way
+ * every time, except the refusal kinds `refusalPolicy` marks retriable (a nonce gap that fills).
  */
-export const classifyNodeMessage = (httpStatus: number, text: string): "overloaded" | "unreachable" | "rejected" => {
-  // 503: Bitcoin Core's full work queue; 429: btcwallet past its client limit.
-  if (httpStatus === 503 || httpStatus === 429 || /work queue depth exceeded|too many (clients|connections|requests)/i.test(text)) return "overloaded"
-  if (httpStatus >= 500 || httpStatus === 0) return "unreachable"
-  return "rejected"
-}
+export const isRetriable = (error: OutsideError): boolean =>
+  error._tag === "NodeRejected" ? isRetriableRefusal(error.kind) : retriableByTag[error._tag]
 
 /** A short, log-safe description of an unknown thrown value. */
 export const describe = (cause: unknown): string =>

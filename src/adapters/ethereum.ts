@@ -1,11 +1,14 @@
 /**
  * The one module that touches ethers. It builds HTTP providers the way that works under
- * Bun (a static network and a short polling interval, no WebSocket) and turns ethers'
- * errors into the node error tags.
+ * Bun (a static network and a short polling interval, no WebSocket) for ABI coding,
+ * contracts and `withProvider`, and turns ethers' errors into the node error tags. Raw
+ * calls (`ethereumCall`) skip ethers: they go through the shared JSON-RPC transport.
  */
 import { Data, Effect } from "effect"
 import { Interface, JsonRpcProvider, Network, Wallet, Transaction } from "ethers"
-import { classifyNodeMessage, describe, NodeOverloaded, NodeRejected, NodeUnreachable } from "./errors.ts"
+import { describe, type NodeOverloaded, NodeRejected, NodeUnreachable } from "./errors.ts"
+import { errorForRpcError, jsonRpcCall, readAnswer, type JsonRpcEndpoint } from "./json-rpc.ts"
+import type { RefusalKind } from "./node-errors.ts"
 
 /** One Ethereum JSON-RPC endpoint. */
 export interface EthereumEndpoint {
@@ -13,6 +16,8 @@ export interface EthereumEndpoint {
   readonly url: string
   readonly chainId: number
   readonly pollingIntervalMs: number
+  /** How long a raw call may wait for its answer; 30 s when not given. */
+  readonly timeoutMs?: number
 }
 
 /** A provider bound to its endpoint's name, for error reports. */
@@ -34,34 +39,63 @@ export const makeEthereumNode = (endpoint: EthereumEndpoint): EthereumNode => ({
   }),
 })
 
+/** A raw call's wait when the endpoint names none. */
+const DEFAULT_TIMEOUT_MS = 30_000
+
+const transports = new WeakMap<EthereumEndpoint, JsonRpcEndpoint>()
+
+const transportOf = (endpoint: EthereumEndpoint): JsonRpcEndpoint => {
+  let transport = transports.get(endpoint)
+  if (transport === undefined) {
+    transport = { name: endpoint.name, chain: "ethereum", url: endpoint.url, timeoutMs: endpoint.timeoutMs ?? DEFAULT_TIMEOUT_MS, version: "2.0" }
+    transports.set(endpoint, transport)
+  }
+  return transport
+}
+
+interface RpcErrorLike {
+  readonly code?: unknown
+  readonly message?: unknown
+  readonly data?: unknown
+}
+
 interface EthersLikeError {
   readonly code?: unknown
-  readonly error?: { readonly code?: unknown; readonly message?: unknown }
   readonly shortMessage?: unknown
+  /** The node's JSON-RPC error, where ethers puts it for UNKNOWN_ERROR. */
+  readonly error?: RpcErrorLike
+  /** Where ethers puts it for INSUFFICIENT_FUNDS, NONCE_EXPIRED, REPLACEMENT_UNDERPRICED, CALL_EXCEPTION (and one level deeper for UNSUPPORTED_OPERATION); SERVER_ERROR puts the HTTP answer here. */
+  readonly info?: { readonly error?: RpcErrorLike; readonly info?: { readonly error?: RpcErrorLike }; readonly responseBody?: unknown; readonly responseStatus?: unknown }
+}
+
+/** What ethers' own error codes mean when ethers kept no node error to read. */
+const kindOfEthersCode: Readonly<Record<string, RefusalKind>> = {
+  CALL_EXCEPTION: "reverted",
+  INSUFFICIENT_FUNDS: "insufficient-funds",
+  NONCE_EXPIRED: "nonce-too-low",
+  REPLACEMENT_UNDERPRICED: "replacement-underpriced",
+  INVALID_ARGUMENT: "invalid",
 }
 
 const toNodeError = (node: EthereumNode, method: string, cause: unknown): EthereumRpcError => {
   const e = (typeof cause === "object" && cause !== null ? cause : {}) as EthersLikeError
   const detail = typeof e.shortMessage === "string" ? e.shortMessage : describe(cause)
-  const rpcCode = typeof e.error?.code === "number" ? e.error.code : undefined
-  if (rpcCode !== undefined) {
-    const message = typeof e.error?.message === "string" ? e.error.message : detail
-    return classifyNodeMessage(200, message) === "overloaded"
-      ? new NodeOverloaded({ node: node.endpoint.name, method, detail: message })
-      : new NodeRejected({ node: node.endpoint.name, method, code: rpcCode, detail: message })
+  const answerer = { name: node.endpoint.name, chain: "ethereum" as const }
+  const rpc = [e.error, e.info?.error, e.info?.info?.error].find((x) => typeof x?.code === "number")
+  if (rpc !== undefined) return errorForRpcError(answerer, method, Number(rpc.code), typeof rpc.message === "string" ? rpc.message : detail, rpc.data)
+  if (e.code === "SERVER_ERROR" && typeof e.info?.responseStatus === "string") {
+    // An HTTP error status: its body may still carry the node's JSON-RPC error.
+    const answer = readAnswer(answerer, method, Number.parseInt(e.info.responseStatus, 10), typeof e.info.responseBody === "string" ? e.info.responseBody : "")
+    if (!answer.ok) return answer.error
   }
-  if (e.code === "CALL_EXCEPTION" || e.code === "INVALID_ARGUMENT" || e.code === "NONCE_EXPIRED" || e.code === "INSUFFICIENT_FUNDS") {
-    return new NodeRejected({ node: node.endpoint.name, method, code: -32000, detail })
-  }
+  const kind = typeof e.code === "string" ? kindOfEthersCode[e.code] : undefined
+  if (kind !== undefined) return new NodeRejected({ node: node.endpoint.name, method, code: -32000, detail, kind })
   return new NodeUnreachable({ node: node.endpoint.name, method, detail })
 }
 
-/** Sends one raw JSON-RPC request through the provider. */
+/** Sends one raw JSON-RPC request straight to the node (not through ethers). */
 export const ethereumCall = (node: EthereumNode, method: string, params: readonly unknown[] = []): Effect.Effect<unknown, EthereumRpcError> =>
-  Effect.tryPromise({
-    try: () => node.provider.send(method, [...params]),
-    catch: (cause) => toNodeError(node, method, cause),
-  })
+  jsonRpcCall(transportOf(node.endpoint), method, params)
 
 /** Runs any ethers call against the node, with the same error mapping. */
 export const withProvider = <A>(node: EthereumNode, method: string, run: (provider: JsonRpcProvider) => Promise<A>): Effect.Effect<A, EthereumRpcError> =>

@@ -43,7 +43,7 @@ export const makeNodeClient = (
       const call = (method: string, params: readonly unknown[] = []) => bitcoinCall(endpoint, method, params)
       return { name: node.name, chain: node.chain, call, probe: call("getblockcount"), close: Effect.void }
     }
-    const eth = makeEthereumNode({ name: node.name, url: node.url, chainId, pollingIntervalMs: 250 })
+    const eth = makeEthereumNode({ name: node.name, url: node.url, chainId, pollingIntervalMs: 250, timeoutMs: node.timeout_ms })
     const call = (method: string, params: readonly unknown[] = []) => ethereumCall(eth, method, params)
     return { name: node.name, chain: node.chain, call, probe: call("eth_blockNumber"), close: closeEthereumNode(eth) }
   })

@@ -6,7 +6,7 @@
 import { describe, expect, test } from "bun:test"
 import { Effect } from "effect"
 import type { NodePool, PooledResult } from "../../actors/node-throttler/pool.ts"
-import { NodeRejected } from "../../adapters/errors.ts"
+import { type NodeRejected, nodeRejected } from "../../adapters/errors.ts"
 import { parseSignedTransaction } from "../../adapters/ethereum-codec.ts"
 import { signersFromKeyList } from "../../adapters/ethereum.ts"
 import type { QueuedRequest } from "../../domain/request.ts"
@@ -44,14 +44,14 @@ const poolFor = (node: ScriptedNode): NodePool => {
         node.broadcasts.push(raw)
         node.beforeBroadcast(raw)
         const parsed = parseSignedTransaction(raw)
-        if (!parsed.ok) return Effect.fail(new NodeRejected({ node: "eth-1", method, code: -32602, detail: "bad tx" }))
+        if (!parsed.ok) return Effect.fail(nodeRejected("ethereum", { node: "eth-1", method, code: -32602, detail: "bad tx" }))
         const { nonce, hash } = parsed.value
-        if (node.mined.has(nonce)) return Effect.fail(new NodeRejected({ node: "eth-1", method, code: -32003, detail: "nonce too low" }))
+        if (node.mined.has(nonce)) return Effect.fail(nodeRejected("ethereum", { node: "eth-1", method, code: -32003, detail: "nonce too low" }))
         node.mined.set(nonce, hash)
         return ok(hash)
       }
       default:
-        return Effect.fail(new NodeRejected({ node: "eth-1", method, code: -32601, detail: `unexpected ${method}` }))
+        return Effect.fail(nodeRejected("ethereum", { node: "eth-1", method, code: -32601, detail: `unexpected ${method}` }))
     }
   }
   return {

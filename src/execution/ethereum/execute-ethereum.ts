@@ -128,7 +128,7 @@ export const executeEthereum = (req: QueuedRequest, body: EthereumBody, ctx: Exe
       // Our nonce was taken by something else: these bytes can never be mined, so sign anew.
       settings.ledger.reset(req.sender)
     }
-    return yield* Effect.fail(new NodeRejected({ node: "ethereum", method: "eth_sendRawTransaction", code: -32000, detail: "nonce too low three times in a row" }))
+    return yield* Effect.fail(new NodeRejected({ node: "ethereum", method: "eth_sendRawTransaction", code: -32000, detail: "nonce too low three times in a row", kind: "nonce-too-low" }))
   }).pipe(
     Effect.catch((e): Effect.Effect<Outcome> => {
       if (typeof e !== "object" || e === null || !("_tag" in e)) return Effect.succeed({ _tag: "retry", reason: String(e), attempted: true })

@@ -1,0 +1,125 @@
+/**
+ * The one JSON-RPC transport: one HTTP POST per call through Bun's fetch (which keeps the
+ * connection alive), a timeout, an optional Authorization header. It reads the body whatever
+ * the HTTP status, because Bitcoin Core sends its JSON-RPC errors with HTTP 500 (and
+ * "method not found" with 404): an answer that carries a JSON-RPC error is the node's
+ * refusal, never "unreachable". Only an answer without one is a transport failure:
+ * `NodeOverloaded` for 503, 429 or overload text, `NodeUnreachable` for the rest.
+ *
+ * The Authorization header and any password in the URL never reach an error or a log.
+ */
+import { Effect } from "effect"
+import { describe, NodeOverloaded, nodeRejected, NodeUnreachable, type NodeRejected } from "./errors.ts"
+import { transportFailure, unavailableAnswer, type NodeChain } from "./node-errors.ts"
+
+/** One JSON-RPC endpoint. */
+export interface JsonRpcEndpoint {
+  /** Names the node in errors; the URL never appears in one. */
+  readonly name: string
+  readonly chain: NodeChain
+  readonly url: string
+  readonly timeoutMs: number
+  /** The whole Authorization header value ("Basic …"); never printed. */
+  readonly authorization?: string
+  /** "1.0" for Bitcoin nodes (as bitcoin-cli sends), "2.0" for Ethereum. */
+  readonly version: "1.0" | "2.0"
+}
+
+/** Every way a JSON-RPC call can fail. */
+export type JsonRpcError = NodeRejected | NodeOverloaded | NodeUnreachable
+
+/** The result of a call, or the tagged error it failed with. */
+export type JsonRpcOutcome = { readonly ok: true; readonly result: unknown } | { readonly ok: false; readonly error: JsonRpcError }
+
+/** Who answered, for the error a failed answer becomes. */
+export interface Answerer {
+  readonly name: string
+  readonly chain: NodeChain
+}
+
+/** The tagged error for one JSON-RPC error object: a refusal, unless it says the node cannot serve now. */
+export const errorForRpcError = (node: Answerer, method: string, code: number, message: string, data?: unknown): JsonRpcError => {
+  switch (unavailableAnswer(node.chain, code, message)) {
+    case "overloaded":
+      return new NodeOverloaded({ node: node.name, method, detail: `${message} (code ${code})` })
+    case "unreachable":
+      return new NodeUnreachable({ node: node.name, method, detail: `${message} (code ${code})` })
+    case undefined:
+      return nodeRejected(node.chain, { node: node.name, method, code, detail: message, ...(typeof data === "string" ? { data } : {}) })
+  }
+}
+
+interface RpcErrorShape {
+  readonly code?: unknown
+  readonly message?: unknown
+  readonly data?: unknown
+}
+
+const failed = (error: JsonRpcError): JsonRpcOutcome => ({ ok: false, error })
+
+const excerpt = (text: string): string => (text.length > 200 ? `${text.slice(0, 200)}…` : text).trim()
+
+/** What one HTTP answer (its status and body) means: the result, or the failure it says. */
+export const readAnswer = (node: Answerer, method: string, status: number, text: string): JsonRpcOutcome => {
+  let reply: unknown
+  try {
+    reply = JSON.parse(text)
+  } catch {
+    reply = undefined
+  }
+  if (typeof reply === "object" && reply !== null && !Array.isArray(reply)) {
+    const { error, result } = reply as { readonly error?: RpcErrorShape | null; readonly result?: unknown }
+    if (typeof error === "object" && error !== null && typeof error.code === "number") {
+      return failed(errorForRpcError(node, method, error.code, typeof error.message === "string" ? error.message : JSON.stringify(error), error.data))
+    }
+    if (status >= 200 && status < 300 && (error === undefined || error === null) && "result" in reply) return { ok: true, result: result ?? null }
+  }
+  const detail = `HTTP ${status}${text === "" ? "" : `: ${excerpt(text)}`}`
+  if (transportFailure(status, text) === "overloaded") return failed(new NodeOverloaded({ node: node.name, method, detail }))
+  const hint = status === 401 || status === 403 ? "; check the node's user and password in the config and its environment variable" : status >= 200 && status < 300 ? " (not a JSON-RPC answer)" : ""
+  return failed(new NodeUnreachable({ node: node.name, method, detail: detail + hint }))
+}
+
+/** Removes anything secret (the Authorization value, a password in the URL) from a text. */
+const redact = (endpoint: JsonRpcEndpoint, text: string): string => {
+  let out = text
+  const secrets = [endpoint.authorization, URL.canParse(endpoint.url) ? new URL(endpoint.url).password : undefined]
+  for (const secret of secrets) if (secret !== undefined && secret !== "") out = out.split(secret).join("***")
+  return out
+}
+
+let nextId = 0
+
+/** Sends one call; the promise never rejects (a failure is an outcome). `signal` aborts it early. */
+export const postJsonRpc = async (endpoint: JsonRpcEndpoint, method: string, params: readonly unknown[], signal?: AbortSignal): Promise<JsonRpcOutcome> => {
+  const headers: Record<string, string> = { "content-type": "application/json" }
+  if (endpoint.authorization !== undefined) headers.authorization = endpoint.authorization
+  const timeout = AbortSignal.timeout(endpoint.timeoutMs)
+  let status: number
+  let text: string
+  try {
+    const response = await fetch(endpoint.url, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ jsonrpc: endpoint.version, id: ++nextId, method, params }),
+      signal: signal === undefined ? timeout : AbortSignal.any([signal, timeout]),
+    })
+    status = response.status
+    text = await response.text()
+  } catch (cause) {
+    const detail = timeout.aborted ? `no answer within ${endpoint.timeoutMs} ms` : redact(endpoint, describe(cause))
+    return failed(new NodeUnreachable({ node: endpoint.name, method, detail }))
+  }
+  const outcome = readAnswer(endpoint, method, status, text)
+  if (outcome.ok || outcome.error._tag === "NodeRejected") return outcome
+  return failed(outcome.error._tag === "NodeOverloaded"
+    ? new NodeOverloaded({ node: endpoint.name, method, detail: redact(endpoint, outcome.error.detail) })
+    : new NodeUnreachable({ node: endpoint.name, method, detail: redact(endpoint, outcome.error.detail) }))
+}
+
+/** Calls `method` with positional `params` and succeeds with the `result` field. */
+export const jsonRpcCall = (endpoint: JsonRpcEndpoint, method: string, params: readonly unknown[] = []): Effect.Effect<unknown, JsonRpcError> =>
+  Effect.flatMap(
+    Effect.promise((signal) => postJsonRpc(endpoint, method, params, signal)),
+    (outcome) => (outcome.ok ? Effect.succeed(outcome.result) : Effect.fail(outcome.error)),
+  )
