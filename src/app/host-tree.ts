@@ -15,11 +15,9 @@
  *   ├─ status-view             (producer or consumer role: sendto.results → sqlite)
  *   ├─ consumer (rest_for_one)
  *   │  ├─ node-throttler:<node>  (one per node the host uses)
- *   │  ├─ partition-consumer
- *   │  └─ confirmation-tracker
+ *   │  └─ partition-consumer     (one executor fiber per assigned partition, with its tracker)
  *   └─ producer
  */
-import { confirmationTracker } from "../actors/partition-consumer/confirmation-tracker.ts"
 import { partitionConsumer } from "../actors/partition-consumer/index.ts"
 import { makeNodePool, nodeThrottler } from "../actors/node-throttler/index.ts"
 import { statusView, type StatusView } from "../actors/status-view/index.ts"
@@ -46,7 +44,7 @@ const consumerTree = (ctx: HostContext, view: StatusView): SupervisorSpec => {
     id: "consumer",
     strategy: "rest_for_one",
     intensity: intensityOf(ctx),
-    children: [...throttlers.map((t) => t.spec), consumer.spec, confirmationTracker(ctx, pool, view, consumer.assignment)],
+    children: [...throttlers.map((t) => t.spec), consumer.spec],
   }
 }
 

@@ -30,6 +30,10 @@ export const KafkaConsumerSchema = table("[kafka.consumer]", {
   heartbeat_interval_ms: intAtLeast(1),
   max_parallel_keys: intAtLeast(1),
   max_bytes_per_partition: intAtLeast(1),
+  /** Messages one partition's executor holds (queued or running) before its fetch waits. */
+  max_held_per_partition: intAtLeast(1),
+  /** The coordinator aborts a partition's transaction left open longer than this (a frozen executor's). */
+  transaction_timeout_ms: intAtLeast(1000),
 })
 
 /** `[kafka]`: the durable queue every accepted request goes through. */

@@ -52,6 +52,20 @@ export const EthereumChainSchema = table("[chains.ethereum]", {
   chain_id: intAtLeast(1),
   confirmations: intAtLeast(0),
   keystore_env: EnvVarName,
+  /** Nonces of one sender signed and not yet mined; a run signs at most this many (geth keeps 16 per account). */
+  max_in_flight_per_sender: intAtLeast(1),
+  /** The fee cap, in gwei: no signed version ever offers more per gas. */
+  max_fee_gwei: intAtLeast(1),
+  /** Most priority fee offered, in gwei, whatever the node suggests. */
+  max_tip_gwei: intAtLeast(0),
+  /** A replacement raises both fees by at least this many percent (geth needs 10). */
+  bump_percent: intAtLeast(1),
+  /** A transaction not mined this many seconds after its broadcast is signed again with higher fees. */
+  bump_after_s: intAtLeast(1),
+  /** A transaction the node forgot this many seconds after its broadcast is sent again. */
+  rebroadcast_after_s: intAtLeast(1),
+  /** Confirmed transactions are watched for reorgs until they are this many blocks deep. */
+  reorg_window_blocks: intAtLeast(1),
 })
 
 /** `[chains]`: both chains are configured even if no node uses one, since the registry is on Ethereum. */

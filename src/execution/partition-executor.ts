@@ -47,6 +47,8 @@ export interface ExecutorDeps {
   /** Most messages held (queued or running) before `offer` waits: the partition's back-pressure. */
   readonly maxHeld: number
   readonly log: Logger
+  /** Counts what became of requests: `recorded` (a run finished them), `retry` (a run left them for later), `dlq`. */
+  readonly observe: (outcome: "recorded" | "retry" | "dlq", n: number) => void
 }
 
 /** The executor's handle. */
@@ -69,6 +71,9 @@ export const makePartitionExecutor = (deps: ExecutorDeps): Effect.Effect<Partiti
     const active = new Set<string>()
     const attempts = new Map<bigint, number>()
     let held = 0
+    // Set once `run` ended: the executor is halted, and `offer` refuses more messages.
+    let stopped: Fenced | undefined
+    let lastReceived: bigint | undefined
     const wake = yield* Queue.dropping<void>(1)
     const room = yield* Queue.dropping<void>(1)
     const log = deps.log
@@ -91,6 +96,7 @@ export const makePartitionExecutor = (deps: ExecutorDeps): Effect.Effect<Partiti
         log.warn("partition-executor.dead-letter", { partition: deps.partition, id: item.request.id, offset: String(item.offset), reason })
         const dead = deps.deadLetter(item, reason)
         yield* commitDurably(deps.recorder, [dead.record], [item.offset], [dead.extra])
+        deps.observe("dlq", 1)
       })
 
     /** Runs a key until its queue is empty or its lane has no room; then lets it go. */
@@ -112,11 +118,14 @@ export const makePartitionExecutor = (deps: ExecutorDeps): Effect.Effect<Partiti
           const take = q.slice(0, capacity)
           const result = yield* lane.run(sender, take)
           if (result._tag === "done") {
+            deps.observe("recorded", take.length)
             release(key, take.length)
             yield* signal(room)
             continue
           }
           release(key, take.length - result.remaining.length)
+          deps.observe("recorded", take.length - result.remaining.length)
+          deps.observe("retry", 1)
           yield* signal(room)
           const stuck = result.remaining[0]
           if (stuck === undefined) continue
@@ -140,9 +149,14 @@ export const makePartitionExecutor = (deps: ExecutorDeps): Effect.Effect<Partiti
 
     const offer = (messages: readonly FetchedMessage[]): Effect.Effect<void, Fenced> =>
       Effect.gen(function* () {
-        while (held >= deps.maxHeld) yield* Queue.take(room)
-        deps.offsets.receive(messages.map((m) => m.offset))
-        for (const m of messages) {
+        while (held >= deps.maxHeld && stopped === undefined) yield* Queue.take(room)
+        if (stopped !== undefined) return yield* Effect.fail(stopped)
+        // A batch fetched again (after an aborted hand-over) must not be queued twice.
+        const fresh = messages.filter((m) => lastReceived === undefined || m.offset > lastReceived)
+        if (fresh.length === 0) return
+        lastReceived = fresh[fresh.length - 1]?.offset
+        deps.offsets.receive(fresh.map((m) => m.offset))
+        for (const m of fresh) {
           const decoded = m.value === null ? { ok: false as const, problem: "no value (a tombstone)" } : decodeRequest(m.value)
           if (!decoded.ok) {
             log.warn("partition-executor.unreadable", { partition: deps.partition, offset: String(m.offset), problem: decoded.problem })
@@ -183,6 +197,15 @@ export const makePartitionExecutor = (deps: ExecutorDeps): Effect.Effect<Partiti
         const tracker = Effect.repeat(track, trackerRound).pipe(Effect.andThen(Effect.never))
         return yield* Effect.raceAll([scheduler, tracker, FiberSet.join(runs).pipe(Effect.andThen(Effect.never))])
       }),
+    ).pipe(
+      Effect.onExit((exit) =>
+        Effect.andThen(
+          Effect.sync(() => {
+            stopped ??= exit._tag === "Failure" && exit.cause.reasons.some((r) => r._tag === "Fail") ? ({ _tag: "WriterFenced", message: "the partition executor halted" } as Fenced) : { _tag: "WriterFenced", message: "the partition executor stopped" }
+          }),
+          signal(room),
+        ),
+      ),
     )
 
     return { offer, run, held: () => held }

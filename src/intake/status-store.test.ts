@@ -123,3 +123,25 @@ describe("a file-backed store", () => {
     }
   })
 })
+
+describe("revisions", () => {
+  const base = { id: "r", chain: "ethereum" as const, sender: "0xa", partition: 0 }
+  test("a higher revision replaces a final status (a reorg moves confirmed back to submitted)", () => {
+    const store = openStatusStore()
+    store.apply({ ...base, status: "confirmed", at: 10, rev: 3 })
+    store.apply({ ...base, status: "submitted", at: 11, rev: 4 })
+    expect(store.get("r")?.status).toBe("submitted")
+  })
+  test("a lower revision never replaces a higher one, whatever its time", () => {
+    const store = openStatusStore()
+    store.apply({ ...base, status: "submitted", at: 10, rev: 4 })
+    store.apply({ ...base, status: "confirmed", at: 99, rev: 3 })
+    expect(store.get("r")?.status).toBe("submitted")
+  })
+  test("the intake's accepted record (no revision) never replaces an executor's", () => {
+    const store = openStatusStore()
+    store.apply({ ...base, status: "signed", at: 10, rev: 1 })
+    store.apply({ ...base, status: "accepted", at: 20 })
+    expect(store.get("r")?.status).toBe("signed")
+  })
+})

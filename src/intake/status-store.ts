@@ -1,10 +1,13 @@
 /**
  * The status view each intake host keeps, fed from the compacted `sendto.results`
  * topic: the latest `StatusRecord` per request id, in SQLite (in memory by default, or
- * a file that survives a restart). A record replaces the stored one only if it is newer
- * (later `at`; on a tie, further along), never moves a final status back to a non-final
- * one, and never moves a request back to `accepted`, so replaying the topic out of order,
- * or a republished duplicate, still converges.
+ * a file that survives a restart). A record with a higher revision (`rev`, counted by the
+ * partition's executor) always replaces the stored one, which is how a reorg moves a
+ * `confirmed` request back to `submitted`. Between records of one revision, a record
+ * replaces the stored one only if it is newer (later `at`; on a tie, further along),
+ * never moves a final status back to a non-final one, and never moves a request back to
+ * `accepted`, so replaying the topic out of order, or a republished duplicate, still
+ * converges.
  */
 import { Database } from "bun:sqlite"
 import { isFinal, type RequestStatus, type StatusRecord } from "../domain/status.ts"
@@ -60,6 +63,7 @@ CREATE TABLE IF NOT EXISTS request_status (
   status TEXT NOT NULL,
   final INTEGER NOT NULL,
   rank INTEGER NOT NULL,
+  rev INTEGER NOT NULL,
   at INTEGER NOT NULL,
   batch_id TEXT,
   body_hash TEXT,
@@ -75,19 +79,20 @@ CREATE INDEX IF NOT EXISTS request_status_status ON request_status (status);
 // batch_id and body_hash are kept from whichever record had them, so a later record that
 // omits them does not drop a request from its batch or from the idempotency check.
 const upsert = `
-INSERT INTO request_status (id, status, final, rank, at, batch_id, body_hash, record)
-VALUES ($id, $status, $final, $rank, $at, $batch_id, $body_hash, $record)
+INSERT INTO request_status (id, status, final, rank, rev, at, batch_id, body_hash, record)
+VALUES ($id, $status, $final, $rank, $rev, $at, $batch_id, $body_hash, $record)
 ON CONFLICT (id) DO UPDATE SET
   status    = CASE WHEN w THEN excluded.status ELSE request_status.status END,
   final     = CASE WHEN w THEN excluded.final  ELSE request_status.final  END,
   rank      = CASE WHEN w THEN excluded.rank   ELSE request_status.rank   END,
+  rev       = CASE WHEN w THEN excluded.rev    ELSE request_status.rev    END,
   at        = CASE WHEN w THEN excluded.at     ELSE request_status.at     END,
   record    = CASE WHEN w THEN excluded.record ELSE request_status.record END,
   batch_id  = COALESCE(request_status.batch_id, excluded.batch_id),
   body_hash = COALESCE(request_status.body_hash, excluded.body_hash)
 `.replaceAll(
   "WHEN w",
-  "WHEN (request_status.final = 0 OR excluded.final = 1) AND (excluded.rank > 0 OR request_status.rank = 0) AND (excluded.at > request_status.at OR (excluded.at = request_status.at AND excluded.rank > request_status.rank))",
+  "WHEN excluded.rev > request_status.rev OR (excluded.rev = request_status.rev AND (request_status.final = 0 OR excluded.final = 1) AND (excluded.rank > 0 OR request_status.rank = 0) AND (excluded.at > request_status.at OR (excluded.at = request_status.at AND excluded.rank > request_status.rank)))",
 )
 
 const emptyCounts = (): StatusCounts => ({ accepted: 0, intent: 0, signed: 0, submitted: 0, confirmed: 0, failed: 0, dlq: 0 })
@@ -124,6 +129,7 @@ export const openStatusStore = (path = ":memory:"): StatusStore => {
       status: r.status,
       final: isFinal(r.status) ? 1 : 0,
       rank: rankOf(r.status),
+      rev: r.rev ?? 0,
       at: r.at,
       batch_id: r.batch_id ?? null,
       body_hash: r.body_hash ?? null,

@@ -5,14 +5,13 @@ import type { MetricsRegistry } from "../../observability/metrics.ts"
 export const partitionConsumerEvents = {
   joined: "partition-consumer.joined",
   assigned: "partition-consumer.assigned",
-  retrying: "partition-consumer.retrying",
-  paused: "partition-consumer.paused",
-  resumed: "partition-consumer.resumed",
-  reconciled: "partition-consumer.reconciled",
+  takenOver: "partition-consumer.taken-over",
+  halted: "partition-consumer.halted",
+  recordRetrying: "partition-consumer.record-retrying",
 } as const
 
 /** The metrics this actor keeps, labelled by partition. */
 export const partitionConsumerMetrics = (metrics: MetricsRegistry) => ({
-  outcomes: metrics.counter("gateway_consumer_outcomes_total", "Requests handled, by partition and outcome (recorded, skipped, poison, retry)."),
+  outcomes: metrics.counter("gateway_consumer_outcomes_total", "Requests handled, by partition and outcome (recorded, retry, dlq)."),
   backlog: metrics.gauge("gateway_partition_backlog", "Messages between the batch being handled and the partition's end."),
 })

@@ -1,116 +1,150 @@
 /**
- * partition-consumer: this host's member of the consumer group on `sendto`. It spawns a
- * worker per assigned partition (on every group join it starts the new ones and stops
- * the revoked ones), feeds each fetched batch to its partition's worker, and commits
- * offsets only after outcomes are recorded. A consumer crash fails the actor, and the
- * supervisor restarts it with backoff.
+ * partition-consumer: this host's member of the consumer group on `sendto`. For each
+ * partition the group assigns it, it takes the partition over — opens the partition's
+ * fenced writer (which fences any earlier owner), catches its status view up on the
+ * partition's records, rebuilds the executor's state from the unfinished ones — and then
+ * runs the partition's executor as a fiber of its own scope. Fetched batches go to
+ * their partition's executor; the consumer's offsets are committed only by the
+ * executor's transactions. A revoked partition's fiber is interrupted; a halted one
+ * (fenced, or a commit of unknown outcome) is taken over again only once the group
+ * confirms this member still holds it (see partition-state.ts).
  */
-import { Effect } from "effect"
-import { ensureTopics, kafkaCall, makeCluster, publishAll, scopedAdmin, scopedConsumer, scopedProducer } from "../../adapters/kafka.ts"
+import { Deferred, Effect, Exit, FiberMap } from "effect"
+import { ensureTopics, kafkaCall, makeCluster, scopedAdmin, scopedConsumer, type EachBatchPayload } from "../../adapters/kafka.ts"
 import { kafkaOptionsFrom } from "../../app/connections.ts"
 import type { HostContext } from "../../app/host-context.ts"
-import type { StatusRecord } from "../../domain/status.ts"
-import { makeResultsWriter } from "../../pipeline/results-writer.ts"
 import type { ChildSpec } from "../../runtime/child-spec.ts"
+import type { PartitionExecutor } from "../../execution/partition-executor.ts"
 import type { NodePool } from "../node-throttler/pool.ts"
 import { gatewayTopics } from "../producer/topics.ts"
 import type { StatusView } from "../status-view/index.ts"
-import { chainSettings } from "./chain-settings.ts"
+import { hostChains } from "./chain-lanes.ts"
 import { partitionConsumerEvents, partitionConsumerMetrics } from "./events.ts"
-import { makePartitionWorker, type PartitionWorker } from "./partition-worker.ts"
+import { assigned, transition, type PartitionEvent, type PartitionState } from "./partition-state.ts"
+import { takeOver } from "./takeover.ts"
 import { TopicMismatch } from "./topic-mismatch.ts"
 
 export { TopicMismatch } from "./topic-mismatch.ts"
 
-/** The partitions this host owns right now; the confirmation tracker follows them. */
-export interface Assignment {
-  readonly partitions: () => ReadonlySet<number>
+/** One assigned partition: its state, and its executor once taken over. */
+interface Held {
+  state: PartitionState
+  executor: Deferred.Deferred<PartitionExecutor>
 }
 
-/** Builds the consumer-group actor and the live view of its assignment. */
-export const partitionConsumer = (ctx: HostContext, pool: NodePool, view: StatusView): { readonly spec: ChildSpec; readonly assignment: Assignment } => {
+/** Builds the consumer-group actor. */
+export const partitionConsumer = (ctx: HostContext, pool: NodePool, view: StatusView): { readonly spec: ChildSpec } => {
   const log = ctx.log.forActor("partition-consumer")
   const metrics = partitionConsumerMetrics(ctx.metrics)
   const k = ctx.config.kafka
-  const workers = new Map<number, PartitionWorker>()
 
   const init = Effect.gen(function* () {
     const cluster = makeCluster(kafkaOptionsFrom(ctx.config, ctx.host.name))
     const admin = yield* scopedAdmin(cluster)
     // Whichever role starts first creates the topics; creating is idempotent.
     yield* ensureTopics(cluster, admin, gatewayTopics(ctx.config))
-    const meta = yield* kafkaCall(cluster, "admin.fetchTopicMetadata", () => admin.fetchTopicMetadata({ topics: [k.topics.requests] }))
-    const found = meta.topics[0]?.partitions.length ?? 0
-    if (found !== k.topics.partitions) return yield* new TopicMismatch({ topic: k.topics.requests, expected: k.topics.partitions, found })
-
-    const producer = yield* scopedProducer(cluster)
-    const writer = makeResultsWriter(cluster, producer, k.topics.results)
-    const record = async (records: readonly StatusRecord[]) => {
-      await writer.write(records)
-      view.applyLocal(records)
+    for (const topic of [k.topics.requests, k.topics.results]) {
+      const meta = yield* kafkaCall(cluster, "admin.fetchTopicMetadata", () => admin.fetchTopicMetadata({ topics: [topic] }))
+      const found = meta.topics[0]?.partitions.length ?? 0
+      // Results of a request go to the partition of its request, so the two topics must match.
+      if (found !== k.topics.partitions) return yield* new TopicMismatch({ topic, expected: k.topics.partitions, found })
     }
-    const chains = chainSettings(ctx, pool)
+    const chains = yield* Effect.try({ try: () => hostChains(ctx, pool), catch: (e) => e as Error })
     const consumer = yield* scopedConsumer(cluster, {
       groupId: k.consumer.group_id,
       sessionTimeoutMs: k.consumer.session_timeout_ms,
       heartbeatIntervalMs: k.consumer.heartbeat_interval_ms,
       maxBytesPerPartition: k.consumer.max_bytes_per_partition,
     })
-    const deps = {
-      pool, view, chains, record, log,
-      maxParallelKeys: k.consumer.max_parallel_keys,
-      toDlq: (message: { key: string; value: Buffer | null; offset: string }, partition: number, reason: string) =>
-        publishAll(cluster, producer, [{
-          topic: k.topics.dlq, key: message.key || null,
-          value: JSON.stringify({ reason, partition, offset: message.offset, at: Date.now(), value: message.value?.toString() ?? null }),
-        }]),
-      commit: (partition: number, offset: string) =>
-        consumer.commitOffsets([{ topic: k.topics.requests, partition, offset }]),
-      onOutcome: (partition: number, outcome: string) => metrics.outcomes.inc({ partition: String(partition), outcome }),
+
+    const held = new Map<number, Held>()
+    let generation = 0
+    const fibers = yield* FiberMap.make<number, void, never>()
+    const runIn = yield* FiberMap.runtime(fibers)<never>()
+
+    /** Applies `event` to partition `p` and carries out the action. */
+    const apply = (p: number, event: PartitionEvent) => {
+      const h = held.get(p)
+      if (h === undefined) return
+      const out = transition(h.state, event)
+      h.state = out.state
+      if (out.action === "stop") {
+        held.delete(p)
+        Effect.runFork(FiberMap.remove(fibers, p))
+      }
+      if (out.action === "take-over") start(p, h)
     }
 
-    // Spawn on assign, stop on revoke. The end offset at assignment bounds which messages a
-    // previous owner may have attempted.
+    /** Takes `p` over and runs its executor until revoked or halted. */
+    const start = (p: number, h: Held) => {
+      h.executor = Deferred.makeUnsafe<PartitionExecutor>()
+      const life = Effect.scoped(takeOver(ctx, { cluster, admin, consumer, view, chains, partition: p, log, metrics }).pipe(
+        Effect.flatMap((executor) =>
+          Effect.andThen(Deferred.succeed(h.executor, executor), Effect.sync(() => apply(p, { _tag: "opened" }))).pipe(Effect.andThen(executor.run)),
+        ),
+      )).pipe(
+        Effect.catch((e) =>
+          Effect.sync(() => {
+            log.warn(partitionConsumerEvents.halted, { partition: p, reason: e.message })
+            apply(p, { _tag: "halted", reason: e.message })
+          }),
+        ),
+      )
+      runIn(p, life)
+    }
+
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
-      const assigned = new Set(event.payload.memberAssignment[k.topics.requests] ?? [])
-      for (const [p, w] of workers) if (!assigned.has(p)) { w.stop(); workers.delete(p) }
-      void admin.fetchTopicOffsets(k.topics.requests).then((offsets) => {
-        for (const o of offsets) {
-          if (!assigned.has(o.partition) || workers.has(o.partition)) continue
-          workers.set(o.partition, makePartitionWorker(o.partition, BigInt(o.high), deps))
+      generation += 1
+      const now = new Set(event.payload.memberAssignment[k.topics.requests] ?? [])
+      for (const p of [...held.keys()]) if (!now.has(p)) apply(p, { _tag: "revoked" })
+      for (const p of now) {
+        if (held.has(p)) {
+          const h = held.get(p) as Held
+          if (h.state._tag !== "revoked") h.state = { ...h.state, generation }
+          continue
         }
-        log.info(partitionConsumerEvents.assigned, { partitions: [...assigned].sort((a, b) => a - b) })
-      })
+        const h: Held = { state: assigned(generation), executor: Deferred.makeUnsafe<PartitionExecutor>() }
+        held.set(p, h)
+        start(p, h)
+      }
+      log.info(partitionConsumerEvents.assigned, { partitions: [...now].sort((a, b) => a - b), generation })
     })
+    consumer.on(consumer.events.HEARTBEAT, () => {
+      for (const p of held.keys()) apply(p, { _tag: "confirmed", generation })
+    })
+
+    /** Hands a fetched batch to its partition's executor, heartbeating while it waits. */
+    const eachBatch = async (payload: EachBatchPayload): Promise<void> => {
+      const { batch } = payload
+      const h = held.get(batch.partition)
+      if (h === undefined) return
+      const abort = new AbortController()
+      const heartbeat = setInterval(() => {
+        payload.heartbeat().catch(() => abort.abort())
+        if (!payload.isRunning() || payload.isStale()) abort.abort()
+      }, k.consumer.heartbeat_interval_ms)
+      try {
+        const executor = await Effect.runPromise(Deferred.await(h.executor), { signal: abort.signal })
+        const messages = batch.messages.map((m) => ({ offset: BigInt(m.offset), key: m.key?.toString() ?? "", value: m.value?.toString() ?? null }))
+        const offered = await Effect.runPromiseExit(executor.offer(messages), { signal: abort.signal })
+        if (Exit.isSuccess(offered)) payload.resolveOffset(batch.lastOffset())
+        metrics.backlog.set(Number(BigInt(batch.highWatermark) - BigInt(batch.lastOffset()) - 1n), { partition: String(batch.partition) })
+      } catch {
+        // Aborted by a rebalance or a stop: the batch is fetched again by whoever owns it.
+      } finally {
+        clearInterval(heartbeat)
+      }
+    }
+
     const crashed = Promise.withResolvers<string>()
     consumer.on(consumer.events.CRASH, (event) => crashed.resolve(String(event.payload.error?.message ?? event.payload.error)))
-
     yield* kafkaCall(cluster, "consumer.subscribe", () => consumer.subscribe({ topic: k.topics.requests, fromBeginning: true }))
     yield* kafkaCall(cluster, "consumer.run", () =>
-      consumer.run({
-        autoCommit: false,
-        eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: k.topics.partitions,
-        eachBatch: async (payload) => {
-          let worker = workers.get(payload.batch.partition)
-          for (let i = 0; worker === undefined && i < 100; i++) {
-            // The join handler is still reading end offsets; the batch waits for its worker.
-            await new Promise((r) => setTimeout(r, 20))
-            worker = workers.get(payload.batch.partition)
-          }
-          if (worker === undefined) throw new Error(`no worker for partition ${payload.batch.partition}`)
-          metrics.backlog.set(Number(BigInt(payload.batch.highWatermark) - BigInt(payload.batch.firstOffset() ?? payload.batch.highWatermark)), { partition: String(payload.batch.partition) })
-          await worker.handle(payload)
-        },
-      }),
+      consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: k.topics.partitions, eachBatch }),
     )
-    yield* Effect.addFinalizer(() => Effect.sync(() => { for (const w of workers.values()) w.stop(); workers.clear() }))
-    log.info(partitionConsumerEvents.joined, { group: k.consumer.group_id, topic: k.topics.requests, partitions: found, nodes: pool.throttles.map((t) => t.name) })
+    log.info(partitionConsumerEvents.joined, { group: k.consumer.group_id, topic: k.topics.requests, partitions: k.topics.partitions, nodes: pool.throttles.map((t) => t.name) })
     return Effect.flatMap(Effect.promise(() => crashed.promise), (reason) => Effect.fail(new Error(`kafka consumer crashed: ${reason}`)))
   })
 
-  return {
-    spec: { id: "partition-consumer", init, restart: "permanent", shutdownMs: 15_000 },
-    assignment: { partitions: () => new Set(workers.keys()) },
-  }
+  return { spec: { id: "partition-consumer", init, restart: "permanent", shutdownMs: 15_000 } }
 }

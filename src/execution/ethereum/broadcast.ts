@@ -4,7 +4,7 @@
  * only while the executor still owns its partition (checked by the caller).
  */
 import { Effect } from "effect"
-import { kindOf, type RefusalKind } from "../../adapters/node-errors.ts"
+import type { RefusalKind } from "../../adapters/node-errors.ts"
 import { ensureOwned, type Fenced } from "../durable.ts"
 import type { ChainNodes, Recorder } from "../ports.ts"
 import { currentVersion, type Slot } from "./sender-book.ts"
@@ -28,7 +28,7 @@ export const broadcastSlot = (nodes: ChainNodes, recorder: Recorder, slot: Slot,
     Effect.catch((e): Effect.Effect<BroadcastOutcome, Fenced> => {
       if (e._tag === "WriterFenced" || e._tag === "CommitAmbiguous") return Effect.fail(e)
       if (e._tag !== "NodeRejected") return Effect.succeed({ _tag: "unanswered", detail: e.message })
-      const kind = kindOf(e, "ethereum")
+      const kind = e.kind
       return Effect.succeed(kind === "already-known" ? { _tag: "sent" } : { _tag: "refused", kind, detail: e.detail })
     }),
     Effect.tap((outcome) =>

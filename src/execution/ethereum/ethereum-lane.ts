@@ -6,11 +6,12 @@
  * first tracker round.
  */
 import { Effect } from "effect"
+import { replaceableFields } from "../../adapters/ethereum-codec.ts"
 import type { StatusRecord } from "../../domain/status.ts"
 import type { DeadLetterFor, Lane } from "../lane.ts"
 import type { EthereumContext } from "./ethereum-context.ts"
 import { runEthereumSender } from "./ethereum-run.ts"
-import { trackEthereum, type VerifiedHeads } from "./ethereum-track.ts"
+import { trackEthereum, type NodeScans } from "./ethereum-track.ts"
 import { versionsOf } from "./slot-records.ts"
 import { startingNonce, type Slot } from "./sender-book.ts"
 
@@ -25,6 +26,7 @@ const slotOf = (record: StatusRecord): Slot | undefined => {
     owner: record.id,
     filler: record.kind === "filler",
     clientSigned: versions.length === 1 && versions[0]?.fees.maxFee === 0n && record.kind !== "filler",
+    call: (replaceableFields(versions[0]?.raw ?? "")?.data ?? "0x") !== "0x",
     versions,
     node: record.node,
     sentAt: undefined,
@@ -38,11 +40,11 @@ const slotOf = (record: StatusRecord): Slot | undefined => {
 
 /** Builds the lane over `ctx`. */
 export const makeEthereumLane = (ctx: EthereumContext, deadLetter: DeadLetterFor): Lane => {
-  const verified: VerifiedHeads = new Map()
+  const scans: NodeScans = new Map()
   return {
     capacity: (sender) => Math.max(0, ctx.settings.maxInFlightPerSender - ctx.book.inFlight(sender)),
     run: (sender, items) => runEthereumSender(ctx, sender, items, deadLetter),
-    track: trackEthereum(ctx, verified),
+    track: trackEthereum(ctx, scans),
     restore: (records) =>
       Effect.gen(function* () {
         const senders = new Set<string>()

@@ -6,7 +6,6 @@
  * are already followed by the tracker.
  */
 import { Effect } from "effect"
-import { kindOf } from "../../adapters/node-errors.ts"
 import { parseSignedTransaction } from "../../adapters/ethereum-codec.ts"
 import type { EthContractCall, EthRawTransaction, EthTransfer } from "../../domain/request.ts"
 import { nextRecord, statusRecordFor } from "../../domain/status-record.ts"
@@ -81,7 +80,7 @@ const gather = (ctx: EthereumContext, sender: string, items: readonly LaneItem[]
         const why = passing(fields.failure)
         if (why !== undefined) return { g, later: { remaining: items.slice(i), reason: why } }
         const e = fields.failure as Extract<NodeCallError, { _tag: "NodeRejected" }>
-        g.records.push(failedBeforeSigning(ctx, item, `${e.method} refused (${kindOf(e, "ethereum")}): ${e.detail}`))
+        g.records.push(failedBeforeSigning(ctx, item, `${e.method} refused (${e.kind}): ${e.detail}`))
         g.finishes.push(item.offset)
         continue
       }
@@ -112,7 +111,7 @@ const initSender = (ctx: EthereumContext, sender: string) =>
 const slotFor = (ctx: EthereumContext, sender: string, node: string, ready: Ready, market: FeeMarket): Slot => {
   const base = { sender, owner: ready.item.request.id, filler: false, node, sentAt: undefined, mined: undefined, refused: undefined, recorded: false, reported: "signed", triedAt: undefined }
   if (ready._tag === "raw") {
-    return { ...base, nonce: ready.nonce, clientSigned: true, versions: [{ hash: ready.hash, raw: ready.raw, fees: { maxFee: 0n, tip: 0n }, at: ctx.now() }] }
+    return { ...base, nonce: ready.nonce, clientSigned: true, call: true, versions: [{ hash: ready.hash, raw: ready.raw, fees: { maxFee: 0n, tip: 0n }, at: ctx.now() }] }
   }
   const state = ctx.book.get(sender)
   const nonce = ctx.book.take(state)
@@ -120,7 +119,7 @@ const slotFor = (ctx: EthereumContext, sender: string, node: string, ready: Read
   const signer = ctx.signers.get(sender)
   if (signer === undefined) throw new Error(`no signer for ${sender}`)
   const signed = signer.sign({ chainId: ctx.settings.chainId, nonce, ...ready.fields, maxFeePerGas: fees.maxFee, maxPriorityFeePerGas: fees.tip })
-  return { ...base, nonce, clientSigned: false, versions: [{ hash: signed.hash, raw: signed.raw, fees, at: ctx.now() }] }
+  return { ...base, nonce, clientSigned: false, call: ready.fields.data !== "0x", versions: [{ hash: signed.hash, raw: signed.raw, fees, at: ctx.now() }] }
 }
 
 /** Runs `items` of one sender (see the module comment). */

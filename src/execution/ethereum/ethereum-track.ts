@@ -1,21 +1,22 @@
 /**
  * The Ethereum tracker round of one partition executor: follows every slot the book
- * holds until it is final, with as few node calls as the answers allow.
+ * holds until it is final.
  *
- * Per node: the head, and the hash of the highest block checked last round. Blocks
- * commit to their parents, so an unchanged hash there means nothing below it changed; a
- * changed one means a reorg, and every transaction mined at or above the fork is looked
- * up again (one that is gone goes back to `submitted`, and its same bytes are sent again).
+ * The fast path reads each node's new blocks once (block-scan.ts): slots whose hashes
+ * appear are mined, and a reorg un-mines the slots above its fork, whose same bytes are
+ * sent again. A mined contract call's receipt says whether the EVM reverted it.
  *
- * Per sender with unmined slots: its mined-nonce count. Slots below it were mined by one
- * of their versions (a receipt says which) or, if none of ours has a receipt, by another
- * transaction, and the request is signed again elsewhere. The lowest slot above it is the
- * one that holds the others back: sent again when the node forgot it, bumped when it sat
- * unmined for `bump_after_s`, and any nonce below it that nothing holds is filled.
+ * The slow path looks only at a sender whose lowest unmined slot has waited longer than
+ * `rebroadcast_after_s`: its mined-nonce count says whether the slot's nonce was used
+ * (by one of its versions, found by receipt — mined before this executor looked — or by
+ * another transaction, and then the request is signed again elsewhere); a node that
+ * forgot the slot gets the same bytes again, with any nonce below it that nothing holds
+ * filled; and a slot unmined for `bump_after_s` is signed again with higher fees.
  */
 import { Effect } from "effect"
 import type { StatusRecord } from "../../domain/status.ts"
 import type { Fenced } from "../durable.ts"
+import { scanNode, type NodeScan } from "./block-scan.ts"
 import { broadcastSlot, knownToNode } from "./broadcast.ts"
 import type { EthereumContext } from "./ethereum-context.ts"
 import { afterBroadcast, bumpSlot, fillNonce, ownerRecord, pendingCountOf, recordDurably, resignElsewhere } from "./slot-actions.ts"
@@ -27,26 +28,16 @@ interface Receipt {
   readonly blockHash?: string
 }
 
-interface Block {
-  readonly hash?: string
-  readonly number?: string
-}
+/** The scan of each node, kept across rounds. */
+export type NodeScans = Map<string, NodeScan>
 
-/** The highest block a node's mined slots were checked against, per node. */
-export type VerifiedHeads = Map<string, { readonly height: number; readonly hash: string }>
-
-const hex = (n: number) => `0x${n.toString(16)}`
-
-/** The receipt of `hash` on `node`, or null; undefined when the node did not answer. */
-const receiptOf = (ctx: EthereumContext, node: string, hash: string) =>
-  Effect.map(Effect.option(ctx.nodes.callNode(node, "eth_getTransactionReceipt", [hash])), (r) => (r._tag === "Some" ? (r.value as Receipt | null) : undefined))
-
-/** Which version of a slot a block holds, if any. */
-const findMined = (ctx: EthereumContext, slot: Slot) =>
+/** Which version of a slot a block holds (by receipt), null if none, "unknown" if the node did not answer. */
+export const minedByReceipt = (ctx: EthereumContext, slot: Slot) =>
   Effect.gen(function* () {
     for (const v of [...slot.versions].reverse()) {
-      const receipt = yield* receiptOf(ctx, slot.node, v.hash)
-      if (receipt === undefined) return "unknown" as const
+      const answer = yield* Effect.option(ctx.nodes.callNode(slot.node, "eth_getTransactionReceipt", [v.hash]))
+      if (answer._tag === "None") return "unknown" as const
+      const receipt = answer.value as Receipt | null
       if (receipt !== null && receipt.blockNumber !== undefined) {
         return { hash: v.hash, block: Number(receipt.blockNumber), blockHash: receipt.blockHash ?? "", succeeded: receipt.status !== "0x0" }
       }
@@ -54,53 +45,22 @@ const findMined = (ctx: EthereumContext, slot: Slot) =>
     return null
   })
 
-/** Looks again at every mined slot of `node` from a reorg: those no block holds any more go back to being sent. */
-const afterReorg = (ctx: EthereumContext, node: string, out: StatusRecord[]) =>
-  Effect.gen(function* () {
-    for (const sender of ctx.book.all()) {
-      for (const slot of sender.slots.values()) {
-        if (slot.node !== node || slot.mined === undefined) continue
-        const found = yield* findMined(ctx, slot)
-        if (found === "unknown") continue
-        if (found !== null && found.blockHash === slot.mined.blockHash) continue
-        const was = slot.mined
-        ctx.log.warn("partition-executor.reorged", { partition: ctx.partition, id: slot.owner, txid: was.hash, block: was.block, now: found === null ? null : found.block })
-        slot.mined = found === null ? undefined : found
-        if (found === null) {
-          slot.sentAt = undefined
-          const record = ownerRecord(ctx, slot, "submitted", `block ${was.block} that held it was reorged away; the same bytes are sent again`)
-          if (record !== undefined) out.push(record)
-          slot.reported = "submitted"
-        }
-      }
-    }
-  })
+/** Learns whether mined contract calls succeeded (a plain transfer cannot revert). */
+const readOutcomes = (ctx: EthereumContext, slots: readonly Slot[]) =>
+  Effect.forEach(slots.filter((s) => s.call && s.mined !== undefined), (slot) =>
+    Effect.gen(function* () {
+      const found = yield* minedByReceipt(ctx, slot)
+      if (found !== "unknown" && found !== null) slot.mined = found
+    }), { discard: true })
 
-/** Checks `node`'s chain for a reorg since last round and moves the checked head up. */
-const checkHead = (ctx: EthereumContext, node: string, verified: VerifiedHeads, out: StatusRecord[]) =>
+/** The slow path for one sender whose lowest unmined slot has waited too long (see the module comment). */
+const unstick = (ctx: EthereumContext, sender: SenderState, lowest: Slot) =>
   Effect.gen(function* () {
-    const latest = (yield* ctx.nodes.callNode(node, "eth_getBlockByNumber", ["latest", false])) as Block | null
-    const head = Number(latest?.number ?? Number.NaN)
-    if (!Number.isFinite(head) || latest?.hash === undefined) return undefined
-    const last = verified.get(node)
-    if (last !== undefined) {
-      const then = last.height === head ? latest : ((yield* ctx.nodes.callNode(node, "eth_getBlockByNumber", [hex(last.height), false])) as Block | null)
-      if (then?.hash !== last.hash) yield* afterReorg(ctx, node, out)
-    }
-    verified.set(node, { height: head, hash: latest.hash })
-    return head
-  })
-
-/** One sender's unmined slots: which got mined, and whether the lowest needs help. */
-const followSender = (ctx: EthereumContext, sender: SenderState, out: StatusRecord[]) =>
-  Effect.gen(function* () {
-    const unmined = ctx.book.unmined(sender).filter((s) => s.recorded)
-    if (unmined.length === 0) return
-    const node = unmined[0]?.node ?? ""
+    const node = lowest.node
     const count = Number(yield* ctx.nodes.callNode(node, "eth_getTransactionCount", [sender.address, "latest"]))
-    for (const slot of unmined) {
-      if (slot.nonce >= count) break
-      const found = yield* findMined(ctx, slot)
+    for (const slot of ctx.book.unmined(sender)) {
+      if (slot.nonce >= count || !slot.recorded) break
+      const found = yield* minedByReceipt(ctx, slot)
       if (found === "unknown") return
       if (found === null) {
         // Another transaction took this nonce: none of ours can ever be mined there.
@@ -110,22 +70,18 @@ const followSender = (ctx: EthereumContext, sender: SenderState, out: StatusReco
       }
       slot.mined = found
     }
-    const lowest = ctx.book.unmined(sender).find((s) => s.recorded)
-    if (lowest === undefined) return
+    const stuck = ctx.book.unmined(sender).find((s) => s.recorded)
+    if (stuck === undefined) return
     const now = ctx.now()
-    if (lowest.sentAt === undefined || (lowest.refused !== undefined && now - (lowest.triedAt ?? 0) >= ctx.settings.rebroadcastAfterMs)) {
-      yield* sendInOrder(ctx, sender)
-      return
-    }
-    if (now - lowest.sentAt < ctx.settings.rebroadcastAfterMs) return
-    if (!(yield* knownToNode(ctx.nodes, node, lowest.versions.map((v) => v.hash)))) {
-      ctx.log.warn("partition-executor.rebroadcast", { partition: ctx.partition, sender: sender.address, nonce: lowest.nonce, reason: "the node no longer knows it" })
+    if (!(yield* knownToNode(ctx.nodes, node, stuck.versions.map((v) => v.hash)))) {
+      ctx.log.warn("partition-executor.rebroadcast", { partition: ctx.partition, sender: sender.address, nonce: stuck.nonce, reason: "the node no longer knows it" })
       for (const slot of ctx.book.unmined(sender)) slot.sentAt = undefined
       yield* fillGaps(ctx, sender, count, node)
       yield* sendInOrder(ctx, sender)
       return
     }
-    if (now - lowest.sentAt >= ctx.settings.bumpAfterMs && now - (lowest.versions.at(-1)?.at ?? 0) >= ctx.settings.bumpAfterMs) yield* bumpSlot(ctx, lowest)
+    stuck.sentAt ??= now
+    if (now - stuck.sentAt >= ctx.settings.bumpAfterMs && now - (stuck.versions.at(-1)?.at ?? 0) >= ctx.settings.bumpAfterMs) yield* bumpSlot(ctx, stuck)
   })
 
 /** Fills the nonces below the sender's next one that nothing holds. */
@@ -148,11 +104,34 @@ const sendInOrder = (ctx: EthereumContext, sender: SenderState) =>
     }
   })
 
-/** Records what changed for mined slots: submitted, confirmed or failed; and drops slots deep enough. */
-const settle = (ctx: EthereumContext, heads: ReadonlyMap<string, number>, out: StatusRecord[]) => {
+/** Whether a sender needs the slow path or a send this round. */
+const followSender = (ctx: EthereumContext, sender: SenderState) =>
+  Effect.gen(function* () {
+    const lowest = ctx.book.unmined(sender).find((s) => s.recorded)
+    if (lowest === undefined) return
+    const now = ctx.now()
+    const waited = now - (lowest.triedAt ?? 0)
+    if (lowest.sentAt === undefined || lowest.refused !== undefined) {
+      // Never sent (restored, or its broadcast went unanswered) or refused: send again, paced.
+      if (lowest.triedAt === undefined || waited >= Math.min(1_000, ctx.settings.rebroadcastAfterMs)) yield* sendInOrder(ctx, sender)
+      if (lowest.triedAt === undefined || waited < ctx.settings.rebroadcastAfterMs) return
+    } else if (now - lowest.sentAt < ctx.settings.rebroadcastAfterMs) {
+      return
+    }
+    yield* unstick(ctx, sender, lowest)
+  })
+
+/** Records what changed: submitted, confirmed or failed, or back to submitted after a reorg; drops slots deep enough. */
+const settle = (ctx: EthereumContext, heads: ReadonlyMap<string, number>, reorged: ReadonlySet<Slot>, out: StatusRecord[]) => {
   for (const sender of ctx.book.all()) {
     for (const slot of [...sender.slots.values()]) {
       if (!slot.recorded) continue
+      if (reorged.has(slot) && slot.reported !== "signed" && slot.reported !== "submitted") {
+        const record = ownerRecord(ctx, slot, "submitted", "the block that held it was reorged away; the same bytes are sent again")
+        if (record !== undefined) out.push(record)
+        slot.reported = "submitted"
+        continue
+      }
       const head = heads.get(slot.node)
       if (slot.mined === undefined) {
         if (slot.sentAt !== undefined && slot.reported === "signed") {
@@ -166,7 +145,7 @@ const settle = (ctx: EthereumContext, heads: ReadonlyMap<string, number>, out: S
       const depth = head - slot.mined.block + 1
       if (slot.reported !== "confirmed" && slot.reported !== "failed" && depth >= ctx.settings.confirmations) {
         const status = slot.mined.succeeded || slot.filler ? "confirmed" : "failed"
-        const record = ownerRecord(ctx, slot, status, status === "failed" ? "the transaction was mined but reverted" : undefined)
+        const record = ownerRecord(ctx, slot, status, status === "failed" ? "the transaction was mined but the EVM reverted it" : undefined)
         if (record !== undefined) out.push({ ...record, confirmations: depth })
         slot.reported = status
       }
@@ -176,21 +155,30 @@ const settle = (ctx: EthereumContext, heads: ReadonlyMap<string, number>, out: S
 }
 
 /** One tracker round (see the module comment). */
-export const trackEthereum = (ctx: EthereumContext, verified: VerifiedHeads): Effect.Effect<void, Fenced> =>
+export const trackEthereum = (ctx: EthereumContext, scans: NodeScans): Effect.Effect<void, Fenced> =>
   Effect.gen(function* () {
-    const out: StatusRecord[] = []
     const nodes = new Set<string>()
     for (const sender of ctx.book.all()) for (const slot of sender.slots.values()) nodes.add(slot.node)
     const heads = new Map<string, number>()
+    const reorged = new Set<Slot>()
     for (const node of nodes) {
-      const head = yield* Effect.orElseSucceed(checkHead(ctx, node, verified, out), () => undefined)
-      if (head !== undefined) heads.set(node, head)
+      let scan = scans.get(node)
+      if (scan === undefined) {
+        scan = { scanned: undefined, hashes: new Map() }
+        scans.set(node, scan)
+      }
+      const result = yield* Effect.option(scanNode(ctx, node, scan))
+      if (result._tag === "None") continue
+      heads.set(node, result.value.head)
+      for (const slot of result.value.reorged) reorged.add(slot)
+      yield* readOutcomes(ctx, result.value.mined)
     }
     for (const sender of [...ctx.book.all()]) {
       if (sender.slots.size === 0) continue
       // A node that does not answer leaves the sender for next round; losing the partition stops the round.
-      yield* Effect.catch(followSender(ctx, sender, out), (e) => (e._tag === "WriterFenced" || e._tag === "CommitAmbiguous" ? Effect.fail(e) : Effect.void))
+      yield* Effect.catch(followSender(ctx, sender), (e) => (e._tag === "WriterFenced" || e._tag === "CommitAmbiguous" ? Effect.fail(e) : Effect.void))
     }
-    settle(ctx, heads, out)
+    const out: StatusRecord[] = []
+    settle(ctx, heads, reorged, out)
     if (out.length > 0) yield* recordDurably(ctx, out)
   })

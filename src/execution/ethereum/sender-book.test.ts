@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test"
 import { afterRefusal, makeSenderBook, startingNonce, unfilledNonces, type Slot } from "./sender-book.ts"
 
 const slot = (sender: string, nonce: number, hash: string): Slot => ({
-  sender, nonce, owner: `r-${nonce}`, filler: false, clientSigned: false, reported: "signed", triedAt: undefined, node: "eth-1", sentAt: undefined, mined: undefined, refused: undefined, recorded: true,
+  sender, nonce, owner: `r-${nonce}`, filler: false, clientSigned: false, call: false, reported: "signed", triedAt: undefined, node: "eth-1", sentAt: undefined, mined: undefined, refused: undefined, recorded: true,
   versions: [{ hash, raw: `0x${hash}`, fees: { maxFee: 2n, tip: 1n }, at: 0 }],
 })
 

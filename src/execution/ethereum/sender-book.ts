@@ -36,6 +36,8 @@ export interface Slot {
   readonly filler: boolean
   /** The client signed it (`raw` requests): it is only followed, never re-signed, bumped or filled. */
   readonly clientSigned: boolean
+  /** It carries call data, so its receipt is read to learn whether the EVM reverted it. */
+  readonly call: boolean
   /** Oldest first; the last is the current version. */
   readonly versions: readonly SlotVersion[]
   /** The node the slot's transactions are sent to. */

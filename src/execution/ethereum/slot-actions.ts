@@ -67,7 +67,7 @@ export const fillNonce = (ctx: EthereumContext, sender: string, nonce: number, n
     if (version === undefined) return
     ctx.log.warn("partition-executor.nonce-filled", { partition: ctx.partition, sender, nonce })
     const slot: Slot = {
-      sender, nonce, owner: fillerId(sender, nonce), filler: true, clientSigned: false, versions: [version], node,
+      sender, nonce, owner: fillerId(sender, nonce), filler: true, clientSigned: false, call: false, versions: [version], node,
       sentAt: undefined, mined: undefined, refused: undefined, recorded: false, reported: "signed", triedAt: ctx.now(),
     }
     yield* recordAndSend(ctx, slot, "signed")
@@ -140,8 +140,12 @@ export const afterBroadcast = (ctx: EthereumContext, slot: Slot, outcome: Broadc
     const hashes = slot.versions.map((v) => v.hash)
     switch (outcome.kind) {
       case "nonce-too-low": {
-        // Usually these very bytes (or an earlier version) were mined already.
-        if (yield* knownToNode(ctx.nodes, slot.node, hashes)) return
+        // Usually these very bytes (or an earlier version) were mined already: the tracker's slow path finds where.
+        if (yield* knownToNode(ctx.nodes, slot.node, hashes)) {
+          slot.sentAt ??= ctx.now()
+          slot.refused = undefined
+          return
+        }
         const pending = yield* pendingCountOf(ctx, slot.sender, slot.node)
         if (pending !== undefined) yield* resignElsewhere(ctx, slot, pending)
         return

@@ -1,0 +1,58 @@
+/**
+ * The lanes of one partition executor, built from the config: the Ethereum lane with
+ * its own sender book over the host's signers and fee markets. (A chain with no node
+ * on this host gets no lane; its requests go to the DLQ saying so.)
+ */
+import { signersFromKeyList, type EthereumSigner } from "../../adapters/ethereum.ts"
+import type { HostContext } from "../../app/host-context.ts"
+import type { ChainName } from "../../domain/request.ts"
+import type { Lane, DeadLetterFor } from "../../execution/lane.ts"
+import type { ChainNodes, Recorder, RecordCache } from "../../execution/ports.ts"
+import { makeFeeMarkets, type EthereumSettings } from "../../execution/ethereum/ethereum-context.ts"
+import { makeEthereumLane } from "../../execution/ethereum/ethereum-lane.ts"
+import { makeSenderBook } from "../../execution/ethereum/sender-book.ts"
+import type { Logger } from "../../observability/log.ts"
+
+const gwei = 1_000_000_000n
+
+/** What every partition of a host shares: keys, fee markets, settings. */
+export interface HostChains {
+  readonly nodes: ChainNodes
+  readonly chains: ReadonlySet<ChainName>
+  readonly signers: ReadonlyMap<string, EthereumSigner>
+  readonly ethereum: EthereumSettings
+  readonly market: ReturnType<typeof makeFeeMarkets>
+}
+
+/** Reads the host's chain settings; throws `BadSigningKey` for a malformed key list (a config error, at start). */
+export const hostChains = (ctx: HostContext, nodes: ChainNodes): HostChains => {
+  const eth = ctx.config.chains.ethereum
+  const chains = new Set(ctx.config.nodes.filter((n) => ctx.host.nodes.includes(n.name)).map((n) => n.chain))
+  return {
+    nodes,
+    chains,
+    signers: signersFromKeyList(ctx.env[eth.keystore_env] ?? ""),
+    market: makeFeeMarkets(nodes),
+    ethereum: {
+      chainId: eth.chain_id,
+      maxInFlightPerSender: eth.max_in_flight_per_sender,
+      fees: { feeCap: BigInt(eth.max_fee_gwei) * gwei, tipCap: BigInt(eth.max_tip_gwei) * gwei, bumpPercent: eth.bump_percent },
+      confirmations: Math.max(1, eth.confirmations),
+      bumpAfterMs: eth.bump_after_s * 1000,
+      rebroadcastAfterMs: eth.rebroadcast_after_s * 1000,
+      reorgWindowBlocks: eth.reorg_window_blocks,
+    },
+  }
+}
+
+/** The lanes of partition `partition`. */
+export const partitionLanes = (host: HostChains, partition: number, recorder: Recorder, records: RecordCache, deadLetter: DeadLetterFor, log: Logger): Map<ChainName, Lane> => {
+  const lanes = new Map<ChainName, Lane>()
+  if (host.chains.has("ethereum")) {
+    lanes.set("ethereum", makeEthereumLane({
+      partition, nodes: host.nodes, recorder, records, signers: host.signers, settings: host.ethereum,
+      book: makeSenderBook(), market: host.market, log, now: Date.now,
+    }, deadLetter))
+  }
+  return lanes
+}

@@ -1,0 +1,34 @@
+/**
+ * The records a partition executor reads and writes, over the host's status view. What
+ * the executor commits is remembered here at once (and applied to the view), so a copy
+ * of a request that arrives right behind it sees the record before it comes back from
+ * Kafka. The memory is bounded: the oldest remembered records give way, and the view
+ * still has them.
+ */
+import type { StatusRecord } from "../../domain/status.ts"
+import type { RecordCache } from "../../execution/ports.ts"
+import type { StatusView } from "../status-view/index.ts"
+
+/** Records remembered per executor beyond what the view holds. */
+const remembered = 20_000
+
+/** A cache over `view`. */
+export const makeRecordCache = (view: StatusView): RecordCache => {
+  const mine = new Map<string, StatusRecord>()
+  return {
+    get: (id) => mine.get(id) ?? view.get(id),
+    remember: (records) => {
+      for (const r of records) {
+        mine.delete(r.id)
+        mine.set(r.id, r)
+      }
+      while (mine.size > remembered) {
+        const oldest = mine.keys().next()
+        if (oldest.done) break
+        mine.delete(oldest.value)
+      }
+      view.applyLocal(records)
+    },
+    highestNonce: (sender) => view.highestNonce(sender),
+  }
+}

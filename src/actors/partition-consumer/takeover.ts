@@ -1,0 +1,89 @@
+/**
+ * Taking one partition over: the steps between "the group assigned it to us" and "its
+ * executor runs", in the order that makes them safe.
+ *
+ * 1. Open the partition's fenced writer. This fences every earlier owner and settles
+ *    its open transaction, so from here on nothing it wrote can still appear.
+ * 2. Read where the group's offset stands, and catch the status view up on the
+ *    partition's records: everything the earlier owners committed is now visible.
+ * 3. Rebuild each lane from the partition's unfinished records (nothing is signed anew;
+ *    recorded bytes are sent again by the trackers), and move the fetch position back
+ *    to the committed offset, since a halted executor may have dropped fetched messages.
+ */
+import { Effect, type Scope } from "effect"
+import type { KafkaAdmin, KafkaCluster, KafkaConsumer } from "../../adapters/kafka.ts"
+import { kafkaCall } from "../../adapters/kafka.ts"
+import type { HostContext } from "../../app/host-context.ts"
+import { makeOffsetBook } from "../../execution/offset-book.ts"
+import { makePartitionExecutor, type PartitionExecutor } from "../../execution/partition-executor.ts"
+import { makeFencedWriter } from "../../kafka/fenced-writer.ts"
+import { makePartitionRecorder } from "../../kafka/partition-recorder.ts"
+import type { Logger } from "../../observability/log.ts"
+import type { StatusView } from "../status-view/index.ts"
+import { partitionLanes, type HostChains } from "./chain-lanes.ts"
+import { deadLetterFor, unreadableLetter } from "./dead-letters.ts"
+import { partitionConsumerEvents, type partitionConsumerMetrics } from "./events.ts"
+import { makeRecordCache } from "./record-cache.ts"
+
+/** What a takeover needs from the actor. */
+export interface TakeoverDeps {
+  readonly cluster: KafkaCluster
+  readonly admin: KafkaAdmin
+  readonly consumer: KafkaConsumer
+  readonly view: StatusView
+  readonly chains: HostChains
+  readonly partition: number
+  readonly log: Logger
+  readonly metrics: ReturnType<typeof partitionConsumerMetrics>
+}
+
+/** Takes `deps.partition` over; the writer closes when the scope does. */
+export const takeOver = (ctx: HostContext, deps: TakeoverDeps): Effect.Effect<PartitionExecutor, { readonly message: string }, Scope.Scope> =>
+  Effect.gen(function* () {
+    const k = ctx.config.kafka
+    const p = deps.partition
+    const started = performance.now()
+    const writer = makeFencedWriter(deps.cluster, {
+      partition: p,
+      groupId: k.consumer.group_id,
+      requestsTopic: k.topics.requests,
+      graceMs: Math.floor(k.consumer.session_timeout_ms / 2),
+      transactionTimeoutMs: k.consumer.transaction_timeout_ms,
+    })
+    const openedAt = performance.now()
+    yield* Effect.acquireRelease(
+      Effect.tryPromise({ try: () => writer.open(), catch: (e) => new Error(`opening the fenced writer of partition ${p}: ${String((e as Error).message ?? e)}`) }),
+      () => Effect.promise(() => writer.close().catch(() => undefined)),
+    )
+    const committed = yield* kafkaCall(deps.cluster, "admin.fetchOffsets", () => deps.admin.fetchOffsets({ groupId: k.consumer.group_id, topics: [k.topics.requests] }))
+    const mine = committed[0]?.partitions.find((x) => x.partition === p)?.offset
+    const committedNext = mine !== undefined && Number(mine) >= 0 ? BigInt(mine) : undefined
+    yield* Effect.tryPromise({ try: () => deps.view.catchUp(new Set([p])), catch: (e) => new Error(`catching up on ${k.topics.results} partition ${p}: ${String(e)}`) })
+
+    const offsets = makeOffsetBook(committedNext)
+    const recorder = makePartitionRecorder({ commit: (records, next) => writer.commit(records, next), owns: writer.owns }, offsets, k.topics.results, { committedAt: openedAt }, (error, attempt) => {
+      if (attempt === 0 || attempt % 10 === 0) deps.log.warn(partitionConsumerEvents.recordRetrying, { partition: p, attempt, reason: error.message })
+    })
+    const records = makeRecordCache(deps.view)
+    const deadLetter = deadLetterFor(k.topics.dlq, p, records)
+    const lanes = partitionLanes(deps.chains, p, recorder, records, deadLetter, deps.log)
+    const unfinished = deps.view.index.awaitingConfirmation(new Set([p]))
+    for (const [chain, lane] of lanes) yield* lane.restore(unfinished.filter((r) => r.chain === chain))
+    if (committedNext !== undefined) deps.consumer.seek({ topic: k.topics.requests, partition: p, offset: committedNext.toString() })
+
+    const executor = yield* makePartitionExecutor({
+      partition: p,
+      lanes,
+      recorder,
+      offsets,
+      nodes: deps.chains.nodes,
+      deadLetter,
+      unreadable: unreadableLetter(k.topics.dlq, p),
+      maxParallelKeys: k.consumer.max_parallel_keys,
+      maxHeld: k.consumer.max_held_per_partition,
+      log: deps.log,
+      observe: (outcome, n) => deps.metrics.outcomes.inc({ partition: String(p), outcome }, n),
+    })
+    deps.log.info(partitionConsumerEvents.takenOver, { partition: p, committed: committedNext === undefined ? null : String(committedNext), unfinished: unfinished.length, ms: Math.round(performance.now() - started) })
+    return executor
+  })
