@@ -25,9 +25,16 @@
  *   tx=<spender>"; after the spender is mined: -25 "TX rejected: orphan transaction …
  *   references outputs of unknown or fully-spent transaction …". btcwallet answers these
  *   with HTTP 200. Classifying them is `node-errors.ts`'s job, not this module's.
- * - `gettransaction [txid]` knows a transaction broadcast with `sendrawtransaction` once
- *   btcd relays it to the wallet; `blockhash` is "" until mined; an unknown txid is
- *   code -5 ("No information for transaction"; Core: "Invalid or non-wallet transaction id").
+ * - `gettransaction [txid]` knows a transaction broadcast with `sendrawtransaction` only
+ *   once btcd has notified the wallet: asked right after the send it answered "unknown"
+ *   for 6 and 7 of 20 sends in two runs, so "unknown" just after a send means "not seen
+ *   yet", not "dropped". `blockhash` is "" until mined; an unknown txid is code -5 ("No
+ *   information for transaction"; Core: "Invalid or non-wallet transaction id").
+ * - `getnewaddress`, like `getrawchangeaddress`, can fail with "-5: Invalid address or
+ *   key: Sb1…" (see wallet-dialect.ts); asking again moves the wallet past that address.
+ * - There is no `createrawtransaction` step: btcd's orders outputs at random, merges
+ *   payouts to one address and refuses bech32 payees; the executor writes the unsigned
+ *   bytes itself (raw-transaction.ts).
  * - btcd's `gettxout txid n true` still shows an output as unspent after a mempool
  *   transaction spent it; `gettxspendingprevout` (btcd and Core ≥ 24) names the mempool
  *   spender. Neither names a spender in a block: `gettxout` is then null.

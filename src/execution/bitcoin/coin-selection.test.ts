@@ -12,17 +12,22 @@ const txid = (n: number) => n.toString(16).padStart(64, "0")
 /** A confirmed coin. */
 const confirmed = (n: number, satoshis: bigint): Candidate => ({
   coin: { txid: txid(n), vout: 0, satoshis, scriptPubKey: pay, kind: "p2pkh" },
-  ancestors: new Set(),
-  descendantCounts: new Map(),
+  ancestors: new Map(),
 })
 
-/** Change of an unconfirmed chain: `depth` unconfirmed transactions, each spending the one before. */
-const chainChange = (n: number, satoshis: bigint, depth: number, descendantsOfRoot = depth): Candidate => {
-  const ancestors = Array.from({ length: depth }, (_, i) => `chain${n}-${i}`)
+/**
+ * Change of an unconfirmed chain: `depth` unconfirmed transactions of `vsize` each, each
+ * spending the one before; the root may have `extraDescendants` more outside the chain.
+ */
+const chainChange = (n: number, satoshis: bigint, depth: number, vsize = 226, extraDescendants = 0): Candidate => {
+  const ids = Array.from({ length: depth }, (_, i) => `chain${n}-${i}`)
+  const member = (i: number) => {
+    const descendants = depth - i + (i === 0 ? extraDescendants : 0)
+    return { vsize, descendants, descendantsVsize: descendants * vsize }
+  }
   return {
-    coin: { txid: ancestors[depth - 1] ?? txid(n), vout: 1, satoshis, scriptPubKey: changeScript, kind: "p2pkh" },
-    ancestors: new Set(ancestors),
-    descendantCounts: new Map(ancestors.map((a, i) => [a, i === 0 ? descendantsOfRoot : depth - i])),
+    coin: { txid: ids[depth - 1] ?? txid(n), vout: 1, satoshis, scriptPubKey: changeScript, kind: "p2pkh" },
+    ancestors: new Map(ids.map((id, i) => [id, member(i)])),
   }
 }
 
@@ -66,8 +71,19 @@ describe("selectCoins", () => {
   })
 
   test("an ancestor that already has 24 descendants takes no more", () => {
-    const r = plan([chainChange(1, 10n * BTC, 2, 25)])
+    const r = plan([chainChange(1, 10n * BTC, 2, 226, 23)])
     expect(Result.isFailure(r) && r.failure).toMatchObject({ _tag: "CannotFund", limitedBy: "chain-limit" })
+  })
+
+  test.each([
+    ["ancestors of 100,000 vB in all: a 226-vB child passes 101,000", 4, 25_000, true],
+    ["ancestors of 101,000 vB: no room for a child", 4, 25_250, false],
+    ["six 17-kvB batches: the seventh would pass 101 kvB", 6, 17_000, false],
+    ["five 17-kvB batches: a sixth fits", 5, 17_000, true],
+  ] as const)("the chain's size counts too: %s", (_name, depth, vsize, ok) => {
+    const r = plan([chainChange(1, 10n * BTC, depth, vsize)])
+    if (ok) expect(Result.isSuccess(r)).toBe(true)
+    else expect(Result.isFailure(r) && r.failure).toMatchObject({ _tag: "CannotFund", limitedBy: "chain-limit" })
   })
 
   test("two chains together count their ancestors together", () => {

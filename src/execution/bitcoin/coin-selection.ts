@@ -6,9 +6,11 @@
  * The rules, in order of what they protect:
  * - No output may be dust: the node would refuse the whole transaction.
  * - The new transaction and its unconfirmed ancestors stay within Bitcoin Core's
- *   mempool limits (25 transactions counting itself, on the ancestor and on the
- *   descendant side), or Core refuses it ("too-long-mempool-chain"). btcd has no such
- *   limit, so a chain that works against btcd would fail against Core.
+ *   mempool limits, or Core refuses it ("too-long-mempool-chain"): at most 25
+ *   transactions counting itself, and at most 101 kvB, on the ancestor side and on the
+ *   descendant side of every ancestor. btcd has no such limit, so a chain that works
+ *   against btcd would fail against Core; and a chain of big batches reaches the size
+ *   limit long before the count (six 500-output batches are about 100 kvB).
  * - Confirmed coins first (largest first, so few inputs), then unconfirmed change with
  *   the fewest ancestors: a long chain of unconfirmed change is the thing to avoid.
  * - At most `maxInputs` inputs, and the signed transaction within the standard weight.
@@ -29,12 +31,17 @@ export interface Coin extends OutPoint {
   readonly kind: SpendableKind
 }
 
-/** A spendable coin as the book offers it: the txids of its unconfirmed ancestors (its own transaction included when unconfirmed). */
+/** One unconfirmed transaction a coin descends from, with its own descendant package (itself included). */
+export interface ChainMember {
+  readonly vsize: number
+  readonly descendants: number
+  readonly descendantsVsize: number
+}
+
+/** A spendable coin as the book offers it, with its unconfirmed ancestors by txid (its own transaction included when unconfirmed). */
 export interface Candidate {
   readonly coin: Coin
-  readonly ancestors: ReadonlySet<string>
-  /** For each unconfirmed ancestor, how many unconfirmed transactions descend from it, itself included. */
-  readonly descendantCounts: ReadonlyMap<string, number>
+  readonly ancestors: ReadonlyMap<string, ChainMember>
 }
 
 /** Limits and the change script. */
@@ -45,6 +52,8 @@ export interface SelectionOptions {
   readonly maxInputs?: number
   /** Core's -limitancestorcount and -limitdescendantcount, the new transaction counted. Default 25. */
   readonly maxChain?: number
+  /** Core's -limitancestorsize and -limitdescendantsize in vbytes, the new transaction counted. Default 101,000. */
+  readonly maxChainVsize?: number
   /** Core's and btcd's standard weight limit. Default 400,000 (100,000 vbytes). */
   readonly maxWeight?: number
   /** Dust relay fee in sat/kvB. Default 3000. */
@@ -115,14 +124,26 @@ const firstDust = (outputs: readonly TxOutput[], dustRelay: number): DustOutput 
   return undefined
 }
 
-/** True when adding `c` keeps every chain limit with `ancestors` already gathered. */
-const fitsChain = (c: Candidate, ancestors: Set<string>, descendants: Map<string, number>, maxChain: number): boolean => {
-  let count = ancestors.size
-  for (const a of c.ancestors) if (!ancestors.has(a)) count++
-  if (count + 1 > maxChain) return false
-  for (const [a, n] of c.descendantCounts) if (Math.max(n, descendants.get(a) ?? 0) + 1 > maxChain) return false
-  return true
+interface ChainLimits {
+  readonly count: number
+  readonly vsize: number
 }
+
+/** True when a transaction of `vsize` descending from `chain` keeps every chain limit. */
+const fitsChain = (chain: ReadonlyMap<string, ChainMember>, vsize: number, limits: ChainLimits): boolean => {
+  if (chain.size === 0) return true
+  if (chain.size + 1 > limits.count) return false
+  let ancestorsVsize = vsize
+  for (const m of chain.values()) {
+    ancestorsVsize += m.vsize
+    if (m.descendants + 1 > limits.count || m.descendantsVsize + vsize > limits.vsize) return false
+  }
+  return ancestorsVsize <= limits.vsize
+}
+
+/** `chain` with the ancestors of `c` added. */
+const withAncestors = (chain: ReadonlyMap<string, ChainMember>, c: Candidate): ReadonlyMap<string, ChainMember> =>
+  c.ancestors.size === 0 ? chain : new Map([...chain, ...c.ancestors])
 
 /**
  * Chooses coins from `candidates` (already in `preferenceOrder`) for `outputs` at
@@ -135,7 +156,7 @@ export const selectCoins = (
   options: SelectionOptions,
 ): Result.Result<SpendPlan, SelectionError> => {
   const maxInputs = options.maxInputs ?? 200
-  const maxChain = options.maxChain ?? 25
+  const limits = { count: options.maxChain ?? 25, vsize: options.maxChainVsize ?? 101_000 }
   const maxWeight = options.maxWeight ?? 400_000
   const dustRelay = options.dustRelaySatPerKvb ?? 3000
   const dust = firstDust(outputs, dustRelay)
@@ -149,24 +170,23 @@ export const selectCoins = (
   if (bare > maxWeight) return Result.fail(new TooLarge({ weight: bare, maxWeight }))
 
   const chosen: Coin[] = []
-  const ancestors = new Set<string>()
-  const descendants = new Map<string, number>()
+  let chain: ReadonlyMap<string, ChainMember> = new Map()
   let gathered = 0n
   let inputsWeight = 0
   let segwit = false
   let skippedForChain = false
   for (const c of candidates) {
     if (chosen.length >= maxInputs) break
-    if (c.ancestors.size > 0 && !fitsChain(c, ancestors, descendants, maxChain)) {
-      skippedForChain = true
-      continue
-    }
     const nextWeight = inputsWeight + inputWeight(c.coin.kind)
     const weight = weightWith(chosen.length + 1, segwit || c.coin.kind === "p2wpkh", nextWeight, true)
     if (weight > maxWeight) return Result.fail(new TooLarge({ weight, maxWeight }))
+    const nextChain = withAncestors(chain, c)
+    if (!fitsChain(nextChain, vsizeOfWeight(weight), limits)) {
+      skippedForChain = true
+      continue
+    }
     chosen.push(c.coin)
-    for (const a of c.ancestors) ancestors.add(a)
-    for (const [a, n] of c.descendantCounts) descendants.set(a, Math.max(n, descendants.get(a) ?? 0))
+    chain = nextChain
     gathered += c.coin.satoshis
     inputsWeight = nextWeight
     segwit ||= c.coin.kind === "p2wpkh"
@@ -175,7 +195,7 @@ export const selectCoins = (
     const vsizeWithChange = vsizeOfWeight(weightWith(chosen.length, segwit, inputsWeight, true))
     const feeWithChange = feeFor(vsizeWithChange, satPerVbyte)
     const change = gathered - pay - feeWithChange
-    const common = { inputs: chosen, unconfirmedAncestors: ancestors.size }
+    const common = { inputs: chosen, unconfirmedAncestors: chain.size }
     if (change >= dustThreshold(options.changeScript, dustRelay)) {
       return Result.succeed({
         ...common,

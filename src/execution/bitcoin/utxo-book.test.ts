@@ -95,6 +95,19 @@ describe("UtxoBook", () => {
     expect(book.ancestorsOf(txid("t25")).size).toBe(23)
   })
 
+  test("a chain of six 17-kvB batches is full by size (101 kvB), long before 25 transactions", () => {
+    const book = new UtxoBook()
+    book.load([listed("coin", 50n * BTC)])
+    let input = { txid: txid("coin"), vout: 0 }
+    for (const label of ["b1", "b2", "b3", "b4", "b5"]) {
+      book.reserve({ ...spend(label, [input]), vsize: 17_000 })
+      input = { txid: txid(label), vout: 1 }
+    }
+    expect(chosen(book)).toEqual(["b5:1"])
+    book.reserve({ ...spend("b6", [input]), vsize: 17_000 })
+    expect(chosen(book)).toBe("CannotFund(chain-limit)")
+  })
+
   test("after a restart, records fed in any order give the same ancestors", () => {
     const labels = ["a", "b", "c", "d"]
     const inOrder = new UtxoBook()

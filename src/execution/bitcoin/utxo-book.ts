@@ -19,7 +19,7 @@
  * Pure bookkeeping, no I/O: each case is a table row in the test.
  */
 import type { Result } from "effect"
-import { preferenceOrder, selectCoins, selectPrefix, type Candidate, type Coin, type PrefixSelection, type SelectionError, type SelectionOptions, type SpendPlan } from "./coin-selection.ts"
+import { preferenceOrder, selectCoins, selectPrefix, type Candidate, type ChainMember, type Coin, type PrefixSelection, type SelectionError, type SelectionOptions, type SpendPlan } from "./coin-selection.ts"
 import type { DecodedTransaction, OutPoint, TxOutput } from "./raw-transaction.ts"
 import { scriptKindOf, type SpendableKind } from "./tx-size.ts"
 
@@ -214,16 +214,21 @@ export class UtxoBook {
   }
 
   private candidates(): Candidate[] {
+    const members = new Map<string, ChainMember>()
+    const memberOf = (txid: string): ChainMember => {
+      const known = members.get(txid)
+      if (known) return known
+      const descendants = this.descendantsOf(txid)
+      const vsize = this.pending.get(txid)?.vsize ?? 0
+      const member = { vsize, descendants: 1 + descendants.length, descendantsVsize: descendants.reduce((v, d) => v + (this.pending.get(d)?.vsize ?? 0), vsize) }
+      members.set(txid, member)
+      return member
+    }
     const out: Candidate[] = []
     for (const [key, coin] of this.coins) {
       if (this.taken.has(key)) continue
-      if (!this.pending.has(coin.txid)) {
-        out.push({ coin, ancestors: new Set(), descendantCounts: new Map() })
-        continue
-      }
-      const ancestors = new Set([coin.txid, ...this.ancestorsOf(coin.txid)])
-      const descendantCounts = new Map([...ancestors].map((a) => [a, 1 + this.descendantsOf(a).length]))
-      out.push({ coin, ancestors, descendantCounts })
+      const ancestors = this.pending.has(coin.txid) ? [coin.txid, ...this.ancestorsOf(coin.txid)] : []
+      out.push({ coin, ancestors: new Map(ancestors.map((a) => [a, memberOf(a)])) })
     }
     return out.sort(preferenceOrder)
   }
