@@ -27,7 +27,7 @@
  *   with HTTP 200. Classifying them is `node-errors.ts`'s job, not this module's.
  * - `gettransaction [txid]` knows a transaction broadcast with `sendrawtransaction` only
  *   once btcd has notified the wallet: asked right after the send it answered "unknown"
- *   for 6 and 7 of 20 sends in two runs, so "unknown" just after a send means "not seen
+ *   for 6 to 11 of 20 sends in four runs, so "unknown" just after a send means "not seen
  *   yet", not "dropped". `blockhash` is "" until mined; an unknown txid is code -5 ("No
  *   information for transaction"; Core: "Invalid or non-wallet transaction id").
  * - `getnewaddress`, like `getrawchangeaddress`, can fail with "-5: Invalid address or
