@@ -6,11 +6,11 @@
  */
 import { spawn, type Subprocess } from "bun"
 import { mkdtempSync, openSync, rmSync } from "node:fs"
-import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect } from "effect"
 import { etcdCall, etcdRange } from "../../src/adapters/etcd.ts"
+import { freePorts } from "./free-ports.ts"
 import { withEtcd } from "./replica-harness.ts"
 
 /** One member this test started. */
@@ -29,27 +29,6 @@ export interface PrivateEtcd {
   /** SIGSTOP / SIGCONT / SIGKILL of one of our own members, by pid. */
   readonly signal: (member: Member, sig: "SIGSTOP" | "SIGCONT" | "SIGKILL") => void
   readonly destroy: () => Promise<void>
-}
-
-/** True if nothing listens on `port` (we could bind it just now). */
-const isFree = (port: number): Promise<boolean> =>
-  new Promise((resolve) => {
-    const s = createServer()
-    s.once("error", () => resolve(false))
-    s.listen(port, "127.0.0.1", () => s.close(() => resolve(true)))
-  })
-
-/**
- * `count` free ports below Linux's ephemeral range (32768 and up), so an outgoing
- * connection of this very process cannot take one between the check and etcd's bind.
- */
-const freePorts = async (count: number): Promise<number[]> => {
-  const ports: number[] = []
-  while (ports.length < count) {
-    const port = 20_000 + Math.floor(Math.random() * 12_000)
-    if (!ports.includes(port) && (await isFree(port))) ports.push(port)
-  }
-  return ports
 }
 
 /** Starts 3 members and waits until the cluster answers reads (up to `timeoutMs`); tries new ports if a member dies at start. */
