@@ -7,6 +7,7 @@ import { CHAINS } from "./chain.ts"
 import {
   Bool,
   EnvVarName,
+  listOf,
   HttpUrlString,
   intAtLeast,
   NameString,
@@ -45,6 +46,18 @@ export const BitcoinChainSchema = table("[chains.bitcoin]", {
   confirmations: intAtLeast(1),
   /** Which network's addresses the intake accepts. */
   network: oneOf(["mainnet", "testnet", "regtest", "simnet"]),
+  /** Fee rate of the transactions the gateway builds, in satoshis per virtual byte. */
+  fee_rate_sat_vb: intAtLeast(1),
+  /** Accounts whose payouts are paid together, many outputs to one transaction (payroll, airdrops). */
+  batch_accounts: listOf(NonEmptyString, "account names"),
+  /** Most payouts in one batched transaction. */
+  batch_max_outputs: intAtLeast(1),
+  /** How long a batch waits, from its oldest payout's acceptance, for more payouts to arrive. */
+  batch_linger_ms: intAtLeast(0),
+  /** A transaction the wallet still does not know this many seconds after its broadcast is sent again. */
+  rebroadcast_after_s: intAtLeast(1),
+  /** Confirmed transactions are watched for reorgs until they are this many blocks deep. */
+  reorg_window_blocks: intAtLeast(1),
 })
 
 /** `[chains.ethereum]`: which chain signed transactions are for and where the signing keys come from. */

@@ -25,6 +25,11 @@ export type RunResult =
    * They stay first in their key's queue and are tried again after a delay.
    */
   | { readonly _tag: "later"; readonly remaining: readonly LaneItem[]; readonly reason: string }
+  /**
+   * Nothing failed, but the items from `remaining` on (all of them when absent) must wait
+   * `ms`: a batch is still gathering payouts, or coins wait for a block. Not an attempt.
+   */
+  | { readonly _tag: "wait"; readonly ms: number; readonly remaining?: readonly LaneItem[] }
 
 /** The DLQ message and the `dlq` status record of a request that can never succeed. */
 export interface DeadLetter {

@@ -117,6 +117,13 @@ export const makePartitionExecutor = (deps: ExecutorDeps): Effect.Effect<Partiti
           if (capacity === 0) break
           const take = q.slice(0, capacity)
           const result = yield* lane.run(sender, take)
+          if (result._tag === "wait") {
+            const handled = take.length - (result.remaining?.length ?? take.length)
+            deps.observe("recorded", handled)
+            release(key, handled)
+            yield* Effect.sleep(result.ms)
+            continue
+          }
           if (result._tag === "done") {
             deps.observe("recorded", take.length)
             release(key, take.length)

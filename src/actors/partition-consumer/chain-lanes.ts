@@ -1,13 +1,16 @@
 /**
  * The lanes of one partition executor, built from the config: the Ethereum lane with
- * its own sender book over the host's signers and fee markets. (A chain with no node
- * on this host gets no lane; its requests go to the DLQ saying so.)
+ * its own sender book over the host's signers and fee markets, and the Bitcoin lane
+ * over the host's wallet node. (A chain with no node on this host gets no lane; its
+ * requests go to the DLQ saying so.)
  */
 import { signersFromKeyList, type EthereumSigner } from "../../adapters/ethereum.ts"
 import type { HostContext } from "../../app/host-context.ts"
 import type { ChainName } from "../../domain/request.ts"
 import type { Lane, DeadLetterFor } from "../../execution/lane.ts"
 import type { ChainNodes, Recorder, RecordCache } from "../../execution/ports.ts"
+import type { BitcoinSettings } from "../../execution/bitcoin/bitcoin-context.ts"
+import { makeBitcoinLane } from "../../execution/bitcoin/bitcoin-lane.ts"
 import { makeFeeMarkets, type EthereumSettings } from "../../execution/ethereum/ethereum-context.ts"
 import { makeEthereumLane } from "../../execution/ethereum/ethereum-lane.ts"
 import { makeSenderBook } from "../../execution/ethereum/sender-book.ts"
@@ -21,13 +24,16 @@ export interface HostChains {
   readonly chains: ReadonlySet<ChainName>
   readonly signers: ReadonlyMap<string, EthereumSigner>
   readonly ethereum: EthereumSettings
+  readonly bitcoin: BitcoinSettings | undefined
   readonly market: ReturnType<typeof makeFeeMarkets>
 }
 
 /** Reads the host's chain settings; throws `BadSigningKey` for a malformed key list (a config error, at start). */
 export const hostChains = (ctx: HostContext, nodes: ChainNodes): HostChains => {
   const eth = ctx.config.chains.ethereum
+  const btc = ctx.config.chains.bitcoin
   const chains = new Set(ctx.config.nodes.filter((n) => ctx.host.nodes.includes(n.name)).map((n) => n.chain))
+  const wallet = ctx.config.nodes.find((n) => n.chain === "bitcoin" && ctx.host.nodes.includes(n.name))
   return {
     nodes,
     chains,
@@ -42,6 +48,19 @@ export const hostChains = (ctx: HostContext, nodes: ChainNodes): HostChains => {
       rebroadcastAfterMs: eth.rebroadcast_after_s * 1000,
       reorgWindowBlocks: eth.reorg_window_blocks,
     },
+    bitcoin: wallet === undefined ? undefined : {
+      walletKind: wallet.wallet ?? "btcwallet",
+      node: wallet.name,
+      passphrase: wallet.wallet_passphrase_env === undefined ? undefined : ctx.env[wallet.wallet_passphrase_env],
+      network: btc.network,
+      feeRateSatPerVbyte: btc.fee_rate_sat_vb,
+      confirmations: btc.confirmations,
+      batchAccounts: new Set(btc.batch_accounts),
+      batchMaxOutputs: btc.batch_max_outputs,
+      batchLingerMs: btc.batch_linger_ms,
+      rebroadcastAfterMs: btc.rebroadcast_after_s * 1000,
+      reorgWindowBlocks: btc.reorg_window_blocks,
+    },
   }
 }
 
@@ -53,6 +72,9 @@ export const partitionLanes = (host: HostChains, partition: number, recorder: Re
       partition, nodes: host.nodes, recorder, records, signers: host.signers, settings: host.ethereum,
       book: makeSenderBook(), market: host.market, log, now: Date.now,
     }, deadLetter))
+  }
+  if (host.chains.has("bitcoin") && host.bitcoin !== undefined) {
+    lanes.set("bitcoin", makeBitcoinLane({ partition, nodes: host.nodes, recorder, records, settings: host.bitcoin, accounts: new Map(), log, now: Date.now }, deadLetter))
   }
   return lanes
 }

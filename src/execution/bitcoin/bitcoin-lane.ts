@@ -1,0 +1,58 @@
+/**
+ * The Bitcoin lane of a partition executor: runs (bitcoin-run.ts), the tracker round
+ * (bitcoin-track.ts), and the takeover that rebuilds each account's coin book and
+ * pending transactions from the partition's unfinished `transaction` records. Nothing is
+ * signed anew on takeover: the recorded bytes are sent again by the first round.
+ */
+import { Effect, Result } from "effect"
+import type { StatusRecord } from "../../domain/status.ts"
+import type { DeadLetterFor, Lane } from "../lane.ts"
+import type { AccountState, BitcoinContext } from "./bitcoin-context.ts"
+import { runBitcoinAccount } from "./bitcoin-run.ts"
+import { trackBitcoin, type ChainTip } from "./bitcoin-track.ts"
+import { decodeRawTransaction } from "./raw-transaction.ts"
+import { membersOf } from "./tx-records.ts"
+import { recordedSpendOf, UtxoBook } from "./utxo-book.ts"
+
+/** Requests of one account started per run when payouts are not batched (each is its own transaction). */
+const unbatchedRun = 25
+
+const stateOf = (ctx: BitcoinContext, account: string): AccountState => {
+  let state = ctx.accounts.get(account)
+  if (state === undefined) {
+    state = { book: new UtxoBook(), loaded: false, pending: new Map() }
+    ctx.accounts.set(account, state)
+  }
+  return state
+}
+
+/** Builds the lane over `ctx`. */
+export const makeBitcoinLane = (ctx: BitcoinContext, deadLetter: DeadLetterFor): Lane => {
+  const holder: { tip: ChainTip | undefined } = { tip: undefined }
+  return {
+    capacity: (account) => (ctx.settings.batchAccounts.has(account) ? ctx.settings.batchMaxOutputs : unbatchedRun),
+    run: (account, items) => runBitcoinAccount(ctx, account, items, deadLetter),
+    track: trackBitcoin(ctx, holder),
+    restore: (records: readonly StatusRecord[]) =>
+      Effect.sync(() => {
+        let restored = 0
+        for (const record of records) {
+          if (record.kind !== "transaction" || record.raw_tx === undefined || record.txid === undefined) continue
+          const decoded = decodeRawTransaction(record.raw_tx)
+          if (Result.isFailure(decoded)) {
+            ctx.log.warn("partition-executor.unreadable-record", { partition: ctx.partition, id: record.id, problem: decoded.failure.message })
+            continue
+          }
+          const state = stateOf(ctx, record.sender)
+          const changeVout = record.change === undefined ? undefined : Number(record.change.split(":")[0])
+          state.book.reserve(recordedSpendOf(decoded.success, changeVout))
+          state.pending.set(record.txid, {
+            txid: record.txid, raw: record.raw_tx, account: record.sender, members: membersOf(record), recorded: true,
+            sentAt: undefined, triedAt: undefined, mined: undefined, reported: record.status,
+          })
+          restored += 1
+        }
+        ctx.log.info("partition-executor.restored", { partition: ctx.partition, chain: "bitcoin", transactions: restored })
+      }),
+  }
+}

@@ -1,0 +1,283 @@
+/**
+ * One run of a Bitcoin account: its next requests, each paid by a transaction the
+ * executor builds from explicit coins (the account's UTXO book), has the wallet sign,
+ * records (raw bytes, inputs, which output pays which request), and only then
+ * broadcasts. A retry or a new owner sends the same bytes; nothing is matched by amount.
+ *
+ * In a batching account (`[chains.bitcoin].batch_accounts`), consecutive one-output
+ * payouts share one transaction, up to `batch_max_outputs`, waiting at most
+ * `batch_linger_ms` from the oldest one's acceptance for more to arrive; payouts the
+ * coins cannot cover fail with "insufficient funds", the rest are paid in order.
+ */
+import { Effect, Result } from "effect"
+import { newChangeAddress, signRaw, sendRaw, listUnspent, type Prevout } from "../../adapters/bitcoin/wallet-calls.ts"
+import type { SendFrom, SendMany, SendToAddress } from "../../domain/request.ts"
+import { nextRecord, statusRecordFor } from "../../domain/status-record.ts"
+import { isFinal, type StatusRecord } from "../../domain/status.ts"
+import { ensureOwned, commitDurably, type Fenced } from "../durable.ts"
+import type { DeadLetterFor, LaneItem, RunResult } from "../lane.ts"
+import type { ExtraRecord, NodeCallError } from "../ports.ts"
+import { scriptForAddress } from "./address-script.ts"
+import { walletStep, type AccountState, type BitcoinContext, type PendingTx } from "./bitcoin-context.ts"
+import { buildSigned, buildSignedBatch, type SignedTransaction } from "./build-transaction.ts"
+import type { SelectionError } from "./coin-selection.ts"
+import type { TxOutput } from "./raw-transaction.ts"
+import { UtxoBook } from "./utxo-book.ts"
+import { memberRecord, transactionRecord } from "./tx-records.ts"
+
+type BitcoinBody = SendToAddress | SendFrom | SendMany
+
+/** A request's outputs, exact in satoshis. */
+interface Payment {
+  readonly item: LaneItem
+  readonly outputs: readonly TxOutput[]
+}
+
+const satoshis = (amount: string): bigint => {
+  const [whole = "0", frac = ""] = amount.split(".")
+  return BigInt(whole) * 100_000_000n + BigInt((frac + "00000000").slice(0, 8))
+}
+
+/** Addresses and amounts of a request, in the order its outputs are written. */
+const paymentsOf = (body: BitcoinBody): readonly (readonly [string, string])[] =>
+  body.method === "sendmany" ? Object.entries(body.params.amounts) : [[body.params.address, body.params.amount]]
+
+const alreadyHandled = (r: StatusRecord | undefined): boolean => r !== undefined && (isFinal(r.status) || r.txid !== undefined)
+
+/** The account's state, its coins listed from the wallet the first time. */
+const accountOf = (ctx: BitcoinContext, account: string): Effect.Effect<AccountState, NodeCallError | { readonly _tag: string; readonly message: string }> =>
+  Effect.gen(function* () {
+    let state = ctx.accounts.get(account)
+    if (state === undefined) {
+      state = { book: new UtxoBook(), loaded: false, pending: new Map() }
+      ctx.accounts.set(account, state)
+    }
+    if (!state.loaded) {
+      const coins = yield* walletStep(ctx, listUnspent(ctx.settings.walletKind, account))
+      state.book.load(coins)
+      state.loaded = true
+    }
+    return state
+  })
+
+/** Signs with the wallet, unlocking it first when it says it is locked and a passphrase is configured. */
+const signer = (ctx: BitcoinContext) => (unsignedHex: string, prevouts: readonly Prevout[]) =>
+  walletStep(ctx, signRaw(ctx.settings.walletKind, unsignedHex, prevouts)).pipe(
+    Effect.catch((e) => {
+      const locked = (e._tag === "NodeRejected" && e.kind === "wallet-locked") || (e._tag === "SigningIncomplete" && /locked/i.test(e.message))
+      if (!locked || ctx.settings.passphrase === undefined) return Effect.fail(e)
+      ctx.log.warn("partition-executor.wallet-unlock", { partition: ctx.partition, node: ctx.settings.node })
+      const unlock = ctx.nodes.callNode(ctx.settings.node, "walletpassphrase", [ctx.settings.passphrase, ctx.settings.walletKind === "btcwallet" ? 0 : 100_000_000])
+      return Effect.andThen(unlock, walletStep(ctx, signRaw(ctx.settings.walletKind, unsignedHex, prevouts)))
+    }),
+  )
+
+/** A fresh change script of the account (asking again past btcwallet's unreadable "Sb1" change addresses). */
+const changeScript = (ctx: BitcoinContext, account: string) =>
+  Effect.gen(function* () {
+    for (let attempt = 0; ; attempt++) {
+      const address = yield* Effect.result(walletStep(ctx, newChangeAddress(ctx.settings.walletKind, account)))
+      if (Result.isSuccess(address)) {
+        const script = scriptForAddress(address.success, ctx.settings.network)
+        if (Result.isSuccess(script)) return script.success
+        if (attempt >= 3) return yield* Effect.fail(script.failure)
+        continue
+      }
+      if (attempt >= 3) return yield* Effect.fail(address.failure)
+    }
+  })
+
+/** Why a selection failed, for the request's record, and whether waiting for blocks would help. */
+const selectionReason = (e: SelectionError): { readonly reason: string; readonly wait: boolean } =>
+  e._tag === "CannotFund" && e.limitedBy === "chain-limit"
+    ? { reason: e.message, wait: true }
+    : { reason: e._tag === "CannotFund" ? `${e.message}; fund the account and submit again` : e.message, wait: false }
+
+/** Sends a recorded transaction, and acts on a refusal that settles it. */
+export const sendPending = (ctx: BitcoinContext, state: AccountState, tx: PendingTx): Effect.Effect<void, Fenced> =>
+  Effect.gen(function* () {
+    yield* ensureOwned(ctx.recorder)
+    tx.triedAt = ctx.now()
+    const sent = yield* Effect.result(walletStep(ctx, sendRaw(tx.raw)))
+    if (Result.isSuccess(sent)) {
+      tx.sentAt = ctx.now()
+      return
+    }
+    const e = sent.failure
+    if (e._tag !== "NodeRejected") return
+    switch (e.kind) {
+      case "already-known":
+        tx.sentAt ??= ctx.now()
+        return
+      case "conflict":
+      case "inputs-spent":
+      case "underpriced":
+        // Another spend holds an input, or the fee is below the node's floor: the tracker decides once a block settles it.
+        if (tx.sentAt === undefined) ctx.log.warn("partition-executor.btc-refused", { partition: ctx.partition, txid: tx.txid, kind: e.kind, reason: e.detail })
+        return
+      default: {
+        ctx.log.warn("partition-executor.btc-refused", { partition: ctx.partition, txid: tx.txid, kind: e.kind, reason: e.detail })
+        yield* failTransaction(ctx, state, tx, `sendrawtransaction refused (${e.kind}): ${e.detail}`)
+      }
+    }
+  })
+
+/** A recorded transaction that can never be mined: its requests fail with `reason`, and the book forgets it. */
+export const failTransaction = (ctx: BitcoinContext, state: AccountState, tx: PendingTx, reason: string): Effect.Effect<void, Fenced> =>
+  Effect.gen(function* () {
+    const out: StatusRecord[] = []
+    for (const id of [...state.book.drop(tx.txid)]) {
+      const dead = state.pending.get(id)
+      if (dead === undefined) continue
+      state.pending.delete(id)
+      const why = id === tx.txid ? reason : `it spent change of ${tx.txid}, which can never be mined (${reason})`
+      for (const m of dead.members) {
+        const prior = ctx.records.get(m.id)
+        if (prior !== undefined) out.push(nextRecord(prior, "failed", ctx.now(), { reason: why }))
+      }
+      const txRecord = ctx.records.get(`btc-tx:${id}`)
+      if (txRecord !== undefined) out.push(nextRecord(txRecord, "failed", ctx.now(), { reason: why }))
+    }
+    if (out.length === 0) return
+    yield* commitDurably(ctx.recorder, out)
+    ctx.records.remember(out)
+  })
+
+/** Runs `items` of one account (see the module comment). */
+export const runBitcoinAccount = (ctx: BitcoinContext, account: string, items: readonly LaneItem[], deadLetter: DeadLetterFor): Effect.Effect<RunResult, Fenced> =>
+  Effect.gen(function* () {
+    const batching = ctx.settings.batchAccounts.has(account)
+    const records: StatusRecord[] = []
+    const extras: ExtraRecord[] = []
+    const finishes: bigint[] = []
+    const built: { readonly signed: SignedTransaction; readonly payments: readonly Payment[] }[] = []
+    let stop: RunResult | undefined
+
+    // The requests to pay, in order; copies and unpayable ones are settled here.
+    const payments: Payment[] = []
+    const seen = new Set<string>()
+    for (const item of items) {
+      const { request } = item
+      if (seen.has(request.id) || alreadyHandled(ctx.records.get(request.id))) {
+        finishes.push(item.offset)
+        continue
+      }
+      seen.add(request.id)
+      const outputs: TxOutput[] = []
+      let unpayable: string | undefined
+      for (const [address, amount] of paymentsOf(request.body as BitcoinBody)) {
+        const script = scriptForAddress(address, ctx.settings.network)
+        if (Result.isFailure(script)) unpayable = script.failure.message
+        else outputs.push({ satoshis: satoshis(amount), scriptPubKey: script.success })
+      }
+      if (unpayable !== undefined) {
+        const dead = deadLetter(item, unpayable)
+        records.push(dead.record)
+        extras.push(dead.extra)
+        finishes.push(item.offset)
+        continue
+      }
+      payments.push({ item, outputs })
+    }
+
+    if (batching && payments.length > 0 && payments.length < ctx.settings.batchMaxOutputs && records.length === 0) {
+      const oldest = Math.min(...payments.map((p) => p.item.request.accepted_at))
+      const waitMs = oldest + ctx.settings.batchLingerMs - ctx.now()
+      if (waitMs > 0 && finishes.length === 0) return { _tag: "wait", ms: Math.min(waitMs, ctx.settings.batchLingerMs) } as const
+    }
+
+    const state = payments.length === 0 ? undefined : yield* Effect.result(accountOf(ctx, account))
+    if (state !== undefined && Result.isFailure(state)) {
+      stop = { _tag: "later", remaining: items.slice(items.indexOf(payments[0]?.item as LaneItem)), reason: state.failure.message }
+    } else if (state !== undefined) {
+      const book = state.success.book
+      const sign = signer(ctx)
+      let i = 0
+      while (i < payments.length && stop === undefined) {
+        const first = payments[i] as Payment
+        // One transaction: a batch of one-output payouts, or one request on its own.
+        const group: Payment[] = [first]
+        if (batching && first.outputs.length === 1) {
+          while (i + group.length < payments.length && group.length < ctx.settings.batchMaxOutputs && (payments[i + group.length] as Payment).outputs.length === 1) group.push(payments[i + group.length] as Payment)
+        }
+        const change = yield* Effect.result(changeScript(ctx, account))
+        if (Result.isFailure(change)) {
+          stop = { _tag: "later", remaining: items.slice(items.indexOf(first.item)), reason: change.failure.message }
+          break
+        }
+        const options = { changeScript: change.success }
+        if (group.length === 1 && !batching) {
+          const signed = yield* Effect.result(buildSigned(book, first.outputs, ctx.settings.feeRateSatPerVbyte, options, sign))
+          if (Result.isSuccess(signed)) {
+            built.push({ signed: signed.success, payments: group })
+          } else if (signed.failure._tag === "CannotFund" || signed.failure._tag === "DustOutput" || signed.failure._tag === "TooLarge") {
+            const why = selectionReason(signed.failure)
+            if (why.wait) {
+              stop = { _tag: "wait", ms: 1_000, remaining: items.slice(items.indexOf(first.item)) }
+              break
+            }
+            records.push(failedRecord(ctx, first.item, why.reason))
+            finishes.push(first.item.offset)
+          } else {
+            stop = { _tag: "later", remaining: items.slice(items.indexOf(first.item)), reason: signed.failure.message }
+            break
+          }
+          i += 1
+          continue
+        }
+        const batch = yield* Effect.result(buildSignedBatch(book, group.flatMap((p) => p.outputs), ctx.settings.feeRateSatPerVbyte, options, sign))
+        if (Result.isFailure(batch)) {
+          stop = { _tag: "later", remaining: items.slice(items.indexOf(first.item)), reason: batch.failure.message }
+          break
+        }
+        // Output k of the transaction pays group[paid[k]]; dust payouts fail on their own, the rest past the prefix share one reason.
+        const { paid, unpaid, signed } = batch.success
+        if (signed !== undefined && paid.length > 0) built.push({ signed, payments: paid.map((ix) => group[ix] as Payment) })
+        const tail = unpaid.filter((u) => u.error._tag !== "DustOutput")
+        const waitFor = tail[0] === undefined ? undefined : selectionReason(tail[0].error)
+        for (const u of unpaid) {
+          const p = group[u.index] as Payment
+          if (u.error._tag !== "DustOutput" && waitFor?.wait) continue
+          records.push(failedRecord(ctx, p.item, selectionReason(u.error).reason))
+          finishes.push(p.item.offset)
+        }
+        if (waitFor?.wait && tail[0] !== undefined) {
+          stop = { _tag: "wait", ms: 1_000, remaining: items.slice(items.indexOf((group[tail[0].index] as Payment).item)) }
+          break
+        }
+        i += group.length
+      }
+    }
+
+    // Record every transaction with the requests it pays, then send them.
+    const pendings: PendingTx[] = []
+    for (const { signed, payments: paid } of built) {
+      // Payout k of a batch is output k; a request paid alone starts at output 0.
+      const members = paid.map((p, k) => ({ id: p.item.request.id, vout: k }))
+      records.push(transactionRecord(ctx, account, signed, members))
+      for (const [k, p] of paid.entries()) {
+        records.push(memberRecord(ctx, p.item, ctx.records.get(p.item.request.id), signed.txid, members[k]?.vout ?? 0))
+        finishes.push(p.item.offset)
+      }
+      pendings.push({ txid: signed.txid, raw: signed.hex, account, members, recorded: false, sentAt: undefined, triedAt: undefined, mined: undefined, reported: "signed" })
+    }
+    if (records.length > 0 || finishes.length > 0) {
+      yield* commitDurably(ctx.recorder, records, finishes, extras)
+      ctx.records.remember(records)
+    }
+    const account_ = ctx.accounts.get(account)
+    for (const tx of pendings) {
+      tx.recorded = true
+      account_?.pending.set(tx.txid, tx)
+    }
+    if (account_ !== undefined) for (const tx of pendings) yield* sendPending(ctx, account_, tx)
+    return stop ?? ({ _tag: "done" } as const)
+  })
+
+/** A request's record as failed before any transaction paid it. */
+const failedRecord = (ctx: BitcoinContext, item: LaneItem, reason: string): StatusRecord => {
+  const prior = ctx.records.get(item.request.id)
+  return prior === undefined
+    ? { ...statusRecordFor(item.request, ctx.partition, "failed", ctx.now(), { node: ctx.settings.node, reason }), rev: 1 }
+    : nextRecord(prior, "failed", ctx.now(), { reason })
+}
