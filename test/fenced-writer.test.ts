@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test"
 import { join } from "node:path"
 import { KafkaUnavailable } from "../src/adapters/errors.ts"
 import type { KafkaAdmin, KafkaCluster } from "../src/adapters/kafka.ts"
-import { executorTransactionalId, makeFencedWriter, WriterFenced, type CommitProof, type FencedWriter } from "../src/kafka/fenced-writer.ts"
+import { executorTransactionalId, makeFencedWriter, WriterFenced, WriterMustReopen, type CommitProof, type FencedWriter } from "../src/kafka/fenced-writer.ts"
 import { connectedAdmin, createTopics, deleteTopics, eventually, groupOffset, readCommitted, refuseKeylessWrites, testCluster } from "./support/kafka-fixtures.ts"
 
 let cluster: KafkaCluster
@@ -25,7 +25,7 @@ afterAll(async () => {
   await Promise.all(writers.map((w) => w.close()))
   await deleteTopics(admin, created)
   await admin.disconnect()
-})
+}, 30_000)
 
 /** Topics and a group named after the test, created with `partitions` partitions. */
 const setup = async (name: string, partitions = 1) => {
@@ -45,6 +45,17 @@ const writerFor = (t: Topics, partition = 0, graceMs = 3000) => {
 }
 
 const values = async (topic: string, partition = 0) => (await readCommitted(cluster, admin, topic, partition)).map((r) => r.value)
+/**
+ * The group's offset and the results a read_committed reader sees, once both show a
+ * commit: a transaction's markers land on each partition on their own, a few ms apart,
+ * so the offset can be visible a moment before the records (or the other way round).
+ */
+const settled = async (t: Topics, offset: bigint, results: number) =>
+  eventually(
+    async () => ({ offset: await groupOffset(admin, t.group, t.requests, 0), results: await values(t.results) }),
+    (s) => s.offset === offset && s.results.length === results,
+  )
+
 const lastStable = async (topic: string, partition = 0) => BigInt((await admin.fetchTopicOffsets(topic)).find((o) => o.partition === partition)?.high ?? "0")
 
 describe("fencing", () => {
@@ -63,8 +74,7 @@ describe("fencing", () => {
     expect(performance.now() - started).toBeLessThan(50)
     expect(await first.open().catch((e: unknown) => e)).toBe(fenced)
     await second.commit([{ topic: t.results, key: "d", value: "second-1" }], 3n)
-    await eventually(() => groupOffset(admin, t.group, t.requests, 0), (o) => o === 3n)
-    expect(await values(t.results)).toEqual(["first-1", "second-1"])
+    expect(await settled(t, 3n, 2)).toEqual({ offset: 3n, results: ["first-1", "second-1"] })
   })
 
   test("records an old owner holds in an open transaction never become visible once a new owner opens", async () => {
@@ -86,8 +96,7 @@ describe("fencing", () => {
     expect(String(late)).toContain("old epoch")
     await old.disconnect()
     await owner.commit([{ topic: t.results, key: "y", value: "new-1" }], 1n)
-    await eventually(() => groupOffset(admin, t.group, t.requests, 0), (o) => o === 1n)
-    expect(await values(t.results)).toEqual(["new-1"])
+    expect(await settled(t, 1n, 1)).toEqual({ offset: 1n, results: ["new-1"] })
   })
 
   test("a writer frozen past a new owner's open() wakes outside its grace and is fenced", async () => {
@@ -118,8 +127,7 @@ describe("fencing", () => {
       send("commit after-freeze")
       child.kill("SIGCONT")
       expect(await replies()).toEqual({ cmd: "commit", ownedBefore: false, ok: false, tag: "WriterFenced" })
-      await eventually(() => groupOffset(admin, t.group, t.requests, 0), (o) => o === 10n)
-      expect(await values(t.results)).toEqual(["before-freeze", "new-owner"])
+      expect(await settled(t, 10n, 2)).toEqual({ offset: 10n, results: ["before-freeze", "new-owner"] })
     } finally {
       child.kill("SIGCONT")
       child.kill("SIGKILL")
@@ -129,13 +137,12 @@ describe("fencing", () => {
 })
 
 describe("atomicity", () => {
-  test("records and the consumer offset of one commit appear together, or not at all", async () => {
-    const t = await setup("atomic")
+  test("a refused record aborts the records and the offset of its commit; the same commit lands after a re-open", async () => {
+    const t = await setup("atomic-refused")
     const w = writerFor(t)
     await w.open()
     await w.commit([{ topic: t.results, key: "r1", value: "r1" }, { topic: t.results, key: "r2", value: "r2" }], 5n)
-    await eventually(() => groupOffset(admin, t.group, t.requests, 0), (o) => o === 5n)
-    expect(await values(t.results)).toEqual(["r1", "r2"])
+    expect(await settled(t, 5n, 2)).toEqual({ offset: 5n, results: ["r1", "r2"] })
 
     // The DLQ refuses the keyless dead letter: the results record sent in the same
     // transaction is aborted with it, and the offset does not move.
@@ -143,20 +150,40 @@ describe("atomicity", () => {
     await Bun.sleep(1000)
     const records = [{ topic: t.results, key: "r3", value: "r3" }, { topic: t.dlq, key: null, value: "a dead letter" }]
     const refused = await w.commit(records, 9n).catch((e: unknown) => e)
-    expect(refused).toBeInstanceOf(KafkaUnavailable)
-    expect(String((refused as KafkaUnavailable).detail)).toContain("INVALID_RECORD")
+    expect(refused).toBeInstanceOf(WriterMustReopen)
+    expect(refused).toMatchObject({ outcome: "aborted" })
+    expect(String((refused as WriterMustReopen).detail)).toContain("INVALID_RECORD")
     await eventually(() => lastStable(t.results), (end) => end === 5n)
     expect(await lastStable(t.results)).toBe(5n) // r1, r2, their commit marker, r3, its abort marker
     expect(await groupOffset(admin, t.group, t.requests, 0)).toBe(5n)
     expect(await values(t.results)).toEqual(["r1", "r2"])
+    // Until its owner opens it again, the writer refuses at once.
+    expect(await w.commit(records, 9n).catch((e: unknown) => e)).toBe(refused)
 
-    // The writer stays usable: the same commit goes through once the topic accepts it.
+    // Re-opened (a new producer epoch, so no rewound sequence number can be taken for a
+    // duplicate of the aborted r3), the same commit lands whole.
     await refuseKeylessWrites(admin, t.dlq, false)
     await Bun.sleep(1000)
+    await w.open()
     await w.commit(records, 9n)
-    await eventually(() => groupOffset(admin, t.group, t.requests, 0), (o) => o === 9n)
-    expect(await values(t.results)).toEqual(["r1", "r2", "r3"])
+    expect(await settled(t, 9n, 3)).toEqual({ offset: 9n, results: ["r1", "r2", "r3"] })
     expect(await values(t.dlq)).toEqual(["a dead letter"])
+  }, 60_000)
+
+  test("a refused offset commit aborts the records sent with it, and the writer goes on", async () => {
+    const t = await setup("atomic-offset")
+    // A requests topic that does not exist: TxnOffsetCommit answers UNKNOWN_TOPIC_OR_PARTITION.
+    const w = makeFencedWriter(cluster, { partition: 0, groupId: t.group, requestsTopic: `${t.requests}-missing`, graceMs: 3000 })
+    writers.push(w)
+    await w.open()
+    const refused = await w.commit([{ topic: t.results, key: "a", value: "with-offset" }], 4n).catch((e: unknown) => e)
+    expect(refused).toBeInstanceOf(KafkaUnavailable)
+    expect(String((refused as KafkaUnavailable).detail)).toContain("UNKNOWN_TOPIC_OR_PARTITION")
+    await w.commit([{ topic: t.results, key: "b", value: "without-offset" }])
+    await eventually(() => values(t.results), (v) => v.length === 1)
+    expect(await values(t.results)).toEqual(["without-offset"])
+    // The group has no committed offset of any topic.
+    expect(await admin.fetchOffsets({ groupId: t.group })).toEqual([])
   }, 60_000)
 })
 
@@ -170,8 +197,7 @@ describe("group commit", () => {
     const transactions = new Set<CommitProof>(proofs).size
     expect(transactions).toBeLessThanOrEqual(10)
     expect(proofs.every((p) => w.owns(p))).toBe(true)
-    await eventually(() => groupOffset(admin, t.group, t.requests, 0), (o) => o === 200n)
-    const read = await values(t.results)
+    const read = (await settled(t, 200n, 200)).results
     expect(read).toHaveLength(200)
     expect(new Set(read)).toEqual(new Set(Array.from({ length: 200 }, (_, i) => value(i))))
     process.stderr.write(`group commit: 200 calls in ${transactions} transactions\n`)

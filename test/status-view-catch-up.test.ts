@@ -49,7 +49,7 @@ afterAll(async () => {
   if (running !== undefined) await Effect.runPromise(Fiber.interrupt(running))
   await deleteTopics(admin, Object.values(topics))
   await admin.disconnect()
-})
+}, 30_000)
 
 const record = (id: string): string =>
   JSON.stringify({ id, status: "signed", chain: "ethereum", sender: "0xkafka", partition, at: Date.now() } satisfies StatusRecord)

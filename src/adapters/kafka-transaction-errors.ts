@@ -31,19 +31,24 @@ export class WriterFenced extends Data.TaggedError("WriterFenced")<{
 }
 
 /**
- * The writer cannot tell whether its last transaction committed (`unknown`: EndTxn was
- * sent and no answer came), or knows it did not but its producer cannot go on
- * (`not-committed`: the abort itself failed, or the producer's sequence state broke).
- * Either way nothing from it may be broadcast; the writer must be opened again, which
- * settles the transaction, and its owner must rebuild from the records before it writes.
+ * The writer's producer cannot go on; only its owner may replace it, by opening the writer
+ * again (which settles the transaction) and rebuilding from the records before it writes.
+ * Nothing of the failed commit may be broadcast. `outcome` says what became of it:
+ * - `unknown`: EndTxn was sent and no answer came; the commit is ambiguous and will be
+ *   settled one way or the other by the re-open;
+ * - `aborted`: nothing of it is or will be visible, but the producer's state is suspect:
+ *   a produce failed (kafkajs then rewinds the partition's sequence numbers, even for
+ *   records the broker did write, so the next transaction's records would be taken for
+ *   duplicates of aborted ones and silently dropped), the abort itself failed, or the
+ *   broker reported the sequence or transaction state broken.
  */
-export class CommitAmbiguous extends Data.TaggedError("CommitAmbiguous")<{
+export class WriterMustReopen extends Data.TaggedError("WriterMustReopen")<{
   readonly transactionalId: string
-  readonly outcome: "unknown" | "not-committed"
+  readonly outcome: "unknown" | "aborted"
   readonly detail: string
 }> {
   override get message() {
-    const what = this.outcome === "unknown" ? "may or may not have committed" : "did not commit, and its producer cannot go on"
+    const what = this.outcome === "unknown" ? "may or may not have committed" : "was aborted, and its producer cannot be trusted with the next one"
     return `Kafka transaction of ${this.transactionalId} ${what} (${this.detail}); broadcast nothing from it, open the writer again and rebuild from the records`
   }
 }

@@ -12,21 +12,32 @@
  * failed commit or abort the producer stays in COMMITTING/ABORTING and every later
  * `transaction()` throws "Transaction state exception". InitProducerId v0/v1 (all kafkajs
  * speaks) cannot say "only if I am still the owner", so re-initialising would fence a
- * newer owner. Such a producer is therefore reported as `CommitAmbiguous` and replaced
- * only by its owner's explicit re-open, never here behind its back.
+ * newer owner. Such a producer is therefore reported as `WriterMustReopen` and replaced
+ * only by its owner's explicit re-open, never here behind its back. The same goes for a
+ * producer whose produce failed (see `abortAfter`).
  *
- * The client is kafkajs's own per producer, with bounded retries, so that a refusal
- * surfaces within the transaction timeout instead of hanging. kafkajs warns that limiting
+ * The client is kafkajs's own per producer, with bounded retries (`transactionalRetry`), so
+ * that a refusal surfaces within the transaction timeout instead of hanging. They reach
+ * InitProducerId and TxnOffsetCommit only through scripts/patch-kafkajs.ts (kafkajs
+ * otherwise retries those with its defaults, whatever the client says). kafkajs warns that limiting
  * an idempotent producer's retries can void idempotence; inside a transaction that does
  * not matter, because a failed transaction is aborted and nothing of it becomes visible.
  */
 import { Kafka, logLevel, type Consumer, type Producer, type Transaction } from "kafkajs"
 import { KafkaUnavailable } from "./errors.ts"
 import type { KafkaCluster } from "./kafka.ts"
-import { classifyTransactionFailure, CommitAmbiguous, describeKafkaError, isRetriableKafkaError, WriterFenced } from "./kafka-transaction-errors.ts"
+import { classifyTransactionFailure, WriterMustReopen, describeKafkaError, isRetriableKafkaError, WriterFenced } from "./kafka-transaction-errors.ts"
 
-/** kafkajs's retry for transactional producers: about 2.5 s of backoff in 5 retries, then the error surfaces. */
-export const transactionalRetry = { retries: 5, initialRetryTime: 100, maxRetryTime: 1000, factor: 0.2, multiplier: 2 } as const
+/**
+ * kafkajs's retry for transactional producers: about 2.3 s of backoff in 8 retries, then
+ * the error surfaces, well within a transaction timeout even when two steps of one
+ * transaction both use it up. The first retries come quickly because the commonest retriable
+ * answer is CONCURRENT_TRANSACTIONS to the next transaction's AddPartitionsToTxn: EndTxn
+ * returns once the commit is decided, and the coordinator refuses a new transaction until
+ * its markers are written, which took 40-60 ms here. Starting at 100 ms (kafkajs's
+ * default) made every back-to-back transaction take about 300 ms; at 10 ms, about 66 ms.
+ */
+export const transactionalRetry = { retries: 8, initialRetryTime: 10, maxRetryTime: 1000, factor: 0.2, multiplier: 2 } as const
 
 /** Times sendOffsets is tried again within one transaction when kafkajs gives up on a stale group coordinator. */
 const offsetAttempts = 3
@@ -56,8 +67,10 @@ export interface TransactionalProducer {
   readonly transactionalId: string
   /**
    * Runs one transaction and resolves with `performance.now()` taken just before EndTxn was
-   * sent. Rejects with `WriterFenced`, `CommitAmbiguous` (this producer must be replaced),
-   * or `KafkaUnavailable` (aborted: nothing of it is visible; the producer can run the next).
+   * sent. Rejects with `WriterFenced`, `WriterMustReopen` (this producer must be replaced:
+   * the commit is ambiguous, or a produce failed), or `KafkaUnavailable` (aborted before
+   * any record was refused, e.g. the offset commit failed: nothing of it is visible, and
+   * the producer can run the next).
    */
   readonly run: (write: TransactionWrite) => Promise<number>
   readonly disconnect: () => Promise<void>
@@ -117,6 +130,7 @@ const runTransaction = async (
   } catch (cause) {
     throw failureOf(id, cause, () => unavailable("producer.transaction", cause))
   }
+  let step: "produce" | "offsets" = "produce"
   try {
     if (write.topicMessages.length > 0) {
       await txn.sendBatch({
@@ -125,9 +139,10 @@ const runTransaction = async (
         topicMessages: write.topicMessages.map((t) => ({ topic: t.topic, messages: t.messages.map((m) => ({ ...m })) })),
       })
     }
+    step = "offsets"
     if (write.offset !== undefined) await sendOffset(txn, write.offset)
   } catch (cause) {
-    throw await abortAfter(id, txn, cause, unavailable)
+    throw await abortAfter(id, txn, step, cause, unavailable)
   }
   const commitSentAt = performance.now()
   try {
@@ -135,7 +150,7 @@ const runTransaction = async (
   } catch (cause) {
     throw classifyTransactionFailure(cause) === "fenced"
       ? new WriterFenced({ transactionalId: id, detail: describeKafkaError(cause) })
-      : new CommitAmbiguous({ transactionalId: id, outcome: "unknown", detail: describeKafkaError(cause) })
+      : new WriterMustReopen({ transactionalId: id, outcome: "unknown", detail: describeKafkaError(cause) })
   }
   return commitSentAt
 }
@@ -157,24 +172,42 @@ const sendOffset = async (txn: Transaction, offset: NonNullable<TransactionWrite
   }
 }
 
-/** Aborts after a failed send and says what the caller got: nothing visible, fenced, or a producer to replace. */
-const abortAfter = async (id: string, txn: Transaction, cause: unknown, unavailable: (operation: string, cause: unknown) => KafkaUnavailable) => {
+/**
+ * Aborts after a failed step and says what the caller got: fenced; aborted with a producer
+ * that can run the next transaction (`KafkaUnavailable`, only when every produce had
+ * succeeded); or aborted with a producer to replace. After a failed produce kafkajs has
+ * rewound that partition's sequence numbers, also for records the broker did append (a
+ * request carrying several partitions fails whole when one partition refuses; a timeout
+ * may hide a write). The next transaction's records then reuse those numbers and the
+ * broker takes them for duplicates of the aborted ones: seen here, a retried commit
+ * returned success, its offset and its other topic's records became visible, and its
+ * results record never did.
+ */
+const abortAfter = async (
+  id: string,
+  txn: Transaction,
+  step: "produce" | "offsets",
+  cause: unknown,
+  unavailable: (operation: string, cause: unknown) => KafkaUnavailable,
+) => {
   const kind = classifyTransactionFailure(cause)
   if (kind === "fenced") return new WriterFenced({ transactionalId: id, detail: describeKafkaError(cause) })
   try {
     await txn.abort()
   } catch (abortCause) {
-    return failureOf(id, abortCause, () => new CommitAmbiguous({ transactionalId: id, outcome: "not-committed", detail: `abort failed: ${describeKafkaError(abortCause)}` }))
+    return failureOf(id, abortCause, () => new WriterMustReopen({ transactionalId: id, outcome: "aborted", detail: `abort failed: ${describeKafkaError(abortCause)}` }))
   }
-  return kind === "stuck" ? new CommitAmbiguous({ transactionalId: id, outcome: "not-committed", detail: describeKafkaError(cause) }) : unavailable("producer.transaction", cause)
+  return kind === "stuck" || step === "produce"
+    ? new WriterMustReopen({ transactionalId: id, outcome: "aborted", detail: `${step} failed: ${describeKafkaError(cause)}` })
+    : unavailable("producer.sendOffsets", cause)
 }
 
-const failureOf = (id: string, cause: unknown, otherwise: () => KafkaUnavailable | CommitAmbiguous) => {
+const failureOf = (id: string, cause: unknown, otherwise: () => KafkaUnavailable | WriterMustReopen) => {
   switch (classifyTransactionFailure(cause)) {
     case "fenced":
       return new WriterFenced({ transactionalId: id, detail: describeKafkaError(cause) })
     case "stuck":
-      return new CommitAmbiguous({ transactionalId: id, outcome: "not-committed", detail: describeKafkaError(cause) })
+      return new WriterMustReopen({ transactionalId: id, outcome: "aborted", detail: describeKafkaError(cause) })
     case "failed":
       return otherwise()
   }

@@ -28,7 +28,7 @@ import { isEmptyWrite, requestWeight, transactionContent, type CommitRequest, ty
 import { commitRefusal, newWriter, openRefusal, transition, type WriterState } from "./writer-state.ts"
 
 export type { OutRecord } from "./transaction-content.ts"
-export { WriterFenced, CommitAmbiguous } from "../adapters/kafka-transaction-errors.ts"
+export { WriterFenced, WriterMustReopen } from "../adapters/kafka-transaction-errors.ts"
 export { WriterNotOpen } from "./writer-state.ts"
 
 /** What a commit proves: the partition was this writer's at `committedAt` (`performance.now()` when EndTxn was sent). */
@@ -39,16 +39,20 @@ export interface CommitProof {
 /** A partition's transactional writer; see the module comment. */
 export interface FencedWriter {
   readonly partition: number
-  /** Fences earlier owners of this partition (initProducerId) and aborts their open transaction. Call first, and again after `CommitAmbiguous`. */
+  /** Fences earlier owners of this partition (initProducerId) and aborts their open transaction. Call first, and again after `WriterMustReopen`. */
   readonly open: () => Promise<void>
   /**
    * Writes `records` (each to partition `this.partition` of its topic) and, if given,
    * commits the consumer group offset `nextOffset` of the requests topic's partition
    * `this.partition`, in ONE transaction. Concurrent calls share transactions (group
-   * commit). Rejects with `WriterFenced` when a newer owner exists (terminal: stop and
-   * broadcast nothing), with `KafkaUnavailable` when the transaction was aborted (nothing
-   * is visible; commit again), or with `CommitAmbiguous` when its outcome is unknown
-   * (broadcast nothing; `open()` again and rebuild from the records before committing).
+   * commit). On failure nothing of it may be broadcast, and it rejects with:
+   * - `WriterFenced` when a newer owner exists (terminal: stop);
+   * - `KafkaUnavailable` when the transaction was aborted and the writer can go on
+   *   (nothing is visible; commit again);
+   * - `WriterMustReopen` when the commit is ambiguous (`outcome: "unknown"`: EndTxn got
+   *   no answer) or was aborted with the producer left unusable (`outcome: "aborted"`: a
+   *   record was refused). Every later call rejects with the same error until `open()`;
+   *   open again, rebuild from the records, then commit the same bytes again.
    */
   readonly commit: (records: readonly OutRecord[], nextOffset?: bigint) => Promise<CommitProof>
   /** True while a broadcast may still rely on the last commit: now - committedAt < grace, and not fenced since. */

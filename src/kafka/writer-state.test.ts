@@ -1,11 +1,11 @@
 import { expect, test } from "bun:test"
 import { KafkaUnavailable } from "../adapters/errors.ts"
-import { CommitAmbiguous, WriterFenced } from "../adapters/kafka-transaction-errors.ts"
+import { WriterMustReopen, WriterFenced } from "../adapters/kafka-transaction-errors.ts"
 import { commitRefusal, newWriter, openRefusal, transition, WriterNotOpen, type WriterEvent, type WriterState } from "./writer-state.ts"
 
 const id = "g-exec-p0"
 const fenced = new WriterFenced({ transactionalId: id, detail: "INVALID_PRODUCER_EPOCH" })
-const ambiguous = new CommitAmbiguous({ transactionalId: id, outcome: "unknown", detail: "timed out" })
+const ambiguous = new WriterMustReopen({ transactionalId: id, outcome: "unknown", detail: "timed out" })
 const aborted = new KafkaUnavailable({ operation: "producer.transaction", brokers: "b", detail: "NOT_ENOUGH_REPLICAS" })
 
 const open: WriterState = { phase: "open" }

@@ -1,9 +1,9 @@
 /**
  * The life of a fenced writer as a pure state machine, so that "once fenced, every call
- * fails at once" and "after an ambiguous commit, nothing is written until the owner opens
- * again" are decided in one place and tested without Kafka.
+ * fails at once" and "after an ambiguous commit or a refused record, nothing is written
+ * until the owner opens again" are decided in one place and tested without Kafka.
  *
- *   new ──opened──▶ open ──CommitAmbiguous──▶ must-reopen ──opened──▶ open
+ *   new ──opened──▶ open ──WriterMustReopen──▶ must-reopen ──opened──▶ open
  *                    │                          │
  *                    └──WriterFenced──▶ fenced ◀┘          (any) ──closed──▶ closed
  *
@@ -12,7 +12,7 @@
  * only the owner, who then rebuilds its state from the records, may call `open()`.
  */
 import { Data } from "effect"
-import { CommitAmbiguous, WriterFenced } from "../adapters/kafka-transaction-errors.ts"
+import { WriterMustReopen, WriterFenced } from "../adapters/kafka-transaction-errors.ts"
 
 /** The writer was used before `open()` or after `close()`: a bug in its caller. */
 export class WriterNotOpen extends Data.TaggedError("WriterNotOpen")<{
@@ -30,7 +30,7 @@ export class WriterNotOpen extends Data.TaggedError("WriterNotOpen")<{
 export type WriterState =
   | { readonly phase: "new" }
   | { readonly phase: "open" }
-  | { readonly phase: "must-reopen"; readonly error: CommitAmbiguous }
+  | { readonly phase: "must-reopen"; readonly error: WriterMustReopen }
   | { readonly phase: "fenced"; readonly error: WriterFenced }
   | { readonly phase: "closed" }
 
@@ -47,12 +47,12 @@ export const transition = (state: WriterState, event: WriterEvent): WriterState 
   if (state.phase === "fenced") return state
   if (event.type === "opened") return { phase: "open" }
   if (event.error instanceof WriterFenced) return { phase: "fenced", error: event.error }
-  if (event.error instanceof CommitAmbiguous) return { phase: "must-reopen", error: event.error }
+  if (event.error instanceof WriterMustReopen) return { phase: "must-reopen", error: event.error }
   return state
 }
 
 /** Why a commit must be refused now, or undefined when it may run. */
-export const commitRefusal = (state: WriterState, transactionalId: string): WriterFenced | CommitAmbiguous | WriterNotOpen | undefined => {
+export const commitRefusal = (state: WriterState, transactionalId: string): WriterFenced | WriterMustReopen | WriterNotOpen | undefined => {
   switch (state.phase) {
     case "open":
       return undefined
