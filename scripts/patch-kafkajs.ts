@@ -1,38 +1,83 @@
 // Patches kafkajs 2.2.4 after `npm install` (package.json's postinstall runs this).
 //
-// kafkajs's RequestQueue re-arms its "check pending requests" timer after every check,
-// even with nothing pending: the delay is then `throttledUntil - Date.now()` with
-// throttledUntil = -1, a large negative number that runtimes clamp to 1 ms. Every broker
-// connection therefore wakes up about a thousand times a second, forever, and Bun prints
-// a TimeoutNegativeWarning at start (tulios/kafkajs#1704 and #1751, unfixed upstream).
-// Measured here: an idle `gateway --role producer` used 510-620 ms of CPU per 10 s
-// before, 250-260 ms after. With nothing pending there is nothing to check: a new
-// request and every finished one call checkPendingRequests themselves.
+// 1. kafkajs's RequestQueue re-arms its "check pending requests" timer after every check,
+//    even with nothing pending: the delay is then `throttledUntil - Date.now()` with
+//    throttledUntil = -1, a large negative number that runtimes clamp to 1 ms. Every broker
+//    connection therefore wakes up about a thousand times a second, forever, and Bun prints
+//    a TimeoutNegativeWarning at start (tulios/kafkajs#1704 and #1751, unfixed upstream).
+//    Measured here: an idle `gateway --role producer` used 510-620 ms of CPU per 10 s
+//    before, 250-260 ms after. With nothing pending there is nothing to check: a new
+//    request and every finished one call checkPendingRequests themselves.
 //
-// The edit is idempotent, and fails loudly when the source no longer matches (a kafkajs
-// upgrade), so the patch is never silently lost.
+// 2. The producer's transaction manager (eosManager) builds its retrier from
+//    `cluster.retry`, which the Cluster never sets (tulios/kafkajs#851 describes it), so
+//    InitProducerId and TxnOffsetCommit ignore the client's retry settings and use
+//    kafkajs's defaults, which also differ under NODE_ENV=test. Seen here: a refused
+//    TxnOffsetCommit retried for 7.3 s (default backoff from 300 ms) whatever the client
+//    said, long enough for the coordinator to expire the transaction. The Cluster now
+//    keeps the retry settings it was given.
+//
+// Each edit is idempotent, and fails loudly when the source no longer matches (a kafkajs
+// upgrade), so a patch is never silently lost.
 import { readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 
-const file = join(import.meta.dir, "..", "node_modules", "kafkajs", "src", "network", "requestQueue", "index.js")
-const marker = "// gateway: no timer when nothing is pending (scripts/patch-kafkajs.ts)"
-const before = `      if (this.pending.length > 0) {
+interface Patch {
+  readonly file: string
+  readonly marker: string
+  readonly before: string
+  readonly after: string
+  /** What to re-check when the source no longer matches. */
+  readonly recheck: string
+  readonly done: string
+}
+
+const src = join(import.meta.dir, "..", "node_modules", "kafkajs", "src")
+const idleMarker = "// gateway: no timer when nothing is pending (scripts/patch-kafkajs.ts)"
+const retryMarker = "// gateway: keep the retry settings for eosManager (scripts/patch-kafkajs.ts)"
+
+const patches: readonly Patch[] = [
+  {
+    file: join(src, "network", "requestQueue", "index.js"),
+    marker: idleMarker,
+    before: `      if (this.pending.length > 0) {
         scheduleAt = scheduleAt > 0 ? scheduleAt : CHECK_PENDING_REQUESTS_INTERVAL
       }
-      this.throttleCheckTimeoutId = setTimeout(() => {`
-const after = `      if (this.pending.length > 0) {
+      this.throttleCheckTimeoutId = setTimeout(() => {`,
+    after: `      if (this.pending.length > 0) {
         scheduleAt = scheduleAt > 0 ? scheduleAt : CHECK_PENDING_REQUESTS_INTERVAL
       } else if (scheduleAt <= 0) {
-        ${marker}
+        ${idleMarker}
         return
       }
-      this.throttleCheckTimeoutId = setTimeout(() => {`
+      this.throttleCheckTimeoutId = setTimeout(() => {`,
+    recheck: "the scheduleCheckPendingRequests code; re-check the idle-timer loop (tulios/kafkajs#1704)",
+    done: "RequestQueue no longer re-arms its timer when nothing is pending (tulios/kafkajs#1704)",
+  },
+  {
+    file: join(src, "cluster", "index.js"),
+    marker: retryMarker,
+    before: `    this.retrier = createRetry(retry)
+    this.connectionPoolBuilder = connectionPoolBuilder({`,
+    after: `    ${retryMarker}
+    this.retry = retry
+    this.retrier = createRetry(retry)
+    this.connectionPoolBuilder = connectionPoolBuilder({`,
+    recheck: "the Cluster constructor's retrier; re-check that eosManager still reads cluster.retry (tulios/kafkajs#851)",
+    done: "the Cluster keeps its retry settings, so transactions use the client's retries (tulios/kafkajs#851)",
+  },
+]
 
-const source = readFileSync(file, "utf8")
-if (source.includes(marker)) process.exit(0)
-if (!source.includes(before)) {
-  console.error(`patch-kafkajs: ${file} does not contain the expected scheduleCheckPendingRequests code; kafkajs was upgraded? Re-check the idle-timer loop (tulios/kafkajs#1704) and update scripts/patch-kafkajs.ts`)
-  process.exit(1)
+let failed = false
+for (const patch of patches) {
+  const source = readFileSync(patch.file, "utf8")
+  if (source.includes(patch.marker)) continue
+  if (!source.includes(patch.before)) {
+    console.error(`patch-kafkajs: ${patch.file} does not contain ${patch.recheck}; kafkajs was upgraded? Update scripts/patch-kafkajs.ts`)
+    failed = true
+    continue
+  }
+  writeFileSync(patch.file, source.replace(patch.before, patch.after))
+  console.error(`patch-kafkajs: ${patch.done}`)
 }
-writeFileSync(file, source.replace(before, after))
-console.error("patch-kafkajs: RequestQueue no longer re-arms its timer when nothing is pending (tulios/kafkajs#1704)")
+if (failed) process.exit(1)

@@ -58,3 +58,37 @@ test("maxItems splits batches between callers, never inside one caller's items",
   await Promise.all([p0, p1, p2, p3])
   expect(flushes).toEqual([1, 3, 3, 7])
 })
+
+test("every caller of one flush resolves with that flush's result", async () => {
+  let flushNo = 0
+  let release = () => {}
+  const gc = makeGroupCommit<string, number>(async () => {
+    flushNo += 1
+    const mine = flushNo
+    if (mine === 1) await new Promise<void>((r) => { release = r })
+    return mine
+  }, 100)
+  const first = gc.submit(["a"])
+  const second = gc.submit(["b"])
+  const third = gc.submit(["c"])
+  release()
+  expect(await Promise.all([first, second, third])).toEqual([1, 2, 2])
+})
+
+test("a weight bounds a flush by what it counts (bytes), a heavy caller goes alone", async () => {
+  const flushes: string[][] = []
+  let release = () => {}
+  const gc = makeGroupCommit<string>(async (items) => {
+    flushes.push([...items])
+    if (flushes.length === 1) await new Promise<void>((r) => { release = r })
+  }, 9, (s) => s.length)
+  const calls = [gc.submit(["x"]), gc.submit(["aaaa", "bbbb"]), gc.submit(["cc"]), gc.submit(["dddddddddddddd"]), gc.submit(["e"])]
+  release()
+  await Promise.all(calls)
+  expect(flushes).toEqual([["x"], ["aaaa", "bbbb"], ["cc"], ["dddddddddddddd"], ["e"]])
+})
+
+test("an empty submit resolves at once with the empty result", async () => {
+  const gc = makeGroupCommit<string, string>(async () => "flushed", 10, undefined, "nothing")
+  expect(await gc.submit([])).toBe("nothing")
+})

@@ -2,45 +2,62 @@
  * Group commit: callers hand in items and wait; while one flush is in flight, new items
  * queue up, and the next flush takes all of them at once. Under load many callers share
  * one Kafka round trip; with a single caller nothing waits for a timer. Each caller's
- * promise settles with the flush that carried its items.
+ * promise settles with the flush that carried its items, and resolves with what that
+ * flush returned (a transactional writer hands every caller the proof of its commit).
  */
 
-interface Pending<T> {
+interface Pending<T, R> {
   readonly items: readonly T[]
-  readonly resolve: () => void
+  readonly weight: number
+  readonly resolve: (result: R) => void
   readonly reject: (error: unknown) => void
 }
 
 /** A batching writer in front of `flush`. */
-export interface GroupCommit<T> {
-  /** Resolves once `flush` has succeeded for a batch holding all of `items`. */
-  readonly submit: (items: readonly T[]) => Promise<void>
+export interface GroupCommit<T, R = void> {
+  /** Resolves, with the flush's result, once `flush` has succeeded for a batch holding all of `items`. */
+  readonly submit: (items: readonly T[]) => Promise<R>
   /** Items waiting for the next flush. */
   readonly queued: () => number
 }
 
-/** Makes a group-commit writer; one flush carries at most `maxItems` items (one caller's items are never split). */
-export const makeGroupCommit = <T>(flush: (items: readonly T[]) => Promise<void>, maxItems: number): GroupCommit<T> => {
-  let queue: Pending<T>[] = []
+/** What a flush's size is counted in: items by default, or bytes when a flush is bounded by a request size. */
+export type ItemWeight<T> = (item: T) => number
+
+const countOne = (): number => 1
+
+/**
+ * Makes a group-commit writer; one flush carries at most `maxWeight` (items, or whatever
+ * `weight` counts), and one caller's items are never split: a caller heavier than
+ * `maxWeight` is flushed alone. An empty `submit` flushes nothing and resolves with
+ * `emptyResult` (callers whose flush returns a value must pass one).
+ */
+export const makeGroupCommit = <T, R = void>(
+  flush: (items: readonly T[]) => Promise<R>,
+  maxWeight: number,
+  weight: ItemWeight<T> = countOne,
+  emptyResult?: R,
+): GroupCommit<T, R> => {
+  const queue: Pending<T, R>[] = []
   let queuedItems = 0
   let flushing = false
 
   const drain = async (): Promise<void> => {
     if (flushing || queue.length === 0) return
     flushing = true
-    const batch: Pending<T>[] = []
-    let count = 0
+    const batch: Pending<T, R>[] = []
+    let carried = 0
     while (queue.length > 0) {
-      const next = queue[0] as Pending<T>
-      if (batch.length > 0 && count + next.items.length > maxItems) break
+      const next = queue[0] as Pending<T, R>
+      if (batch.length > 0 && carried + next.weight > maxWeight) break
       batch.push(next)
-      count += next.items.length
+      carried += next.weight
       queue.shift()
     }
-    queuedItems -= count
+    queuedItems -= batch.reduce((n, p) => n + p.items.length, 0)
     try {
-      await flush(batch.flatMap((p) => p.items))
-      for (const p of batch) p.resolve()
+      const result = await flush(batch.flatMap((p) => p.items))
+      for (const p of batch) p.resolve(result)
     } catch (error) {
       for (const p of batch) p.reject(error)
     } finally {
@@ -52,9 +69,9 @@ export const makeGroupCommit = <T>(flush: (items: readonly T[]) => Promise<void>
   return {
     submit: (items) =>
       items.length === 0
-        ? Promise.resolve()
-        : new Promise<void>((resolve, reject) => {
-            queue.push({ items, resolve, reject })
+        ? Promise.resolve(emptyResult as R)
+        : new Promise<R>((resolve, reject) => {
+            queue.push({ items, weight: items.reduce((w, item) => w + weight(item), 0), resolve, reject })
             queuedItems += items.length
             void drain()
           }),

@@ -4,10 +4,22 @@
  * consumers can tell whether a request was already carried out. It starts before the
  * consumer and producer roles; `catchUp()` waits until it has read every record written
  * before the call, which a consumer does before touching a newly assigned partition.
+ *
+ * It reads read_committed (kafkajs's default), like every reader of the executors'
+ * transactional writes. Two consequences shape `catchUp`:
+ * - the target is what the admin's ListOffsets returns, and kafkajs asks it with
+ *   READ_COMMITTED: the last stable offset. With a transaction open on a partition it is
+ *   the open transaction's first offset (seen: 0 while one record sat in an open
+ *   transaction, 2 once a new owner's open() had aborted it and written the marker), so
+ *   a catch-up never waits for a transaction that may never end;
+ * - the read position comes from the consumer's end-of-batch event, not from `eachBatch`:
+ *   kafkajs does not call `eachBatch` for a batch holding only control records or aborted
+ *   records, and a partition that ends with a commit or abort marker ends with one.
  */
 import { randomUUID } from "node:crypto"
 import { Effect } from "effect"
 import { ensureTopics, kafkaCall, makeCluster, scopedAdmin, scopedConsumer } from "../../adapters/kafka.ts"
+import { onBatchProcessed } from "../../adapters/kafka-transactions.ts"
 import { kafkaOptionsFrom } from "../../app/connections.ts"
 import type { HostContext } from "../../app/host-context.ts"
 import type { StatusRecord } from "../../domain/status.ts"
@@ -15,6 +27,7 @@ import type { StatusLookup } from "../../execution/context.ts"
 import { openStatusStore, type StatusStore } from "../../intake/status-store.ts"
 import type { ChildSpec } from "../../runtime/child-spec.ts"
 import { gatewayTopics } from "../producer/topics.ts"
+import { makeReadProgress } from "./read-progress.ts"
 import { makeViewIndex, type ViewIndex } from "./view-index.ts"
 
 /** The view as the rest of the host uses it. */
@@ -23,8 +36,11 @@ export interface StatusView extends StatusLookup {
   readonly index: ViewIndex
   /** Applies records this host just wrote, before they come back from Kafka. */
   readonly applyLocal: (records: readonly StatusRecord[]) => void
-  /** Resolves once every record written to `sendto.results` before the call has been read. */
-  readonly catchUp: () => Promise<void>
+  /**
+   * Resolves once every record committed to `sendto.results` before the call has been
+   * read: of every partition, or of `partitions` only (an executor waits for its own).
+   */
+  readonly catchUp: (partitions?: ReadonlySet<number>) => Promise<void>
   /** True once the first catch-up after start has completed. */
   readonly ready: () => boolean
 }
@@ -37,16 +53,14 @@ export const statusView = (ctx: HostContext): { readonly view: StatusView; reado
   const log = ctx.log.forActor("status-view")
   const store = openStatusStore()
   const index = makeViewIndex()
-  const consumed = new Map<number, bigint>()
+  const progress = makeReadProgress()
   let endOffsets: () => Promise<Map<number, bigint>> = () => Promise.reject(new Error("status view is not connected"))
   let caughtUpOnce = false
-  const waiters = new Set<() => void>()
 
   const apply = (records: readonly StatusRecord[]) => {
     store.applyMany(records)
     for (const r of records) index.add(r)
   }
-  const reached = (targets: Map<number, bigint>) => [...targets].every(([p, end]) => (consumed.get(p) ?? 0n) >= end)
 
   const view: StatusView = {
     store,
@@ -60,10 +74,7 @@ export const statusView = (ctx: HostContext): { readonly view: StatusView; reado
     noteClaim: (txid, id) => index.claim(txid, id),
     applyLocal: apply,
     ready: () => caughtUpOnce,
-    catchUp: async () => {
-      const targets = await endOffsets()
-      while (!reached(targets)) await new Promise<void>((resolve) => waiters.add(resolve))
-    },
+    catchUp: async (partitions) => progress.waitFor(await endOffsets(), partitions),
   }
 
   const topic = ctx.config.kafka.topics.results
@@ -83,6 +94,9 @@ export const statusView = (ctx: HostContext): { readonly view: StatusView; reado
       heartbeatIntervalMs: ctx.config.kafka.consumer.heartbeat_interval_ms,
       maxBytesPerPartition: ctx.config.kafka.consumer.max_bytes_per_partition,
     })
+    onBatchProcessed(consumer, (batch) => {
+      if (batch.topic === topic) progress.advance(batch.partition, batch.next)
+    })
     yield* kafkaCall(cluster, "consumer.subscribe", () => consumer.subscribe({ topic, fromBeginning: true }))
     yield* kafkaCall(cluster, "consumer.run", () =>
       consumer.run({
@@ -99,11 +113,6 @@ export const statusView = (ctx: HostContext): { readonly view: StatusView; reado
             }
           }
           apply(records)
-          consumed.set(batch.partition, BigInt(batch.lastOffset()) + 1n)
-          for (const w of [...waiters]) {
-            waiters.delete(w)
-            w()
-          }
         },
       }),
     )
