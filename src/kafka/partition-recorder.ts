@@ -48,6 +48,8 @@ const asRecordError = (e: unknown): RecordError => {
     const tag = (e as { _tag: unknown })._tag
     const message = String((e as { message?: unknown }).message ?? tag)
     if (tag === "WriterFenced" || tag === "KafkaUnavailable" || tag === "CommitAmbiguous") return { _tag: tag, message }
+    // The writer must be opened again (a commit of unknown outcome, or a producer left unusable): only a new takeover may do that.
+    if (tag === "WriterMustReopen" || tag === "WriterNotOpen") return { _tag: "CommitAmbiguous", message }
   }
   return { _tag: "KafkaUnavailable", message: e instanceof Error ? e.message : String(e) }
 }

@@ -23,7 +23,6 @@ import { onBatchProcessed } from "../../adapters/kafka-transactions.ts"
 import { kafkaOptionsFrom } from "../../app/connections.ts"
 import type { HostContext } from "../../app/host-context.ts"
 import type { StatusRecord } from "../../domain/status.ts"
-import type { StatusLookup } from "../../execution/context.ts"
 import { openStatusStore, type StatusStore } from "../../intake/status-store.ts"
 import type { ChildSpec } from "../../runtime/child-spec.ts"
 import { gatewayTopics } from "../producer/topics.ts"
@@ -31,7 +30,11 @@ import { makeReadProgress } from "./read-progress.ts"
 import { makeViewIndex, type ViewIndex } from "./view-index.ts"
 
 /** The view as the rest of the host uses it. */
-export interface StatusView extends StatusLookup {
+export interface StatusView {
+  /** The latest record of a request (or an executor record) this host has read. */
+  readonly get: (id: string) => StatusRecord | undefined
+  /** The highest nonce recorded for an Ethereum sender. */
+  readonly highestNonce: (sender: string) => number | undefined
   readonly store: StatusStore
   readonly index: ViewIndex
   /** Applies records this host just wrote, before they come back from Kafka. */
@@ -66,12 +69,7 @@ export const statusView = (ctx: HostContext): { readonly view: StatusView; reado
     store,
     index,
     get: (id) => store.get(id),
-    claimedByOther: (txid, id) => {
-      const owner = index.ownerOf(txid)
-      return owner !== undefined && owner !== id
-    },
     highestNonce: (sender) => index.highestNonce(sender),
-    noteClaim: (txid, id) => index.claim(txid, id),
     applyLocal: apply,
     ready: () => caughtUpOnce,
     catchUp: async (partitions) => progress.waitFor(await endOffsets(), partitions),
