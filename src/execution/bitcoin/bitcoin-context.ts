@@ -56,6 +56,8 @@ export interface AccountState {
   readonly book: UtxoBook
   /** False until the wallet's coins of the account were listed. */
   loaded: boolean
+  /** Epoch ms of the last listing: a shortfall lists again, at most once a second. */
+  loadedAt: number
   readonly pending: Map<string, PendingTx>
 }
 

@@ -20,7 +20,7 @@ const unbatchedRun = 25
 const stateOf = (ctx: BitcoinContext, account: string): AccountState => {
   let state = ctx.accounts.get(account)
   if (state === undefined) {
-    state = { book: new UtxoBook(), loaded: false, pending: new Map() }
+    state = { book: new UtxoBook(), loaded: false, loadedAt: 0, pending: new Map() }
     ctx.accounts.set(account, state)
   }
   return state

@@ -49,15 +49,34 @@ const accountOf = (ctx: BitcoinContext, account: string): Effect.Effect<AccountS
   Effect.gen(function* () {
     let state = ctx.accounts.get(account)
     if (state === undefined) {
-      state = { book: new UtxoBook(), loaded: false, pending: new Map() }
+      state = { book: new UtxoBook(), loaded: false, loadedAt: 0, pending: new Map() }
       ctx.accounts.set(account, state)
     }
-    if (!state.loaded) {
-      const coins = yield* walletStep(ctx, listUnspent(ctx.settings.walletKind, account))
-      state.book.load(coins)
-      state.loaded = true
-    }
+    if (!state.loaded) yield* listCoins(ctx, account, state)
     return state
+  })
+
+/** Reads the account's coins from the wallet into its book. */
+const listCoins = (ctx: BitcoinContext, account: string, state: AccountState) =>
+  Effect.gen(function* () {
+    const coins = yield* walletStep(ctx, listUnspent(ctx.settings.walletKind, account))
+    state.book.load(coins)
+    state.loaded = true
+    state.loadedAt = ctx.now()
+  })
+
+/**
+ * What to do when the book cannot fund a payment: list the wallet's coins again if the
+ * listing is over a second old (the account may have been paid since), wait for a block
+ * if the wallet holds unconfirmed coins the book may not spend yet, else fail.
+ */
+const whenShort = (ctx: BitcoinContext, account: string, state: AccountState): Effect.Effect<"again" | "wait" | "fail"> =>
+  Effect.gen(function* () {
+    if (ctx.now() - state.loadedAt >= 1_000) {
+      const listed = yield* Effect.result(listCoins(ctx, account, state))
+      if (Result.isSuccess(listed)) return "again" as const
+    }
+    return state.book.stats().heldBack > 0 ? ("wait" as const) : ("fail" as const)
   })
 
 /** Signs with the wallet, unlocking it first when it says it is locked and a passphrase is configured. */
@@ -193,6 +212,8 @@ export const runBitcoinAccount = (ctx: BitcoinContext, account: string, items: r
       const book = state.success.book
       const sign = signer(ctx)
       let i = 0
+      // A shortfall lists the coins again once per payment before it waits or fails.
+      let retriedShort = false
       while (i < payments.length && stop === undefined) {
         const first = payments[i] as Payment
         // One transaction: a batch of one-output payouts, or one request on its own.
@@ -212,10 +233,16 @@ export const runBitcoinAccount = (ctx: BitcoinContext, account: string, items: r
             built.push({ signed: signed.success, payments: group })
           } else if (signed.failure._tag === "CannotFund" || signed.failure._tag === "DustOutput" || signed.failure._tag === "TooLarge") {
             const why = selectionReason(signed.failure)
-            if (why.wait) {
+            const short = signed.failure._tag === "CannotFund" && !why.wait ? yield* whenShort(ctx, account, state.success) : "fail"
+            if (short === "again" && !retriedShort) {
+              retriedShort = true
+              continue
+            }
+            if (why.wait || short === "wait") {
               stop = { _tag: "wait", ms: 1_000, remaining: items.slice(items.indexOf(first.item)) }
               break
             }
+            ctx.log.warn("partition-executor.btc-unpaid", { partition: ctx.partition, id: first.item.request.id, reason: why.reason })
             records.push(failedRecord(ctx, first.item, why.reason))
             finishes.push(first.item.offset)
           } else {
@@ -223,6 +250,7 @@ export const runBitcoinAccount = (ctx: BitcoinContext, account: string, items: r
             break
           }
           i += 1
+          retriedShort = false
           continue
         }
         const batch = yield* Effect.result(buildSignedBatch(book, group.flatMap((p) => p.outputs), ctx.settings.feeRateSatPerVbyte, options, sign))
@@ -234,10 +262,21 @@ export const runBitcoinAccount = (ctx: BitcoinContext, account: string, items: r
         const { paid, unpaid, signed } = batch.success
         if (signed !== undefined && paid.length > 0) built.push({ signed, payments: paid.map((ix) => group[ix] as Payment) })
         const tail = unpaid.filter((u) => u.error._tag !== "DustOutput")
-        const waitFor = tail[0] === undefined ? undefined : selectionReason(tail[0].error)
+        const first_ = tail[0]
+        let waitFor = first_ === undefined ? undefined : selectionReason(first_.error)
+        if (first_ !== undefined && first_.error._tag === "CannotFund" && !waitFor?.wait && paid.length === 0) {
+          const short = yield* whenShort(ctx, account, state.success)
+          if (short === "again" && !retriedShort) {
+            retriedShort = true
+            continue
+          }
+          if (short === "wait") waitFor = { reason: first_.error.message, wait: true }
+        }
+        retriedShort = false
         for (const u of unpaid) {
           const p = group[u.index] as Payment
           if (u.error._tag !== "DustOutput" && waitFor?.wait) continue
+          ctx.log.warn("partition-executor.btc-unpaid", { partition: ctx.partition, id: p.item.request.id, reason: selectionReason(u.error).reason })
           records.push(failedRecord(ctx, p.item, selectionReason(u.error).reason))
           finishes.push(p.item.offset)
         }
