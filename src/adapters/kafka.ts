@@ -96,6 +96,30 @@ export const scopedConsumer = (cluster: KafkaCluster, options: ConsumerOptions):
     (consumer) => Effect.promise(() => consumer.disconnect().catch(() => undefined)),
   )
 
+/** What a consumer-group member went through, from kafkajs's instrumentation events. */
+export type MembershipEvent =
+  | { readonly _tag: "joined"; readonly memberId: string }
+  | { readonly _tag: "heartbeat" }
+  | { readonly _tag: "rebalancing" }
+  | { readonly _tag: "crashed"; readonly error: string; readonly restart: boolean }
+  | { readonly _tag: "disconnected" }
+  | { readonly _tag: "stopped" }
+
+/**
+ * Calls `on` with every membership event of `consumer` (GROUP_JOIN, HEARTBEAT,
+ * REBALANCING, CRASH, DISCONNECT, STOP). kafkajs emits HEARTBEAT only after the broker
+ * answered a heartbeat, which it sends between fetches at most every heartbeat interval.
+ */
+export const onMembershipEvents = (consumer: Consumer, on: (event: MembershipEvent) => void): void => {
+  const e = consumer.events
+  consumer.on(e.GROUP_JOIN, (event) => on({ _tag: "joined", memberId: event.payload.memberId }))
+  consumer.on(e.HEARTBEAT, () => on({ _tag: "heartbeat" }))
+  consumer.on(e.REBALANCING, () => on({ _tag: "rebalancing" }))
+  consumer.on(e.CRASH, (event) => on({ _tag: "crashed", error: describe(event.payload.error), restart: event.payload.restart }))
+  consumer.on(e.DISCONNECT, () => on({ _tag: "disconnected" }))
+  consumer.on(e.STOP, () => on({ _tag: "stopped" }))
+}
+
 /**
  * Creates the topics that are missing, with their partitions, replication and
  * min.insync.replicas. Topics that exist are left as they are. Returns the names created.

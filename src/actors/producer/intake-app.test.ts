@@ -9,7 +9,9 @@ import type { StatusRecord } from "../../domain/status.ts"
 import { idempotentId } from "../../intake/request-id.ts"
 import { sampleAddresses } from "../../intake/sample-addresses.ts"
 import { devRecipient, devSigner, sampleTransactions } from "../../intake/sample-transactions.ts"
+import { makeReadiness } from "../../host/readiness.ts"
 import { intakeHarness, testApiKey } from "./intake-harness.ts"
+import { producerKafkaCheck } from "./kafka-reachability.ts"
 
 const sim = sampleAddresses("simnet")
 const sendtoaddress = { chain: "bitcoin", method: "sendtoaddress", params: { address: sim.p2wpkh, amount: "0.5" } } as const
@@ -35,8 +37,39 @@ describe("open routes", () => {
     expect((await h.app.request("/metrics")).status).toBe(200)
     expect((await h.app.request("/openapi.json")).status).toBe(200)
   })
-  test("readyz is 503 while not ready", async () => {
-    expect((await intakeHarness({ ready: () => false }).app.request("/readyz")).status).toBe(503)
+  test("readyz reports every check of the host: 503 with Retry-After naming the failing one and why, 200 once all pass", async () => {
+    let now = Date.parse("2026-01-01T00:00:00.000Z")
+    const readiness = makeReadiness(() => now)
+    const kafka = producerKafkaCheck(readiness, 3000)
+    const group = readiness.check("consumer.group", { initialReason: "the consumer has not joined its group yet" })
+    const h = intakeHarness({ readiness: readiness.report })
+    kafka.pass()
+    group.pass()
+    now += 1000
+    kafka.fail("a metadata request to Kafka failed: Connection error: connect ECONNREFUSED 127.0.0.1:19092")
+    const res = await h.app.request("/readyz")
+    expect(res.status).toBe(503)
+    expect(res.headers.get("retry-after")).toBe("2")
+    expect(await res.json()).toEqual({
+      status: "not ready",
+      message: "not ready: producer.kafka: a metadata request to Kafka failed: Connection error: connect ECONNREFUSED 127.0.0.1:19092",
+      failing: ["producer.kafka"],
+      checks: [
+        { name: "producer.kafka", state: "failing", since: "2026-01-01T00:00:01.000Z", reason: "a metadata request to Kafka failed: Connection error: connect ECONNREFUSED 127.0.0.1:19092" },
+        { name: "consumer.group", state: "ok", since: "2026-01-01T00:00:00.000Z" },
+      ],
+    })
+    now += 1000
+    kafka.pass()
+    const back = await h.app.request("/readyz")
+    expect(back.status).toBe(200)
+    expect(await back.json()).toEqual({
+      status: "ready",
+      checks: [
+        { name: "producer.kafka", state: "ok", since: "2026-01-01T00:00:02.000Z" },
+        { name: "consumer.group", state: "ok", since: "2026-01-01T00:00:00.000Z" },
+      ],
+    })
   })
   test("an unknown route is 404 pointing at the OpenAPI document", async () => {
     const res = await intakeHarness().app.request("/nope")

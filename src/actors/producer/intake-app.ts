@@ -2,10 +2,12 @@
  * The Hono intake of paper A: a socket-free app (tests call `app.request()`), served by
  * the producer actor. Submissions are authenticated, size-limited, validated, published
  * to Kafka and answered 202 only after the ack; the status routes read this host's
- * status view. Health, readiness, metrics and the OpenAPI document need no API key.
+ * status view. Health, readiness (the host's checks), metrics and the OpenAPI document
+ * need no API key.
  */
 import { Hono } from "hono"
 import { routePath } from "hono/route"
+import { readinessAnswer } from "../../host/readiness.ts"
 import { requireApiKey } from "./api-key.ts"
 import type { IntakeDeps } from "./intake-deps.ts"
 import { intakeMetrics } from "./intake-metrics.ts"
@@ -28,7 +30,10 @@ export const makeIntakeApp = (deps: IntakeDeps): Hono => {
     metrics.requests.inc({ method: c.req.method, route: route === "*" || route === "/v1/*" ? "unmatched" : route, code: String(c.res.status) })
   })
   app.get("/healthz", (c) => c.json({ status: "ok" }))
-  app.get("/readyz", (c) => (deps.ready() ? c.json({ status: "ready" }) : c.json({ status: "not ready", retry: "Kafka is not connected yet" }, 503)))
+  app.get("/readyz", (c) => {
+    const answer = readinessAnswer(deps.readiness())
+    return answer.status === 200 ? c.json(answer.body) : c.json(answer.body, 503, { "Retry-After": String(deps.limits.retryAfterS) })
+  })
   app.get("/metrics", (c) => {
     metrics.backlog.set(deps.backlog())
     return c.text(deps.metrics.render(), 200, { "content-type": "text/plain; version=0.0.4" })

@@ -6,6 +6,7 @@
  */
 import type { QueuedRequest } from "../../domain/request.ts"
 import type { BitcoinNetwork } from "../../intake/bitcoin-network.ts"
+import type { ReadinessReport } from "../../host/readiness.ts"
 import type { StatusStore } from "../../intake/status-store.ts"
 import type { MetricsRegistry } from "../../observability/metrics.ts"
 
@@ -29,6 +30,8 @@ export interface IntakeDeps {
   readonly metrics: MetricsRegistry
   /** True once Kafka is connected and the topics exist; while false, submissions get 503. */
   readonly ready: () => boolean
+  /** The host's readiness checks, which `/readyz` reports (every role of the host, not only the intake's). */
+  readonly readiness: () => ReadinessReport
   /** Publishes to Kafka and resolves only after acks=all. Rejects when Kafka is unavailable. */
   readonly publish: (requests: readonly QueuedRequest[]) => Promise<void>
   /** The status view (fed from sendto.results): answers the status routes and idempotent repeats. */

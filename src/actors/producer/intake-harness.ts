@@ -40,6 +40,7 @@ export const intakeHarness = (overrides: Partial<IntakeDeps> = {}): IntakeHarnes
     version: "test",
     metrics,
     ready: () => true,
+    readiness: () => ({ ready: true, checks: [{ name: "producer.kafka", state: "ok", since: "2023-11-14T22:13:20.000Z" }] }),
     publish: async (requests) => {
       calls += 1
       if (failFrom !== undefined && calls >= failFrom) throw new Error("KafkaUnavailable: no brokers")

@@ -4,6 +4,7 @@
  * answers. The rules in each `description` are the ones `src/intake/` enforces, with the
  * rule names a 400 reports, so a client author can read them in one place.
  */
+import { readinessSchema } from "../../host/readiness-schema.ts"
 import { bitcoinLimits } from "../../intake/validate-bitcoin.ts"
 import { statusOrder } from "../../intake/status-store.ts"
 import { devRecipient, devSigner, sampleTransactions } from "../../intake/sample-transactions.ts"
@@ -167,4 +168,5 @@ export const openApiSchemas = (limits: { readonly maxBatchItems: number }) => ({
       limit_bytes: { type: "integer" },
     },
   },
+  Readiness: readinessSchema,
 })

@@ -109,9 +109,12 @@ export const openApiDocument = (version: string, limits: { readonly maxBatchItem
       "/healthz": { get: { summary: "Liveness: the process is up.", security: [], responses: { "200": { description: "Alive." } } } },
       "/readyz": {
         get: {
-          summary: "Readiness: Kafka is connected and the topics exist, so a request can be accepted.",
+          summary: "Readiness of this host: every check of its roles (the producer reaches Kafka, the consumer holds its group membership, the replica reaches etcd).",
           security: [],
-          responses: { "200": { description: "Ready." }, "503": { description: "Not ready; retry later." } },
+          responses: {
+            "200": json("Readiness", "Ready: every check is ok."),
+            "503": { ...json("Readiness", "Not ready: the body names each failing check, why and since when."), headers: retryAfter },
+          },
         },
       },
       "/metrics": {
