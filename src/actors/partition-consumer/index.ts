@@ -3,13 +3,15 @@
  * worker per assigned partition (on every group join it starts the new ones and stops
  * the revoked ones), feeds each fetched batch to its partition's worker, and commits
  * offsets only after outcomes are recorded. A consumer crash fails the actor, and the
- * supervisor restarts it with backoff.
+ * supervisor restarts it with backoff. Its membership events feed the host's
+ * "consumer.group" readiness check.
  */
 import { Effect } from "effect"
-import { ensureTopics, kafkaCall, makeCluster, publishAll, scopedAdmin, scopedConsumer, scopedProducer } from "../../adapters/kafka.ts"
+import { ensureTopics, kafkaCall, makeCluster, onMembershipEvents, publishAll, scopedAdmin, scopedConsumer, scopedProducer } from "../../adapters/kafka.ts"
 import { kafkaOptionsFrom } from "../../app/connections.ts"
 import type { HostContext } from "../../app/host-context.ts"
 import type { StatusRecord } from "../../domain/status.ts"
+import { failCheckOnStop } from "../../host/check-on-stop.ts"
 import { makeResultsWriter } from "../../pipeline/results-writer.ts"
 import type { ChildSpec } from "../../runtime/child-spec.ts"
 import type { NodePool } from "../node-throttler/pool.ts"
@@ -17,6 +19,7 @@ import { gatewayTopics } from "../producer/topics.ts"
 import type { StatusView } from "../status-view/index.ts"
 import { chainSettings } from "./chain-settings.ts"
 import { partitionConsumerEvents, partitionConsumerMetrics } from "./events.ts"
+import { consumerGroupCheck, reportMembership } from "./group-membership.ts"
 import { makePartitionWorker, type PartitionWorker } from "./partition-worker.ts"
 import { TopicMismatch } from "./topic-mismatch.ts"
 
@@ -33,8 +36,11 @@ export const partitionConsumer = (ctx: HostContext, pool: NodePool, view: Status
   const metrics = partitionConsumerMetrics(ctx.metrics)
   const k = ctx.config.kafka
   const workers = new Map<number, PartitionWorker>()
+  const timings = { groupId: k.consumer.group_id, sessionTimeoutMs: k.consumer.session_timeout_ms, heartbeatIntervalMs: k.consumer.heartbeat_interval_ms }
+  const groupCheck = consumerGroupCheck(ctx.readiness, timings)
 
   const init = Effect.gen(function* () {
+    yield* failCheckOnStop(groupCheck, "the partition consumer")
     const cluster = makeCluster(kafkaOptionsFrom(ctx.config, ctx.host.name))
     const admin = yield* scopedAdmin(cluster)
     // Whichever role starts first creates the topics; creating is idempotent.
@@ -82,6 +88,7 @@ export const partitionConsumer = (ctx: HostContext, pool: NodePool, view: Status
         log.info(partitionConsumerEvents.assigned, { partitions: [...assigned].sort((a, b) => a - b) })
       })
     })
+    onMembershipEvents(consumer, reportMembership(groupCheck, k.consumer.group_id))
     const crashed = Promise.withResolvers<string>()
     consumer.on(consumer.events.CRASH, (event) => crashed.resolve(String(event.payload.error?.message ?? event.payload.error)))
 
