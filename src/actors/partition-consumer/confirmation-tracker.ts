@@ -12,7 +12,7 @@ import { makeCluster, scopedProducer } from "../../adapters/kafka.ts"
 import { kafkaOptionsFrom } from "../../app/connections.ts"
 import type { HostContext } from "../../app/host-context.ts"
 import type { StatusRecord } from "../../domain/status.ts"
-import { makeResultsWriter } from "../../pipeline/results-writer.ts"
+import { makeResultsWriter, resultsProducerRetry } from "../../pipeline/results-writer.ts"
 import type { ChildSpec } from "../../runtime/child-spec.ts"
 import type { NodePool } from "../node-throttler/pool.ts"
 import type { StatusView } from "../status-view/index.ts"
@@ -86,7 +86,7 @@ export const confirmationTracker = (ctx: HostContext, pool: NodePool, view: Stat
 
   const init = Effect.gen(function* () {
     const cluster = makeCluster(kafkaOptionsFrom(ctx.config, ctx.host.name))
-    const writer = makeResultsWriter(cluster, yield* scopedProducer(cluster), ctx.config.kafka.topics.results)
+    const writer = makeResultsWriter(cluster, yield* scopedProducer(cluster, resultsProducerRetry), ctx.config.kafka.topics.results)
     const checked = new Map<string, LastCheck>()
     const round = Effect.gen(function* () {
       const waiting = view.index.awaitingConfirmation(assignment.partitions())

@@ -12,7 +12,7 @@ import { kafkaOptionsFrom } from "../../app/connections.ts"
 import type { HostContext } from "../../app/host-context.ts"
 import type { StatusRecord } from "../../domain/status.ts"
 import { failCheckOnStop } from "../../host/check-on-stop.ts"
-import { makeResultsWriter } from "../../pipeline/results-writer.ts"
+import { makeResultsWriter, resultsProducerRetry } from "../../pipeline/results-writer.ts"
 import type { ChildSpec } from "../../runtime/child-spec.ts"
 import type { NodePool } from "../node-throttler/pool.ts"
 import { gatewayTopics } from "../producer/topics.ts"
@@ -49,7 +49,7 @@ export const partitionConsumer = (ctx: HostContext, pool: NodePool, view: Status
     const found = meta.topics[0]?.partitions.length ?? 0
     if (found !== k.topics.partitions) return yield* new TopicMismatch({ topic: k.topics.requests, expected: k.topics.partitions, found })
 
-    const producer = yield* scopedProducer(cluster)
+    const producer = yield* scopedProducer(cluster, resultsProducerRetry)
     const writer = makeResultsWriter(cluster, producer, k.topics.results)
     const record = async (records: readonly StatusRecord[]) => {
       await writer.write(records)

@@ -42,7 +42,7 @@ export const producer = (ctx: HostContext, version: string, view: StatusView): C
     m.kafkaBrokers.set(yield* brokerCount(cluster, admin))
     const created = yield* ensureTopics(cluster, admin, gatewayTopics(c))
     if (created.length > 0) log.info(producerEvents.topicsCreated, { topics: created })
-    const kafkaProducer = yield* scopedProducer(cluster)
+    const kafkaProducer = yield* scopedProducer(cluster, "until-acked")
     const publish = makeRequestPublisher(cluster, kafkaProducer, { requests: c.kafka.topics.requests }, view.applyLocal, sendReportTo(kafkaCheck))
     yield* Effect.forkScoped(pollBacklog(cluster, admin, c.kafka.topics.requests, c.kafka.consumer.group_id, (n) => { backlog = n }))
     kafkaCheck.pass()
