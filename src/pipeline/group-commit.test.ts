@@ -58,3 +58,34 @@ test("maxItems splits batches between callers, never inside one caller's items",
   await Promise.all([p0, p1, p2, p3])
   expect(flushes).toEqual([1, 3, 3, 7])
 })
+
+test("items still queued can be withdrawn: never flushed, rejected with Withdrawn; items already in a flush cannot", async () => {
+  const flushes: string[][] = []
+  let release = () => {}
+  const gc = makeGroupCommit<string>(async (items) => {
+    flushes.push([...items])
+    await new Promise<void>((r) => { release = r })
+  }, 10)
+  const inFlight = new AbortController()
+  const queued = new AbortController()
+  const first = gc.submit(["a"], inFlight.signal)
+  await Promise.resolve()
+  const second = gc.submit(["b", "c"], queued.signal)
+  const third = gc.submit(["d"])
+  expect(gc.queued()).toBe(3)
+  queued.abort()
+  inFlight.abort()
+  await expect(second).rejects.toMatchObject({ _tag: "Withdrawn", items: 2 })
+  expect(gc.queued()).toBe(1)
+  release()
+  await first
+  await new Promise((r) => setTimeout(r, 0))
+  release()
+  await third
+  expect(flushes).toEqual([["a"], ["d"]])
+})
+
+test("a signal already aborted withdraws at once", async () => {
+  const gc = makeGroupCommit<number>(async () => undefined, 10)
+  await expect(gc.submit([1], AbortSignal.abort())).rejects.toMatchObject({ _tag: "Withdrawn" })
+})
