@@ -10,6 +10,7 @@ import { brokerCount, ensureTopics, makeCluster, scopedAdmin, scopedProducer } f
 import { scopedHttpServer } from "../../adapters/http-server.ts"
 import { kafkaOptionsFrom } from "../../app/connections.ts"
 import type { HostContext } from "../../app/host-context.ts"
+import { defaultAcceptTimeoutMs } from "../../config/gateway-config.ts"
 import { failCheckOnStop } from "../../host/check-on-stop.ts"
 import type { ChildSpec } from "../../runtime/child-spec.ts"
 import type { StatusView } from "../status-view/index.ts"
@@ -53,13 +54,14 @@ export const producer = (ctx: HostContext, version: string, view: StatusView): C
     const app = makeIntakeApp({
       version,
       metrics: ctx.metrics,
-      ready: () => connected,
+      // Refuse up front (nothing sent, so "not accepted") while the probe says Kafka is unreachable.
+      ready: () => connected && kafkaCheck.read().ok,
       readiness: ctx.readiness.report,
       publish,
       status: view.store,
       apiKeys,
       apiKeysEnv: c.intake.api_keys_env,
-      limits: { maxBodyBytes: c.intake.max_body_bytes, maxBatchItems: c.intake.max_batch_items, retryAfterS: c.intake.retry_after_s, backlogBreaker: c.intake.backlog_breaker },
+      limits: { maxBodyBytes: c.intake.max_body_bytes, maxBatchItems: c.intake.max_batch_items, retryAfterS: c.intake.retry_after_s, backlogBreaker: c.intake.backlog_breaker, acceptTimeoutMs: c.intake.accept_timeout_ms ?? defaultAcceptTimeoutMs },
       backlog: () => backlog,
       bitcoinNetwork: c.chains.bitcoin.network,
       bitcoinDefaultAccount: c.chains.bitcoin.account,

@@ -9,9 +9,11 @@ import { Hono } from "hono"
 import { routePath } from "hono/route"
 import { readinessAnswer } from "../../host/readiness.ts"
 import { requireApiKey } from "./api-key.ts"
+import { makeInFlight } from "./in-flight.ts"
 import type { IntakeDeps } from "./intake-deps.ts"
 import { intakeMetrics } from "./intake-metrics.ts"
 import { openApiDocument } from "./openapi.ts"
+import type { PublishRun } from "./publish-run.ts"
 import { getBatchStatus, getRequestStatus } from "./status-routes.ts"
 import { submitBatch } from "./submit-batch.ts"
 import { submitRequest } from "./submit-request.ts"
@@ -41,8 +43,11 @@ export const makeIntakeApp = (deps: IntakeDeps): Hono => {
   app.get("/openapi.json", (c) => c.json(openApiDocument(deps.version, { maxBatchItems: deps.limits.maxBatchItems, maxBodyBytes: deps.limits.maxBodyBytes })))
 
   app.use("/v1/*", requireApiKey(deps.apiKeys, deps.apiKeysEnv))
-  app.post("/v1/requests", submitRequest(deps, ctx, metrics))
-  app.post("/v1/batches", submitBatch(deps, ctx, metrics))
+  // One map for both routes: one Idempotency-Key gives a request and a batch the same id,
+  // and their fingerprints differ by kind, so using it for both at once is a conflict.
+  const inFlight = makeInFlight<PublishRun>()
+  app.post("/v1/requests", submitRequest(deps, ctx, metrics, inFlight))
+  app.post("/v1/batches", submitBatch(deps, ctx, metrics, inFlight))
   app.get("/v1/requests/:id", getRequestStatus(deps.status))
   app.get("/v1/batches/:id", getBatchStatus(deps.status))
 

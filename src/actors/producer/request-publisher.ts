@@ -10,6 +10,7 @@ import { requestKey, type QueuedRequest } from "../../domain/request.ts"
 import type { StatusRecord } from "../../domain/status.ts"
 import { makeGroupCommit } from "../../pipeline/group-commit.ts"
 import type { SendReport } from "./kafka-reachability.ts"
+import type { Publish } from "./publish-run.ts"
 
 /** The topic requests go to. */
 export interface PublishTopics {
@@ -32,8 +33,9 @@ export const acceptedRecord = (r: QueuedRequest, partition = -1): StatusRecord =
 const maxPerFlush = 2_000
 
 /**
- * Makes the publish function the intake calls; it resolves after acks=all. Each Kafka
- * round trip's outcome also goes to `sends` (the producer's readiness check).
+ * Makes the publish function the intake calls; it resolves after acks=all, and rejects
+ * with `Withdrawn` when its signal took the requests back while they still waited for a
+ * flush. Each Kafka round trip's outcome also goes to `sends` (the producer's readiness check).
  */
 export const makeRequestPublisher = (
   cluster: KafkaCluster,
@@ -52,8 +54,9 @@ export const makeRequestPublisher = (
     }
     sends?.acked()
   }, maxPerFlush)
-  return async (requests: readonly QueuedRequest[]) => {
-    await gc.submit(requests)
+  const publish: Publish = async (requests, signal) => {
+    await gc.submit(requests, signal)
     onAccepted(requests.map((r) => acceptedRecord(r)))
   }
+  return publish
 }
