@@ -22,6 +22,10 @@ export interface PrivateKafka {
   readonly pid: () => number | undefined
   /** Starts the broker (again, on the same ports and data) and waits until it answers a metadata request. */
   readonly start: () => Promise<void>
+  /** SIGSTOP by pid: the broker keeps its sockets open and answers nothing (a frozen machine). */
+  readonly pause: () => void
+  /** SIGCONT by pid: it answers what it was sent meanwhile. */
+  readonly resume: () => void
   /** SIGTERM by pid and wait for the exit (SIGKILL after `graceMs`). */
   readonly stop: (graceMs?: number) => Promise<void>
   /** Stops it and removes its folder. */
@@ -125,6 +129,7 @@ export const startPrivateKafka = async (name: string, options: { readonly cluste
   const stop = async (graceMs = 30_000) => {
     const p = proc
     if (p === undefined || p.exitCode !== null) return
+    p.kill("SIGCONT")
     p.kill("SIGTERM")
     const killer = setTimeout(() => p.kill("SIGKILL"), graceMs)
     await p.exited
@@ -136,6 +141,8 @@ export const startPrivateKafka = async (name: string, options: { readonly cluste
     dir,
     pid: () => (proc !== undefined && proc.exitCode === null ? proc.pid : undefined),
     start,
+    pause: () => void proc?.kill("SIGSTOP"),
+    resume: () => void proc?.kill("SIGCONT"),
     stop,
     dispose: async () => {
       await stop(5_000)
