@@ -4,6 +4,7 @@
  * kafkajs never hands to `eachBatch`), and while a transaction is still open, and it
  * sees a new owner's records once that owner's `open()` has aborted the old one's.
  */
+import { makeReadiness } from "../src/host/readiness.ts"
 import { afterAll, beforeAll, expect, test } from "bun:test"
 import { Effect, Fiber } from "effect"
 import type { KafkaAdmin, KafkaCluster } from "../src/adapters/kafka.ts"
@@ -38,7 +39,7 @@ beforeAll(async () => {
   }
   const host = config.hosts[0]
   if (host === undefined) throw new Error("config/local.toml has no [[hosts]]")
-  const ctx: HostContext = { config, host, log: makeLogger("kafka-test", { minLevel: "error" }), metrics: makeMetrics(), env: process.env }
+  const ctx: HostContext = { config, host, log: makeLogger("kafka-test", { minLevel: "error" }), metrics: makeMetrics(), env: process.env, readiness: makeReadiness() }
   const built = statusView(ctx)
   view = built.view
   running = Effect.runFork(Effect.scoped(Effect.flatMap(built.spec.init, (loop) => loop)))

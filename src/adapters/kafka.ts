@@ -30,6 +30,24 @@ export interface KafkaCluster {
   readonly options: KafkaOptions
 }
 
+/**
+ * How each kind of kafkajs client retries, explicitly: kafkajs merges the client-wide
+ * setting into every producer, consumer and admin it makes, and an idempotent producer
+ * that inherits a bounded count voids its idempotence (kafkajs warns so). So the
+ * client-wide setting only covers the cluster's own metadata and connection retries, and
+ * each client below gets its own.
+ */
+export const kafkaRetries = {
+  /** Metadata refreshes and connection attempts inside one call. */
+  cluster: { retries: 3, initialRetryTime: 200, maxRetryTime: 2000 },
+  /** Admin calls: their callers (backlog poll, readiness probe, topic creation) repeat them on their own schedules. */
+  admin: { retries: 3, initialRetryTime: 200, maxRetryTime: 2000 },
+  /** Consumer-group members: kafkajs's consumer default count (5); a crash after that restarts the actor. */
+  consumer: { retries: 5, initialRetryTime: 200, maxRetryTime: 2000 },
+  /** An idempotent producer that retries until acked, as kafkajs does by default for idempotent producers. */
+  untilAcked: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 2000 },
+} as const
+
 /** Builds a client. kafkajs logs nothing itself: the actors log what matters, structured. */
 export const makeCluster = (options: KafkaOptions): KafkaCluster => ({
   options,
@@ -39,7 +57,7 @@ export const makeCluster = (options: KafkaOptions): KafkaCluster => ({
     connectionTimeout: options.connectionTimeoutMs,
     requestTimeout: options.requestTimeoutMs,
     logLevel: logLevel.NOTHING,
-    retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2000 },
+    retry: kafkaRetries.cluster,
   }),
 })
 
@@ -53,18 +71,30 @@ const attempt = <A>(cluster: KafkaCluster, operation: string, run: () => Promise
 export const scopedAdmin = (cluster: KafkaCluster): Effect.Effect<Admin, KafkaUnavailable, Scope.Scope> =>
   Effect.acquireRelease(
     Effect.gen(function* () {
-      const admin = cluster.client.admin()
+      const admin = cluster.client.admin({ retry: kafkaRetries.admin })
       yield* attempt(cluster, "admin.connect", () => admin.connect())
       return admin
     }),
     (admin) => Effect.promise(() => admin.disconnect().catch(() => undefined)),
   )
 
+/**
+ * How an idempotent producer retries a send:
+ * - `"until-acked"`: kafkajs's own default for idempotent producers, retrying until the
+ *   brokers ack (its sequence numbers keep a retried batch from being written twice); the
+ *   caller bounds how long it waits (the intake's accept deadline) and treats a send it
+ *   stopped waiting for as possibly written.
+ * - `{ retries }`: give up after that many; only for records whose duplicates are harmless
+ *   (status records keyed by request id, applied idempotently).
+ */
+export type ProducerRetry = "until-acked" | { readonly retries: number }
+
 /** An idempotent producer (acks=all is set per send), disconnected when the scope closes. */
-export const scopedProducer = (cluster: KafkaCluster): Effect.Effect<Producer, KafkaUnavailable, Scope.Scope> =>
+export const scopedProducer = (cluster: KafkaCluster, retry: ProducerRetry): Effect.Effect<Producer, KafkaUnavailable, Scope.Scope> =>
   Effect.acquireRelease(
     Effect.gen(function* () {
-      const producer = cluster.client.producer({ idempotent: true, maxInFlightRequests: 5, allowAutoTopicCreation: false })
+      const retryOptions = retry === "until-acked" ? kafkaRetries.untilAcked : { ...kafkaRetries.cluster, retries: retry.retries }
+      const producer = cluster.client.producer({ idempotent: true, maxInFlightRequests: 5, allowAutoTopicCreation: false, retry: retryOptions })
       yield* attempt(cluster, "producer.connect", () => producer.connect())
       return producer
     }),
@@ -89,12 +119,37 @@ export const scopedConsumer = (cluster: KafkaCluster, options: ConsumerOptions):
         heartbeatInterval: options.heartbeatIntervalMs,
         maxBytesPerPartition: options.maxBytesPerPartition,
         allowAutoTopicCreation: false,
+        retry: kafkaRetries.consumer,
       })
       yield* attempt(cluster, "consumer.connect", () => consumer.connect())
       return consumer
     }),
     (consumer) => Effect.promise(() => consumer.disconnect().catch(() => undefined)),
   )
+
+/** What a consumer-group member went through, from kafkajs's instrumentation events. */
+export type MembershipEvent =
+  | { readonly _tag: "joined"; readonly memberId: string }
+  | { readonly _tag: "heartbeat" }
+  | { readonly _tag: "rebalancing" }
+  | { readonly _tag: "crashed"; readonly error: string; readonly restart: boolean }
+  | { readonly _tag: "disconnected" }
+  | { readonly _tag: "stopped" }
+
+/**
+ * Calls `on` with every membership event of `consumer` (GROUP_JOIN, HEARTBEAT,
+ * REBALANCING, CRASH, DISCONNECT, STOP). kafkajs emits HEARTBEAT only after the broker
+ * answered a heartbeat, which it sends between fetches at most every heartbeat interval.
+ */
+export const onMembershipEvents = (consumer: Consumer, on: (event: MembershipEvent) => void): void => {
+  const e = consumer.events
+  consumer.on(e.GROUP_JOIN, (event) => on({ _tag: "joined", memberId: event.payload.memberId }))
+  consumer.on(e.HEARTBEAT, () => on({ _tag: "heartbeat" }))
+  consumer.on(e.REBALANCING, () => on({ _tag: "rebalancing" }))
+  consumer.on(e.CRASH, (event) => on({ _tag: "crashed", error: describe(event.payload.error), restart: event.payload.restart }))
+  consumer.on(e.DISCONNECT, () => on({ _tag: "disconnected" }))
+  consumer.on(e.STOP, () => on({ _tag: "stopped" }))
+}
 
 /**
  * Creates the topics that are missing, with their partitions, replication and

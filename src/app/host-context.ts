@@ -1,10 +1,11 @@
 /**
  * What every actor of one host is built from: the validated config, this host's entry,
- * a logger and the metrics registry. Passed explicitly to each actor factory, so an
+ * a logger, the metrics registry and the readiness registry. Passed explicitly to each actor factory, so an
  * actor's dependencies are visible in its signature.
  */
 import type { GatewayConfig } from "../config/gateway-config.ts"
 import type { HostConfig } from "../config/host-config.ts"
+import type { Readiness } from "../host/readiness.ts"
 import type { Logger } from "../observability/log.ts"
 import type { MetricsRegistry } from "../observability/metrics.ts"
 
@@ -14,6 +15,8 @@ export interface HostContext {
   readonly host: HostConfig
   readonly log: Logger
   readonly metrics: MetricsRegistry
+  /** The host's readiness checks: each actor registers its own, and both `/readyz` report them all. */
+  readonly readiness: Readiness
   /** Where secrets (node passwords, keys, API keys) are read from; never logged. */
   readonly env: Readonly<Record<string, string | undefined>>
 }

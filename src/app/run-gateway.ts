@@ -5,6 +5,7 @@
  */
 import { Effect, Layer } from "effect"
 import type { GatewayConfig } from "../config/gateway-config.ts"
+import { makeReadiness } from "../host/readiness.ts"
 import type { Role } from "../config/role.ts"
 import { makeLogger, type Logger } from "../observability/log.ts"
 import { makeMetrics } from "../observability/metrics.ts"
@@ -60,7 +61,7 @@ export const runGateway = (options: RunGatewayOptions): Promise<number> => {
   const hostConfig = options.config.hosts.find((h) => h.name === options.host)
   if (hostConfig === undefined) return Promise.resolve(2)
   const log = makeLogger(options.host)
-  const ctx: HostContext = { config: options.config, host: hostConfig, log, metrics: makeMetrics(), env: process.env }
+  const ctx: HostContext = { config: options.config, host: hostConfig, log, metrics: makeMetrics(), readiness: makeReadiness(), env: process.env }
   log.info("gateway.starting", { version: VERSION, config: options.configPath, roles: options.roles.join(",") })
   const root = hostTree(ctx, options.roles, VERSION, [readyMarker(log, options.roles)])
   return new Promise((resolve) => {

@@ -2,7 +2,8 @@
  * `gateway bench NAME [FLAGS]`: run one bench from the registry in
  * bench/registry.ts and write its results. This file only picks the bench;
  * each bench parses its own flags and shows its own help
- * (`gateway bench NAME --help`), and bench/lib/run-bench.ts runs it.
+ * (`gateway bench NAME --help`), and bench/lib/run-bench.ts runs it. Run inside a
+ * checkout whose local stack is up, it reads that stack's `.run/stack.env` itself.
  */
 import { COMMON_FLAGS, type Bench } from "../../bench/lib/bench-definition.ts"
 import { type BenchRunContext, processRunContext, runBench } from "../../bench/lib/run-bench.ts"
@@ -10,6 +11,7 @@ import { BENCHES } from "../../bench/registry.ts"
 import { nearestName } from "../config/nearest-name.ts"
 import { type CliContext, type Command, EXIT_USAGE } from "./command.ts"
 import { type HelpText, renderHelp } from "./help-text.ts"
+import { withStackEnv } from "./stack-env.ts"
 import { UsageError } from "./usage-error.ts"
 
 /** The parsed command line: list the benches, or run one with the arguments after its name. */
@@ -42,6 +44,8 @@ export const benchHelp = (benches: ReadonlyArray<Bench>): HelpText => ({
     "Each figure is reported as a ratio against a reference measured in the same",
     "run, with the brief's target and whether it was met; the table goes to stdout,",
     "progress to stderr. gateway bench NAME --help shows a bench's flags.",
+    "Inside a checkout whose local stack runs, the stack's .run/stack.env supplies",
+    "the variables the environment does not set (one line on stderr names them).",
   ],
   sections: [{ title: "Benches", rows: benches.map((b): readonly [string, string] => [b.name, b.summary]) }],
   flags: COMMON_FLAGS,
@@ -51,10 +55,21 @@ export const benchHelp = (benches: ReadonlyArray<Bench>): HelpText => ({
   ],
 })
 
+/**
+ * The real process's run context, with the running local stack's variables added when
+ * the environment lacks them (one line on stderr says which, never their values).
+ */
+export const stackAwareRunContext = (context: CliContext): BenchRunContext => {
+  const base = processRunContext(context.out, context.err)
+  const stack = withStackEnv(base.env, base.cwd)
+  if (stack.note !== undefined) context.err(stack.note)
+  return { ...base, env: stack.env }
+}
+
 /** Builds the command over `benches`; tests pass their own benches and a recording context. */
 export const makeBenchCommand = (
   benches: ReadonlyArray<Bench> = BENCHES,
-  runContext: (context: CliContext) => BenchRunContext = (context) => processRunContext(context.out, context.err),
+  runContext: (context: CliContext) => BenchRunContext = stackAwareRunContext,
 ): Command => {
   const help = benchHelp(benches)
   return {

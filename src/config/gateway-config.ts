@@ -28,7 +28,15 @@ export const IntakeConfigSchema = table("[intake]", {
   api_keys_env: EnvVarName,
   backlog_breaker: intAtLeast(1),
   retry_after_s: intAtLeast(1),
+  /** How long a submission waits for Kafka's ack before it is answered 503 (default `defaultAcceptTimeoutMs`). */
+  accept_timeout_ms: Schema.optionalKey(intAtLeast(1)),
 })
+
+/**
+ * `[intake].accept_timeout_ms` when the config leaves it out: long enough for the
+ * producer's retries to ride out a leader election, short enough for a client's timeout.
+ */
+export const defaultAcceptTimeoutMs = 10_000
 
 /** `[etcd]`: the replicated request log and leader election of paper B. */
 export const EtcdConfigSchema = table("[etcd]", {

@@ -92,3 +92,34 @@ test("an empty submit resolves at once with the empty result", async () => {
   const gc = makeGroupCommit<string, string>(async () => "flushed", 10, undefined, "nothing")
   expect(await gc.submit([])).toBe("nothing")
 })
+
+test("items still queued can be withdrawn: never flushed, rejected with Withdrawn; items already in a flush cannot", async () => {
+  const flushes: string[][] = []
+  let release = () => {}
+  const gc = makeGroupCommit<string>(async (items) => {
+    flushes.push([...items])
+    await new Promise<void>((r) => { release = r })
+  }, 10)
+  const inFlight = new AbortController()
+  const queued = new AbortController()
+  const first = gc.submit(["a"], inFlight.signal)
+  await Promise.resolve()
+  const second = gc.submit(["b", "c"], queued.signal)
+  const third = gc.submit(["d"])
+  expect(gc.queued()).toBe(3)
+  queued.abort()
+  inFlight.abort()
+  await expect(second).rejects.toMatchObject({ _tag: "Withdrawn", items: 2 })
+  expect(gc.queued()).toBe(1)
+  release()
+  await first
+  await new Promise((r) => setTimeout(r, 0))
+  release()
+  await third
+  expect(flushes).toEqual([["a"], ["d"]])
+})
+
+test("a signal already aborted withdraws at once", async () => {
+  const gc = makeGroupCommit<number>(async () => undefined, 10)
+  await expect(gc.submit([1], AbortSignal.abort())).rejects.toMatchObject({ _tag: "Withdrawn" })
+})

@@ -4,7 +4,18 @@
  * one Kafka round trip; with a single caller nothing waits for a timer. Each caller's
  * promise settles with the flush that carried its items, and resolves with what that
  * flush returned (a transactional writer hands every caller the proof of its commit).
+ * A caller may withdraw its items (abort its signal) while they still wait in the
+ * queue: they are then never flushed, and its promise rejects with `Withdrawn`, which
+ * proves nothing of them was sent.
  */
+import { Data } from "effect"
+
+/** The items were taken back before any flush carried them: none of them was sent. */
+export class Withdrawn extends Data.TaggedError("Withdrawn")<{ readonly items: number }> {
+  override get message() {
+    return `${this.items} item(s) were withdrawn before they were sent`
+  }
+}
 
 interface Pending<T, R> {
   readonly items: readonly T[]
@@ -15,8 +26,12 @@ interface Pending<T, R> {
 
 /** A batching writer in front of `flush`. */
 export interface GroupCommit<T, R = void> {
-  /** Resolves, with the flush's result, once `flush` has succeeded for a batch holding all of `items`. */
-  readonly submit: (items: readonly T[]) => Promise<R>
+  /**
+   * Resolves, with the flush's result, once `flush` has succeeded for a batch holding all
+   * of `items`. Aborting `signal` while they are still queued withdraws them (rejects
+   * with `Withdrawn`); once a flush carries them, aborting changes nothing.
+   */
+  readonly submit: (items: readonly T[], signal?: AbortSignal) => Promise<R>
   /** Items waiting for the next flush. */
   readonly queued: () => number
 }
@@ -67,14 +82,24 @@ export const makeGroupCommit = <T, R = void>(
   }
 
   return {
-    submit: (items) =>
-      items.length === 0
-        ? Promise.resolve(emptyResult as R)
-        : new Promise<R>((resolve, reject) => {
-            queue.push({ items, weight: items.reduce((w, item) => w + weight(item), 0), resolve, reject })
-            queuedItems += items.length
-            void drain()
-          }),
+    submit: (items, signal) => {
+      if (items.length === 0) return Promise.resolve(emptyResult as R)
+      if (signal?.aborted) return Promise.reject(new Withdrawn({ items: items.length }))
+      return new Promise<R>((resolve, reject) => {
+        const pending: Pending<T, R> = { items, weight: items.reduce((w, item) => w + weight(item), 0), resolve, reject }
+        const withdraw = () => {
+          const at = queue.indexOf(pending)
+          if (at < 0) return
+          queue.splice(at, 1)
+          queuedItems -= items.length
+          reject(new Withdrawn({ items: items.length }))
+        }
+        signal?.addEventListener("abort", withdraw, { once: true })
+        queue.push(pending)
+        queuedItems += items.length
+        void drain()
+      })
+    },
     queued: () => queuedItems,
   }
 }

@@ -3,7 +3,7 @@
  * latest status of each request). Concurrent writers share Kafka round trips through
  * group commit; each caller still waits for acks=all on its own records.
  */
-import { publishAll, type KafkaCluster, type KafkaProducer } from "../adapters/kafka.ts"
+import { type ProducerRetry, publishAll, type KafkaCluster, type KafkaProducer } from "../adapters/kafka.ts"
 import type { StatusRecord } from "../domain/status.ts"
 import { makeGroupCommit } from "./group-commit.ts"
 
@@ -12,6 +12,13 @@ export interface ResultsWriter {
   /** Resolves after every record is acked by all in-sync replicas. */
   readonly write: (records: readonly StatusRecord[]) => Promise<void>
 }
+
+/**
+ * How the producer under a results writer retries: bounded, so a write fails (and its
+ * actor restarts) rather than waiting forever; a status record written twice is
+ * harmless, since it is keyed by request id and applied idempotently.
+ */
+export const resultsProducerRetry: ProducerRetry = { retries: 3 }
 
 /** Most records one Kafka request carries. */
 const maxRecordsPerFlush = 1000

@@ -44,12 +44,12 @@ export const nonceOf = async (address: string) => Number(await ethRpc("eth_getTr
 
 const brokers = ["127.0.0.1:19092", "127.0.0.1:19093", "127.0.0.1:19094"]
 
-/** Messages in `topic` per partition: end offset minus start offset, summed. */
-export const topicMessageCount = (topic: string) =>
+/** Messages in `topic` per partition: end offset minus start offset, summed (on the shared stack, or on `on`). */
+export const topicMessageCount = (topic: string, on: readonly string[] = brokers) =>
   Effect.runPromise(
     Effect.scoped(
       Effect.gen(function* () {
-        const cluster = makeCluster({ brokers, clientId: "test-readback", connectionTimeoutMs: 3000, requestTimeoutMs: 30000 })
+        const cluster = makeCluster({ brokers: on, clientId: "test-readback", connectionTimeoutMs: 3000, requestTimeoutMs: 30000 })
         const admin = yield* scopedAdmin(cluster)
         const topics = yield* kafkaCall(cluster, "listTopics", () => admin.listTopics())
         if (!topics.includes(topic)) return 0

@@ -8,6 +8,7 @@
 import { Effect, Exit, Fiber } from "effect"
 import { etcdRange, etcdTxn, prefixEnd, scopedEtcd, type EtcdCluster, type EtcdOptions } from "../../src/adapters/etcd.ts"
 import { isRetriableSubmitError, makeReplica, type ReplicaHandle, type ReplicaSettings, type StateMachine, type SubmitError } from "../../src/actors/replica/index.ts"
+import type { ReadinessCheck } from "../../src/host/readiness.ts"
 import { makeLogger, type Logger } from "../../src/observability/log.ts"
 
 /** Log lines of every replica a test started, parsed; printed when REPLICA_TEST_LOG=1. */
@@ -38,6 +39,8 @@ export const testSettings = (node: string, serviceId: string, endpoints: readonl
 /** A replica running as its own root. */
 export interface RunningReplica<S> {
   readonly handle: ReplicaHandle<S>
+  /** Its "replica.etcd" readiness check. */
+  readonly etcdContact: ReadinessCheck
   /** Interrupts it: the session ends and revokes its lease (a clean stop). */
   readonly stop: () => Promise<void>
   /** Resolves when its loop ends (stopped or crashed). */
@@ -57,7 +60,7 @@ export const startReplica = async <S>(settings: ReplicaSettings, machine: StateM
     if (ended) throw new Error(`replica ${settings.node} ended before it connected: ${String(Exit.isFailure(ended) ? ended.cause : "done")}`)
     return r.handle.status().role !== "stopped"
   }, 20_000)
-  return { handle: r.handle, stop: async () => void (await Effect.runPromise(Fiber.interrupt(fiber))), done }
+  return { handle: r.handle, etcdContact: r.etcdContact, stop: async () => void (await Effect.runPromise(Fiber.interrupt(fiber))), done }
 }
 
 /** Polls `check` every 20 ms until it holds; throws after `timeoutMs` naming `what`. */

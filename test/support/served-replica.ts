@@ -10,6 +10,7 @@ import { numberList, type NumberList } from "../../src/actors/replica/index.ts"
 import { makeServiceApp } from "../../src/actors/replica/http/service-app.ts"
 import { defaultServiceLimits } from "../../src/actors/replica/http/service-deps.ts"
 import { VERSION } from "../../src/app/version.ts"
+import { reportOf } from "../../src/host/readiness.ts"
 import { makeMetrics } from "../../src/observability/metrics.ts"
 import { type RunningReplica, startReplica, testSettings, waitFor } from "./replica-harness.ts"
 
@@ -40,7 +41,7 @@ export const startServedReplica = async (node: string, serviceId: string, endpoi
   const port = freePort()
   const url = `http://127.0.0.1:${port}`
   const replica = await startReplica(testSettings(node, serviceId, endpoints, { location: url, leaseTtlS: 2, stepDownAfterMs: 1400 }), numberList)
-  const app = makeServiceApp({ version: VERSION, replica: replica.handle, metrics: makeMetrics(), limits: defaultServiceLimits })
+  const app = makeServiceApp({ version: VERSION, replica: replica.handle, metrics: makeMetrics(), limits: defaultServiceLimits, readiness: () => reportOf([replica.etcdContact]) })
   const fiber = Effect.runFork(Effect.scoped(Effect.flatMap(scopedHttpServer(app, `127.0.0.1:${port}`), () => Effect.never)))
   let up = false
   const probe = async () => {

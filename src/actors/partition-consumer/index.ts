@@ -7,12 +7,14 @@
  * their partition's executor; the consumer's offsets are committed only by the
  * executor's transactions. A revoked partition's fiber is interrupted; a halted one
  * (fenced, or a commit of unknown outcome) is taken over again only once the group
- * confirms this member still holds it (see partition-state.ts).
+ * confirms this member still holds it (see partition-state.ts). Group membership feeds
+ * the host's "consumer.group" readiness check.
  */
 import { Deferred, Effect, Exit, FiberMap } from "effect"
-import { ensureTopics, kafkaCall, makeCluster, scopedAdmin, scopedConsumer, type EachBatchPayload } from "../../adapters/kafka.ts"
+import { ensureTopics, kafkaCall, makeCluster, onMembershipEvents, scopedAdmin, scopedConsumer, type EachBatchPayload } from "../../adapters/kafka.ts"
 import { kafkaOptionsFrom } from "../../app/connections.ts"
 import type { HostContext } from "../../app/host-context.ts"
+import { failCheckOnStop } from "../../host/check-on-stop.ts"
 import type { ChildSpec } from "../../runtime/child-spec.ts"
 import type { PartitionExecutor } from "../../execution/partition-executor.ts"
 import type { NodePool } from "../node-throttler/pool.ts"
@@ -20,6 +22,7 @@ import { gatewayTopics } from "../producer/topics.ts"
 import type { StatusView } from "../status-view/index.ts"
 import { hostChains } from "./chain-lanes.ts"
 import { partitionConsumerEvents, partitionConsumerMetrics } from "./events.ts"
+import { consumerGroupCheck, reportMembership } from "./group-membership.ts"
 import { assigned, transition, type PartitionEvent, type PartitionState } from "./partition-state.ts"
 import { takeOver } from "./takeover.ts"
 import { TopicMismatch } from "./topic-mismatch.ts"
@@ -37,8 +40,11 @@ export const partitionConsumer = (ctx: HostContext, pool: NodePool, view: Status
   const log = ctx.log.forActor("partition-consumer")
   const metrics = partitionConsumerMetrics(ctx.metrics)
   const k = ctx.config.kafka
+  const timings = { groupId: k.consumer.group_id, sessionTimeoutMs: k.consumer.session_timeout_ms, heartbeatIntervalMs: k.consumer.heartbeat_interval_ms }
+  const groupCheck = consumerGroupCheck(ctx.readiness, timings)
 
   const init = Effect.gen(function* () {
+    yield* failCheckOnStop(groupCheck, "the partition consumer")
     const cluster = makeCluster(kafkaOptionsFrom(ctx.config, ctx.host.name))
     const admin = yield* scopedAdmin(cluster)
     // Whichever role starts first creates the topics; creating is idempotent.
@@ -56,6 +62,7 @@ export const partitionConsumer = (ctx: HostContext, pool: NodePool, view: Status
       heartbeatIntervalMs: k.consumer.heartbeat_interval_ms,
       maxBytesPerPartition: k.consumer.max_bytes_per_partition,
     })
+    onMembershipEvents(consumer, reportMembership(groupCheck, k.consumer.group_id))
 
     const held = new Map<number, Held>()
     let generation = 0

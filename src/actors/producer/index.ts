@@ -1,7 +1,8 @@
 /**
  * producer: owns the Kafka producer (idempotent, acks=all) and the HTTP intake. On
  * start it connects, creates the topics that are missing, and only then listens, so
- * the intake is never up without a way to make a request durable. Stopping closes the
+ * the intake is never up without a way to make a request durable. Its readiness check
+ * ("producer.kafka") follows a metadata probe and its own sends. Stopping closes the
  * listener first (in-flight requests finish), then the producer.
  */
 import { Effect } from "effect"
@@ -9,10 +10,13 @@ import { brokerCount, ensureTopics, makeCluster, scopedAdmin, scopedProducer } f
 import { scopedHttpServer } from "../../adapters/http-server.ts"
 import { kafkaOptionsFrom } from "../../app/connections.ts"
 import type { HostContext } from "../../app/host-context.ts"
+import { defaultAcceptTimeoutMs } from "../../config/gateway-config.ts"
+import { failCheckOnStop } from "../../host/check-on-stop.ts"
 import type { ChildSpec } from "../../runtime/child-spec.ts"
 import type { StatusView } from "../status-view/index.ts"
 import { pollBacklog } from "./backlog.ts"
 import { producerEvents, producerMetrics } from "./events.ts"
+import { probeKafka, producerKafkaCheck, sendReportTo } from "./kafka-reachability.ts"
 import { makeIntakeApp } from "./intake-app.ts"
 import { makeRequestPublisher } from "./request-publisher.ts"
 import { gatewayTopics } from "./topics.ts"
@@ -28,29 +32,36 @@ export const producer = (ctx: HostContext, version: string, view: StatusView): C
   const log = ctx.log.forActor("producer")
   const m = producerMetrics(ctx.metrics)
   const c = ctx.config
+  const probeTimeoutMs = c.kafka.connection_timeout_ms
+  const kafkaCheck = producerKafkaCheck(ctx.readiness, probeTimeoutMs)
   const init = Effect.gen(function* () {
     let connected = false
     let backlog = 0
+    yield* failCheckOnStop(kafkaCheck, "the producer actor")
     const cluster = makeCluster(kafkaOptionsFrom(c, ctx.host.name))
     const admin = yield* scopedAdmin(cluster)
     m.kafkaBrokers.set(yield* brokerCount(cluster, admin))
     const created = yield* ensureTopics(cluster, admin, gatewayTopics(c))
     if (created.length > 0) log.info(producerEvents.topicsCreated, { topics: created })
-    const kafkaProducer = yield* scopedProducer(cluster)
-    const publish = makeRequestPublisher(cluster, kafkaProducer, { requests: c.kafka.topics.requests }, view.applyLocal)
+    const kafkaProducer = yield* scopedProducer(cluster, "until-acked")
+    const publish = makeRequestPublisher(cluster, kafkaProducer, { requests: c.kafka.topics.requests }, view.applyLocal, sendReportTo(kafkaCheck))
     yield* Effect.forkScoped(pollBacklog(cluster, admin, c.kafka.topics.requests, c.kafka.consumer.group_id, (n) => { backlog = n }))
+    kafkaCheck.pass()
+    yield* Effect.forkScoped(probeKafka(cluster, admin, kafkaCheck, probeTimeoutMs, (n) => m.kafkaBrokers.set(n)))
     connected = true
     const apiKeys = apiKeysFrom(ctx.env[c.intake.api_keys_env])
     if (apiKeys.size === 0) log.warn("producer.no-api-keys", { variable: c.intake.api_keys_env, effect: "every /v1 request is refused with 401" })
     const app = makeIntakeApp({
       version,
       metrics: ctx.metrics,
-      ready: () => connected,
+      // Refuse up front (nothing sent, so "not accepted") while the probe says Kafka is unreachable.
+      ready: () => connected && kafkaCheck.read().ok,
+      readiness: ctx.readiness.report,
       publish,
       status: view.store,
       apiKeys,
       apiKeysEnv: c.intake.api_keys_env,
-      limits: { maxBodyBytes: c.intake.max_body_bytes, maxBatchItems: c.intake.max_batch_items, retryAfterS: c.intake.retry_after_s, backlogBreaker: c.intake.backlog_breaker },
+      limits: { maxBodyBytes: c.intake.max_body_bytes, maxBatchItems: c.intake.max_batch_items, retryAfterS: c.intake.retry_after_s, backlogBreaker: c.intake.backlog_breaker, acceptTimeoutMs: c.intake.accept_timeout_ms ?? defaultAcceptTimeoutMs },
       backlog: () => backlog,
       bitcoinNetwork: c.chains.bitcoin.network,
       bitcoinDefaultAccount: c.chains.bitcoin.account,

@@ -9,7 +9,9 @@ import type { StatusRecord } from "../../domain/status.ts"
 import { idempotentId } from "../../intake/request-id.ts"
 import { sampleAddresses } from "../../intake/sample-addresses.ts"
 import { devRecipient, devSigner, sampleTransactions } from "../../intake/sample-transactions.ts"
+import { makeReadiness } from "../../host/readiness.ts"
 import { intakeHarness, testApiKey } from "./intake-harness.ts"
+import { producerKafkaCheck } from "./kafka-reachability.ts"
 
 const sim = sampleAddresses("simnet")
 const sendtoaddress = { chain: "bitcoin", method: "sendtoaddress", params: { address: sim.p2wpkh, amount: "0.5" } } as const
@@ -35,8 +37,39 @@ describe("open routes", () => {
     expect((await h.app.request("/metrics")).status).toBe(200)
     expect((await h.app.request("/openapi.json")).status).toBe(200)
   })
-  test("readyz is 503 while not ready", async () => {
-    expect((await intakeHarness({ ready: () => false }).app.request("/readyz")).status).toBe(503)
+  test("readyz reports every check of the host: 503 with Retry-After naming the failing one and why, 200 once all pass", async () => {
+    let now = Date.parse("2026-01-01T00:00:00.000Z")
+    const readiness = makeReadiness(() => now)
+    const kafka = producerKafkaCheck(readiness, 3000)
+    const group = readiness.check("consumer.group", { initialReason: "the consumer has not joined its group yet" })
+    const h = intakeHarness({ readiness: readiness.report })
+    kafka.pass()
+    group.pass()
+    now += 1000
+    kafka.fail("a metadata request to Kafka failed: Connection error: connect ECONNREFUSED 127.0.0.1:19092")
+    const res = await h.app.request("/readyz")
+    expect(res.status).toBe(503)
+    expect(res.headers.get("retry-after")).toBe("2")
+    expect(await res.json()).toEqual({
+      status: "not ready",
+      message: "not ready: producer.kafka: a metadata request to Kafka failed: Connection error: connect ECONNREFUSED 127.0.0.1:19092",
+      failing: ["producer.kafka"],
+      checks: [
+        { name: "producer.kafka", state: "failing", since: "2026-01-01T00:00:01.000Z", reason: "a metadata request to Kafka failed: Connection error: connect ECONNREFUSED 127.0.0.1:19092" },
+        { name: "consumer.group", state: "ok", since: "2026-01-01T00:00:00.000Z" },
+      ],
+    })
+    now += 1000
+    kafka.pass()
+    const back = await h.app.request("/readyz")
+    expect(back.status).toBe(200)
+    expect(await back.json()).toEqual({
+      status: "ready",
+      checks: [
+        { name: "producer.kafka", state: "ok", since: "2026-01-01T00:00:02.000Z" },
+        { name: "consumer.group", state: "ok", since: "2026-01-01T00:00:00.000Z" },
+      ],
+    })
   })
   test("an unknown route is 404 pointing at the OpenAPI document", async () => {
     const res = await intakeHarness().app.request("/nope")
@@ -90,14 +123,14 @@ describe("body handling", () => {
     expect(h.published).toEqual([])
   })
   test("Content-Length over the limit: 413 naming the limit", async () => {
-    const h = intakeHarness({ limits: { maxBodyBytes: 100, maxBatchItems: 10, retryAfterS: 2, backlogBreaker: 10 } })
+    const h = intakeHarness({ limits: { maxBodyBytes: 100, maxBatchItems: 10, retryAfterS: 2, backlogBreaker: 10, acceptTimeoutMs: 10_000 } })
     const res = await h.post("/v1/batches", { requests: [sendtoaddress, sendtoaddress] }, { "content-length": "5000" })
     expect(res.status).toBe(413)
     expect(await res.json()).toMatchObject({ error: "payload_too_large", limit_bytes: 100, message: expect.stringContaining("5000 bytes (Content-Length), over this intake's limit of 100 bytes") })
     expect(h.published).toEqual([])
   })
   test("a streamed body without Content-Length is cut off at the limit, unread beyond it", async () => {
-    const h = intakeHarness({ limits: { maxBodyBytes: 1000, maxBatchItems: 10, retryAfterS: 2, backlogBreaker: 10 } })
+    const h = intakeHarness({ limits: { maxBodyBytes: 1000, maxBatchItems: 10, retryAfterS: 2, backlogBreaker: 10, acceptTimeoutMs: 10_000 } })
     let pulled = 0
     const stream = new ReadableStream<Uint8Array>({
       pull(controller) {
@@ -139,15 +172,27 @@ describe("accepted means acked", () => {
     await h.post("/v1/requests", sendfrom)
     expect(h.published.flat()[0]?.body).toEqual({ ...sendfrom, params: { ...sendfrom.params, amount: "1.25" } })
   })
-  test("publish rejecting: 503 with Retry-After, saying the request was NOT accepted", async () => {
+  test("publish withdrawn before the send: 503 with Retry-After, saying the request was NOT accepted", async () => {
     const h = intakeHarness()
-    h.failPublishFrom(1)
+    h.failPublishFrom(1, "withdrawn")
     const res = await h.post("/v1/requests", sendtoaddress)
     expect(res.status).toBe(503)
     expect(res.headers.get("retry-after")).toBe("2")
     const json = (await res.json()) as { error: string; message: string }
     expect(json.error).toBe("kafka_unavailable")
     expect(json.message).toContain("NOT accepted")
+  })
+  test("publish failing after the send: 503 kafka_ambiguous with the id, never 'not accepted'", async () => {
+    const h = intakeHarness()
+    h.failPublishFrom(1)
+    const res = await h.post("/v1/requests", sendtoaddress, { "idempotency-key": "pay-7" })
+    expect([res.status, res.headers.get("retry-after")]).toEqual([503, "2"])
+    const id = idempotentId(testApiKey, "pay-7")
+    const json = (await res.json()) as { error: string; message: string; id: string; status_url: string }
+    expect(json).toMatchObject({ error: "kafka_ambiguous", id, status_url: `/v1/requests/${id}` })
+    expect(json.message).toContain("may have been accepted")
+    expect(json.message).toContain("with the same Idempotency-Key")
+    expect(json.message).not.toContain("NOT accepted")
   })
   test("not ready: 503 + Retry-After, nothing published", async () => {
     const h = intakeHarness({ ready: () => false })
@@ -168,7 +213,7 @@ describe("accepted means acked", () => {
 
 describe("batches", () => {
   test("published in chunks, in order; 202 lists every id", async () => {
-    const h = intakeHarness({ limits: { maxBodyBytes: 10_000_000, maxBatchItems: 10_000, retryAfterS: 2, backlogBreaker: 1000, publishChunk: 500 } })
+    const h = intakeHarness({ limits: { maxBodyBytes: 10_000_000, maxBatchItems: 10_000, retryAfterS: 2, backlogBreaker: 1000, publishChunk: 500, acceptTimeoutMs: 10_000 } })
     const requests = Array.from({ length: 1234 }, (_, i) => ({ ...sendtoaddress, params: { ...sendtoaddress.params, amount: `0.${String(i + 1).padStart(8, "0")}` } }))
     const res = await h.post("/v1/batches", { requests })
     expect(res.status).toBe(202)
@@ -181,16 +226,31 @@ describe("batches", () => {
     expect(flat.every((r) => r.batch_id === body.batch_id)).toBe(true)
     expect(flat[1233]?.body.params).toEqual({ address: sim.p2wpkh, amount: "0.00001234" })
   })
-  test("a failing chunk: 503, no 202, and the queued ids are reported", async () => {
-    const h = intakeHarness({ limits: { maxBodyBytes: 1_000_000, maxBatchItems: 100, retryAfterS: 5, backlogBreaker: 1000, publishChunk: 2 } })
-    h.failPublishFrom(2)
-    const res = await h.post("/v1/batches", { requests: [sendtoaddress, sendtoaddress, sendtoaddress, sendtoaddress] })
+  const chunked = { maxBodyBytes: 1_000_000, maxBatchItems: 100, retryAfterS: 5, backlogBreaker: 1000, publishChunk: 2, acceptTimeoutMs: 10_000 }
+  const six = { requests: Array.from({ length: 6 }, () => sendtoaddress) }
+  test("a chunk withdrawn before its send: 503 NOT accepted, the queued ids reported, the rest not sent", async () => {
+    const h = intakeHarness({ limits: chunked })
+    h.failPublishFrom(2, "withdrawn")
+    const res = await h.post("/v1/batches", six)
     expect([res.status, res.headers.get("retry-after")]).toEqual([503, "5"])
-    const json = (await res.json()) as { error: string; message: string; queued: number; queued_ids: string[] }
+    const json = (await res.json()) as { error: string; message: string; queued: number; queued_ids: string[]; not_sent: number }
     expect(json.error).toBe("kafka_unavailable")
     expect(json.message).toContain("NOT accepted")
-    expect(json.queued).toBe(2)
+    expect([json.queued, json.not_sent]).toEqual([2, 4])
     expect(json.queued_ids).toEqual(h.published.flat().map((r) => r.id))
+  })
+  test("a chunk failing after its send: 503 kafka_ambiguous naming the queued, the possibly accepted and how many were not sent", async () => {
+    const h = intakeHarness({ limits: chunked })
+    h.failPublishFrom(2)
+    const res = await h.post("/v1/batches", six)
+    expect([res.status, res.headers.get("retry-after")]).toEqual([503, "5"])
+    const json = (await res.json()) as { error: string; message: string; batch_id: string; queued_ids: string[]; ambiguous_ids: string[]; not_sent: number }
+    expect(json.error).toBe("kafka_ambiguous")
+    expect(json.message).not.toContain("NOT accepted")
+    expect(json.queued_ids).toEqual(h.published.flat().map((r) => r.id))
+    expect(json.ambiguous_ids).toHaveLength(2)
+    expect(json.not_sent).toBe(2)
+    expect(h.published).toHaveLength(1)
   })
 })
 

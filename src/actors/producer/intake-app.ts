@@ -2,14 +2,18 @@
  * The Hono intake of paper A: a socket-free app (tests call `app.request()`), served by
  * the producer actor. Submissions are authenticated, size-limited, validated, published
  * to Kafka and answered 202 only after the ack; the status routes read this host's
- * status view. Health, readiness, metrics and the OpenAPI document need no API key.
+ * status view. Health, readiness (the host's checks), metrics and the OpenAPI document
+ * need no API key.
  */
 import { Hono } from "hono"
 import { routePath } from "hono/route"
+import { readinessAnswer } from "../../host/readiness.ts"
 import { requireApiKey } from "./api-key.ts"
+import { makeInFlight } from "./in-flight.ts"
 import type { IntakeDeps } from "./intake-deps.ts"
 import { intakeMetrics } from "./intake-metrics.ts"
 import { openApiDocument } from "./openapi.ts"
+import type { PublishRun } from "./publish-run.ts"
 import { getBatchStatus, getRequestStatus } from "./status-routes.ts"
 import { submitBatch } from "./submit-batch.ts"
 import { submitRequest } from "./submit-request.ts"
@@ -28,7 +32,10 @@ export const makeIntakeApp = (deps: IntakeDeps): Hono => {
     metrics.requests.inc({ method: c.req.method, route: route === "*" || route === "/v1/*" ? "unmatched" : route, code: String(c.res.status) })
   })
   app.get("/healthz", (c) => c.json({ status: "ok" }))
-  app.get("/readyz", (c) => (deps.ready() ? c.json({ status: "ready" }) : c.json({ status: "not ready", retry: "Kafka is not connected yet" }, 503)))
+  app.get("/readyz", (c) => {
+    const answer = readinessAnswer(deps.readiness())
+    return answer.status === 200 ? c.json(answer.body) : c.json(answer.body, 503, { "Retry-After": String(deps.limits.retryAfterS) })
+  })
   app.get("/metrics", (c) => {
     metrics.backlog.set(deps.backlog())
     return c.text(deps.metrics.render(), 200, { "content-type": "text/plain; version=0.0.4" })
@@ -36,8 +43,11 @@ export const makeIntakeApp = (deps: IntakeDeps): Hono => {
   app.get("/openapi.json", (c) => c.json(openApiDocument(deps.version, { maxBatchItems: deps.limits.maxBatchItems, maxBodyBytes: deps.limits.maxBodyBytes })))
 
   app.use("/v1/*", requireApiKey(deps.apiKeys, deps.apiKeysEnv))
-  app.post("/v1/requests", submitRequest(deps, ctx, metrics))
-  app.post("/v1/batches", submitBatch(deps, ctx, metrics))
+  // One map for both routes: one Idempotency-Key gives a request and a batch the same id,
+  // and their fingerprints differ by kind, so using it for both at once is a conflict.
+  const inFlight = makeInFlight<PublishRun>()
+  app.post("/v1/requests", submitRequest(deps, ctx, metrics, inFlight))
+  app.post("/v1/batches", submitBatch(deps, ctx, metrics, inFlight))
   app.get("/v1/requests/:id", getRequestStatus(deps.status))
   app.get("/v1/batches/:id", getBatchStatus(deps.status))
 

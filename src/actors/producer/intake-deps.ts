@@ -4,10 +4,11 @@
  * app is tested in-process with `app.request()` and fakes, and the actor wires the real
  * Kafka producer and status view.
  */
-import type { QueuedRequest } from "../../domain/request.ts"
 import type { BitcoinNetwork } from "../../intake/bitcoin-network.ts"
+import type { ReadinessReport } from "../../host/readiness.ts"
 import type { StatusStore } from "../../intake/status-store.ts"
 import type { MetricsRegistry } from "../../observability/metrics.ts"
+import type { Publish } from "./publish-run.ts"
 
 /** The intake's limits, from `[intake]` (and `[kafka.producer]` for the chunk size). */
 export interface IntakeLimits {
@@ -17,6 +18,12 @@ export interface IntakeLimits {
   readonly maxBatchItems: number
   /** Seconds sent in `Retry-After` with every 503. */
   readonly retryAfterS: number
+  /**
+   * How long a submission waits for Kafka's ack (`[intake].accept_timeout_ms`). Then what
+   * is still queued is taken back (not accepted) and what Kafka holds is answered as
+   * possibly accepted; the producer itself retries until acked.
+   */
+  readonly acceptTimeoutMs: number
   /** Above this many unconsumed `sendto` messages, the intake answers 503 instead of queueing more. */
   readonly backlogBreaker: number
   /** Requests per `publish` call when a batch is published; 500 when not given. */
@@ -27,10 +34,16 @@ export interface IntakeLimits {
 export interface IntakeDeps {
   readonly version: string
   readonly metrics: MetricsRegistry
-  /** True once Kafka is connected and the topics exist; while false, submissions get 503. */
+  /** True while Kafka is connected and reachable (the topics exist, the probe answers); while false, submissions get 503 not_ready and nothing is sent. */
   readonly ready: () => boolean
-  /** Publishes to Kafka and resolves only after acks=all. Rejects when Kafka is unavailable. */
-  readonly publish: (requests: readonly QueuedRequest[]) => Promise<void>
+  /** The host's readiness checks, which `/readyz` reports (every role of the host, not only the intake's). */
+  readonly readiness: () => ReadinessReport
+  /**
+   * Publishes to Kafka and resolves only after acks=all. Rejects with `Withdrawn` when the
+   * signal took the requests back before anything was sent; any other rejection may
+   * follow a send.
+   */
+  readonly publish: Publish
   /** The status view (fed from sendto.results): answers the status routes and idempotent repeats. */
   readonly status: StatusStore
   /** Accepted API keys. Empty = not configured: every `/v1` call gets 401 naming `apiKeysEnv`. */

@@ -16,6 +16,7 @@ export type IntakeErrorCode =
   | "not_ready"
   | "overloaded"
   | "kafka_unavailable"
+  | "kafka_ambiguous"
   | "not_found"
 
 /** An error answer: its status, body and extra headers. */
@@ -42,8 +43,11 @@ export const invalidBatch = (errors: readonly FieldError[], items: number): Inta
   }
 }
 
-/** 503 with Retry-After, for every "not now" answer. */
-export const unavailable = (code: "not_ready" | "overloaded" | "kafka_unavailable", message: string, retryAfterS: number, extra: Readonly<Record<string, unknown>> = {}): IntakeError => ({
+/**
+ * 503 with Retry-After, for every "not now" answer. `kafka_ambiguous` is the one that
+ * does not say "not accepted": the request reached Kafka without an ack.
+ */
+export const unavailable = (code: "not_ready" | "overloaded" | "kafka_unavailable" | "kafka_ambiguous", message: string, retryAfterS: number, extra: Readonly<Record<string, unknown>> = {}): IntakeError => ({
   status: 503,
   body: { error: code, message, retry_after_s: retryAfterS, ...extra },
   headers: { "Retry-After": String(retryAfterS) },

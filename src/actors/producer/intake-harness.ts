@@ -7,6 +7,7 @@ import type { Hono } from "hono"
 import type { QueuedRequest } from "../../domain/request.ts"
 import { openStatusStore, type StatusStore } from "../../intake/status-store.ts"
 import { makeMetrics, type MetricsRegistry } from "../../observability/metrics.ts"
+import { Withdrawn } from "../../pipeline/group-commit.ts"
 import type { IntakeDeps } from "./intake-deps.ts"
 import { makeIntakeApp } from "./intake-app.ts"
 
@@ -20,8 +21,11 @@ export interface IntakeHarness {
   readonly published: QueuedRequest[][]
   readonly status: StatusStore
   readonly metrics: MetricsRegistry
-  /** Makes the next publish calls fail (from the `n`th call on, 1-based) or succeed again (`undefined`). */
-  readonly failPublishFrom: (n: number | undefined) => void
+  /**
+   * Makes the next publish calls fail (from the `n`th call on, 1-based) or succeed again
+   * (`undefined`): after the send (the requests may have been written), or withdrawn before it.
+   */
+  readonly failPublishFrom: (n: number | undefined, how?: "after-send" | "withdrawn") => void
   /** POSTs JSON with the test API key. */
   readonly post: (path: string, body: unknown, headers?: Record<string, string>) => Promise<Response>
   /** GETs with the test API key. */
@@ -34,21 +38,23 @@ export const intakeHarness = (overrides: Partial<IntakeDeps> = {}): IntakeHarnes
   const status = overrides.status ?? openStatusStore()
   const metrics = overrides.metrics ?? makeMetrics()
   let failFrom: number | undefined
+  let failHow: "after-send" | "withdrawn" = "after-send"
   let calls = 0
   let ids = 0
   const deps: IntakeDeps = {
     version: "test",
     metrics,
     ready: () => true,
+    readiness: () => ({ ready: true, checks: [{ name: "producer.kafka", state: "ok", since: "2023-11-14T22:13:20.000Z" }] }),
     publish: async (requests) => {
       calls += 1
-      if (failFrom !== undefined && calls >= failFrom) throw new Error("KafkaUnavailable: no brokers")
+      if (failFrom !== undefined && calls >= failFrom) throw failHow === "withdrawn" ? new Withdrawn({ items: requests.length }) : new Error("KafkaUnavailable: no brokers")
       published.push([...requests])
     },
     status,
     apiKeys: new Set([testApiKey]),
     apiKeysEnv: "GATEWAY_API_KEYS",
-    limits: { maxBodyBytes: 1_000_000, maxBatchItems: 10_000, retryAfterS: 2, backlogBreaker: 1000 },
+    limits: { maxBodyBytes: 1_000_000, maxBatchItems: 10_000, retryAfterS: 2, backlogBreaker: 1000, acceptTimeoutMs: 10_000 },
     backlog: () => 0,
     bitcoinNetwork: "simnet",
     bitcoinDefaultAccount: "default",
@@ -64,8 +70,9 @@ export const intakeHarness = (overrides: Partial<IntakeDeps> = {}): IntakeHarnes
     published,
     status,
     metrics,
-    failPublishFrom: (n) => {
+    failPublishFrom: (n, how = "after-send") => {
       failFrom = n === undefined ? undefined : calls + n
+      failHow = how
     },
     post: async (path, body, headers = {}) =>
       app.request(path, { method: "POST", headers: { "content-type": "application/json", ...auth, ...headers }, body: typeof body === "string" ? body : JSON.stringify(body) }),

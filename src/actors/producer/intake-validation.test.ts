@@ -63,7 +63,7 @@ describe("POST /v1/batches is all or nothing", () => {
   ]
   for (const [name, body, field, rule] of cases) {
     test(name, async () => {
-      const h = intakeHarness({ limits: { maxBodyBytes: 1_000_000, maxBatchItems: 5, retryAfterS: 2, backlogBreaker: 1000 } })
+      const h = intakeHarness({ limits: { maxBodyBytes: 1_000_000, maxBatchItems: 5, retryAfterS: 2, backlogBreaker: 1000, acceptTimeoutMs: 10_000 } })
       const res = await h.post("/v1/batches", body)
       const json = (await res.json()) as { error: string; message: string; errors: { field: string; rule: string }[] }
       expect(res.status).toBe(400)

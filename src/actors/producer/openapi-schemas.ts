@@ -4,6 +4,7 @@
  * answers. The rules in each `description` are the ones `src/intake/` enforces, with the
  * rule names a 400 reports, so a client author can read them in one place.
  */
+import { readinessSchema } from "../../host/readiness-schema.ts"
 import { bitcoinLimits } from "../../intake/validate-bitcoin.ts"
 import { statusOrder } from "../../intake/status-store.ts"
 import { devRecipient, devSigner, sampleTransactions } from "../../intake/sample-transactions.ts"
@@ -155,16 +156,22 @@ export const openApiSchemas = (limits: { readonly maxBatchItems: number }) => ({
     required: ["error", "message"],
     properties: {
       error: {
-        enum: ["unauthorized", "unsupported_media_type", "payload_too_large", "invalid_json", "invalid_request", "idempotency_key_reused", "not_ready", "overloaded", "kafka_unavailable", "not_found", "internal"],
+        enum: ["unauthorized", "unsupported_media_type", "payload_too_large", "invalid_json", "invalid_request", "idempotency_key_reused", "not_ready", "overloaded", "kafka_unavailable", "kafka_ambiguous", "not_found", "internal"],
       },
       message: { type: "string", description: "What is wrong and what to do next." },
       field: { type: "string", description: "invalid_request / idempotency_key_reused: the (first) field." },
       rule: { type: "string", description: "invalid_request: the (first) rule broken." },
       errors: { type: "array", items: errorItem, description: "invalid_request: every problem (for a batch, every bad item)." },
       retry_after_s: { type: "integer", description: "503: also sent as Retry-After." },
-      queued: { type: "integer", description: "kafka_unavailable on a batch: requests queued before the failure." },
+      id: { type: "string", description: "kafka_unavailable / kafka_ambiguous on a request: its id (idempotency_key_reused: the id the key maps to)." },
+      status_url: { type: "string", description: "kafka_ambiguous: where to look the request (or batch) up." },
+      batch_id: { type: "string", description: "kafka_unavailable / kafka_ambiguous on a batch." },
+      queued: { type: "integer", description: "kafka_unavailable / kafka_ambiguous on a batch: requests acked before the failure (they will run)." },
       queued_ids: { type: "array", items: { type: "string" } },
+      ambiguous_ids: { type: "array", items: { type: "string" }, description: "kafka_ambiguous on a batch: requests handed to Kafka without an ack; they may have been accepted." },
+      not_sent: { type: "integer", description: "kafka_unavailable / kafka_ambiguous on a batch: requests never handed to Kafka." },
       limit_bytes: { type: "integer" },
     },
   },
+  Readiness: readinessSchema,
 })

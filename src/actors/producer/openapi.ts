@@ -12,7 +12,13 @@ const schema = (name: string) => ({ $ref: `#/components/schemas/${name}` })
 const json = (name: string, description: string) => ({ description, content: { "application/json": { schema: schema(name) } } })
 const error = (description: string) => json("Error", description)
 const retryAfter = { "Retry-After": { description: "Seconds to wait before retrying.", schema: { type: "integer" } } }
-const unavailable = { ...error("Not ready, backlog above the breaker, or Kafka unavailable: NOT accepted."), headers: retryAfter }
+const unavailable = {
+  ...error(
+    "not_ready (Kafka not connected or unreachable, see /readyz), overloaded (backlog above the breaker) or kafka_unavailable (nothing was handed to Kafka within [intake].accept_timeout_ms): NOT accepted, retry. " +
+      "kafka_ambiguous: handed to Kafka without an ack in time (or failed after the send), so it MAY have been accepted: retry with the same Idempotency-Key, which never runs it twice; without one, look up `id` (batch: `ambiguous_ids`) at its status_url before resending.",
+  ),
+  headers: retryAfter,
+}
 
 const submissionErrors = (tooLarge: string) => ({
   "400": error("invalid_json, or invalid_request naming each field and rule broken; nothing was accepted."),
@@ -28,7 +34,7 @@ const idempotencyKey = {
   in: "header",
   required: false,
   description:
-    "1 to 255 printable ASCII characters. The id is derived from sha256(api key + \":\" + this key), so a retry (even at another intake host) gets the same id: if this intake's status view knows it, the answer is 200 with its status and nothing is published again.",
+    "1 to 255 printable ASCII characters. The id is derived from sha256(api key + \":\" + this key), so a retry (even at another intake host) gets the same id: if this intake's status view knows it, the answer is 200 with its status and nothing is published again; a repeat that arrives while this intake is still publishing the first waits for it and answers the same (200, or the same 503), publishing nothing.",
   schema: { type: "string", minLength: 1, maxLength: 255 },
 }
 
@@ -109,9 +115,12 @@ export const openApiDocument = (version: string, limits: { readonly maxBatchItem
       "/healthz": { get: { summary: "Liveness: the process is up.", security: [], responses: { "200": { description: "Alive." } } } },
       "/readyz": {
         get: {
-          summary: "Readiness: Kafka is connected and the topics exist, so a request can be accepted.",
+          summary: "Readiness of this host: every check of its roles (the producer reaches Kafka, the consumer holds its group membership, the replica reaches etcd).",
           security: [],
-          responses: { "200": { description: "Ready." }, "503": { description: "Not ready; retry later." } },
+          responses: {
+            "200": json("Readiness", "Ready: every check is ok."),
+            "503": { ...json("Readiness", "Not ready: the body names each failing check, why and since when."), headers: retryAfter },
+          },
         },
       },
       "/metrics": {

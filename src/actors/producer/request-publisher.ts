@@ -9,6 +9,8 @@ import { publishAll, type KafkaCluster, type KafkaProducer, type OutgoingRecord 
 import { requestKey, type QueuedRequest } from "../../domain/request.ts"
 import type { StatusRecord } from "../../domain/status.ts"
 import { makeGroupCommit } from "../../pipeline/group-commit.ts"
+import type { SendReport } from "./kafka-reachability.ts"
+import type { Publish } from "./publish-run.ts"
 
 /** The topic requests go to. */
 export interface PublishTopics {
@@ -30,19 +32,31 @@ export const acceptedRecord = (r: QueuedRequest, partition = -1): StatusRecord =
 /** Most requests one Kafka request carries. */
 const maxPerFlush = 2_000
 
-/** Makes the publish function the intake calls; it resolves after acks=all. */
+/**
+ * Makes the publish function the intake calls; it resolves after acks=all, and rejects
+ * with `Withdrawn` when its signal took the requests back while they still waited for a
+ * flush. Each Kafka round trip's outcome also goes to `sends` (the producer's readiness check).
+ */
 export const makeRequestPublisher = (
   cluster: KafkaCluster,
   producer: KafkaProducer,
   topics: PublishTopics,
   onAccepted: (records: readonly StatusRecord[]) => void,
+  sends?: SendReport,
 ) => {
-  const gc = makeGroupCommit<QueuedRequest>((requests) => {
+  const gc = makeGroupCommit<QueuedRequest>(async (requests) => {
     const records: OutgoingRecord[] = requests.map((r) => ({ topic: topics.requests, key: requestKey(r), value: JSON.stringify(r) }))
-    return publishAll(cluster, producer, records)
+    try {
+      await publishAll(cluster, producer, records)
+    } catch (cause) {
+      sends?.failed(cause)
+      throw cause
+    }
+    sends?.acked()
   }, maxPerFlush)
-  return async (requests: readonly QueuedRequest[]) => {
-    await gc.submit(requests)
+  const publish: Publish = async (requests, signal) => {
+    await gc.submit(requests, signal)
     onAccepted(requests.map((r) => acceptedRecord(r)))
   }
+  return publish
 }

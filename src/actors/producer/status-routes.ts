@@ -7,7 +7,7 @@ import type { Context } from "hono"
 import type { RequestStatus } from "../../domain/status.ts"
 import { statusOrder, type StatusStore } from "../../intake/status-store.ts"
 import { errorResponse, intakeError } from "./intake-errors.ts"
-import { batchStatusUrl } from "./submit-batch.ts"
+import { batchStatusUrl } from "./status-urls.ts"
 
 /** Page sizes for a batch's ids. */
 export const batchPageLimits = { defaultLimit: 1000, maxLimit: 10_000 } as const

@@ -1,6 +1,6 @@
 /**
  * The checks a submission passes before its body is even read: the intake is ready
- * (Kafka connected), the backlog is under the breaker, and a given Idempotency-Key is
+ * (Kafka connected and reachable), the backlog is under the breaker, and a given Idempotency-Key is
  * well formed. Shedding load here keeps a burst waiting in the client, not in memory.
  */
 import { idempotencyKeyRule, isValidIdempotencyKey } from "../../intake/request-id.ts"
@@ -12,7 +12,7 @@ import type { IntakeMetrics } from "./intake-metrics.ts"
 export const admissionError = (deps: IntakeDeps, metrics: IntakeMetrics): IntakeError | undefined => {
   const retry = deps.limits.retryAfterS
   if (!deps.ready()) {
-    return unavailable("not_ready", `the intake is not connected to Kafka yet (or is shutting down); nothing was accepted; retry after ${retry} s`, retry)
+    return unavailable("not_ready", `the intake cannot reach Kafka now (not connected yet, unreachable, or shutting down; see /readyz); nothing was accepted; retry after ${retry} s`, retry)
   }
   const backlog = deps.backlog()
   metrics.backlog.set(backlog)

@@ -2,7 +2,10 @@
  * `POST /v1/batches`: up to `maxBatchItems` requests (an airdrop, a payroll), validated
  * all or nothing, published in order in chunks, and answered 202 only when every chunk
  * was acked. With an Idempotency-Key the batch id and each item id are derived, so a
- * retried batch maps onto the same ids and only items the view has not seen are sent.
+ * retried batch maps onto the same ids and only items the view has not seen are sent;
+ * a repeat that arrives while the batch is still being published waits for it. Kafka
+ * not acking within the accept deadline is answered per request: queued, possibly
+ * accepted, or not sent.
  */
 import type { Context } from "hono"
 import type { QueuedRequest } from "../../domain/request.ts"
@@ -10,23 +13,25 @@ import { batchItemId, bodyHash, idempotentId, randomId } from "../../intake/requ
 import { validateBatch } from "../../intake/validate-request.ts"
 import type { ValidationContext } from "../../intake/validation-context.ts"
 import { presentedApiKey } from "./api-key.ts"
+import type { InFlight } from "./in-flight.ts"
 import type { IntakeDeps } from "./intake-deps.ts"
-import { errorResponse, invalidBatch, unavailable } from "./intake-errors.ts"
+import { errorResponse, invalidBatch } from "./intake-errors.ts"
 import type { IntakeMetrics } from "./intake-metrics.ts"
-import { publishInChunks } from "./publish-chunks.ts"
+import { batchFailed } from "./publish-answers.ts"
+import { type PublishRun, startPublishRun, verdictWithin } from "./publish-run.ts"
 import { readJsonBody } from "./read-body.ts"
+import { batchStatusUrl } from "./status-urls.ts"
 import { admissionError, idempotencyKeyOf, keyReused } from "./submission-gate.ts"
 
-/** The status URL of a batch. */
-export const batchStatusUrl = (batchId: string): string => `/v1/batches/${batchId}`
+export { batchStatusUrl } from "./status-urls.ts"
 
 const countOf = (value: unknown): number => {
   const items = typeof value === "object" && value !== null && "requests" in value ? value.requests : undefined
   return Array.isArray(items) ? items.length : 0
 }
 
-/** Builds the handler. */
-export const submitBatch = (deps: IntakeDeps, ctx: ValidationContext, metrics: IntakeMetrics) => async (c: Context): Promise<Response> => {
+/** Builds the handler; `inFlight` holds the publishes of this intake that have not settled. */
+export const submitBatch = (deps: IntakeDeps, ctx: ValidationContext, metrics: IntakeMetrics, inFlight: InFlight<PublishRun>) => async (c: Context): Promise<Response> => {
   const started = performance.now()
   const closed = admissionError(deps, metrics)
   if (closed) return errorResponse(closed)
@@ -66,24 +71,15 @@ export const submitBatch = (deps: IntakeDeps, ctx: ValidationContext, metrics: I
     if (toPublish.length === 0) return c.json({ ...accepted, replayed: true }, 200)
   }
 
-  const published = await publishInChunks(deps.publish, toPublish, deps.limits.publishChunk)
-  if (!published.ok) {
-    const retry = deps.limits.retryAfterS
-    const queued = published.queued.map((r) => r.id)
-    const partly = queued.length === 0
-      ? "none of its requests were queued"
-      : `${queued.length} of its ${all.length} requests were queued before the failure and will run (ids in queued_ids)`
-    const advice = key === undefined
-      ? queued.length === 0 ? "; send an Idempotency-Key header so a retry can never run twice" : "; resend only the requests not in queued_ids, with an Idempotency-Key"
-      : " with the same Idempotency-Key: queued requests keep their ids and are not run twice"
-    return errorResponse(
-      unavailable("kafka_unavailable", `Kafka is unavailable, so the batch was NOT accepted: ${partly}; retry after ${retry} s${advice}`, retry, {
-        batch_id: batchId,
-        queued: queued.length,
-        ...(queued.length > 0 ? { queued_ids: queued } : {}),
-      }),
-    )
+  // The whole batch's bodies, in order: a repeat in flight must carry exactly these.
+  const fingerprint = `batch:${all.map((r) => r.body_hash).join(",")}`
+  const claim = inFlight.claim(batchId, fingerprint, () => startPublishRun(deps.publish, toPublish, deps.limits.publishChunk))
+  if (claim._tag === "conflict") return errorResponse(keyReused(key ?? "", batchId, `batch ${batchId}, still being published,`))
+  const verdict = await verdictWithin(claim.run, deps.limits.acceptTimeoutMs, claim._tag === "owner")
+  if (verdict._tag !== "acked") {
+    return errorResponse(batchFailed(verdict, { id: batchId, total: all.length, statusUrl: batchStatusUrl(batchId) }, claim.run.requests, key, deps.limits.retryAfterS))
   }
+  if (claim._tag === "joined") return c.json({ ...accepted, replayed: true }, 200)
   const perChain = new Map<string, number>()
   for (const r of toPublish) perChain.set(r.body.chain, (perChain.get(r.body.chain) ?? 0) + 1)
   for (const [chain, n] of perChain) metrics.itemsAccepted.inc({ chain }, n)

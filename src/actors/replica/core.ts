@@ -6,6 +6,7 @@
  */
 import { Deferred, Effect, Queue } from "effect"
 import type { EtcdCluster, EtcdLease } from "../../adapters/etcd.ts"
+import type { ReadinessCheck } from "../../host/readiness.ts"
 import type { Logger } from "../../observability/log.ts"
 import type { Applied } from "./apply-entries.ts"
 import { emptyDedupe, firstIndexOf } from "./dedupe.ts"
@@ -85,6 +86,8 @@ export interface ReplicaCore<S> {
   readonly log: Logger
   readonly metrics: ReplicaMetrics | undefined
   readonly etcd: EtcdCluster
+  /** The host's "replica.etcd" readiness check: every answered (or failed) lease call feeds it. */
+  readonly etcdContact: ReadinessCheck
   readonly signals: Queue.Queue<SyncSignal>
   readonly pending: Queue.Queue<Submission>
   readonly waiters: Waiters
@@ -111,6 +114,7 @@ export const makeCore = <S>(
   log: Logger,
   metrics: ReplicaMetrics | undefined,
   etcd: EtcdCluster,
+  etcdContact: ReadinessCheck,
 ): Effect.Effect<ReplicaCore<S>> =>
   Effect.gen(function* () {
     return {
@@ -120,6 +124,7 @@ export const makeCore = <S>(
       log,
       metrics,
       etcd,
+      etcdContact,
       signals: yield* Queue.unbounded<SyncSignal>(),
       pending: yield* Queue.unbounded<Submission>(),
       waiters: makeWaiters(),

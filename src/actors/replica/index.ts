@@ -9,6 +9,7 @@
  * service's HTTP front (`replicaHttp`), the registry-watcher and the dashboard.
  */
 import type { HostContext } from "../../app/host-context.ts"
+import { etcdContactCheck } from "./etcd-contact.ts"
 import { numberList, type NumberList } from "./number-list.ts"
 import { makeReplica, type Replica } from "./replica-node.ts"
 import { replicaSettingsFrom } from "./settings.ts"
@@ -17,6 +18,7 @@ export { isRetriableSubmitError, InvalidPayload, MissingRequestId, NotLeader, ty
 export { replicaEvents, replicaMetrics } from "./events.ts"
 export { replicaKeys, type ReplicaKeys } from "./keys.ts"
 export { decodeLeaderValue, type LeaderValue } from "./leader-value.ts"
+export { replicaEtcdCheckName } from "./etcd-contact.ts"
 export { type ReplicaStatus, type StepDown } from "./core.ts"
 export { appendEntries, type AppendResult, readLeader, readLogSize } from "./log-store.ts"
 export { makeReplica, type Replica, type ReplicaHandle } from "./replica-node.ts"
@@ -30,4 +32,7 @@ export type { StateMachine } from "./state-machine.ts"
 export type { Submitted } from "./waiters.ts"
 
 /** The host's replica of the sample service (paper B's Table 2 number list): spec and handle. */
-export const hostReplica = (ctx: HostContext): Replica<NumberList> => makeReplica(replicaSettingsFrom(ctx), numberList, ctx.log, ctx.metrics)
+export const hostReplica = (ctx: HostContext): Replica<NumberList> => {
+  const settings = replicaSettingsFrom(ctx)
+  return makeReplica(settings, numberList, ctx.log, ctx.metrics, etcdContactCheck(ctx.readiness, settings))
+}

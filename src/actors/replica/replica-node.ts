@@ -6,12 +6,15 @@
  */
 import { Deferred, Effect } from "effect"
 import { abandonEtcd, scopedEtcd } from "../../adapters/etcd.ts"
+import { failCheckOnStop } from "../../host/check-on-stop.ts"
+import { type ReadinessCheck, standaloneCheck } from "../../host/readiness.ts"
 import type { Logger } from "../../observability/log.ts"
 import type { MetricsRegistry } from "../../observability/metrics.ts"
 import type { ChildSpec } from "../../runtime/child-spec.ts"
 import { type Dedupe, emptyDedupe, firstIndexOf } from "./dedupe.ts"
 import { labelsOf, makeCore, notLeader, type ReplicaCore, type ReplicaStatus, statusOf, submitTo } from "./core.ts"
 import { ReplicaCrashed } from "./errors.ts"
+import { etcdContactOptions, replicaEtcdCheckName } from "./etcd-contact.ts"
 import { type ReplicaPeer, readPeers } from "./peers.ts"
 import { replicaEvents, replicaMetrics } from "./events.ts"
 import { runSessions } from "./session.ts"
@@ -53,17 +56,24 @@ export interface ReplicaHandle<S> {
   readonly crash: () => void
 }
 
-/** A replica: its child spec for the supervisor and its handle. */
+/** A replica: its child spec for the supervisor, its handle, and its "replica.etcd" readiness check. */
 export interface Replica<S> {
   readonly handle: ReplicaHandle<S>
   readonly spec: ChildSpec
+  readonly etcdContact: ReadinessCheck
 }
 
 /** How long stopping may take: end the session (revoke the lease) and close the client. */
 export const replicaShutdownMs = 5_000
 
-/** Builds a replica of `machine` with `settings`. */
-export const makeReplica = <S>(settings: ReplicaSettings, machine: StateMachine<S>, log: Logger, metrics?: MetricsRegistry): Replica<S> => {
+/** Builds a replica of `machine` with `settings`; `etcdContact` is the host's check (a check of its own when not given). */
+export const makeReplica = <S>(
+  settings: ReplicaSettings,
+  machine: StateMachine<S>,
+  log: Logger,
+  metrics?: MetricsRegistry,
+  etcdContact: ReadinessCheck = standaloneCheck(replicaEtcdCheckName, etcdContactOptions(settings)),
+): Replica<S> => {
   const logger = log.forActor("replica")
   const m = metrics ? replicaMetrics(metrics) : undefined
   let current: ReplicaCore<S> | undefined
@@ -73,8 +83,10 @@ export const makeReplica = <S>(settings: ReplicaSettings, machine: StateMachine<
   let crash: () => void = () => undefined
 
   const init = Effect.gen(function* () {
+    yield* failCheckOnStop(etcdContact, "the replica")
     const etcd = yield* scopedEtcd(settings.etcd)
-    const core = yield* makeCore(settings, machine, logger, m, etcd)
+    etcdContact.pass()
+    const core = yield* makeCore(settings, machine, logger, m, etcd, etcdContact)
     const crashed = yield* Deferred.make<void>()
     current = core
     yield* Effect.addFinalizer(() =>
@@ -117,5 +129,5 @@ export const makeReplica = <S>(settings: ReplicaSettings, machine: StateMachine<
     crash: () => crash(),
   }
 
-  return { handle, spec: { id: "replica", init, restart: "permanent", shutdownMs: replicaShutdownMs } }
+  return { handle, etcdContact, spec: { id: "replica", init, restart: "permanent", shutdownMs: replicaShutdownMs } }
 }

@@ -5,6 +5,8 @@
  * etcd said the lease is gone, an append was fenced, or the replica stops. Ending
  * refuses the replies that cannot be answered any more and revokes the lease (on a
  * crash drill it only stops renewing, as a dead process would). Then a new session starts.
+ * Every lease grant and keep-alive also tells the host's "replica.etcd" readiness check
+ * whether etcd answered.
  */
 import { Deferred, Effect, Queue } from "effect"
 import { grantLease, releaseLease, renewLease, revokeLease } from "../../adapters/etcd.ts"
@@ -32,8 +34,16 @@ const keepAlive = <S>(core: ReplicaCore<S>, session: Session) => {
   const once = Effect.gen(function* () {
     const sentAt = Date.now()
     const r = yield* Effect.result(renewLease(core.etcd, session.lease, every))
-    if (r._tag === "Success") session.renewedFrom = Math.max(session.renewedFrom, sentAt)
-    else if (r.failure._tag === "EtcdLeaseExpired") updateRole(core, { _tag: "lease-expired" })
+    if (r._tag === "Success") {
+      session.renewedFrom = Math.max(session.renewedFrom, sentAt)
+      core.etcdContact.pass()
+    } else if (r.failure._tag === "EtcdLeaseExpired") {
+      // "The lease is gone" is an answer: etcd is reachable, only this session is over.
+      core.etcdContact.pass()
+      updateRole(core, { _tag: "lease-expired" })
+    } else {
+      core.etcdContact.fail(`etcd did not answer a lease keep-alive: ${r.failure.message}`)
+    }
   })
   return Effect.forever(Effect.andThen(Effect.sleep(every), Effect.forkChild(once)))
 }
@@ -76,7 +86,10 @@ const runSession = <S>(core: ReplicaCore<S>) =>
   Effect.scoped(
     Effect.gen(function* () {
       const grantSentAt = Date.now()
-      const lease = yield* grantLease(core.etcd, core.settings.leaseTtlS)
+      const lease = yield* grantLease(core.etcd, core.settings.leaseTtlS).pipe(
+        Effect.tapError((e) => Effect.sync(() => core.etcdContact.fail(`etcd did not grant a lease: ${e.message}`))),
+      )
+      core.etcdContact.pass()
       const ended = yield* Deferred.make<EndReason>()
       const session: Session = {
         lease,

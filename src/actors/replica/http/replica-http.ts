@@ -18,7 +18,7 @@ export const replicaHttp = (ctx: HostContext, replica: ServiceReplica, version: 
   const log = ctx.log.forActor("replica-http")
   const listen = replicaListenOf(ctx.config, ctx.host)
   const init = Effect.gen(function* () {
-    const app = makeServiceApp({ version, replica, metrics: ctx.metrics, limits: defaultServiceLimits }, mounts)
+    const app = makeServiceApp({ version, replica, metrics: ctx.metrics, limits: defaultServiceLimits, readiness: ctx.readiness.report }, mounts)
     const server = yield* scopedHttpServer(app, listen)
     log.info(replicaEvents.listening, { url: server.url, node: replica.node, service: ctx.config.replica.service_id })
     return Effect.never

@@ -1,7 +1,9 @@
 import { describe, expect, test } from "bun:test"
+import { makeReadiness, type Readiness } from "../../../host/readiness.ts"
 import { makeMetrics } from "../../../observability/metrics.ts"
 import type { ReplicaStatus } from "../core.ts"
 import { NotLeader, type NotLeaderReason } from "../errors.ts"
+import { etcdContactCheck } from "../etcd-contact.ts"
 import type { ReplicaPeer } from "../peers.ts"
 import type { Submitted } from "../waiters.ts"
 import { makeServiceApp } from "./service-app.ts"
@@ -39,8 +41,8 @@ const fakeReplica = (opts: { role?: ReplicaStatus["role"]; reason?: NotLeaderRea
   return { replica, numbers, submits: () => submits }
 }
 
-const appFor = (replica: ServiceReplica, limits: Partial<ServiceLimits> = {}) =>
-  makeServiceApp({ version: "test", replica, metrics: makeMetrics(), limits: { ...defaultServiceLimits, ...limits } })
+const appFor = (replica: ServiceReplica, limits: Partial<ServiceLimits> = {}, readiness: Readiness = makeReadiness()) =>
+  makeServiceApp({ version: "test", replica, metrics: makeMetrics(), limits: { ...defaultServiceLimits, ...limits }, readiness: readiness.report })
 
 const post = (app: ReturnType<typeof appFor>, body: unknown) =>
   app.request("/v1/numbers", { method: "POST", headers: { "content-type": "application/json" }, body: typeof body === "string" ? body : JSON.stringify(body) })
@@ -133,9 +135,29 @@ describe("reads", () => {
     expect(await (await app.request("/v1/replicas")).json()).toEqual([{ node: "n1", lpi: 0, lag: 0, leader: true }])
   })
 
-  test("readyz is 503 while the replica is stopped; healthz, metrics and openapi answer", async () => {
-    const app = appFor(fakeReplica({ role: "stopped", reason: "stopped" }).replica)
-    expect((await app.request("/readyz")).status).toBe(503)
+  test("readyz reports the host's checks: 503 naming the failing one, with Retry-After, then 200; healthz, metrics and openapi answer", async () => {
+    let now = Date.parse("2026-01-01T00:00:00.000Z")
+    const readiness = makeReadiness(() => now)
+    const etcd = etcdContactCheck(readiness, { stepDownAfterMs: 3500 })
+    const app = appFor(fakeReplica({ role: "stopped", reason: "stopped" }).replica, {}, readiness)
+    const notReady = await app.request("/readyz")
+    expect(notReady.status).toBe(503)
+    expect(notReady.headers.get("retry-after")).toBe("1")
+    expect(await notReady.json()).toEqual({
+      status: "not ready",
+      message: "not ready: replica.etcd: the replica has not reached etcd yet",
+      failing: ["replica.etcd"],
+      checks: [{ name: "replica.etcd", state: "failing", since: "2026-01-01T00:00:00.000Z", reason: "the replica has not reached etcd yet" }],
+      node: "n1",
+      role: "stopped",
+    })
+    now += 500
+    etcd.pass()
+    const ready = await app.request("/readyz")
+    expect(ready.status).toBe(200)
+    expect(await ready.json()).toEqual({ status: "ready", checks: [{ name: "replica.etcd", state: "ok", since: "2026-01-01T00:00:00.500Z" }], node: "n1", role: "stopped" })
+    now += 3501
+    expect(await (await app.request("/readyz")).json()).toMatchObject({ status: "not ready", failing: ["replica.etcd"], message: "not ready: replica.etcd: etcd has answered no lease grant or keep-alive (last ok 3501 ms ago, allowed 3500 ms)" })
     expect((await app.request("/healthz")).status).toBe(200)
     await app.request("/v1/numbers")
     expect(await (await app.request("/metrics")).text()).toContain('gateway_service_requests_total{code="200",method="GET",route="/v1/numbers"} 1')
@@ -145,7 +167,7 @@ describe("reads", () => {
   })
 
   test("mounts add routes to the same app, and their paths and schemas to /openapi.json", async () => {
-    const app = makeServiceApp({ version: "t", replica: fakeReplica().replica, metrics: makeMetrics(), limits: defaultServiceLimits }, [
+    const app = makeServiceApp({ version: "t", replica: fakeReplica().replica, metrics: makeMetrics(), limits: defaultServiceLimits, readiness: makeReadiness().report }, [
       {
         routes: (a) => a.get("/dashboard/ping", (c) => c.text("pong")),
         openApi: { paths: { "/dashboard/ping": { get: { summary: "ping" } } }, components: { schemas: { Pong: { type: "string" } } } },

@@ -5,6 +5,7 @@
  */
 import { Hono } from "hono"
 import { routePath } from "hono/route"
+import { readinessAnswer } from "../../../host/readiness.ts"
 import { lookupRequest } from "./lookup-request.ts"
 import type { ServiceDeps } from "./service-deps.ts"
 import { errorResponse, unavailable } from "./service-errors.ts"
@@ -51,9 +52,9 @@ export const makeServiceApp = (deps: ServiceDeps, mounts: readonly ServiceMount[
   })
   app.get("/healthz", (c) => c.json({ status: "ok", node: replica.node }))
   app.get("/readyz", (c) => {
-    const role = replica.status().role
-    if (role !== "stopped") return c.json({ status: "ready", node: replica.node, role })
-    return errorResponse(unavailable("not_ready", "the replica is not connected to etcd yet (or is restarting)", deps.limits.retryAfterS, { node: replica.node }))
+    const answer = readinessAnswer(deps.readiness())
+    const body = { ...answer.body, node: replica.node, role: replica.status().role }
+    return answer.status === 200 ? c.json(body) : c.json(body, 503, { "Retry-After": String(deps.limits.retryAfterS) })
   })
   app.get("/metrics", (c) => c.text(deps.metrics.render(), 200, { "content-type": "text/plain; version=0.0.4" }))
   const openApi = documentWith(deps.version, mounts)

@@ -3,6 +3,7 @@
  * registry-watcher and the dashboard share), the metrics registry, and its limits.
  * Tests pass a fake handle; the replica role passes the real one.
  */
+import type { ReadinessReport } from "../../../host/readiness.ts"
 import type { MetricsRegistry } from "../../../observability/metrics.ts"
 import type { NumberList } from "../number-list.ts"
 import type { ReplicaHandle } from "../replica-node.ts"
@@ -31,4 +32,6 @@ export interface ServiceDeps {
   readonly replica: ServiceReplica
   readonly metrics: MetricsRegistry
   readonly limits: ServiceLimits
+  /** The host's readiness checks, which `/readyz` reports (every role of the host: the replica's etcd contact, and the producer's and consumer's checks on a host that runs them). */
+  readonly readiness: () => ReadinessReport
 }

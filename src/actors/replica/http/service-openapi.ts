@@ -3,6 +3,7 @@
  * Table 2 service (each request appends a number to a replicated list), as data next
  * to the routes.
  */
+import { readinessSchema } from "../../../host/readiness-schema.ts"
 import { defaultDedupeCapacity } from "../dedupe.ts"
 import { maxRequestIdLength } from "./number-request.ts"
 
@@ -57,11 +58,20 @@ export const serviceOpenApi = (version: string) => ({
       },
     },
     "/healthz": { get: { summary: "The process answers.", responses: { "200": json({ type: "object" }, "ok") } } },
-    "/readyz": { get: { summary: "The replica is connected to etcd.", responses: { "200": json({ type: "object" }, "ready"), "503": unavailable("not connected") } } },
+    "/readyz": {
+      get: {
+        summary: "Readiness of this host: every check of its roles (the replica reaches etcd; on a host that also runs them, the producer reaches Kafka and the consumer holds its group membership).",
+        responses: {
+          "200": json(ref("Readiness"), "Ready: every check is ok."),
+          "503": { ...json(ref("Readiness"), "Not ready: the body names each failing check, why and since when."), headers: retryAfter },
+        },
+      },
+    },
     "/metrics": { get: { summary: "Prometheus metrics.", responses: { "200": { description: "text/plain; version=0.0.4" } } } },
   },
   components: {
     schemas: {
+      Readiness: { ...readinessSchema, properties: { ...readinessSchema.properties, node: { type: "string" }, role: { type: "string", description: "This replica's role (leader, follower, catching-up, ended, stopped)." } } },
       NumberRequest: {
         type: "object",
         additionalProperties: false,
