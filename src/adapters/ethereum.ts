@@ -7,7 +7,7 @@
 import { Data, Effect } from "effect"
 import { Interface, JsonRpcProvider, Network, Wallet, Transaction } from "ethers"
 import { describe, type NodeOverloaded, NodeRejected, NodeUnreachable } from "./errors.ts"
-import { errorForRpcError, jsonRpcCall, readAnswer, type JsonRpcEndpoint } from "./json-rpc.ts"
+import { errorForRpcError, jsonRpcCall, postJsonRpcBatch, readAnswer, type JsonRpcEndpoint } from "./json-rpc.ts"
 import type { RefusalKind } from "./node-errors.ts"
 
 /** One Ethereum JSON-RPC endpoint. */
@@ -96,6 +96,13 @@ const toNodeError = (node: EthereumNode, method: string, cause: unknown): Ethere
 /** Sends one raw JSON-RPC request straight to the node (not through ethers). */
 export const ethereumCall = (node: EthereumNode, method: string, params: readonly unknown[] = []): Effect.Effect<unknown, EthereumRpcError> =>
   jsonRpcCall(transportOf(node.endpoint), method, params)
+
+/** One call of a batch, and how it ended. */
+export type CallOutcome = { readonly ok: true; readonly result: unknown } | { readonly ok: false; readonly error: EthereumRpcError }
+
+/** Sends several raw JSON-RPC requests in one batch (one HTTP round trip); each answers on its own. */
+export const ethereumBatch = (node: EthereumNode, calls: readonly { readonly method: string; readonly params: readonly unknown[] }[]): Effect.Effect<readonly CallOutcome[]> =>
+  Effect.promise((signal) => postJsonRpcBatch(transportOf(node.endpoint), calls, signal))
 
 /** Runs any ethers call against the node, with the same error mapping. */
 export const withProvider = <A>(node: EthereumNode, method: string, run: (provider: JsonRpcProvider) => Promise<A>): Effect.Effect<A, EthereumRpcError> =>

@@ -123,3 +123,51 @@ export const jsonRpcCall = (endpoint: JsonRpcEndpoint, method: string, params: r
     Effect.promise((signal) => postJsonRpc(endpoint, method, params, signal)),
     (outcome) => (outcome.ok ? Effect.succeed(outcome.result) : Effect.fail(outcome.error)),
   )
+
+/**
+ * Sends several calls in one JSON-RPC batch (one HTTP round trip): the node answers each
+ * by id, in any order. The promise never rejects; a transport failure fails every call.
+ */
+export const postJsonRpcBatch = async (endpoint: JsonRpcEndpoint, calls: readonly { readonly method: string; readonly params: readonly unknown[] }[], signal?: AbortSignal): Promise<JsonRpcOutcome[]> => {
+  if (calls.length === 0) return []
+  const headers: Record<string, string> = { "content-type": "application/json" }
+  if (endpoint.authorization !== undefined) headers.authorization = endpoint.authorization
+  const timeout = AbortSignal.timeout(endpoint.timeoutMs)
+  const first = ++nextId
+  nextId += calls.length - 1
+  const label = `${calls[0]?.method ?? "batch"} ×${calls.length}`
+  let status: number
+  let text: string
+  try {
+    const response = await fetch(endpoint.url, {
+      method: "POST",
+      headers,
+      body: JSON.stringify(calls.map((c, i) => ({ jsonrpc: endpoint.version, id: first + i, method: c.method, params: c.params }))),
+      signal: signal === undefined ? timeout : AbortSignal.any([signal, timeout]),
+    })
+    status = response.status
+    text = await response.text()
+  } catch (cause) {
+    const detail = timeout.aborted ? `no answer within ${endpoint.timeoutMs} ms` : redact(endpoint, describe(cause))
+    return calls.map((c) => failed(new NodeUnreachable({ node: endpoint.name, method: c.method, detail })))
+  }
+  let replies: unknown
+  try {
+    replies = JSON.parse(text)
+  } catch {
+    replies = undefined
+  }
+  if (!Array.isArray(replies)) {
+    // Not a batch answer: the whole call failed (a transport failure, or a node without batches).
+    const outcome = readAnswer(endpoint, label, status, text)
+    const error = outcome.ok ? new NodeUnreachable({ node: endpoint.name, method: label, detail: "the node did not answer the batch with a list" }) : outcome.error
+    return calls.map(() => failed(error))
+  }
+  const byId = new Map<number, unknown>()
+  for (const r of replies) if (typeof r === "object" && r !== null && typeof (r as { id?: unknown }).id === "number") byId.set((r as { id: number }).id, r)
+  return calls.map((c, i) => {
+    const reply = byId.get(first + i)
+    if (reply === undefined) return failed(new NodeUnreachable({ node: endpoint.name, method: c.method, detail: "no answer for this call in the batch" }))
+    return readAnswer(endpoint, c.method, 200, JSON.stringify(reply))
+  })
+}

@@ -23,12 +23,17 @@ export type NodeCallError =
   | NodeRejected
   | { readonly _tag: "NodeUnreachable" | "NodeOverloaded" | "CircuitOpen" | "NoNodeForChain"; readonly message: string }
 
+/** How one call of a batch ended. */
+export type BatchOutcome = { readonly ok: true; readonly result: unknown } | { readonly ok: false; readonly error: NodeCallError }
+
 /** The nodes of the host, behind their throttlers. */
 export interface ChainNodes {
   /** One call for `affinity` (a sender): to its home node while healthy, else the least-loaded healthy one. */
   readonly callFor: (chain: string, affinity: string, method: string, params?: readonly unknown[]) => Effect.Effect<NodeAnswer, NodeCallError>
   /** One call to the named node. */
   readonly callNode: (node: string, method: string, params?: readonly unknown[]) => Effect.Effect<unknown, NodeCallError>
+  /** Several calls to the named node in one round trip; each answers on its own (the whole batch fails only if no node can take it). */
+  readonly callNodeBatch: (node: string, calls: readonly { readonly method: string; readonly params: readonly unknown[] }[]) => Effect.Effect<readonly BatchOutcome[], NodeCallError>
   /** Some node of the chain admits calls now. */
   readonly healthy: (chain: string) => boolean
 }

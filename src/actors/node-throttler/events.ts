@@ -18,4 +18,5 @@ export const nodeThrottlerMetrics = (metrics: MetricsRegistry) => ({
   breakerOpen: metrics.gauge("gateway_node_breaker_open", "1 while the node's circuit breaker is open."),
   calls: metrics.gauge("gateway_node_calls", "Calls sent to the node since start."),
   probeLatency: metrics.histogram("gateway_node_probe_seconds", "Latency of health probes to the node."),
+  headAge: metrics.gauge("gateway_node_head_age_seconds", "Seconds since the node's chain head last moved, as its health probe sees it (a stalled node holds pending transactions without mining them)."),
 })

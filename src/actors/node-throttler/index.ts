@@ -32,10 +32,17 @@ export const nodeThrottler = (ctx: HostContext, node: NodeConfig): NodeThrottler
   const m = nodeThrottlerMetrics(ctx.metrics)
   const labels = { node: node.name, chain: node.chain }
 
+  // The head the probe last saw, and when it last moved.
+  let head: { value: string; since: number } | undefined
   const probeOnce = (client: { readonly probe: Effect.Effect<unknown, unknown> }) =>
     Effect.gen(function* () {
       const started = performance.now()
       const ok = yield* throttle.withPermit(client.probe).pipe(
+        Effect.tap((height) => Effect.sync(() => {
+          const value = String(height)
+          if (head === undefined || head.value !== value) head = { value, since: Date.now() }
+          m.headAge.set((Date.now() - head.since) / 1000, labels)
+        })),
         Effect.as(true),
         Effect.catch((error) => Effect.sync(() => {
           log.warn(nodeThrottlerEvents.probeFailed, { node: node.name, error: String((error as { _tag?: string })._tag ?? "error") })

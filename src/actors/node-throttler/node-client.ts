@@ -4,7 +4,7 @@
  */
 import { Data, Effect } from "effect"
 import { bitcoinCall } from "../../adapters/bitcoin-rpc.ts"
-import { closeEthereumNode, ethereumCall, makeEthereumNode } from "../../adapters/ethereum.ts"
+import { closeEthereumNode, ethereumBatch, ethereumCall, makeEthereumNode } from "../../adapters/ethereum.ts"
 import type { NodeOverloaded, NodeRejected, NodeUnreachable } from "../../adapters/errors.ts"
 import type { NodeConfig } from "../../config/node-config.ts"
 
@@ -17,9 +17,24 @@ export interface NodeClient {
   readonly chain: NodeConfig["chain"]
   readonly call: (method: string, params?: readonly unknown[]) => Effect.Effect<unknown, NodeError>
   /** A read-only call that shows the node is up and answering. */
+  /** Several calls in one round trip where the node speaks JSON-RPC batches (Ethereum); one by one otherwise. */
+  readonly batch: (calls: readonly NodeCall[]) => Effect.Effect<readonly CallOutcome[]>
   readonly probe: Effect.Effect<unknown, NodeError>
   readonly close: Effect.Effect<void>
 }
+
+/** One call of a batch. */
+export interface NodeCall {
+  readonly method: string
+  readonly params: readonly unknown[]
+}
+
+/** How one call of a batch ended. */
+export type CallOutcome = { readonly ok: true; readonly result: unknown } | { readonly ok: false; readonly error: NodeError }
+
+/** Calls one at a time, for a node without batches. */
+const oneByOne = (call: (method: string, params: readonly unknown[]) => Effect.Effect<unknown, NodeError>) => (calls: readonly NodeCall[]) =>
+  Effect.forEach(calls, (c) => Effect.map(Effect.result(call(c.method, c.params)), (r): CallOutcome => (r._tag === "Success" ? { ok: true, result: r.success } : { ok: false, error: r.failure })))
 
 /** A secret named in the config is not in the environment. */
 export class MissingSecret extends Data.TaggedError("MissingSecret")<{ readonly node: string; readonly variable: string }> {
@@ -41,9 +56,9 @@ export const makeNodeClient = (
       if (password === undefined) return yield* new MissingSecret({ node: node.name, variable })
       const endpoint = { name: node.name, url: node.url, user: node.user ?? "", password, timeoutMs: node.timeout_ms }
       const call = (method: string, params: readonly unknown[] = []) => bitcoinCall(endpoint, method, params)
-      return { name: node.name, chain: node.chain, call, probe: call("getblockcount"), close: Effect.void }
+      return { name: node.name, chain: node.chain, call, batch: oneByOne(call), probe: call("getblockcount"), close: Effect.void }
     }
     const eth = makeEthereumNode({ name: node.name, url: node.url, chainId, pollingIntervalMs: 250, timeoutMs: node.timeout_ms })
     const call = (method: string, params: readonly unknown[] = []) => ethereumCall(eth, method, params)
-    return { name: node.name, chain: node.chain, call, probe: call("eth_blockNumber"), close: closeEthereumNode(eth) }
+    return { name: node.name, chain: node.chain, call, batch: (calls) => ethereumBatch(eth, calls), probe: call("eth_blockNumber"), close: closeEthereumNode(eth) }
   })

@@ -14,6 +14,7 @@ const node = (name: string): NodeConfig => ({
 const client = (name: string, fail = false): NodeClient => ({
   name, chain: "ethereum", probe: Effect.succeed(1), close: Effect.void,
   call: () => (fail ? Effect.fail(new NodeUnreachable({ node: name, method: "x", detail: "down" })) : Effect.succeed(name)),
+  batch: (calls) => Effect.succeed(calls.map(() => ({ ok: true as const, result: name }))),
 })
 
 describe("node pool", () => {

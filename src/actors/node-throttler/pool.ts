@@ -4,7 +4,7 @@
  * in-flight calls relative to each node's current cap.
  */
 import { Data, Effect } from "effect"
-import type { NodeError } from "./node-client.ts"
+import type { CallOutcome, NodeCall, NodeError } from "./node-client.ts"
 import { CircuitOpen, type NodeThrottle } from "./throttle.ts"
 
 /** No node of the chain is configured on this host. */
@@ -32,6 +32,8 @@ export interface NodePool {
   readonly callFor: (chain: string, affinity: string, method: string, params?: readonly unknown[]) => Effect.Effect<PooledResult, NodeError | CircuitOpen | NoNodeForChain>
   /** Sends one call to a named node (e.g. the wallet that holds a transaction). */
   readonly callNode: (node: string, method: string, params?: readonly unknown[]) => Effect.Effect<unknown, NodeError | CircuitOpen | NoNodeForChain>
+  /** Sends several calls to a named node in one batch; each answers on its own. */
+  readonly callNodeBatch: (node: string, calls: readonly NodeCall[]) => Effect.Effect<readonly CallOutcome[], CircuitOpen | NoNodeForChain>
   /** True when some node of `chain` could take a call now. */
   readonly available: (chain: string) => boolean
   /** True when some node of `chain` has a closed or half-open breaker. */
@@ -92,6 +94,11 @@ export const makeNodePool = (throttles: readonly NodeThrottle[]): NodePool => {
       Effect.suspend((): Effect.Effect<unknown, NodeError | CircuitOpen | NoNodeForChain> => {
         const target = throttles.find((t) => t.name === name)
         return target === undefined ? Effect.fail(new NoNodeForChain({ chain: name })) : target.call(method, params)
+      }),
+    callNodeBatch: (name, calls) =>
+      Effect.suspend((): Effect.Effect<readonly CallOutcome[], CircuitOpen | NoNodeForChain> => {
+        const target = throttles.find((t) => t.name === name)
+        return target === undefined ? Effect.fail(new NoNodeForChain({ chain: name })) : target.callBatch(calls)
       }),
   }
 }

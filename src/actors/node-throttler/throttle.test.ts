@@ -22,6 +22,7 @@ const fakeClient = (behaviour: (n: number) => Effect.Effect<unknown, NodeOverloa
       peak = Math.max(peak, concurrent)
       return behaviour(n++).pipe(Effect.ensuring(Effect.sync(() => { concurrent -= 1 })))
     }),
+    batch: (calls) => Effect.succeed(calls.map(() => ({ ok: true as const, result: null }))),
   }
   return { client, peak: () => peak }
 }

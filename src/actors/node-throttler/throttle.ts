@@ -9,7 +9,7 @@ import { Data, Effect } from "effect"
 import type { NodeConfig } from "../../config/node-config.ts"
 import { adapt, defaultPolicy, initialAdaptive, type AdaptiveState } from "./adaptive-limit.ts"
 import { admits, closedBreaker, transition, type BreakerInput, type BreakerState } from "./breaker.ts"
-import type { NodeClient, NodeError } from "./node-client.ts"
+import type { CallOutcome, NodeCall, NodeClient, NodeError } from "./node-client.ts"
 import { reserveSlot } from "./rate-slot.ts"
 
 /** The breaker is open: the node failed too often and is not being called. */
@@ -41,6 +41,11 @@ export interface NodeThrottle {
   readonly healthy: () => boolean
   /** Sends one call under the caps; waits for a permit and a rate slot. */
   readonly call: (method: string, params?: readonly unknown[]) => Effect.Effect<unknown, NodeError | CircuitOpen>
+  /**
+   * Sends several calls as one batch under the caps: one in-flight permit (the node
+   * handles one request), and one rate slot per call (it does each call's work).
+   */
+  readonly callBatch: (calls: readonly NodeCall[]) => Effect.Effect<readonly CallOutcome[], CircuitOpen>
   /**
    * Runs `effect` (a health probe) under an in-flight permit but past the breaker: the
    * probe is what closes an open breaker, and it must never be the call that takes the
@@ -140,12 +145,51 @@ export const makeThrottle = (node: NodeConfig, now: () => number = Date.now): No
       return yield* Effect.acquireUseRelease(acquire, () => send(target, method, params), () => Effect.sync(release))
     })
 
+  const sendBatch = (target: NodeClient, batch: readonly NodeCall[]) =>
+    Effect.gen(function* () {
+      let wait = 0
+      for (let i = 0; i < batch.length; i++) {
+        const slot = reserveSlot(lastSlot, now(), node.max_rps)
+        lastSlot = slot.at
+        wait = slot.waitMs
+      }
+      if (wait > 0) yield* Effect.sleep(wait)
+      calls += batch.length
+      const started = performance.now()
+      const outcomes = yield* target.batch(batch)
+      const transport = outcomes.filter((o) => !o.ok && o.error._tag !== "NodeRejected")
+      if (transport.length === outcomes.length && outcomes.length > 0) {
+        failures += 1
+        if (transport.some((o) => !o.ok && o.error._tag === "NodeOverloaded")) {
+          overloads += 1
+          adaptive = adapt(adaptive, { _tag: "overloaded" }, policy)
+        }
+        record({ _tag: "failure", now: now() })
+      } else {
+        record({ _tag: "success" })
+        adaptive = adapt(adaptive, { _tag: "ok", latencyMs: (performance.now() - started) / Math.max(1, batch.length) }, policy)
+      }
+      return outcomes
+    })
+
+  const callBatch = (batch: readonly NodeCall[]) =>
+    Effect.gen(function* () {
+      record({ _tag: "tick", now: now() })
+      const target = client
+      if (!admits(breaker) || target === undefined) {
+        return yield* new CircuitOpen({ node: node.name, until: breaker._tag === "open" ? breaker.until : now() })
+      }
+      if (batch.length === 0) return []
+      return yield* Effect.acquireUseRelease(acquire, () => sendBatch(target, batch), () => Effect.sync(release))
+    })
+
   return {
     name: node.name,
     chain: node.chain,
     healthy: () => client !== undefined && admits(transition(breaker, { _tag: "tick", now: now() }, limits)),
     available: () => client !== undefined && admits(transition(breaker, { _tag: "tick", now: now() }, limits)) && inFlight < limit(),
     call,
+    callBatch,
     withPermit: (effect) => Effect.acquireUseRelease(acquire, () => effect, () => Effect.sync(release)),
     record,
     attach: (next) => {

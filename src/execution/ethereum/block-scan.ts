@@ -32,6 +32,9 @@ export interface NodeScan {
 /** Most blocks one round reads from one node, so a long gap is caught up over a few rounds. */
 const maxBlocksPerRound = 2_000
 
+/** Blocks asked for in one batch. */
+const blocksPerCall = 100
+
 const hex = (n: number) => `0x${n.toString(16)}`
 
 /** What a scan round found. */
@@ -94,8 +97,20 @@ export const scanNode = (ctx: EthereumContext, node: string, scan: NodeScan): Ef
     if (lastHash !== undefined && tipCheck?.hash !== lastHash) reorged.push(...rewind(ctx, node, scan, yield* forkPoint(ctx, node, scan, Math.min(scan.scanned, head))))
     const mined: Slot[] = []
     const until = Math.min(head, scan.scanned + maxBlocksPerRound)
+    // The blocks between the last scan and the tip, read in batches of `blocksPerCall` (one round trip each).
+    const wanted: number[] = []
+    for (let h = scan.scanned + 1; h < until; h++) wanted.push(h)
+    const fetched = new Map<number, Block | null>()
+    for (let i = 0; i < wanted.length; i += blocksPerCall) {
+      const heights = wanted.slice(i, i + blocksPerCall)
+      const answers = yield* ctx.nodes.callNodeBatch(node, heights.map((h) => ({ method: "eth_getBlockByNumber", params: [hex(h), false] })))
+      heights.forEach((h, k) => {
+        const a = answers[k]
+        if (a?.ok) fetched.set(h, a.result as Block | null)
+      })
+    }
     for (let h = scan.scanned + 1; h <= until; h++) {
-      const block = h === head ? tip : yield* blockAt(ctx, node, h)
+      const block = h === head ? tip : (fetched.get(h) ?? (yield* blockAt(ctx, node, h)))
       if (block?.hash === undefined) break
       const parent = scan.hashes.get(h - 1)
       if (parent !== undefined && block.parentHash !== parent) {

@@ -14,7 +14,7 @@ import type { Fenced } from "../durable.ts"
 import { commitDurably } from "../durable.ts"
 import type { DeadLetterFor, LaneItem, RunResult } from "../lane.ts"
 import type { ExtraRecord, NodeCallError } from "../ports.ts"
-import { broadcastSlot } from "./broadcast.ts"
+import { broadcastSlots } from "./broadcast.ts"
 import type { EthereumContext } from "./ethereum-context.ts"
 import { freshFees, type FeeMarket } from "./fee-policy.ts"
 import { transactionFields, type TransactionFields } from "./request-transaction.ts"
@@ -153,9 +153,12 @@ export const runEthereumSender = (ctx: EthereumContext, sender: string, items: r
       ctx.records.remember(g.records)
       for (const slot of slots) slot.recorded = true
       if (slots.length > 0) {
-        for (const slot of slots.sort((a, b) => a.nonce - b.nonce)) {
-          const outcome = yield* broadcastSlot(ctx.nodes, ctx.recorder, slot, ctx.now)
-          yield* afterBroadcast(ctx, slot, outcome)
+        // One round trip for the whole run, in nonce order; then each answer is acted on in that order.
+        const ordered = slots.sort((a, b) => a.nonce - b.nonce)
+        const outcomes = yield* broadcastSlots(ctx.nodes, ctx.recorder, ordered[0]?.node ?? "", ordered, ctx.now)
+        for (const [i, slot] of ordered.entries()) {
+          const outcome = outcomes[i]
+          if (outcome !== undefined) yield* afterBroadcast(ctx, slot, outcome)
         }
       }
     }

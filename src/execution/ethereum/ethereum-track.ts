@@ -31,6 +31,29 @@ interface Receipt {
 /** The scan of each node, kept across rounds. */
 export type NodeScans = Map<string, NodeScan>
 
+/** A node whose head has not moved this long while it holds our unmined transactions is reported as stalled. */
+const stallAfterMs = 15_000
+
+/** When each node's head last moved, and whether its stall was reported. */
+const heads = new WeakMap<NodeScan, { head: number; since: number; reported: boolean }>()
+
+/** Reports, once per stall, a node whose head stopped while it holds unmined transactions of this partition. */
+const watchStall = (ctx: EthereumContext, node: string, scan: NodeScan, head: number) => {
+  const now = ctx.now()
+  const last = heads.get(scan)
+  if (last === undefined || last.head !== head) {
+    if (last?.reported) ctx.log.info("partition-executor.node-resumed", { partition: ctx.partition, node, head })
+    heads.set(scan, { head, since: now, reported: false })
+    return
+  }
+  if (last.reported || now - last.since < stallAfterMs) return
+  let waiting = 0
+  for (const sender of ctx.book.all()) for (const slot of sender.slots.values()) if (slot.node === node && slot.mined === undefined && slot.sentAt !== undefined) waiting += 1
+  if (waiting === 0) return
+  last.reported = true
+  ctx.log.warn("partition-executor.node-stalled", { partition: ctx.partition, node, head, seconds: Math.round((now - last.since) / 1000), waiting, hint: "the node holds sent transactions but mines no block; check it (anvil automine can stall: foundry-rs/foundry#10122)" })
+}
+
 /** Which version of a slot a block holds (by receipt), null if none, "unknown" if the node did not answer. */
 export const minedByReceipt = (ctx: EthereumContext, slot: Slot) =>
   Effect.gen(function* () {
@@ -159,7 +182,7 @@ export const trackEthereum = (ctx: EthereumContext, scans: NodeScans): Effect.Ef
   Effect.gen(function* () {
     const nodes = new Set<string>()
     for (const sender of ctx.book.all()) for (const slot of sender.slots.values()) nodes.add(slot.node)
-    const heads = new Map<string, number>()
+    const headsNow = new Map<string, number>()
     const reorged = new Set<Slot>()
     for (const node of nodes) {
       let scan = scans.get(node)
@@ -169,7 +192,8 @@ export const trackEthereum = (ctx: EthereumContext, scans: NodeScans): Effect.Ef
       }
       const result = yield* Effect.option(scanNode(ctx, node, scan))
       if (result._tag === "None") continue
-      heads.set(node, result.value.head)
+      headsNow.set(node, result.value.head)
+      watchStall(ctx, node, scan, result.value.head)
       for (const slot of result.value.reorged) reorged.add(slot)
       yield* readOutcomes(ctx, result.value.mined)
     }
@@ -179,6 +203,6 @@ export const trackEthereum = (ctx: EthereumContext, scans: NodeScans): Effect.Ef
       yield* Effect.catch(followSender(ctx, sender), (e) => (e._tag === "WriterFenced" || e._tag === "CommitAmbiguous" ? Effect.fail(e) : Effect.void))
     }
     const out: StatusRecord[] = []
-    settle(ctx, heads, reorged, out)
+    settle(ctx, headsNow, reorged, out)
     if (out.length > 0) yield* recordDurably(ctx, out)
   })

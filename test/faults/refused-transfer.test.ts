@@ -1,0 +1,48 @@
+/**
+ * Fault: an Ethereum transfer the node refuses at broadcast (its value is more than the
+ * sender holds), followed by 20 more transfers of the same sender, while Bitcoin payouts
+ * are in flight too. The refused one must end `failed` with the node's reason, and its
+ * nonce must not jam the sender: all 20 later transfers confirm. Judged from the chain:
+ * each value appears once, the refused one never.
+ */
+import { afterAll, beforeAll, expect, test } from "bun:test"
+import { ethRpc } from "../support/chain-clients.ts"
+import { btcPaidCounts, btcPayouts, ethPaidCounts, expectExactlyOnce, startFaultRun, statusesOf, submitAll, waitAllFinal, type FaultRun } from "../support/fault-run.ts"
+import { post } from "../support/intake-client.ts"
+
+let run: FaultRun
+
+beforeAll(async () => {
+  run = await startFaultRun({ name: "refused", ethSenders: 2, consumers: 1 })
+}, 180_000)
+
+afterAll(async () => {
+  await run?.stop()
+})
+
+test("a refused transfer fails with the node's reason and its sender's next 20 transfers all confirm", async () => {
+  const intake = run.intakes[0] ?? ""
+  const [sender] = run.senders
+  const firstBlock = Number(await ethRpc("eth_blockNumber")) + 1
+  const base = 7_000_000 + Math.floor(Math.random() * 1_000_000) * 1_000
+  // 10^30 wei is far more than the sender's 1,000 ether: the node refuses it for insufficient funds.
+  const refused = await post(intake, "/v1/requests", { chain: "ethereum", method: "transfer", params: { from: sender, to: run.sink, value: "1000000000000000000000000000000" } })
+  expect(refused.status).toBe(202)
+  const refusedId = String(((await refused.json()) as { id: string }).id)
+  const values = Array.from({ length: 20 }, (_, i) => String(base + i))
+  const later = await submitAll(intake, values.map((value) => ({ chain: "ethereum", method: "transfer", params: { from: sender, to: run.sink, value } })))
+  const payouts = btcPayouts(run, 20)
+  const btcIds = await submitAll(intake, payouts)
+
+  expect(await waitAllFinal("refused", intake, [refusedId, ...later, ...btcIds], 240_000)).toBe(true)
+  const statuses = await statusesOf(intake, [refusedId, ...later])
+  const first = statuses.get(refusedId)
+  expect(first?.status).toBe("failed")
+  expect(String(first?.reason)).toContain("insufficient-funds")
+  expect(later.map((id) => statuses.get(id)?.status)).toEqual(later.map(() => "confirmed"))
+
+  expectExactlyOnce(await ethPaidCounts(run.sink, values, firstBlock), values, "ethereum transfers")
+  const refusedOnChain = await ethPaidCounts(run.sink, ["1000000000000000000000000000000"], firstBlock)
+  expect(refusedOnChain.size).toBe(0)
+  expectExactlyOnce(await btcPaidCounts(run), payouts.map((p) => p.params.amount), "bitcoin payouts")
+}, 300_000)

@@ -1,0 +1,204 @@
+/**
+ * One fault scenario's gateway, on the real stack: its own topics and consumer group
+ * (nothing another test left in Kafka reaches it), its own intake port(s), fresh
+ * funded Ethereum senders whose keys only this run's gateway holds, and a fresh wallet
+ * account with several coins. The scenario submits requests of both chains, injects its
+ * fault, waits until every request is final, and then judges from the chains
+ * themselves: each Ethereum value and each Bitcoin amount appears exactly once.
+ */
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { expect } from "bun:test"
+import { Wallet } from "ethers"
+import { btc, ethRpc } from "./chain-clients.ts"
+import { freePorts } from "./free-ports.ts"
+import { builtBinary, repoRoot, stackEnv, startGateway, type GatewayProcess } from "./gateway-process.ts"
+import { get, post, waitUntil } from "./intake-client.ts"
+
+/** What a scenario's gateway is made of. */
+export interface FaultRunOptions {
+  /** Short name, in topic names and logs. */
+  readonly name: string
+  readonly producers?: number
+  readonly consumers?: number
+  readonly ethSenders?: number
+  /** Coins of 1 BTC the run's wallet account gets. */
+  readonly btcCoins?: number
+  /** Changes to the config text, after the run's own topics and port are set. */
+  readonly edit?: (toml: string) => string
+  /** Extra environment for the gateways. */
+  readonly env?: Readonly<Record<string, string>>
+}
+
+/** A running scenario. */
+export interface FaultRun {
+  readonly dir: string
+  readonly topics: { readonly requests: string; readonly results: string; readonly dlq: string; readonly group: string }
+  readonly intakes: readonly string[]
+  readonly producers: GatewayProcess[]
+  readonly consumers: GatewayProcess[]
+  readonly senders: readonly string[]
+  readonly sink: string
+  readonly account: string
+  readonly target: string
+  /** Starts one more consumer host (e.g. to replace a killed one). */
+  readonly startConsumer: () => Promise<GatewayProcess>
+  /** Stops every gateway (SIGTERM, then SIGKILL) and removes the run's folder unless KEEP_TEST_LOGS is set. */
+  readonly stop: () => Promise<void>
+}
+
+const ready = (g: GatewayProcess) => g.waitFor((l) => l.event === "gateway.ready", 120_000)
+
+/** Funds `addresses` on anvil with 1,000 ether each. */
+const fundEth = async (addresses: readonly string[]) => {
+  for (const a of addresses) await ethRpc("anvil_setBalance", [a, "0x3635c9adc5dea00000"])
+}
+
+/** A fresh wallet account with `coins` coins of 1 BTC, confirmed, and an address of it to pay to. */
+const fundAccount = async (account: string, coins: number) => {
+  await btc("createnewaccount", [account])
+  const target = String(await btc("getnewaddress", [account]))
+  for (let i = 0; i < coins; i++) await btc("sendfrom", ["default", String(await btc("getnewaddress", [account])), 1, 0])
+  const funded = await waitUntil(async () => Number(await btc("getbalance", [account, 1])) >= coins, 60_000, 500)
+  if (!funded) throw new Error(`the wallet account ${account} did not get ${coins} confirmed BTC within 60 s; is the btc miner running?`)
+  return target
+}
+
+/** Starts a scenario's gateways (see the module comment). */
+export const startFaultRun = async (options: FaultRunOptions): Promise<FaultRun> => {
+  const tag = `${options.name}-${Date.now().toString(36)}`
+  const topics = { requests: `sendto-${tag}`, results: `sendto-${tag}.results`, dlq: `sendto-${tag}.dlq`, group: `gateway-${tag}` }
+  const dir = mkdtempSync(join(tmpdir(), `gateway-fault-${options.name}-`))
+  copyFileSync(builtBinary, join(dir, "gateway"))
+  const base = readFileSync(join(repoRoot, "config", "local.toml"), "utf8")
+    .replace('requests = "sendto"', `requests = "${topics.requests}"`)
+    .replace('results = "sendto.results"', `results = "${topics.results}"`)
+    .replace('dlq = "sendto.dlq"', `dlq = "${topics.dlq}"`)
+    .replace('group_id = "gateway-consumers"', `group_id = "${topics.group}"`)
+  const edited = options.edit === undefined ? base : options.edit(base)
+  const intakes: string[] = []
+  const configs: string[] = []
+  for (let i = 0; i < Math.max(1, options.producers ?? 1); i++) {
+    const [port] = await freePorts(1)
+    const file = `fault-${i}.toml`
+    writeFileSync(join(dir, file), edited.replace('listen = "127.0.0.1:8080"', `listen = "127.0.0.1:${port}"`))
+    configs.push(file)
+    intakes.push(`http://127.0.0.1:${port}`)
+  }
+  const wallets = Array.from({ length: options.ethSenders ?? 4 }, () => Wallet.createRandom())
+  const senders = wallets.map((w) => w.address)
+  await fundEth(senders)
+  const sink = Wallet.createRandom().address
+  const account = `fault-${tag}`
+  const target = await fundAccount(account, options.btcCoins ?? 20)
+  const env = { ...stackEnv(), GATEWAY_ETH_KEYS: wallets.map((w) => w.privateKey).join(","), ...options.env }
+  const producers = configs.map((c) => startGateway(dir, ["--config", c, "--host", "local", "--role", "producer"], env))
+  await Promise.all(producers.map(ready))
+  const startConsumer = async () => {
+    const g = startGateway(dir, ["--config", configs[0] ?? "", "--host", "local", "--role", "consumer"], env)
+    consumers.push(g)
+    await ready(g)
+    return g
+  }
+  const consumers: GatewayProcess[] = []
+  for (let i = 0; i < (options.consumers ?? 2); i++) await startConsumer()
+  const stop = async () => {
+    const all = [...producers, ...consumers].filter((p) => p.proc.exitCode === null)
+    for (const p of all) p.proc.kill("SIGCONT")
+    for (const p of all) p.proc.kill("SIGTERM")
+    const forced = setTimeout(() => all.forEach((p) => p.proc.kill("SIGKILL")), 30_000)
+    await Promise.all(all.map((p) => p.proc.exited))
+    clearTimeout(forced)
+    if (process.env.KEEP_TEST_LOGS) process.stderr.write(`${options.name}: gateway logs kept in ${dir}/logs\n`)
+    else rmSync(dir, { recursive: true, force: true })
+  }
+  return { dir, topics, intakes, producers, consumers, senders, sink, account, target, startConsumer, stop }
+}
+
+/** A run's Ethereum transfers: `perSender` from each sender to the sink, each with a value of its own. */
+export const ethTransfers = (run: FaultRun, perSender: number) => {
+  const base = 1_000_000 + Math.floor(Math.random() * 1_000_000) * 1_000_000
+  return run.senders.flatMap((from, s) =>
+    Array.from({ length: perSender }, (_, i) => ({ chain: "ethereum", method: "transfer", params: { from, to: run.sink, value: String(base + s * perSender + i) } })),
+  )
+}
+
+/** A run's Bitcoin payouts: `count` sendfrom calls from the run's account, each with an amount of its own. */
+export const btcPayouts = (run: FaultRun, count: number) => {
+  const base = 0.001 + Math.floor(Math.random() * 1000) * 1e-6
+  return Array.from({ length: count }, (_, i) => ({ chain: "bitcoin", method: "sendfrom", params: { account: run.account, address: run.target, amount: (base + i * 1e-8).toFixed(8) } }))
+}
+
+/** Submits `bodies` in batches to `intake` and answers every request id. */
+export const submitAll = async (intake: string, bodies: readonly unknown[], batchSize = 200): Promise<string[]> => {
+  const ids: string[] = []
+  for (let i = 0; i < bodies.length; i += batchSize) {
+    const res = await post(intake, "/v1/batches", { requests: bodies.slice(i, i + batchSize) })
+    expect(res.status).toBe(202)
+    ids.push(...(((await res.json()) as { ids: string[] }).ids))
+  }
+  return ids
+}
+
+/** The final status of each id, read from `intake`'s view. */
+export const statusesOf = async (intake: string, ids: readonly string[]) => {
+  const out = new Map<string, Record<string, unknown>>()
+  for (const id of ids) {
+    const r = await get(intake, `/v1/requests/${id}`)
+    if (r.status === 200) out.set(id, r.body)
+  }
+  return out
+}
+
+const finals = new Set(["confirmed", "failed", "dlq"])
+
+/** Waits until every id is final on `intake`, reporting progress; answers whether they all got there. */
+export const waitAllFinal = async (label: string, intake: string, ids: readonly string[], timeoutMs: number) => {
+  const started = Date.now()
+  let lastReport = 0
+  const pending = new Set(ids)
+  return waitUntil(async () => {
+    for (const id of [...pending]) {
+      const r = await get(intake, `/v1/requests/${id}`)
+      if (r.status === 200 && finals.has(String(r.body.status))) pending.delete(id)
+    }
+    if (Date.now() - lastReport > 10_000) {
+      lastReport = Date.now()
+      process.stderr.write(`${label}: ${ids.length - pending.size}/${ids.length} final after ${Math.round((Date.now() - started) / 1000)} s\n`)
+    }
+    return pending.size === 0
+  }, timeoutMs, 1_000)
+}
+
+/** How many times each of `values` was paid to `sink` in blocks `from`..head. */
+export const ethPaidCounts = async (sink: string, values: readonly string[], from: number) => {
+  const wanted = new Set(values)
+  const counts = new Map<string, number>()
+  const head = Number(await ethRpc("eth_blockNumber"))
+  for (let b = from; b <= head; b++) {
+    const block = (await ethRpc("eth_getBlockByNumber", [`0x${b.toString(16)}`, true])) as { transactions: Array<{ to: string | null; value: string }> }
+    for (const tx of block.transactions) {
+      const value = BigInt(tx.value).toString()
+      if (tx.to?.toLowerCase() === sink.toLowerCase() && wanted.has(value)) counts.set(value, (counts.get(value) ?? 0) + 1)
+    }
+  }
+  return counts
+}
+
+/** How many times each amount was received by the run's target address (the account's own receives). */
+export const btcPaidCounts = async (run: FaultRun) => {
+  const received = ((await btc("listtransactions", ["*", 100_000])) as Array<{ category: string; address?: string; account?: string; amount: number; confirmations: number }>)
+    .filter((t) => t.category === "receive" && t.account === run.account && t.address === run.target && t.amount < 1)
+  const counts = new Map<string, number>()
+  for (const r of received) counts.set(r.amount.toFixed(8), (counts.get(r.amount.toFixed(8)) ?? 0) + 1)
+  return counts
+}
+
+/** Checks that every value/amount was paid exactly once and nothing else was. */
+export const expectExactlyOnce = (counts: ReadonlyMap<string, number>, expected: readonly string[], what: string) => {
+  const missing = expected.filter((v) => (counts.get(v) ?? 0) === 0)
+  const twice = expected.filter((v) => (counts.get(v) ?? 0) > 1)
+  if (missing.length > 0 || twice.length > 0) process.stderr.write(`${what}: ${missing.length} never paid (${missing.slice(0, 5).join(", ")}), ${twice.length} paid twice (${twice.slice(0, 5).join(", ")})\n`)
+  expect({ missing: missing.length, twice: twice.length }).toEqual({ missing: 0, twice: 0 })
+}
