@@ -202,7 +202,8 @@ export const makePartitionExecutor = (deps: ExecutorDeps): Effect.Effect<Partiti
         const runs = yield* FiberSet.make<void, Fenced>()
         const scheduler = Effect.forever(Effect.andThen(Queue.take(wake), schedule(runs)))
         const tracker = Effect.repeat(track, trackerRound).pipe(Effect.andThen(Effect.never))
-        return yield* Effect.raceAll([scheduler, tracker, FiberSet.join(runs).pipe(Effect.andThen(Effect.never))])
+        // The first to end, with success or failure, ends the executor (a fenced run, a fenced tracker round).
+        return yield* Effect.raceAllFirst([scheduler, tracker, FiberSet.join(runs).pipe(Effect.andThen(Effect.never))])
       }),
     ).pipe(
       Effect.onExit((exit) =>

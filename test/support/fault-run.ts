@@ -1,8 +1,9 @@
 /**
  * One fault scenario's gateway, on the real stack: its own topics and consumer group
- * (nothing another test left in Kafka reaches it), its own intake port(s), fresh
- * funded Ethereum senders whose keys only this run's gateway holds, and a fresh wallet
- * account with several coins. The scenario submits requests of both chains, injects its
+ * (nothing another test left in Kafka reaches it), its own intake port(s), its own anvil
+ * (a fault may pause its mining, drop from its pool or reorg it without touching the
+ * shared node), fresh funded Ethereum senders whose keys only this run's gateway holds,
+ * and a fresh account of the shared wallet with several coins. The scenario submits requests of both chains, injects its
  * fault, waits until every request is final, and then judges from the chains
  * themselves: each Ethereum value and each Bitcoin amount appears exactly once.
  */
@@ -11,7 +12,10 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { expect } from "bun:test"
 import { Wallet } from "ethers"
-import { btc, ethRpc } from "./chain-clients.ts"
+import { Effect } from "effect"
+import type { Subprocess } from "bun"
+import { ethereumCall, makeEthereumNode } from "../../src/adapters/ethereum.ts"
+import { btc } from "./chain-clients.ts"
 import { freePorts } from "./free-ports.ts"
 import { builtBinary, repoRoot, stackEnv, startGateway, type GatewayProcess } from "./gateway-process.ts"
 import { get, post, waitUntil } from "./intake-client.ts"
@@ -42,6 +46,10 @@ export interface FaultRun {
   readonly sink: string
   readonly account: string
   readonly target: string
+  /** The run's own anvil. */
+  readonly ethUrl: string
+  /** One JSON-RPC call to the run's anvil. */
+  readonly eth: (method: string, params?: readonly unknown[]) => Promise<unknown>
   /** Starts one more consumer host (e.g. to replace a killed one). */
   readonly startConsumer: () => Promise<GatewayProcess>
   /** Stops every gateway (SIGTERM, then SIGKILL) and removes the run's folder unless KEEP_TEST_LOGS is set. */
@@ -51,8 +59,24 @@ export interface FaultRun {
 const ready = (g: GatewayProcess) => g.waitFor((l) => l.event === "gateway.ready", 120_000)
 
 /** Funds `addresses` on anvil with 1,000 ether each. */
-const fundEth = async (addresses: readonly string[]) => {
-  for (const a of addresses) await ethRpc("anvil_setBalance", [a, "0x3635c9adc5dea00000"])
+const fundEth = async (eth: FaultRun["eth"], addresses: readonly string[]) => {
+  for (const a of addresses) await eth("anvil_setBalance", [a, "0x3635c9adc5dea00000"])
+}
+
+/** Starts an anvil of the run's own on a free port, mining as the stack's does (automine plus a block every second). */
+const startAnvil = async (): Promise<{ readonly url: string; readonly proc: Subprocess }> => {
+  const [port] = await freePorts(1)
+  const proc = Bun.spawn([join(repoRoot, "node_modules", ".bin", "anvil"), "--host", "127.0.0.1", "--port", String(port), "--chain-id", "31337", "--order", "fifo", "--silent", "--mixed-mining", "--block-time", "1"], { stdout: "ignore", stderr: "ignore" })
+  const url = `http://127.0.0.1:${port}`
+  const up = await waitUntil(async () => {
+    try {
+      return (await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: '{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}' })).ok
+    } catch {
+      return false
+    }
+  }, 30_000, 100)
+  if (!up) throw new Error(`the run's anvil did not answer on ${url} within 30 s`)
+  return { url, proc }
 }
 
 /** A fresh wallet account with `coins` coins of 1 BTC, confirmed, and an address of it to pay to. */
@@ -76,7 +100,12 @@ export const startFaultRun = async (options: FaultRunOptions): Promise<FaultRun>
     .replace('results = "sendto.results"', `results = "${topics.results}"`)
     .replace('dlq = "sendto.dlq"', `dlq = "${topics.dlq}"`)
     .replace('group_id = "gateway-consumers"', `group_id = "${topics.group}"`)
-  const edited = options.edit === undefined ? base : options.edit(base)
+  const anvil = await startAnvil()
+  const node = makeEthereumNode({ name: "fault-anvil", url: anvil.url, chainId: 31337, pollingIntervalMs: 250 })
+  const eth = (method: string, params: readonly unknown[] = []) => Effect.runPromise(ethereumCall(node, method, params))
+  const withAnvil = base.replace(/(name = "eth-1"[\s\S]*?\nurl = )"[^"]*"/, `$1"${anvil.url}"`)
+  if (!withAnvil.includes(`url = "${anvil.url}"`)) throw new Error("config/local.toml has no eth-1 node whose url the run could point at its anvil")
+  const edited = options.edit === undefined ? withAnvil : options.edit(withAnvil)
   const intakes: string[] = []
   const configs: string[] = []
   for (let i = 0; i < Math.max(1, options.producers ?? 1); i++) {
@@ -88,7 +117,7 @@ export const startFaultRun = async (options: FaultRunOptions): Promise<FaultRun>
   }
   const wallets = Array.from({ length: options.ethSenders ?? 4 }, () => Wallet.createRandom())
   const senders = wallets.map((w) => w.address)
-  await fundEth(senders)
+  await fundEth(eth, senders)
   const sink = Wallet.createRandom().address
   const account = `fault-${tag}`
   const target = await fundAccount(account, options.btcCoins ?? 20)
@@ -110,10 +139,12 @@ export const startFaultRun = async (options: FaultRunOptions): Promise<FaultRun>
     const forced = setTimeout(() => all.forEach((p) => p.proc.kill("SIGKILL")), 30_000)
     await Promise.all(all.map((p) => p.proc.exited))
     clearTimeout(forced)
+    anvil.proc.kill("SIGTERM")
+    await anvil.proc.exited
     if (process.env.KEEP_TEST_LOGS) process.stderr.write(`${options.name}: gateway logs kept in ${dir}/logs\n`)
     else rmSync(dir, { recursive: true, force: true })
   }
-  return { dir, topics, intakes, producers, consumers, senders, sink, account, target, startConsumer, stop }
+  return { dir, topics, intakes, producers, consumers, senders, sink, account, target, ethUrl: anvil.url, eth, startConsumer, stop }
 }
 
 /** A run's Ethereum transfers: `perSender` from each sender to the sink, each with a value of its own. */
@@ -171,13 +202,14 @@ export const waitAllFinal = async (label: string, intake: string, ids: readonly 
   }, timeoutMs, 1_000)
 }
 
-/** How many times each of `values` was paid to `sink` in blocks `from`..head. */
-export const ethPaidCounts = async (sink: string, values: readonly string[], from: number) => {
+/** How many times each of `values` was paid to the run's sink, in the run's whole chain. */
+export const ethPaidCounts = async (run: FaultRun, values: readonly string[]) => {
   const wanted = new Set(values)
   const counts = new Map<string, number>()
-  const head = Number(await ethRpc("eth_blockNumber"))
-  for (let b = from; b <= head; b++) {
-    const block = (await ethRpc("eth_getBlockByNumber", [`0x${b.toString(16)}`, true])) as { transactions: Array<{ to: string | null; value: string }> }
+  const sink = run.sink
+  const head = Number(await run.eth("eth_blockNumber"))
+  for (let b = 0; b <= head; b++) {
+    const block = (await run.eth("eth_getBlockByNumber", [`0x${b.toString(16)}`, true])) as { transactions: Array<{ to: string | null; value: string }> }
     for (const tx of block.transactions) {
       const value = BigInt(tx.value).toString()
       if (tx.to?.toLowerCase() === sink.toLowerCase() && wanted.has(value)) counts.set(value, (counts.get(value) ?? 0) + 1)

@@ -43,11 +43,12 @@ export interface EthereumContext {
   readonly now: () => number
 }
 
-interface BlockHeader {
-  readonly baseFeePerGas?: string
+interface FeeHistory {
+  /** Base fees of the blocks asked about, then of the next block (the one a new transaction goes into). */
+  readonly baseFeePerGas?: readonly string[]
 }
 
-/** A fee market reader per node, each answer reused for `feeMarketTtl`. */
+/** A fee market reader per node, each answer reused for `feeMarketTtl`: the next block's base fee (`eth_feeHistory`) and the suggested tip. */
 export const makeFeeMarkets = (nodes: ChainNodes, now: () => number = Date.now) => {
   const cache = new Map<string, { readonly market: FeeMarket; readonly at: number }>()
   const ttl = Duration.toMillis(feeMarketTtl)
@@ -55,9 +56,9 @@ export const makeFeeMarkets = (nodes: ChainNodes, now: () => number = Date.now) 
     const hit = cache.get(node)
     if (hit !== undefined && now() - hit.at < ttl) return Effect.succeed(hit.market)
     return Effect.gen(function* () {
-      const block = (yield* nodes.callNode(node, "eth_getBlockByNumber", ["latest", false])) as BlockHeader | null
+      const history = (yield* nodes.callNode(node, "eth_feeHistory", [1, "latest", []])) as FeeHistory | null
       const tip = yield* nodes.callNode(node, "eth_maxPriorityFeePerGas", [])
-      const market = { baseFee: BigInt(block?.baseFeePerGas ?? "0"), suggestedTip: BigInt(String(tip)) }
+      const market = { baseFee: BigInt(history?.baseFeePerGas?.at(-1) ?? "0"), suggestedTip: BigInt(String(tip)) }
       cache.set(node, { market, at: now() })
       return market
     })

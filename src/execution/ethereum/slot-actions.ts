@@ -157,8 +157,10 @@ export const afterBroadcast = (ctx: EthereumContext, slot: Slot, outcome: Broadc
         slot.refused = outcome.detail
         return
       case "underpriced":
+        // Priced under the next block's base fee (or the node's floor): sign again with higher fees,
+        // at most once a second per slot (a bump that is still too low waits for the tracker's next round).
         slot.refused = outcome.detail
-        yield* bumpSlot(ctx, slot)
+        if (ctx.now() - (currentVersion(slot).at ?? 0) >= 1_000) yield* bumpSlot(ctx, slot)
         return
       default:
         if (!forGood.has(outcome.kind)) return
