@@ -7,7 +7,7 @@
  * nothing. Reproduced here on a compiled producer-only gateway and a private broker:
  *
  * 1. `sendto`'s max.message.bytes is lowered to 4 KiB, and one batch carries 40 requests
- *    of account "rewind-big" (partition 0, about 12 KiB: MESSAGE_TOO_LARGE) and one of
+ *    of account "rewind-big" (partition 0, well over 4 KiB: MESSAGE_TOO_LARGE) and one of
  *    "rewind-small" (partition 1): one produce request, refused on partition 0, written
  *    on partition 1; the intake answers 503 kafka_ambiguous.
  * 2. One new request of "rewind-small" (the same record count on partition 1) is

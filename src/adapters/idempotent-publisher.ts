@@ -35,8 +35,6 @@ export interface IdempotentPublisher {
    * earlier failure (nothing was sent), or the publisher is closed.
    */
   readonly publish: (records: readonly OutgoingRecord[]) => Promise<void>
-  /** Producers replaced after a failed send, since the start. */
-  readonly renewals: () => number
 }
 
 /** A connected publisher whose producer is disconnected when the scope closes. */
@@ -57,7 +55,6 @@ export const scopedIdempotentPublisher = (cluster: KafkaCluster, retry: Producer
         producers.run((producer) => publishAll(cluster, producer, records)).catch((cause: unknown) => {
           throw cause instanceof RenewableClosed ? unavailable(cluster, "the publisher is closed") : cause
         }),
-      renewals: producers.renewals,
     }),
   )
 
