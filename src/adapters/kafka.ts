@@ -89,17 +89,22 @@ export const scopedAdmin = (cluster: KafkaCluster): Effect.Effect<Admin, KafkaUn
  */
 export type ProducerRetry = "until-acked" | { readonly retries: number }
 
-/** An idempotent producer (acks=all is set per send), disconnected when the scope closes. */
-export const scopedProducer = (cluster: KafkaCluster, retry: ProducerRetry): Effect.Effect<Producer, KafkaUnavailable, Scope.Scope> =>
-  Effect.acquireRelease(
-    Effect.gen(function* () {
-      const retryOptions = retry === "until-acked" ? kafkaRetries.untilAcked : { ...kafkaRetries.cluster, retries: retry.retries }
-      const producer = cluster.client.producer({ idempotent: true, maxInFlightRequests: 5, allowAutoTopicCreation: false, retry: retryOptions })
-      yield* attempt(cluster, "producer.connect", () => producer.connect())
-      return producer
-    }),
-    (producer) => Effect.promise(() => producer.disconnect().catch(() => undefined)),
-  )
+/**
+ * Connects a new idempotent producer (acks=all is set per send), which takes a new producer
+ * id. Rejects with `KafkaUnavailable`. Only `idempotent-publisher.ts` makes these: it
+ * replaces one after any failed send (kafkajs's sequence numbers cannot be trusted then).
+ */
+export const connectIdempotentProducer = async (cluster: KafkaCluster, retry: ProducerRetry): Promise<Producer> => {
+  const retryOptions = retry === "until-acked" ? kafkaRetries.untilAcked : { ...kafkaRetries.cluster, retries: retry.retries }
+  const producer = cluster.client.producer({ idempotent: true, maxInFlightRequests: 5, allowAutoTopicCreation: false, retry: retryOptions })
+  try {
+    await producer.connect()
+  } catch (cause) {
+    await producer.disconnect().catch(() => undefined)
+    throw new KafkaUnavailable({ operation: "producer.connect", brokers: cluster.options.brokers.join(","), detail: describe(cause) })
+  }
+  return producer
+}
 
 /** Settings for a consumer-group member. */
 export interface ConsumerOptions {
@@ -200,7 +205,8 @@ export interface OutgoingRecord {
 
 /**
  * Publishes records to one or more topics in one request with acks=all, and resolves
- * only when every in-sync replica has them. Rejects with `KafkaUnavailable`.
+ * only when every in-sync replica has them. Rejects with `KafkaUnavailable`. After a
+ * rejection the producer must not send again (see idempotent-publisher.ts, its one caller).
  */
 export const publishAll = async (cluster: KafkaCluster, producer: Producer, records: readonly OutgoingRecord[]): Promise<void> => {
   const byTopic = new Map<string, { key: string | null; value: string }[]>()

@@ -3,7 +3,8 @@
  * latest status of each request). Concurrent writers share Kafka round trips through
  * group commit; each caller still waits for acks=all on its own records.
  */
-import { type ProducerRetry, publishAll, type KafkaCluster, type KafkaProducer } from "../adapters/kafka.ts"
+import type { IdempotentPublisher } from "../adapters/idempotent-publisher.ts"
+import type { ProducerRetry } from "../adapters/kafka.ts"
 import type { StatusRecord } from "../domain/status.ts"
 import { makeGroupCommit } from "./group-commit.ts"
 
@@ -23,10 +24,10 @@ export const resultsProducerRetry: ProducerRetry = { retries: 3 }
 /** Most records one Kafka request carries. */
 const maxRecordsPerFlush = 1000
 
-/** Builds a writer over a connected producer. */
-export const makeResultsWriter = (cluster: KafkaCluster, producer: KafkaProducer, topic: string): ResultsWriter => {
+/** Builds a writer over a connected publisher. */
+export const makeResultsWriter = (publisher: IdempotentPublisher, topic: string): ResultsWriter => {
   const gc = makeGroupCommit<StatusRecord>(
-    (records) => publishAll(cluster, producer, records.map((r) => ({ topic, key: r.id, value: JSON.stringify(r) }))),
+    (records) => publisher.publish(records.map((r) => ({ topic, key: r.id, value: JSON.stringify(r) }))),
     maxRecordsPerFlush,
   )
   return { write: gc.submit }

@@ -67,6 +67,20 @@ export const refuseKeylessWrites = async (admin: KafkaAdmin, topic: string, refu
   })
 }
 
+/**
+ * Sets `topic`'s max.message.bytes, so a partition's record batch larger than `bytes` is
+ * refused (MESSAGE_TOO_LARGE) while smaller ones in the same produce request are written.
+ * Only for topics no transaction writes to (see `refuseKeylessWrites`). alterConfigs
+ * replaces the topic's other dynamic settings, so min.insync.replicas is set again (to 1:
+ * the private broker's topics).
+ */
+export const limitRecordBatchBytes = async (admin: KafkaAdmin, topic: string, bytes: number): Promise<void> => {
+  await admin.alterConfigs({
+    validateOnly: false,
+    resources: [{ type: topicResource, name: topic, configEntries: [{ name: "max.message.bytes", value: String(bytes) }, { name: "min.insync.replicas", value: "1" }] }],
+  })
+}
+
 /** Deletes the test's topics; failures are ignored (the stack may be going down). */
 export const deleteTopics = async (admin: KafkaAdmin, names: readonly string[]): Promise<void> => {
   await admin.deleteTopics({ topics: [...names] }).catch(() => undefined)

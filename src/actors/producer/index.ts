@@ -6,7 +6,8 @@
  * listener first (in-flight requests finish), then the producer.
  */
 import { Effect } from "effect"
-import { brokerCount, ensureTopics, makeCluster, scopedAdmin, scopedProducer } from "../../adapters/kafka.ts"
+import { scopedIdempotentPublisher } from "../../adapters/idempotent-publisher.ts"
+import { brokerCount, ensureTopics, makeCluster, scopedAdmin } from "../../adapters/kafka.ts"
 import { scopedHttpServer } from "../../adapters/http-server.ts"
 import { kafkaOptionsFrom } from "../../app/connections.ts"
 import type { HostContext } from "../../app/host-context.ts"
@@ -43,8 +44,8 @@ export const producer = (ctx: HostContext, version: string, view: StatusView): C
     m.kafkaBrokers.set(yield* brokerCount(cluster, admin))
     const created = yield* ensureTopics(cluster, admin, gatewayTopics(c))
     if (created.length > 0) log.info(producerEvents.topicsCreated, { topics: created })
-    const kafkaProducer = yield* scopedProducer(cluster, "until-acked")
-    const publish = makeRequestPublisher(cluster, kafkaProducer, { requests: c.kafka.topics.requests }, view.applyLocal, sendReportTo(kafkaCheck))
+    const publisher = yield* scopedIdempotentPublisher(cluster, "until-acked")
+    const publish = makeRequestPublisher(publisher, { requests: c.kafka.topics.requests }, view.applyLocal, sendReportTo(kafkaCheck))
     yield* Effect.forkScoped(pollBacklog(cluster, admin, c.kafka.topics.requests, c.kafka.consumer.group_id, (n) => { backlog = n }))
     kafkaCheck.pass()
     yield* Effect.forkScoped(probeKafka(cluster, admin, kafkaCheck, probeTimeoutMs, (n) => m.kafkaBrokers.set(n)))

@@ -5,7 +5,8 @@
  * host's view only (not written to `sendto.results`): that halves what each request costs
  * Kafka, and the consumer's first record reaches every view moments later.
  */
-import { publishAll, type KafkaCluster, type KafkaProducer, type OutgoingRecord } from "../../adapters/kafka.ts"
+import type { IdempotentPublisher } from "../../adapters/idempotent-publisher.ts"
+import type { OutgoingRecord } from "../../adapters/kafka.ts"
 import { requestKey, type QueuedRequest } from "../../domain/request.ts"
 import type { StatusRecord } from "../../domain/status.ts"
 import { makeGroupCommit } from "../../pipeline/group-commit.ts"
@@ -38,8 +39,7 @@ const maxPerFlush = 2_000
  * flush. Each Kafka round trip's outcome also goes to `sends` (the producer's readiness check).
  */
 export const makeRequestPublisher = (
-  cluster: KafkaCluster,
-  producer: KafkaProducer,
+  publisher: IdempotentPublisher,
   topics: PublishTopics,
   onAccepted: (records: readonly StatusRecord[]) => void,
   sends?: SendReport,
@@ -47,7 +47,7 @@ export const makeRequestPublisher = (
   const gc = makeGroupCommit<QueuedRequest>(async (requests) => {
     const records: OutgoingRecord[] = requests.map((r) => ({ topic: topics.requests, key: requestKey(r), value: JSON.stringify(r) }))
     try {
-      await publishAll(cluster, producer, records)
+      await publisher.publish(records)
     } catch (cause) {
       sends?.failed(cause)
       throw cause
