@@ -15,6 +15,14 @@
  *   the fewest ancestors: a long chain of unconfirmed change is the thing to avoid.
  * - At most `maxInputs` inputs, and the signed transaction within the standard weight.
  * - Change only when it is above dust; otherwise the remainder goes to the fee.
+ * - Change fan-out: when fewer than `fanoutCoins` coins would be left after this
+ *   transaction, its change is split into up to that many outputs, so that once a block
+ *   confirms them the account has that many coins, each the root of its own unconfirmed
+ *   chain in the next block (Core lets one unconfirmed transaction have at most 24
+ *   descendants, so one coin pays at most 25 transactions a block however its change is
+ *   split; N coins pay 25·N). Each piece carries at least `maxChain` payments like this
+ *   one with their fee, so one coin's chain never runs dry within a block and has to
+ *   merge with another chain (two inputs join two chains' ancestors).
  *
  * `selectPrefix` serves the batching lane: payouts go in arrival order, and it pays the
  * longest prefix that fits. Whether a prefix can be paid only grows harder with its
@@ -58,14 +66,27 @@ export interface SelectionOptions {
   readonly maxWeight?: number
   /** Dust relay fee in sat/kvB. Default 3000. */
   readonly dustRelaySatPerKvb?: number
+  /**
+   * How many spendable coins the account should hold: while fewer would be left after
+   * this transaction (confirmed coins and the book's own unconfirmed change, whatever
+   * room their chains have), the change is split to make up the difference, each piece
+   * worth at least `maxChain` × (payments + fee). Default 1 (one change output).
+   */
+  readonly fanoutCoins?: number
 }
 
-/** What to sign: inputs in order, outputs in order (the payouts, then change if any). */
+/** One change output of a plan. */
+export interface ChangeOutput {
+  readonly vout: number
+  readonly satoshis: bigint
+}
+
+/** What to sign: inputs in order, outputs in order (the payouts, then the change outputs). */
 export interface SpendPlan {
   readonly inputs: readonly Coin[]
   readonly outputs: readonly TxOutput[]
-  /** The change output, when there is one: always the last output. */
-  readonly change?: { readonly vout: number; readonly satoshis: bigint }
+  /** The change outputs, in vout order, always after the payouts (empty when the remainder went to the fee). */
+  readonly change: readonly ChangeOutput[]
   readonly fee: bigint
   /** Estimated virtual size once signed (an upper bound). */
   readonly vsize: number
@@ -145,9 +166,55 @@ const fitsChain = (chain: ReadonlyMap<string, ChainMember>, vsize: number, limit
 const withAncestors = (chain: ReadonlyMap<string, ChainMember>, c: Candidate): ReadonlyMap<string, ChainMember> =>
   c.ancestors.size === 0 ? chain : new Map([...chain, ...c.ancestors])
 
+/** What `changeSplit` needs to know about a funded plan. */
+interface SplitInput {
+  readonly gathered: bigint
+  readonly pay: bigint
+  readonly satPerVbyte: number
+  readonly chain: ReadonlyMap<string, ChainMember>
+  readonly limits: ChainLimits
+  readonly maxWeight: number
+  readonly changeDust: bigint
+  /** Change outputs wanted: the coin target less the coins left (at most 1 means no fan-out). */
+  readonly wanted: number
+  /** The transaction's weight with this many change outputs. */
+  readonly weightOf: (changes: number) => number
+}
+
+/**
+ * The change outputs of a funded plan: as many as wanted (down to one) such that each
+ * piece is at least `limits.count` × (payments + the fee of a one-change transaction)
+ * and above dust, and the transaction still fits the weight and chain limits. Pieces
+ * are equal, the last one takes the odd satoshis. Undefined when even one change output
+ * would be dust: the remainder then goes to the fee.
+ */
+const changeSplit = (s: SplitInput): { readonly pieces: readonly bigint[]; readonly fee: bigint; readonly vsize: number } | undefined => {
+  const at = (n: number) => {
+    const weight = s.weightOf(n)
+    const vsize = vsizeOfWeight(weight)
+    const fee = feeFor(vsize, s.satPerVbyte)
+    return { n, weight, vsize, fee, total: s.gathered - s.pay - fee }
+  }
+  const one = at(1)
+  if (one.total < s.changeDust) return undefined
+  const floor = BigInt(s.limits.count) * (s.pay + one.fee)
+  const piece = floor > s.changeDust ? floor : s.changeDust
+  let best = one
+  for (let n = Math.min(s.wanted, Number(one.total / piece)); n >= 2; n--) {
+    const candidate = at(n)
+    if (candidate.weight <= s.maxWeight && candidate.total >= BigInt(n) * piece && fitsChain(s.chain, candidate.vsize, s.limits)) {
+      best = candidate
+      break
+    }
+  }
+  const each = best.total / BigInt(best.n)
+  const pieces = Array.from({ length: best.n }, (_, i) => (i === best.n - 1 ? best.total - each * BigInt(best.n - 1) : each))
+  return { pieces, fee: best.fee, vsize: best.vsize }
+}
+
 /**
  * Chooses coins from `candidates` (already in `preferenceOrder`) for `outputs` at
- * `satPerVbyte`. Outputs keep their order; change, if any, is appended.
+ * `satPerVbyte`. Outputs keep their order; the change outputs, if any, are appended.
  */
 export const selectCoins = (
   candidates: readonly Candidate[],
@@ -164,9 +231,10 @@ export const selectCoins = (
   const pay = sum(outputs.map((o) => o.satoshis))
   const outputsWeight = outputs.reduce((w, o) => w + outputWeight(o.scriptPubKey), 0)
   const changeWeight = outputWeight(options.changeScript)
-  const weightWith = (inputs: number, segwit: boolean, inputsWeight: number, change: boolean): number =>
-    overheadWeight(inputs, outputs.length + (change ? 1 : 0), segwit) + inputsWeight + outputsWeight + (change ? changeWeight : 0)
-  const bare = weightWith(1, false, inputWeight("p2pkh"), false)
+  const changeDust = dustThreshold(options.changeScript, dustRelay)
+  const weightWith = (inputs: number, segwit: boolean, inputsWeight: number, changes: number): number =>
+    overheadWeight(inputs, outputs.length + changes, segwit) + inputsWeight + outputsWeight + changes * changeWeight
+  const bare = weightWith(1, false, inputWeight("p2pkh"), 0)
   if (bare > maxWeight) return Result.fail(new TooLarge({ weight: bare, maxWeight }))
 
   const chosen: Coin[] = []
@@ -178,7 +246,7 @@ export const selectCoins = (
   for (const c of candidates) {
     if (chosen.length >= maxInputs) break
     const nextWeight = inputsWeight + inputWeight(c.coin.kind)
-    const weight = weightWith(chosen.length + 1, segwit || c.coin.kind === "p2wpkh", nextWeight, true)
+    const weight = weightWith(chosen.length + 1, segwit || c.coin.kind === "p2wpkh", nextWeight, 1)
     if (weight > maxWeight) return Result.fail(new TooLarge({ weight, maxWeight }))
     const nextChain = withAncestors(chain, c)
     if (!fitsChain(nextChain, vsizeOfWeight(weight), limits)) {
@@ -190,24 +258,27 @@ export const selectCoins = (
     gathered += c.coin.satoshis
     inputsWeight = nextWeight
     segwit ||= c.coin.kind === "p2wpkh"
-    const feeBare = feeFor(vsizeOfWeight(weightWith(chosen.length, segwit, inputsWeight, false)), satPerVbyte)
+    const feeBare = feeFor(vsizeOfWeight(weightWith(chosen.length, segwit, inputsWeight, 0)), satPerVbyte)
     if (gathered < pay + feeBare) continue
-    const vsizeWithChange = vsizeOfWeight(weightWith(chosen.length, segwit, inputsWeight, true))
-    const feeWithChange = feeFor(vsizeWithChange, satPerVbyte)
-    const change = gathered - pay - feeWithChange
     const common = { inputs: chosen, unconfirmedAncestors: chain.size }
-    if (change >= dustThreshold(options.changeScript, dustRelay)) {
+    const split = changeSplit({
+      gathered, pay, satPerVbyte, chain, limits, maxWeight, changeDust,
+      wanted: (options.fanoutCoins ?? 1) - (candidates.length - chosen.length),
+      weightOf: (changes) => weightWith(chosen.length, segwit, inputsWeight, changes),
+    })
+    if (split !== undefined) {
+      const change = split.pieces.map((satoshis, i) => ({ vout: outputs.length + i, satoshis }))
       return Result.succeed({
         ...common,
-        outputs: [...outputs, { satoshis: change, scriptPubKey: options.changeScript }],
-        change: { vout: outputs.length, satoshis: change },
-        fee: feeWithChange,
-        vsize: vsizeWithChange,
+        outputs: [...outputs, ...split.pieces.map((satoshis) => ({ satoshis, scriptPubKey: options.changeScript }))],
+        change,
+        fee: split.fee,
+        vsize: split.vsize,
       })
     }
-    return Result.succeed({ ...common, outputs, fee: gathered - pay, vsize: vsizeOfWeight(weightWith(chosen.length, segwit, inputsWeight, false)) })
+    return Result.succeed({ ...common, outputs, change: [], fee: gathered - pay, vsize: vsizeOfWeight(weightWith(chosen.length, segwit, inputsWeight, 0)) })
   }
-  const needed = pay + feeFor(vsizeOfWeight(weightWith(Math.max(1, chosen.length), segwit, Math.max(inputsWeight, inputWeight("p2pkh")), false)), satPerVbyte)
+  const needed = pay + feeFor(vsizeOfWeight(weightWith(Math.max(1, chosen.length), segwit, Math.max(inputsWeight, inputWeight("p2pkh")), 0)), satPerVbyte)
   const limitedBy = chosen.length >= maxInputs ? "max-inputs" : skippedForChain ? "chain-limit" : "funds"
   return Result.fail(new CannotFund({ needed, gathered, limitedBy }))
 }
