@@ -15,14 +15,9 @@
  *   the fewest ancestors: a long chain of unconfirmed change is the thing to avoid.
  * - At most `maxInputs` inputs, and the signed transaction within the standard weight.
  * - Change only when it is above dust; otherwise the remainder goes to the fee.
- * - Change fan-out: when fewer than `fanoutCoins` coins would be left after this
- *   transaction, its change is split into up to that many outputs, so that once a block
- *   confirms them the account has that many coins, each the root of its own unconfirmed
- *   chain in the next block (Core lets one unconfirmed transaction have at most 24
- *   descendants, so one coin pays at most 25 transactions a block however its change is
- *   split; N coins pay 25·N). Each piece carries at least `maxChain` payments like this
- *   one with their fee, so one coin's chain never runs dry within a block and has to
- *   merge with another chain (two inputs join two chains' ancestors).
+ * - Change fan-out (change-split.ts): when fewer than `fanoutCoins` coins would be left
+ *   after this transaction, its change is split to make up the difference, each piece
+ *   worth at least `maxChain` payments like this one with their fee.
  *
  * `selectPrefix` serves the batching lane: payouts go in arrival order, and it pays the
  * longest prefix that fits. Whether a prefix can be paid only grows harder with its
@@ -30,6 +25,7 @@
  */
 import { Data, Result } from "effect"
 import type { OutPoint, TxOutput } from "./raw-transaction.ts"
+import { changeSplit } from "./change-split.ts"
 import { dustThreshold, feeFor, inputWeight, outputWeight, overheadWeight, vsizeOfWeight, type SpendableKind } from "./tx-size.ts"
 
 /** A coin the account may spend. */
@@ -166,52 +162,6 @@ const fitsChain = (chain: ReadonlyMap<string, ChainMember>, vsize: number, limit
 const withAncestors = (chain: ReadonlyMap<string, ChainMember>, c: Candidate): ReadonlyMap<string, ChainMember> =>
   c.ancestors.size === 0 ? chain : new Map([...chain, ...c.ancestors])
 
-/** What `changeSplit` needs to know about a funded plan. */
-interface SplitInput {
-  readonly gathered: bigint
-  readonly pay: bigint
-  readonly satPerVbyte: number
-  readonly chain: ReadonlyMap<string, ChainMember>
-  readonly limits: ChainLimits
-  readonly maxWeight: number
-  readonly changeDust: bigint
-  /** Change outputs wanted: the coin target less the coins left (at most 1 means no fan-out). */
-  readonly wanted: number
-  /** The transaction's weight with this many change outputs. */
-  readonly weightOf: (changes: number) => number
-}
-
-/**
- * The change outputs of a funded plan: as many as wanted (down to one) such that each
- * piece is at least `limits.count` × (payments + the fee of a one-change transaction)
- * and above dust, and the transaction still fits the weight and chain limits. Pieces
- * are equal, the last one takes the odd satoshis. Undefined when even one change output
- * would be dust: the remainder then goes to the fee.
- */
-const changeSplit = (s: SplitInput): { readonly pieces: readonly bigint[]; readonly fee: bigint; readonly vsize: number } | undefined => {
-  const at = (n: number) => {
-    const weight = s.weightOf(n)
-    const vsize = vsizeOfWeight(weight)
-    const fee = feeFor(vsize, s.satPerVbyte)
-    return { n, weight, vsize, fee, total: s.gathered - s.pay - fee }
-  }
-  const one = at(1)
-  if (one.total < s.changeDust) return undefined
-  const floor = BigInt(s.limits.count) * (s.pay + one.fee)
-  const piece = floor > s.changeDust ? floor : s.changeDust
-  let best = one
-  for (let n = Math.min(s.wanted, Number(one.total / piece)); n >= 2; n--) {
-    const candidate = at(n)
-    if (candidate.weight <= s.maxWeight && candidate.total >= BigInt(n) * piece && fitsChain(s.chain, candidate.vsize, s.limits)) {
-      best = candidate
-      break
-    }
-  }
-  const each = best.total / BigInt(best.n)
-  const pieces = Array.from({ length: best.n }, (_, i) => (i === best.n - 1 ? best.total - each * BigInt(best.n - 1) : each))
-  return { pieces, fee: best.fee, vsize: best.vsize }
-}
-
 /**
  * Chooses coins from `candidates` (already in `preferenceOrder`) for `outputs` at
  * `satPerVbyte`. Outputs keep their order; the change outputs, if any, are appended.
@@ -262,9 +212,13 @@ export const selectCoins = (
     if (gathered < pay + feeBare) continue
     const common = { inputs: chosen, unconfirmedAncestors: chain.size }
     const split = changeSplit({
-      gathered, pay, satPerVbyte, chain, limits, maxWeight, changeDust,
+      change: gathered - pay,
+      changeDust,
+      satPerVbyte,
       wanted: (options.fanoutCoins ?? 1) - (candidates.length - chosen.length),
+      floor: (fee) => BigInt(limits.count) * (pay + fee),
       weightOf: (changes) => weightWith(chosen.length, segwit, inputsWeight, changes),
+      fits: (weight) => weight <= maxWeight && fitsChain(chain, vsizeOfWeight(weight), limits),
     })
     if (split !== undefined) {
       const change = split.pieces.map((satoshis, i) => ({ vout: outputs.length + i, satoshis }))
