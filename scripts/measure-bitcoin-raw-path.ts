@@ -17,12 +17,12 @@
 import { loadavg, cpus } from "node:os"
 import { Effect, Result } from "effect"
 import { runStep } from "../src/adapters/bitcoin/wallet-step.ts"
-import { listUnspent, newChangeAddress, sendRaw, signRaw, txStatus } from "../src/adapters/bitcoin/wallet-calls.ts"
+import { listUnspent, sendRaw, txStatus } from "../src/adapters/bitcoin/wallet-calls.ts"
 import { btcNumber } from "../src/adapters/bitcoin/json-amount.ts"
-import { scriptForAddress } from "../src/execution/bitcoin/address-script.ts"
-import { buildSigned, buildSignedBatch, signPlan, type SignRaw } from "../src/execution/bitcoin/build-transaction.ts"
+import { buildSigned, buildSignedBatch, signPlan } from "../src/execution/bitcoin/build-transaction.ts"
 import { UtxoBook } from "../src/execution/bitcoin/utxo-book.ts"
 import { startPrivateBitcoin } from "../test/support/private-bitcoin.ts"
+import { readyToPay } from "../test/support/ready-to-pay.ts"
 
 const payments = Number(process.argv[2] ?? 300)
 const repeats = Number(process.argv[3] ?? 3)
@@ -35,22 +35,7 @@ const rate = (count: number, ms: number) => Number(((count * 1000) / ms).toFixed
 
 const node = await startPrivateBitcoin(200)
 try {
-  const sign: SignRaw<unknown> = (hex, prevouts) => runStep(node.wallet, signRaw("btcwallet", hex, prevouts))
-  const payees: string[] = []
-  while (payees.length < 50) {
-    const a = await node.call("getnewaddress", ["default"]).catch(() => undefined)
-    if (typeof a === "string") payees.push(a)
-  }
-  const scripts = payees.map((a) => Result.getOrThrow(scriptForAddress(a, "simnet")))
-  const changeScript = Result.getOrThrow(scriptForAddress(await run(runStep(node.wallet, newChangeAddress("btcwallet", "default"))), "simnet"))
-  // A fresh wallet lists its coins before its own sends can use them: mine until sendfrom works.
-  for (let i = 0; ; i++) {
-    const ok = await node.call("sendfrom", ["default", payees[0], 0.0001, 0]).then(() => true, () => false)
-    if (ok) break
-    if (i > 30) throw new Error("the wallet never became able to send")
-    await node.mine(1)
-  }
-  await node.mine(1)
+  const { payees, scripts, changeScript, sign } = await readyToPay(node)
   const phases: Record<string, unknown> = {}
 
   // 1. Direct sendfrom, c=1.

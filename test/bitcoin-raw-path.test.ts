@@ -129,6 +129,64 @@ describe("the raw path on a real btcd + btcwallet", () => {
     expect(Result.isSuccess(book.select([{ satoshis: 1_000_000n, scriptPubKey: payee }], feeRate, { changeScript }))).toBe(true)
   }, 120_000)
 
+  test("change fan-out from one coin: 25 before the first block (Core's descendant limit), then 175 before the second; unsplit, 25 again", async () => {
+    const payee = script(await freshAddress())
+    const payment = [{ satoshis: 100_000n, scriptPubKey: payee }]
+    /** Builds, signs and sends until the book refuses (or `most` are sent): the transactions, in order. */
+    const payUntilRefused = async (book: UtxoBook, fanoutCoins: number, most: number) => {
+      const sent: SignedTransaction[] = []
+      while (sent.length < most) {
+        const signed = await attempt(buildSigned(book, payment, feeRate, { changeScript, fanoutCoins }, signer(node.wallet)))
+        if (Result.isFailure(signed)) {
+          expect(signed.failure).toMatchObject({ _tag: "CannotFund", limitedBy: "chain-limit" })
+          break
+        }
+        await send(signed.success)
+        sent.push(signed.success)
+      }
+      return sent
+    }
+    /** Mines a block and confirms in the book what it holds, as the tracker does. */
+    const mineAndConfirm = async (book: UtxoBook, sent: readonly SignedTransaction[]) => {
+      await node.mine(1)
+      for (const { txid } of sent) {
+        expect(await run(runStep(node.wallet, txStatus(txid)))).toMatchObject({ known: true, confirmations: 1 })
+        book.confirm(txid)
+      }
+      expect(book.pendingTxids()).toEqual([])
+    }
+    const inMempool = async (sent: readonly SignedTransaction[]) => {
+      const mempool = new Set((await node.call("getrawmempool", [], "btcd")) as string[])
+      return sent.filter((s) => mempool.has(s.txid)).length
+    }
+
+    const fanned = await bookOf(1)
+    const first = await payUntilRefused(fanned, 16, 1000)
+    expect(first.length).toBe(25)
+    expect(first[0]?.plan.change.length).toBe(16)
+    expect(first.slice(1).every((s) => s.plan.change.length === 1)).toBe(true)
+    expect(await inMempool(first)).toBe(25)
+    await mineAndConfirm(fanned, first)
+    expect(fanned.stats().spendable).toBe(16)
+    const second = await payUntilRefused(fanned, 16, 175)
+    expect(second.length).toBe(175)
+    expect(await inMempool(second)).toBe(175)
+    expect(new Set(second.slice(0, 16).map((s) => s.plan.inputs[0]?.txid)).size).toBe(16)
+    await mineAndConfirm(fanned, second)
+    for (const s of [...first, ...second]) {
+      expect(await run(runStep(node.wallet, txStatus(s.txid)))).toMatchObject({ known: true, confirmations: second.includes(s) ? 1 : 2 })
+    }
+
+    // The same from one coin without the split: 25 a block.
+    const plain = await bookOf(1)
+    const before = await payUntilRefused(plain, 1, 1000)
+    expect(before.length).toBe(25)
+    await mineAndConfirm(plain, before)
+    const after = await payUntilRefused(plain, 1, 1000)
+    expect(after.length).toBe(25)
+    await mineAndConfirm(plain, after)
+  }, 180_000)
+
   test("the same signed bytes sent again are already known, in the mempool and then in a block", async () => {
     const book = await bookOf()
     const signed = await run(buildSigned(book, [{ satoshis: 5_000_000n, scriptPubKey: script(await freshAddress()) }], feeRate, { changeScript }, signer(node.wallet)))

@@ -114,6 +114,7 @@ export const replicaConfigToml = (input: ReplicaConfigInput): string => {
     "confirmations = 1",
     `network = "simnet"`,
     "fee_rate_sat_vb = 10",
+    "change_fanout_coins = 16",
     "batch_accounts = []",
     "batch_max_outputs = 500",
     "batch_linger_ms = 1000",

@@ -48,6 +48,12 @@ export const BitcoinChainSchema = table("[chains.bitcoin]", {
   network: oneOf(["mainnet", "testnet", "regtest", "simnet"]),
   /** Fee rate of the transactions the gateway builds, in satoshis per virtual byte. */
   fee_rate_sat_vb: intAtLeast(1),
+  /**
+   * How many coins an account should hold: while it holds fewer, a transaction splits its
+   * change to make up the difference. One coin pays at most 25 transactions a block
+   * (Bitcoin Core's descendant limit); N coins pay 25·N.
+   */
+  change_fanout_coins: intAtLeast(1),
   /** Accounts whose payouts are paid together, many outputs to one transaction (payroll, airdrops). */
   batch_accounts: listOf(NonEmptyString, "account names"),
   /** Most payouts in one batched transaction. */

@@ -79,7 +79,7 @@ export interface StatusRecord {
   readonly inputs?: readonly string[]
   /** Bitcoin `transaction` records: the request ids the transaction pays, in output order. */
   readonly members?: readonly string[]
-  /** Bitcoin `transaction` records: the change output, if any, as `vout:satoshis`. */
+  /** Bitcoin `transaction` records: the change outputs, if any, as `vout:satoshis` pairs, comma-separated (`"1:5000,2:5000"`). */
   readonly change?: string
   readonly block?: number
   /** The hash of the block that holds the transaction, so a reorg that replaces it is noticed. */

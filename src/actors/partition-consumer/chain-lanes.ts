@@ -54,6 +54,7 @@ export const hostChains = (ctx: HostContext, nodes: ChainNodes): HostChains => {
       passphrase: wallet.wallet_passphrase_env === undefined ? undefined : ctx.env[wallet.wallet_passphrase_env],
       network: btc.network,
       feeRateSatPerVbyte: btc.fee_rate_sat_vb,
+      changeFanoutCoins: btc.change_fanout_coins,
       confirmations: btc.confirmations,
       batchAccounts: new Set(btc.batch_accounts),
       batchMaxOutputs: btc.batch_max_outputs,

@@ -21,6 +21,8 @@ export interface BitcoinSettings {
   readonly passphrase: string | undefined
   readonly network: BitcoinNetwork
   readonly feeRateSatPerVbyte: number
+  /** Coins an account should hold: below that, a transaction splits its change (coin-selection.ts, `fanoutCoins`). */
+  readonly changeFanoutCoins: number
   readonly confirmations: number
   /** Accounts whose payouts are paid together, many outputs to a transaction. */
   readonly batchAccounts: ReadonlySet<string>

@@ -11,7 +11,7 @@ import type { AccountState, BitcoinContext } from "./bitcoin-context.ts"
 import { runBitcoinAccount } from "./bitcoin-run.ts"
 import { trackBitcoin, type ChainTip } from "./bitcoin-track.ts"
 import { decodeRawTransaction } from "./raw-transaction.ts"
-import { membersOf } from "./tx-records.ts"
+import { changeVoutsOf, membersOf } from "./tx-records.ts"
 import { recordedSpendOf, UtxoBook } from "./utxo-book.ts"
 
 /** Requests of one account started per run when payouts are not batched (each is its own transaction). */
@@ -44,8 +44,7 @@ export const makeBitcoinLane = (ctx: BitcoinContext, deadLetter: DeadLetterFor):
             continue
           }
           const state = stateOf(ctx, record.sender)
-          const changeVout = record.change === undefined ? undefined : Number(record.change.split(":")[0])
-          state.book.reserve(recordedSpendOf(decoded.success, changeVout))
+          state.book.reserve(recordedSpendOf(decoded.success, changeVoutsOf(record)))
           state.pending.set(record.txid, {
             txid: record.txid, raw: record.raw_tx, account: record.sender, members: membersOf(record), recorded: true,
             sentAt: undefined, triedAt: undefined, mined: undefined, reported: record.status,

@@ -8,6 +8,10 @@
  * payouts share one transaction, up to `batch_max_outputs`, waiting at most
  * `batch_linger_ms` from the oldest one's acceptance for more to arrive; payouts the
  * coins cannot cover fail with "insufficient funds", the rest are paid in order.
+ *
+ * While an account holds fewer than `change_fanout_coins` coins, a transaction splits
+ * its change (coin-selection.ts): one coin pays at most 25 transactions a block, so the
+ * account's rate grows with its coins once a block confirms the pieces.
  */
 import { Effect, Result } from "effect"
 import { newChangeAddress, signRaw, sendRaw, listUnspent, type Prevout } from "../../adapters/bitcoin/wallet-calls.ts"
@@ -226,7 +230,7 @@ export const runBitcoinAccount = (ctx: BitcoinContext, account: string, items: r
           stop = { _tag: "later", remaining: items.slice(items.indexOf(first.item)), reason: change.failure.message }
           break
         }
-        const options = { changeScript: change.success }
+        const options = { changeScript: change.success, fanoutCoins: ctx.settings.changeFanoutCoins }
         if (group.length === 1 && !batching) {
           const signed = yield* Effect.result(buildSigned(book, first.outputs, ctx.settings.feeRateSatPerVbyte, options, sign))
           if (Result.isSuccess(signed)) {

@@ -10,7 +10,7 @@
  *
  * Book bookkeeping: the plan's inputs are held while the wallet signs, released if
  * signing fails, and the signed transaction is reserved on success so the next build
- * can spend its change. If recording it then fails, the executor calls `book.drop(txid)`.
+ * can spend its change outputs. If recording it then fails, the executor calls `book.drop(txid)`.
  */
 import { Data, Effect, Result } from "effect"
 import type { PrefixSelection, SelectionError, SelectionOptions, SpendPlan } from "./coin-selection.ts"
@@ -71,7 +71,7 @@ export const signPlan = <E>(book: UtxoBook, plan: SpendPlan, sign: SignRaw<E>, v
       const checked = checkSigned(hex, plan)
       return Result.isSuccess(checked) ? Effect.succeed({ hex, txid: checked.success.txid, decoded: checked.success, plan }) : Effect.fail(checked.failure)
     }),
-    Effect.tap((signed) => Effect.sync(() => book.reserve(recordedSpendOf(signed.decoded, plan.change?.vout)))),
+    Effect.tap((signed) => Effect.sync(() => book.reserve(recordedSpendOf(signed.decoded, plan.change.map((c) => c.vout))))),
     Effect.onError(() => Effect.sync(() => book.release(plan.inputs))),
   )
 

@@ -40,7 +40,7 @@ describe("selectCoins", () => {
     const r = Result.getOrThrow(plan([confirmed(1, 50n * BTC)], [out(BTC)], 2.5))
     expect(r.vsize).toBe(226)
     expect(r.fee).toBe(565n)
-    expect(r.change).toEqual({ vout: 1, satoshis: 49n * BTC - 565n })
+    expect(r.change).toEqual([{ vout: 1, satoshis: 49n * BTC - 565n }])
     expect(r.outputs).toEqual([out(BTC), { satoshis: 49n * BTC - 565n, scriptPubKey: changeScript }])
     expect(r.unconfirmedAncestors).toBe(0)
   })
@@ -48,7 +48,7 @@ describe("selectCoins", () => {
   test("a remainder below the change's dust threshold goes to the fee", () => {
     // no change: 1 in, 1 out = 192 vB → 384 sat at 2 sat/vB; a change output would cost 68 more and be dust.
     const r = Result.getOrThrow(plan([confirmed(1, BTC + 384n + 500n)]))
-    expect(r.change).toBeUndefined()
+    expect(r.change).toEqual([])
     expect(r.outputs).toEqual([out(BTC)])
     expect(r.fee).toBe(884n)
     expect(r.vsize).toBe(192)
@@ -113,6 +113,70 @@ describe("selectCoins", () => {
   })
 })
 
+describe("selectCoins: change fan-out", () => {
+  const fan = (fanoutCoins: number, extra: Partial<SelectionOptions> = {}): SelectionOptions => ({ ...options, fanoutCoins, ...extra })
+  /** One 1-in/1-out payment's fee at 2 sat/vB with one change output (226 vB). */
+  const fee1 = 452n
+  const floorOf = (payment: bigint) => 25n * (payment + fee1)
+
+  test.each([
+    // name, coins (sats; the first is the largest), payment, target, change outputs expected
+    ["one 50-BTC coin, target 16: sixteen change outputs", [50n * BTC], 100_000n, 16, 16],
+    ["one coin, no target: one change output, as before", [50n * BTC], 100_000n, 1, 1],
+    ["ten other coins left, target 16: six", [50n * BTC, ...Array.from({ length: 10 }, () => BTC)], 100_000n, 16, 6],
+    ["sixteen other coins left: no split", [50n * BTC, ...Array.from({ length: 16 }, () => BTC)], 100_000n, 16, 1],
+    ["1 BTC paying 0.01: room for three pieces of 25 payments each, not four", [BTC], 1_000_000n, 16, 3],
+    ["just under two pieces' floor: one change output", [2n * floorOf(1_000_000n) + 1_000_000n], 1_000_000n, 16, 1],
+    ["exactly two pieces' floor plus the bigger fee: two", [2n * floorOf(1_000_000n) + 1_000_000n + 520n], 1_000_000n, 16, 2],
+  ] as const)("%s", (_name, sats, payment, target, pieces) => {
+    const r = Result.getOrThrow(plan(sats.map((s, i) => confirmed(i + 1, s)), [out(payment)], 2, fan(target)))
+    expect(r.change.length).toBe(pieces)
+    expect(r.change.map((c) => c.vout)).toEqual(Array.from({ length: pieces }, (_, i) => i + 1))
+    expect(r.outputs.slice(1)).toEqual(r.change.map((c) => ({ satoshis: c.satoshis, scriptPubKey: changeScript })))
+    // 10 vB overhead, one 148-vB input, 34 vB per output; the fee is that at 2 sat/vB.
+    expect(r.vsize).toBe(10 + 148 + 34 * (1 + pieces))
+    expect(r.fee).toBe(BigInt(2 * r.vsize))
+    const gathered = r.inputs.reduce((a, c) => a + c.satoshis, 0n)
+    expect(r.change.reduce((a, c) => a + c.satoshis, 0n)).toBe(gathered - payment - r.fee)
+  })
+
+  test.each([
+    ["1 BTC paying 0.001", BTC, 100_000n],
+    ["1 BTC paying 0.0001", BTC, 10_000n],
+    ["0.05 BTC paying 546 sat (dust threshold)", 5_000_000n, 546n],
+    ["50 BTC paying 1 BTC", 50n * BTC, BTC],
+    ["0.003 BTC paying 0.0001", 300_000n, 10_000n],
+  ] as const)("pieces never fall below 25 payments with their fee, nor below dust: %s", (_name, coin, payment) => {
+    const r = Result.getOrThrow(plan([confirmed(1, coin)], [out(payment)], 2, fan(64)))
+    const pieces = r.change.map((c) => c.satoshis)
+    if (pieces.length > 1) for (const p of pieces) expect(p).toBeGreaterThanOrEqual(floorOf(payment))
+    for (const p of pieces) expect(p).toBeGreaterThanOrEqual(546n)
+    // The pieces are equal; the last takes the odd satoshis.
+    expect(new Set(pieces.slice(0, -1)).size).toBeLessThanOrEqual(1)
+  })
+
+  test("the split stays within the chain's size: 100,600 vB of ancestors leave room for 400 vB, six pieces", () => {
+    const r = Result.getOrThrow(plan([chainChange(1, 10n * BTC, 4, 25_150)], [out(100_000n)], 2, fan(16)))
+    expect(r.change.length).toBe(6)
+    expect(r.vsize).toBe(192 + 34 * 6)
+  })
+
+  test("the split stays within the standard weight", () => {
+    const r = Result.getOrThrow(plan([confirmed(1, 50n * BTC)], [out(100_000n)], 2, fan(16, { maxWeight: 4 * (192 + 34 * 5) })))
+    expect(r.change.length).toBe(5)
+  })
+
+  test("a batch's change is split after its payouts, each piece 25 batches' worth", () => {
+    const payouts = [out(BTC), out(BTC), out(BTC)]
+    const r = selectPrefix(sorted([confirmed(1, 50n * BTC)]), payouts, 2, fan(16))
+    expect(r.paid).toEqual([0, 1, 2])
+    // 25 × (3 BTC + fee) is 75 BTC: no room for two pieces of a 50-BTC coin.
+    expect(r.plan?.change.map((c) => c.vout)).toEqual([3])
+    const small = selectPrefix(sorted([confirmed(1, 50n * BTC)]), [out(1_000_000n), out(1_000_000n)], 2, fan(16))
+    expect(small.plan?.change.map((c) => c.vout)).toEqual(Array.from({ length: 16 }, (_, i) => i + 2))
+  })
+})
+
 describe("selectPrefix", () => {
   const outputs = [out(BTC), out(BTC), out(BTC), out(BTC), out(BTC)]
 
@@ -120,7 +184,7 @@ describe("selectPrefix", () => {
     const r = selectPrefix(sorted([confirmed(1, 2n * BTC), confirmed(2, BTC + 10_000n)]), outputs, 2, options)
     expect(r.paid).toEqual([0, 1, 2])
     expect(r.plan?.outputs.slice(0, 3)).toEqual(outputs.slice(0, 3))
-    expect(r.plan?.change?.vout).toBe(3)
+    expect(r.plan?.change.map((c) => c.vout)).toEqual([3])
     expect(r.unpaid.map((u) => [u.index, u.error._tag])).toEqual([[3, "CannotFund"], [4, "CannotFund"]])
   })
 

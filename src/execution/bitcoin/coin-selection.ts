@@ -15,6 +15,9 @@
  *   the fewest ancestors: a long chain of unconfirmed change is the thing to avoid.
  * - At most `maxInputs` inputs, and the signed transaction within the standard weight.
  * - Change only when it is above dust; otherwise the remainder goes to the fee.
+ * - Change fan-out (change-split.ts): when fewer than `fanoutCoins` coins would be left
+ *   after this transaction, its change is split to make up the difference, each piece
+ *   worth at least `maxChain` payments like this one with their fee.
  *
  * `selectPrefix` serves the batching lane: payouts go in arrival order, and it pays the
  * longest prefix that fits. Whether a prefix can be paid only grows harder with its
@@ -22,6 +25,7 @@
  */
 import { Data, Result } from "effect"
 import type { OutPoint, TxOutput } from "./raw-transaction.ts"
+import { changeSplit } from "./change-split.ts"
 import { dustThreshold, feeFor, inputWeight, outputWeight, overheadWeight, vsizeOfWeight, type SpendableKind } from "./tx-size.ts"
 
 /** A coin the account may spend. */
@@ -58,14 +62,27 @@ export interface SelectionOptions {
   readonly maxWeight?: number
   /** Dust relay fee in sat/kvB. Default 3000. */
   readonly dustRelaySatPerKvb?: number
+  /**
+   * How many spendable coins the account should hold: while fewer would be left after
+   * this transaction (confirmed coins and the book's own unconfirmed change, whatever
+   * room their chains have), the change is split to make up the difference, each piece
+   * worth at least `maxChain` × (payments + fee). Default 1 (one change output).
+   */
+  readonly fanoutCoins?: number
 }
 
-/** What to sign: inputs in order, outputs in order (the payouts, then change if any). */
+/** One change output of a plan. */
+export interface ChangeOutput {
+  readonly vout: number
+  readonly satoshis: bigint
+}
+
+/** What to sign: inputs in order, outputs in order (the payouts, then the change outputs). */
 export interface SpendPlan {
   readonly inputs: readonly Coin[]
   readonly outputs: readonly TxOutput[]
-  /** The change output, when there is one: always the last output. */
-  readonly change?: { readonly vout: number; readonly satoshis: bigint }
+  /** The change outputs, in vout order, always after the payouts (empty when the remainder went to the fee). */
+  readonly change: readonly ChangeOutput[]
   readonly fee: bigint
   /** Estimated virtual size once signed (an upper bound). */
   readonly vsize: number
@@ -147,7 +164,7 @@ const withAncestors = (chain: ReadonlyMap<string, ChainMember>, c: Candidate): R
 
 /**
  * Chooses coins from `candidates` (already in `preferenceOrder`) for `outputs` at
- * `satPerVbyte`. Outputs keep their order; change, if any, is appended.
+ * `satPerVbyte`. Outputs keep their order; the change outputs, if any, are appended.
  */
 export const selectCoins = (
   candidates: readonly Candidate[],
@@ -164,9 +181,10 @@ export const selectCoins = (
   const pay = sum(outputs.map((o) => o.satoshis))
   const outputsWeight = outputs.reduce((w, o) => w + outputWeight(o.scriptPubKey), 0)
   const changeWeight = outputWeight(options.changeScript)
-  const weightWith = (inputs: number, segwit: boolean, inputsWeight: number, change: boolean): number =>
-    overheadWeight(inputs, outputs.length + (change ? 1 : 0), segwit) + inputsWeight + outputsWeight + (change ? changeWeight : 0)
-  const bare = weightWith(1, false, inputWeight("p2pkh"), false)
+  const changeDust = dustThreshold(options.changeScript, dustRelay)
+  const weightWith = (inputs: number, segwit: boolean, inputsWeight: number, changes: number): number =>
+    overheadWeight(inputs, outputs.length + changes, segwit) + inputsWeight + outputsWeight + changes * changeWeight
+  const bare = weightWith(1, false, inputWeight("p2pkh"), 0)
   if (bare > maxWeight) return Result.fail(new TooLarge({ weight: bare, maxWeight }))
 
   const chosen: Coin[] = []
@@ -178,7 +196,7 @@ export const selectCoins = (
   for (const c of candidates) {
     if (chosen.length >= maxInputs) break
     const nextWeight = inputsWeight + inputWeight(c.coin.kind)
-    const weight = weightWith(chosen.length + 1, segwit || c.coin.kind === "p2wpkh", nextWeight, true)
+    const weight = weightWith(chosen.length + 1, segwit || c.coin.kind === "p2wpkh", nextWeight, 1)
     if (weight > maxWeight) return Result.fail(new TooLarge({ weight, maxWeight }))
     const nextChain = withAncestors(chain, c)
     if (!fitsChain(nextChain, vsizeOfWeight(weight), limits)) {
@@ -190,24 +208,31 @@ export const selectCoins = (
     gathered += c.coin.satoshis
     inputsWeight = nextWeight
     segwit ||= c.coin.kind === "p2wpkh"
-    const feeBare = feeFor(vsizeOfWeight(weightWith(chosen.length, segwit, inputsWeight, false)), satPerVbyte)
+    const feeBare = feeFor(vsizeOfWeight(weightWith(chosen.length, segwit, inputsWeight, 0)), satPerVbyte)
     if (gathered < pay + feeBare) continue
-    const vsizeWithChange = vsizeOfWeight(weightWith(chosen.length, segwit, inputsWeight, true))
-    const feeWithChange = feeFor(vsizeWithChange, satPerVbyte)
-    const change = gathered - pay - feeWithChange
     const common = { inputs: chosen, unconfirmedAncestors: chain.size }
-    if (change >= dustThreshold(options.changeScript, dustRelay)) {
+    const split = changeSplit({
+      change: gathered - pay,
+      changeDust,
+      satPerVbyte,
+      wanted: (options.fanoutCoins ?? 1) - (candidates.length - chosen.length),
+      floor: (fee) => BigInt(limits.count) * (pay + fee),
+      weightOf: (changes) => weightWith(chosen.length, segwit, inputsWeight, changes),
+      fits: (weight) => weight <= maxWeight && fitsChain(chain, vsizeOfWeight(weight), limits),
+    })
+    if (split !== undefined) {
+      const change = split.pieces.map((satoshis, i) => ({ vout: outputs.length + i, satoshis }))
       return Result.succeed({
         ...common,
-        outputs: [...outputs, { satoshis: change, scriptPubKey: options.changeScript }],
-        change: { vout: outputs.length, satoshis: change },
-        fee: feeWithChange,
-        vsize: vsizeWithChange,
+        outputs: [...outputs, ...split.pieces.map((satoshis) => ({ satoshis, scriptPubKey: options.changeScript }))],
+        change,
+        fee: split.fee,
+        vsize: split.vsize,
       })
     }
-    return Result.succeed({ ...common, outputs, fee: gathered - pay, vsize: vsizeOfWeight(weightWith(chosen.length, segwit, inputsWeight, false)) })
+    return Result.succeed({ ...common, outputs, change: [], fee: gathered - pay, vsize: vsizeOfWeight(weightWith(chosen.length, segwit, inputsWeight, 0)) })
   }
-  const needed = pay + feeFor(vsizeOfWeight(weightWith(Math.max(1, chosen.length), segwit, Math.max(inputsWeight, inputWeight("p2pkh")), false)), satPerVbyte)
+  const needed = pay + feeFor(vsizeOfWeight(weightWith(Math.max(1, chosen.length), segwit, Math.max(inputsWeight, inputWeight("p2pkh")), 0)), satPerVbyte)
   const limitedBy = chosen.length >= maxInputs ? "max-inputs" : skippedForChain ? "chain-limit" : "funds"
   return Result.fail(new CannotFund({ needed, gathered, limitedBy }))
 }

@@ -1,7 +1,7 @@
 /**
  * The status records of the Bitcoin lane. A transaction gets a record of its own
  * (`kind: "transaction"`, id `btc-tx:<txid>`) holding its raw bytes, the coins it spends,
- * its change and the requests it pays, so a new owner of the partition can send the same
+ * its change outputs and the requests it pays, so a new owner of the partition can send the same
  * bytes again and rebuild the coin book; each request's record names the transaction and
  * the output that pays it (`txid`, `vout`).
  */
@@ -29,8 +29,20 @@ export const transactionRecord = (ctx: BitcoinContext, account: string, signed: 
   node: ctx.settings.node,
   inputs: signed.plan.inputs.map((i) => `${i.txid}:${i.vout}`),
   members: members.map((m) => `${m.id}@${m.vout}`),
-  ...(signed.plan.change === undefined ? {} : { change: `${signed.plan.change.vout}:${signed.plan.change.satoshis}` }),
+  ...(signed.plan.change.length === 0 ? {} : { change: signed.plan.change.map((c) => `${c.vout}:${c.satoshis}`).join(",") }),
 })
+
+/**
+ * The change vouts of a transaction record. `change` lists `vout:satoshis` pairs,
+ * comma-separated (`"1:4899"`, or `"1:1000,2:1000"` when the change was split); records
+ * written before the split hold one pair, the same form.
+ */
+export const changeVoutsOf = (record: StatusRecord): readonly number[] =>
+  (record.change ?? "")
+    .split(",")
+    .filter((pair) => pair.trim() !== "")
+    .map((pair) => Number(pair.split(":")[0]))
+    .filter((vout) => Number.isInteger(vout) && vout >= 0)
 
 /** A request's record once a recorded transaction pays it. */
 export const memberRecord = (ctx: BitcoinContext, item: LaneItem, prior: StatusRecord | undefined, txid: string, vout: number): StatusRecord =>

@@ -24,7 +24,7 @@ const spend = (label: string, inputs: readonly { txid: string; vout: number }[],
   txid: txid(label),
   inputs,
   vsize: 226,
-  change: { vout: 1, satoshis: change, scriptPubKey: changeScript },
+  change: [{ vout: 1, satoshis: change, scriptPubKey: changeScript }],
 })
 
 const label = (id: string) => Buffer.from(id, "hex").toString().replace(/\.+$/, "")
@@ -145,6 +145,84 @@ describe("UtxoBook", () => {
     expect(chosen(book)).toEqual(["coin:0"])
   })
 
+  describe("change fan-out", () => {
+    const fanned = { changeScript, fanoutCoins: 16 }
+    let next = 0
+    /** Selects one 0.001-BTC payout and reserves it as a recorded transaction (a made-up txid); answers the plan, or why there is none. */
+    const payOnce = (book: UtxoBook, o: { changeScript: string; fanoutCoins?: number }) => {
+      const r = book.select([{ satoshis: 100_000n, scriptPubKey: p2pkh }], 2, o)
+      if (Result.isFailure(r)) return r.failure._tag === "CannotFund" ? `CannotFund(${r.failure.limitedBy})` : r.failure._tag
+      const id = txid(`f${next++}`)
+      book.reserve({ txid: id, inputs: r.success.inputs, vsize: r.success.vsize, change: r.success.change.map((c) => ({ ...c, scriptPubKey: changeScript })) })
+      return { txid: id, plan: r.success }
+    }
+    /** Pays until the book refuses, then a block confirms every pending transaction: how many were paid in each block. */
+    const perBlock = (o: { changeScript: string; fanoutCoins?: number }, blocks: number) => {
+      const book = new UtxoBook()
+      book.load([listed("coin", 50n * BTC)])
+      const counts: number[] = []
+      for (let b = 0; b < blocks; b++) {
+        let paid = 0
+        for (let r = payOnce(book, o); typeof r !== "string"; r = payOnce(book, o)) paid++
+        expect(payOnce(book, o)).toBe("CannotFund(chain-limit)")
+        for (const id of book.pendingTxids()) book.confirm(id)
+        counts.push(paid)
+      }
+      return { counts, coins: book.stats().spendable }
+    }
+
+    test("one coin splits into 16; the next 16 payments each take a different piece, one ancestor deep, and split no further", () => {
+      const book = new UtxoBook()
+      book.load([listed("coin", 50n * BTC)])
+      const first = payOnce(book, fanned)
+      if (typeof first === "string") throw new Error(first)
+      expect(first.plan.change.length).toBe(16)
+      expect(book.stats()).toMatchObject({ spendable: 16, unconfirmedOwn: 16 })
+      const spent = new Set<string>()
+      for (let i = 0; i < 16; i++) {
+        const r = payOnce(book, fanned)
+        if (typeof r === "string") throw new Error(r)
+        expect(r.plan.inputs.length).toBe(1)
+        expect(r.plan.inputs[0]?.txid).toBe(first.txid)
+        expect(r.plan.unconfirmedAncestors).toBe(1)
+        expect(r.plan.change.length).toBe(1)
+        spent.add(`${r.plan.inputs[0]?.vout}`)
+      }
+      expect(spent.size).toBe(16)
+      expect(book.stats().spendable).toBe(16)
+    })
+
+    test.each([
+      // Core's descendant limit: everything in the first block descends from the transaction that spent the one coin.
+      ["without fan-out, one coin pays 25 a block", { changeScript }, [25, 25, 25], 1],
+      ["with fan-out to 16, the first block is still 25 (one root), then 16 roots pay 25 each", fanned, [25, 400, 400], 16],
+    ] as const)("%s", (_name, o, counts, coins) => {
+      expect(perBlock(o, 3)).toEqual({ counts: [...counts], coins })
+    })
+
+    test("the chain limit holds within a fan-out: the split and 24 descendants, then chain-limit until a block", () => {
+      const book = new UtxoBook()
+      book.load([listed("coin", 50n * BTC)])
+      const root = payOnce(book, fanned)
+      if (typeof root === "string") throw new Error(root)
+      for (let i = 0; i < 24; i++) expect(typeof payOnce(book, fanned)).toBe("object")
+      expect(book.descendantsOf(root.txid).length).toBe(24)
+      expect(payOnce(book, fanned)).toBe("CannotFund(chain-limit)")
+      book.confirm(root.txid)
+      expect(typeof payOnce(book, fanned)).toBe("object")
+    })
+
+    test("drop forgets every change output of a split transaction, and what was built on them", () => {
+      const book = new UtxoBook()
+      book.load([listed("coin", 50n * BTC)])
+      const root = payOnce(book, fanned)
+      if (typeof root === "string") throw new Error(root)
+      payOnce(book, fanned)
+      expect(book.drop(root.txid).length).toBe(2)
+      expect(book.stats()).toMatchObject({ spendable: 0, unconfirmedOwn: 0, reserved: 0 })
+    })
+  })
+
   test("recordedSpendOf reads the inputs, vsize and change of a decoded transaction", () => {
     const hex = encodeUnsignedTransaction({
       inputs: [{ txid: txid("coin"), vout: 0 }],
@@ -154,12 +232,13 @@ describe("UtxoBook", () => {
       ],
     })
     const decoded = Result.getOrThrow(decodeRawTransaction(hex))
-    expect(recordedSpendOf(decoded, 1)).toEqual({
+    expect(recordedSpendOf(decoded, [1])).toEqual({
       txid: decoded.txid,
       inputs: [{ txid: txid("coin"), vout: 0 }],
       vsize: decoded.vsize,
-      change: { vout: 1, satoshis: 4n * BTC, scriptPubKey: changeScript },
+      change: [{ vout: 1, satoshis: 4n * BTC, scriptPubKey: changeScript }],
     })
-    expect(recordedSpendOf(decoded).change).toBeUndefined()
+    expect(recordedSpendOf(decoded).change).toEqual([])
+    expect(recordedSpendOf(decoded, [0, 1, 7]).change.map((c) => c.vout)).toEqual([0, 1])
   })
 })

@@ -8,8 +8,8 @@
  * - `hold` marks the inputs of a plan being signed, so a second build in the same run
  *   never picks them; `release` gives them back if the plan is abandoned.
  * - `reserve` takes a transaction that is recorded but not confirmed: its inputs are
- *   spent for good, and its change becomes an unconfirmed coin that later transactions
- *   may spend, within the chain limit. After a restart, feeding it the recorded
+ *   spent for good, and each of its change outputs becomes an unconfirmed coin that
+ *   later transactions may spend, within the chain limit. After a restart, feeding it the recorded
  *   transactions (`recordedSpendOf`) restores the same state, in any order.
  * - `confirm` and `drop` follow a transaction to its end: a block confirmed it (its
  *   change is now a confirmed coin), or a conflict killed it (its change, and every
@@ -31,12 +31,19 @@ export interface ListedCoin extends OutPoint {
   readonly spendable: boolean
 }
 
-/** A recorded transaction as the book needs it: what it spends, its size, and its change. */
+/** One change output of a recorded transaction. */
+export interface RecordedChange {
+  readonly vout: number
+  readonly satoshis: bigint
+  readonly scriptPubKey: string
+}
+
+/** A recorded transaction as the book needs it: what it spends, its size, and its change outputs. */
 export interface RecordedSpend {
   readonly txid: string
   readonly inputs: readonly OutPoint[]
   readonly vsize: number
-  readonly change?: { readonly vout: number; readonly satoshis: bigint; readonly scriptPubKey: string }
+  readonly change: readonly RecordedChange[]
 }
 
 /** The book's counts, for logs and tests. */
@@ -48,16 +55,16 @@ export interface BookStats {
   readonly held: number
 }
 
-/** The `RecordedSpend` of a decoded recorded transaction whose change (if any) is output `changeVout`. */
-export const recordedSpendOf = (tx: DecodedTransaction, changeVout?: number): RecordedSpend => {
-  const change = changeVout === undefined ? undefined : tx.outputs[changeVout]
-  return {
-    txid: tx.txid,
-    inputs: tx.inputs.map(({ txid, vout }) => ({ txid, vout })),
-    vsize: tx.vsize,
-    ...(change ? { change: { vout: change.vout, satoshis: change.satoshis, scriptPubKey: change.scriptPubKey } } : {}),
-  }
-}
+/** The `RecordedSpend` of a decoded recorded transaction whose change outputs are `changeVouts` (vouts it does not have are left out). */
+export const recordedSpendOf = (tx: DecodedTransaction, changeVouts: readonly number[] = []): RecordedSpend => ({
+  txid: tx.txid,
+  inputs: tx.inputs.map(({ txid, vout }) => ({ txid, vout })),
+  vsize: tx.vsize,
+  change: changeVouts.flatMap((v) => {
+    const o = tx.outputs[v]
+    return o === undefined ? [] : [{ vout: o.vout, satoshis: o.satoshis, scriptPubKey: o.scriptPubKey }]
+  }),
+})
 
 const keyOf = (o: OutPoint): string => `${o.txid}:${o.vout}`
 
@@ -106,7 +113,7 @@ export class UtxoBook {
     for (const i of inputs) if (this.taken.get(keyOf(i)) === held) this.taken.delete(keyOf(i))
   }
 
-  /** A recorded, unconfirmed transaction: its inputs are spent, its change is spendable (unconfirmed). Idempotent. */
+  /** A recorded, unconfirmed transaction: its inputs are spent, its change outputs are spendable (unconfirmed). Idempotent. */
   reserve(spend: RecordedSpend): void {
     this.pending.set(spend.txid, spend)
     for (const i of spend.inputs) {
@@ -115,12 +122,13 @@ export class UtxoBook {
       set.add(spend.txid)
       this.spenders.set(i.txid, set)
     }
-    const change = spend.change
-    const kind = change ? spendableKind(change.scriptPubKey) : undefined
-    if (change && kind) this.coins.set(keyOf({ txid: spend.txid, vout: change.vout }), { txid: spend.txid, vout: change.vout, satoshis: change.satoshis, scriptPubKey: change.scriptPubKey, kind })
+    for (const change of spend.change) {
+      const kind = spendableKind(change.scriptPubKey)
+      if (kind) this.coins.set(keyOf({ txid: spend.txid, vout: change.vout }), { txid: spend.txid, vout: change.vout, satoshis: change.satoshis, scriptPubKey: change.scriptPubKey, kind })
+    }
   }
 
-  /** A block confirmed `txid`: its inputs are gone for good, its change is a confirmed coin. */
+  /** A block confirmed `txid`: its inputs are gone for good, its change outputs are confirmed coins. */
   confirm(txid: string): void {
     const spend = this.pending.get(txid)
     if (!spend) return
@@ -141,7 +149,7 @@ export class UtxoBook {
       if (!spend) continue
       this.pending.delete(id)
       this.forgetInputs(spend)
-      if (spend.change) this.coins.delete(keyOf({ txid: id, vout: spend.change.vout }))
+      for (const change of spend.change) this.coins.delete(keyOf({ txid: id, vout: change.vout }))
     }
     return dropped
   }
