@@ -87,7 +87,9 @@ export const makeBenchCommand = (
         for (const line of renderHelp(help)) context.out(line)
         return 0
       }
-      return runBench(parsed.bench, parsed.args, runContext(context))
+      // Help touches no stack: it needs none of its variables, and says nothing about them.
+      const wantsHelp = parsed.args.includes("--help") || parsed.args.includes("-h")
+      return runBench(parsed.bench, parsed.args, wantsHelp ? processRunContext(context.out, context.err) : runContext(context))
     },
   }
 }
