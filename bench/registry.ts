@@ -9,6 +9,7 @@ import { failoverBench } from "./failover/index.ts"
 import { intakeBench } from "./intake/index.ts"
 import { nodeDirectBench } from "./node-direct/index.ts"
 import { paperBench } from "./paper/index.ts"
+import { payoutsBench } from "./payouts/index.ts"
 import { scaleBench } from "./scale/index.ts"
 
 /** The registered benches; names must be unique kebab-case (src/cli/bench-command.test.ts checks). */
@@ -16,6 +17,7 @@ export const BENCHES: ReadonlyArray<Bench> = [
   nodeDirectBench,
   intakeBench,
   drainBench,
+  payoutsBench,
   scaleBench,
   paperBench,
   failoverBench,

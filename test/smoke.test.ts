@@ -16,7 +16,6 @@ const expectedActors = [
   "host:local/consumer/node-throttler:btc-1",
   "host:local/consumer/node-throttler:eth-1",
   "host:local/consumer/partition-consumer",
-  "host:local/consumer/confirmation-tracker",
   "host:local/consumer",
   "host:local/status-view",
   "host:local/producer",
@@ -44,7 +43,8 @@ describe("compiled gateway on the real stack", () => {
   test("every actor reports started, the intake is ready, and SIGTERM drains to exit 0", async () => {
     gw = startGateway(dir, ["--config", "local.toml", "--host", "local"], stackEnv())
     const ready = await gw.waitFor((l) => l.event === "gateway.ready", 90_000)
-    const started = new Set(gw.lines.filter((l) => l.event === "runtime.child.started").map((l) => String(l.path)))
+    // A child whose first start failed (a topic created a moment ago) reports "restarted" when it comes up.
+    const started = new Set(gw.lines.filter((l) => l.event === "runtime.child.started" || l.event === "runtime.child.restarted").map((l) => String(l.path)))
     for (const path of expectedActors) expect(started).toContain(path)
     expect(Number(ready.ms_since_start)).toBeGreaterThan(0)
 

@@ -25,6 +25,8 @@ export interface PhaseOptions {
   /** The one node the gateway may use. */
   readonly node: string
   readonly nodeOverride: NodeOverride
+  /** Keys of `[chains.bitcoin]` for the pass (e.g. its batching account). */
+  readonly bitcoin?: Readonly<Record<string, string | number | readonly string[]>>
   readonly apiKey: string
   /** Added to the environment of the gateway (e.g. its signing keys). */
   readonly env: Readonly<Record<string, string>>
@@ -99,7 +101,7 @@ const warningsOf = (lines: ReadonlyArray<Readonly<Record<string, unknown>>>): Re
 
 /** Runs one pass and always stops its gateway and deletes its topics. */
 export const runGatewayPhase = async (options: PhaseOptions, io: BenchIo): Promise<PhaseResult> => {
-  const run = await prepareRun({ bench: options.name, configPath: options.configPath, hostNodes: [options.node], nodes: { [options.node]: options.nodeOverride } })
+  const run = await prepareRun({ bench: options.name, configPath: options.configPath, hostNodes: [options.node], nodes: { [options.node]: options.nodeOverride }, ...(options.bitcoin === undefined ? {} : { bitcoin: options.bitcoin }) })
   const roles: ReadonlyArray<Role> = ["producer", "consumer"]
   io.err(`${options.name}: gateway --role ${roles.join(",")} on ${run.intakeUrl}, node ${options.node} only, topics ${run.names.prefix}.*`)
   let gateway: ReturnType<typeof startGateway>

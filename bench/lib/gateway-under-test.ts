@@ -66,6 +66,8 @@ export interface ConfigOverrides {
   readonly nodes?: Readonly<Record<string, NodeOverride>>
   /** Keys of `[intake]`, e.g. `backlog_breaker`. */
   readonly intake?: Readonly<Record<string, number>>
+  /** Keys of `[chains.bitcoin]`, e.g. `batch_accounts`. */
+  readonly bitcoin?: Readonly<Record<string, TomlValue>>
 }
 
 const tableAt = (root: TomlTable, path: ReadonlyArray<string>): TomlTable => {
@@ -95,6 +97,8 @@ export const deriveConfig = (base: TomlTable, o: ConfigOverrides): TomlTable => 
   const topics = withKeys(tableAt(base, ["kafka", "topics"]), { requests: o.names.requests, results: o.names.results, dlq: o.names.dlq })
   const consumer = withKeys(tableAt(base, ["kafka", "consumer"]), { group_id: o.names.prefix })
   const intake = withKeys(tableAt(base, ["intake"]), { listen: o.listen, ...o.intake })
+  const chains = tableAt(base, ["chains"])
+  const bitcoin = withKeys(tableAt(base, ["chains", "bitcoin"]), { ...o.bitcoin })
   const nodes = entries(base, "nodes")
   const known = nodes.map((n) => String(n.name))
   for (const name of [...Object.keys(o.nodes ?? {}), ...(o.hostNodes ?? [])]) {
@@ -106,6 +110,7 @@ export const deriveConfig = (base: TomlTable, o: ConfigOverrides): TomlTable => 
     ...base,
     kafka: { ...kafka, topics, consumer },
     intake,
+    chains: { ...chains, bitcoin },
     nodes: nodes.map((n) => withKeys(n, { ...o.nodes?.[String(n.name)] })),
     hosts: hosts.map((h) => (h.name === o.host && o.hostNodes !== undefined ? withKeys(h, { nodes: [...o.hostNodes] }) : h)),
   }
