@@ -39,11 +39,12 @@ const fundAccount = async (endpoint: BitcoinEndpoint, account: string, coins: nu
 
 /** How many times each amount was received by `target` (the account's own receives), and by which transactions. */
 const paidCounts = async (endpoint: BitcoinEndpoint, account: string, target: string) => {
-  const list = (await call(endpoint, "listtransactions", [account, 1_000_000])) as Array<{ category: string; address?: string; amount: number; txid: string }>
+  // btcwallet lists by "*" only ("Transactions are not yet grouped by account"); the target address is the account's own.
+  const list = (await call(endpoint, "listtransactions", ["*", 1_000_000])) as Array<{ category: string; address?: string; account?: string; amount: number; txid: string }>
   const counts = new Map<string, number>()
   const txids = new Set<string>()
   for (const t of list) {
-    if (t.category !== "receive" || t.address !== target) continue
+    if (t.category !== "receive" || t.address !== target || t.account !== account) continue
     counts.set(t.amount.toFixed(8), (counts.get(t.amount.toFixed(8)) ?? 0) + 1)
     txids.add(t.txid)
   }

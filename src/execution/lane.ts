@@ -50,4 +50,6 @@ export interface Lane {
   readonly track: Effect.Effect<void, Fenced>
   /** Rebuilds the lane from the partition's records on takeover (unfinished transactions). */
   readonly restore: (records: readonly StatusRecord[]) => Effect.Effect<void, Fenced>
+  /** Lets go of what the lane holds outside its partition (its registration with host-wide readers). */
+  readonly close?: Effect.Effect<void>
 }

@@ -28,7 +28,7 @@ describe("partition recorder", () => {
     const { sink, txns } = scriptedSink(() => undefined)
     const book = makeOffsetBook()
     book.receive([10n, 11n, 12n])
-    const r = makePartitionRecorder(sink, book, "results", { committedAt: 0 })
+    const r = makePartitionRecorder(sink, book, "results", { committedAt: 0 }, undefined, undefined, 0)
     await Effect.runPromise(Effect.all([r.commit([rec("a")], [10n]), r.commit([rec("b")], [12n]), r.commit([rec("c")], [11n])], { concurrency: "unbounded" }))
     expect(txns).toEqual([{ ids: ["a"], next: 11n }, { ids: ["b", "c"], next: 13n }])
   })
@@ -37,7 +37,7 @@ describe("partition recorder", () => {
     const { sink, txns } = scriptedSink((n) => (n === 0 ? { _tag: "KafkaUnavailable", message: "not enough replicas" } : undefined))
     const book = makeOffsetBook()
     book.receive([1n, 2n])
-    const r = makePartitionRecorder(sink, book, "results", { committedAt: 0 })
+    const r = makePartitionRecorder(sink, book, "results", { committedAt: 0 }, undefined, undefined, 0)
     await Effect.runPromise(Effect.all([r.commit([rec("a")], [1n]), r.commit([rec("b")], [2n])], { concurrency: "unbounded" }))
     expect(txns).toEqual([{ ids: ["a", "b"], next: 3n }])
   })
@@ -48,6 +48,17 @@ describe("partition recorder", () => {
     const first = await Effect.runPromise(Effect.flip(r.commit([rec("a")])))
     const later = await Effect.runPromise(Effect.flip(r.commit([rec("b")])))
     expect([first._tag, later._tag]).toEqual(["WriterFenced", "WriterFenced"])
+  })
+
+  test("the offset rides along at most once per interval; a transaction without records always carries it", async () => {
+    const { sink, txns } = scriptedSink(() => undefined)
+    const book = makeOffsetBook()
+    book.receive([1n, 2n, 3n])
+    const r = makePartitionRecorder(sink, book, "results", { committedAt: 0 }, undefined, undefined, 60_000)
+    await Effect.runPromise(r.commit([rec("a")], [1n]))
+    await Effect.runPromise(r.commit([rec("b")], [2n]))
+    await Effect.runPromise(r.commit([], [3n]))
+    expect(txns).toEqual([{ ids: ["a"], next: 2n }, { ids: ["b"], next: undefined }, { ids: [], next: 4n }])
   })
 
   test("ownership is proved again only when the last proof is stale, by re-committing the safe offset", async () => {

@@ -5,6 +5,11 @@
  * goes into the next one, together with the consumer offset through which every
  * message is finished.
  *
+ * The consumer offset rides along at most once every `offsetEveryMs` (and always in a
+ * transaction that proves ownership): committing it costs the cluster two more requests
+ * and a marker on `__consumer_offsets` per transaction, and an offset that lags only
+ * means a new owner reads a few messages again, which it skips by their records.
+ *
  * Order is the whole point. A transaction that fails is tried again, with anything
  * queued since appended, before anything later is committed, so a consumer offset is
  * never committed ahead of the records of the messages below it. A fenced writer fails
@@ -61,7 +66,10 @@ export const makePartitionRecorder = (
   resultsTopic: string,
   opened: CommitProof,
   onRetry: (error: RecordError, attempt: number) => void = () => undefined,
+  onCommit: (records: number, ms: number) => void = () => undefined,
+  offsetEveryMs = 1_000,
 ): Recorder => {
+  let offsetAt = Number.NEGATIVE_INFINITY
   // The newest proof of ownership: the writer's opening, then each commit.
   let last = opened
   let queue: Pending[] = []
@@ -87,7 +95,12 @@ export const makePartitionRecorder = (
         }
         const batch = inFlight
         try {
-          const proof = await sink.commit(batch.flatMap((p) => p.records), offsets.committable() ?? offsets.floor())
+          const started = performance.now()
+          const records = batch.flatMap((p) => p.records)
+          const withOffset = records.length === 0 || started - offsetAt >= offsetEveryMs
+          const proof = await sink.commit(records, withOffset ? (offsets.committable() ?? offsets.floor()) : undefined)
+          if (withOffset) offsetAt = started
+          onCommit(records.length, performance.now() - started)
           inFlight = []
           attempt = 0
           last = proof

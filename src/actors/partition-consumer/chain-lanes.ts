@@ -13,6 +13,7 @@ import type { BitcoinSettings } from "../../execution/bitcoin/bitcoin-context.ts
 import { makeBitcoinLane } from "../../execution/bitcoin/bitcoin-lane.ts"
 import { makeFeeMarkets, type EthereumSettings } from "../../execution/ethereum/ethereum-context.ts"
 import { makeEthereumLane } from "../../execution/ethereum/ethereum-lane.ts"
+import { makeChainFollower, type ChainFollower } from "../../execution/ethereum/chain-follower.ts"
 import { makeSenderBook } from "../../execution/ethereum/sender-book.ts"
 import type { Logger } from "../../observability/log.ts"
 
@@ -26,6 +27,8 @@ export interface HostChains {
   readonly ethereum: EthereumSettings
   readonly bitcoin: BitcoinSettings | undefined
   readonly market: ReturnType<typeof makeFeeMarkets>
+  /** The host's one reader of each Ethereum node's blocks; the actor runs it. */
+  readonly follower: ChainFollower
 }
 
 /** Reads the host's chain settings; throws `BadSigningKey` for a malformed key list (a config error, at start). */
@@ -39,6 +42,7 @@ export const hostChains = (ctx: HostContext, nodes: ChainNodes): HostChains => {
     chains,
     signers: signersFromKeyList(ctx.env[eth.keystore_env] ?? ""),
     market: makeFeeMarkets(nodes),
+    follower: makeChainFollower(nodes, eth.reorg_window_blocks, ctx.log.forActor("partition-consumer")),
     ethereum: {
       chainId: eth.chain_id,
       maxInFlightPerSender: eth.max_in_flight_per_sender,
@@ -72,7 +76,7 @@ export const partitionLanes = (host: HostChains, partition: number, recorder: Re
     lanes.set("ethereum", makeEthereumLane({
       partition, nodes: host.nodes, recorder, records, signers: host.signers, settings: host.ethereum,
       book: makeSenderBook(), market: host.market, log, now: Date.now,
-    }, deadLetter))
+    }, host.follower, deadLetter))
   }
   if (host.chains.has("bitcoin") && host.bitcoin !== undefined) {
     lanes.set("bitcoin", makeBitcoinLane({ partition, nodes: host.nodes, recorder, records, settings: host.bitcoin, accounts: new Map(), log, now: Date.now }, deadLetter))

@@ -8,10 +8,13 @@ export const partitionConsumerEvents = {
   takenOver: "partition-consumer.taken-over",
   halted: "partition-consumer.halted",
   recordRetrying: "partition-consumer.record-retrying",
+  commits: "partition-consumer.commits",
 } as const
 
 /** The metrics this actor keeps, labelled by partition. */
 export const partitionConsumerMetrics = (metrics: MetricsRegistry) => ({
   outcomes: metrics.counter("gateway_consumer_outcomes_total", "Requests handled, by partition and outcome (recorded, retry, dlq)."),
   backlog: metrics.gauge("gateway_partition_backlog", "Messages between the batch being handled and the partition's end."),
+  transactions: metrics.counter("gateway_partition_transactions_total", "Kafka transactions committed by partition executors, by partition."),
+  recordsCommitted: metrics.counter("gateway_partition_records_committed_total", "Records committed in those transactions, by partition."),
 })

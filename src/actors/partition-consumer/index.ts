@@ -29,6 +29,9 @@ import { TopicMismatch } from "./topic-mismatch.ts"
 
 export { TopicMismatch } from "./topic-mismatch.ts"
 
+/** How often the host's chain follower reads the Ethereum nodes' new blocks. */
+const chainFollowEveryMs = 250
+
 /** One assigned partition: its state, and its executor once taken over. */
 interface Held {
   state: PartitionState
@@ -63,6 +66,9 @@ export const partitionConsumer = (ctx: HostContext, pool: NodePool, view: Status
       maxBytesPerPartition: k.consumer.max_bytes_per_partition,
     })
     onMembershipEvents(consumer, reportMembership(groupCheck, k.consumer.group_id))
+
+    // The host's one reader of the Ethereum nodes' blocks, for every partition's tracker.
+    yield* Effect.forkScoped(chains.follower.run(chainFollowEveryMs))
 
     const held = new Map<number, Held>()
     let generation = 0

@@ -61,12 +61,25 @@ export const takeOver = (ctx: HostContext, deps: TakeoverDeps): Effect.Effect<Pa
     yield* Effect.tryPromise({ try: () => deps.view.catchUp(new Set([p])), catch: (e) => new Error(`catching up on ${k.topics.results} partition ${p}: ${String(e)}`) })
 
     const offsets = makeOffsetBook(committedNext)
+    // What the partition's transactions carry, logged every 10 s while it commits.
+    const tally = { transactions: 0, records: 0, ms: 0, since: performance.now() }
+    const onCommit = (records: number, ms: number) => {
+      deps.metrics.transactions.inc({ partition: String(p) })
+      deps.metrics.recordsCommitted.inc({ partition: String(p) }, records)
+      tally.transactions += 1
+      tally.records += records
+      tally.ms += ms
+      if (performance.now() - tally.since < 10_000) return
+      deps.log.info(partitionConsumerEvents.commits, { partition: p, transactions: tally.transactions, records: tally.records, mean_ms: Math.round(tally.ms / tally.transactions), seconds: Math.round((performance.now() - tally.since) / 1000) })
+      Object.assign(tally, { transactions: 0, records: 0, ms: 0, since: performance.now() })
+    }
     const recorder = makePartitionRecorder({ commit: (records, next) => writer.commit(records, next), owns: writer.owns }, offsets, k.topics.results, { committedAt: openedAt }, (error, attempt) => {
       if (attempt === 0 || attempt % 10 === 0) deps.log.warn(partitionConsumerEvents.recordRetrying, { partition: p, attempt, reason: error.message })
-    })
+    }, onCommit)
     const records = makeRecordCache(deps.view)
     const deadLetter = deadLetterFor(k.topics.dlq, p, records)
     const lanes = partitionLanes(deps.chains, p, recorder, records, deadLetter, deps.log)
+    yield* Effect.addFinalizer(() => Effect.forEach([...lanes.values()], (lane) => lane.close ?? Effect.void, { discard: true }))
     const unfinished = deps.view.index.awaitingConfirmation(new Set([p]))
     for (const [chain, lane] of lanes) yield* lane.restore(unfinished.filter((r) => r.chain === chain))
     if (committedNext !== undefined) deps.consumer.seek({ topic: k.topics.requests, partition: p, offset: committedNext.toString() })

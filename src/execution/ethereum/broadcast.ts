@@ -6,7 +6,7 @@
 import { Effect } from "effect"
 import type { RefusalKind } from "../../adapters/node-errors.ts"
 import { ensureOwned, type Fenced } from "../durable.ts"
-import type { BatchOutcome, ChainNodes, Recorder } from "../ports.ts"
+import type { ChainNodes, Recorder } from "../ports.ts"
 import { currentVersion, type Slot } from "./sender-book.ts"
 
 /** How one broadcast ended. */
@@ -42,36 +42,20 @@ export const broadcastSlot = (nodes: ChainNodes, recorder: Recorder, slot: Slot,
   )
 }
 
-/** What one answer to a broadcast means. */
-const outcomeOf = (answer: BatchOutcome): BroadcastOutcome => {
-  if (answer.ok) return { _tag: "sent" }
-  const e = answer.error
-  if (e._tag !== "NodeRejected") return { _tag: "unanswered", detail: e.message }
-  return e.kind === "already-known" ? { _tag: "sent" } : { _tag: "refused", kind: e.kind, detail: e.detail }
-}
-
 /**
- * Sends the current versions of several recorded slots of one node in one batch, in
- * nonce order, once the recorder vouches that the partition is still ours. Answers each
- * slot's outcome, in the order given.
+ * Sends the current versions of several recorded slots of one sender, in nonce order,
+ * one after another, once the recorder vouches that the partition is still ours.
+ * Answers each slot's outcome, in the order given.
+ *
+ * Not one JSON-RPC batch: a node may handle a batch's calls concurrently (anvil does),
+ * so nonces would arrive out of order, and anvil can then leave a ready transaction
+ * queued and unmined (foundry-rs/foundry#10122, seen here with a run of 64 nonces).
+ * In order, one call each, costs a round trip per transaction, as any client pays.
  */
-export const broadcastSlots = (nodes: ChainNodes, recorder: Recorder, node: string, slots: readonly Slot[], now: () => number): Effect.Effect<readonly BroadcastOutcome[], Fenced> =>
+export const broadcastSlots = (nodes: ChainNodes, recorder: Recorder, slots: readonly Slot[], now: () => number): Effect.Effect<readonly BroadcastOutcome[], Fenced> =>
   Effect.gen(function* () {
-    if (slots.some((s) => !s.recorded)) return yield* Effect.die(new Error("a slot was broadcast before it was recorded"))
-    if (slots.length === 0) return []
-    yield* ensureOwned(recorder)
-    const answers = yield* Effect.orElseSucceed(
-      nodes.callNodeBatch(node, slots.map((s) => ({ method: "eth_sendRawTransaction", params: [currentVersion(s).raw] }))),
-      () => slots.map((): BatchOutcome => ({ ok: false, error: { _tag: "CircuitOpen", message: `no healthy ${node}` } })),
-    )
-    const outcomes = answers.map(outcomeOf)
-    outcomes.forEach((o, i) => {
-      const slot = slots[i]
-      if (slot !== undefined && o._tag === "sent") {
-        slot.sentAt = now()
-        slot.refused = undefined
-      }
-    })
+    const outcomes: BroadcastOutcome[] = []
+    for (const slot of slots) outcomes.push(yield* broadcastSlot(nodes, recorder, slot, now))
     return outcomes
   })
 

@@ -11,7 +11,8 @@ import type { StatusRecord } from "../../domain/status.ts"
 import type { DeadLetterFor, Lane } from "../lane.ts"
 import type { EthereumContext } from "./ethereum-context.ts"
 import { runEthereumSender } from "./ethereum-run.ts"
-import { trackEthereum, type NodeScans } from "./ethereum-track.ts"
+import type { ChainFollower } from "./chain-follower.ts"
+import { trackEthereum, type HeadWatch } from "./ethereum-track.ts"
 import { versionsOf } from "./slot-records.ts"
 import { startingNonce, type Slot } from "./sender-book.ts"
 
@@ -38,13 +39,15 @@ const slotOf = (record: StatusRecord): Slot | undefined => {
   }
 }
 
-/** Builds the lane over `ctx`. */
-export const makeEthereumLane = (ctx: EthereumContext, deadLetter: DeadLetterFor): Lane => {
-  const scans: NodeScans = new Map()
+/** Builds the lane over `ctx`, its book registered with the host's chain follower until `close`. */
+export const makeEthereumLane = (ctx: EthereumContext, follower: ChainFollower, deadLetter: DeadLetterFor): Lane => {
+  const registration = follower.register(ctx.partition, ctx.book)
+  const watch: HeadWatch = new Map()
   return {
+    close: Effect.sync(() => registration.unregister()),
     capacity: (sender) => Math.max(0, ctx.settings.maxInFlightPerSender - ctx.book.inFlight(sender)),
     run: (sender, items) => runEthereumSender(ctx, sender, items, deadLetter),
-    track: trackEthereum(ctx, scans),
+    track: trackEthereum(ctx, follower, registration, watch),
     restore: (records) =>
       Effect.gen(function* () {
         const senders = new Set<string>()

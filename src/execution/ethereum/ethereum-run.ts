@@ -153,9 +153,9 @@ export const runEthereumSender = (ctx: EthereumContext, sender: string, items: r
       ctx.records.remember(g.records)
       for (const slot of slots) slot.recorded = true
       if (slots.length > 0) {
-        // One round trip for the whole run, in nonce order; then each answer is acted on in that order.
+        // In nonce order; then each answer is acted on in that order.
         const ordered = slots.sort((a, b) => a.nonce - b.nonce)
-        const outcomes = yield* broadcastSlots(ctx.nodes, ctx.recorder, ordered[0]?.node ?? "", ordered, ctx.now)
+        const outcomes = yield* broadcastSlots(ctx.nodes, ctx.recorder, ordered, ctx.now)
         for (const [i, slot] of ordered.entries()) {
           const outcome = outcomes[i]
           if (outcome !== undefined) yield* afterBroadcast(ctx, slot, outcome)

@@ -2,22 +2,24 @@
  * The Ethereum tracker round of one partition executor: follows every slot the book
  * holds until it is final.
  *
- * The fast path reads each node's new blocks once (block-scan.ts): slots whose hashes
- * appear are mined, and a reorg un-mines the slots above its fork, whose same bytes are
- * sent again. A mined contract call's receipt says whether the EVM reverted it.
+ * The fast path is the host's chain follower (chain-follower.ts), which reads each new
+ * block once for every partition: slots whose hashes appear are mined, and a reorg
+ * un-mines the slots above its fork, whose same bytes are sent again. A mined contract
+ * call's receipt says whether the EVM reverted it.
  *
  * The slow path looks only at a sender whose lowest unmined slot has waited longer than
  * `rebroadcast_after_s`: its mined-nonce count says whether the slot's nonce was used
  * (by one of its versions, found by receipt — mined before this executor looked — or by
  * another transaction, and then the request is signed again elsewhere); a node that
  * forgot the slot gets the same bytes again, with any nonce below it that nothing holds
- * filled; and a slot unmined for `bump_after_s` is signed again with higher fees.
+ * filled; and a slot unmined for `bump_after_s`, or passed over for a few blocks while
+ * its nonce was the sender's next, is signed again with higher fees.
  */
 import { Effect } from "effect"
 import type { StatusRecord } from "../../domain/status.ts"
 import type { Fenced } from "../durable.ts"
-import { scanNode, type NodeScan } from "./block-scan.ts"
 import { broadcastSlot, knownToNode } from "./broadcast.ts"
+import type { FollowerRegistration } from "./chain-follower.ts"
 import type { EthereumContext } from "./ethereum-context.ts"
 import { afterBroadcast, bumpSlot, fillNonce, ownerRecord, pendingCountOf, recordDurably, resignElsewhere } from "./slot-actions.ts"
 import { unfilledNonces, type SenderState, type Slot } from "./sender-book.ts"
@@ -28,22 +30,19 @@ interface Receipt {
   readonly blockHash?: string
 }
 
-/** The scan of each node, kept across rounds. */
-export type NodeScans = Map<string, NodeScan>
-
 /** A node whose head has not moved this long while it holds our unmined transactions is reported as stalled. */
 const stallAfterMs = 15_000
 
-/** When each node's head last moved, and whether its stall was reported. */
-const heads = new WeakMap<NodeScan, { head: number; since: number; reported: boolean }>()
+/** When each node's head last moved, and whether its stall was reported, per partition. */
+export type HeadWatch = Map<string, { head: number; since: number; reported: boolean }>
 
 /** Reports, once per stall, a node whose head stopped while it holds unmined transactions of this partition. */
-const watchStall = (ctx: EthereumContext, node: string, scan: NodeScan, head: number) => {
+const watchStall = (ctx: EthereumContext, watch: HeadWatch, node: string, head: number) => {
   const now = ctx.now()
-  const last = heads.get(scan)
+  const last = watch.get(node)
   if (last === undefined || last.head !== head) {
     if (last?.reported) ctx.log.info("partition-executor.node-resumed", { partition: ctx.partition, node, head })
-    heads.set(scan, { head, since: now, reported: false })
+    watch.set(node, { head, since: now, reported: false })
     return
   }
   if (last.reported || now - last.since < stallAfterMs) return
@@ -76,8 +75,20 @@ const readOutcomes = (ctx: EthereumContext, slots: readonly Slot[]) =>
       if (found !== "unknown" && found !== null) slot.mined = found
     }), { discard: true })
 
+/**
+ * Blocks a slot may be passed over while it is executable (its nonce is the sender's
+ * next) before it is signed again with higher fees, whatever `bump_after_s` says: a node
+ * that mines blocks without a transaction it could include either prices it out (its tip)
+ * or lost track of it (anvil can leave a ready transaction queued: foundry-rs/foundry#10122),
+ * and a replacement cures both.
+ */
+const passedOverBlocks = 3
+
+/** The block at which each slot was first seen executable but unmined. */
+const executableSince = new WeakMap<Slot, number>()
+
 /** The slow path for one sender whose lowest unmined slot has waited too long (see the module comment). */
-const unstick = (ctx: EthereumContext, sender: SenderState, lowest: Slot) =>
+const unstick = (ctx: EthereumContext, sender: SenderState, lowest: Slot, head: number | undefined) =>
   Effect.gen(function* () {
     const node = lowest.node
     const count = Number(yield* ctx.nodes.callNode(node, "eth_getTransactionCount", [sender.address, "latest"]))
@@ -104,7 +115,14 @@ const unstick = (ctx: EthereumContext, sender: SenderState, lowest: Slot) =>
       return
     }
     stuck.sentAt ??= now
-    if (now - stuck.sentAt >= ctx.settings.bumpAfterMs && now - (stuck.versions.at(-1)?.at ?? 0) >= ctx.settings.bumpAfterMs) yield* bumpSlot(ctx, stuck)
+    const sinceVersion = now - (stuck.versions.at(-1)?.at ?? 0)
+    if (stuck.nonce === count && head !== undefined && !executableSince.has(stuck)) executableSince.set(stuck, head)
+    const passedOver = head !== undefined && head - (executableSince.get(stuck) ?? head) >= passedOverBlocks
+    if ((now - stuck.sentAt >= ctx.settings.bumpAfterMs && sinceVersion >= ctx.settings.bumpAfterMs) || (passedOver && sinceVersion >= ctx.settings.rebroadcastAfterMs)) {
+      if (passedOver) ctx.log.warn("partition-executor.passed-over", { partition: ctx.partition, sender: sender.address, nonce: stuck.nonce, blocks: head - (executableSince.get(stuck) ?? head) })
+      executableSince.delete(stuck)
+      yield* bumpSlot(ctx, stuck)
+    }
   })
 
 /** Fills the nonces below the sender's next one that nothing holds. */
@@ -128,7 +146,7 @@ const sendInOrder = (ctx: EthereumContext, sender: SenderState) =>
   })
 
 /** Whether a sender needs the slow path or a send this round. */
-const followSender = (ctx: EthereumContext, sender: SenderState) =>
+const followSender = (ctx: EthereumContext, sender: SenderState, head: number | undefined) =>
   Effect.gen(function* () {
     const lowest = ctx.book.unmined(sender).find((s) => s.recorded)
     if (lowest === undefined) return
@@ -141,7 +159,7 @@ const followSender = (ctx: EthereumContext, sender: SenderState) =>
     } else if (now - lowest.sentAt < ctx.settings.rebroadcastAfterMs) {
       return
     }
-    yield* unstick(ctx, sender, lowest)
+    yield* unstick(ctx, sender, lowest, head)
   })
 
 /** Records what changed: submitted, confirmed or failed, or back to submitted after a reorg; drops slots deep enough. */
@@ -178,31 +196,26 @@ const settle = (ctx: EthereumContext, heads: ReadonlyMap<string, number>, reorge
 }
 
 /** One tracker round (see the module comment). */
-export const trackEthereum = (ctx: EthereumContext, scans: NodeScans): Effect.Effect<void, Fenced> =>
+export const trackEthereum = (ctx: EthereumContext, follower: { readonly head: (node: string) => number | undefined }, registration: FollowerRegistration, watch: HeadWatch): Effect.Effect<void, Fenced> =>
   Effect.gen(function* () {
+    const { mined, reorged } = registration.drain()
+    yield* readOutcomes(ctx, mined)
     const nodes = new Set<string>()
     for (const sender of ctx.book.all()) for (const slot of sender.slots.values()) nodes.add(slot.node)
     const headsNow = new Map<string, number>()
-    const reorged = new Set<Slot>()
     for (const node of nodes) {
-      let scan = scans.get(node)
-      if (scan === undefined) {
-        scan = { scanned: undefined, hashes: new Map() }
-        scans.set(node, scan)
-      }
-      const result = yield* Effect.option(scanNode(ctx, node, scan))
-      if (result._tag === "None") continue
-      headsNow.set(node, result.value.head)
-      watchStall(ctx, node, scan, result.value.head)
-      for (const slot of result.value.reorged) reorged.add(slot)
-      yield* readOutcomes(ctx, result.value.mined)
+      const head = follower.head(node)
+      if (head === undefined) continue
+      headsNow.set(node, head)
+      watchStall(ctx, watch, node, head)
     }
     for (const sender of [...ctx.book.all()]) {
       if (sender.slots.size === 0) continue
       // A node that does not answer leaves the sender for next round; losing the partition stops the round.
-      yield* Effect.catch(followSender(ctx, sender), (e) => (e._tag === "WriterFenced" || e._tag === "CommitAmbiguous" ? Effect.fail(e) : Effect.void))
+      const node = ctx.book.unmined(sender)[0]?.node
+      yield* Effect.catch(followSender(ctx, sender, node === undefined ? undefined : headsNow.get(node)), (e) => (e._tag === "WriterFenced" || e._tag === "CommitAmbiguous" ? Effect.fail(e) : Effect.void))
     }
     const out: StatusRecord[] = []
-    settle(ctx, headsNow, reorged, out)
+    settle(ctx, headsNow, new Set(reorged), out)
     if (out.length > 0) yield* recordDurably(ctx, out)
   })
