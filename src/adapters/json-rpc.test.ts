@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, test } from "bun:test"
 import { Effect, Exit } from "effect"
 import { bitcoinCall } from "./bitcoin-rpc.ts"
-import { jsonRpcCall, type JsonRpcEndpoint, postJsonRpc, readAnswer } from "./json-rpc.ts"
+import { jsonRpcCall, type JsonRpcEndpoint, postJsonRpc, postJsonRpcBatch, readAnswer } from "./json-rpc.ts"
 
 const SECRET = "s3cret-pass"
 const AUTH = `Basic ${Buffer.from(`user:${SECRET}`).toString("base64")}`
@@ -138,4 +138,39 @@ describe("readAnswer", () => {
     ["an empty 502", 502, "", { ok: false, error: { _tag: "NodeUnreachable", detail: "HTTP 502" } }],
     ["EIP-1474 limit exceeded", 200, '{"jsonrpc":"2.0","id":1,"error":{"code":-32005,"message":"limit exceeded"}}', { ok: false, error: { _tag: "NodeOverloaded" } }],
   ] as const)("%s", (_label, status, text, expected) => expect(readAnswer(node, "m", status, text)).toMatchObject(expected))
+})
+
+describe("postJsonRpcBatch", () => {
+  /** Answers a batch in reverse order: a result, a refusal, and nothing at all for a method named "skip". */
+  const batchServer = Bun.serve({
+    port: 0,
+    hostname: "127.0.0.1",
+    async fetch(request) {
+      const body = (await request.json()) as unknown
+      if (!Array.isArray(body)) return new Response("batches only", { status: 400 })
+      const replies = (body as { id: number; method: string }[])
+        .filter((c) => c.method !== "skip")
+        .map((c) => (c.method === "refuse" ? { jsonrpc: "2.0", id: c.id, error: { code: -32003, message: "nonce too low" } } : { jsonrpc: "2.0", id: c.id, result: c.method }))
+      return Response.json(replies.reverse())
+    },
+  })
+  afterAll(() => batchServer.stop(true))
+  const batchEndpoint = (): JsonRpcEndpoint => ({ name: "batch-node", chain: "ethereum", url: `http://127.0.0.1:${batchServer.port}`, timeoutMs: 2000, version: "2.0" })
+
+  test("each call gets its own answer by id, whatever order the node answers in", async () => {
+    const out = await postJsonRpcBatch(batchEndpoint(), [{ method: "a", params: [] }, { method: "refuse", params: [] }, { method: "skip", params: [] }, { method: "b", params: [] }])
+    expect(out[0]).toEqual({ ok: true, result: "a" })
+    expect(out[1]?.ok === false && out[1].error._tag === "NodeRejected" && out[1].error.kind).toBe("nonce-too-low")
+    expect(out[2]?.ok === false && out[2].error._tag).toBe("NodeUnreachable")
+    expect(out[3]).toEqual({ ok: true, result: "b" })
+  })
+
+  test("an answer that is not a list fails every call of the batch", async () => {
+    const out = await postJsonRpcBatch({ ...batchEndpoint(), url: `http://127.0.0.1:${server.port}` }, [{ method: "ok", params: [] }, { method: "ok", params: [] }])
+    expect(out.map((o) => o.ok)).toEqual([false, false])
+  })
+
+  test("an empty batch sends nothing", async () => {
+    expect(await postJsonRpcBatch(batchEndpoint(), [])).toEqual([])
+  })
 })

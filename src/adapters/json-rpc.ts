@@ -90,27 +90,24 @@ const redact = (endpoint: JsonRpcEndpoint, text: string): string => {
 
 let nextId = 0
 
-/** Sends one call; the promise never rejects (a failure is an outcome). `signal` aborts it early. */
-export const postJsonRpc = async (endpoint: JsonRpcEndpoint, method: string, params: readonly unknown[], signal?: AbortSignal): Promise<JsonRpcOutcome> => {
+/** One POST of a JSON-RPC body: the HTTP status and text, or why no answer came (redacted). */
+const post = async (endpoint: JsonRpcEndpoint, body: string, signal?: AbortSignal): Promise<{ readonly status: number; readonly text: string } | { readonly failure: string }> => {
   const headers: Record<string, string> = { "content-type": "application/json" }
   if (endpoint.authorization !== undefined) headers.authorization = endpoint.authorization
   const timeout = AbortSignal.timeout(endpoint.timeoutMs)
-  let status: number
-  let text: string
   try {
-    const response = await fetch(endpoint.url, {
-      method: "POST",
-      headers,
-      body: JSON.stringify({ jsonrpc: endpoint.version, id: ++nextId, method, params }),
-      signal: signal === undefined ? timeout : AbortSignal.any([signal, timeout]),
-    })
-    status = response.status
-    text = await response.text()
+    const response = await fetch(endpoint.url, { method: "POST", headers, body, signal: signal === undefined ? timeout : AbortSignal.any([signal, timeout]) })
+    return { status: response.status, text: await response.text() }
   } catch (cause) {
-    const detail = timeout.aborted ? `no answer within ${endpoint.timeoutMs} ms` : redact(endpoint, describe(cause))
-    return failed(new NodeUnreachable({ node: endpoint.name, method, detail }))
+    return { failure: timeout.aborted ? `no answer within ${endpoint.timeoutMs} ms` : redact(endpoint, describe(cause)) }
   }
-  const outcome = readAnswer(endpoint, method, status, text)
+}
+
+/** Sends one call; the promise never rejects (a failure is an outcome). `signal` aborts it early. */
+export const postJsonRpc = async (endpoint: JsonRpcEndpoint, method: string, params: readonly unknown[], signal?: AbortSignal): Promise<JsonRpcOutcome> => {
+  const answer = await post(endpoint, JSON.stringify({ jsonrpc: endpoint.version, id: ++nextId, method, params }), signal)
+  if ("failure" in answer) return failed(new NodeUnreachable({ node: endpoint.name, method, detail: answer.failure }))
+  const outcome = readAnswer(endpoint, method, answer.status, answer.text)
   if (outcome.ok || outcome.error._tag === "NodeRejected") return outcome
   return failed(outcome.error._tag === "NodeOverloaded"
     ? new NodeOverloaded({ node: endpoint.name, method, detail: redact(endpoint, outcome.error.detail) })
@@ -130,27 +127,12 @@ export const jsonRpcCall = (endpoint: JsonRpcEndpoint, method: string, params: r
  */
 export const postJsonRpcBatch = async (endpoint: JsonRpcEndpoint, calls: readonly { readonly method: string; readonly params: readonly unknown[] }[], signal?: AbortSignal): Promise<JsonRpcOutcome[]> => {
   if (calls.length === 0) return []
-  const headers: Record<string, string> = { "content-type": "application/json" }
-  if (endpoint.authorization !== undefined) headers.authorization = endpoint.authorization
-  const timeout = AbortSignal.timeout(endpoint.timeoutMs)
   const first = ++nextId
   nextId += calls.length - 1
   const label = `${calls[0]?.method ?? "batch"} ×${calls.length}`
-  let status: number
-  let text: string
-  try {
-    const response = await fetch(endpoint.url, {
-      method: "POST",
-      headers,
-      body: JSON.stringify(calls.map((c, i) => ({ jsonrpc: endpoint.version, id: first + i, method: c.method, params: c.params }))),
-      signal: signal === undefined ? timeout : AbortSignal.any([signal, timeout]),
-    })
-    status = response.status
-    text = await response.text()
-  } catch (cause) {
-    const detail = timeout.aborted ? `no answer within ${endpoint.timeoutMs} ms` : redact(endpoint, describe(cause))
-    return calls.map((c) => failed(new NodeUnreachable({ node: endpoint.name, method: c.method, detail })))
-  }
+  const answer = await post(endpoint, JSON.stringify(calls.map((c, i) => ({ jsonrpc: endpoint.version, id: first + i, method: c.method, params: c.params }))), signal)
+  if ("failure" in answer) return calls.map((c) => failed(new NodeUnreachable({ node: endpoint.name, method: c.method, detail: answer.failure })))
+  const { status, text } = answer
   let replies: unknown
   try {
     replies = JSON.parse(text)

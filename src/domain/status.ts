@@ -8,9 +8,9 @@
 export type RequestStatus =
   /** Published to `sendto`; nothing has been sent to a node yet. */
   | "accepted"
-  /** Bitcoin: about to call the wallet. A retry must reconcile with the wallet before sending again. */
+  /** No longer written (the executor signs before it sends, so nothing is reconciled); older records may carry it. */
   | "intent"
-  /** Ethereum: signed, and the exact bytes are in this record. A retry broadcasts these bytes. */
+  /** Signed and recorded (the bytes are in this record, or in its Bitcoin transaction's record); a retry sends these bytes. */
   | "signed"
   /** The node accepted it and returned a txid; waiting for confirmations. */
   | "submitted"
@@ -85,7 +85,7 @@ export interface StatusRecord {
   /** The hash of the block that holds the transaction, so a reorg that replaces it is noticed. */
   readonly block_hash?: string
   readonly confirmations?: number
-  /** Bitcoin intent: when the call was about to be made, to bound reconciliation. */
+  /** Older Bitcoin `intent` records only. */
   readonly intent_at?: number
   /** Why it failed or went to the DLQ. */
   readonly reason?: string
