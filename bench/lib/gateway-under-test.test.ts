@@ -66,7 +66,7 @@ describe("deriveConfig", () => {
     expect(c.intake.backlog_breaker).toBe(1_000_000_000)
     expect(c.hosts[0]?.nodes).toEqual(["eth-1"])
     const eth = c.nodes.find((n) => n.name === "eth-1")
-    expect([eth?.max_in_flight, eth?.adaptive, eth?.url, eth?.max_rps]).toEqual([4, false, "http://127.0.0.1:9545", 500])
+    expect([eth?.max_in_flight, eth?.adaptive, eth?.url, eth?.max_rps]).toEqual([4, false, "http://127.0.0.1:9545", 5000])
     expect(c.nodes.find((n) => n.name === "btc-1")?.max_in_flight).toBe(1)
   })
 

@@ -7,7 +7,7 @@
  * fault, waits until every request is final, and then judges from the chains
  * themselves: each Ethereum value and each Bitcoin amount appears exactly once.
  */
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { expect } from "bun:test"
@@ -141,8 +141,13 @@ export const startFaultRun = async (options: FaultRunOptions): Promise<FaultRun>
     clearTimeout(forced)
     anvil.proc.kill("SIGTERM")
     await anvil.proc.exited
+    // The gateways' logs outlive the run (in the checkout's .run/, which git ignores), so a failure can be read afterwards.
+    const kept = join(process.env.GATEWAY_RUN_DIR ?? join(repoRoot, ".run"), "fault-logs", tag)
+    mkdirSync(kept, { recursive: true })
+    cpSync(join(dir, "logs"), kept, { recursive: true })
     if (process.env.KEEP_TEST_LOGS) process.stderr.write(`${options.name}: gateway logs kept in ${dir}/logs\n`)
     else rmSync(dir, { recursive: true, force: true })
+    process.stderr.write(`${options.name}: gateway logs copied to ${kept}\n`)
   }
   return { dir, topics, intakes, producers, consumers, senders, sink, account, target, ethUrl: anvil.url, eth, startConsumer, stop }
 }
