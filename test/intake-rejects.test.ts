@@ -22,10 +22,12 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
+  const stopAt = Date.now()
   if (gw && gw.proc.exitCode === null) gw.proc.kill("SIGTERM")
   expect(await gw?.proc.exited).toBe(0)
+  process.stderr.write(`intake-rejects: the gateway drained in ${Date.now() - stopAt} ms\n`)
   if (dir) rmSync(dir, { recursive: true, force: true })
-})
+}, 30_000)
 
 describe("the real intake refuses bad input and enqueues nothing", () => {
   test(`${malformedRequests.length} malformed requests each get a 400 naming the field and rule; sendto is unchanged`, async () => {

@@ -12,6 +12,8 @@ export class KafkaUnavailable extends Data.TaggedError("KafkaUnavailable")<{
   readonly operation: string
   readonly brokers: string
   readonly detail: string
+  /** False when the brokers refused for a reason another attempt would meet again (a record too large); absent when unknown. */
+  readonly retriable?: boolean
 }> {
   override get message() {
     return `Kafka ${this.operation} failed (brokers ${this.brokers}): ${this.detail}; is the stack up? (npm run stack -- status)`

@@ -123,6 +123,19 @@ export const classifyTransactionFailure = (error: unknown): TransactionFailure =
 /** True when kafkajs marks the error as worth retrying (a stale coordinator, a timeout). */
 export const isRetriableKafkaError = (error: unknown): boolean => field(error, "retriable") === true
 
+/**
+ * True when anything in the error's cause chain is worth another attempt: a retriable
+ * broker error (not the leader, not enough replicas), a lost connection, a timeout, or
+ * kafkajs giving up retrying one of those. False for a refusal that repeats whatever
+ * happens (a record too large, an invalid record).
+ */
+export const worthAnotherAttempt = (error: unknown): boolean =>
+  errorChain(error).some((l) => ["KafkaJSConnectionError", "KafkaJSRequestTimeoutError", "KafkaJSConnectionClosedError", "KafkaJSNumberOfRetriesExceeded"].includes(l.name)) ||
+  (function walk(e: unknown, depth: number): boolean {
+    if (e === undefined || e === null || depth > 8) return false
+    return isRetriableKafkaError(e) || walk(field(e, "cause"), depth + 1)
+  })(error, 0)
+
 /** A one-line account of a kafkajs error chain, for error details and logs. */
 export const describeKafkaError = (error: unknown): string =>
   errorChain(error)

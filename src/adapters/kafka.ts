@@ -6,6 +6,7 @@
 import { Effect, Schedule, type Scope } from "effect"
 import { Kafka, logLevel, type Admin, type Consumer, type Producer } from "kafkajs"
 import { describe, KafkaUnavailable } from "./errors.ts"
+import { worthAnotherAttempt } from "./kafka-transaction-errors.ts"
 
 /** How to reach the cluster. */
 export interface KafkaOptions {
@@ -44,8 +45,6 @@ export const kafkaRetries = {
   admin: { retries: 3, initialRetryTime: 200, maxRetryTime: 2000 },
   /** Consumer-group members: kafkajs's consumer default count (5); a crash after that restarts the actor. */
   consumer: { retries: 5, initialRetryTime: 200, maxRetryTime: 2000 },
-  /** An idempotent producer that retries until acked, as kafkajs does by default for idempotent producers. */
-  untilAcked: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 2000 },
 } as const
 
 /** Builds a client. kafkajs logs nothing itself: the actors log what matters, structured. */
@@ -79,24 +78,21 @@ export const scopedAdmin = (cluster: KafkaCluster): Effect.Effect<Admin, KafkaUn
   )
 
 /**
- * How an idempotent producer retries a send:
- * - `"until-acked"`: kafkajs's own default for idempotent producers, retrying until the
- *   brokers ack (its sequence numbers keep a retried batch from being written twice); the
- *   caller bounds how long it waits (the intake's accept deadline) and treats a send it
- *   stopped waiting for as possibly written.
- * - `{ retries }`: give up after that many; only for records whose duplicates are harmless
- *   (status records keyed by request id, applied idempotently).
+ * Connects a new producer for `sendto`: acks=all (set per send), no retries inside kafkajs,
+ * one request in flight, and no kafkajs idempotence. Rejects with `KafkaUnavailable`. Only
+ * `sendto-publisher.ts` makes these; it sends a failed batch again from a new one.
+ *
+ * Why not kafkajs's idempotent producer: with a broker SIGKILLed under load, kafkajs
+ * 2.2.4's idempotent producer (unbounded retries, acks=all) acknowledged records the
+ * brokers never wrote — 2 of 240 acknowledged requests were missing from `sendto` in 1 of 3
+ * runs of test/scratch, 1 of 240 in test/faults/broker-killed — after its sequence
+ * numbers were wound back during an internal retry. Without idempotence a send is acked
+ * only when every in-sync replica wrote it; a send that failed may have been written in
+ * part, and sending it again may write a request twice, which the partition executor
+ * skips by its request id.
  */
-export type ProducerRetry = "until-acked" | { readonly retries: number }
-
-/**
- * Connects a new idempotent producer (acks=all is set per send), which takes a new producer
- * id. Rejects with `KafkaUnavailable`. Only `idempotent-publisher.ts` makes these: it
- * replaces one after any failed send (kafkajs's sequence numbers cannot be trusted then).
- */
-export const connectIdempotentProducer = async (cluster: KafkaCluster, retry: ProducerRetry): Promise<Producer> => {
-  const retryOptions = retry === "until-acked" ? kafkaRetries.untilAcked : { ...kafkaRetries.cluster, retries: retry.retries }
-  const producer = cluster.client.producer({ idempotent: true, maxInFlightRequests: 5, allowAutoTopicCreation: false, retry: retryOptions })
+export const connectSendtoProducer = async (cluster: KafkaCluster): Promise<Producer> => {
+  const producer = cluster.client.producer({ idempotent: false, maxInFlightRequests: 1, allowAutoTopicCreation: false, retry: { ...kafkaRetries.cluster, retries: 0 } })
   try {
     await producer.connect()
   } catch (cause) {
@@ -205,8 +201,9 @@ export interface OutgoingRecord {
 
 /**
  * Publishes records to one or more topics in one request with acks=all, and resolves
- * only when every in-sync replica has them. Rejects with `KafkaUnavailable`. After a
- * rejection the producer must not send again (see idempotent-publisher.ts, its one caller).
+ * only when every in-sync replica has them. Rejects with `KafkaUnavailable`, saying whether
+ * another attempt may succeed. After a rejection its caller (sendto-publisher.ts) sends
+ * again from a new producer.
  */
 export const publishAll = async (cluster: KafkaCluster, producer: Producer, records: readonly OutgoingRecord[]): Promise<void> => {
   const byTopic = new Map<string, { key: string | null; value: string }[]>()
@@ -218,7 +215,7 @@ export const publishAll = async (cluster: KafkaCluster, producer: Producer, reco
   try {
     await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) })
   } catch (cause) {
-    throw new KafkaUnavailable({ operation: "producer.send", brokers: cluster.options.brokers.join(","), detail: describe(cause) })
+    throw new KafkaUnavailable({ operation: "producer.send", brokers: cluster.options.brokers.join(","), detail: describe(cause), retriable: worthAnotherAttempt(cause) })
   }
 }
 

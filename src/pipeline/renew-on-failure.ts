@@ -3,7 +3,7 @@
  * failed call's resource is retired and a new one opened before the next call runs. For
  * clients whose state may be wrong after a failure and cannot be checked, only thrown
  * away: kafkajs's idempotent producer rewinds its sequence numbers after a failed send,
- * also for records the broker wrote (see src/adapters/idempotent-publisher.ts).
+ * also for records the broker wrote (see src/adapters/kafka.ts, connectSendtoProducer).
  *
  * Calls never overlap: each starts after every earlier call settled, in call order. When
  * the new resource cannot be opened, the next call tries to open one again before it

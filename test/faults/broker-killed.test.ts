@@ -26,7 +26,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await restartBroker()
   await run?.stop()
-})
+}, 120_000)
 
 /** Submits one request with its own Idempotency-Key until the intake acknowledges it (or `deadline` passes). */
 const submitUntilAcked = async (intake: string, body: unknown, key: string, deadline: number) => {

@@ -17,7 +17,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const c of run?.consumers ?? []) if (c.proc.exitCode === null) c.proc.kill("SIGCONT")
   await run?.stop()
-})
+}, 120_000)
 
 test("every request ends exactly once while a consumer is frozen past its session timeout three times", async () => {
   const intake = run.intakes[0] ?? ""

@@ -19,7 +19,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await run?.stop()
-})
+}, 120_000)
 
 /** Every message of the run's DLQ, parsed. */
 const deadLetters = async () => {

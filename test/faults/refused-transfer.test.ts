@@ -17,7 +17,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await run?.stop()
-})
+}, 120_000)
 
 test("a refused transfer fails with the node's reason and its sender's next 20 transfers all confirm", async () => {
   const intake = run.intakes[0] ?? ""

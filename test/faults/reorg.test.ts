@@ -16,7 +16,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await run?.stop()
-})
+}, 120_000)
 
 test("confirmed transfers whose blocks a reorg removed are sent again and confirm again", async () => {
   const intake = run.intakes[0] ?? ""

@@ -17,7 +17,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await run?.stop()
-})
+}, 120_000)
 
 test("a request whose copies reach sendto from two intakes takes effect once", async () => {
   const transfers = ethTransfers(run, 5)

@@ -30,7 +30,7 @@ afterAll(async () => {
   }
   if (run !== undefined) await setTopicConfig(run.topics.results, { "min.insync.replicas": "2", "cleanup.policy": "compact" }).catch(() => undefined)
   await run?.stop()
-})
+}, 120_000)
 
 test("every request ends exactly once after sendto.results could not be written for 10 s mid-run", async () => {
   const intake = run.intakes[0] ?? ""

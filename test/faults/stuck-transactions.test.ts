@@ -20,7 +20,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await run?.stop()
-})
+}, 120_000)
 
 const pauseMining = async () => {
   await run.eth("evm_setAutomine", [false])

@@ -24,7 +24,7 @@ afterAll(async () => {
     // not frozen
   }
   await run?.stop()
-})
+}, 120_000)
 
 test("400 unconfirmed payouts, then every consumer SIGKILLed: each payout lands once", async () => {
   const intake = run.intakes[0] ?? ""

@@ -22,7 +22,7 @@ afterAll(async () => {
     // not frozen
   }
   await run?.stop()
-})
+}, 120_000)
 
 test("every payout ends exactly once after btcwallet was frozen for 20 s mid-burst", async () => {
   const intake = run.intakes[0] ?? ""

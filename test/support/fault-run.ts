@@ -17,6 +17,7 @@ import type { Subprocess } from "bun"
 import { ethereumCall, makeEthereumNode } from "../../src/adapters/ethereum.ts"
 import { btc } from "./chain-clients.ts"
 import { freePorts } from "./free-ports.ts"
+import { connectedAdmin, deleteTopics, testCluster } from "./kafka-fixtures.ts"
 import { builtBinary, repoRoot, stackEnv, startGateway, type GatewayProcess } from "./gateway-process.ts"
 import { get, post, waitUntil } from "./intake-client.ts"
 
@@ -79,11 +80,28 @@ const startAnvil = async (): Promise<{ readonly url: string; readonly proc: Subp
   return { url, proc }
 }
 
+/**
+ * A wallet call that moves btcwallet past a change address it cannot read back (simnet's
+ * "Sb1…" addresses, which it takes for bech32: "-5: Invalid address or key: Sb1…") by
+ * asking for a fresh one, then calls again.
+ */
+const walletCall = async (method: string, params: readonly unknown[]): Promise<unknown> => {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await btc(method, params)
+    } catch (error) {
+      if (attempt >= 5 || !/Invalid address or key: Sb1/.test(String((error as { detail?: unknown }).detail ?? error))) throw error
+      // Asking for the next change address can itself hit an unreadable one: it still moves the wallet on.
+      await btc("getrawchangeaddress", ["default"]).catch(() => undefined)
+    }
+  }
+}
+
 /** A fresh wallet account with `coins` coins of 1 BTC, confirmed, and an address of it to pay to. */
 const fundAccount = async (account: string, coins: number) => {
   await btc("createnewaccount", [account])
-  const target = String(await btc("getnewaddress", [account]))
-  for (let i = 0; i < coins; i++) await btc("sendfrom", ["default", String(await btc("getnewaddress", [account])), 1, 0])
+  const target = String(await walletCall("getnewaddress", [account]))
+  for (let i = 0; i < coins; i++) await walletCall("sendfrom", ["default", String(await walletCall("getnewaddress", [account])), 1, 0])
   const funded = await waitUntil(async () => Number(await btc("getbalance", [account, 1])) >= coins, 60_000, 500)
   if (!funded) throw new Error(`the wallet account ${account} did not get ${coins} confirmed BTC within 60 s; is the btc miner running?`)
   return target
@@ -141,6 +159,12 @@ export const startFaultRun = async (options: FaultRunOptions): Promise<FaultRun>
     clearTimeout(forced)
     anvil.proc.kill("SIGTERM")
     await anvil.proc.exited
+    // The run's topics go too: thousands of leftover partitions weigh on the brokers' heap.
+    const admin = await testCluster(`fault-${tag}-cleanup`).then(connectedAdmin).catch(() => undefined)
+    if (admin !== undefined) {
+      await deleteTopics(admin, [topics.requests, topics.results, topics.dlq])
+      await admin.disconnect().catch(() => undefined)
+    }
     // The gateways' logs outlive the run (in the checkout's .run/, which git ignores), so a failure can be read afterwards.
     const kept = join(process.env.GATEWAY_RUN_DIR ?? join(repoRoot, ".run"), "fault-logs", tag)
     mkdirSync(kept, { recursive: true })
@@ -194,7 +218,7 @@ export const waitAllFinal = async (label: string, intake: string, ids: readonly 
   const started = Date.now()
   let lastReport = 0
   const pending = new Set(ids)
-  return waitUntil(async () => {
+  const done = await waitUntil(async () => {
     for (const id of [...pending]) {
       const r = await get(intake, `/v1/requests/${id}`)
       if (r.status === 200 && finals.has(String(r.body.status))) pending.delete(id)
@@ -205,6 +229,14 @@ export const waitAllFinal = async (label: string, intake: string, ids: readonly 
     }
     return pending.size === 0
   }, timeoutMs, 1_000)
+  if (!done) {
+    // Say which ones are stuck, and where, for whoever reads the failure.
+    for (const id of [...pending].slice(0, 10)) {
+      const r = await get(intake, `/v1/requests/${id}`)
+      process.stderr.write(`${label}: not final: ${id} ${r.status === 200 ? JSON.stringify({ status: r.body.status, partition: r.body.partition, sender: r.body.sender, nonce: r.body.nonce, txid: r.body.txid, reason: r.body.reason }) : `HTTP ${r.status}`}\n`)
+    }
+  }
+  return done
 }
 
 /** How many times each of `values` was paid to the run's sink, in the run's whole chain. */

@@ -110,12 +110,10 @@ export const partitionConsumer = (ctx: HostContext, pool: NodePool, view: Status
       generation += 1
       const now = new Set(event.payload.memberAssignment[k.topics.requests] ?? [])
       for (const p of [...held.keys()]) if (!now.has(p)) apply(p, { _tag: "revoked" })
+      // Every assigned partition is taken over again, kept ones too: this member may have
+      // missed a generation (its session lapsed while a broker died) in which another member
+      // owned the partition and fenced this one's writer, which an idle executor would not notice.
       for (const p of now) {
-        if (held.has(p)) {
-          const h = held.get(p) as Held
-          if (h.state._tag !== "revoked") h.state = { ...h.state, generation }
-          continue
-        }
         const h: Held = { state: assigned(generation), executor: Deferred.makeUnsafe<PartitionExecutor>() }
         held.set(p, h)
         start(p, h)

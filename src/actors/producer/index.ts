@@ -1,14 +1,15 @@
 /**
- * producer: owns the Kafka producer (idempotent, acks=all) and the HTTP intake. On
+ * producer: owns the Kafka producer (acks=all, see adapters/sendto-publisher.ts) and the HTTP intake. On
  * start it connects, creates the topics that are missing, and only then listens, so
  * the intake is never up without a way to make a request durable. Its readiness check
  * ("producer.kafka") follows a metadata probe and its own sends. Stopping closes the
  * listener first (in-flight requests finish), then the producer.
  */
 import { Effect } from "effect"
-import { scopedIdempotentPublisher } from "../../adapters/idempotent-publisher.ts"
+import { scopedSendtoPublisher } from "../../adapters/sendto-publisher.ts"
 import { brokerCount, ensureTopics, makeCluster, scopedAdmin } from "../../adapters/kafka.ts"
 import { scopedHttpServer } from "../../adapters/http-server.ts"
+import { describe } from "../../adapters/errors.ts"
 import { kafkaOptionsFrom } from "../../app/connections.ts"
 import type { HostContext } from "../../app/host-context.ts"
 import { defaultAcceptTimeoutMs } from "../../config/gateway-config.ts"
@@ -44,8 +45,23 @@ export const producer = (ctx: HostContext, version: string, view: StatusView): C
     m.kafkaBrokers.set(yield* brokerCount(cluster, admin))
     const created = yield* ensureTopics(cluster, admin, gatewayTopics(c))
     if (created.length > 0) log.info(producerEvents.topicsCreated, { topics: created })
-    const publisher = yield* scopedIdempotentPublisher(cluster, "until-acked")
-    const publish = makeRequestPublisher(publisher, { requests: c.kafka.topics.requests }, view.applyLocal, sendReportTo(kafkaCheck))
+    const publisher = yield* scopedSendtoPublisher(cluster)
+    const report = sendReportTo(kafkaCheck)
+    let unlogged = 0
+    let loggedAt = 0
+    const sends = {
+      acked: report.acked,
+      failed: (cause: unknown) => {
+        report.failed(cause)
+        m.sendFailures.inc()
+        unlogged += 1
+        if (Date.now() - loggedAt < 5_000) return
+        log.warn(producerEvents.sendFailed, { failures: unlogged, last: describe(cause), effect: "the same records are sent again from a new producer until acked" })
+        unlogged = 0
+        loggedAt = Date.now()
+      },
+    }
+    const publish = makeRequestPublisher(publisher, { requests: c.kafka.topics.requests }, view.applyLocal, sends)
     yield* Effect.forkScoped(pollBacklog(cluster, admin, c.kafka.topics.requests, c.kafka.consumer.group_id, (n) => { backlog = n }))
     kafkaCheck.pass()
     yield* Effect.forkScoped(probeKafka(cluster, admin, kafkaCheck, probeTimeoutMs, (n) => m.kafkaBrokers.set(n)))

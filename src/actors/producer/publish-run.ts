@@ -4,7 +4,7 @@
  * boundaries. The intake waits at most its accept deadline; then it stops the run: a
  * chunk still queued in the publisher is taken back (`Withdrawn`: provably never sent),
  * no later chunk starts, and a chunk already in Kafka's hands stays in them (the
- * idempotent producer keeps retrying it until acked). So every request of a submission
+ * publisher keeps sending it again until acked). So every request of a submission
  * is, at the answer, one of: acked (durable), unsure (handed to Kafka, no ack yet: it may
  * have been accepted), or not sent. The run itself settles only when its last chunk does,
  * which may be after the answer; the in-flight map keeps repeats waiting for exactly that.

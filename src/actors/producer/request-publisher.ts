@@ -5,7 +5,7 @@
  * host's view only (not written to `sendto.results`): that halves what each request costs
  * Kafka, and the consumer's first record reaches every view moments later.
  */
-import type { IdempotentPublisher } from "../../adapters/idempotent-publisher.ts"
+import type { SendtoPublisher } from "../../adapters/sendto-publisher.ts"
 import type { OutgoingRecord } from "../../adapters/kafka.ts"
 import { requestKey, type QueuedRequest } from "../../domain/request.ts"
 import type { StatusRecord } from "../../domain/status.ts"
@@ -39,7 +39,7 @@ const maxPerFlush = 2_000
  * flush. Each Kafka round trip's outcome also goes to `sends` (the producer's readiness check).
  */
 export const makeRequestPublisher = (
-  publisher: IdempotentPublisher,
+  publisher: SendtoPublisher,
   topics: PublishTopics,
   onAccepted: (records: readonly StatusRecord[]) => void,
   sends?: SendReport,
@@ -47,7 +47,7 @@ export const makeRequestPublisher = (
   const gc = makeGroupCommit<QueuedRequest>(async (requests) => {
     const records: OutgoingRecord[] = requests.map((r) => ({ topic: topics.requests, key: requestKey(r), value: JSON.stringify(r) }))
     try {
-      await publisher.publish(records)
+      await publisher.publish(records, (cause) => sends?.failed(cause))
     } catch (cause) {
       sends?.failed(cause)
       throw cause
