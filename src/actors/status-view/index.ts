@@ -18,6 +18,7 @@
  */
 import { randomUUID } from "node:crypto"
 import { Effect } from "effect"
+import { describe } from "../../adapters/errors.ts"
 import { ensureTopics, kafkaCall, makeCluster, scopedAdmin, scopedConsumer } from "../../adapters/kafka.ts"
 import { onBatchProcessed } from "../../adapters/kafka-transactions.ts"
 import { kafkaOptionsFrom } from "../../app/connections.ts"
@@ -118,7 +119,11 @@ export const statusView = (ctx: HostContext): { readonly view: StatusView; reado
     // its status answers lag), and a consumer awaits `catchUp()` before its first batch.
     const started = performance.now()
     return Effect.gen(function* () {
-      yield* Effect.tryPromise(() => view.catchUp()).pipe(Effect.orDie)
+      // A failed catch-up restarts the actor; the reason names the topic and Kafka's error.
+      yield* Effect.tryPromise({
+        try: () => view.catchUp(),
+        catch: (cause) => new Error(`the status view could not catch up with ${topic}: ${describe(cause)}`),
+      }).pipe(Effect.orDie)
       caughtUpOnce = true
       log.info(statusViewEvents.caughtUp, { records: Object.values(store.countByStatus()).reduce((a, b) => a + b, 0), ms: Math.round(performance.now() - started) })
       return yield* Effect.never
