@@ -204,6 +204,19 @@ describe("group commit", () => {
   }, 60_000)
 })
 
+describe("large commits", () => {
+  test("one commit of 3 MB to one partition (a 500-output payout's records, and more) lands whole, with its offset", async () => {
+    const t = await setup("large-commit")
+    const w = writerFor(t)
+    await w.open()
+    // Each record 2 KB: 1,500 of them are three times Kafka's default max.message.bytes for one record batch.
+    const records = Array.from({ length: 1_500 }, (_, i) => ({ topic: t.results, key: `m${i}`, value: JSON.stringify({ i, pad: "x".repeat(2_000) }) }))
+    await w.commit(records, 7n)
+    const read = (await settled(t, 7n, 1_500)).results
+    expect(read).toEqual(records.map((r) => r.value))
+  }, 60_000)
+})
+
 /** Reads JSON lines from a child's stdout, one per call (fails after 30 s). */
 const lineReader = (stream: ReadableStream<Uint8Array>) => {
   const reader = stream.getReader()

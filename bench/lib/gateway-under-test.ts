@@ -286,7 +286,9 @@ export const prepareRun = async (options: RunOptions): Promise<GatewayRun> => {
     intakeUrl: `http://127.0.0.1:${port}`,
     finish: async (finishOptions = {}) => {
       await deleteRunData(config.kafka.brokers, names).catch(() => undefined)
-      if (finishOptions.keepDir !== true) rmSync(dir, { recursive: true, force: true })
+      // GATEWAY_BENCH_KEEP_LOGS=1 keeps every run's folder (config and gateway logs) to read afterwards.
+      if (finishOptions.keepDir !== true && !process.env.GATEWAY_BENCH_KEEP_LOGS) rmSync(dir, { recursive: true, force: true })
+      else process.stderr.write(`gateway bench: the run's config and gateway logs are kept in ${dir}\n`)
     },
   }
 }

@@ -27,6 +27,7 @@ import { Kafka, logLevel, type Consumer, type Producer, type Transaction } from 
 import { KafkaUnavailable } from "./errors.ts"
 import type { KafkaCluster } from "./kafka.ts"
 import { classifyTransactionFailure, WriterMustReopen, describeKafkaError, isRetriableKafkaError, WriterFenced } from "./kafka-transaction-errors.ts"
+import { produceChunks } from "./produce-chunks.ts"
 
 /**
  * kafkajs's retry for transactional producers: about 2.3 s of backoff in 8 retries, then
@@ -132,11 +133,12 @@ const runTransaction = async (
   }
   let step: "produce" | "offsets" = "produce"
   try {
-    if (write.topicMessages.length > 0) {
+    // One produce request per chunk, one after another (see produce-chunks.ts): all in this transaction.
+    for (const chunk of produceChunks(write.topicMessages)) {
       await txn.sendBatch({
         acks: -1,
         timeout: Math.round(settings.transactionTimeoutMs / 2),
-        topicMessages: write.topicMessages.map((t) => ({ topic: t.topic, messages: t.messages.map((m) => ({ ...m })) })),
+        topicMessages: chunk.map((t) => ({ topic: t.topic, messages: t.messages.map((m) => ({ ...m })) })),
       })
     }
     step = "offsets"

@@ -7,6 +7,7 @@ import { Effect, Schedule, type Scope } from "effect"
 import { Kafka, logLevel, type Admin, type Consumer, type Producer } from "kafkajs"
 import { describe, KafkaUnavailable } from "./errors.ts"
 import { worthAnotherAttempt } from "./kafka-transaction-errors.ts"
+import { produceChunks } from "./produce-chunks.ts"
 
 /** How to reach the cluster. */
 export interface KafkaOptions {
@@ -200,8 +201,9 @@ export interface OutgoingRecord {
 }
 
 /**
- * Publishes records to one or more topics in one request with acks=all, and resolves
- * only when every in-sync replica has them. Rejects with `KafkaUnavailable`, saying whether
+ * Publishes records to one or more topics with acks=all, in as few requests as the
+ * brokers' record-batch limit allows (see produce-chunks.ts), one after another, and
+ * resolves only when every in-sync replica has them all. Rejects with `KafkaUnavailable`, saying whether
  * another attempt may succeed. After a rejection its caller (sendto-publisher.ts) sends
  * again from a new producer.
  */
@@ -213,7 +215,9 @@ export const publishAll = async (cluster: KafkaCluster, producer: Producer, reco
     byTopic.set(r.topic, list)
   }
   try {
-    await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) })
+    for (const chunk of produceChunks([...byTopic].map(([topic, messages]) => ({ topic, messages })))) {
+      await producer.sendBatch({ acks: -1, topicMessages: chunk.map((t) => ({ topic: t.topic, messages: [...t.messages] })) })
+    }
   } catch (cause) {
     throw new KafkaUnavailable({ operation: "producer.send", brokers: cluster.options.brokers.join(","), detail: describe(cause), retriable: worthAnotherAttempt(cause) })
   }
