@@ -28,6 +28,17 @@ describe("makeStatusTracker", () => {
     expect(t.reachedTimes()).toEqual([1100, 1300, 2000])
   })
 
+  test("a Bitcoin transaction record or an Ethereum filler is not a request: it counts nowhere", () => {
+    const t = makeStatusTracker()
+    t.apply(rec("r", "accepted", 1000))
+    t.apply({ ...rec("btc-tx:ab", "confirmed", 1100), kind: "transaction" })
+    t.apply({ ...rec("filler:0xa:3", "confirmed", 1100), kind: "filler" })
+    t.apply({ ...rec("r", "submitted", 1200), kind: "request" })
+    const s = t.summary()
+    expect([s.seen, s.reachedNode, s.final]).toEqual([1, 1, 0])
+    expect(s.byStatus).toEqual({ submitted: 1 })
+  })
+
   test("no rate before anything reached the node", () => {
     const t = makeStatusTracker()
     t.apply(rec("a", "accepted", 1000))

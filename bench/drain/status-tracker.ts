@@ -48,6 +48,9 @@ export const makeStatusTracker = () => {
   const reachedTimes: Array<number> = []
   return {
     apply: (r: StatusRecord): void => {
+      // Only requests count: a filler (a refused nonce's self-transfer) or a Bitcoin
+      // transaction record shares the topic but is not something a client asked for.
+      if (r.kind !== undefined && r.kind !== "request") return
       const e = entries.get(r.id) ?? { status: r.status }
       if (rank(r.status) > rank(e.status)) e.status = r.status
       if (r.status === "accepted") e.acceptedAt = Math.min(e.acceptedAt ?? r.at, r.at)
