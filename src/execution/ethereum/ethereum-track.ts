@@ -106,6 +106,9 @@ const unstick = (ctx: EthereumContext, sender: SenderState, lowest: Slot, head: 
     }
     const stuck = ctx.book.unmined(sender).find((s) => s.recorded)
     if (stuck === undefined) return
+    // Nothing of ours below the lowest unmined slot and above the chain's nonce: a gap that
+    // nothing will fill (a nonce left behind after a refusal), which holds every later slot.
+    if (stuck.nonce > count) yield* fillGaps(ctx, sender, count, node)
     const now = ctx.now()
     if (!(yield* knownToNode(ctx.nodes, node, stuck.versions.map((v) => v.hash)))) {
       ctx.log.warn("partition-executor.rebroadcast", { partition: ctx.partition, sender: sender.address, nonce: stuck.nonce, reason: "the node no longer knows it" })
@@ -125,13 +128,17 @@ const unstick = (ctx: EthereumContext, sender: SenderState, lowest: Slot, head: 
     }
   })
 
+/** Most gap-filling self-transfers one sender gets per tracker round. */
+const maxFillsPerRound = 64
+
 /** Fills the nonces below the sender's next one that nothing holds. */
 const fillGaps = (ctx: EthereumContext, sender: SenderState, minedCount: number, node: string) =>
   Effect.gen(function* () {
     if (sender.next === undefined) return
     const pending = yield* pendingCountOf(ctx, sender.address, node)
     if (pending === undefined) return
-    for (const nonce of unfilledNonces(minedCount, pending, sender.next, new Set(sender.slots.keys()))) yield* fillNonce(ctx, sender.address, nonce, node)
+    // At most `maxFillsPerRound` at a time, lowest first: the rest follow in later rounds, once these are in.
+    for (const nonce of unfilledNonces(minedCount, pending, sender.next, new Set(sender.slots.keys())).slice(0, maxFillsPerRound)) yield* fillNonce(ctx, sender.address, nonce, node)
   })
 
 /** Sends every unmined, recorded slot of the sender that is not known to be in, in nonce order. */

@@ -128,6 +128,10 @@ export const resignElsewhere = (ctx: EthereumContext, slot: Slot, pendingCount: 
     yield* recordAndSend(ctx, moved, "signed", `signed again at nonce ${nonce}: nonce ${slot.nonce} was taken by another transaction`)
   })
 
+/** Reads how many of a sender's transactions are mined (its `latest` nonce). */
+export const minedCountOf = (ctx: EthereumContext, sender: string, node: string): Effect.Effect<number | undefined> =>
+  Effect.map(Effect.option(ctx.nodes.callNode(node, "eth_getTransactionCount", [sender, "latest"])), (r) => (r._tag === "Some" ? Number(r.value) : undefined))
+
 /** Reads the node's pending count of a sender (mined plus contiguous pooled nonces). */
 export const pendingCountOf = (ctx: EthereumContext, sender: string, node: string): Effect.Effect<number | undefined> =>
   Effect.map(Effect.option(ctx.nodes.callNode(node, "eth_getTransactionCount", [sender, "pending"])), (r) => (r._tag === "Some" ? Number(r.value) : undefined))
@@ -144,6 +148,16 @@ export const afterBroadcast = (ctx: EthereumContext, slot: Slot, outcome: Broadc
         if (yield* knownToNode(ctx.nodes, slot.node, hashes)) {
           slot.sentAt ??= ctx.now()
           slot.refused = undefined
+          return
+        }
+        // Believed only when the chain agrees: anvil under its queued-nonce wedge (foundry#10122)
+        // answers "nonce too low" for nonces no mined transaction holds, and re-signing on each
+        // such answer walked one request 680 nonces ahead of its sender's chain nonce in a
+        // 10,000-transfer burst. Until a mined transaction holds the nonce, the slot waits for
+        // the tracker, which sends it again (and fills any gap below it).
+        const mined = yield* minedCountOf(ctx, slot.sender, slot.node)
+        if (mined === undefined || mined <= slot.nonce) {
+          slot.refused = outcome.detail
           return
         }
         const pending = yield* pendingCountOf(ctx, slot.sender, slot.node)
