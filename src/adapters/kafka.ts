@@ -81,7 +81,7 @@ export const scopedAdmin = (cluster: KafkaCluster): Effect.Effect<Admin, KafkaUn
 /**
  * Connects a new producer for `sendto`: acks=all (set per send), no retries inside kafkajs,
  * one request in flight, and no kafkajs idempotence. Rejects with `KafkaUnavailable`. Only
- * `sendto-publisher.ts` makes these; it sends a failed batch again from a new one.
+ * `src/kafka/sendto-publisher.ts` makes these; it sends a failed batch again from a new one.
  *
  * Why not kafkajs's idempotent producer: with a broker SIGKILLed under load, kafkajs
  * 2.2.4's idempotent producer (unbounded retries, acks=all) acknowledged records the
@@ -204,7 +204,7 @@ export interface OutgoingRecord {
  * Publishes records to one or more topics with acks=all, in as few requests as the
  * brokers' record-batch limit allows (see produce-chunks.ts), one after another, and
  * resolves only when every in-sync replica has them all. Rejects with `KafkaUnavailable`, saying whether
- * another attempt may succeed. After a rejection its caller (sendto-publisher.ts) sends
+ * another attempt may succeed. After a rejection its caller (src/kafka/sendto-publisher.ts) sends
  * again from a new producer.
  */
 export const publishAll = async (cluster: KafkaCluster, producer: Producer, records: readonly OutgoingRecord[]): Promise<void> => {

@@ -5,38 +5,21 @@
  * end exactly once, and nothing else may be paid. The broker is started again at the end.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test"
-import { join } from "node:path"
 import { btcPaidCounts, btcPayouts, ethPaidCounts, ethTransfers, expectExactlyOnce, startFaultRun, waitAllFinal, type FaultRun } from "../support/fault-run.ts"
-import { repoRoot } from "../support/gateway-process.ts"
-import { post } from "../support/intake-client.ts"
-import { stackPid } from "../support/stack-process.ts"
+import { submitUntilAcked } from "../support/intake-client.ts"
+import { bringBack, stackPid } from "../support/stack-process.ts"
 
 let run: FaultRun
 const broker = "kafka-2"
-
-const restartBroker = async () => {
-  const up = Bun.spawn(["bash", join(repoRoot, "scripts", "stack"), "up", "kafka"], { stdout: "ignore", stderr: "pipe", env: process.env })
-  if ((await up.exited) !== 0) throw new Error(`scripts/stack up kafka failed: ${await new Response(up.stderr).text()}`)
-}
 
 beforeAll(async () => {
   run = await startFaultRun({ name: "broker-killed", ethSenders: 6, consumers: 2 })
 }, 180_000)
 
 afterAll(async () => {
-  await restartBroker()
+  await bringBack("kafka")
   await run?.stop()
 }, 120_000)
-
-/** Submits one request with its own Idempotency-Key until the intake acknowledges it (or `deadline` passes). */
-const submitUntilAcked = async (intake: string, body: unknown, key: string, deadline: number) => {
-  while (Date.now() < deadline) {
-    const res = await post(intake, "/v1/requests", body, { "idempotency-key": key }).catch(() => undefined)
-    if (res !== undefined && (res.status === 202 || res.status === 200)) return String(((await res.json()) as { id: string }).id)
-    await new Promise((r) => setTimeout(r, 500))
-  }
-  return undefined
-}
 
 test("no acknowledged request is lost or doubled when a broker is SIGKILLed mid-run", async () => {
   const intake = run.intakes[0] ?? ""

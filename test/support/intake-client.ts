@@ -33,3 +33,20 @@ export const waitUntil = async (check: () => Promise<boolean>, timeoutMs: number
   }
   return false
 }
+
+/**
+ * Submits one request with its own Idempotency-Key until the intake acknowledges it (202,
+ * or 200 for a replay) or `deadline` passes, as a client told "retry" does. Returns its id,
+ * or undefined; each refused attempt (when, how long, the answer) goes to `refusals`.
+ */
+export const submitUntilAcked = async (intake: string, body: unknown, key: string, deadline: number, refusals?: string[]): Promise<string | undefined> => {
+  while (Date.now() < deadline) {
+    const sentAt = Date.now()
+    const res = await post(intake, "/v1/requests", body, { "idempotency-key": key }).catch((e: unknown) => String(e))
+    if (typeof res !== "string" && (res.status === 202 || res.status === 200)) return String(((await res.json()) as { id: string }).id)
+    const answer = typeof res === "string" ? res : `${res.status} ${(await res.text()).slice(0, 160)}`
+    refusals?.push(`${new Date(sentAt).toISOString().slice(11, 23)} +${Date.now() - sentAt} ms: ${answer}`)
+    await new Promise((r) => setTimeout(r, 500))
+  }
+  return undefined
+}

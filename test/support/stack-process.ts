@@ -53,3 +53,9 @@ export const freezeFor = async (name: string, ms: number): Promise<void> => {
     thaw(name)
   }
 }
+
+/** Starts the stack's `service` again (`scripts/stack up SERVICE`: what still runs is kept) and waits until it is healthy. */
+export const bringBack = async (service: "kafka" | "etcd" | "anvil" | "bitcoin"): Promise<void> => {
+  const up = Bun.spawn(["bash", join(repoRoot, "scripts", "stack"), "up", service], { stdout: "ignore", stderr: "pipe", env: process.env })
+  if ((await up.exited) !== 0) throw new Error(`scripts/stack up ${service} failed: ${await new Response(up.stderr).text()}`)
+}

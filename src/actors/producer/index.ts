@@ -1,12 +1,12 @@
 /**
- * producer: owns the Kafka producer (acks=all, see adapters/sendto-publisher.ts) and the HTTP intake. On
+ * producer: owns the Kafka producer (acks=all, see kafka/sendto-publisher.ts) and the HTTP intake. On
  * start it connects, creates the topics that are missing, and only then listens, so
  * the intake is never up without a way to make a request durable. Its readiness check
  * ("producer.kafka") follows a metadata probe and its own sends. Stopping closes the
  * listener first (in-flight requests finish), then the producer.
  */
 import { Effect } from "effect"
-import { scopedSendtoPublisher } from "../../adapters/sendto-publisher.ts"
+import { scopedSendtoPublisher } from "../../kafka/sendto-publisher.ts"
 import { brokerCount, ensureTopics, makeCluster, scopedAdmin } from "../../adapters/kafka.ts"
 import { scopedHttpServer } from "../../adapters/http-server.ts"
 import { describe } from "../../adapters/errors.ts"

@@ -5,7 +5,7 @@
  * host's view only (not written to `sendto.results`): that halves what each request costs
  * Kafka, and the consumer's first record reaches every view moments later.
  */
-import type { SendtoPublisher } from "../../adapters/sendto-publisher.ts"
+import type { SendtoPublisher } from "../../kafka/sendto-publisher.ts"
 import type { OutgoingRecord } from "../../adapters/kafka.ts"
 import { requestKey, type QueuedRequest } from "../../domain/request.ts"
 import type { StatusRecord } from "../../domain/status.ts"

@@ -50,7 +50,7 @@ export const broadcastSlot = (nodes: ChainNodes, recorder: Recorder, slot: Slot,
  * Not one JSON-RPC batch: a node may handle a batch's calls concurrently (anvil does),
  * so nonces would arrive out of order, and anvil can then leave a ready transaction
  * queued and unmined (foundry-rs/foundry#10122, seen here with a run of 64 nonces).
- * In order, one call each, costs a round trip per transaction, as any client pays.
+ * In order, one call each, costs a round trip per transaction, as every client pays.
  */
 export const broadcastSlots = (nodes: ChainNodes, recorder: Recorder, slots: readonly Slot[], now: () => number): Effect.Effect<readonly BroadcastOutcome[], Fenced> =>
   Effect.gen(function* () {

@@ -21,7 +21,7 @@ import type { Fenced } from "../durable.ts"
 import { broadcastSlot, knownToNode } from "./broadcast.ts"
 import type { FollowerRegistration } from "./chain-follower.ts"
 import type { EthereumContext } from "./ethereum-context.ts"
-import { afterBroadcast, bumpSlot, fillNonce, ownerRecord, pendingCountOf, recordDurably, resignElsewhere } from "./slot-actions.ts"
+import { afterBroadcast, bumpSlot, fillNonce, ownerRecord, recordDurably, transactionCountOf, resignElsewhere } from "./slot-actions.ts"
 import { unfilledNonces, type SenderState, type Slot } from "./sender-book.ts"
 
 interface Receipt {
@@ -98,7 +98,7 @@ const unstick = (ctx: EthereumContext, sender: SenderState, lowest: Slot, head: 
       if (found === "unknown") return
       if (found === null) {
         // Another transaction took this nonce: none of ours can ever be mined there.
-        const pending = yield* pendingCountOf(ctx, sender.address, node)
+        const pending = yield* transactionCountOf(ctx, sender.address, node, "pending")
         if (pending !== undefined) yield* resignElsewhere(ctx, slot, pending)
         continue
       }
@@ -135,7 +135,7 @@ const maxFillsPerRound = 64
 const fillGaps = (ctx: EthereumContext, sender: SenderState, minedCount: number, node: string) =>
   Effect.gen(function* () {
     if (sender.next === undefined) return
-    const pending = yield* pendingCountOf(ctx, sender.address, node)
+    const pending = yield* transactionCountOf(ctx, sender.address, node, "pending")
     if (pending === undefined) return
     // At most `maxFillsPerRound` at a time, lowest first: the rest follow in later rounds, once these are in.
     for (const nonce of unfilledNonces(minedCount, pending, sender.next, new Set(sender.slots.keys())).slice(0, maxFillsPerRound)) yield* fillNonce(ctx, sender.address, nonce, node)

@@ -128,13 +128,12 @@ export const resignElsewhere = (ctx: EthereumContext, slot: Slot, pendingCount: 
     yield* recordAndSend(ctx, moved, "signed", `signed again at nonce ${nonce}: nonce ${slot.nonce} was taken by another transaction`)
   })
 
-/** Reads how many of a sender's transactions are mined (its `latest` nonce). */
-export const minedCountOf = (ctx: EthereumContext, sender: string, node: string): Effect.Effect<number | undefined> =>
-  Effect.map(Effect.option(ctx.nodes.callNode(node, "eth_getTransactionCount", [sender, "latest"])), (r) => (r._tag === "Some" ? Number(r.value) : undefined))
-
-/** Reads the node's pending count of a sender (mined plus contiguous pooled nonces). */
-export const pendingCountOf = (ctx: EthereumContext, sender: string, node: string): Effect.Effect<number | undefined> =>
-  Effect.map(Effect.option(ctx.nodes.callNode(node, "eth_getTransactionCount", [sender, "pending"])), (r) => (r._tag === "Some" ? Number(r.value) : undefined))
+/**
+ * Reads a sender's transaction count at `block`: `latest` is how many are mined,
+ * `pending` adds the contiguous nonces in the node's pool. Undefined when the node did not answer.
+ */
+export const transactionCountOf = (ctx: EthereumContext, sender: string, node: string, block: "latest" | "pending"): Effect.Effect<number | undefined> =>
+  Effect.map(Effect.option(ctx.nodes.callNode(node, "eth_getTransactionCount", [sender, block])), (r) => (r._tag === "Some" ? Number(r.value) : undefined))
 
 /** Acts on what the node said to a broadcast of `slot`. */
 export const afterBroadcast = (ctx: EthereumContext, slot: Slot, outcome: BroadcastOutcome): Effect.Effect<void, Fenced> =>
@@ -155,12 +154,12 @@ export const afterBroadcast = (ctx: EthereumContext, slot: Slot, outcome: Broadc
         // such answer walked one request 680 nonces ahead of its sender's chain nonce in a
         // 10,000-transfer burst. Until a mined transaction holds the nonce, the slot waits for
         // the tracker, which sends it again (and fills any gap below it).
-        const mined = yield* minedCountOf(ctx, slot.sender, slot.node)
+        const mined = yield* transactionCountOf(ctx, slot.sender, slot.node, "latest")
         if (mined === undefined || mined <= slot.nonce) {
           slot.refused = outcome.detail
           return
         }
-        const pending = yield* pendingCountOf(ctx, slot.sender, slot.node)
+        const pending = yield* transactionCountOf(ctx, slot.sender, slot.node, "pending")
         if (pending !== undefined) yield* resignElsewhere(ctx, slot, pending)
         return
       }

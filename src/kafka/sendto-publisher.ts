@@ -13,8 +13,8 @@
  */
 import { Effect, type Scope } from "effect"
 import { makeRenewOnFailure, RenewableClosed } from "../pipeline/renew-on-failure.ts"
-import { describe, KafkaUnavailable } from "./errors.ts"
-import { connectSendtoProducer, publishAll, type KafkaCluster, type OutgoingRecord } from "./kafka.ts"
+import { describe, KafkaUnavailable } from "../adapters/errors.ts"
+import { connectSendtoProducer, publishAll, type KafkaCluster, type OutgoingRecord } from "../adapters/kafka.ts"
 
 /** Sends records to `sendto`; see the module comment. */
 export interface SendtoPublisher {
