@@ -21,7 +21,7 @@ import { producerEvents, producerMetrics } from "./events.ts"
 import { probeKafka, producerKafkaCheck, sendReportTo } from "./kafka-reachability.ts"
 import { makeIntakeApp } from "./intake-app.ts"
 import { makeRequestPublisher } from "./request-publisher.ts"
-import { gatewayTopics } from "./topics.ts"
+import { gatewayTopics } from "../../kafka/topics.ts"
 
 export { makeIntakeApp } from "./intake-app.ts"
 

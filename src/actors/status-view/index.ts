@@ -26,7 +26,7 @@ import type { HostContext } from "../../app/host-context.ts"
 import type { StatusRecord } from "../../domain/status.ts"
 import { openStatusStore, type StatusStore } from "../../intake/status-store.ts"
 import type { ChildSpec } from "../../runtime/child-spec.ts"
-import { gatewayTopics } from "../producer/topics.ts"
+import { gatewayTopics } from "../../kafka/topics.ts"
 import { makeReadProgress } from "./read-progress.ts"
 import { makeViewIndex, type ViewIndex } from "./view-index.ts"
 

@@ -3,10 +3,10 @@
  * `<chain>:<sender>`, results keyed by request id (compacted, so the latest status of
  * each request is kept), and the dead-letter queue.
  */
-import type { TopicSpec } from "../../adapters/kafka.ts"
-import type { GatewayConfig } from "../../config/gateway-config.ts"
+import type { TopicSpec } from "../adapters/kafka.ts"
+import type { GatewayConfig } from "../config/gateway-config.ts"
 
-/** The topic specs the producer creates on start. */
+/** The topic specs every actor that reads or writes them ensures on start. */
 export const gatewayTopics = (config: GatewayConfig): readonly TopicSpec[] => {
   const t = config.kafka.topics
   const base = { partitions: t.partitions, replicationFactor: t.replication_factor, minInsyncReplicas: t.min_insync_replicas }
