@@ -15,13 +15,16 @@
  *   ├─ status-view             (producer or consumer role: sendto.results → sqlite)
  *   ├─ consumer (rest_for_one)
  *   │  ├─ node-throttler:<node>  (one per node the host uses)
+ *   │  ├─ read-front             (follows each chain's head for the read cache)
  *   │  └─ partition-consumer     (one executor fiber per assigned partition, with its tracker)
- *   └─ producer
+ *   └─ producer                  (the intake; it serves reads through the read-front when the host has the consumer role)
  */
 import { partitionConsumer } from "../actors/partition-consumer/index.ts"
 import { makeNodePool, nodeThrottler } from "../actors/node-throttler/index.ts"
 import { statusView, type StatusView } from "../actors/status-view/index.ts"
 import { producer } from "../actors/producer/index.ts"
+import { readFront } from "../actors/read-front/index.ts"
+import type { ReadService } from "../reads/read-service.ts"
 import { makeRegistryFeed, type RegistryFeed, registryWatcher } from "../actors/registry-watcher/index.ts"
 import { hostDashboard } from "../dashboard/index.ts"
 import { hostReplica, type NumberList, type ReplicaHandle, replicaHttp, type ServiceMount } from "../actors/replica/index.ts"
@@ -34,18 +37,23 @@ import type { HostContext } from "./host-context.ts"
 /** Restart limits from `[runtime]`: more restarts than this within the window escalate. */
 const intensityOf = (ctx: HostContext) => ({ maxRestarts: ctx.config.runtime.max_restarts, withinMs: ctx.config.runtime.restart_window_ms })
 
-/** The consumer role: node throttlers first (the consumer calls through them), then the group. */
-const consumerTree = (ctx: HostContext, view: StatusView): SupervisorSpec => {
+/**
+ * The consumer role: node throttlers first (the consumer and the read front call through
+ * them), then the read front, then the group. Returns the read service for the intake.
+ */
+const consumerTree = (ctx: HostContext, view: StatusView): { readonly spec: SupervisorSpec; readonly reads: ReadService } => {
   const nodes = ctx.config.nodes.filter((n) => ctx.host.nodes.includes(n.name))
   const throttlers = nodes.map((n) => nodeThrottler(ctx, n))
   const pool = makeNodePool(throttlers.map((t) => t.throttle))
-  const consumer = partitionConsumer(ctx, pool, view)
-  return {
+  const front = readFront(ctx, pool)
+  const consumer = partitionConsumer(ctx, front.noticing(pool), view)
+  const spec: SupervisorSpec = {
     id: "consumer",
     strategy: "rest_for_one",
     intensity: intensityOf(ctx),
-    children: [...throttlers.map((t) => t.spec), consumer.spec],
+    children: [...throttlers.map((t) => t.spec), front.spec, consumer.spec],
   }
+  return { spec, reads: front.service }
 }
 
 /** Routes mounted on the sample service's app next to its own (the dashboard's). */
@@ -61,8 +69,9 @@ export const hostTree = (ctx: HostContext, roles: readonly Role[], version: stri
   if (roles.includes("producer") || roles.includes("consumer")) {
     const status = statusView(ctx)
     children.push(status.spec)
-    if (roles.includes("consumer")) children.push(supervisorChild(consumerTree(ctx, status.view)))
-    if (roles.includes("producer")) children.push(producer(ctx, version, status.view))
+    const consumer = roles.includes("consumer") ? consumerTree(ctx, status.view) : undefined
+    if (consumer !== undefined) children.push(supervisorChild(consumer.spec))
+    if (roles.includes("producer")) children.push(producer(ctx, version, status.view, consumer?.reads))
   }
   return { id: `host:${ctx.host.name}`, strategy: "one_for_one", intensity: intensityOf(ctx), children: [...children, ...last] }
 }

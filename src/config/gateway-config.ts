@@ -6,6 +6,7 @@
  */
 import { Schema } from "effect"
 import {
+  Bool,
   ContractAddress,
   EnvVarName,
   HostPortString,
@@ -83,6 +84,37 @@ export const RuntimeConfigSchema = table("[runtime]", {
   drain_timeout_ms: intAtLeast(1),
 })
 
+/**
+ * `[reads]`: the read front (`POST /v1/rpc/{chain}`, `GET /v1/balances/...`). The table
+ * and each key are optional; `readsSettingsOf` fills in the defaults.
+ */
+export const ReadsConfigSchema = table("[reads]", {
+  /** Memory the answer cache may hold, in MiB, per host (default 64). */
+  cache_mb: Schema.optionalKey(intAtLeast(1)),
+  /** How often each chain's head is read, in ms (default 250); answers about `latest` live until it moves. */
+  head_poll_ms: Schema.optionalKey(intAtLeast(10)),
+  /** Send a read slower than the pool's p95 to a second node too (default false). */
+  hedge: Schema.optionalKey(Bool),
+  /** Most JSON-RPC calls in one batch (default 100). */
+  max_batch: Schema.optionalKey(intAtLeast(1)),
+})
+
+/** `[reads]` with every default filled in. */
+export interface ReadsSettings {
+  readonly cacheBytes: number
+  readonly headPollMs: number
+  readonly hedge: boolean
+  readonly maxBatch: number
+}
+
+/** The read front's settings: the config's values, else the defaults written here. */
+export const readsSettingsOf = (reads: typeof ReadsConfigSchema.Type | undefined): ReadsSettings => ({
+  cacheBytes: (reads?.cache_mb ?? 64) * 1024 * 1024,
+  headPollMs: reads?.head_poll_ms ?? 250,
+  hedge: reads?.hedge ?? false,
+  maxBatch: reads?.max_batch ?? 100,
+})
+
 /** The whole file. Unknown keys are errors (a misspelt limit must not silently fall back). */
 export const GatewayConfigSchema = table("top-level", {
   kafka: KafkaConfigSchema,
@@ -94,6 +126,7 @@ export const GatewayConfigSchema = table("top-level", {
   nodes: nonEmptyListOf(NodeConfigSchema, "[[nodes]] tables"),
   stack: StackConfigSchema,
   runtime: RuntimeConfigSchema,
+  reads: Schema.optionalKey(ReadsConfigSchema),
   hosts: nonEmptyListOf(HostConfigSchema, "[[hosts]] tables"),
 })
 

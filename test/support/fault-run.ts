@@ -34,6 +34,10 @@ export interface FaultRunOptions {
   readonly edit?: (toml: string) => string
   /** Extra environment for the gateways. */
   readonly env?: Readonly<Record<string, string>>
+  /** The producers' `--role` (default "producer"); "producer,consumer" gives hosts that also serve reads. */
+  readonly producerRoles?: string
+  /** How the run's anvil mines: "mixed" (default, as the stack's: automine plus a block every second) or "auto" (a block only per transaction or evm_mine). */
+  readonly anvilMining?: "mixed" | "auto"
 }
 
 /** A running scenario. */
@@ -64,10 +68,11 @@ const fundEth = async (eth: FaultRun["eth"], addresses: readonly string[]) => {
   for (const a of addresses) await eth("anvil_setBalance", [a, "0x3635c9adc5dea00000"])
 }
 
-/** Starts an anvil of the run's own on a free port, mining as the stack's does (automine plus a block every second). */
-const startAnvil = async (): Promise<{ readonly url: string; readonly proc: Subprocess }> => {
+/** Starts an anvil of the run's own on a free port, mining as the stack's does (automine plus a block every second) unless told "auto". */
+const startAnvil = async (mining: "mixed" | "auto"): Promise<{ readonly url: string; readonly proc: Subprocess }> => {
   const [port] = await freePorts(1)
-  const proc = Bun.spawn([join(repoRoot, "node_modules", ".bin", "anvil"), "--host", "127.0.0.1", "--port", String(port), "--chain-id", "31337", "--order", "fifo", "--silent", "--mixed-mining", "--block-time", "1"], { stdout: "ignore", stderr: "ignore" })
+  const blocks = mining === "mixed" ? ["--mixed-mining", "--block-time", "1"] : []
+  const proc = Bun.spawn([join(repoRoot, "node_modules", ".bin", "anvil"), "--host", "127.0.0.1", "--port", String(port), "--chain-id", "31337", "--order", "fifo", "--silent", ...blocks], { stdout: "ignore", stderr: "ignore" })
   const url = `http://127.0.0.1:${port}`
   const up = await waitUntil(async () => {
     try {
@@ -118,7 +123,7 @@ export const startFaultRun = async (options: FaultRunOptions): Promise<FaultRun>
     .replace('results = "sendto.results"', `results = "${topics.results}"`)
     .replace('dlq = "sendto.dlq"', `dlq = "${topics.dlq}"`)
     .replace('group_id = "gateway-consumers"', `group_id = "${topics.group}"`)
-  const anvil = await startAnvil()
+  const anvil = await startAnvil(options.anvilMining ?? "mixed")
   const node = makeEthereumNode({ name: "fault-anvil", url: anvil.url, chainId: 31337, pollingIntervalMs: 250 })
   const eth = (method: string, params: readonly unknown[] = []) => Effect.runPromise(ethereumCall(node, method, params))
   const withAnvil = base.replace(/(name = "eth-1"[\s\S]*?\nurl = )"[^"]*"/, `$1"${anvil.url}"`)
@@ -140,7 +145,7 @@ export const startFaultRun = async (options: FaultRunOptions): Promise<FaultRun>
   const account = `fault-${tag}`
   const target = await fundAccount(account, options.btcCoins ?? 20)
   const env = { ...stackEnv(), GATEWAY_ETH_KEYS: wallets.map((w) => w.privateKey).join(","), ...options.env }
-  const producers = configs.map((c) => startGateway(dir, ["--config", c, "--host", "local", "--role", "producer"], env))
+  const producers = configs.map((c) => startGateway(dir, ["--config", c, "--host", "local", "--role", options.producerRoles ?? "producer"], env))
   await Promise.all(producers.map(ready))
   const startConsumer = async () => {
     const g = startGateway(dir, ["--config", configs[0] ?? "", "--host", "local", "--role", "consumer"], env)

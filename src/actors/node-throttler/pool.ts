@@ -30,6 +30,10 @@ export interface NodePool {
    * to the least-loaded healthy node otherwise. Different senders spread over the nodes.
    */
   readonly callFor: (chain: string, affinity: string, method: string, params?: readonly unknown[]) => Effect.Effect<PooledResult, NodeError | CircuitOpen | NoNodeForChain>
+  /** The least-loaded healthy node of `chain` other than `avoid` (a hedge's second node), if any. */
+  readonly readerOf: (chain: string, avoid?: string) => string | undefined
+  /** Sends one client read to a named node, behind the executor's writes (see `NodeThrottle.callRead`). */
+  readonly readOn: (node: string, method: string, params: readonly unknown[]) => Effect.Effect<unknown, NodeError | CircuitOpen | NoNodeForChain>
   /** Sends one call to a named node (e.g. the wallet that holds a transaction). */
   readonly callNode: (node: string, method: string, params?: readonly unknown[]) => Effect.Effect<unknown, NodeError | CircuitOpen | NoNodeForChain>
   /** Sends several calls to a named node in one batch; each answers on its own. */
@@ -89,6 +93,15 @@ export const makeNodePool = (throttles: readonly NodeThrottle[]): NodePool => {
         const target = home !== undefined && home.healthy() ? home : leastLoaded(candidates)
         if (target === undefined) return Effect.fail(new CircuitOpen({ node: candidates.map((t) => t.name).join(","), until: Date.now() }))
         return Effect.map(target.call(method, params), (result) => ({ node: target.name, result }))
+      }),
+    readerOf: (chain, avoid) => {
+      const candidates = ofChain(chain)
+      return (leastLoaded(candidates.filter((t) => t.name !== avoid)) ?? leastLoaded(candidates))?.name
+    },
+    readOn: (name, method, params) =>
+      Effect.suspend((): Effect.Effect<unknown, NodeError | CircuitOpen | NoNodeForChain> => {
+        const target = throttles.find((t) => t.name === name)
+        return target === undefined ? Effect.fail(new NoNodeForChain({ chain: name })) : target.callRead(method, params)
       }),
     callNode: (name, method, params = []) =>
       Effect.suspend((): Effect.Effect<unknown, NodeError | CircuitOpen | NoNodeForChain> => {

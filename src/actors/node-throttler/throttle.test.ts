@@ -76,4 +76,28 @@ describe("throttle", () => {
     const exit = await Effect.runPromise(Effect.exit(t.call("x")))
     expect(JSON.stringify(exit)).toContain("CircuitOpen")
   })
+
+  test("client reads hold at most half the cap, and wait behind every waiting write", async () => {
+    const t = makeThrottle({ ...node, max_in_flight: 4 })
+    const started: string[] = []
+    let reads = 0
+    let readPeak = 0
+    const client: NodeClient = {
+      name: "n1", chain: "bitcoin", probe: Effect.succeed(1), close: Effect.void,
+      batch: (calls) => Effect.succeed(calls.map(() => ({ ok: true as const, result: null }))),
+      call: (method) => Effect.suspend(() => {
+        started.push(method)
+        if (method === "read") readPeak = Math.max(readPeak, ++reads)
+        return Effect.sleep(5).pipe(Effect.ensuring(Effect.sync(() => { if (method === "read") reads -= 1 })))
+      }),
+    }
+    t.attach(client)
+    const writes = Array.from({ length: 8 }, () => t.call("write"))
+    const readCalls = Array.from({ length: 6 }, () => t.callRead("read"))
+    await Effect.runPromise(Effect.all([...writes, ...readCalls], { concurrency: "unbounded" }))
+    expect(started).toEqual([...Array.from({ length: 8 }, () => "write"), ...Array.from({ length: 6 }, () => "read")])
+    expect(readPeak).toBe(2)
+    expect(t.snapshot().peakInFlight).toBe(4)
+    expect(t.snapshot().readsInFlight).toBe(0)
+  })
 })

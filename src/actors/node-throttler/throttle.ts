@@ -25,6 +25,9 @@ export interface ThrottleSnapshot {
   readonly inFlight: number
   readonly peakInFlight: number
   readonly limit: number
+  /** Permits held by client reads now, and the most reads may hold. */
+  readonly readsInFlight: number
+  readonly readLimit: number
   readonly breaker: BreakerState["_tag"]
   readonly calls: number
   readonly failures: number
@@ -41,6 +44,12 @@ export interface NodeThrottle {
   readonly healthy: () => boolean
   /** Sends one call under the caps; waits for a permit and a rate slot. */
   readonly call: (method: string, params?: readonly unknown[]) => Effect.Effect<unknown, NodeError | CircuitOpen>
+  /**
+   * Sends one client read under the same caps, behind every waiting write: a read takes a
+   * permit only when no write waits for one, and reads together hold at most
+   * `readLimit` of the cap, so a read storm leaves the executor the rest.
+   */
+  readonly callRead: (method: string, params?: readonly unknown[]) => Effect.Effect<unknown, NodeError | CircuitOpen>
   /**
    * Sends several calls as one batch under the caps: one in-flight permit (the node
    * handles one request), and one rate slot per call (it does each call's work).
@@ -61,6 +70,12 @@ export interface NodeThrottle {
   readonly onRelease: (listener: () => void) => () => void
 }
 
+/**
+ * The permits client reads may hold together out of a cap of `limit`: half, and at least
+ * one, so a node with a cap of one still answers reads between writes.
+ */
+export const readShareOf = (limit: number): number => Math.max(1, Math.floor(limit / 2))
+
 /** Makes a throttle for `node`. It refuses calls until a client is attached. */
 export const makeThrottle = (node: NodeConfig, now: () => number = Date.now): NodeThrottle => {
   const limits = { failures: node.breaker_failures, resetMs: node.breaker_reset_ms }
@@ -75,9 +90,18 @@ export const makeThrottle = (node: NodeConfig, now: () => number = Date.now): No
   let failures = 0
   let overloads = 0
   const waiters: Array<() => void> = []
+  const readWaiters: Array<() => void> = []
+  let readsInFlight = 0
   const listeners = new Set<() => void>()
 
   const limit = () => (node.adaptive ? adaptive.limit : node.max_in_flight)
+  const readLimit = () => readShareOf(limit())
+  const readMayStart = () => waiters.length === 0 && inFlight < limit() && readsInFlight < readLimit()
+  const grantRead = () => {
+    readsInFlight += 1
+    inFlight += 1
+    peak = Math.max(peak, inFlight)
+  }
   const record = (input: BreakerInput) => {
     breaker = transition(breaker, input, limits)
   }
@@ -85,11 +109,36 @@ export const makeThrottle = (node: NodeConfig, now: () => number = Date.now): No
     inFlight += 1
     peak = Math.max(peak, inFlight)
   }
+  /** Hands free permits to waiting writes first, then to waiting reads within their share. */
+  const wake = () => {
+    while (waiters.length > 0 && inFlight < limit()) (waiters.shift() as () => void)()
+    while (readWaiters.length > 0 && readMayStart()) (readWaiters.shift() as () => void)()
+  }
   const release = () => {
     inFlight -= 1
-    while (waiters.length > 0 && inFlight < limit()) (waiters.shift() as () => void)()
+    wake()
     for (const l of listeners) l()
   }
+  const releaseRead = () => {
+    readsInFlight -= 1
+    release()
+  }
+  const acquireRead = Effect.callback<void>((resume) => {
+    if (readMayStart() && readWaiters.length === 0) {
+      grantRead()
+      resume(Effect.void)
+      return
+    }
+    const waiter = () => {
+      grantRead()
+      resume(Effect.void)
+    }
+    readWaiters.push(waiter)
+    return Effect.sync(() => {
+      const at = readWaiters.indexOf(waiter)
+      if (at >= 0) readWaiters.splice(at, 1)
+    })
+  })
   const acquire = Effect.callback<void>((resume) => {
     if (inFlight < limit() && waiters.length === 0) {
       grant()
@@ -145,6 +194,16 @@ export const makeThrottle = (node: NodeConfig, now: () => number = Date.now): No
       return yield* Effect.acquireUseRelease(acquire, () => send(target, method, params), () => Effect.sync(release))
     })
 
+  const callRead = (method: string, params: readonly unknown[] = []) =>
+    Effect.gen(function* () {
+      record({ _tag: "tick", now: now() })
+      const target = client
+      if (!admits(breaker) || target === undefined) {
+        return yield* new CircuitOpen({ node: node.name, until: breaker._tag === "open" ? breaker.until : now() })
+      }
+      return yield* Effect.acquireUseRelease(acquireRead, () => send(target, method, params), () => Effect.sync(releaseRead))
+    })
+
   const sendBatch = (target: NodeClient, batch: readonly NodeCall[]) =>
     Effect.gen(function* () {
       let wait = 0
@@ -189,6 +248,7 @@ export const makeThrottle = (node: NodeConfig, now: () => number = Date.now): No
     healthy: () => client !== undefined && admits(transition(breaker, { _tag: "tick", now: now() }, limits)),
     available: () => client !== undefined && admits(transition(breaker, { _tag: "tick", now: now() }, limits)) && inFlight < limit(),
     call,
+    callRead,
     callBatch,
     withPermit: (effect) => Effect.acquireUseRelease(acquire, () => effect, () => Effect.sync(release)),
     record,
@@ -199,6 +259,6 @@ export const makeThrottle = (node: NodeConfig, now: () => number = Date.now): No
       listeners.add(listener)
       return () => listeners.delete(listener)
     },
-    snapshot: () => ({ node: node.name, inFlight, peakInFlight: peak, limit: limit(), breaker: breaker._tag, calls, failures, overloads }),
+    snapshot: () => ({ node: node.name, inFlight, peakInFlight: peak, limit: limit(), readsInFlight, readLimit: readLimit(), breaker: breaker._tag, calls, failures, overloads }),
   }
 }

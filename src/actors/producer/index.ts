@@ -16,6 +16,7 @@ import { defaultAcceptTimeoutMs } from "../../config/gateway-config.ts"
 import { failCheckOnStop } from "../../host/check-on-stop.ts"
 import type { ChildSpec } from "../../runtime/child-spec.ts"
 import type { StatusView } from "../status-view/index.ts"
+import type { ReadService } from "../../reads/read-service.ts"
 import { pollBacklog } from "./backlog.ts"
 import { producerEvents, producerMetrics } from "./events.ts"
 import { probeKafka, producerKafkaCheck, sendReportTo } from "./kafka-reachability.ts"
@@ -30,7 +31,7 @@ export const apiKeysFrom = (value: string | undefined): ReadonlySet<string> =>
   new Set((value ?? "").split(",").map((k) => k.trim()).filter((k) => k !== ""))
 
 /** Builds the producer actor for this host. */
-export const producer = (ctx: HostContext, version: string, view: StatusView): ChildSpec => {
+export const producer = (ctx: HostContext, version: string, view: StatusView, reads?: ReadService): ChildSpec => {
   const log = ctx.log.forActor("producer")
   const m = producerMetrics(ctx.metrics)
   const c = ctx.config
@@ -83,6 +84,7 @@ export const producer = (ctx: HostContext, version: string, view: StatusView): C
       bitcoinNetwork: c.chains.bitcoin.network,
       bitcoinDefaultAccount: c.chains.bitcoin.account,
       ethereumChainId: c.chains.ethereum.chain_id,
+      ...(reads === undefined ? {} : { reads }),
     })
     const server = yield* scopedHttpServer(app, c.intake.listen)
     yield* Effect.addFinalizer(() => Effect.sync(() => { connected = false }))

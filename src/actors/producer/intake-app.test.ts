@@ -370,12 +370,23 @@ describe("metrics and OpenAPI", () => {
       components: { schemas: Record<string, { oneOf?: unknown[] }>; securitySchemes: Record<string, unknown> }
     }
     expect(doc.openapi).toBe("3.1.0")
-    expect(Object.keys(doc.paths).sort()).toEqual(["/healthz", "/metrics", "/openapi.json", "/readyz", "/v1/batches", "/v1/batches/{id}", "/v1/requests", "/v1/requests/{id}"])
+    expect(Object.keys(doc.paths).sort()).toEqual(["/healthz", "/metrics", "/openapi.json", "/readyz", "/v1/balances/{chain}/{who}", "/v1/batches", "/v1/batches/{id}", "/v1/requests", "/v1/requests/{id}", "/v1/rpc/{chain}"])
     expect(Object.keys(doc.paths["/v1/requests"]?.post?.responses ?? {}).sort()).toEqual(["200", "202", "400", "401", "413", "415", "422", "503"])
     expect(doc.components.schemas.RequestBody?.oneOf).toHaveLength(6)
     expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(["apiKey", "bearer"])
     const refs = JSON.stringify(doc).match(/#\/components\/schemas\/[A-Za-z]+/g) ?? []
     for (const r of refs) expect(doc.components.schemas[r.split("/").pop() ?? ""]).toBeDefined()
+  })
+  test("a host without the consumer role answers reads with a 503 that says where to send them, and a bad chain with a 400", async () => {
+    const h = intakeHarness()
+    const auth = { authorization: `Bearer ${testApiKey}`, "content-type": "application/json" }
+    const res = await h.app.request("/v1/rpc/ethereum", { method: "POST", headers: auth, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_blockNumber" }) })
+    expect(res.status).toBe(503)
+    expect(res.headers.get("retry-after")).not.toBeNull()
+    expect(((await res.json()) as { message: string }).message).toContain("consumer role")
+    const bad = await h.app.request("/v1/balances/dogecoin/x", { headers: auth })
+    expect(bad.status).toBe(400)
+    expect(((await bad.json()) as { field: string }).field).toBe("path.chain")
   })
   test("the OpenAPI examples are accepted by the intake", async () => {
     const h = intakeHarness()

@@ -14,6 +14,7 @@ import type { IntakeDeps } from "./intake-deps.ts"
 import { intakeMetrics } from "./intake-metrics.ts"
 import { openApiDocument } from "./openapi.ts"
 import type { PublishRun } from "./publish-run.ts"
+import { getBalance, postRpc } from "./read-routes.ts"
 import { getBatchStatus, getRequestStatus } from "./status-routes.ts"
 import { submitBatch } from "./submit-batch.ts"
 import { submitRequest } from "./submit-request.ts"
@@ -50,6 +51,8 @@ export const makeIntakeApp = (deps: IntakeDeps): Hono => {
   app.post("/v1/batches", submitBatch(deps, ctx, metrics, inFlight))
   app.get("/v1/requests/:id", getRequestStatus(deps.status))
   app.get("/v1/batches/:id", getBatchStatus(deps.status))
+  app.post("/v1/rpc/:chain", postRpc(deps.reads, deps.limits))
+  app.get("/v1/balances/:chain/:who", getBalance(deps.reads, deps.limits))
 
   app.notFound((c) => c.json({ error: "not_found", message: `no route for ${c.req.method} ${c.req.path}; see GET /openapi.json` }, 404))
   app.onError((err, c) => {

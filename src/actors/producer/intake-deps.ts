@@ -8,6 +8,7 @@ import type { BitcoinNetwork } from "../../intake/bitcoin-network.ts"
 import type { ReadinessReport } from "../../host/readiness.ts"
 import type { StatusStore } from "../../intake/status-store.ts"
 import type { MetricsRegistry } from "../../observability/metrics.ts"
+import type { ReadService } from "../../reads/read-service.ts"
 import type { Publish } from "./publish-run.ts"
 
 /** The intake's limits, from `[intake]` (and `[kafka.producer]` for the chunk size). */
@@ -59,6 +60,8 @@ export interface IntakeDeps {
   readonly bitcoinDefaultAccount: string
   /** Raw transactions must be signed for this chain (`[chains.ethereum].chain_id`). */
   readonly ethereumChainId: number
+  /** The read front over this host's nodes; absent on a host without the consumer role (reads then answer 503 saying where to send them). */
+  readonly reads?: ReadService
   /** Epoch ms, for `accepted_at`; `Date.now` when not given. */
   readonly now?: () => number
   /** Ids for requests without an Idempotency-Key; `crypto.randomUUID` when not given. */

@@ -18,6 +18,8 @@ export type IntakeErrorCode =
   | "kafka_unavailable"
   | "kafka_ambiguous"
   | "not_found"
+  | "write_method"
+  | "unknown_method"
 
 /** An error answer: its status, body and extra headers. */
 export interface IntakeError {

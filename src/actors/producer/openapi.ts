@@ -5,6 +5,7 @@
  */
 import { sampleAddresses } from "../../intake/sample-addresses.ts"
 import { devRecipient, devSigner } from "../../intake/sample-transactions.ts"
+import { readPaths } from "./openapi-reads.ts"
 import { openApiSchemas } from "./openapi-schemas.ts"
 import { batchPageLimits } from "./status-routes.ts"
 
@@ -50,7 +51,7 @@ export const openApiDocument = (version: string, limits: { readonly maxBatchItem
       title: "gateway intake",
       version,
       description:
-        "Accepts blockchain transfer and contract-call requests, stores them durably in Kafka (acks=all), and reports their status. A 202 is sent only after Kafka acked; a 4xx means nothing was accepted, and a 503 says what, if anything, was queued.",
+        "Accepts blockchain transfer and contract-call requests, stores them durably in Kafka (acks=all), and reports their status; serves chain reads from a cache over the same protected nodes. A 202 is sent only after Kafka acked; a 4xx means nothing was accepted, and a 503 says what, if anything, was queued.",
     },
     security: [{ bearer: [] }, { apiKey: [] }],
     paths: {
@@ -112,6 +113,7 @@ export const openApiDocument = (version: string, limits: { readonly maxBatchItem
           responses: { "200": json("BatchStatus", "Counts and a page of ids."), "400": error("Bad offset, limit or status."), "401": error("No or unknown API key."), "404": error("Unknown batch.") },
         },
       },
+      ...readPaths(retryAfter),
       "/healthz": { get: { summary: "Liveness: the process is up.", security: [], responses: { "200": { description: "Alive." } } } },
       "/readyz": {
         get: {

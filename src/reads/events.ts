@@ -1,0 +1,23 @@
+/**
+ * What the read front reports: its log event names and its metrics, declared in one
+ * place so dashboards, benches and tests rely on the same names.
+ */
+import type { MetricsRegistry } from "../observability/metrics.ts"
+
+/** Event names the read front logs. */
+export const readEvents = {
+  reorg: "reads.reorg",
+  headFailed: "reads.head-failed",
+  following: "reads.following",
+} as const
+
+/** The read front's metrics, labelled by chain (and node for node calls). */
+export const readMetrics = (metrics: MetricsRegistry) => ({
+  reads: metrics.counter("gateway_reads_total", "Client reads served, by how: hit (from the cache), merged (shared another read's node call), miss (a node call of its own)."),
+  nodeCalls: metrics.counter("gateway_read_node_calls_total", "Node calls made for client reads (hedges included)."),
+  hedged: metrics.counter("gateway_reads_hedged_total", "Reads also sent to a second node because the first was slower than the pool's p95."),
+  reorgs: metrics.counter("gateway_read_reorgs_total", "Reorgs the read front saw; the answers about the replaced blocks were dropped."),
+  head: metrics.gauge("gateway_read_head", "The chain head the read front last saw."),
+  cacheEntries: metrics.gauge("gateway_read_cache_entries", "Answers in the read cache."),
+  cacheBytes: metrics.gauge("gateway_read_cache_bytes", "Bytes the read cache holds (keys and answers)."),
+})

@@ -1,0 +1,256 @@
+/**
+ * The read front: serves JSON-RPC reads from a cache keyed by what each answer depends
+ * on, merges identical reads that arrive while the first is at a node into one node
+ * call, and otherwise sends the read to the least-loaded healthy node behind the
+ * executor's writes. Each chain's head is read once per `headPollMs` for the whole
+ * host; when it moves, the answers about the old head go, and when a reorg replaced
+ * blocks, every answer about them goes too.
+ *
+ * An answer is stored only if the chain's head did not move while it was being fetched,
+ * so a slow answer about an old head never outlives the head it was about.
+ */
+import { Effect, Schedule } from "effect"
+import type { ReadsSettings } from "../config/gateway-config.ts"
+import type { Logger } from "../observability/log.ts"
+import type { MetricsRegistry } from "../observability/metrics.ts"
+import { makeAnswerCache, type AnswerCache } from "./answer-cache.ts"
+import { makeHeadWatch, type Head, type HeadWatch } from "./head-watch.ts"
+import { makeLatencyWindow } from "./latency-window.ts"
+import type { ReadCallError, ReadNodes } from "./ports.ts"
+import { answerBlockOf, planRead, type PlannedRead, type ReadChain, type Refusal, type Scope } from "./read-methods.ts"
+import { readEvents, readMetrics } from "./events.ts"
+
+/** How a read was served. */
+export type ReadOutcome = "hit" | "miss" | "merged"
+
+/** A JSON-RPC error as the client receives it. */
+export interface RpcError {
+  readonly code: number
+  readonly message: string
+  readonly data?: unknown
+}
+
+/** One answered read. */
+export type ReadAnswer =
+  | {
+      readonly _tag: "result"
+      /** The result as JSON text. */
+      readonly json: string
+      readonly node: string
+      readonly block?: number
+      readonly outcome: ReadOutcome
+      readonly hedged: boolean
+    }
+  | {
+      readonly _tag: "error"
+      readonly error: RpcError
+      /** True when no node could be asked (503 for a single call); false when a node refused the call. */
+      readonly unavailable: boolean
+      readonly node?: string
+      readonly outcome: ReadOutcome
+      readonly hedged: boolean
+    }
+  | { readonly _tag: "refused"; readonly refusal: Refusal }
+
+/** The host's read front. */
+export interface ReadService {
+  /** The chains this host has nodes for. */
+  readonly chains: readonly ReadChain[]
+  readonly settings: ReadsSettings
+  /** Serves one read. Never fails: errors are answers. */
+  readonly read: (chain: ReadChain, method: string, params: readonly unknown[]) => Effect.Effect<ReadAnswer>
+  /** The head last read for `chain`. */
+  readonly head: (chain: ReadChain) => Head | undefined
+  /** This host sent from `chain`'s wallet: its wallet answers are no longer true. */
+  readonly noteWrite: (chain: ReadChain) => void
+  /** Follows every chain's head, forever. */
+  readonly follow: Effect.Effect<never>
+}
+
+/** The node's answer to one fetch, never failing. */
+type Fetched = { readonly ok: true; readonly node: string; readonly result: unknown; readonly hedged: boolean } | { readonly ok: false; readonly error: ReadCallError; readonly node?: string; readonly hedged: boolean }
+
+/** JSON-RPC codes for what went wrong before a node answered. */
+const unavailableCode = -32011
+
+const rpcErrorOf = (error: ReadCallError): RpcError =>
+  error._tag === "NodeRejected" ? { code: error.code, message: error.detail, ...(error.data === undefined ? {} : { data: error.data }) } : { code: unavailableCode, message: `gateway: ${error.message}` }
+
+/** Reads a head from a node of `chain`. */
+const readHead = (nodes: ReadNodes, chain: ReadChain, node: string): Effect.Effect<Head, ReadCallError | { readonly _tag: "BadHead"; readonly message: string }> =>
+  chain === "ethereum"
+    ? Effect.flatMap(nodes.readOn(node, "eth_getBlockByNumber", ["latest", false]), (block) => {
+        const b = block as { number?: unknown; hash?: unknown; parentHash?: unknown } | null
+        if (b === null || typeof b.number !== "string" || typeof b.hash !== "string") return Effect.fail({ _tag: "BadHead" as const, message: `node ${node} sent no latest block` })
+        return Effect.succeed({ number: Number.parseInt(b.number, 16), hash: b.hash, ...(typeof b.parentHash === "string" ? { parentHash: b.parentHash } : {}) })
+      })
+    : Effect.gen(function* () {
+        const hash = yield* nodes.readOn(node, "getbestblockhash", [])
+        const height = yield* nodes.readOn(node, "getblockcount", [])
+        if (typeof hash !== "string" || typeof height !== "number") return yield* Effect.fail({ _tag: "BadHead" as const, message: `node ${node} sent no best block` })
+        return { number: height, hash }
+      })
+
+const hashAtOf = (nodes: ReadNodes, chain: ReadChain, node: string) => (n: number) =>
+  chain === "ethereum"
+    ? Effect.map(nodes.readOn(node, "eth_getBlockByNumber", [`0x${n.toString(16)}`, false]), (b) => String((b as { hash?: unknown } | null)?.hash ?? ""))
+    : Effect.map(nodes.readOn(node, "getblockhash", [n]), (h) => String(h))
+
+/** Builds the read front over the host's nodes. */
+export const makeReadService = (deps: { readonly nodes: ReadNodes; readonly settings: ReadsSettings; readonly log: Logger; readonly metrics: MetricsRegistry }): ReadService => {
+  const { nodes, settings, log } = deps
+  const m = readMetrics(deps.metrics)
+  const chains = (["ethereum", "bitcoin"] as const).filter((c) => nodes.nodesOf(c).length > 0)
+  const perChain = new Map<ReadChain, { readonly cache: AnswerCache; readonly watch: HeadWatch; epoch: number; readonly latency: ReturnType<typeof makeLatencyWindow> }>()
+  // The cache budget is split evenly between the chains this host serves.
+  for (const c of chains) perChain.set(c, { cache: makeAnswerCache(Math.floor(settings.cacheBytes / chains.length)), watch: makeHeadWatch(), epoch: 0, latency: makeLatencyWindow(512) })
+  const state = (chain: ReadChain) => perChain.get(chain)
+  const inFlight = new Map<string, Promise<Fetched>>()
+
+  const showSize = (chain: ReadChain) => {
+    const s = state(chain)
+    if (s === undefined) return
+    const size = s.cache.size()
+    m.cacheEntries.set(size.entries, { chain })
+    m.cacheBytes.set(size.bytes, { chain })
+  }
+
+  /** One read at one node, as a value; counts the node call. */
+  const callNode = (chain: ReadChain, node: string, method: string, params: readonly unknown[], hedged: boolean): Effect.Effect<Fetched> =>
+    Effect.sync(() => m.nodeCalls.inc({ chain, node })).pipe(
+      Effect.andThen(nodes.readOn(node, method, params)),
+      Effect.map((result): Fetched => ({ ok: true, node, result, hedged })),
+      Effect.catch((error: ReadCallError) => Effect.succeed<Fetched>({ ok: false, error, node, hedged })),
+    )
+
+  /** Sends a read to the best node, and, when hedging is on and the node is slower than the pool's p95, to a second one too. */
+  const fetch = (chain: ReadChain, plan: PlannedRead): Effect.Effect<Fetched> =>
+    Effect.suspend(() => {
+      const first = nodes.readerOf(chain)
+      if (first === undefined) {
+        const names = nodes.nodesOf(chain).join(", ")
+        return Effect.succeed<Fetched>({ ok: false, error: { _tag: "CircuitOpen", message: `no ${chain} node can take a read now (nodes: ${names}); retry shortly` }, hedged: false })
+      }
+      const started = performance.now()
+      const s = state(chain)
+      const primary = callNode(chain, first, plan.method, plan.params, false)
+      const hedgeAfter = settings.hedge && nodes.nodesOf(chain).length > 1 ? s?.latency.p95() : undefined
+      const raced =
+        hedgeAfter === undefined
+          ? primary
+          : Effect.raceFirst(
+              primary,
+              Effect.sleep(hedgeAfter).pipe(
+                Effect.andThen(
+                  Effect.suspend(() => {
+                    const second = nodes.readerOf(chain, first)
+                    if (second === undefined || second === first) return Effect.never
+                    m.hedged.inc({ chain })
+                    return callNode(chain, second, plan.method, plan.params, true)
+                  }),
+                ),
+              ),
+            )
+      return Effect.tap(raced, (f) => Effect.sync(() => {
+        if (f.ok) s?.latency.add(performance.now() - started)
+      }))
+    })
+
+  /** The scope an answer is kept under: a transaction or receipt that names its block is final until a reorg. */
+  const scopeOf = (plan: PlannedRead, result: unknown, head: Head): Scope => {
+    if (!plan.byAnswer) return plan.scope
+    const block = answerBlockOf(result)
+    return block !== undefined && block <= head.number ? { _tag: "fixed", block } : plan.scope
+  }
+
+  /** The node's answer, shared by every identical read that arrives while it is on its way. */
+  const fetchMerged = (chain: ReadChain, plan: PlannedRead): Effect.Effect<{ readonly fetched: Fetched; readonly merged: boolean }> =>
+    Effect.promise(() => {
+      const waiting = inFlight.get(plan.key)
+      if (waiting !== undefined) return waiting.then((fetched) => ({ fetched, merged: true }))
+      const s = state(chain)
+      const epoch = s?.epoch ?? 0
+      const head = s?.watch.current()
+      // Run apart from the caller: a client that goes away must not cancel the callers merged into its read.
+      const running = Effect.runPromise(fetch(chain, plan)).then((fetched) => {
+        inFlight.delete(plan.key)
+        if (fetched.ok && s !== undefined && head !== undefined && s.epoch === epoch) {
+          s.cache.put(plan.key, { json: JSON.stringify(fetched.result) ?? "null", node: fetched.node, scope: scopeOf(plan, fetched.result, head), wallet: plan.wallet })
+          showSize(chain)
+        }
+        return fetched
+      })
+      inFlight.set(plan.key, running)
+      return running.then((fetched) => ({ fetched, merged: false }))
+    })
+
+  /** Reads and observes the head of `chain` once; drops what it made untrue. */
+  const followOnce = (chain: ReadChain): Effect.Effect<Head | undefined> =>
+    Effect.gen(function* () {
+      const s = state(chain)
+      const node = nodes.readerOf(chain)
+      if (s === undefined || node === undefined) return s?.watch.current()
+      const head = yield* readHead(nodes, chain, node)
+      const change = yield* s.watch.observe(head, hashAtOf(nodes, chain, node))
+      if (change.moved) {
+        s.epoch += 1
+        s.cache.dropHead()
+        m.head.set(head.number, { chain })
+      }
+      if (change.reorgFrom !== undefined) {
+        const dropped = s.cache.dropFrom(change.reorgFrom)
+        m.reorgs.inc({ chain })
+        log.warn(readEvents.reorg, { chain, from: change.reorgFrom, head: head.number, dropped })
+      }
+      if (change.moved) showSize(chain)
+      return head
+    }).pipe(
+      Effect.catch((error: { readonly _tag: string; readonly message: string }) =>
+        Effect.sync(() => {
+          log.warn(readEvents.headFailed, { chain, error: error.message })
+          return state(chain)?.watch.current()
+        }),
+      ),
+    )
+
+  const read = (chain: ReadChain, method: string, params: readonly unknown[]): Effect.Effect<ReadAnswer> =>
+    Effect.gen(function* () {
+      const s = state(chain)
+      if (s === undefined) {
+        return { _tag: "error", error: { code: unavailableCode, message: `gateway: this host has no ${chain} node; add one to its nodes list in the config` }, unavailable: true, outcome: "miss", hedged: false } as const
+      }
+      const head = s.watch.current() ?? (yield* followOnce(chain))
+      if (head === undefined) {
+        return { _tag: "error", error: { code: unavailableCode, message: `gateway: the ${chain} head is not known yet (no node answered); retry shortly` }, unavailable: true, outcome: "miss", hedged: false } as const
+      }
+      const plan = planRead(chain, method, params, head)
+      if (plan._tag !== "read") return { _tag: "refused", refusal: plan } as const
+      const kept = s.cache.get(plan.key)
+      if (kept !== undefined) {
+        m.reads.inc({ chain, outcome: "hit" })
+        return { _tag: "result", json: kept.json, node: kept.node, ...(kept.scope.block === undefined ? {} : { block: kept.scope.block }), outcome: "hit", hedged: false } as const
+      }
+      const { fetched, merged } = yield* fetchMerged(chain, plan)
+      const outcome: ReadOutcome = merged ? "merged" : "miss"
+      m.reads.inc({ chain, outcome })
+      if (!fetched.ok) {
+        return { _tag: "error", error: rpcErrorOf(fetched.error), unavailable: fetched.error._tag !== "NodeRejected", ...(fetched.node === undefined ? {} : { node: fetched.node }), outcome, hedged: fetched.hedged } as const
+      }
+      const scope = scopeOf(plan, fetched.result, head)
+      return { _tag: "result", json: JSON.stringify(fetched.result) ?? "null", node: fetched.node, ...(scope.block === undefined ? {} : { block: scope.block }), outcome, hedged: fetched.hedged } as const
+    })
+
+  return {
+    chains,
+    settings,
+    read,
+    head: (chain) => state(chain)?.watch.current(),
+    noteWrite: (chain) => {
+      const s = state(chain)
+      if (s === undefined) return
+      s.epoch += 1
+      if (s.cache.dropWallet() > 0) showSize(chain)
+    },
+    follow: Effect.asVoid(Effect.forEach(chains, (c) => Effect.repeat(followOnce(c), Schedule.spaced(settings.headPollMs)), { concurrency: "unbounded" })).pipe(Effect.andThen(Effect.never)),
+  }
+}

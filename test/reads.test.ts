@@ -1,0 +1,184 @@
+/**
+ * The read front on the real stack: a gateway host with the producer and consumer roles,
+ * its own anvil (mining only per transaction or evm_mine, so heads move when the test
+ * says) behind a counting proxy with a cap of 4 calls in flight. Each answer is judged
+ * against the node itself: what the proxy saw it asked, and what anvil says at the same
+ * block.
+ */
+import { afterAll, beforeAll, expect, test } from "bun:test"
+import { Wallet } from "ethers"
+import { ethTransfers, startFaultRun, submitAll, waitAllFinal, type FaultRun } from "./support/fault-run.ts"
+import { post, waitUntil } from "./support/intake-client.ts"
+import { type ReadProxy, startReadProxy } from "./support/read-proxy.ts"
+
+const cap = 4
+let run: FaultRun
+let proxy: ReadProxy
+let intake = ""
+
+beforeAll(async () => {
+  run = await startFaultRun({
+    name: "reads",
+    ethSenders: 4,
+    consumers: 0,
+    btcCoins: 0,
+    producerRoles: "producer,consumer",
+    anvilMining: "auto",
+    edit: (toml) => {
+      const at = toml.indexOf('name = "eth-1"')
+      const url = /\nurl = "([^"]*)"/.exec(toml.slice(at))?.[1]
+      if (at < 0 || url === undefined) throw new Error("config/local.toml has no eth-1 node with a url")
+      proxy = startReadProxy(url)
+      const section = toml.slice(at).replace(`url = "${url}"`, `url = "${proxy.url}"`).replace(/max_in_flight = \d+/, `max_in_flight = ${cap}`)
+      return `${toml.slice(0, at)}${section}\n[reads]\nhead_poll_ms = 100\n`
+    },
+  })
+  intake = run.intakes[0] ?? ""
+}, 180_000)
+
+afterAll(async () => {
+  await run?.stop()
+  proxy?.stop()
+}, 120_000)
+
+/** One JSON-RPC read through the gateway: the answer and how it was served. */
+const rpc = async (method: string, params: readonly unknown[]) => {
+  const res = await post(intake, "/v1/rpc/ethereum", { jsonrpc: "2.0", id: 1, method, params })
+  const body = (await res.json()) as { result?: unknown; error?: { message: string }; message?: string }
+  return { status: res.status, body, result: body.result, cache: res.headers.get("x-gateway-cache"), block: Number(res.headers.get("x-gateway-block") ?? Number.NaN) }
+}
+
+/** A metric's value for the ethereum chain, from the host's /metrics. */
+const metric = async (name: string): Promise<number> => {
+  const text = await (await fetch(`${intake}/metrics`)).text()
+  const line = text.split("\n").find((l) => l.startsWith(`${name}{`) && l.includes('chain="ethereum"'))
+  return line === undefined ? 0 : Number(line.split(" ").pop())
+}
+
+/** Waits until the gateway's head has reached the node's. */
+const headCaughtUp = async () => {
+  const head = Number(await run.eth("eth_blockNumber"))
+  expect(await waitUntil(async () => (await metric("gateway_read_head")) >= head, 10_000, 50)).toBe(true)
+  return head
+}
+
+/** Pays `wei` to `to` from one of anvil's unlocked dev accounts; anvil mines a block for it. */
+const pay = async (to: string, wei: bigint) => {
+  const [from] = (await run.eth("eth_accounts")) as string[]
+  return String(await run.eth("eth_sendTransaction", [{ from, to, value: `0x${wei.toString(16)}` }]))
+}
+
+test("a read at the same head is served from the cache, and a new head makes the next one go to the node", async () => {
+  const who = Wallet.createRandom().address
+  const head = await headCaughtUp()
+  const first = await rpc("eth_getBalance", [who, "latest"])
+  const second = await rpc("eth_getBalance", [who, "latest"])
+  expect([first.cache, first.block, first.result]).toEqual(["miss", head, "0x0"])
+  expect([second.cache, second.block, second.result]).toEqual(["hit", head, "0x0"])
+  expect(proxy.stats().byFirstParam[`eth_getBalance ${who.toLowerCase()}`]).toBe(1)
+
+  await pay(who, 12_345n)
+  const next = await headCaughtUp()
+  const third = await rpc("eth_getBalance", [who, "latest"])
+  expect([third.cache, third.block, third.result]).toEqual(["miss", next, "0x3039"])
+  // The answer is the node's at that block.
+  expect(await run.eth("eth_getBalance", [who, `0x${next.toString(16)}`])).toBe("0x3039")
+  expect(proxy.stats().byFirstParam[`eth_getBalance ${who.toLowerCase()}`]).toBe(2)
+}, 60_000)
+
+test("identical reads that arrive while the first is at the node share its one node call", async () => {
+  const who = Wallet.createRandom().address
+  await headCaughtUp()
+  proxy.delay("eth_getBalance", 400)
+  try {
+    const answers = await Promise.all(Array.from({ length: 40 }, () => rpc("eth_getBalance", [who, "latest"])))
+    expect(new Set(answers.map((a) => a.result))).toEqual(new Set(["0x0"]))
+    const served = answers.map((a) => a.cache).sort()
+    expect(served.filter((c) => c === "miss")).toHaveLength(1)
+    expect(served.filter((c) => c === "merged").length + served.filter((c) => c === "hit").length).toBe(39)
+    expect(served.filter((c) => c === "merged").length).toBeGreaterThan(0)
+    expect(proxy.stats().byFirstParam[`eth_getBalance ${who.toLowerCase()}`]).toBe(1)
+  } finally {
+    proxy.delay("eth_getBalance", 0)
+  }
+}, 60_000)
+
+test("a reorg drops the answers about the blocks it replaced", async () => {
+  const who = Wallet.createRandom().address
+  const tx = await pay(who, 777n)
+  const paidIn = Number(await run.eth("eth_blockNumber"))
+  await run.eth("evm_mine")
+  await headCaughtUp()
+  // About a block below the head: kept until a reorg replaces it.
+  const at = `0x${paidIn.toString(16)}`
+  expect((await rpc("eth_getBalance", [who, at])).result).toBe("0x309")
+  expect((await rpc("eth_getBalance", [who, at])).cache).toBe("hit")
+  const receipt = await rpc("eth_getTransactionReceipt", [tx])
+  expect((receipt.result as { blockNumber?: string }).blockNumber).toBe(at)
+  expect((await rpc("eth_getTransactionReceipt", [tx])).cache).toBe("hit")
+
+  const reorgsBefore = await metric("gateway_read_reorgs_total")
+  // Both blocks replaced by empty ones: the payment is gone from the chain.
+  await run.eth("anvil_reorg", [2, []])
+  expect(await run.eth("eth_getBalance", [who, at])).toBe("0x0")
+  expect(await waitUntil(async () => (await metric("gateway_read_reorgs_total")) > reorgsBefore, 10_000, 50)).toBe(true)
+  const after = await rpc("eth_getBalance", [who, at])
+  expect([after.cache, after.result]).toEqual(["miss", "0x0"])
+  // The old receipt is gone: the gateway now says what the node says (none, or a new block if anvil mined it again).
+  const now = (await rpc("eth_getTransactionReceipt", [tx])).result as { blockNumber?: string } | null
+  const direct = (await run.eth("eth_getTransactionReceipt", [tx])) as { blockNumber?: string } | null
+  expect(now?.blockNumber ?? null).toBe(direct?.blockNumber ?? null)
+  expect(now?.blockNumber ?? null).not.toBe(at)
+}, 60_000)
+
+test("write methods are refused with a 400 that points to /v1/requests, and reach no node", async () => {
+  const raw = "0x02f86b827a6980843b9aca00847735940082520894000000000000000000000000000000000000000080c0"
+  const single = await post(intake, "/v1/rpc/ethereum", { jsonrpc: "2.0", id: 1, method: "eth_sendRawTransaction", params: [raw] })
+  expect(single.status).toBe(400)
+  const body = (await single.json()) as { error: string; field: string; message: string }
+  expect([body.error, body.field]).toEqual(["write_method", "body.method"])
+  expect(body.message).toContain("POST /v1/requests")
+  // One write in a batch refuses the whole batch: its read is not sent either.
+  const who = Wallet.createRandom().address
+  const batch = await post(intake, "/v1/rpc/ethereum", [
+    { jsonrpc: "2.0", id: 1, method: "eth_getBalance", params: [who, "latest"] },
+    { jsonrpc: "2.0", id: 2, method: "eth_sendTransaction", params: [{ to: who }] },
+  ])
+  expect(batch.status).toBe(400)
+  expect(((await batch.json()) as { field: string }).field).toBe("body[1].method")
+  const seen = proxy.stats()
+  expect(seen.calls.eth_sendRawTransaction ?? 0).toBe(0)
+  expect(seen.calls.eth_sendTransaction ?? 0).toBe(0)
+  expect(seen.byFirstParam[`eth_getBalance ${who.toLowerCase()}`]).toBeUndefined()
+  const unknown = await post(intake, "/v1/rpc/ethereum", { jsonrpc: "2.0", id: 1, method: "anvil_setBalance", params: [who, "0x1"] })
+  expect(unknown.status).toBe(400)
+  expect(await run.eth("eth_getBalance", [who, "latest"])).toBe("0x0")
+}, 30_000)
+
+test(`reads share the node's cap of ${cap} with a drain, behind the executor's writes`, async () => {
+  proxy.reset()
+  const transfers = ethTransfers(run, 40)
+  const ids = await submitAll(intake, transfers)
+  let drained = false
+  let reads = 0
+  let readFailures = 0
+  // 24 clients read balances nobody else reads, so each read is a node call of its own.
+  const storm = Array.from({ length: 24 }, async () => {
+    while (!drained) {
+      const answer = await rpc("eth_getBalance", [Wallet.createRandom().address, "latest"])
+      if (answer.status === 200 && answer.result === "0x0") reads += 1
+      else readFailures += 1
+    }
+  })
+  const final = await waitAllFinal("reads/drain", intake, ids, 120_000)
+  drained = true
+  await Promise.all(storm)
+  expect(final).toBe(true)
+  const seen = proxy.stats()
+  process.stderr.write(`reads: ${transfers.length} transfers drained beside ${reads} reads (${readFailures} failed); node peak in flight ${seen.peak}, eth_getBalance peak ${seen.peakByMethod.eth_getBalance ?? 0}, sends ${seen.calls.eth_sendRawTransaction ?? 0}\n`)
+  expect(seen.peak).toBeLessThanOrEqual(cap)
+  // Reads hold at most half the cap, so the executor always has the other half.
+  expect(seen.peakByMethod.eth_getBalance ?? 0).toBeLessThanOrEqual(cap / 2)
+  expect(reads).toBeGreaterThan(0)
+  expect(readFailures).toBe(0)
+}, 240_000)

@@ -1,0 +1,81 @@
+/**
+ * A JSON-RPC proxy in front of a test's anvil that counts what the node saw: HTTP calls
+ * in flight at once (the node's cap is about these), calls in flight per method, calls
+ * per method and per method and first param, and it can hold back the answers of chosen
+ * methods, so that identical reads overlap at the gateway.
+ */
+
+/** What the proxy counted since start or the last reset. */
+export interface ReadProxyStats {
+  readonly peak: number
+  readonly peakByMethod: Readonly<Record<string, number>>
+  readonly calls: Readonly<Record<string, number>>
+  /** `method first-param` → calls, e.g. `eth_getBalance 0xabc…`. */
+  readonly byFirstParam: Readonly<Record<string, number>>
+}
+
+/** A running proxy. */
+export interface ReadProxy {
+  readonly url: string
+  readonly stats: () => ReadProxyStats
+  readonly reset: () => void
+  /** Holds back the answer of every call of `method` by `ms` (0 to stop). */
+  readonly delay: (method: string, ms: number) => void
+  readonly stop: () => void
+}
+
+/** Starts a proxy to `upstream` on a free loopback port. */
+export const startReadProxy = (upstream: string): ReadProxy => {
+  let open = 0
+  let peak = 0
+  const openByMethod = new Map<string, number>()
+  let peakByMethod: Record<string, number> = {}
+  let calls: Record<string, number> = {}
+  let byFirstParam: Record<string, number> = {}
+  const delays = new Map<string, number>()
+  const server = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    fetch: async (req) => {
+      const body = await req.text()
+      let methods: { method: string; first: unknown }[] = []
+      try {
+        const parsed = JSON.parse(body) as { method?: string; params?: unknown[] } | { method?: string; params?: unknown[] }[]
+        methods = (Array.isArray(parsed) ? parsed : [parsed]).map((r) => ({ method: String(r.method), first: r.params?.[0] }))
+      } catch {
+        methods = [{ method: "?", first: undefined }]
+      }
+      open += 1
+      peak = Math.max(peak, open)
+      for (const m of methods) {
+        const n = (openByMethod.get(m.method) ?? 0) + 1
+        openByMethod.set(m.method, n)
+        peakByMethod[m.method] = Math.max(peakByMethod[m.method] ?? 0, n)
+        calls[m.method] = (calls[m.method] ?? 0) + 1
+        const key = `${m.method} ${typeof m.first === "string" ? m.first.toLowerCase() : JSON.stringify(m.first)}`
+        byFirstParam[key] = (byFirstParam[key] ?? 0) + 1
+      }
+      try {
+        const hold = Math.max(0, ...methods.map((m) => delays.get(m.method) ?? 0))
+        if (hold > 0) await Bun.sleep(hold)
+        const answer = await fetch(upstream, { method: "POST", headers: { "content-type": "application/json" }, body })
+        return new Response(await answer.text(), { status: answer.status, headers: { "content-type": "application/json" } })
+      } finally {
+        open -= 1
+        for (const m of methods) openByMethod.set(m.method, (openByMethod.get(m.method) ?? 1) - 1)
+      }
+    },
+  })
+  return {
+    url: `http://127.0.0.1:${server.port}`,
+    stats: () => ({ peak, peakByMethod: { ...peakByMethod }, calls: { ...calls }, byFirstParam: { ...byFirstParam } }),
+    reset: () => {
+      peak = open
+      peakByMethod = {}
+      calls = {}
+      byFirstParam = {}
+    },
+    delay: (method, ms) => void delays.set(method, ms),
+    stop: () => void server.stop(true),
+  }
+}
