@@ -1,0 +1,72 @@
+/**
+ * Hedged reads on the real stack: two Ethereum nodes (two counting proxies in front of
+ * the run's one anvil, so their answers agree), `[reads].hedge = true`. Once the pool's
+ * latency is known, eth-1 is made slow; every read that goes to it first is also sent to
+ * eth-2 after the pool's p95, and eth-2's answer comes back long before eth-1's would.
+ */
+import { afterAll, beforeAll, expect, test } from "bun:test"
+import { Wallet } from "ethers"
+import { startFaultRun, type FaultRun } from "./support/fault-run.ts"
+import { post } from "./support/intake-client.ts"
+import { type ReadProxy, startReadProxy } from "./support/read-proxy.ts"
+
+let run: FaultRun
+const proxies: ReadProxy[] = []
+let intake = ""
+const slowMs = 1500
+
+beforeAll(async () => {
+  run = await startFaultRun({
+    name: "reads-hedge",
+    ethSenders: 1,
+    consumers: 0,
+    btcCoins: 0,
+    producerRoles: "producer,consumer",
+    anvilMining: "auto",
+    edit: (toml) => {
+      const at = toml.indexOf('[[nodes]]\nname = "eth-1"')
+      const end = toml.indexOf("\n[", at + 10)
+      const section = toml.slice(at, end)
+      const url = /\nurl = "([^"]*)"/.exec(section)?.[1]
+      if (at < 0 || end < 0 || url === undefined) throw new Error("config/local.toml has no eth-1 [[nodes]] table with a url")
+      for (let i = 0; i < 2; i++) proxies.push(startReadProxy(url))
+      const node = (name: string, proxy: ReadProxy) => section.replace('name = "eth-1"', `name = "${name}"`).replace(`url = "${url}"`, `url = "${proxy.url}"`)
+      const [one, two] = proxies as [ReadProxy, ReadProxy]
+      const text = `${toml.slice(0, at)}${node("eth-1", one)}\n${node("eth-2", two)}${toml.slice(end)}`
+        .replace(/^hedge = false/m, "hedge = true")
+        .replace('nodes = ["btc-1", "eth-1"]', 'nodes = ["btc-1", "eth-1", "eth-2"]')
+      if (!text.includes("hedge = true") || !text.includes('"eth-2"]')) throw new Error("could not turn hedging on or add eth-2 to the host")
+      return text
+    },
+  })
+  intake = run.intakes[0] ?? ""
+}, 180_000)
+
+afterAll(async () => {
+  await run?.stop()
+  for (const p of proxies) p.stop()
+}, 120_000)
+
+const read = async (who: string) => {
+  const started = performance.now()
+  const res = await post(intake, "/v1/rpc/ethereum", { jsonrpc: "2.0", id: 1, method: "eth_getBalance", params: [who, "latest"] })
+  const body = (await res.json()) as { result?: string }
+  return { ms: performance.now() - started, result: body.result, node: res.headers.get("x-gateway-node"), hedged: res.headers.get("x-gateway-hedged") }
+}
+
+test("a read slower than the pool's p95 is also sent to a second node, whose answer wins", async () => {
+  // Enough reads for the pool's p95 to mean something; every one is a node call of its own.
+  for (let i = 0; i < 80; i++) expect((await read(Wallet.createRandom().address)).result).toBe("0x0")
+  const [one] = proxies as [ReadProxy, ReadProxy]
+  one.delay("eth_getBalance", slowMs)
+  const answers: Awaited<ReturnType<typeof read>>[] = []
+  for (let i = 0; i < 10; i++) answers.push(await read(Wallet.createRandom().address))
+  one.delay("eth_getBalance", 0)
+  process.stderr.write(`reads-hedge: ${answers.map((a) => `${a.node}/${a.hedged}/${Math.round(a.ms)}ms`).join(" ")}\n`)
+  expect(answers.every((a) => a.result === "0x0")).toBe(true)
+  // Idle nodes tie, and the tie goes to eth-1 (by name): every read tried the slow node first.
+  expect(answers.filter((a) => a.hedged === "true" && a.node === "eth-2")).toHaveLength(10)
+  expect(Math.max(...answers.map((a) => a.ms))).toBeLessThan(slowMs)
+  const text = await (await fetch(`${intake}/metrics`)).text()
+  expect(Number(/gateway_reads_hedged_total\{chain="ethereum"\} (\d+)/.exec(text)?.[1] ?? 0)).toBeGreaterThanOrEqual(10)
+}, 120_000)
