@@ -8,10 +8,10 @@ import { afterAll, beforeAll, expect, test } from "bun:test"
 import { Wallet } from "ethers"
 import { startFaultRun, type FaultRun } from "./support/fault-run.ts"
 import { post } from "./support/intake-client.ts"
-import { type ReadProxy, startReadProxy } from "./support/read-proxy.ts"
+import { proxiedEthNodes, type ReadProxy, withReadsKey } from "./support/read-proxy.ts"
 
 let run: FaultRun
-const proxies: ReadProxy[] = []
+let proxies: readonly ReadProxy[] = []
 let intake = ""
 const slowMs = 1500
 
@@ -24,19 +24,9 @@ beforeAll(async () => {
     producerRoles: "producer,consumer",
     anvilMining: "auto",
     edit: (toml) => {
-      const at = toml.indexOf('[[nodes]]\nname = "eth-1"')
-      const end = toml.indexOf("\n[", at + 10)
-      const section = toml.slice(at, end)
-      const url = /\nurl = "([^"]*)"/.exec(section)?.[1]
-      if (at < 0 || end < 0 || url === undefined) throw new Error("config/local.toml has no eth-1 [[nodes]] table with a url")
-      for (let i = 0; i < 2; i++) proxies.push(startReadProxy(url))
-      const node = (name: string, proxy: ReadProxy) => section.replace('name = "eth-1"', `name = "${name}"`).replace(`url = "${url}"`, `url = "${proxy.url}"`)
-      const [one, two] = proxies as [ReadProxy, ReadProxy]
-      const text = `${toml.slice(0, at)}${node("eth-1", one)}\n${node("eth-2", two)}${toml.slice(end)}`
-        .replace(/^hedge = false/m, "hedge = true")
-        .replace('nodes = ["btc-1", "eth-1"]', 'nodes = ["btc-1", "eth-1", "eth-2"]')
-      if (!text.includes("hedge = true") || !text.includes('"eth-2"]')) throw new Error("could not turn hedging on or add eth-2 to the host")
-      return text
+      const proxied = proxiedEthNodes(toml, 2)
+      proxies = proxied.proxies
+      return withReadsKey(proxied.text, "hedge", "true")
     },
   })
   intake = run.intakes[0] ?? ""

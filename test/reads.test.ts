@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test"
 import { Wallet } from "ethers"
 import { ethTransfers, startFaultRun, submitAll, waitAllFinal, type FaultRun } from "./support/fault-run.ts"
 import { post, waitUntil } from "./support/intake-client.ts"
-import { type ReadProxy, startReadProxy } from "./support/read-proxy.ts"
+import { proxiedEthNodes, type ReadProxy, withReadsKey } from "./support/read-proxy.ts"
 
 const cap = 4
 let run: FaultRun
@@ -25,12 +25,9 @@ beforeAll(async () => {
     producerRoles: "producer,consumer",
     anvilMining: "auto",
     edit: (toml) => {
-      const at = toml.indexOf('name = "eth-1"')
-      const url = /\nurl = "([^"]*)"/.exec(toml.slice(at))?.[1]
-      if (at < 0 || url === undefined) throw new Error("config/local.toml has no eth-1 node with a url")
-      proxy = startReadProxy(url)
-      const section = toml.slice(at).replace(`url = "${url}"`, `url = "${proxy.url}"`).replace(/max_in_flight = \d+/, `max_in_flight = ${cap}`)
-      return `${toml.slice(0, at)}${section}\n[reads]\nhead_poll_ms = 100\n`
+      const proxied = proxiedEthNodes(toml, 1, cap)
+      proxy = proxied.proxies[0] as ReadProxy
+      return withReadsKey(proxied.text, "head_poll_ms", "100")
     },
   })
   intake = run.intakes[0] ?? ""

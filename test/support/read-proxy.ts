@@ -79,3 +79,32 @@ export const startReadProxy = (upstream: string): ReadProxy => {
     stop: () => void server.stop(true),
   }
 }
+
+/**
+ * Puts `count` proxies in front of the config's eth-1 anvil: eth-1 and, for more than
+ * one, eth-2… as copies of its `[[nodes]]` table (each its own cap, `maxInFlight` when
+ * given), all on the host's nodes list. Answers the new config text and the proxies.
+ */
+export const proxiedEthNodes = (toml: string, count: number, maxInFlight?: number): { readonly text: string; readonly proxies: readonly ReadProxy[] } => {
+  const at = toml.indexOf('[[nodes]]\nname = "eth-1"')
+  const end = toml.indexOf("\n[", at + 10)
+  const section = toml.slice(at, end)
+  const url = /\nurl = "([^"]*)"/.exec(section)?.[1]
+  if (at < 0 || end < 0 || url === undefined) throw new Error("config/local.toml has no eth-1 [[nodes]] table with a url")
+  const proxies = Array.from({ length: count }, () => startReadProxy(url))
+  const names = proxies.map((_, i) => `eth-${i + 1}`)
+  const tables = proxies.map((proxy, i) => {
+    const named = section.replace('name = "eth-1"', `name = "${names[i]}"`).replace(`url = "${url}"`, `url = "${proxy.url}"`)
+    return maxInFlight === undefined ? named : named.replace(/max_in_flight = \d+/, `max_in_flight = ${maxInFlight}`)
+  })
+  const text = `${toml.slice(0, at)}${tables.join("\n")}${toml.slice(end)}`.replace('nodes = ["btc-1", "eth-1"]', `nodes = ["btc-1", ${names.map((n) => `"${n}"`).join(", ")}]`)
+  if (!text.includes(`"${names.at(-1)}"]`)) throw new Error("config/local.toml's host has no nodes list to add the proxied nodes to")
+  return { text, proxies }
+}
+
+/** Sets one `[reads]` key of local.toml's table. */
+export const withReadsKey = (toml: string, key: string, value: string): string => {
+  const from = new RegExp(`^${key} = .*$`, "m")
+  if (!from.test(toml)) throw new Error(`config/local.toml's [reads] has no ${key}`)
+  return toml.replace(from, `${key} = ${value}`)
+}

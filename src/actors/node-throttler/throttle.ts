@@ -96,12 +96,8 @@ export const makeThrottle = (node: NodeConfig, now: () => number = Date.now): No
 
   const limit = () => (node.adaptive ? adaptive.limit : node.max_in_flight)
   const readLimit = () => readShareOf(limit())
-  const readMayStart = () => waiters.length === 0 && inFlight < limit() && readsInFlight < readLimit()
-  const grantRead = () => {
-    readsInFlight += 1
-    inFlight += 1
-    peak = Math.max(peak, inFlight)
-  }
+  const writeMayStart = () => waiters.length === 0 && inFlight < limit()
+  const readMayStart = () => waiters.length === 0 && readWaiters.length === 0 && inFlight < limit() && readsInFlight < readLimit()
   const record = (input: BreakerInput) => {
     breaker = transition(breaker, input, limits)
   }
@@ -109,10 +105,14 @@ export const makeThrottle = (node: NodeConfig, now: () => number = Date.now): No
     inFlight += 1
     peak = Math.max(peak, inFlight)
   }
+  const grantRead = () => {
+    readsInFlight += 1
+    grant()
+  }
   /** Hands free permits to waiting writes first, then to waiting reads within their share. */
   const wake = () => {
     while (waiters.length > 0 && inFlight < limit()) (waiters.shift() as () => void)()
-    while (readWaiters.length > 0 && readMayStart()) (readWaiters.shift() as () => void)()
+    while (readWaiters.length > 0 && waiters.length === 0 && inFlight < limit() && readsInFlight < readLimit()) (readWaiters.shift() as () => void)()
   }
   const release = () => {
     inFlight -= 1
@@ -123,38 +123,26 @@ export const makeThrottle = (node: NodeConfig, now: () => number = Date.now): No
     readsInFlight -= 1
     release()
   }
-  const acquireRead = Effect.callback<void>((resume) => {
-    if (readMayStart() && readWaiters.length === 0) {
-      grantRead()
-      resume(Effect.void)
-      return
-    }
-    const waiter = () => {
-      grantRead()
-      resume(Effect.void)
-    }
-    readWaiters.push(waiter)
-    return Effect.sync(() => {
-      const at = readWaiters.indexOf(waiter)
-      if (at >= 0) readWaiters.splice(at, 1)
+  /** A permit: at once when `mayStart`, else in turn from `queue`; an interrupted wait leaves the queue. */
+  const permit = (mayStart: () => boolean, queue: Array<() => void>, take: () => void) =>
+    Effect.callback<void>((resume) => {
+      if (mayStart()) {
+        take()
+        resume(Effect.void)
+        return
+      }
+      const waiter = () => {
+        take()
+        resume(Effect.void)
+      }
+      queue.push(waiter)
+      return Effect.sync(() => {
+        const at = queue.indexOf(waiter)
+        if (at >= 0) queue.splice(at, 1)
+      })
     })
-  })
-  const acquire = Effect.callback<void>((resume) => {
-    if (inFlight < limit() && waiters.length === 0) {
-      grant()
-      resume(Effect.void)
-      return
-    }
-    const waiter = () => {
-      grant()
-      resume(Effect.void)
-    }
-    waiters.push(waiter)
-    return Effect.sync(() => {
-      const at = waiters.indexOf(waiter)
-      if (at >= 0) waiters.splice(at, 1)
-    })
-  })
+  const acquire = permit(writeMayStart, waiters, grant)
+  const acquireRead = permit(readMayStart, readWaiters, grantRead)
 
   const send = (target: NodeClient, method: string, params: readonly unknown[]) =>
     Effect.gen(function* () {
@@ -184,25 +172,18 @@ export const makeThrottle = (node: NodeConfig, now: () => number = Date.now): No
       )
     })
 
-  const call = (method: string, params: readonly unknown[] = []) =>
+  /** One call past the breaker, under a permit from `take`, given back by `give`. */
+  const guarded = (take: Effect.Effect<void>, give: () => void) => (method: string, params: readonly unknown[] = []) =>
     Effect.gen(function* () {
       record({ _tag: "tick", now: now() })
       const target = client
       if (!admits(breaker) || target === undefined) {
         return yield* new CircuitOpen({ node: node.name, until: breaker._tag === "open" ? breaker.until : now() })
       }
-      return yield* Effect.acquireUseRelease(acquire, () => send(target, method, params), () => Effect.sync(release))
+      return yield* Effect.acquireUseRelease(take, () => send(target, method, params), () => Effect.sync(give))
     })
-
-  const callRead = (method: string, params: readonly unknown[] = []) =>
-    Effect.gen(function* () {
-      record({ _tag: "tick", now: now() })
-      const target = client
-      if (!admits(breaker) || target === undefined) {
-        return yield* new CircuitOpen({ node: node.name, until: breaker._tag === "open" ? breaker.until : now() })
-      }
-      return yield* Effect.acquireUseRelease(acquireRead, () => send(target, method, params), () => Effect.sync(releaseRead))
-    })
+  const call = guarded(acquire, release)
+  const callRead = guarded(acquireRead, releaseRead)
 
   const sendBatch = (target: NodeClient, batch: readonly NodeCall[]) =>
     Effect.gen(function* () {
