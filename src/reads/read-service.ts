@@ -57,6 +57,8 @@ export interface ReadService {
   /** The chains this host has nodes for. */
   readonly chains: readonly ReadChain[]
   readonly settings: ReadsSettings
+  /** The answer from the cache, at once, when it holds one (no fiber, no promise: the hot path of a read storm). */
+  readonly peek: (chain: ReadChain, method: string, params: readonly unknown[]) => ReadAnswer | undefined
   /** Serves one read. Never fails: errors are answers. */
   readonly read: (chain: ReadChain, method: string, params: readonly unknown[]) => Effect.Effect<ReadAnswer>
   /** The head last read for `chain`. */
@@ -213,6 +215,18 @@ export const makeReadService = (deps: { readonly nodes: ReadNodes; readonly sett
       ),
     )
 
+  const peek = (chain: ReadChain, method: string, params: readonly unknown[]): ReadAnswer | undefined => {
+    const s = state(chain)
+    const head = s?.watch.current()
+    if (s === undefined || head === undefined) return undefined
+    const plan = planRead(chain, method, params, head)
+    if (plan._tag !== "read") return undefined
+    const kept = s.cache.get(plan.key)
+    if (kept === undefined) return undefined
+    m.reads.inc({ chain, outcome: "hit" })
+    return { _tag: "result", json: kept.json, node: kept.node, ...(kept.scope.block === undefined ? {} : { block: kept.scope.block }), outcome: "hit", hedged: false }
+  }
+
   const read = (chain: ReadChain, method: string, params: readonly unknown[]): Effect.Effect<ReadAnswer> =>
     Effect.gen(function* () {
       const s = state(chain)
@@ -225,11 +239,8 @@ export const makeReadService = (deps: { readonly nodes: ReadNodes; readonly sett
       }
       const plan = planRead(chain, method, params, head)
       if (plan._tag !== "read") return { _tag: "refused", refusal: plan } as const
-      const kept = s.cache.get(plan.key)
-      if (kept !== undefined) {
-        m.reads.inc({ chain, outcome: "hit" })
-        return { _tag: "result", json: kept.json, node: kept.node, ...(kept.scope.block === undefined ? {} : { block: kept.scope.block }), outcome: "hit", hedged: false } as const
-      }
+      const kept = peek(chain, method, params)
+      if (kept !== undefined) return kept
       const { fetched, merged } = yield* fetchMerged(chain, plan)
       const outcome: ReadOutcome = merged ? "merged" : "miss"
       m.reads.inc({ chain, outcome })
@@ -243,6 +254,7 @@ export const makeReadService = (deps: { readonly nodes: ReadNodes; readonly sett
   return {
     chains,
     settings,
+    peek,
     read,
     head: (chain) => state(chain)?.watch.current(),
     noteWrite: (chain) => {

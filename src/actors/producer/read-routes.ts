@@ -102,7 +102,12 @@ export const postRpc = (reads: ReadService | undefined, limits: { readonly maxBo
     if (refused !== undefined) return errorResponse(refused)
     calls.push(checked.call)
   }
-  const answers = (await Effect.runPromise(Effect.forEach(calls, (call) => target.reads.read(chain, call.method, call.params), { concurrency: "unbounded" }))).filter(served)
+  // Cached answers are served at once; only the rest go through the read service's fibers.
+  const peeked = calls.map((call) => target.reads.peek(chain, call.method, call.params))
+  const answers = (peeked.every((a) => a !== undefined)
+    ? peeked
+    : await Effect.runPromise(Effect.forEach(calls, (call, i) => peeked[i] === undefined ? target.reads.read(chain, call.method, call.params) : Effect.succeed(peeked[i] as ReadAnswer), { concurrency: "unbounded" }))
+  ).filter(served)
   if (answers.length !== calls.length) return errorResponse(intakeError(400, "unknown_method", "a call was refused after it was checked; send it again"))
   if (!batch) {
     const [answer] = answers
@@ -131,7 +136,7 @@ export const getBalance = (reads: ReadService | undefined, limits: { readonly re
   if (chain === "ethereum" && !ethereumAddress.test(who)) return errorResponse(fieldError("path.address", "0x and 40 hex digits", `must be an Ethereum address, 0x and 40 hex digits; got ${JSON.stringify(who)}`))
   if (chain === "bitcoin" && !accountName.test(who)) return errorResponse(fieldError("path.account", "1 to 64 characters, no control characters", `must be a wallet account name of 1 to 64 characters without control characters; got ${JSON.stringify(who)}`))
   const [method, params] = chain === "ethereum" ? ["eth_getBalance", [who.toLowerCase(), "latest"]] as const : ["getbalance", [who]] as const
-  const answer = await Effect.runPromise(target.reads.read(chain, method, params))
+  const answer = target.reads.peek(chain, method, params) ?? (await Effect.runPromise(target.reads.read(chain, method, params)))
   if (!served(answer)) return errorResponse(intakeError(400, "unknown_method", "the balance read was refused; report it"))
   if (answer._tag === "error") {
     const status = answer.unavailable ? 503 : 502
