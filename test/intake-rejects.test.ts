@@ -9,7 +9,7 @@ import { rmSync } from "node:fs"
 import { malformedRequests } from "../src/actors/producer/malformed-cases.ts"
 import { btc, topicMessageCount } from "./support/chain-clients.ts"
 import { isolatedCopy, runTopics, stackEnv, startGateway, type GatewayProcess } from "./support/gateway-process.ts"
-import { get, post, waitUntil } from "./support/intake-client.ts"
+import { apiKey, get, post, waitUntil } from "./support/intake-client.ts"
 
 const intake = "http://127.0.0.1:8080"
 let dir = ""
@@ -39,6 +39,9 @@ describe("the real intake refuses bad input and enqueues nothing", () => {
       expect({ name, status: res.status, field: answer.field, rule: answer.rule }).toEqual({ name, status: 400, field, rule })
       expect(answer.message).toContain(field)
     }
+    // A body nested past the depth limit: refused before parsing (it answered 500 once).
+    const deep = await fetch(`${intake}/v1/requests`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` }, body: `${"[".repeat(100_000)}${"]".repeat(100_000)}` })
+    expect([deep.status, ((await deep.json()) as { rule?: string }).rule]).toEqual([400, "nesting depth at most 32"])
     // A batch with one bad item is refused whole.
     const good = { chain: "bitcoin", method: "sendtoaddress", params: { address: String(await btc("getnewaddress")), amount: "0.1" } }
     const batch = await post(intake, "/v1/batches", { requests: [good, good, { ...good, params: { ...good.params, amount: "-1" } }] })

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test"
-import { findDuplicateKey, parseJsonBody } from "./json-body.ts"
+import { findDuplicateKey, maxJsonDepth, nestedDeeperThan, parseJsonBody } from "./json-body.ts"
 
 describe("findDuplicateKey", () => {
   const cases: ReadonlyArray<readonly [string, string, { path: string; key: string } | undefined]> = [
@@ -36,5 +36,20 @@ describe("parseJsonBody", () => {
   test("a duplicate key is refused with its path", () => {
     const r = parseJsonBody(`{"params":{"amounts":{"k":"1","k":"2"}}}`)
     expect(r).toMatchObject({ ok: false, kind: "duplicate-key", path: "params.amounts", key: "k" })
+  })
+  test("a body nested past the limit is refused before it is parsed, naming the limit", () => {
+    const r = parseJsonBody(`${"[".repeat(100_000)}${"]".repeat(100_000)}`)
+    expect(r).toMatchObject({ ok: false, kind: "too-deep" })
+    if (!r.ok) expect(r.message).toContain(String(maxJsonDepth))
+  })
+})
+
+describe("nestedDeeperThan", () => {
+  test("counts objects and arrays, not brackets inside strings or escaped quotes", () => {
+    const deep = (n: number) => `${"[".repeat(n)}${"]".repeat(n)}`
+    expect(nestedDeeperThan(deep(maxJsonDepth), maxJsonDepth)).toBe(false)
+    expect(nestedDeeperThan(deep(maxJsonDepth + 1), maxJsonDepth)).toBe(true)
+    expect(nestedDeeperThan(`{"a":"[[[[\\\"[[[[","b":{"c":[1]}}`, 3)).toBe(false)
+    expect(nestedDeeperThan(`{"a":{"b":{"c":1}}}`, 2)).toBe(true)
   })
 })

@@ -11,6 +11,14 @@ export type JsonBody =
   | { readonly ok: true; readonly value: unknown }
   | { readonly ok: false; readonly kind: "syntax"; readonly message: string }
   | { readonly ok: false; readonly kind: "duplicate-key"; readonly path: string; readonly key: string; readonly message: string }
+  | { readonly ok: false; readonly kind: "too-deep"; readonly message: string }
+
+/**
+ * The deepest nesting of objects and arrays a body may have. A request is 4 levels deep,
+ * a contract call's tuple arguments a few more; a body nested thousands deep is an
+ * attack on the parser and every walk over the value, and is refused before them.
+ */
+export const maxJsonDepth = 32
 
 type Frame = { readonly kind: "object"; readonly keys: Set<string>; key: string; expectKey: boolean } | { readonly kind: "array"; index: number }
 
@@ -67,8 +75,39 @@ export const findDuplicateKey = (text: string): { readonly path: string; readonl
   return undefined
 }
 
+/**
+ * True when `text` nests objects and arrays deeper than `max`, read in one pass that
+ * skips strings (a bracket inside a string does not count). Malformed text is left to
+ * JSON.parse to name.
+ */
+export const nestedDeeperThan = (text: string, max: number): boolean => {
+  let depth = 0
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c === QUOTE) {
+      let at = i + 1
+      while (at < text.length) {
+        const ch = text.charCodeAt(at)
+        if (ch === BACKSLASH) at += 2
+        else if (ch === QUOTE) break
+        else at += 1
+      }
+      i = at
+    } else if (c === 123 /* { */ || c === 91 /* [ */) {
+      depth += 1
+      if (depth > max) return true
+    } else if (c === 125 /* } */ || c === 93 /* ] */) {
+      depth -= 1
+    }
+  }
+  return false
+}
+
 /** Parses the body text; the `message` of a failure says what to send instead. */
 export const parseJsonBody = (text: string): JsonBody => {
+  if (nestedDeeperThan(text, maxJsonDepth)) {
+    return { ok: false, kind: "too-deep", message: `body: objects and arrays are nested more than ${maxJsonDepth} levels deep; no request needs that many, so flatten it` }
+  }
   let value: unknown
   try {
     value = JSON.parse(text)

@@ -10,6 +10,13 @@ const { send, sendfrom, transfer, call, btc, eth, without, manyOutputs, sim, oth
 
 describe("POST /v1/requests refuses, naming the field and rule, and publishes nothing", () => {
   test("the table is big enough", () => expect(single.length).toBeGreaterThanOrEqual(50))
+  test("a body nested 100,000 deep (it answered 500 once) gets a 400 naming the depth limit", async () => {
+    const h = intakeHarness()
+    const res = await h.post("/v1/requests", `${"[".repeat(100_000)}${"]".repeat(100_000)}`)
+    const json = (await res.json()) as { error: string; field: string; rule: string }
+    expect([res.status, json.error, json.field, json.rule]).toEqual([400, "invalid_request", "body", "nesting depth at most 32"])
+    expect(h.published).toHaveLength(0)
+  })
   for (const [name, body, field, rule] of single) {
     test(name, async () => {
       const h = intakeHarness()

@@ -5,7 +5,7 @@
  * trusts Content-Length when present, hence this small reader. Then parses it as JSON
  * without losing duplicate keys (see `src/intake/json-body.ts`).
  */
-import { parseJsonBody } from "../../intake/json-body.ts"
+import { maxJsonDepth, parseJsonBody } from "../../intake/json-body.ts"
 import { intakeError, type IntakeError } from "./intake-errors.ts"
 
 /** The parsed JSON body, or the error answer. */
@@ -66,6 +66,7 @@ export const readJsonBody = async (request: Request, maxBytes: number): Promise<
   const parsed = parseJsonBody(text)
   if (parsed.ok) return parsed
   if (parsed.kind === "syntax") return { ok: false, error: intakeError(400, "invalid_json", parsed.message) }
+  if (parsed.kind === "too-deep") return { ok: false, error: intakeError(400, "invalid_request", parsed.message, { field: "body", rule: `nesting depth at most ${maxJsonDepth}`, errors: [{ field: "body", rule: `nesting depth at most ${maxJsonDepth}`, message: parsed.message }] }) }
   const field = parsed.path === "" ? "body" : parsed.path
   return { ok: false, error: intakeError(400, "invalid_request", parsed.message, { field, rule: "no duplicate keys", errors: [{ field, rule: "no duplicate keys", message: parsed.message }] }) }
 }
