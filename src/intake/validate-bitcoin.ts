@@ -23,6 +23,7 @@ export const bitcoinLimits = { maxAccountLength: 64, maxOutputs: 2000 } as const
 export const bitcoinRules = {
   accountEmpty: "non-empty",
   accountLength: `at most ${bitcoinLimits.maxAccountLength} characters`,
+  accountPrintable: "no control characters",
   minconf: "integer >= 0",
   outputs: `1 to ${bitcoinLimits.maxOutputs} outputs`,
   duplicate: "no duplicate addresses",
@@ -48,6 +49,12 @@ const account = (obj: JsonObject, path: string, errors: ErrorList): string | und
   if (text.length === 0) return errors.add(at, bitcoinRules.accountEmpty, "must name a wallet account (not empty)", text)
   if (text.length > bitcoinLimits.maxAccountLength) {
     return errors.add(at, bitcoinRules.accountLength, `must be at most ${bitcoinLimits.maxAccountLength} characters; it has ${text.length}`, text)
+  }
+  // A NUL, newline or escape in an account name names no account a person could have meant, and breaks logs and wallet files.
+  const control = /[\u0000-\u001f\u007f-\u009f]/.exec(text)
+  if (control !== null) {
+    const code = `U+${(control[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`
+    return errors.add(at, bitcoinRules.accountPrintable, `must not contain control characters; it has ${code} at position ${control.index}`, text)
   }
   return text
 }
