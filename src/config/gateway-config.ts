@@ -31,6 +31,10 @@ export const IntakeConfigSchema = table("[intake]", {
   retry_after_s: intAtLeast(1),
   /** How long a submission waits for Kafka's ack before it is answered 503 (default `defaultAcceptTimeoutMs`). */
   accept_timeout_ms: Schema.optionalKey(intAtLeast(1)),
+  /** Requests a second each API key may send, across every producer host (each enforces its even share); absent: no limit. */
+  rate_limit_rps: Schema.optionalKey(intAtLeast(1)),
+  /** The most requests a key may send at once, across every producer host (default: one second's worth). */
+  rate_limit_burst: Schema.optionalKey(intAtLeast(1)),
 })
 
 /**

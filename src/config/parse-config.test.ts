@@ -132,7 +132,7 @@ const invalid: ReadonlyArray<{
     name: "misspelt table header",
     edits: [["[runtime]", "[runtim]"]],
     lines: [
-      `${FILE}: runtim: expected one of the keys kafka, intake, etcd, replica, registry, chains, nodes, stack, runtime, hosts; found an unknown key (did you mean runtime?)`,
+      `${FILE}: runtim: expected one of the keys kafka, intake, etcd, replica, registry, chains, nodes, stack, runtime, reads, hosts; found an unknown key (did you mean runtime?)`,
       `${FILE}: runtime: expected a [runtime] table; found nothing (the key is missing)`,
     ],
   },

@@ -9,7 +9,7 @@ import type { ActionError } from "./dashboard-deps.ts"
 
 /** An error answer: its status, body and extra headers. */
 export interface DashboardError {
-  readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 502 | 503 | 504
+  readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 502 | 503 | 504
   readonly body: { readonly error: string; readonly message: string } & Readonly<Record<string, unknown>>
   readonly headers?: Readonly<Record<string, string>>
 }

@@ -23,12 +23,21 @@ import { probeKafka, producerKafkaCheck, sendReportTo } from "./kafka-reachabili
 import { makeIntakeApp } from "./intake-app.ts"
 import { makeRequestPublisher } from "./request-publisher.ts"
 import { gatewayTopics } from "../../kafka/topics.ts"
+import { hostShare, type KeyLimiter, makeKeyLimiter } from "../../intake/rate-limit.ts"
 
 export { makeIntakeApp } from "./intake-app.ts"
 
 /** Reads the API keys from the variable the config names: comma-separated, blanks ignored. */
 export const apiKeysFrom = (value: string | undefined): ReadonlySet<string> =>
   new Set((value ?? "").split(",").map((k) => k.trim()).filter((k) => k !== ""))
+
+/** This host's share of `[intake].rate_limit_rps` and `_burst`, split evenly over the config's producer hosts; undefined without a limit. */
+export const rateLimiterOf = (c: HostContext["config"]): KeyLimiter | undefined => {
+  const rps = c.intake.rate_limit_rps
+  if (rps === undefined) return undefined
+  const share = hostShare(rps, c.intake.rate_limit_burst ?? rps, c.hosts.filter((h) => h.roles.includes("producer")).length)
+  return makeKeyLimiter(share.ratePerS, share.burst)
+}
 
 /** Builds the producer actor for this host. */
 export const producer = (ctx: HostContext, version: string, view: StatusView, reads?: ReadService): ChildSpec => {
@@ -68,6 +77,7 @@ export const producer = (ctx: HostContext, version: string, view: StatusView, re
     yield* Effect.forkScoped(probeKafka(cluster, admin, kafkaCheck, probeTimeoutMs, (n) => m.kafkaBrokers.set(n)))
     connected = true
     const apiKeys = apiKeysFrom(ctx.env[c.intake.api_keys_env])
+    const limiter = rateLimiterOf(c)
     if (apiKeys.size === 0) log.warn("producer.no-api-keys", { variable: c.intake.api_keys_env, effect: "every /v1 request is refused with 401" })
     const app = makeIntakeApp({
       version,
@@ -85,6 +95,7 @@ export const producer = (ctx: HostContext, version: string, view: StatusView, re
       bitcoinDefaultAccount: c.chains.bitcoin.account,
       ethereumChainId: c.chains.ethereum.chain_id,
       ...(reads === undefined ? {} : { reads }),
+      ...(limiter === undefined ? {} : { rateLimit: limiter }),
     })
     const server = yield* scopedHttpServer(app, c.intake.listen)
     yield* Effect.addFinalizer(() => Effect.sync(() => { connected = false }))

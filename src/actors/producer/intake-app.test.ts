@@ -10,6 +10,7 @@ import { idempotentId } from "../../intake/request-id.ts"
 import { sampleAddresses } from "../../intake/sample-addresses.ts"
 import { devRecipient, devSigner, sampleTransactions } from "../../intake/sample-transactions.ts"
 import { makeReadiness } from "../../host/readiness.ts"
+import { makeKeyLimiter } from "../../intake/rate-limit.ts"
 import { intakeHarness, testApiKey } from "./intake-harness.ts"
 import { producerKafkaCheck } from "./kafka-reachability.ts"
 
@@ -371,7 +372,7 @@ describe("metrics and OpenAPI", () => {
     }
     expect(doc.openapi).toBe("3.1.0")
     expect(Object.keys(doc.paths).sort()).toEqual(["/healthz", "/metrics", "/openapi.json", "/readyz", "/v1/balances/{chain}/{who}", "/v1/batches", "/v1/batches/{id}", "/v1/requests", "/v1/requests/{id}", "/v1/rpc/{chain}"])
-    expect(Object.keys(doc.paths["/v1/requests"]?.post?.responses ?? {}).sort()).toEqual(["200", "202", "400", "401", "413", "415", "422", "503"])
+    expect(Object.keys(doc.paths["/v1/requests"]?.post?.responses ?? {}).sort()).toEqual(["200", "202", "400", "401", "413", "415", "422", "429", "503"])
     expect(doc.components.schemas.RequestBody?.oneOf).toHaveLength(6)
     expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(["apiKey", "bearer"])
     const refs = JSON.stringify(doc).match(/#\/components\/schemas\/[A-Za-z]+/g) ?? []
@@ -387,6 +388,24 @@ describe("metrics and OpenAPI", () => {
     const bad = await h.app.request("/v1/balances/dogecoin/x", { headers: auth })
     expect(bad.status).toBe(400)
     expect(((await bad.json()) as { field: string }).field).toBe("path.chain")
+  })
+  test("an API key over its rate gets 429 with Retry-After and RateLimit headers, and nothing is published", async () => {
+    let t = 0
+    const h = intakeHarness({ rateLimit: makeKeyLimiter(2, 3, () => t) })
+    const one = { chain: "ethereum", method: "transfer", params: { from: devSigner, to: devRecipient, value: "1" } }
+    const first = await h.post("/v1/batches", { requests: [one, one, one] })
+    expect([first.status, first.headers.get("ratelimit-remaining"), first.headers.get("ratelimit-limit")]).toEqual([202, "0", "3"])
+    const over = await h.post("/v1/requests", one)
+    const body = (await over.json()) as { error: string; retry_after_s: number }
+    expect([over.status, body.error, over.headers.get("retry-after"), over.headers.get("ratelimit-remaining")]).toEqual([429, "rate_limited", "1", "0"])
+    expect(h.published).toHaveLength(1)
+    // Bad input is refused as bad input, whatever the bucket holds.
+    expect((await h.post("/v1/requests", { chain: "x" })).status).toBe(400)
+    const huge = await h.post("/v1/batches", { requests: [one, one, one, one] })
+    expect([huge.status, ((await huge.json()) as { message: string }).message]).toEqual([429, expect.stringContaining("split it into parts of at most 3")])
+    t = 1000
+    expect((await h.post("/v1/requests", one)).status).toBe(202)
+    expect(h.published).toHaveLength(2)
   })
   test("the OpenAPI examples are accepted by the intake", async () => {
     const h = intakeHarness()

@@ -51,8 +51,8 @@ export const makeIntakeApp = (deps: IntakeDeps): Hono => {
   app.post("/v1/batches", submitBatch(deps, ctx, metrics, inFlight))
   app.get("/v1/requests/:id", getRequestStatus(deps.status))
   app.get("/v1/batches/:id", getBatchStatus(deps.status))
-  app.post("/v1/rpc/:chain", postRpc(deps.reads, deps.limits))
-  app.get("/v1/balances/:chain/:who", getBalance(deps.reads, deps.limits))
+  app.post("/v1/rpc/:chain", postRpc(deps.reads, deps.limits, deps.rateLimit))
+  app.get("/v1/balances/:chain/:who", getBalance(deps.reads, deps.limits, deps.rateLimit))
 
   app.notFound((c) => c.json({ error: "not_found", message: `no route for ${c.req.method} ${c.req.path}; see GET /openapi.json` }, 404))
   app.onError((err, c) => {

@@ -8,6 +8,7 @@ import type { BitcoinNetwork } from "../../intake/bitcoin-network.ts"
 import type { ReadinessReport } from "../../host/readiness.ts"
 import type { StatusStore } from "../../intake/status-store.ts"
 import type { MetricsRegistry } from "../../observability/metrics.ts"
+import type { KeyLimiter } from "../../intake/rate-limit.ts"
 import type { ReadService } from "../../reads/read-service.ts"
 import type { Publish } from "./publish-run.ts"
 
@@ -60,6 +61,8 @@ export interface IntakeDeps {
   readonly bitcoinDefaultAccount: string
   /** Raw transactions must be signed for this chain (`[chains.ethereum].chain_id`). */
   readonly ethereumChainId: number
+  /** Per-API-key buckets (`[intake].rate_limit_rps`, this host's share); absent: no limit. */
+  readonly rateLimit?: KeyLimiter
   /** The read front over this host's nodes; absent on a host without the consumer role (reads then answer 503 saying where to send them). */
   readonly reads?: ReadService
   /** Epoch ms, for `accepted_at`; `Date.now` when not given. */

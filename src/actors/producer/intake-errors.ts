@@ -19,11 +19,12 @@ export type IntakeErrorCode =
   | "kafka_ambiguous"
   | "not_found"
   | "write_method"
+  | "rate_limited"
   | "unknown_method"
 
 /** An error answer: its status, body and extra headers. */
 export interface IntakeError {
-  readonly status: 400 | 401 | 404 | 413 | 415 | 422 | 503
+  readonly status: 400 | 401 | 404 | 413 | 415 | 422 | 429 | 503
   readonly body: { readonly error: IntakeErrorCode; readonly message: string } & Readonly<Record<string, unknown>>
   readonly headers?: Readonly<Record<string, string>>
 }

@@ -25,7 +25,7 @@ const rpcCall = {
 }
 
 /** The read front's paths, for `openApiDocument`. */
-export const readPaths = (retryAfter: Readonly<Record<string, unknown>>) => ({
+export const readPaths = (retryAfter: Readonly<Record<string, unknown>>, rateLimited: Readonly<Record<string, unknown>>) => ({
   "/v1/rpc/{chain}": {
     post: {
       summary: "JSON-RPC reads, single or batched, served from a cache keyed by the block each answer depends on, merged in flight, and spread over the chain's nodes behind the executor's writes.",
@@ -48,6 +48,7 @@ export const readPaths = (retryAfter: Readonly<Record<string, unknown>>) => ({
         "400": errorBody("write_method (use POST /v1/requests), unknown_method (the message lists the served methods), invalid_json, or invalid_request naming the field and rule. No node was asked."),
         "401": errorBody("No or unknown API key."),
         "413": errorBody("Body over [intake].max_body_bytes."),
+        "429": rateLimited,
         "503": { description: "No node of the chain could take the read (JSON-RPC error -32011), or this host serves no reads of the chain (no consumer role or no node of it). Retry.", headers: retryAfter },
       },
     },
@@ -64,6 +65,7 @@ export const readPaths = (retryAfter: Readonly<Record<string, unknown>>) => ({
         },
         "400": errorBody("The address or account is malformed: the field and rule are named."),
         "401": errorBody("No or unknown API key."),
+        "429": rateLimited,
         "502": { description: "The node refused the read; `message` and `code` are its own." },
         "503": { description: "No node could take the read, or this host serves no reads of the chain. Retry.", headers: retryAfter },
       },

@@ -156,7 +156,7 @@ export const openApiSchemas = (limits: { readonly maxBatchItems: number }) => ({
     required: ["error", "message"],
     properties: {
       error: {
-        enum: ["unauthorized", "unsupported_media_type", "payload_too_large", "invalid_json", "invalid_request", "idempotency_key_reused", "not_ready", "overloaded", "kafka_unavailable", "kafka_ambiguous", "not_found", "write_method", "unknown_method", "internal"],
+        enum: ["unauthorized", "unsupported_media_type", "payload_too_large", "invalid_json", "invalid_request", "idempotency_key_reused", "not_ready", "overloaded", "kafka_unavailable", "kafka_ambiguous", "not_found", "write_method", "unknown_method", "rate_limited", "internal"],
       },
       message: { type: "string", description: "What is wrong and what to do next." },
       field: { type: "string", description: "invalid_request / idempotency_key_reused: the (first) field." },

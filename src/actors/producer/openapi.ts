@@ -21,12 +21,24 @@ const unavailable = {
   headers: retryAfter,
 }
 
+/** The answer of a key over its rate; the RateLimit-* headers also come with every answer a limited route accepts. */
+const rateLimited = {
+  ...error("rate_limited: this API key is over its share of [intake].rate_limit_rps on this host (each producer host enforces an even share); nothing was accepted. A batch larger than the key's burst never fits: split it."),
+  headers: {
+    ...retryAfter,
+    "RateLimit-Limit": { description: "The key's burst on this host.", schema: { type: "integer" } },
+    "RateLimit-Remaining": { description: "Requests the key may still send at once.", schema: { type: "integer" } },
+    "RateLimit-Reset": { description: "Seconds until the key's bucket is full again.", schema: { type: "integer" } },
+  },
+}
+
 const submissionErrors = (tooLarge: string) => ({
   "400": error("invalid_json, or invalid_request naming each field and rule broken; nothing was accepted."),
   "401": { ...error("No or unknown API key, or none configured."), headers: { "WWW-Authenticate": { schema: { type: "string" } } } },
   "413": error(tooLarge),
   "415": error("Content-Type is not application/json."),
   "422": error("idempotency_key_reused: the Idempotency-Key was used with a different body."),
+  "429": rateLimited,
   "503": unavailable,
 })
 
@@ -113,7 +125,7 @@ export const openApiDocument = (version: string, limits: { readonly maxBatchItem
           responses: { "200": json("BatchStatus", "Counts and a page of ids."), "400": error("Bad offset, limit or status."), "401": error("No or unknown API key."), "404": error("Unknown batch.") },
         },
       },
-      ...readPaths(retryAfter),
+      ...readPaths(retryAfter, rateLimited),
       "/healthz": { get: { summary: "Liveness: the process is up.", security: [], responses: { "200": { description: "Alive." } } } },
       "/readyz": {
         get: {

@@ -11,6 +11,8 @@ import { Effect } from "effect"
 import { planRead, readMethodsOf, type ReadChain } from "../../reads/read-methods.ts"
 import type { ReadAnswer, ReadService } from "../../reads/read-service.ts"
 import { errorResponse, intakeError, unavailable, type IntakeError } from "./intake-errors.ts"
+import type { KeyLimiter } from "../../intake/rate-limit.ts"
+import { chargeOrRefuse } from "./rate-gate.ts"
 import { readJsonBody } from "./read-body.ts"
 
 /** One JSON-RPC call as the client sent it. */
@@ -83,7 +85,7 @@ const headersOf = (answer: Exclude<ReadAnswer, { _tag: "refused" }>): Record<str
 const served = (a: ReadAnswer): a is Exclude<ReadAnswer, { _tag: "refused" }> => a._tag !== "refused"
 
 /** Builds the `POST /v1/rpc/{chain}` handler. */
-export const postRpc = (reads: ReadService | undefined, limits: { readonly maxBodyBytes: number; readonly retryAfterS: number }) => async (c: Context): Promise<Response> => {
+export const postRpc = (reads: ReadService | undefined, limits: { readonly maxBodyBytes: number; readonly retryAfterS: number }, limiter?: KeyLimiter) => async (c: Context): Promise<Response> => {
   const target = chainOf(c, reads, limits.retryAfterS)
   if (!target.ok) return errorResponse(target.error)
   const { chain } = target
@@ -102,6 +104,8 @@ export const postRpc = (reads: ReadService | undefined, limits: { readonly maxBo
     if (refused !== undefined) return errorResponse(refused)
     calls.push(checked.call)
   }
+  const limited = chargeOrRefuse(limiter, c, calls.length, calls.length === 1 ? "read" : "reads")
+  if (limited) return limited
   // Cached answers are served at once; only the rest go through the read service's fibers.
   const peeked = calls.map((call) => target.reads.peek(chain, call.method, call.params))
   const answers = (peeked.every((a) => a !== undefined)
@@ -128,13 +132,15 @@ const ethereumAddress = /^0x[0-9a-fA-F]{40}$/
 const accountName = /^[^\u0000-\u001f\u007f]{1,64}$/
 
 /** Builds the `GET /v1/balances/{chain}/{address-or-account}` handler. */
-export const getBalance = (reads: ReadService | undefined, limits: { readonly retryAfterS: number }) => async (c: Context): Promise<Response> => {
+export const getBalance = (reads: ReadService | undefined, limits: { readonly retryAfterS: number }, limiter?: KeyLimiter) => async (c: Context): Promise<Response> => {
   const target = chainOf(c, reads, limits.retryAfterS)
   if (!target.ok) return errorResponse(target.error)
   const { chain } = target
   const who = c.req.param("who") ?? ""
   if (chain === "ethereum" && !ethereumAddress.test(who)) return errorResponse(fieldError("path.address", "0x and 40 hex digits", `must be an Ethereum address, 0x and 40 hex digits; got ${JSON.stringify(who)}`))
   if (chain === "bitcoin" && !accountName.test(who)) return errorResponse(fieldError("path.account", "1 to 64 characters, no control characters", `must be a wallet account name of 1 to 64 characters without control characters; got ${JSON.stringify(who)}`))
+  const limited = chargeOrRefuse(limiter, c, 1, "read")
+  if (limited) return limited
   const [method, params] = chain === "ethereum" ? ["eth_getBalance", [who.toLowerCase(), "latest"]] as const : ["getbalance", [who]] as const
   const answer = target.reads.peek(chain, method, params) ?? (await Effect.runPromise(target.reads.read(chain, method, params)))
   if (!served(answer)) return errorResponse(intakeError(400, "unknown_method", "the balance read was refused; report it"))

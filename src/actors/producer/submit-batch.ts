@@ -19,6 +19,7 @@ import { errorResponse, invalidBatch } from "./intake-errors.ts"
 import type { IntakeMetrics } from "./intake-metrics.ts"
 import { batchFailed } from "./publish-answers.ts"
 import { type PublishRun, startPublishRun, verdictWithin } from "./publish-run.ts"
+import { chargeOrRefuse } from "./rate-gate.ts"
 import { readJsonBody } from "./read-body.ts"
 import { batchStatusUrl } from "./status-urls.ts"
 import { admissionError, idempotencyKeyOf, keyReused } from "./submission-gate.ts"
@@ -70,6 +71,9 @@ export const submitBatch = (deps: IntakeDeps, ctx: ValidationContext, metrics: I
     toPublish = all.filter((_, i) => seen[i] === undefined)
     if (toPublish.length === 0) return c.json({ ...accepted, replayed: true }, 200)
   }
+
+  const limited = chargeOrRefuse(deps.rateLimit, c, toPublish.length, "requests")
+  if (limited) return limited
 
   // The whole batch's bodies, in order: a repeat in flight must carry exactly these.
   const fingerprint = `batch:${all.map((r) => r.body_hash).join(",")}`

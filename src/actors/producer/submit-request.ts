@@ -18,6 +18,7 @@ import { errorResponse, invalidRequest } from "./intake-errors.ts"
 import type { IntakeMetrics } from "./intake-metrics.ts"
 import { requestFailed } from "./publish-answers.ts"
 import { type PublishRun, startPublishRun, verdictWithin } from "./publish-run.ts"
+import { chargeOrRefuse } from "./rate-gate.ts"
 import { readJsonBody } from "./read-body.ts"
 import { requestStatusUrl } from "./status-urls.ts"
 import { admissionError, idempotencyKeyOf, keyReused } from "./submission-gate.ts"
@@ -49,6 +50,8 @@ export const submitRequest = (deps: IntakeDeps, ctx: ValidationContext, metrics:
     }
   }
 
+  const limited = chargeOrRefuse(deps.rateLimit, c, 1, "request")
+  if (limited) return limited
   const queued: QueuedRequest = { id, sender, body, accepted_at: (deps.now ?? Date.now)(), body_hash: hash }
   const claim = inFlight.claim(id, `request:${hash}`, () => startPublishRun(deps.publish, [queued], 1))
   if (claim._tag === "conflict") return errorResponse(keyReused(key ?? "", id, `request ${id}, still being published,`))
