@@ -21,6 +21,8 @@ export interface ReadNodes {
   readonly readerOf: (chain: string, avoid?: string) => string | undefined
   /** Sends one read to `node`, behind the writes waiting for it. */
   readonly readOn: (node: string, method: string, params: readonly unknown[]) => Effect.Effect<unknown, ReadCallError>
+  /** Sends a call at the executor's priority: the head follower's, which every cached answer depends on. */
+  readonly callNode: (node: string, method: string, params?: readonly unknown[]) => Effect.Effect<unknown, ReadCallError>
   /** The names of the nodes of `chain`. */
   readonly nodesOf: (chain: string) => readonly string[]
 }

@@ -81,22 +81,22 @@ const rpcErrorOf = (error: ReadCallError): RpcError =>
 /** Reads a head from a node of `chain`. */
 const readHead = (nodes: ReadNodes, chain: ReadChain, node: string): Effect.Effect<Head, ReadCallError | { readonly _tag: "BadHead"; readonly message: string }> =>
   chain === "ethereum"
-    ? Effect.flatMap(nodes.readOn(node, "eth_getBlockByNumber", ["latest", false]), (block) => {
+    ? Effect.flatMap(nodes.callNode(node, "eth_getBlockByNumber", ["latest", false]), (block) => {
         const b = block as { number?: unknown; hash?: unknown; parentHash?: unknown } | null
         if (b === null || typeof b.number !== "string" || typeof b.hash !== "string") return Effect.fail({ _tag: "BadHead" as const, message: `node ${node} sent no latest block` })
         return Effect.succeed({ number: Number.parseInt(b.number, 16), hash: b.hash, ...(typeof b.parentHash === "string" ? { parentHash: b.parentHash } : {}) })
       })
     : Effect.gen(function* () {
-        const hash = yield* nodes.readOn(node, "getbestblockhash", [])
-        const height = yield* nodes.readOn(node, "getblockcount", [])
+        const hash = yield* nodes.callNode(node, "getbestblockhash", [])
+        const height = yield* nodes.callNode(node, "getblockcount", [])
         if (typeof hash !== "string" || typeof height !== "number") return yield* Effect.fail({ _tag: "BadHead" as const, message: `node ${node} sent no best block` })
         return { number: height, hash }
       })
 
 const hashAtOf = (nodes: ReadNodes, chain: ReadChain, node: string) => (n: number) =>
   chain === "ethereum"
-    ? Effect.map(nodes.readOn(node, "eth_getBlockByNumber", [`0x${n.toString(16)}`, false]), (b) => String((b as { hash?: unknown } | null)?.hash ?? ""))
-    : Effect.map(nodes.readOn(node, "getblockhash", [n]), (h) => String(h))
+    ? Effect.map(nodes.callNode(node, "eth_getBlockByNumber", [`0x${n.toString(16)}`, false]), (b) => String((b as { hash?: unknown } | null)?.hash ?? ""))
+    : Effect.map(nodes.callNode(node, "getblockhash", [n]), (h) => String(h))
 
 /** Builds the read front over the host's nodes. */
 export const makeReadService = (deps: { readonly nodes: ReadNodes; readonly settings: ReadsSettings; readonly log: Logger; readonly metrics: MetricsRegistry }): ReadService => {

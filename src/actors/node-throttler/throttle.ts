@@ -76,6 +76,9 @@ export interface NodeThrottle {
  */
 export const readShareOf = (limit: number): number => Math.max(1, Math.floor(limit / 2))
 
+/** While writes queue for a node, every this many writes one waiting read gets a permit. */
+export const writesPerRead = 3
+
 /** Makes a throttle for `node`. It refuses calls until a client is attached. */
 export const makeThrottle = (node: NodeConfig, now: () => number = Date.now): NodeThrottle => {
   const limits = { failures: node.breaker_failures, resetMs: node.breaker_reset_ms }
@@ -109,10 +112,23 @@ export const makeThrottle = (node: NodeConfig, now: () => number = Date.now): No
     readsInFlight += 1
     grant()
   }
-  /** Hands free permits to waiting writes first, then to waiting reads within their share. */
+  let writesSinceRead = 0
+  /**
+   * Hands free permits to waiting writes first; a waiting read gets one when no write
+   * waits, or after `writesPerRead` writes in a row, so a drain that keeps writes queued
+   * delays reads without starving them. Reads never hold more than their share.
+   */
   const wake = () => {
-    while (waiters.length > 0 && inFlight < limit()) (waiters.shift() as () => void)()
-    while (readWaiters.length > 0 && waiters.length === 0 && inFlight < limit() && readsInFlight < readLimit()) (readWaiters.shift() as () => void)()
+    while (inFlight < limit()) {
+      const readTurn = readWaiters.length > 0 && readsInFlight < readLimit() && (waiters.length === 0 || writesSinceRead >= writesPerRead)
+      if (readTurn) {
+        writesSinceRead = 0
+        ;(readWaiters.shift() as () => void)()
+      } else if (waiters.length > 0) {
+        writesSinceRead += 1
+        ;(waiters.shift() as () => void)()
+      } else return
+    }
   }
   const release = () => {
     inFlight -= 1
