@@ -123,7 +123,9 @@ export const startAnvilFleet = async (settings: AnvilSettings, binary: string, r
     for (let i = 0; i < settings.count; i++) {
       const port = await freeLoopbackPort()
       const logFile = join(logDir, `anvil-${port}.log`)
-      const child = Bun.spawn([binary, ...anvilArgs(settings, port)], { stdin: "ignore", stdout: "ignore", stderr: Bun.file(logFile) })
+      // Old states in the run's folder, capped (anvil's default keeps every one under ~/.foundry, forever).
+      const states = ["--max-persisted-states", "5000", "--cache-path", join(logDir, `states-${port}`)]
+      const child = Bun.spawn([binary, ...anvilArgs(settings, port), ...states], { stdin: "ignore", stdout: "ignore", stderr: Bun.file(logFile) })
       children.push(child)
       const url = `http://127.0.0.1:${port}`
       const deadline = Date.now() + readyTimeoutMs

@@ -69,10 +69,12 @@ const fundEth = async (eth: FaultRun["eth"], addresses: readonly string[]) => {
 }
 
 /** Starts an anvil of the run's own on a free port, mining as the stack's does (automine plus a block every second) unless told "auto". */
-const startAnvil = async (mining: "mixed" | "auto"): Promise<{ readonly url: string; readonly proc: Subprocess }> => {
+const startAnvil = async (mining: "mixed" | "auto"): Promise<{ readonly url: string; readonly proc: Subprocess; readonly states: string }> => {
   const [port] = await freePorts(1)
   const blocks = mining === "mixed" ? ["--mixed-mining", "--block-time", "1"] : []
-  const proc = Bun.spawn([join(repoRoot, "node_modules", ".bin", "anvil"), "--host", "127.0.0.1", "--port", String(port), "--chain-id", "31337", "--order", "fifo", "--silent", ...blocks], { stdout: "ignore", stderr: "ignore" })
+  // Old states go to a folder of the run's own, capped, and removed with the run (anvil's default keeps them all in ~/.foundry).
+  const states = mkdtempSync(join(tmpdir(), "gateway-fault-anvil-states-"))
+  const proc = Bun.spawn([join(repoRoot, "node_modules", ".bin", "anvil"), "--host", "127.0.0.1", "--port", String(port), "--chain-id", "31337", "--order", "fifo", "--silent", "--max-persisted-states", "5000", "--cache-path", states, ...blocks], { stdout: "ignore", stderr: "ignore" })
   const url = `http://127.0.0.1:${port}`
   const up = await waitUntil(async () => {
     try {
@@ -82,7 +84,7 @@ const startAnvil = async (mining: "mixed" | "auto"): Promise<{ readonly url: str
     }
   }, 30_000, 100)
   if (!up) throw new Error(`the run's anvil did not answer on ${url} within 30 s`)
-  return { url, proc }
+  return { url, proc, states }
 }
 
 /**
@@ -164,6 +166,7 @@ export const startFaultRun = async (options: FaultRunOptions): Promise<FaultRun>
     clearTimeout(forced)
     anvil.proc.kill("SIGTERM")
     await anvil.proc.exited
+    rmSync(anvil.states, { recursive: true, force: true })
     // The run's topics go too: thousands of leftover partitions weigh on the brokers' heap.
     const admin = await testCluster(`fault-${tag}-cleanup`).then(connectedAdmin).catch(() => undefined)
     if (admin !== undefined) {
