@@ -14,7 +14,8 @@ export const readEvents = {
 /** The read front's metrics, labelled by chain (and node for node calls). */
 export const readMetrics = (metrics: MetricsRegistry) => ({
   reads: metrics.counter("gateway_reads_total", "Client reads served, by how: hit (from the cache), merged (shared another read's node call), miss (a node call of its own)."),
-  nodeCalls: metrics.counter("gateway_read_node_calls_total", "Node calls made for client reads (hedges included)."),
+  nodeCalls: metrics.counter("gateway_read_node_calls_total", "Node calls made for client reads (each call of a batch counted; hedges included)."),
+  batches: metrics.counter("gateway_read_batches_total", "JSON-RPC batches that carried client reads to a node (the round trips the misses cost)."),
   hedged: metrics.counter("gateway_reads_hedged_total", "Reads also sent to a second node because the first was slower than the pool's p95."),
   reorgs: metrics.counter("gateway_read_reorgs_total", "Reorgs the read front saw; the answers about the replaced blocks were dropped."),
   head: metrics.gauge("gateway_read_head", "The chain head the read front last saw."),

@@ -21,8 +21,16 @@ export interface ReadNodes {
   readonly readerOf: (chain: string, avoid?: string) => string | undefined
   /** Sends one read to `node`, behind the writes waiting for it. */
   readonly readOn: (node: string, method: string, params: readonly unknown[]) => Effect.Effect<unknown, ReadCallError>
-  /** Sends a call at the executor's priority: the head follower's, which every cached answer depends on. */
-  readonly callNode: (node: string, method: string, params?: readonly unknown[]) => Effect.Effect<unknown, ReadCallError>
+  /**
+   * Sends several reads to `node` as one JSON-RPC batch behind the writes: one permit and
+   * one round trip for the misses of a new head. Each call answers on its own.
+   */
+  readonly readBatchOn: (
+    node: string,
+    calls: readonly { readonly method: string; readonly params: readonly unknown[] }[],
+  ) => Effect.Effect<readonly ({ readonly ok: true; readonly result: unknown } | { readonly ok: false; readonly error: ReadCallError })[], ReadCallError>
+  /** Sends a call ahead of every waiting one, within the cap: the head follower's, which every cached answer depends on. */
+  readonly callFirstOn: (node: string, method: string, params?: readonly unknown[]) => Effect.Effect<unknown, ReadCallError>
   /** The names of the nodes of `chain`. */
   readonly nodesOf: (chain: string) => readonly string[]
 }

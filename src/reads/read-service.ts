@@ -81,22 +81,22 @@ const rpcErrorOf = (error: ReadCallError): RpcError =>
 /** Reads a head from a node of `chain`. */
 const readHead = (nodes: ReadNodes, chain: ReadChain, node: string): Effect.Effect<Head, ReadCallError | { readonly _tag: "BadHead"; readonly message: string }> =>
   chain === "ethereum"
-    ? Effect.flatMap(nodes.callNode(node, "eth_getBlockByNumber", ["latest", false]), (block) => {
+    ? Effect.flatMap(nodes.callFirstOn(node, "eth_getBlockByNumber", ["latest", false]), (block) => {
         const b = block as { number?: unknown; hash?: unknown; parentHash?: unknown } | null
         if (b === null || typeof b.number !== "string" || typeof b.hash !== "string") return Effect.fail({ _tag: "BadHead" as const, message: `node ${node} sent no latest block` })
         return Effect.succeed({ number: Number.parseInt(b.number, 16), hash: b.hash, ...(typeof b.parentHash === "string" ? { parentHash: b.parentHash } : {}) })
       })
     : Effect.gen(function* () {
-        const hash = yield* nodes.callNode(node, "getbestblockhash", [])
-        const height = yield* nodes.callNode(node, "getblockcount", [])
+        const hash = yield* nodes.callFirstOn(node, "getbestblockhash", [])
+        const height = yield* nodes.callFirstOn(node, "getblockcount", [])
         if (typeof hash !== "string" || typeof height !== "number") return yield* Effect.fail({ _tag: "BadHead" as const, message: `node ${node} sent no best block` })
         return { number: height, hash }
       })
 
 const hashAtOf = (nodes: ReadNodes, chain: ReadChain, node: string) => (n: number) =>
   chain === "ethereum"
-    ? Effect.map(nodes.callNode(node, "eth_getBlockByNumber", [`0x${n.toString(16)}`, false]), (b) => String((b as { hash?: unknown } | null)?.hash ?? ""))
-    : Effect.map(nodes.callNode(node, "getblockhash", [n]), (h) => String(h))
+    ? Effect.map(nodes.callFirstOn(node, "eth_getBlockByNumber", [`0x${n.toString(16)}`, false]), (b) => String((b as { hash?: unknown } | null)?.hash ?? ""))
+    : Effect.map(nodes.callFirstOn(node, "getblockhash", [n]), (h) => String(h))
 
 /** Builds the read front over the host's nodes. */
 export const makeReadService = (deps: { readonly nodes: ReadNodes; readonly settings: ReadsSettings; readonly log: Logger; readonly metrics: MetricsRegistry }): ReadService => {
@@ -158,6 +158,48 @@ export const makeReadService = (deps: { readonly nodes: ReadNodes; readonly sett
       }))
     })
 
+  /**
+   * Ethereum misses go to the node in JSON-RPC batches: while one batch per node is on
+   * its way, the misses that arrive wait and leave together in the next (at most
+   * `maxBatch` each). A new head makes every hot answer a miss at once; batched, that
+   * is a few round trips under one read permit each instead of hundreds.
+   */
+  const waiting = new Map<ReadChain, Array<{ readonly plan: PlannedRead; readonly done: (f: Fetched) => void }>>()
+  let batchesInFlight = 0
+  const flush = (chain: ReadChain) => {
+    const queue = waiting.get(chain) ?? []
+    while (queue.length > 0 && batchesInFlight < Math.max(1, nodes.nodesOf(chain).length)) {
+      const take = queue.splice(0, settings.maxBatch)
+      const node = nodes.readerOf(chain)
+      if (node === undefined) {
+        const error = { _tag: "CircuitOpen" as const, message: `no ${chain} node can take a read now (nodes: ${nodes.nodesOf(chain).join(", ")}); retry shortly` }
+        for (const t of take) t.done({ ok: false, error, hedged: false })
+        continue
+      }
+      batchesInFlight += 1
+      m.nodeCalls.inc({ chain, node }, take.length)
+      m.batches.inc({ chain, node })
+      const sent = Effect.runPromise(Effect.result(nodes.readBatchOn(node, take.map((t) => ({ method: t.plan.method, params: t.plan.params })))))
+      void sent.then((outcome) => {
+        batchesInFlight -= 1
+        take.forEach((t, i) => {
+          if (outcome._tag === "Failure") return t.done({ ok: false, error: outcome.failure, node, hedged: false })
+          const one = outcome.success[i]
+          if (one === undefined) return t.done({ ok: false, error: { _tag: "NodeUnreachable", message: `node ${node} answered ${outcome.success.length} of ${take.length} batched reads` }, node, hedged: false })
+          t.done(one.ok ? { ok: true, node, result: one.result, hedged: false } : { ok: false, error: one.error, node, hedged: false })
+        })
+        flush(chain)
+      })
+    }
+  }
+  const fetchBatched = (chain: ReadChain, plan: PlannedRead): Promise<Fetched> =>
+    new Promise((done) => {
+      const queue = waiting.get(chain) ?? []
+      waiting.set(chain, queue)
+      queue.push({ plan, done })
+      flush(chain)
+    })
+
   /** The scope an answer is kept under: a transaction or receipt that names its block is final until a reorg. */
   const scopeOf = (plan: PlannedRead, result: unknown, head: Head): Scope => {
     if (!plan.byAnswer) return plan.scope
@@ -174,7 +216,9 @@ export const makeReadService = (deps: { readonly nodes: ReadNodes; readonly sett
       const epoch = s?.epoch ?? 0
       const head = s?.watch.current()
       // Run apart from the caller: a client that goes away must not cancel the callers merged into its read.
-      const running = Effect.runPromise(fetch(chain, plan)).then((fetched) => {
+      // Hedging needs a read of its own to race; Bitcoin wallets take no batches.
+      const started = chain === "ethereum" && !settings.hedge ? fetchBatched(chain, plan) : Effect.runPromise(fetch(chain, plan))
+      const running = started.then((fetched) => {
         inFlight.delete(plan.key)
         if (fetched.ok && s !== undefined && head !== undefined && s.epoch === epoch) {
           s.cache.put(plan.key, { json: JSON.stringify(fetched.result) ?? "null", node: fetched.node, scope: scopeOf(plan, fetched.result, head), wallet: plan.wallet })

@@ -1,7 +1,7 @@
 /**
  * A JSON-RPC proxy in front of a test's anvil that counts what the node saw: HTTP calls
- * in flight at once (the node's cap is about these), calls in flight per method, calls
- * per method and per method and first param, and it can hold back the answers of chosen
+ * in flight at once (the node's cap is about these), HTTP calls in flight per method,
+ * calls per method and per method and first param (each call of a batch counted), and it can hold back the answers of chosen
  * methods, so that identical reads overlap at the gateway.
  */
 
@@ -47,10 +47,14 @@ export const startReadProxy = (upstream: string): ReadProxy => {
       }
       open += 1
       peak = Math.max(peak, open)
+      // In flight per method counts HTTP requests (what holds a permit of the node's cap): a batch once per method in it.
+      const distinct = [...new Set(methods.map((m) => m.method))]
+      for (const method of distinct) {
+        const n = (openByMethod.get(method) ?? 0) + 1
+        openByMethod.set(method, n)
+        peakByMethod[method] = Math.max(peakByMethod[method] ?? 0, n)
+      }
       for (const m of methods) {
-        const n = (openByMethod.get(m.method) ?? 0) + 1
-        openByMethod.set(m.method, n)
-        peakByMethod[m.method] = Math.max(peakByMethod[m.method] ?? 0, n)
         calls[m.method] = (calls[m.method] ?? 0) + 1
         const key = `${m.method} ${typeof m.first === "string" ? m.first.toLowerCase() : JSON.stringify(m.first)}`
         byFirstParam[key] = (byFirstParam[key] ?? 0) + 1
@@ -62,7 +66,7 @@ export const startReadProxy = (upstream: string): ReadProxy => {
         return new Response(await answer.text(), { status: answer.status, headers: { "content-type": "application/json" } })
       } finally {
         open -= 1
-        for (const m of methods) openByMethod.set(m.method, (openByMethod.get(m.method) ?? 1) - 1)
+        for (const method of new Set(methods.map((m) => m.method))) openByMethod.set(method, (openByMethod.get(method) ?? 1) - 1)
       }
     },
   })

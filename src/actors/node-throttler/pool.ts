@@ -34,6 +34,10 @@ export interface NodePool {
   readonly readerOf: (chain: string, avoid?: string) => string | undefined
   /** Sends one client read to a named node, behind the executor's writes (see `NodeThrottle.callRead`). */
   readonly readOn: (node: string, method: string, params: readonly unknown[]) => Effect.Effect<unknown, NodeError | CircuitOpen | NoNodeForChain>
+  /** Sends several client reads to a named node in one batch, behind the executor's writes; each answers on its own. */
+  readonly readBatchOn: (node: string, calls: readonly NodeCall[]) => Effect.Effect<readonly CallOutcome[], CircuitOpen | NoNodeForChain>
+  /** Sends one call to a named node ahead of the calls waiting for it (see `NodeThrottle.callFirst`). */
+  readonly callFirstOn: (node: string, method: string, params?: readonly unknown[]) => Effect.Effect<unknown, NodeError | CircuitOpen | NoNodeForChain>
   /** Sends one call to a named node (e.g. the wallet that holds a transaction). */
   readonly callNode: (node: string, method: string, params?: readonly unknown[]) => Effect.Effect<unknown, NodeError | CircuitOpen | NoNodeForChain>
   /** Sends several calls to a named node in one batch; each answers on its own. */
@@ -102,6 +106,16 @@ export const makeNodePool = (throttles: readonly NodeThrottle[]): NodePool => {
       Effect.suspend((): Effect.Effect<unknown, NodeError | CircuitOpen | NoNodeForChain> => {
         const target = throttles.find((t) => t.name === name)
         return target === undefined ? Effect.fail(new NoNodeForChain({ chain: name })) : target.callRead(method, params)
+      }),
+    readBatchOn: (name, calls) =>
+      Effect.suspend((): Effect.Effect<readonly CallOutcome[], CircuitOpen | NoNodeForChain> => {
+        const target = throttles.find((t) => t.name === name)
+        return target === undefined ? Effect.fail(new NoNodeForChain({ chain: name })) : target.callReadBatch(calls)
+      }),
+    callFirstOn: (name, method, params = []) =>
+      Effect.suspend((): Effect.Effect<unknown, NodeError | CircuitOpen | NoNodeForChain> => {
+        const target = throttles.find((t) => t.name === name)
+        return target === undefined ? Effect.fail(new NoNodeForChain({ chain: name })) : target.callFirst(method, params)
       }),
     callNode: (name, method, params = []) =>
       Effect.suspend((): Effect.Effect<unknown, NodeError | CircuitOpen | NoNodeForChain> => {

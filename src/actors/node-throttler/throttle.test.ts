@@ -101,4 +101,21 @@ describe("throttle", () => {
     expect(t.snapshot().peakInFlight).toBe(4)
     expect(t.snapshot().readsInFlight).toBe(0)
   })
+
+  test("callFirst goes ahead of the writes waiting for the cap, and stays within it", async () => {
+    const t = makeThrottle({ ...node, max_in_flight: 1 })
+    const started: string[] = []
+    const client: NodeClient = {
+      name: "n1", chain: "bitcoin", probe: Effect.succeed(1), close: Effect.void,
+      batch: (calls) => Effect.succeed(calls.map(() => ({ ok: true as const, result: null }))),
+      call: (method) => Effect.suspend(() => {
+        started.push(method)
+        return Effect.sleep(5)
+      }),
+    }
+    t.attach(client)
+    await Effect.runPromise(Effect.all([t.call("w1"), t.call("w2"), t.call("w3"), t.callFirst("head")], { concurrency: "unbounded" }))
+    expect(started).toEqual(["w1", "head", "w2", "w3"])
+    expect(t.snapshot().peakInFlight).toBe(1)
+  })
 })

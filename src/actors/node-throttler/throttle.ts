@@ -45,6 +45,11 @@ export interface NodeThrottle {
   /** Sends one call under the caps; waits for a permit and a rate slot. */
   readonly call: (method: string, params?: readonly unknown[]) => Effect.Effect<unknown, NodeError | CircuitOpen>
   /**
+   * Sends one call ahead of every waiting write, still within the cap: for the few calls
+   * everything else depends on (the read front's head, which every cached answer is about).
+   */
+  readonly callFirst: (method: string, params?: readonly unknown[]) => Effect.Effect<unknown, NodeError | CircuitOpen>
+  /**
    * Sends one client read under the same caps, behind every waiting write: a read takes a
    * permit only when no write waits for one, and reads together hold at most
    * `readLimit` of the cap, so a read storm leaves the executor the rest.
@@ -55,6 +60,8 @@ export interface NodeThrottle {
    * handles one request), and one rate slot per call (it does each call's work).
    */
   readonly callBatch: (calls: readonly NodeCall[]) => Effect.Effect<readonly CallOutcome[], CircuitOpen>
+  /** Several client reads as one batch, under one read permit (see `callRead`). */
+  readonly callReadBatch: (calls: readonly NodeCall[]) => Effect.Effect<readonly CallOutcome[], CircuitOpen>
   /**
    * Runs `effect` (a health probe) under an in-flight permit but past the breaker: the
    * probe is what closes an open breaker, and it must never be the call that takes the
@@ -140,7 +147,7 @@ export const makeThrottle = (node: NodeConfig, now: () => number = Date.now): No
     release()
   }
   /** A permit: at once when `mayStart`, else in turn from `queue`; an interrupted wait leaves the queue. */
-  const permit = (mayStart: () => boolean, queue: Array<() => void>, take: () => void) =>
+  const permit = (mayStart: () => boolean, queue: Array<() => void>, take: () => void, first = false) =>
     Effect.callback<void>((resume) => {
       if (mayStart()) {
         take()
@@ -151,13 +158,15 @@ export const makeThrottle = (node: NodeConfig, now: () => number = Date.now): No
         take()
         resume(Effect.void)
       }
-      queue.push(waiter)
+      if (first) queue.unshift(waiter)
+      else queue.push(waiter)
       return Effect.sync(() => {
         const at = queue.indexOf(waiter)
         if (at >= 0) queue.splice(at, 1)
       })
     })
   const acquire = permit(writeMayStart, waiters, grant)
+  const acquireFirst = permit(() => inFlight < limit(), waiters, grant, true)
   const acquireRead = permit(readMayStart, readWaiters, grantRead)
 
   const send = (target: NodeClient, method: string, params: readonly unknown[]) =>
@@ -199,6 +208,7 @@ export const makeThrottle = (node: NodeConfig, now: () => number = Date.now): No
       return yield* Effect.acquireUseRelease(take, () => send(target, method, params), () => Effect.sync(give))
     })
   const call = guarded(acquire, release)
+  const callFirst = guarded(acquireFirst, release)
   const callRead = guarded(acquireRead, releaseRead)
 
   const sendBatch = (target: NodeClient, batch: readonly NodeCall[]) =>
@@ -228,7 +238,8 @@ export const makeThrottle = (node: NodeConfig, now: () => number = Date.now): No
       return outcomes
     })
 
-  const callBatch = (batch: readonly NodeCall[]) =>
+  /** A batch past the breaker, under one permit from `take`, given back by `give`. */
+  const guardedBatch = (take: Effect.Effect<void>, give: () => void) => (batch: readonly NodeCall[]) =>
     Effect.gen(function* () {
       record({ _tag: "tick", now: now() })
       const target = client
@@ -236,8 +247,10 @@ export const makeThrottle = (node: NodeConfig, now: () => number = Date.now): No
         return yield* new CircuitOpen({ node: node.name, until: breaker._tag === "open" ? breaker.until : now() })
       }
       if (batch.length === 0) return []
-      return yield* Effect.acquireUseRelease(acquire, () => sendBatch(target, batch), () => Effect.sync(release))
+      return yield* Effect.acquireUseRelease(take, () => sendBatch(target, batch), () => Effect.sync(give))
     })
+  const callBatch = guardedBatch(acquire, release)
+  const callReadBatch = guardedBatch(acquireRead, releaseRead)
 
   return {
     name: node.name,
@@ -245,8 +258,10 @@ export const makeThrottle = (node: NodeConfig, now: () => number = Date.now): No
     healthy: () => client !== undefined && admits(transition(breaker, { _tag: "tick", now: now() }, limits)),
     available: () => client !== undefined && admits(transition(breaker, { _tag: "tick", now: now() }, limits)) && inFlight < limit(),
     call,
+    callFirst,
     callRead,
     callBatch,
+    callReadBatch,
     withPermit: (effect) => Effect.acquireUseRelease(acquire, () => effect, () => Effect.sync(release)),
     record,
     attach: (next) => {
