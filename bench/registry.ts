@@ -10,6 +10,7 @@ import { intakeBench } from "./intake/index.ts"
 import { nodeDirectBench } from "./node-direct/index.ts"
 import { paperBench } from "./paper/index.ts"
 import { payoutsBench } from "./payouts/index.ts"
+import { readsBench } from "./reads/index.ts"
 import { scaleBench } from "./scale/index.ts"
 
 /** The registered benches; names must be unique kebab-case (src/cli/bench-command.test.ts checks). */
@@ -20,5 +21,6 @@ export const BENCHES: ReadonlyArray<Bench> = [
   payoutsBench,
   scaleBench,
   paperBench,
+  readsBench,
   failoverBench,
 ]

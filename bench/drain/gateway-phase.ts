@@ -9,7 +9,7 @@
  */
 import type { Role } from "../../src/config/role.ts"
 import type { BenchIo } from "../lib/bench-definition.ts"
-import { metricSum, type MetricSample, type NodeOverride, prepareRun, startGateway } from "../lib/gateway-under-test.ts"
+import { metricSum, type MetricSample, type NodeOverride, prepareRun, startGateway, warningsOf } from "../lib/gateway-under-test.ts"
 import { startProgress } from "../lib/progress.ts"
 import { type IntakeTarget, outcomeOf, postJson } from "../intake/intake-client.ts"
 import { closedLoop, type LoadResult } from "../intake/load.ts"
@@ -91,12 +91,6 @@ const waitFor = async (label: string, total: number, count: () => number, timeou
   }
   bar.set(count())
   bar.finish()
-}
-
-const warningsOf = (lines: ReadonlyArray<Readonly<Record<string, unknown>>>): Record<string, number> => {
-  const out: Record<string, number> = {}
-  for (const l of lines) if ((l.level === "warn" || l.level === "error") && typeof l.event === "string") out[l.event] = (out[l.event] ?? 0) + 1
-  return out
 }
 
 /** Runs one pass and always stops its gateway and deletes its topics. */

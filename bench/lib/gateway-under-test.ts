@@ -68,6 +68,8 @@ export interface ConfigOverrides {
   readonly intake?: Readonly<Record<string, number>>
   /** Keys of `[chains.bitcoin]`, e.g. `batch_accounts`. */
   readonly bitcoin?: Readonly<Record<string, TomlValue>>
+  /** Keys of `[reads]`, e.g. `head_poll_ms`; the table is written only when at least one key is given. */
+  readonly reads?: Readonly<Record<string, TomlValue>>
 }
 
 const tableAt = (root: TomlTable, path: ReadonlyArray<string>): TomlTable => {
@@ -106,8 +108,11 @@ export const deriveConfig = (base: TomlTable, o: ConfigOverrides): TomlTable => 
   }
   const hosts = entries(base, "hosts")
   if (!hosts.some((h) => h.name === o.host)) throw new BenchFailed({ reason: `the base config has no host named ${o.host}` })
+  const baseReads = base.reads
+  const reads: TomlTable = o.reads === undefined || Object.keys(o.reads).length === 0 ? {} : { reads: withKeys(isTable(baseReads) ? baseReads : {}, o.reads) }
   return {
     ...base,
+    ...reads,
     kafka: { ...kafka, topics, consumer },
     intake,
     chains: { ...chains, bitcoin },
@@ -323,6 +328,13 @@ export const deleteRunData = (brokers: ReadonlyArray<string>, names: RunNames): 
 
 /** One structured log line of the gateway. */
 export type LogLine = Readonly<Record<string, unknown>> & { readonly event?: string }
+
+/** Warn and error log events, by name: what a pass reports about the gateway's own complaints. */
+export const warningsOf = (lines: ReadonlyArray<LogLine>): Record<string, number> => {
+  const out: Record<string, number> = {}
+  for (const l of lines) if ((l.level === "warn" || l.level === "error") && typeof l.event === "string") out[l.event] = (out[l.event] ?? 0) + 1
+  return out
+}
 
 /** A running gateway process. */
 export interface GatewayUnderTest {

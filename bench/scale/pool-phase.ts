@@ -8,7 +8,7 @@
  */
 import type { Role } from "../../src/config/role.ts"
 import { BenchFailed, type BenchIo } from "../lib/bench-definition.ts"
-import { metricSum, prepareRun, startGateway } from "../lib/gateway-under-test.ts"
+import { metricSum, prepareRun, startGateway, warningsOf } from "../lib/gateway-under-test.ts"
 import { startProgress } from "../lib/progress.ts"
 import { watchResults } from "../drain/results-watcher.ts"
 import type { TrackerSummary } from "../drain/status-tracker.ts"
@@ -65,12 +65,6 @@ export interface PoolPhaseResult {
 }
 
 const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms))
-
-const warningsOf = (lines: ReadonlyArray<Readonly<Record<string, unknown>>>): Record<string, number> => {
-  const out: Record<string, number> = {}
-  for (const l of lines) if ((l.level === "warn" || l.level === "error") && typeof l.event === "string") out[l.event] = (out[l.event] ?? 0) + 1
-  return out
-}
 
 /** Where each signed transaction was first broadcast, and how many broadcasts repeated one. */
 export const broadcastSpread = (proxies: ReadonlyArray<Pick<CountingProxy, "calls">>, names: ReadonlyArray<string>) => {

@@ -1,0 +1,264 @@
+/**
+ * One pass through a real gateway whose Ethereum pool is the given counting
+ * proxies (`eth-1..N`, each its own `[[nodes]]` entry and cap, all in front
+ * of the same anvil): an isolated run (own topics, group and port), a
+ * gateway with the producer and consumer roles, and a burst of transfers
+ * submitted `burstAfterMs` into the pass and followed in the run's results
+ * topic until it has drained. A `reads` pass runs the read storm against
+ * the gateway for the whole time as well; a `drain-only` pass is the same
+ * burst with no reads, the reference for the drain rate. The proxies count
+ * what the nodes saw during the storm (for node calls per read) and over
+ * the whole pass (for the peak in-flight against the cap). The gateway is
+ * always stopped and its topics deleted, also on failure.
+ */
+import type { EthereumNode } from "../../src/adapters/ethereum.ts"
+import type { Role } from "../../src/config/role.ts"
+import { BenchFailed, type BenchIo } from "../lib/bench-definition.ts"
+import { metricSum, type MetricSample, prepareRun, startGateway, type TomlValue, warningsOf } from "../lib/gateway-under-test.ts"
+import { silentSink, startProgress } from "../lib/progress.ts"
+import { type Nudge, startStallNudger } from "../drain/stall-nudger.ts"
+import { watchResults } from "../drain/results-watcher.ts"
+import type { TrackerSummary } from "../drain/status-tracker.ts"
+import { batchTexts } from "../drain/workload.ts"
+import { type IntakeTarget, outcomeOf, postJson } from "../intake/intake-client.ts"
+import { closedLoop, type LoadResult } from "../intake/load.ts"
+import type { CountingProxy, ProxyStats } from "../paper/counting-proxy.ts"
+import { guardInterrupt } from "../paper/interrupt-guard.ts"
+import { poolNodeNames, writePoolConfig } from "../scale/pool-config.ts"
+import { type CheckedAnswer, startAnswerChecker } from "./answer-check.ts"
+import { balancesRead, rpcRead } from "./read-client.ts"
+import { runReadStorm, type StormOptions, type StormResult } from "./read-storm.ts"
+
+/** The storm of a `reads` pass; the read call is made here, against the pass's own gateway. */
+export interface PassStorm extends Omit<StormOptions, "read" | "label" | "progress"> {
+  /** `rpc`: POST /v1/rpc/ethereum; `balances`: GET /v1/balances/ethereum/{address}. */
+  readonly route: "rpc" | "balances"
+  readonly timeoutMs: number
+  /** The node itself: each sampled answer is checked there at once (see answer-check.ts). */
+  readonly checkUrl: string
+}
+
+/** What one pass runs. */
+export interface PoolPassOptions {
+  readonly kind: "drain-only" | "reads"
+  /** The user's base config. */
+  readonly configPath: string
+  /** Where the pass's pool config is written. */
+  readonly workDir: string
+  /** One proxy per node of the pool. */
+  readonly proxies: ReadonlyArray<CountingProxy>
+  readonly chainId: number
+  /** max_in_flight of every pool node; 0 keeps the config's. */
+  readonly nodeCap: number
+  /** Keys of the gateway's `[reads]` table (empty: the gateway's defaults). */
+  readonly reads: Readonly<Record<string, TomlValue>>
+  readonly apiKey: string
+  /** The burst's signing keys (handed to the gateway only) and its request bodies. */
+  readonly keys: ReadonlyArray<string>
+  readonly bodies: ReadonlyArray<unknown>
+  readonly batchSize: number
+  readonly batchClients: number
+  readonly burstAfterMs: number
+  readonly readyTimeoutMs: number
+  /** After the last batch is answered (and the storm is over): how long every request may take to reach the node, then to be final. */
+  readonly reachTimeoutMs: number
+  readonly finalTimeoutMs: number
+  /** The node itself, for the stall nudger (anvil's automine can stop including ready transactions). */
+  readonly node: EthereumNode
+  /** Only for a `reads` pass. */
+  readonly storm?: PassStorm
+}
+
+/** The burst as the results topic saw it. */
+export interface BurstDrain {
+  readonly submit: LoadResult
+  /** Epoch ms: first batch sent, last batch answered. */
+  readonly submitFrom: number
+  readonly submitTo: number
+  readonly accepted: number
+  readonly reached: TrackerSummary
+  readonly final: TrackerSummary
+  /** Requests that reached the node per second, first batch sent to the last one reaching it. */
+  readonly reachedRatePerSec: number | null
+  /** Requests confirmed per second, first batch sent to the last one final. */
+  readonly confirmRatePerSec: number | null
+  /** Epoch ms at which each request reached the node. */
+  readonly reachedTimes: ReadonlyArray<number>
+}
+
+/** What the gateway's /metrics said about reads at the end of the storm. */
+export interface ReadMetrics {
+  readonly outcomes: Readonly<Record<string, number>>
+  readonly nodeCalls: Readonly<Record<string, number>>
+  readonly hedged: number
+  readonly cacheEntries: number
+}
+
+/** What one pass measured. */
+export interface PoolPassResult {
+  readonly kind: PoolPassOptions["kind"]
+  readonly nodes: ReadonlyArray<string>
+  /** Each node's max_in_flight in the pass's config. */
+  readonly caps: Readonly<Record<string, number>>
+  /** Epoch ms the pass started (the gateway ready, the proxies reset). */
+  readonly passFrom: number
+  readonly storm: StormResult | null
+  /** The storm's sampled answers, each with the node's own answer for its block. */
+  readonly checked: ReadonlyArray<CheckedAnswer>
+  /** Per node, what its proxy saw from the storm's start to its end (null without a storm). */
+  readonly stormProxies: Readonly<Record<string, ProxyStats>> | null
+  /** Per node, what its proxy saw over the whole pass. */
+  readonly passProxies: Readonly<Record<string, ProxyStats>>
+  readonly drain: BurstDrain
+  readonly metrics: ReadMetrics | null
+  readonly nudges: ReadonlyArray<Nudge>
+  readonly warnings: Readonly<Record<string, number>>
+  readonly readyMs: number
+}
+
+const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms))
+
+/**
+ * How long anvil may hold pending transactions without a block taking any before the
+ * bench mines one (the drain bench waits 5 s). The stack's anvil mines every second
+ * anyway, so a healthy node never looks stalled for 2 s; a shorter wait keeps anvil's
+ * own stalls from deciding the drain-rate ratio.
+ */
+const STALL_MS = 2000
+
+const readMetrics = (samples: ReadonlyArray<MetricSample>, nodes: ReadonlyArray<string>): ReadMetrics => ({
+  outcomes: Object.fromEntries(["hit", "miss", "merged"].map((o) => [o, metricSum(samples, "gateway_reads_total", { chain: "ethereum", outcome: o })])),
+  nodeCalls: Object.fromEntries(nodes.map((n) => [n, metricSum(samples, "gateway_read_node_calls_total", { chain: "ethereum", node: n })])),
+  hedged: metricSum(samples, "gateway_reads_hedged_total", { chain: "ethereum" }),
+  cacheEntries: metricSum(samples, "gateway_read_cache_entries", { chain: "ethereum" }),
+})
+
+const snapshot = (proxies: ReadonlyArray<CountingProxy>, names: ReadonlyArray<string>): Record<string, ProxyStats> =>
+  Object.fromEntries(proxies.map((p, i) => [names[i] ?? p.url, p.stats()]))
+
+/** Waits until `count` reaches `total` or the time is up, with a progress bar. */
+const waitFor = async (label: string, total: number, count: () => number, timeoutMs: number, io: BenchIo): Promise<void> => {
+  if (count() >= total) return
+  const bar = startProgress({ label, total, sink: io.progress })
+  const deadline = Date.now() + timeoutMs
+  while (count() < total && Date.now() < deadline) {
+    bar.set(count())
+    await sleep(250)
+  }
+  bar.set(count())
+  bar.finish()
+}
+
+/** Runs one pass and always stops its gateway and deletes its topics. */
+export const runPoolPass = async (options: PoolPassOptions, io: BenchIo): Promise<PoolPassResult> => {
+  const names = poolNodeNames(options.proxies.length)
+  const label = `reads: ${names.length} node${names.length === 1 ? "" : "s"}, ${options.kind}`
+  const configPath = await writePoolConfig(options.configPath, options.proxies.map((p) => p.url), options.chainId, options.workDir)
+  const run = await prepareRun({
+    bench: `reads-${names.length}`,
+    configPath,
+    hostNodes: names,
+    ...(options.nodeCap > 0 ? { nodes: Object.fromEntries(names.map((n) => [n, { max_in_flight: options.nodeCap }])) } : {}),
+    reads: options.reads,
+  })
+  const caps = Object.fromEntries(names.map((n) => [n, run.config.nodes.find((c) => c.name === n)?.max_in_flight ?? 0]))
+  const roles: ReadonlyArray<Role> = ["producer", "consumer"]
+  io.err(`${label}: gateway --role ${roles.join(",")} on ${run.intakeUrl}, pool ${names.map((n, i) => `${n} (${options.proxies[i]?.url}, cap ${caps[n]})`).join(", ")}, topics ${run.names.prefix}.*`)
+  const gateway = startGateway({ run, roles, env: { [run.config.chains.ethereum.keystore_env]: options.keys.join(",") }, baseEnv: io.env })
+  const release = guardInterrupt(() => gateway.kill())
+  const watcher = watchResults(run.config.kafka.brokers, run.names.results, `${run.names.prefix}-watch`)
+  let ok = false
+  try {
+    const ready = await gateway.waitReady(options.readyTimeoutMs)
+    await watcher.started
+    for (const p of options.proxies) p.reset()
+    const nudger = startStallNudger(options.node, (n) => io.err(`${label}: anvil held ${n.pending} pending transactions without mining them (foundry-rs/foundry#10122); the bench mined one block (evm_mine)`), 1000, STALL_MS)
+    const passFrom = Date.now()
+    let stormProxies: Record<string, ProxyStats> | null = null
+    let metrics: ReadMetrics | null = null
+    const storm = options.storm
+    const checker = options.kind === "reads" && storm !== undefined ? startAnswerChecker(storm.checkUrl) : undefined
+    const stormRun =
+      options.kind === "reads" && storm !== undefined
+        ? runReadStorm({
+            ...storm,
+            label: `${label} storm`,
+            progress: io.progress,
+            ...(checker === undefined ? {} : { onSample: checker.push }),
+            read: storm.route === "rpc" ? rpcRead(`${run.intakeUrl}/v1/rpc/ethereum`, storm.timeoutMs, options.apiKey) : balancesRead(run.intakeUrl, storm.timeoutMs, options.apiKey),
+          }).then(async (result) => {
+            stormProxies = snapshot(options.proxies, names)
+            metrics = readMetrics(await gateway.metrics().catch(() => []), names)
+            return result
+          })
+        : Promise.resolve(null)
+    await sleep(options.burstAfterMs)
+    const target: IntakeTarget = { baseUrl: run.intakeUrl, apiKey: options.apiKey, timeoutMs: 60_000 }
+    const batches = batchTexts(options.bodies, options.batchSize)
+    const submitFrom = Date.now()
+    const submit = await closedLoop({
+      calls: batches.length,
+      itemsPerCall: (i) => batches[i]?.count ?? 0,
+      clients: options.batchClients,
+      send: async (i) => outcomeOf(await postJson(target, "/v1/batches", batches[i]?.text ?? "")),
+      label: `${label} submit`,
+      progress: options.kind === "reads" ? silentSink : io.progress,
+    })
+    const submitTo = Date.now()
+    const accepted = submit.okItems
+    io.err(`${label}: burst of ${options.bodies.length} transfers submitted in ${submitTo - submitFrom} ms, ${accepted} accepted${submit.failures.length === 0 ? "" : `; refused: ${submit.failures.map((f) => `${f.count}x HTTP ${f.status} ${f.detail}`).join(", ")}`}`)
+    if (accepted === 0) throw new BenchFailed({ reason: `${label}: the intake accepted no batch; check the gateway log and that Kafka is up (npm run stack -- status)` })
+    const stormResult = await stormRun
+    const checked = (await checker?.finish()) ?? []
+    const s = () => watcher.tracker.summary()
+    await waitFor(`${label} reached node`, accepted, () => s().reachedNode + s().failed + s().dlq, options.reachTimeoutMs, io)
+    const reached = s()
+    await waitFor(`${label} final`, accepted, () => s().final, options.finalTimeoutMs, io)
+    const final = s()
+    const nudges = await nudger.stop()
+    const passProxies = snapshot(options.proxies, names)
+    const span = (to: number | null) => (to === null || to <= submitFrom ? null : to - submitFrom)
+    const reachedSpan = span(reached.lastReachedAt)
+    const finalSpan = span(final.lastFinalAt)
+    const result: PoolPassResult = {
+      kind: options.kind,
+      nodes: names,
+      caps,
+      passFrom,
+      storm: stormResult,
+      checked,
+      stormProxies,
+      passProxies,
+      drain: {
+        submit,
+        submitFrom,
+        submitTo,
+        accepted,
+        reached,
+        final,
+        reachedRatePerSec: reachedSpan === null ? null : (reached.reachedNode * 1000) / reachedSpan,
+        confirmRatePerSec: finalSpan === null ? null : ((final.byStatus.confirmed ?? 0) * 1000) / finalSpan,
+        reachedTimes: [...watcher.tracker.reachedTimes()],
+      },
+      metrics,
+      nudges,
+      warnings: warningsOf(gateway.lines),
+      readyMs: ready.spawnToReadyMs,
+    }
+    ok = true
+    return result
+  } finally {
+    await watcher.stop().catch(() => undefined)
+    let clean = false
+    try {
+      if (ok) {
+        await gateway.stop()
+        clean = true
+      } else gateway.kill()
+    } finally {
+      release()
+      await run.finish({ keepDir: !clean })
+      if (!clean) io.err(`${label}: the run's config and gateway log are kept in ${run.dir}`)
+    }
+  }
+}
