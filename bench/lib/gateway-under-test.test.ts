@@ -74,11 +74,11 @@ describe("deriveConfig", () => {
     expect(Bun.TOML.parse(localToml)).toEqual(local)
   })
 
-  test("writes [reads] only when a key is given, over the base's own keys", () => {
-    expect(derived).not.toHaveProperty("reads")
+  test("changes [reads] only when a key is given, over the base's own keys", () => {
+    expect(derived.reads).toEqual(local.reads)
     const withReads = deriveConfig({ ...local, reads: { cache_mb: 32, hedge: true } }, { names, listen: "127.0.0.1:1", host: "local", reads: { head_poll_ms: 50, hedge: false } })
     expect(withReads.reads).toEqual({ cache_mb: 32, head_poll_ms: 50, hedge: false })
-    expect(deriveConfig(local, { names, listen: "127.0.0.1:1", host: "local", reads: {} })).not.toHaveProperty("reads")
+    expect(deriveConfig(local, { names, listen: "127.0.0.1:1", host: "local", reads: {} }).reads).toEqual(local.reads)
   })
 
   test("refuses a node or host the config does not have, naming what it has", () => {
