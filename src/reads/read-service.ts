@@ -81,7 +81,9 @@ const rpcErrorOf = (error: ReadCallError): RpcError =>
 /** Reads a head from a node of `chain`. */
 const readHead = (nodes: ReadNodes, chain: ReadChain, node: string): Effect.Effect<Head, ReadCallError | { readonly _tag: "BadHead"; readonly message: string }> =>
   chain === "ethereum"
-    ? Effect.flatMap(nodes.callFirstOn(node, "eth_getBlockByNumber", ["latest", false]), (block) => {
+    ? // The best number first, then that block: anvil can show a block as `latest` a moment
+      // before reads at its number see its state (seen as answers one block old under a drain).
+      Effect.flatMap(Effect.flatMap(nodes.callFirstOn(node, "eth_blockNumber", []), (best) => nodes.callFirstOn(node, "eth_getBlockByNumber", [best, false])), (block) => {
         const b = block as { number?: unknown; hash?: unknown; parentHash?: unknown } | null
         if (b === null || typeof b.number !== "string" || typeof b.hash !== "string") return Effect.fail({ _tag: "BadHead" as const, message: `node ${node} sent no latest block` })
         return Effect.succeed({ number: Number.parseInt(b.number, 16), hash: b.hash, ...(typeof b.parentHash === "string" ? { parentHash: b.parentHash } : {}) })
