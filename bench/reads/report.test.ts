@@ -51,7 +51,7 @@ const readsPass = pass({
 const input = {
   idle: storm({ clients: 1, latencyMs: { count: 100, min: 1, mean: 1.5, p50: 1.5, p90: 2, p99: 2, max: 3 } }),
   direct: { storm: storm({ readsPerSec: 400, failed: 1 }), proxy: stats({ eth_getBalance: 8000 }, 200) },
-  pools: [{ nodes: 2, drainOnly: pass({ kind: "drain-only" }), reads: readsPass, verdict: { sampled: 200, checked: 199, mismatches: 0, unchecked: 1, examples: [], uncheckedReasons: { "no block named": 1 } } }],
+  pools: [{ nodes: 2, drainOnly: pass({ kind: "drain-only" }), reads: readsPass, verdict: { sampled: 200, checked: 199, mismatches: 0, mismatchesTheNodeGaveToo: 0, nodeChangedItsAnswer: 3, unchecked: 1, examples: [], uncheckedReasons: { "no block named": 1 } } }],
   setup: {},
 }
 

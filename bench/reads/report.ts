@@ -7,8 +7,9 @@
  * in-flight against its cap (<= 1x: never over); the burst's drain rate
  * with the read storm against the same burst alone (>= 0.95x); and the
  * sampled answers checked against the node for the block they named
- * (mismatches and stale answers held at 0). A bar chart shows the read
- * rates; `timeline.ts` draws the passes over time.
+ * (mismatches and stale answers held at 0; answer-check.ts says why the
+ * node is asked twice). A bar chart shows the read rates; `timeline.ts`
+ * draws the passes over time.
  */
 import type { BenchReport, Comparison, Figure, JsonValue } from "../lib/results.ts"
 import { round } from "../lib/stats.ts"
@@ -152,7 +153,12 @@ const poolParts = (pool: PoolRun, input: ReadsInput) => {
     )
   }
   if (pool.verdict !== null) {
-    figures.push({ name: `${name}: sampled answers checked against the node`, unit: "answers", value: pool.verdict.checked }, { name: `${name}: sampled answers that could not be checked`, unit: "answers", value: pool.verdict.unchecked })
+    figures.push(
+      { name: `${name}: sampled answers checked against the node`, unit: "answers", value: pool.verdict.checked },
+      { name: `${name}: sampled answers that could not be checked`, unit: "answers", value: pool.verdict.unchecked },
+      { name: `${name}: wrong answers the node itself gave for that block as the sample came in`, unit: "answers", value: pool.verdict.mismatchesTheNodeGaveToo },
+      { name: `${name}: sampled blocks the node answered differently as the sample came in than after the pass`, unit: "answers", value: pool.verdict.nodeChangedItsAnswer },
+    )
     comparisons.push({ measure: `${name}: wrong answers of ${pool.verdict.checked} checked`, unit: "answers", value: pool.verdict.mismatches, reference: null, target: valueAtMost(READS_TARGETS.mismatches) })
   }
   const passes = [pool.drainOnly, pool.reads].filter((p) => p !== null)

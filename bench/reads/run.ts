@@ -21,6 +21,7 @@ import { round } from "../lib/stats.ts"
 import { freshKeys, fundAddresses } from "../drain/workload.ts"
 import { apiKeyFrom, loadBaseConfig } from "../intake/run.ts"
 import { type CountingProxy, startCountingProxy } from "../paper/counting-proxy.ts"
+import { guardInterrupt } from "../paper/interrupt-guard.ts"
 import { type AnswerVerdict, judgeAnswers } from "./answer-check.ts"
 import { startHeadPoller } from "./head-poller.ts"
 import { hotAddresses, seedBalances, transfersTo } from "./hot-addresses.ts"
@@ -66,6 +67,16 @@ const mineEvery = async (node: EthereumNode, seconds: number): Promise<() => Pro
   }
 }
 
+/**
+ * The same restore for an interrupted run (Ctrl-C), when nothing async can finish: two
+ * blocking JSON-RPC posts with curl, so the stack's anvil is not left mining on the bench's interval.
+ */
+const restoreMiningNow = (url: string) => {
+  for (const [method, params] of [["evm_setAutomine", [true]], ["evm_setIntervalMining", [1]]] as const) {
+    Bun.spawnSync(["curl", "-s", "-m", "5", "-H", "content-type: application/json", "-d", JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }), url], { stdout: "ignore", stderr: "ignore" })
+  }
+}
+
 /** Runs the chosen passes and builds the report. */
 export const runReads = async (options: Options, io: BenchIo): Promise<BenchReport> => {
   const config = await loadBaseConfig(options.config)
@@ -83,8 +94,10 @@ export const runReads = async (options: Options, io: BenchIo): Promise<BenchRepo
   const workDir = mkdtempSync(join(tmpdir(), "gateway-bench-reads-"))
   const head = startHeadPoller(eth.url, options.headPollMs)
   let restoreMining: () => Promise<void> = async () => undefined
+  let releaseGuard: () => void = () => undefined
   try {
     restoreMining = await mineEvery(node, options.blockTimeS)
+    if (options.blockTimeS > 0) releaseGuard = guardInterrupt(() => restoreMiningNow(eth.url))
     if (options.blockTimeS > 0) io.err(`reads: anvil at ${eth.url} mines a block every ${options.blockTimeS} s for this run`)
     io.err(`reads: seeding ${addresses.length} hot addresses on ${eth.url} (anvil_setBalance, 1 ETH + index gwei each)`)
     await seedBalances(node, addresses)
@@ -144,7 +157,7 @@ export const runReads = async (options: Options, io: BenchIo): Promise<BenchRepo
       let verdict: AnswerVerdict | null = null
       if (reads !== null && reads.storm !== null) {
         verdict = judgeAnswers(reads.checked)
-        io.err(`reads: sampled answers against anvil at the block each named: ${verdict.checked} checked, ${verdict.mismatches} wrong, ${verdict.unchecked} could not be checked${Object.keys(verdict.uncheckedReasons).length === 0 ? "" : ` (${JSON.stringify(verdict.uncheckedReasons)})`}`)
+        io.err(`reads: sampled answers against anvil at the block each named: ${verdict.checked} checked, ${verdict.mismatches} wrong (${verdict.mismatchesTheNodeGaveToo} of them what anvil itself said for that block at the time), anvil changed its own answer for ${verdict.nodeChangedItsAnswer}, ${verdict.unchecked} could not be checked${Object.keys(verdict.uncheckedReasons).length === 0 ? "" : ` (${JSON.stringify(verdict.uncheckedReasons)})`}`)
       }
       pools.push({ nodes: n, drainOnly, reads, verdict })
     }
@@ -166,6 +179,7 @@ export const runReads = async (options: Options, io: BenchIo): Promise<BenchRepo
     io.err(`reads: timeline chart: ${path}`)
     return readsReport(input)
   } finally {
+    releaseGuard()
     await restoreMining().catch((e: unknown) => io.err(`reads: could not set anvil's mining back (${String(e)}); restart it with npm run stack -- down anvil && npm run stack -- up anvil`))
     await head.stop()
     await Promise.all(proxies.map((p) => p.stop().catch(() => undefined)))
