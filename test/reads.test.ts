@@ -103,7 +103,13 @@ test("identical reads that arrive while the first is at the node share its one n
 test("a reorg drops the answers about the blocks it replaced", async () => {
   const who = Wallet.createRandom().address
   const tx = await pay(who, 777n)
-  const paidIn = Number(await run.eth("eth_blockNumber"))
+  // The block that holds the payment, from its receipt: eth_blockNumber may still show the one before.
+  let receiptBlock: string | undefined
+  expect(await waitUntil(async () => {
+    receiptBlock = ((await run.eth("eth_getTransactionReceipt", [tx])) as { blockNumber?: string } | null)?.blockNumber
+    return receiptBlock !== undefined
+  }, 10_000, 50)).toBe(true)
+  const paidIn = Number(receiptBlock)
   await run.eth("evm_mine")
   await headCaughtUp()
   // About a block below the head: kept until a reorg replaces it.

@@ -75,9 +75,11 @@ export const startAttacker = (plan: ReadonlyArray<PlannedCut>, mode: AttackMode,
         if (host === undefined) continue
         deps.cut(host)
         cutNow = host
-        outages.push({ index: planned.index, node: name, leaderAtCut: leader, startMs: deps.clock(), endMs: undefined })
+        const cutAt = deps.clock()
+        outages.push({ index: planned.index, node: name, leaderAtCut: leader, startMs: cutAt, endMs: undefined })
         deps.onEvent?.(`attacker: cut ${name}${name === leader ? " (the leader)" : ""} for ${((planned.endMs - planned.startMs) / 1000).toFixed(0)} s`)
-        await sleepUntil(planned.endMs)
+        // The whole planned length from the cut itself: asking who leads can take a while on a loaded machine.
+        await sleepUntil(Math.max(planned.endMs, cutAt + planned.endMs - planned.startMs))
         restoreCut()
       }
     } finally {

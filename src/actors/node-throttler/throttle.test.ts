@@ -77,45 +77,59 @@ describe("throttle", () => {
     expect(JSON.stringify(exit)).toContain("CircuitOpen")
   })
 
-  test("client reads hold at most half the cap, and while writes queue they get one permit in four", async () => {
-    const t = makeThrottle({ ...node, max_in_flight: 4 })
+  /**
+   * A fake node whose calls finish only when the test says, oldest first: the order in
+   * which queued calls start then depends on the throttle alone, not on timers.
+   */
+  const gatedClient = () => {
     const started: string[] = []
+    const open: Array<() => void> = []
     let reads = 0
     let readPeak = 0
     const client: NodeClient = {
       name: "n1", chain: "bitcoin", probe: Effect.succeed(1), close: Effect.void,
       batch: (calls) => Effect.succeed(calls.map(() => ({ ok: true as const, result: null }))),
-      call: (method) => Effect.suspend(() => {
+      call: (method) => Effect.callback<unknown>((resume) => {
         started.push(method)
         if (method === "read") readPeak = Math.max(readPeak, ++reads)
-        return Effect.sleep(5).pipe(Effect.ensuring(Effect.sync(() => { if (method === "read") reads -= 1 })))
+        open.push(() => {
+          if (method === "read") reads -= 1
+          resume(Effect.succeed(null))
+        })
       }),
     }
-    t.attach(client)
+    /** Lets every call run to the end, one at a time, each after the queue has moved. */
+    const drain = async (running: Promise<unknown>) => {
+      await Bun.sleep(5)
+      while (open.length > 0) {
+        ;(open.shift() as () => void)()
+        await Bun.sleep(1)
+      }
+      await running
+    }
+    return { client, started, drain, readPeak: () => readPeak }
+  }
+
+  test("client reads hold at most half the cap, and while writes queue they get one permit in four", async () => {
+    const t = makeThrottle({ ...node, max_in_flight: 4 })
+    const fake = gatedClient()
+    t.attach(fake.client)
     const writes = Array.from({ length: 8 }, () => t.call("write"))
     const readCalls = Array.from({ length: 6 }, () => t.callRead("read"))
-    await Effect.runPromise(Effect.all([...writes, ...readCalls], { concurrency: "unbounded" }))
+    await fake.drain(Effect.runPromise(Effect.all([...writes, ...readCalls], { concurrency: "unbounded" })))
     // 4 writes take the cap; of the queue, 3 writes go first, then a read, then the last write, then the reads.
-    expect(started).toEqual(["write", "write", "write", "write", "write", "write", "write", "read", "write", "read", "read", "read", "read", "read"])
-    expect(readPeak).toBe(2)
+    expect(fake.started).toEqual(["write", "write", "write", "write", "write", "write", "write", "read", "write", "read", "read", "read", "read", "read"])
+    expect(fake.readPeak()).toBe(2)
     expect(t.snapshot().peakInFlight).toBe(4)
     expect(t.snapshot().readsInFlight).toBe(0)
   })
 
   test("callFirst goes ahead of the writes waiting for the cap, and stays within it", async () => {
     const t = makeThrottle({ ...node, max_in_flight: 1 })
-    const started: string[] = []
-    const client: NodeClient = {
-      name: "n1", chain: "bitcoin", probe: Effect.succeed(1), close: Effect.void,
-      batch: (calls) => Effect.succeed(calls.map(() => ({ ok: true as const, result: null }))),
-      call: (method) => Effect.suspend(() => {
-        started.push(method)
-        return Effect.sleep(5)
-      }),
-    }
-    t.attach(client)
-    await Effect.runPromise(Effect.all([t.call("w1"), t.call("w2"), t.call("w3"), t.callFirst("head")], { concurrency: "unbounded" }))
-    expect(started).toEqual(["w1", "head", "w2", "w3"])
+    const fake = gatedClient()
+    t.attach(fake.client)
+    await fake.drain(Effect.runPromise(Effect.all([t.call("w1"), t.call("w2"), t.call("w3"), t.callFirst("head")], { concurrency: "unbounded" })))
+    expect(fake.started).toEqual(["w1", "head", "w2", "w3"])
     expect(t.snapshot().peakInFlight).toBe(1)
   })
 })
