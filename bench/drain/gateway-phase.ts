@@ -9,8 +9,8 @@
  */
 import type { Role } from "../../src/config/role.ts"
 import type { BenchIo } from "../lib/bench-definition.ts"
-import { metricSum, type MetricSample, type NodeOverride, prepareRun, startGateway, warningsOf } from "../lib/gateway-under-test.ts"
-import { startProgress } from "../lib/progress.ts"
+import { endPass, metricSum, type MetricSample, type NodeOverride, prepareRun, startGateway, warningsOf } from "../lib/gateway-under-test.ts"
+import { waitWithProgress } from "../lib/progress.ts"
 import { type IntakeTarget, outcomeOf, postJson } from "../intake/intake-client.ts"
 import { closedLoop, type LoadResult } from "../intake/load.ts"
 import { watchResults } from "./results-watcher.ts"
@@ -82,16 +82,7 @@ export interface PhaseResult {
 const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms))
 
 /** Polls `count` until it reaches `total` or `timeoutMs` passes, drawing a progress bar. */
-const waitFor = async (label: string, total: number, count: () => number, timeoutMs: number, io: BenchIo): Promise<void> => {
-  const bar = startProgress({ label, total, sink: io.progress })
-  const deadline = Date.now() + timeoutMs
-  while (count() < total && Date.now() < deadline) {
-    bar.set(count())
-    await sleep(250)
-  }
-  bar.set(count())
-  bar.finish()
-}
+const waitFor = (label: string, total: number, count: () => number, timeoutMs: number, io: BenchIo): Promise<void> => waitWithProgress(label, total, count, timeoutMs, io.progress)
 
 /** Runs one pass and always stops its gateway and deletes its topics. */
 export const runGatewayPhase = async (options: PhaseOptions, io: BenchIo): Promise<PhaseResult> => {
@@ -179,15 +170,6 @@ export const runGatewayPhase = async (options: PhaseOptions, io: BenchIo): Promi
     }
   } finally {
     await watcher.stop().catch(() => undefined)
-    let clean = false
-    try {
-      if (ok) {
-        await gateway.stop()
-        clean = true
-      } else gateway.kill()
-    } finally {
-      await run.finish({ keepDir: !clean })
-      if (!clean) io.err(`${options.name}: the run's config and gateway log are kept in ${run.dir}`)
-    }
+    await endPass(gateway, run, ok, () => undefined, (line) => io.err(`${options.name}: ${line}`))
   }
 }

@@ -564,3 +564,23 @@ export const sampleMemory = (gateway: GatewayUnderTest, everyMs = 250) => {
     },
   }
 }
+
+/**
+ * Ends one pass's gateway: SIGTERM and a clean drain when the pass went well, SIGKILL
+ * otherwise; then drops the pass's interrupt guard and finishes its run, keeping the
+ * run's folder (and saying where) unless the gateway stopped cleanly.
+ */
+export const endPass = async (gateway: GatewayUnderTest, run: GatewayRun, ok: boolean, release: () => void, say: (line: string) => void): Promise<void> => {
+  let clean = false
+  try {
+    if (ok) {
+      await gateway.stop()
+      clean = true
+    } else gateway.kill()
+  } finally {
+    release()
+    await run.finish({ keepDir: !clean })
+    if (!clean) say(`the run's config and gateway log are kept in ${run.dir}`)
+  }
+}
+

@@ -123,3 +123,19 @@ export const startProgress = (options: ProgressOptions): Progress => {
 
 /** A sink that discards everything, for benches run with progress turned off. */
 export const silentSink: ProgressSink = { write: () => undefined, isTTY: false }
+
+/**
+ * Polls `count` every 250 ms until it reaches `total` or `timeoutMs` passes, drawing a
+ * progress bar on `sink` meanwhile; returns at once when `total` is already reached.
+ */
+export const waitWithProgress = async (label: string, total: number, count: () => number, timeoutMs: number, sink: ProgressSink): Promise<void> => {
+  if (count() >= total) return
+  const bar = startProgress({ label, total, sink })
+  const deadline = Date.now() + timeoutMs
+  while (count() < total && Date.now() < deadline) {
+    bar.set(count())
+    await new Promise((resolve) => setTimeout(resolve, 250))
+  }
+  bar.set(count())
+  bar.finish()
+}

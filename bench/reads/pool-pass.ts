@@ -14,8 +14,8 @@
 import type { EthereumNode } from "../../src/adapters/ethereum.ts"
 import type { Role } from "../../src/config/role.ts"
 import { BenchFailed, type BenchIo } from "../lib/bench-definition.ts"
-import { metricSum, type MetricSample, prepareRun, startGateway, type TomlValue, warningsOf } from "../lib/gateway-under-test.ts"
-import { silentSink, startProgress } from "../lib/progress.ts"
+import { endPass, metricSum, type MetricSample, prepareRun, startGateway, type TomlValue, warningsOf } from "../lib/gateway-under-test.ts"
+import { silentSink, waitWithProgress } from "../lib/progress.ts"
 import { type Nudge, startStallNudger } from "../drain/stall-nudger.ts"
 import { watchResults } from "../drain/results-watcher.ts"
 import type { TrackerSummary } from "../drain/status-tracker.ts"
@@ -136,18 +136,8 @@ const readMetrics = (samples: ReadonlyArray<MetricSample>, nodes: ReadonlyArray<
 const snapshot = (proxies: ReadonlyArray<CountingProxy>, names: ReadonlyArray<string>): Record<string, ProxyStats> =>
   Object.fromEntries(proxies.map((p, i) => [names[i] ?? p.url, p.stats()]))
 
-/** Waits until `count` reaches `total` or the time is up, with a progress bar. */
-const waitFor = async (label: string, total: number, count: () => number, timeoutMs: number, io: BenchIo): Promise<void> => {
-  if (count() >= total) return
-  const bar = startProgress({ label, total, sink: io.progress })
-  const deadline = Date.now() + timeoutMs
-  while (count() < total && Date.now() < deadline) {
-    bar.set(count())
-    await sleep(250)
-  }
-  bar.set(count())
-  bar.finish()
-}
+/** Polls `count` until it reaches `total` or `timeoutMs` passes, drawing a progress bar. */
+const waitFor = (label: string, total: number, count: () => number, timeoutMs: number, io: BenchIo): Promise<void> => waitWithProgress(label, total, count, timeoutMs, io.progress)
 
 /** Runs one pass and always stops its gateway and deletes its topics. */
 export const runPoolPass = async (options: PoolPassOptions, io: BenchIo): Promise<PoolPassResult> => {
@@ -249,16 +239,6 @@ export const runPoolPass = async (options: PoolPassOptions, io: BenchIo): Promis
     return result
   } finally {
     await watcher.stop().catch(() => undefined)
-    let clean = false
-    try {
-      if (ok) {
-        await gateway.stop()
-        clean = true
-      } else gateway.kill()
-    } finally {
-      release()
-      await run.finish({ keepDir: !clean })
-      if (!clean) io.err(`${label}: the run's config and gateway log are kept in ${run.dir}`)
-    }
+    await endPass(gateway, run, ok, release, (line) => io.err(`${label}: ${line}`))
   }
 }

@@ -70,16 +70,22 @@ const wei = (v: unknown, radix: "hex" | "decimal"): bigint | undefined => {
   return BigInt(v)
 }
 
-/** A JSON-RPC answer to one `eth_getBalance` call, read with its headers. */
-export const parseRpcAnswer = (status: number, text: string, headers: HeaderLookup): ReadAnswer => {
+/** The headers, and the body parsed as JSON, or the failed answer when it is not a 200 with JSON. */
+const jsonAnswer = (status: number, text: string, headers: HeaderLookup): { readonly seen: ReturnType<typeof gatewayHeaders>; readonly parsed: unknown } | ReadAnswer => {
   const seen = gatewayHeaders(headers)
   if (status !== 200) return { ...seen, ok: false, error: httpDetail(status, text) }
-  let parsed: unknown
   try {
-    parsed = JSON.parse(text)
+    return { seen, parsed: JSON.parse(text) as unknown }
   } catch {
     return { ...seen, ok: false, error: `not JSON: ${short(text)}` }
   }
+}
+
+/** A JSON-RPC answer to one `eth_getBalance` call, read with its headers. */
+export const parseRpcAnswer = (status: number, text: string, headers: HeaderLookup): ReadAnswer => {
+  const read = jsonAnswer(status, text, headers)
+  if ("ok" in read) return read
+  const { seen, parsed } = read
   if (!isRecord(parsed)) return { ...seen, ok: false, error: "not one JSON-RPC response object (a batch answer to a single call?)" }
   if (isRecord(parsed.error)) return { ...seen, ok: false, error: `${String(parsed.error.code ?? "?")} ${short(String(parsed.error.message ?? ""))}` }
   const balance = wei(parsed.result, "hex")
@@ -88,14 +94,9 @@ export const parseRpcAnswer = (status: number, text: string, headers: HeaderLook
 
 /** A `GET /v1/balances/ethereum/{address}` answer: `{balance, block}` with the balance in wei as a decimal string. */
 export const parseBalancesAnswer = (status: number, text: string, headers: HeaderLookup): ReadAnswer => {
-  const seen = gatewayHeaders(headers)
-  if (status !== 200) return { ...seen, ok: false, error: httpDetail(status, text) }
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(text)
-  } catch {
-    return { ...seen, ok: false, error: `not JSON: ${short(text)}` }
-  }
+  const read = jsonAnswer(status, text, headers)
+  if ("ok" in read) return read
+  const { seen, parsed } = read
   if (!isRecord(parsed)) return { ...seen, ok: false, error: `not an object: ${short(text)}` }
   const balance = wei(parsed.balance, "decimal")
   if (balance === undefined) return { ...seen, ok: false, error: `balance is not a decimal wei string: ${short(JSON.stringify(parsed.balance) ?? "undefined")}` }

@@ -8,7 +8,7 @@
  */
 import type { Role } from "../../src/config/role.ts"
 import { BenchFailed, type BenchIo } from "../lib/bench-definition.ts"
-import { metricSum, prepareRun, startGateway, warningsOf } from "../lib/gateway-under-test.ts"
+import { endPass, metricSum, prepareRun, startGateway, warningsOf } from "../lib/gateway-under-test.ts"
 import { startProgress } from "../lib/progress.ts"
 import { watchResults } from "../drain/results-watcher.ts"
 import type { TrackerSummary } from "../drain/status-tracker.ts"
@@ -142,16 +142,6 @@ export const runPoolPhase = async (options: PoolPhaseOptions, io: BenchIo): Prom
     return result
   } finally {
     await watcher.stop().catch(() => undefined)
-    let clean = false
-    try {
-      if (ok) {
-        await gateway.stop()
-        clean = true
-      } else gateway.kill()
-    } finally {
-      release()
-      await run.finish({ keepDir: !clean })
-      if (!clean) io.err(`scale: ${options.label}: the run's config and gateway log are kept in ${run.dir}`)
-    }
+    await endPass(gateway, run, ok, release, (line) => io.err(`scale: ${options.label}: ${line}`))
   }
 }
