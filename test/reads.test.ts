@@ -59,10 +59,20 @@ const headCaughtUp = async () => {
   return head
 }
 
-/** Pays `wei` to `to` from one of anvil's unlocked dev accounts; anvil mines a block for it. */
-const pay = async (to: string, wei: bigint) => {
+/**
+ * Pays `wei` to `to` from one of anvil's unlocked dev accounts and answers the transaction
+ * and the block that holds it, from its receipt: anvil answers eth_sendTransaction a moment
+ * before eth_blockNumber shows that block.
+ */
+const pay = async (to: string, wei: bigint): Promise<{ readonly tx: string; readonly block: number }> => {
   const [from] = (await run.eth("eth_accounts")) as string[]
-  return String(await run.eth("eth_sendTransaction", [{ from, to, value: `0x${wei.toString(16)}` }]))
+  const tx = String(await run.eth("eth_sendTransaction", [{ from, to, value: `0x${wei.toString(16)}` }]))
+  let block: string | undefined
+  expect(await waitUntil(async () => {
+    block = ((await run.eth("eth_getTransactionReceipt", [tx])) as { blockNumber?: string } | null)?.blockNumber
+    return block !== undefined && Number(await run.eth("eth_blockNumber")) >= Number(block)
+  }, 10_000, 50)).toBe(true)
+  return { tx, block: Number(block) }
 }
 
 test("a read at the same head is served from the cache, and a new head makes the next one go to the node", async () => {
@@ -74,8 +84,9 @@ test("a read at the same head is served from the cache, and a new head makes the
   expect([second.cache, second.block, second.result]).toEqual(["hit", head, "0x0"])
   expect(proxy.stats().byFirstParam[`eth_getBalance ${who.toLowerCase()}`]).toBe(1)
 
-  await pay(who, 12_345n)
+  const paid = await pay(who, 12_345n)
   const next = await headCaughtUp()
+  expect(next).toBeGreaterThanOrEqual(paid.block)
   const third = await rpc("eth_getBalance", [who, "latest"])
   expect([third.cache, third.block, third.result]).toEqual(["miss", next, "0x3039"])
   // The answer is the node's at that block.
@@ -102,14 +113,7 @@ test("identical reads that arrive while the first is at the node share its one n
 
 test("a reorg drops the answers about the blocks it replaced", async () => {
   const who = Wallet.createRandom().address
-  const tx = await pay(who, 777n)
-  // The block that holds the payment, from its receipt: eth_blockNumber may still show the one before.
-  let receiptBlock: string | undefined
-  expect(await waitUntil(async () => {
-    receiptBlock = ((await run.eth("eth_getTransactionReceipt", [tx])) as { blockNumber?: string } | null)?.blockNumber
-    return receiptBlock !== undefined
-  }, 10_000, 50)).toBe(true)
-  const paidIn = Number(receiptBlock)
+  const { tx, block: paidIn } = await pay(who, 777n)
   await run.eth("evm_mine")
   await headCaughtUp()
   // About a block below the head: kept until a reorg replaces it.
