@@ -6,7 +6,7 @@
  * for Bitcoin), and on to `confirmed`.
  */
 import type { RequestStatus, StatusRecord } from "../../src/domain/status.ts"
-import { statusOrder } from "../../src/intake/status-store.ts"
+import { statusOrder } from "../../src/status/store.ts"
 
 /** Statuses that mean the request reached its node (or went past it). */
 export const REACHED_NODE: ReadonlySet<RequestStatus> = new Set<RequestStatus>(["signed", "submitted", "confirmed"])

@@ -119,6 +119,30 @@ export const readsSettingsOf = (reads: typeof ReadsConfigSchema.Type | undefined
   maxBatch: reads?.max_batch ?? 100,
 })
 
+/**
+ * `[status]`: the status store each host keeps of `sendto.results` (what
+ * `GET /v1/requests/...` answers and the executors check before they act). The table and
+ * each key are optional; `statusSettingsOf` fills in the defaults.
+ */
+export const StatusConfigSchema = table("[status]", {
+  /** Folder for the store's files, relative to the working directory (default "gateway-data"); each host writes `<data_dir>/<host>/`. */
+  data_dir: Schema.optionalKey(NonEmptyString),
+  /** Status transitions kept per request (default 32). */
+  history_max: Schema.optionalKey(intAtLeast(1)),
+})
+
+/** `[status]` with every default filled in. */
+export interface StatusSettings {
+  readonly dataDir: string
+  readonly historyMax: number
+}
+
+/** The status store's settings: the config's values, else the defaults written here. */
+export const statusSettingsOf = (status: typeof StatusConfigSchema.Type | undefined): StatusSettings => ({
+  dataDir: status?.data_dir ?? "gateway-data",
+  historyMax: status?.history_max ?? 32,
+})
+
 /** The whole file. Unknown keys are errors (a misspelt limit must not silently fall back). */
 export const GatewayConfigSchema = table("top-level", {
   kafka: KafkaConfigSchema,
@@ -131,6 +155,7 @@ export const GatewayConfigSchema = table("top-level", {
   stack: StackConfigSchema,
   runtime: RuntimeConfigSchema,
   reads: Schema.optionalKey(ReadsConfigSchema),
+  status: Schema.optionalKey(StatusConfigSchema),
   hosts: nonEmptyListOf(HostConfigSchema, "[[hosts]] tables"),
 })
 

@@ -80,7 +80,7 @@ export const takeOver = (ctx: HostContext, deps: TakeoverDeps): Effect.Effect<Pa
     const deadLetter = deadLetterFor(k.topics.dlq, p, records)
     const lanes = partitionLanes(deps.chains, p, recorder, records, deadLetter, deps.log)
     yield* Effect.addFinalizer(() => Effect.forEach([...lanes.values()], (lane) => lane.close ?? Effect.void, { discard: true }))
-    const unfinished = deps.view.index.awaitingConfirmation(new Set([p]))
+    const unfinished = deps.view.awaitingConfirmation(new Set([p]))
     for (const [chain, lane] of lanes) yield* lane.restore(unfinished.filter((r) => r.chain === chain))
     if (committedNext !== undefined) deps.consumer.seek({ topic: k.topics.requests, partition: p, offset: committedNext.toString() })
 

@@ -340,6 +340,44 @@ describe("status routes", () => {
     expect(failed.ids).toEqual(["d", "e"])
     expect(failed.page.next).toBeNull()
   })
+  test("a request's answer carries its transitions, oldest first", async () => {
+    const h = intakeHarness()
+    h.status.apply(status("r1", "accepted", { at: 1 }))
+    h.status.apply(status("r1", "submitted", { at: 2, txid: "abc", rev: 1 }))
+    h.status.apply(status("r1", "failed", { at: 3, rev: 2, reason: "dropped" }))
+    expect(((await (await h.get("/v1/requests/r1")).json()) as { history: unknown }).history).toEqual([
+      { status: "accepted", at: 1, rev: 0 },
+      { status: "submitted", at: 2, rev: 1, txid: "abc" },
+      { status: "failed", at: 3, rev: 2, reason: "dropped" },
+    ])
+  })
+  test("the list: filtered pages, a next link that keeps the filters, and every request once", async () => {
+    const h = intakeHarness()
+    h.status.applyMany(["a", "b", "c", "d", "e"].map((id, i) => status(id, i % 2 === 0 ? "failed" : "signed", { at: 10 + i })))
+    type Page = { requests: { id: string }[]; page: { next: string | null; returned: number } }
+    const first = (await (await h.get("/v1/requests?status=failed&limit=2")).json()) as Page
+    expect(first.requests.map((r) => r.id)).toEqual(["a", "c"])
+    expect(first.page.next).toStartWith("/v1/requests?status=failed&limit=2&cursor=")
+    const second = (await (await h.get(first.page.next ?? "")).json()) as Page
+    expect(second.requests.map((r) => r.id)).toEqual(["e"])
+    expect(second.page.next).toBeNull()
+    const recent = (await (await h.get("/v1/requests?since=13&chain=bitcoin")).json()) as Page
+    expect(recent.requests.map((r) => r.id)).toEqual(["d", "e"])
+  })
+  test("a bad list query: 400 naming the field and rule, never a 500", async () => {
+    const h = intakeHarness()
+    for (const [query, field] of [
+      ["status=stuck", "query.status"],
+      ["since=last-tuesday", "query.since"],
+      ["limit=5000", "query.limit"],
+      ["cursor=%00%01", "query.cursor"],
+      ["chain=dogecoin", "query.chain"],
+    ] as const) {
+      const res = await h.get(`/v1/requests?${query}`)
+      expect(res.status).toBe(400)
+      expect(await res.json()).toMatchObject({ error: "invalid_request", field })
+    }
+  })
   test("bad paging: 400 naming the query field; unknown batch: 404", async () => {
     const h = intakeHarness()
     h.status.apply(status("a", "accepted", { batch_id: "B" }))

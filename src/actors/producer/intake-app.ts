@@ -15,7 +15,7 @@ import { intakeMetrics } from "./intake-metrics.ts"
 import { openApiDocument } from "./openapi.ts"
 import type { PublishRun } from "./publish-run.ts"
 import { getBalance, postRpc } from "./read-routes.ts"
-import { getBatchStatus, getRequestStatus } from "./status-routes.ts"
+import { getBatchStatus, getRequestStatus, listRequests } from "./status-routes.ts"
 import { submitBatch } from "./submit-batch.ts"
 import { submitRequest } from "./submit-request.ts"
 
@@ -49,6 +49,7 @@ export const makeIntakeApp = (deps: IntakeDeps): Hono => {
   const inFlight = makeInFlight<PublishRun>()
   app.post("/v1/requests", submitRequest(deps, ctx, metrics, inFlight))
   app.post("/v1/batches", submitBatch(deps, ctx, metrics, inFlight))
+  app.get("/v1/requests", listRequests(deps.status))
   app.get("/v1/requests/:id", getRequestStatus(deps.status))
   app.get("/v1/batches/:id", getBatchStatus(deps.status))
   app.post("/v1/rpc/:chain", postRpc(deps.reads, deps.limits, deps.rateLimit))

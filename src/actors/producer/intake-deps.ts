@@ -6,7 +6,7 @@
  */
 import type { BitcoinNetwork } from "../../intake/bitcoin-network.ts"
 import type { ReadinessReport } from "../../host/readiness.ts"
-import type { StatusStore } from "../../intake/status-store.ts"
+import type { StatusStore } from "../../status/store.ts"
 import type { MetricsRegistry } from "../../observability/metrics.ts"
 import type { KeyLimiter } from "../../intake/rate-limit.ts"
 import type { ReadService } from "../../reads/read-service.ts"

@@ -5,7 +5,7 @@
  */
 import type { Hono } from "hono"
 import type { QueuedRequest } from "../../domain/request.ts"
-import { openStatusStore, type StatusStore } from "../../intake/status-store.ts"
+import { openStatusStore, type StatusStore } from "../../status/store.ts"
 import { makeMetrics, type MetricsRegistry } from "../../observability/metrics.ts"
 import { Withdrawn } from "../../pipeline/group-commit.ts"
 import type { IntakeDeps } from "./intake-deps.ts"

@@ -6,7 +6,7 @@
  */
 import { readinessSchema } from "../../host/readiness-schema.ts"
 import { bitcoinLimits } from "../../intake/validate-bitcoin.ts"
-import { statusOrder } from "../../intake/status-store.ts"
+import { statusOrder } from "../../status/store.ts"
 import { devRecipient, devSigner, sampleTransactions } from "../../intake/sample-transactions.ts"
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` })
@@ -136,6 +136,28 @@ export const openApiSchemas = (limits: { readonly maxBatchItems: number }) => ({
       reason: { type: "string" },
     },
   },
+  Transition: obj(["status", "at", "rev"], {
+    status: ref("Status"),
+    at: { type: "integer", description: "Epoch ms of this transition." },
+    rev: { type: "integer", description: "The executor's revision of the record (0 for the intake's accepted record)." },
+    reason: { type: "string" },
+    txid: { type: "string" },
+  }),
+  RequestStatus: {
+    allOf: [
+      ref("StatusRecord"),
+      obj(["history"], { history: { type: "array", items: ref("Transition"), description: "Transitions, oldest first; the newest [status].history_max are kept." } }),
+    ],
+  },
+  RequestList: obj(["requests", "page"], {
+    requests: { type: "array", items: ref("StatusRecord") },
+    page: obj(["returned", "limit", "next", "note"], {
+      returned: { type: "integer" },
+      limit: { type: "integer" },
+      next: { type: ["string", "null"], description: "The next page's URL (same filters, with cursor), or null on the last page." },
+      note: { type: "string" },
+    }),
+  }),
   BatchStatus: obj(["batch_id", "total", "counts", "ids", "page"], {
     batch_id: { type: "string" },
     total: { type: "integer", description: "Requests of the batch this intake's status view has seen." },

@@ -7,6 +7,7 @@ import { sampleAddresses } from "../../intake/sample-addresses.ts"
 import { devRecipient, devSigner } from "../../intake/sample-transactions.ts"
 import { readPaths } from "./openapi-reads.ts"
 import { openApiSchemas } from "./openapi-schemas.ts"
+import { listableStatuses, listLimits } from "../../status/list-query.ts"
 import { batchPageLimits } from "./status-routes.ts"
 
 const schema = (name: string) => ({ $ref: `#/components/schemas/${name}` })
@@ -68,6 +69,18 @@ export const openApiDocument = (version: string, limits: { readonly maxBatchItem
     security: [{ bearer: [] }, { apiKey: [] }],
     paths: {
       "/v1/requests": {
+        get: {
+          summary: "List requests, oldest first, by status, sender, chain and time: what is stuck, what failed.",
+          parameters: [
+            { name: "status", in: "query", schema: { enum: [...listableStatuses] }, description: "Only requests in this status." },
+            { name: "sender", in: "query", schema: { type: "string" }, description: "Only this Bitcoin account or Ethereum address." },
+            { name: "chain", in: "query", schema: { enum: ["bitcoin", "ethereum"] } },
+            { name: "since", in: "query", schema: { type: "string" }, description: "Only requests first seen at or after this time: epoch ms or ISO 8601." },
+            { name: "cursor", in: "query", schema: { type: "string" }, description: "The `next` cursor of the previous page." },
+            { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: listLimits.maxLimit, default: listLimits.defaultLimit } },
+          ],
+          responses: { "200": json("RequestList", "One page of requests and the next page's URL."), "400": error("A query parameter breaks its rule; the message names it."), "401": error("No or unknown API key.") },
+        },
         post: {
           summary: "Submit one request.",
           parameters: [idempotencyKey],
@@ -108,9 +121,9 @@ export const openApiDocument = (version: string, limits: { readonly maxBatchItem
       },
       "/v1/requests/{id}": {
         get: {
-          summary: "The latest status of a request.",
+          summary: "The latest status of a request, and its transitions.",
           parameters: [idParam("Request id from a 202.")],
-          responses: { "200": json("StatusRecord", "The latest status record."), "401": error("No or unknown API key."), "404": error("Unknown id (or not yet in this intake's view).") },
+          responses: { "200": json("RequestStatus", "The latest status record, with its history."), "401": error("No or unknown API key."), "404": error("Unknown id (or not yet in this intake's view).") },
         },
       },
       "/v1/batches/{id}": {

@@ -1,11 +1,14 @@
 /**
- * `GET /v1/requests/{id}` and `GET /v1/batches/{id}`: read from this host's status view
- * (fed from `sendto.results`). A batch answers counts per status and one page of ids,
- * since a 10,000-item airdrop's ids would otherwise be re-sent on every poll.
+ * `GET /v1/requests/{id}`, `GET /v1/requests` and `GET /v1/batches/{id}`: read from this
+ * host's status store (fed from `sendto.results`). A request answers its latest record and
+ * its transitions; the list pages through requests by status, sender, chain and time; a
+ * batch answers counts per status and one page of ids, since a 10,000-item airdrop's ids
+ * would otherwise be re-sent on every poll.
  */
 import type { Context } from "hono"
 import type { RequestStatus } from "../../domain/status.ts"
-import { statusOrder, type StatusStore } from "../../intake/status-store.ts"
+import { isListQueryError, listLimits, parseListQuery } from "../../status/list-query.ts"
+import { statusOrder, type StatusStore } from "../../status/store.ts"
 import { errorResponse, intakeError } from "./intake-errors.ts"
 import { batchStatusUrl } from "./status-urls.ts"
 
@@ -21,7 +24,31 @@ export const getRequestStatus = (status: StatusStore) => (c: Context): Response 
   if (record === undefined) {
     return errorResponse(intakeError(404, "not_found", `no request with id ${JSON.stringify(id)} is known; ids come from the 202 of POST /v1/requests or /v1/batches, and ${notFoundHint}`))
   }
-  return c.json({ ...record, id }, 200)
+  return c.json({ ...record, id, history: status.history(id) }, 200)
+}
+
+/** Builds the `GET /v1/requests` handler: one page of requests, oldest first, and the next page's URL. */
+export const listRequests = (status: StatusStore) => (c: Context): Response => {
+  const query = parseListQuery((name) => c.req.query(name))
+  if (isListQueryError(query)) {
+    return errorResponse(intakeError(400, "invalid_request", query.message, { field: query.field, rule: query.rule, errors: [query] }))
+  }
+  const page = status.list(query)
+  const next = new URLSearchParams()
+  for (const [name, value] of new URL(c.req.url).searchParams) if (name !== "cursor") next.set(name, value)
+  if (page.next !== null) next.set("cursor", page.next)
+  return c.json(
+    {
+      requests: page.requests,
+      page: {
+        returned: page.requests.length,
+        limit: query.limit,
+        next: page.next === null ? null : `/v1/requests?${next.toString()}`,
+        note: `requests are ordered by when this host first saw them, ${query.limit} per page (at most ${listLimits.maxLimit}, via ?limit=); follow page.next for the rest`,
+      },
+    },
+    200,
+  )
 }
 
 type Query = { readonly ok: true; readonly offset: number; readonly limit: number; readonly status?: RequestStatus } | { readonly ok: false; readonly response: Response }

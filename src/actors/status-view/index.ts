@@ -1,9 +1,13 @@
 /**
- * status-view: reads the compacted `sendto.results` topic from the beginning into an
- * embedded store (bun:sqlite), so that this host can answer status queries and its
- * consumers can tell whether a request was already carried out. It starts before the
- * consumer and producer roles; `catchUp()` waits until it has read every record written
- * before the call, which a consumer does before touching a newly assigned partition.
+ * status-view: keeps this host's status store (`src/status/`) in step with the compacted
+ * `sendto.results` topic, so that this host can answer status queries and its consumers
+ * can tell whether a request was already carried out. The store is a file under
+ * `[status].data_dir`; it remembers how far it has read each partition, so a restart
+ * reads only what was written since, not the topic's whole history. A store filled from
+ * another cluster or topic, or whose read positions the topic no longer has, is emptied
+ * and read again from the beginning. It starts before the consumer and producer roles;
+ * `catchUp()` waits until it has read every record written before the call, which a
+ * consumer does before touching a newly assigned partition.
  *
  * It reads read_committed (kafkajs's default), like every reader of the executors'
  * transactional writes. Two consequences shape `catchUp`:
@@ -14,21 +18,26 @@
  *   a catch-up never waits for a transaction that may never end;
  * - the read position comes from the consumer's end-of-batch event, not from `eachBatch`:
  *   kafkajs does not call `eachBatch` for a batch holding only control records or aborted
- *   records, and a partition that ends with a commit or abort marker ends with one.
+ *   records, and a partition that ends with a commit or abort marker ends with one. The
+ *   same event stores the position, after the batch's records were applied, so a stored
+ *   position is never ahead of the records.
  */
 import { randomUUID } from "node:crypto"
+import { mkdirSync } from "node:fs"
+import { join } from "node:path"
 import { Effect } from "effect"
 import { describe } from "../../adapters/errors.ts"
 import { ensureTopics, kafkaCall, makeCluster, scopedAdmin, scopedConsumer } from "../../adapters/kafka.ts"
 import { onBatchProcessed } from "../../adapters/kafka-transactions.ts"
 import { kafkaOptionsFrom } from "../../app/connections.ts"
 import type { HostContext } from "../../app/host-context.ts"
+import { statusSettingsOf } from "../../config/gateway-config.ts"
 import type { StatusRecord } from "../../domain/status.ts"
-import { openStatusStore, type StatusStore } from "../../intake/status-store.ts"
+import { openStatusStore, type StatusStore } from "../../status/store.ts"
+import { positionsToDiscard } from "../../status/resume.ts"
 import type { ChildSpec } from "../../runtime/child-spec.ts"
 import { gatewayTopics } from "../../kafka/topics.ts"
 import { makeReadProgress } from "./read-progress.ts"
-import { makeViewIndex, type ViewIndex } from "./view-index.ts"
 
 /** The view as the rest of the host uses it. */
 export interface StatusView {
@@ -36,8 +45,9 @@ export interface StatusView {
   readonly get: (id: string) => StatusRecord | undefined
   /** The highest nonce recorded for an Ethereum sender. */
   readonly highestNonce: (sender: string) => number | undefined
+  /** Requests signed or submitted and not final, in the given `sendto` partitions. */
+  readonly awaitingConfirmation: (partitions: ReadonlySet<number>) => StatusRecord[]
   readonly store: StatusStore
-  readonly index: ViewIndex
   /** Applies records this host just wrote, before they come back from Kafka. */
   readonly applyLocal: (records: readonly StatusRecord[]) => void
   /**
@@ -50,33 +60,39 @@ export interface StatusView {
 }
 
 /** Event names this actor logs. */
-export const statusViewEvents = { caughtUp: "status-view.caught-up" } as const
+export const statusViewEvents = {
+  caughtUp: "status-view.caught-up",
+  opened: "status-view.opened",
+  reset: "status-view.reset",
+  unreadable: "status-view.unreadable-record",
+} as const
+
+/** Where `host`'s store of `topic` lives: one file per host and topic under the data folder. */
+export const statusStorePath = (dataDir: string, host: string, topic: string): string =>
+  join(dataDir, host.replace(/[^A-Za-z0-9._-]/g, "_"), `status-${topic.replace(/[^A-Za-z0-9._-]/g, "_")}.sqlite`)
 
 /** Builds the view and its actor. The store outlives restarts of the actor. */
 export const statusView = (ctx: HostContext): { readonly view: StatusView; readonly spec: ChildSpec } => {
   const log = ctx.log.forActor("status-view")
-  const store = openStatusStore()
-  const index = makeViewIndex()
+  const settings = statusSettingsOf(ctx.config.status)
+  const topic = ctx.config.kafka.topics.results
+  const path = statusStorePath(settings.dataDir, ctx.host.name, topic)
+  mkdirSync(join(path, ".."), { recursive: true })
+  const store = openStatusStore(path, { historyMax: settings.historyMax })
   const progress = makeReadProgress()
   let endOffsets: () => Promise<Map<number, bigint>> = () => Promise.reject(new Error("status view is not connected"))
   let caughtUpOnce = false
 
-  const apply = (records: readonly StatusRecord[]) => {
-    store.applyMany(records)
-    for (const r of records) index.add(r)
-  }
-
   const view: StatusView = {
     store,
-    index,
     get: (id) => store.get(id),
-    highestNonce: (sender) => index.highestNonce(sender),
-    applyLocal: apply,
+    highestNonce: (sender) => store.highestNonce(sender),
+    awaitingConfirmation: (partitions) => store.awaitingConfirmation(partitions),
+    applyLocal: (records) => store.applyMany(records),
     ready: () => caughtUpOnce,
     catchUp: async (partitions) => progress.waitFor(await endOffsets(), partitions),
   }
 
-  const topic = ctx.config.kafka.topics.results
   const init = Effect.gen(function* () {
     const cluster = makeCluster(kafkaOptionsFrom(ctx.config, ctx.host.name))
     const admin = yield* scopedAdmin(cluster)
@@ -85,6 +101,23 @@ export const statusView = (ctx: HostContext): { readonly view: StatusView; reado
       const offsets = await admin.fetchTopicOffsets(topic)
       return new Map(offsets.map((o) => [o.partition, BigInt(o.high)]))
     }
+    // Resume where the store stopped, if it was filled from this cluster's topic and the
+    // topic still holds every record after its positions.
+    const { clusterId } = yield* kafkaCall(cluster, "admin.describeCluster", () => admin.describeCluster())
+    const bounds = yield* kafkaCall(cluster, "admin.fetchTopicOffsets", () => admin.fetchTopicOffsets(topic))
+    const otherSource = store.claimSource(`${clusterId}/${topic}`)
+    const stale = positionsToDiscard(
+      store.readPositions(topic),
+      bounds.map((b) => ({ partition: b.partition, low: BigInt(b.low), high: BigInt(b.high) })),
+    )
+    if (otherSource || stale !== undefined) {
+      log.warn(statusViewEvents.reset, { path, reason: otherSource ? `the store was filled from another cluster or topic than ${clusterId}/${topic}` : stale })
+      store.clear()
+      store.claimSource(`${clusterId}/${topic}`)
+    }
+    const resumeAt = store.readPositions(topic)
+    for (const [partition, next] of resumeAt) progress.advance(partition, next)
+    log.info(statusViewEvents.opened, { path, resumed: resumeAt.size > 0, records: store.size() })
     // A group of its own per start, reading everything and committing nothing: every host
     // needs the whole view, and the compacted topic is the state.
     const consumer = yield* scopedConsumer(cluster, {
@@ -94,7 +127,15 @@ export const statusView = (ctx: HostContext): { readonly view: StatusView; reado
       maxBytesPerPartition: ctx.config.kafka.consumer.max_bytes_per_partition,
     })
     onBatchProcessed(consumer, (batch) => {
-      if (batch.topic === topic) progress.advance(batch.partition, batch.next)
+      if (batch.topic !== topic) return
+      progress.advance(batch.partition, batch.next)
+      store.saveReadPosition(topic, batch.partition, progress.position(batch.partition))
+    })
+    // Each time the group is joined (the start, and any rebalance), partitions already read
+    // go on from where they were read to; the rest start from the beginning. The event
+    // comes before the first fetch, so nothing is read twice.
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      for (const partition of progress.partitions()) consumer.seek({ topic, partition, offset: progress.position(partition).toString() })
     })
     yield* kafkaCall(cluster, "consumer.subscribe", () => consumer.subscribe({ topic, fromBeginning: true }))
     yield* kafkaCall(cluster, "consumer.run", () =>
@@ -102,19 +143,26 @@ export const statusView = (ctx: HostContext): { readonly view: StatusView; reado
         autoCommit: false,
         partitionsConsumedConcurrently: 4,
         eachBatch: async ({ batch }) => {
-          const records: StatusRecord[] = []
+          let records: StatusRecord[] = []
           for (const m of batch.messages) {
-            if (m.value === null) continue
+            if (m.value === null) {
+              // A tombstone: the request's records are gone from the topic, so from here too.
+              store.applyMany(records)
+              records = []
+              if (m.key !== null) store.remove([m.key.toString()])
+              continue
+            }
             try {
               records.push(JSON.parse(m.value.toString()) as StatusRecord)
             } catch {
-              log.warn("status-view.unreadable-record", { partition: batch.partition, offset: m.offset })
+              log.warn(statusViewEvents.unreadable, { partition: batch.partition, offset: m.offset })
             }
           }
-          apply(records)
+          store.applyMany(records)
         },
       }),
     )
+
     // Catching up runs in the background: the intake accepts requests meanwhile (only
     // its status answers lag), and a consumer awaits `catchUp()` before its first batch.
     const started = performance.now()
@@ -125,7 +173,7 @@ export const statusView = (ctx: HostContext): { readonly view: StatusView; reado
         catch: (cause) => new Error(`the status view could not catch up with ${topic}: ${describe(cause)}`),
       }).pipe(Effect.orDie)
       caughtUpOnce = true
-      log.info(statusViewEvents.caughtUp, { records: Object.values(store.countByStatus()).reduce((a, b) => a + b, 0), ms: Math.round(performance.now() - started) })
+      log.info(statusViewEvents.caughtUp, { records: store.size(), ms: Math.round(performance.now() - started) })
       return yield* Effect.never
     })
   })

@@ -18,6 +18,8 @@ export interface ReadProgress {
   readonly waitFor: (targets: ReadonlyMap<number, bigint>, only?: ReadonlySet<number>) => Promise<void>
   /** Where `partition` has been read to. */
   readonly position: (partition: number) => bigint
+  /** The partitions read past their first offset. */
+  readonly partitions: () => number[]
 }
 
 /** Nothing read yet. */
@@ -45,5 +47,6 @@ export const makeReadProgress = (): ReadProgress => {
         waiters.add(wake)
       }),
     position,
+    partitions: () => [...positions.keys()],
   }
 }

@@ -1,0 +1,86 @@
+/**
+ * The status store's tables, and the one upsert rule that lets records arrive in any order
+ * and still converge. Bump `schemaVersion` when a table changes: a store file written by
+ * another version is emptied and read again from the topic, never half-migrated.
+ */
+
+/** The layout this code writes; `meta.schema` of an older file differs. */
+export const schemaVersion = "2"
+
+export const schema = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS request_status (
+  id TEXT PRIMARY KEY,
+  status TEXT NOT NULL,
+  final INTEGER NOT NULL,
+  rank INTEGER NOT NULL,
+  rev INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  first_at INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  chain TEXT NOT NULL,
+  sender TEXT NOT NULL,
+  partition INTEGER NOT NULL,
+  batch_id TEXT,
+  body_hash TEXT,
+  record TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS request_status_batch ON request_status (batch_id, status, id) WHERE batch_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS request_status_status ON request_status (status, first_at, id);
+CREATE INDEX IF NOT EXISTS request_status_first ON request_status (first_at, id);
+CREATE INDEX IF NOT EXISTS request_status_sender ON request_status (sender, first_at, id);
+CREATE TABLE IF NOT EXISTS request_history (
+  id TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  rev INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  reason TEXT,
+  txid TEXT,
+  PRIMARY KEY (id, at, rev, status)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sender_nonce (sender TEXT PRIMARY KEY, nonce INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS read_offsets (
+  topic TEXT NOT NULL,
+  partition INTEGER NOT NULL,
+  next TEXT NOT NULL,
+  PRIMARY KEY (topic, partition)
+) WITHOUT ROWID;
+`
+
+/** Every table, for emptying a store that belongs to another cluster, topic or layout. */
+export const tables = ["meta", "request_status", "request_history", "sender_nonce", "read_offsets"] as const
+
+// A stored record is replaced when the new one is newer and does not undo a final status.
+// `accepted` never replaces a later stage either: it is only ever written at intake, so a
+// late one is a republished duplicate (an idempotent retry), not a step back. A higher
+// revision (counted by the partition's executor) always wins, which is how a reorg moves
+// `confirmed` back to `submitted`. batch_id and body_hash are kept from whichever record
+// had them, so a later record that omits them does not drop a request from its batch or
+// from the idempotency check; first_at keeps the earliest time seen.
+const newer =
+  "excluded.rev > request_status.rev OR (excluded.rev = request_status.rev AND (request_status.final = 0 OR excluded.final = 1) AND (excluded.rank > 0 OR request_status.rank = 0) AND (excluded.at > request_status.at OR (excluded.at = request_status.at AND excluded.rank > request_status.rank)))"
+
+export const upsert = `
+INSERT INTO request_status (id, status, final, rank, rev, at, first_at, kind, chain, sender, partition, batch_id, body_hash, record)
+VALUES ($id, $status, $final, $rank, $rev, $at, $at, $kind, $chain, $sender, $partition, $batch_id, $body_hash, $record)
+ON CONFLICT (id) DO UPDATE SET
+  status    = CASE WHEN w THEN excluded.status ELSE request_status.status END,
+  final     = CASE WHEN w THEN excluded.final  ELSE request_status.final  END,
+  rank      = CASE WHEN w THEN excluded.rank   ELSE request_status.rank   END,
+  rev       = CASE WHEN w THEN excluded.rev    ELSE request_status.rev    END,
+  at        = CASE WHEN w THEN excluded.at     ELSE request_status.at     END,
+  record    = CASE WHEN w THEN excluded.record ELSE request_status.record END,
+  first_at  = min(request_status.first_at, excluded.first_at),
+  batch_id  = COALESCE(request_status.batch_id, excluded.batch_id),
+  body_hash = COALESCE(request_status.body_hash, excluded.body_hash)
+`.replaceAll("WHEN w", `WHEN ${newer}`)
+
+export const addTransition = "INSERT OR IGNORE INTO request_history (id, at, rev, status, reason, txid) VALUES ($id, $at, $rev, $status, $reason, $txid)"
+
+// Keeps the newest `$keep` transitions of one request; run after a transition was added.
+export const trimHistory = `
+DELETE FROM request_history WHERE id = $id AND (at, rev, status) NOT IN (
+  SELECT at, rev, status FROM request_history WHERE id = $id ORDER BY at DESC, rev DESC LIMIT $keep
+)`
+
+export const raiseNonce = "INSERT INTO sender_nonce (sender, nonce) VALUES (?, ?) ON CONFLICT (sender) DO UPDATE SET nonce = max(nonce, excluded.nonce)"
