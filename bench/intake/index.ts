@@ -25,6 +25,7 @@ export const INTAKE_FLAGS = {
   warmup: intFlag({ description: "Single requests sent first and not measured", default: 500, min: 0 }),
   referenceRecords: intFlag({ description: "Records ProducerPerformance sends per record size", default: 100_000, min: 1000 }),
   amount: stringFlag({ value: "BTC", description: "Amount in each sendtoaddress body (nothing is sent to the wallet: no consumer runs)", default: "0.0001" }),
+  storeRecords: intFlag({ description: "Finished requests written into the gateway's status store before it starts, so its memory is measured with a full store", default: 1_000_000, min: 0 }),
   readyTimeoutMs: intFlag({ value: "MS", description: "How long the gateway may take to log gateway.ready", default: 60_000, min: 1000 }),
   kafkaLib: kafkaLibFlag,
 }
@@ -42,7 +43,8 @@ export const intakeBench = defineBench({
     "reference is Kafka's ProducerPerformance (acks=all) on the same cluster, with",
     "records the size of the request's sendto record, on a throwaway topic with the",
     "same partitions, replication and min.insync.replicas. Also reports the",
-    "gateway's peak RSS and its spawn-to-ready time. The run's topics are deleted.",
+    "gateway's peak RSS, with --store-records requests in its status store, and its",
+    "spawn-to-ready time. The run's topics and store are deleted.",
   ],
   flags: INTAKE_FLAGS,
   examples: [

@@ -26,6 +26,7 @@ const measurements: IntakeMeasurements = {
   pacedTargetRate: 1500,
   cpu: { single: { gateway: 95, bench: 60 }, batch: { gateway: 99, bench: 20 }, paced: { gateway: 40, bench: 30 } },
   reference: { single: perf(8000), batch: perf(10_000), paced: perf(1500) },
+  store: { records: 1000, fileMb: 1.2 },
   memory: { peakRssKb: 100 * 1024, hwmKb: 110 * 1024, samples: [[0, 90], [1, 100]] },
   start: { spawnToReadyMs: 420, loggedMs: 400, timeline: [["gateway.ready", 420]] },
   durability: { accepted: 110_000, sendtoRecords: 110_000, resultsRecords: 0, metricAccepted: 110_000 },
@@ -41,7 +42,7 @@ describe("intakeReport", () => {
       ["intake rate, one request per call", 0.375, false],
       ["intake rate, batches of 500", 0.95, true],
       ["accept p99 at half the max single rate", 0.556, true],
-      ["gateway RSS under load (VmHWM)", null, true],
+      ["gateway RSS under load (VmHWM), 1,000 requests in the store", null, true],
       ["start to ready", null, true],
     ])
     expect(rows[2]?.value).toBe(5)

@@ -38,6 +38,8 @@ export interface IntakeMeasurements {
   readonly cpu: { readonly single: PhaseCpu; readonly batch: PhaseCpu; readonly paced: PhaseCpu }
   /** ProducerPerformance flat out at each record size, and paced at the paced phase's rate (for its latency). */
   readonly reference: { readonly single: ProducerPerfResult; readonly batch: ProducerPerfResult; readonly paced: ProducerPerfResult }
+  /** Requests written into the gateway's status store before it started (`--store-records`), and the file's size. */
+  readonly store: { readonly records: number; readonly fileMb: number }
   /** Peak VmRSS seen while sampling under load, VmHWM at the end, and the samples `[s, MB]`. */
   readonly memory: { readonly peakRssKb: number; readonly hwmKb: number; readonly samples: ReadonlyArray<readonly [number, number]> }
   readonly start: { readonly spawnToReadyMs: number; readonly loggedMs: number | null; readonly timeline: ReadonlyArray<readonly [string, number]> }
@@ -107,6 +109,8 @@ export const intakeReport = (m: IntakeMeasurements): BenchReport => {
     { name: "record size, single", unit: "bytes", value: m.sizes.singleRecordBytes },
     { name: "record size, batch item", unit: "bytes", value: m.sizes.batchRecordBytes },
     { name: "request body size", unit: "bytes", value: m.sizes.bodyBytes },
+    { name: "requests in the status store at start", unit: "requests", value: m.store.records },
+    { name: "status store file at start", unit: "MB", value: m.store.fileMb },
     { name: "gateway peak RSS under load (VmRSS samples)", unit: "MB", value: mb(m.memory.peakRssKb) },
     { name: "gateway VmHWM", unit: "MB", value: mb(m.memory.hwmKb) },
     { name: "gateway CPU, single phase", unit: "% of a core", value: m.cpu.single.gateway },
@@ -120,7 +124,7 @@ export const intakeReport = (m: IntakeMeasurements): BenchReport => {
     { measure: "intake rate, one request per call", unit: "requests/s", value: m.single.itemsPerSec, reference: ref.single.recordsPerSec, referenceName: "ProducerPerformance records/s", target: ratioAtLeast(INTAKE_TARGETS.singleRatio) },
     { measure: `intake rate, batches of ${m.batchSize}`, unit: "requests/s", value: m.batch.itemsPerSec, reference: ref.batch.recordsPerSec, referenceName: "ProducerPerformance records/s", target: ratioAtLeast(INTAKE_TARGETS.batchRatio) },
     { measure: "accept p99 at half the max single rate", unit: "ms", value: pacedP99, reference: ref.paced.p99Ms, referenceName: "ProducerPerformance p99 at that rate", target: valueAtMost(INTAKE_TARGETS.pacedP99Ms) },
-    { measure: "gateway RSS under load (VmHWM)", unit: "MB", value: mb(m.memory.hwmKb), reference: null, target: valueAtMost(INTAKE_TARGETS.rssMb) },
+    { measure: `gateway RSS under load (VmHWM), ${m.store.records.toLocaleString("en-US")} requests in the store`, unit: "MB", value: mb(m.memory.hwmKb), reference: null, target: valueAtMost(INTAKE_TARGETS.rssMb) },
     { measure: "start to ready", unit: "ms", value: round(m.start.spawnToReadyMs, 1), reference: null, target: valueAtMost(INTAKE_TARGETS.readyMs) },
   ]
   const ratio = (value: number, reference: number) => (reference > 0 ? `${(value / reference).toFixed(2)}x` : "-")

@@ -10,6 +10,7 @@ import { loadavg } from "node:os"
 import { Result } from "effect"
 import type { GatewayConfig } from "../../src/config/gateway-config.ts"
 import { loadConfig } from "../../src/config/load-config.ts"
+import { fillStatusStore } from "./store-fill.ts"
 import { BenchFailed, type BenchIo } from "../lib/bench-definition.ts"
 import type { OptionsOf } from "../lib/bench-flags.ts"
 import { deleteBenchTopic, ensureBenchTopic } from "../lib/bench-topic.ts"
@@ -101,6 +102,13 @@ export const runIntake = async (options: Options, io: BenchIo): Promise<BenchRep
     const refSingle = await producerPerf(config, perfTopic, sizes.singleRecordBytes, options.referenceRecords, -1, options, io)
     const refBatch = await producerPerf(config, perfTopic, sizes.batchRecordBytes, options.referenceRecords, -1, options, io)
 
+    let lastTenth = -1
+    const store = await fillStatusStore(run, options.storeRecords, (done) => {
+      const tenth = Math.floor(done * 10)
+      if (tenth !== lastTenth) io.err(`intake: filling the status store: ${Math.round(done * 100)}% of ${options.storeRecords.toLocaleString("en-US")} requests`)
+      lastTenth = tenth
+    })
+    io.err(`intake: status store holds ${store.records.toLocaleString("en-US")} requests (${store.fileMb} MB, written in ${(store.ms / 1000).toFixed(1)} s)`)
     io.err(`intake: starting gateway --role producer on ${run.intakeUrl} (topics ${run.names.prefix}.*)`)
     const gateway = startGateway({ run, roles: ["producer"], baseEnv: io.env })
     let stopped = false
@@ -150,6 +158,7 @@ export const runIntake = async (options: Options, io: BenchIo): Promise<BenchRep
         cpu: { single: single.cpu, batch: batch.cpu, paced: paced.cpu },
         pacedTargetRate,
         reference: { single: refSingle, batch: refBatch, paced: refPaced },
+        store: { records: store.records, fileMb: store.fileMb },
         memory: sampled,
         start: { ...start, timeline: startTimeline(gateway.lines, gateway.spawnedAt) },
         durability: { accepted, sendtoRecords, resultsRecords, metricAccepted },

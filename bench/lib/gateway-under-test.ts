@@ -70,6 +70,8 @@ export interface ConfigOverrides {
   readonly bitcoin?: Readonly<Record<string, TomlValue>>
   /** Keys of `[reads]`, e.g. `head_poll_ms`; the table is written only when at least one key is given. */
   readonly reads?: Readonly<Record<string, TomlValue>>
+  /** `[status].data_dir`: the run's own folder, so a run never resumes another run's status store. */
+  readonly dataDir?: string
 }
 
 const tableAt = (root: TomlTable, path: ReadonlyArray<string>): TomlTable => {
@@ -110,9 +112,12 @@ export const deriveConfig = (base: TomlTable, o: ConfigOverrides): TomlTable => 
   if (!hosts.some((h) => h.name === o.host)) throw new BenchFailed({ reason: `the base config has no host named ${o.host}` })
   const baseReads = base.reads
   const reads: TomlTable = o.reads === undefined || Object.keys(o.reads).length === 0 ? {} : { reads: withKeys(isTable(baseReads) ? baseReads : {}, o.reads) }
+  const baseStatus = base.status
+  const status: TomlTable = o.dataDir === undefined ? {} : { status: withKeys(isTable(baseStatus) ? baseStatus : {}, { data_dir: o.dataDir }) }
   return {
     ...base,
     ...reads,
+    ...status,
     kafka: { ...kafka, topics, consumer },
     intake,
     chains: { ...chains, bitcoin },
@@ -271,8 +276,8 @@ export const prepareRun = async (options: RunOptions): Promise<GatewayRun> => {
   const host = options.host ?? String(entries(parsed, "hosts").find((h) => Array.isArray(h.roles) && h.roles.length > 0)?.name ?? "")
   const names = runNames(options.bench, new Date(), Math.random().toString(36).slice(2, 6))
   const port = await freeLoopbackPort()
-  const derived = deriveConfig(parsed, { ...options, names, listen: `127.0.0.1:${port}`, host })
   const dir = mkdtempSync(join(tmpdir(), `gateway-${names.prefix}-`))
+  const derived = deriveConfig(parsed, { ...options, names, listen: `127.0.0.1:${port}`, host, dataDir: join(dir, "data") })
   const configPath = join(dir, "gateway.toml")
   const text = tomlText(derived)
   writeFileSync(configPath, text)

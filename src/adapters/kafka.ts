@@ -223,5 +223,30 @@ export const publishAll = async (cluster: KafkaCluster, producer: Producer, reco
   }
 }
 
+/**
+ * Writes a tombstone (a null value) for each key of a compacted topic, acks=all: the log
+ * cleaner then removes every record of those keys, and readers that see a tombstone
+ * delete the key.
+ */
+export const writeTombstones = async (cluster: KafkaCluster, producer: Producer, topic: string, keys: readonly string[]): Promise<void> => {
+  try {
+    for (let i = 0; i < keys.length; i += 1000) {
+      await producer.send({ topic, acks: -1, messages: keys.slice(i, i + 1000).map((key) => ({ key, value: null })) })
+    }
+  } catch (cause) {
+    throw new KafkaUnavailable({ operation: "producer.send", brokers: cluster.options.brokers.join(","), detail: describe(cause), retriable: worthAnotherAttempt(cause) })
+  }
+}
+
+/** kafkajs's ConfigResourceTypes.TOPIC. */
+const topicResource = 2
+
+/** A topic's `retention.ms` (-1: kept for good), or undefined when the brokers do not say. */
+export const topicRetentionMs = async (admin: Admin, topic: string): Promise<number | undefined> => {
+  const answer = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: topicResource, name: topic, configNames: ["retention.ms"] }] })
+  const value = answer.resources[0]?.configEntries.find((e) => e.configName === "retention.ms")?.configValue
+  return value === undefined || value === null ? undefined : Number(value)
+}
+
 /** kafkajs's client types, re-exported so no other module imports kafkajs itself. */
 export type { Admin as KafkaAdmin, Consumer as KafkaConsumer, Producer as KafkaProducer, EachBatchPayload, KafkaMessage } from "kafkajs"

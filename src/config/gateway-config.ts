@@ -129,18 +129,23 @@ export const StatusConfigSchema = table("[status]", {
   data_dir: Schema.optionalKey(NonEmptyString),
   /** Status transitions kept per request (default 32). */
   history_max: Schema.optionalKey(intAtLeast(1)),
+  /** Days a final request is kept; then it is deleted here and a tombstone written to the topic (absent: kept for good). */
+  retention_days: Schema.optionalKey(intAtLeast(1)),
 })
 
 /** `[status]` with every default filled in. */
 export interface StatusSettings {
   readonly dataDir: string
   readonly historyMax: number
+  /** Absent: final requests are kept for good. */
+  readonly retentionDays?: number
 }
 
 /** The status store's settings: the config's values, else the defaults written here. */
 export const statusSettingsOf = (status: typeof StatusConfigSchema.Type | undefined): StatusSettings => ({
   dataDir: status?.data_dir ?? "gateway-data",
   historyMax: status?.history_max ?? 32,
+  ...(status?.retention_days === undefined ? {} : { retentionDays: status.retention_days }),
 })
 
 /** The whole file. Unknown keys are errors (a misspelt limit must not silently fall back). */

@@ -29,6 +29,7 @@ CREATE INDEX IF NOT EXISTS request_status_batch ON request_status (batch_id, sta
 CREATE INDEX IF NOT EXISTS request_status_status ON request_status (status, first_at, id);
 CREATE INDEX IF NOT EXISTS request_status_first ON request_status (first_at, id);
 CREATE INDEX IF NOT EXISTS request_status_sender ON request_status (sender, first_at, id);
+CREATE INDEX IF NOT EXISTS request_status_final_at ON request_status (final, at);
 CREATE TABLE IF NOT EXISTS request_history (
   id TEXT NOT NULL,
   at INTEGER NOT NULL,

@@ -293,3 +293,12 @@ describe("read positions, source and tombstones", () => {
     }
   })
 })
+
+describe("expired", () => {
+  test("lists final records whose last change is older than the cutoff, never unfinished ones", () => {
+    store = openStatusStore()
+    store.applyMany([rec("old-done", "confirmed", 10), rec("old-failed", "failed", 20), rec("old-stuck", "signed", 5), rec("new-done", "confirmed", 100)])
+    expect(store.expired(50, 10).sort()).toEqual(["old-done", "old-failed"])
+    expect(store.expired(50, 1)).toHaveLength(1)
+  })
+})

@@ -87,8 +87,10 @@ export interface StatusStore {
   readonly clear: () => void
   /** How many records the store holds (requests and the executor's own). */
   readonly size: () => number
-  /** Deletes these ids (tombstones read from the topic). */
+  /** Deletes these ids (tombstones read from the topic, or expired records). */
   readonly remove: (ids: readonly string[]) => void
+  /** Ids of up to `limit` final records whose last change is older than `before` (epoch ms). */
+  readonly expired: (before: number, limit: number) => string[]
   /** Closes the database. */
   readonly close: () => void
 }
@@ -141,6 +143,8 @@ export interface StoreOptions {
 export const openStatusStore = (path = ":memory:", options: StoreOptions = {}): StatusStore => {
   const historyMax = options.historyMax ?? defaultHistoryMax
   const db = new Database(path, { strict: true, create: true })
+  // Another connection writing (an offline tool, the bench's fill) makes a write wait, not fail.
+  db.run("PRAGMA busy_timeout = 5000")
   db.run("PRAGMA journal_mode = WAL")
   db.run("PRAGMA synchronous = NORMAL")
   db.run(`PRAGMA cache_size = -${pageCacheKib}`)
@@ -176,6 +180,7 @@ export const openStatusStore = (path = ":memory:", options: StoreOptions = {}): 
   const removeOne = db.prepare("DELETE FROM request_status WHERE id = ?")
   const removeSteps = db.prepare("DELETE FROM request_history WHERE id = ?")
   const rowCount = db.prepare<{ n: number }, []>("SELECT count(*) AS n FROM request_status")
+  const expiredIds = db.prepare<{ id: string }, [number, number]>("SELECT id FROM request_status WHERE final = 1 AND at < ? LIMIT ?")
 
   const apply = (r: StatusRecord): void => {
     const rev = r.rev ?? 0
@@ -282,6 +287,7 @@ export const openStatusStore = (path = ":memory:", options: StoreOptions = {}): 
     clear: () => void empty(),
     size: () => rowCount.get()?.n ?? 0,
     remove: (ids) => void removeAll(ids),
+    expired: (before, limit) => expiredIds.all(before, limit).map((row) => row.id),
     close: () => db.close(),
   }
 }

@@ -35,9 +35,11 @@ import { statusSettingsOf } from "../../config/gateway-config.ts"
 import type { StatusRecord } from "../../domain/status.ts"
 import { openStatusStore, type StatusStore } from "../../status/store.ts"
 import { positionsToDiscard } from "../../status/resume.ts"
+import { lockStoreFile } from "../../status/store-lock.ts"
 import type { ChildSpec } from "../../runtime/child-spec.ts"
 import { gatewayTopics } from "../../kafka/topics.ts"
 import { makeReadProgress } from "./read-progress.ts"
+import { sweepForever } from "./retention-sweep.ts"
 
 /** The view as the rest of the host uses it. */
 export interface StatusView {
@@ -64,6 +66,9 @@ export const statusViewEvents = {
   caughtUp: "status-view.caught-up",
   opened: "status-view.opened",
   reset: "status-view.reset",
+  storeTaken: "status-view.store-taken",
+  expired: "status-view.expired",
+  retentionRefused: "status-view.retention-refused",
   unreadable: "status-view.unreadable-record",
 } as const
 
@@ -78,8 +83,12 @@ export const statusView = (ctx: HostContext): { readonly view: StatusView; reado
   const topic = ctx.config.kafka.topics.results
   const path = statusStorePath(settings.dataDir, ctx.host.name, topic)
   mkdirSync(join(path, ".."), { recursive: true })
-  const store = openStatusStore(path, { historyMax: settings.historyMax })
+  const lock = lockStoreFile(path)
+  if (lock._tag === "taken") log.warn(statusViewEvents.storeTaken, { path, pid: lock.pid, hint: "this process keeps its store in memory and reads the topic from the beginning; give each process its own [[hosts]] name or [status].data_dir" })
+  const opened = openStatusStore(lock._tag === "held" ? path : ":memory:", { historyMax: settings.historyMax })
+  const store: StatusStore = lock._tag === "held" ? { ...opened, close: () => (opened.close(), lock.release()) } : opened
   const progress = makeReadProgress()
+  const expired = ctx.metrics.counter("gateway_status_expired_total", "Final requests deleted from this host's status store after [status].retention_days (a tombstone written for each).")
   let endOffsets: () => Promise<Map<number, bigint>> = () => Promise.reject(new Error("status view is not connected"))
   let caughtUpOnce = false
 
@@ -174,7 +183,17 @@ export const statusView = (ctx: HostContext): { readonly view: StatusView; reado
       }).pipe(Effect.orDie)
       caughtUpOnce = true
       log.info(statusViewEvents.caughtUp, { records: store.size(), ms: Math.round(performance.now() - started) })
-      return yield* Effect.never
+      if (settings.retentionDays === undefined) return yield* Effect.never
+      return yield* sweepForever({
+        cluster,
+        admin,
+        store,
+        retentionDays: settings.retentionDays,
+        topics: { requests: ctx.config.kafka.topics.requests, results: topic },
+        log,
+        expired,
+        events: { expired: statusViewEvents.expired, refused: statusViewEvents.retentionRefused },
+      })
     })
   })
 

@@ -1,0 +1,131 @@
+/**
+ * `[status].retention_days` on the real Kafka brokers. Final requests older than the
+ * retention are deleted from the store and get a tombstone in the results topic (read
+ * back from the topic), so a host that reads the topic afresh does not bring them back;
+ * unfinished and recent requests stay. And the guard: while `sendto` keeps its messages
+ * longer than the retention, nothing is deleted, and the log says why.
+ */
+import { afterAll, beforeAll, expect, test } from "bun:test"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { Effect, Fiber } from "effect"
+import type { Producer } from "kafkajs"
+import { statusView, type StatusView } from "../src/actors/status-view/index.ts"
+import { type KafkaAdmin, type KafkaCluster, topicRetentionMs } from "../src/adapters/kafka.ts"
+import type { HostContext } from "../src/app/host-context.ts"
+import type { GatewayConfig } from "../src/config/gateway-config.ts"
+import type { StatusRecord } from "../src/domain/status.ts"
+import { makeReadiness } from "../src/host/readiness.ts"
+import { makeLogger } from "../src/observability/log.ts"
+import { makeMetrics } from "../src/observability/metrics.ts"
+import { connectedAdmin, createTopics, deleteTopics, eventually, localConfig, readCommitted, testCluster } from "./support/kafka-fixtures.ts"
+
+const tag = `status-retention-${Date.now().toString(36)}`
+const topics = { requests: `${tag}-requests`, results: `${tag}-results`, dlq: `${tag}-dlq` }
+const day = 86_400_000
+const dirs: string[] = []
+
+let cluster: KafkaCluster
+let admin: KafkaAdmin
+let producer: Producer
+let base: GatewayConfig
+
+beforeAll(async () => {
+  cluster = await testCluster(tag)
+  admin = await connectedAdmin(cluster)
+  await createTopics(cluster, admin, Object.values(topics), 1)
+  producer = cluster.client.producer()
+  await producer.connect()
+  base = await localConfig()
+}, 60_000)
+
+afterAll(async () => {
+  await producer?.disconnect()
+  await deleteTopics(admin, Object.values(topics))
+  await admin.disconnect()
+  for (const d of dirs) rmSync(d, { recursive: true, force: true })
+}, 30_000)
+
+/** Sets sendto's retention.ms and waits until the brokers report it (a topic's config reaches them one by one). */
+const setRequestsRetention = async (ms: number) => {
+  await admin.alterConfigs({ validateOnly: false, resources: [{ type: 2, name: topics.requests, configEntries: [{ name: "retention.ms", value: String(ms) }] }] })
+  // Any broker may answer; ten answers in a row that agree stand for all three.
+  let agreeing = 0
+  await eventually(
+    () => topicRetentionMs(admin, topics.requests),
+    (reported) => (agreeing = reported === ms ? agreeing + 1 : 0) >= 10,
+    30_000,
+  )
+}
+
+const record = (id: string, status: StatusRecord["status"], at: number): StatusRecord => ({ id, status, chain: "bitcoin", sender: "payroll", partition: 0, at, rev: 2 })
+
+/** One host start with its own empty store folder and `[status].retention_days = 2`; `lines` gets its log. */
+const withView = async (lines: string[], body: (view: StatusView) => Promise<void>) => {
+  const dataDir = mkdtempSync(join(tmpdir(), "gateway-status-retention-"))
+  dirs.push(dataDir)
+  const config = {
+    ...base,
+    kafka: { ...base.kafka, topics: { ...base.kafka.topics, ...topics, partitions: 1 }, consumer: { ...base.kafka.consumer, group_id: `${tag}-group` } },
+    status: { data_dir: dataDir, retention_days: 2 },
+  }
+  const host = config.hosts[0]
+  if (host === undefined) throw new Error("config/local.toml has no [[hosts]]")
+  const log = makeLogger("retention-test", { minLevel: "info", write: (line) => void lines.push(line) })
+  const ctx: HostContext = { config, host, log, metrics: makeMetrics(), env: process.env, readiness: makeReadiness() }
+  const built = statusView(ctx)
+  const running = Effect.runFork(Effect.scoped(Effect.flatMap(built.spec.init, (loop) => loop)))
+  try {
+    await body(built.view)
+  } finally {
+    await Effect.runPromise(Fiber.interrupt(running))
+    built.view.store.close()
+  }
+}
+
+const logged = async (lines: string[], event: string, timeoutMs = 30_000) => {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const line = lines.find((l) => l.includes(`"event":"${event}"`))
+    if (line !== undefined) return JSON.parse(line) as Record<string, unknown>
+    if (Date.now() > deadline) throw new Error(`no ${event} in ${timeoutMs} ms; logged: ${lines.join("\n")}`)
+    await Bun.sleep(100)
+  }
+}
+
+test("while sendto keeps its messages longer than the retention (Kafka's default 7 days), nothing is deleted, and the log says why", async () => {
+  const now = Date.now()
+  await producer.send({ topic: topics.results, acks: -1, messages: [record("old-done", "confirmed", now - 5 * day)].map((r) => ({ key: r.id, value: JSON.stringify(r), partition: 0 })) })
+  const lines: string[] = []
+  await withView(lines, async (view) => {
+    const refused = await logged(lines, "status-view.retention-refused")
+    expect(String(refused.reason)).toContain("keeps messages for 7.0 days, not less than [status].retention_days (2)")
+    expect(view.get("old-done")?.status).toBe("confirmed")
+  })
+}, 120_000)
+
+test("final requests older than retention_days are deleted here and tombstoned in the topic; the rest stay", async () => {
+  const now = Date.now()
+  const records = [
+    record("old-failed", "failed", now - 3 * day),
+    record("old-stuck", "signed", now - 3 * day),
+    record("recent-done", "confirmed", now - day),
+  ]
+  await producer.send({ topic: topics.results, acks: -1, messages: records.map((r) => ({ key: r.id, value: JSON.stringify(r), partition: 0 })) })
+  await setRequestsRetention(day)
+  const lines: string[] = []
+  await withView(lines, async (view) => {
+    expect(await logged(lines, "status-view.expired")).toMatchObject({ deleted: 2, retention_days: 2 })
+    expect([view.get("old-done"), view.get("old-failed")]).toEqual([undefined, undefined])
+    expect([view.get("old-stuck")?.status, view.get("recent-done")?.status]).toEqual(["signed", "confirmed"])
+  })
+  const tombstoned = (await readCommitted(cluster, admin, topics.results, 0)).filter((r) => r.value === "").map((r) => r.key)
+  expect(tombstoned.sort()).toEqual(["old-done", "old-failed"])
+  // A host reading the topic from the beginning meets each tombstone after its records.
+  const fresh: string[] = []
+  await withView(fresh, async (view) => {
+    await logged(fresh, "status-view.caught-up")
+    expect([view.get("old-done"), view.get("old-failed"), view.get("old-stuck")?.status]).toEqual([undefined, undefined, "signed"])
+  })
+}, 120_000)
