@@ -96,9 +96,9 @@ rpc_ok() {
   case "$out" in *'"result"'*) ! printf '%s' "$out" | grep -q '"error":{' ;; *) return 1 ;; esac
 }
 
-# config_value FILE DOTTED.KEY -> prints one value of a TOML config (read with Bun's parser).
+# config_value FILE DOTTED.KEY -> prints one value of a config, defaults filled in as the gateway does.
 config_value() {
-  bun -e 'const [file, key] = process.argv.slice(1); let v = Bun.TOML.parse(await Bun.file(file).text()); for (const k of key.split(".")) v = v?.[k]; if (v === undefined) { console.error(`${file}: no key ${key}`); process.exit(1) } console.log(v)' "$1" "$2"
+  bun "$ROOT/scripts/config-value.ts" "$1" "$2"
 }
 
 # services_stopped SERVICE... -> prints those of the given services that are not running now.

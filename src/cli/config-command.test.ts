@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test"
 import { captureContext } from "./capture-context.ts"
-import { configCommand, parseConfigArgs } from "./config-command.ts"
+import { configCommand, makeConfigCommand, parseConfigArgs } from "./config-command.ts"
 import { UsageError } from "./usage-error.ts"
 
 const outcome = (argv: ReadonlyArray<string>): unknown => {
@@ -10,9 +10,14 @@ const outcome = (argv: ReadonlyArray<string>): unknown => {
 
 describe("parseConfigArgs", () => {
   const cases: ReadonlyArray<readonly [ReadonlyArray<string>, unknown]> = [
-    [["check", "config/paper.toml"], { _tag: "Check", file: "config/paper.toml" }],
-    [["check"], { _tag: "Check", file: "config/local.toml" }],
-    [["check", "--config", "x.toml"], { _tag: "Check", file: "x.toml" }],
+    [["check", "config/paper.toml"], { _tag: "Check", file: "config/paper.toml", effective: false }],
+    [["check"], { _tag: "Check", file: "config/local.toml", effective: false }],
+    [["check", "--config", "x.toml"], { _tag: "Check", file: "x.toml", effective: false }],
+    [["check", "--effective", "x.toml"], { _tag: "Check", file: "x.toml", effective: true }],
+    [["check", "x.toml", "--effective"], { _tag: "Check", file: "x.toml", effective: true }],
+    [["check", "--effective"], { _tag: "Check", file: "config/local.toml", effective: true }],
+    [["check", "--effective=yes"], "gateway config check: --effective takes no value; type --effective alone"],
+    [["check", "--efective"], "gateway config check: unknown flag --efective; did you mean --effective? (see gateway config --help)"],
     [["--help"], { _tag: "Help" }],
     [["check", "--help"], { _tag: "Help" }],
     [[], "gateway config: missing subcommand; type gateway config check FILE"],
@@ -20,7 +25,7 @@ describe("parseConfigArgs", () => {
     [["validate"], 'gateway config: unknown subcommand "validate"; expected check (see gateway config --help)'],
     [["check", "a.toml", "b.toml"], 'gateway config check: unexpected argument "b.toml"; check one file at a time'],
     [["check", "a.toml", "--config", "b.toml"], "gateway config check: the file is given twice (FILE and --config); give it once"],
-    [["check", "--jsno"], "gateway config check: unknown flag --jsno; known flags: --config, --help (see gateway config --help)"],
+    [["check", "--jsno"], "gateway config check: unknown flag --jsno; known flags: --config, --effective, --help (see gateway config --help)"],
   ]
   test.each(cases)("%p", (argv, expected) => {
     expect(outcome(argv)).toEqual(expected)
@@ -59,5 +64,42 @@ describe("gateway config check", () => {
         `gateway: ${path} has 1 problem; fix it and run gateway config check ${path} again`,
       ],
     })
+  })
+
+  test("passes config/minimal.toml: the brokers, one node and one host", async () => {
+    const { context, out, err } = captureContext()
+    const code = await configCommand.run(["check", `${root}/config/minimal.toml`], context)
+    expect({ code, err }).toEqual({ code: 0, err: [] })
+    expect(out.find((line) => line.startsWith("local "))?.split(/\s{2,}/)).toEqual([
+      "local",
+      "127.0.0.1",
+      "producer, consumer",
+      "producer, http-intake, partition-consumer-group, node-throttler(eth-1)",
+      "-",
+    ])
+  })
+
+  test("--effective prints every value with its source and no secret", async () => {
+    const secret = "s3cret-api-key-value"
+    const { context, out, err } = captureContext()
+    const command = makeConfigCommand({ GATEWAY_API_KEYS: secret, GATEWAY_ETH_KEYS: "0xsecret-eth-key" })
+    const code = await command.run(["check", "--effective", `${root}/config/minimal.toml`], context)
+    expect({ code, err }).toEqual({ code: 0, err: [] })
+    expect(out.join("\n")).not.toContain(secret)
+    expect(out.join("\n")).not.toContain("0xsecret-eth-key")
+    const note = (start: string) => out.find((line) => line.startsWith(start))?.split("  # ")[1]
+    expect([
+      note("brokers = "),
+      note("partitions = "),
+      note("api_keys_env = "),
+      note("manager_key_env = "),
+      note("endpoints = "),
+    ]).toEqual([
+      "file",
+      "default",
+      "default; env GATEWAY_API_KEYS is set (value not shown)",
+      "default; env GATEWAY_REGISTRY_KEY is not set",
+      "default, a stand-in: no host runs the replica role",
+    ])
   })
 })

@@ -37,7 +37,7 @@ describe("main dispatch", () => {
     [["help", "run"], "  gateway [run] [--config FILE] [--host NAME] [--role ROLES]"],
     [["run", "--help"], "  --config FILE   Config file listing every host and its roles (default:"],
     [["--role", "consumer", "--help"], "  gateway --role consumer"],
-    [["help", "config"], "  gateway config check [FILE]"],
+    [["help", "config"], "  gateway config check [--effective] [FILE]"],
     [["config", "--help"], "  FILE   The config file to check (default: config/local.toml)"],
     [["config", "check", "--help"], "  gateway config check config/paper.toml"],
   ]

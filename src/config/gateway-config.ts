@@ -19,6 +19,7 @@ import {
 } from "./field-schemas.ts"
 import { HostConfigSchema } from "./host-config.ts"
 import { KafkaConfigSchema } from "./kafka-config.ts"
+import { CONFIG_DEFAULTS } from "./defaults.ts"
 import { ChainsConfigSchema, NodeConfigSchema } from "./node-config.ts"
 
 /** `[intake]`: the HTTP front door and the limits that keep it honest under a burst. */
@@ -37,11 +38,8 @@ export const IntakeConfigSchema = table("[intake]", {
   rate_limit_burst: Schema.optionalKey(intAtLeast(1)),
 })
 
-/**
- * `[intake].accept_timeout_ms` when the config leaves it out: long enough for the
- * producer's retries to ride out a leader election, short enough for a client's timeout.
- */
-export const defaultAcceptTimeoutMs = 10_000
+/** `[intake].accept_timeout_ms` when the config leaves it out (its reason is in defaults.ts). */
+export const defaultAcceptTimeoutMs: number = CONFIG_DEFAULTS["intake.accept_timeout_ms"].value
 
 /** `[etcd]`: the replicated request log and leader election of paper B. */
 export const EtcdConfigSchema = table("[etcd]", {
@@ -90,7 +88,7 @@ export const RuntimeConfigSchema = table("[runtime]", {
 
 /**
  * `[reads]`: the read front (`POST /v1/rpc/{chain}`, `GET /v1/balances/...`). The table
- * and each key are optional; `readsSettingsOf` fills in the defaults.
+ * and each key are optional; their defaults are in defaults.ts.
  */
 export const ReadsConfigSchema = table("[reads]", {
   /** Memory the answer cache may hold, in MiB, per host (default 64). */
@@ -111,12 +109,12 @@ export interface ReadsSettings {
   readonly maxBatch: number
 }
 
-/** The read front's settings: the config's values, else the defaults written here. */
+/** The read front's settings: the config's values, else the defaults of defaults.ts. */
 export const readsSettingsOf = (reads: typeof ReadsConfigSchema.Type | undefined): ReadsSettings => ({
-  cacheBytes: (reads?.cache_mb ?? 64) * 1024 * 1024,
-  headPollMs: reads?.head_poll_ms ?? 250,
-  hedge: reads?.hedge ?? false,
-  maxBatch: reads?.max_batch ?? 100,
+  cacheBytes: (reads?.cache_mb ?? CONFIG_DEFAULTS["reads.cache_mb"].value) * 1024 * 1024,
+  headPollMs: reads?.head_poll_ms ?? CONFIG_DEFAULTS["reads.head_poll_ms"].value,
+  hedge: reads?.hedge ?? CONFIG_DEFAULTS["reads.hedge"].value,
+  maxBatch: reads?.max_batch ?? CONFIG_DEFAULTS["reads.max_batch"].value,
 })
 
 /**
@@ -141,14 +139,17 @@ export interface StatusSettings {
   readonly retentionDays?: number
 }
 
-/** The status store's settings: the config's values, else the defaults written here. */
+/** The status store's settings: the config's values, else the defaults of defaults.ts. */
 export const statusSettingsOf = (status: typeof StatusConfigSchema.Type | undefined): StatusSettings => ({
-  dataDir: status?.data_dir ?? "gateway-data",
-  historyMax: status?.history_max ?? 32,
+  dataDir: status?.data_dir ?? CONFIG_DEFAULTS["status.data_dir"].value,
+  historyMax: status?.history_max ?? CONFIG_DEFAULTS["status.history_max"].value,
   ...(status?.retention_days === undefined ? {} : { retentionDays: status.retention_days }),
 })
 
-/** The whole file. Unknown keys are errors (a misspelt limit must not silently fall back). */
+/**
+ * The whole file, once defaults.ts has filled in the keys it leaves out. Unknown keys
+ * are errors (a misspelt limit must not silently fall back).
+ */
 export const GatewayConfigSchema = table("top-level", {
   kafka: KafkaConfigSchema,
   intake: IntakeConfigSchema,

@@ -1,7 +1,8 @@
 /**
  * The `[kafka]` section: where the brokers are, the three topics and how
- * the producer and consumers talk to them. Defaults live in the shipped
- * TOML files, not here, so every limit is visible in the config.
+ * the producer and consumers talk to them. Defaults live in defaults.ts,
+ * not here, with every other key's; `gateway config check --effective`
+ * shows which of them a file relies on.
  */
 import { exactly, HostPortString, intAtLeast, NonEmptyString, nonEmptyListOf, table, TopicName } from "./field-schemas.ts"
 

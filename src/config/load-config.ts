@@ -6,13 +6,17 @@
 import { Result } from "effect"
 import { ConfigError } from "./config-error.ts"
 import type { GatewayConfig } from "./gateway-config.ts"
-import { parseConfig } from "./parse-config.ts"
+import { resolveConfig, type ResolvedConfig } from "./parse-config.ts"
 
 /** The config `gateway` uses when `--config` is not given (relative to the working directory). */
 export const DEFAULT_CONFIG_PATH = "config/local.toml"
 
 /** Loads and validates `path`; the error lists every problem in the file. */
-export const loadConfig = async (path: string): Promise<Result.Result<GatewayConfig, ConfigError>> => {
+export const loadConfig = async (path: string): Promise<Result.Result<GatewayConfig, ConfigError>> =>
+  Result.map(await loadResolvedConfig(path), (resolved) => resolved.config)
+
+/** As `loadConfig`, keeping which values are defaults (for `gateway config check --effective`). */
+export const loadResolvedConfig = async (path: string): Promise<Result.Result<ResolvedConfig, ConfigError>> => {
   const file = Bun.file(path)
   if (!(await file.exists())) {
     return Result.fail(
@@ -29,5 +33,5 @@ export const loadConfig = async (path: string): Promise<Result.Result<GatewayCon
     const reason = error instanceof Error ? error.message : String(error)
     return Result.fail(new ConfigError({ file: path, issues: [{ path: "", expected: "a readable file", found: reason }] }))
   }
-  return parseConfig(text, path)
+  return resolveConfig(text, path)
 }

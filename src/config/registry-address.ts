@@ -4,13 +4,14 @@
  * `GATEWAY_REGISTRY_ADDRESS` is set: a test or bench that deploys a fresh registry points
  * every process at it without rewriting the config.
  */
+import { CONFIG_DEFAULTS } from "./defaults.ts"
 import type { GatewayConfig } from "./gateway-config.ts"
 
 /** The variable that, when set and non-empty, overrides `[registry].contract_address`. */
 export const registryAddressEnv = "GATEWAY_REGISTRY_ADDRESS"
 
-/** The manager-key variable used when `[registry].manager_key_env` is not set. */
-const defaultManagerKeyEnv = "GATEWAY_REGISTRY_KEY"
+/** The manager-key variable used when `[registry].manager_key_env` is not set (see defaults.ts). */
+const defaultManagerKeyEnv = CONFIG_DEFAULTS["registry.manager_key_env"].value
 
 /** The registry address in effect ("" when none is deployed); the override is trimmed, not validated here. */
 export const registryAddressOf = (config: Pick<GatewayConfig, "registry">, env: Readonly<Record<string, string | undefined>>): string => {
