@@ -32,7 +32,8 @@ const embedEtcdProtos: Bun.BunPlugin = {
 
 const started = performance.now()
 const result = await Bun.build({
-  entrypoints: [join(root, "src", "main.ts")],
+  // The status store's writer thread is a second entrypoint, found at ./status/store-writer.ts in the binary.
+  entrypoints: [join(root, "src", "main.ts"), join(root, "src", "status", "store-writer.ts")],
   compile: { outfile },
   target: "bun",
   minify: true,

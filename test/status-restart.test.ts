@@ -46,6 +46,10 @@ test("after a SIGKILL, the restarted host answers every request it accepted from
   expect(existsSync(file)).toBe(true)
   expect(existsSync(`${file}.lock`)).toBe(true)
 
+  // A 202 means Kafka has the request; the store's own write follows on its writer thread
+  // within milliseconds. Reading the last one back makes sure the kill comes after that
+  // window (writes are applied in order): this test is about the restart.
+  expect((await get(intake, `/v1/requests/${ids.at(-1)}`)).status).toBe(200)
   gw.proc.kill("SIGKILL")
   await gw.proc.exited
   gw = await start()

@@ -36,6 +36,7 @@ import type { StatusRecord } from "../../domain/status.ts"
 import { openStatusStore, type StatusStore } from "../../status/store.ts"
 import { positionsToDiscard } from "../../status/resume.ts"
 import { lockStoreFile } from "../../status/store-lock.ts"
+import { openWriteBehindStore } from "../../status/write-behind.ts"
 import type { ChildSpec } from "../../runtime/child-spec.ts"
 import { gatewayTopics } from "../../kafka/topics.ts"
 import { makeReadProgress } from "./read-progress.ts"
@@ -85,7 +86,7 @@ export const statusView = (ctx: HostContext): { readonly view: StatusView; reado
   mkdirSync(join(path, ".."), { recursive: true })
   const lock = lockStoreFile(path)
   if (lock._tag === "taken") log.warn(statusViewEvents.storeTaken, { path, pid: lock.pid, hint: "this process keeps its store in memory and reads the topic from the beginning; give each process its own [[hosts]] name or [status].data_dir" })
-  const opened = openStatusStore(lock._tag === "held" ? path : ":memory:", { historyMax: settings.historyMax })
+  const opened = lock._tag === "held" ? openWriteBehindStore(path, { historyMax: settings.historyMax }) : openStatusStore(":memory:", { historyMax: settings.historyMax })
   const store: StatusStore = lock._tag === "held" ? { ...opened, close: () => (opened.close(), lock.release()) } : opened
   const progress = makeReadProgress()
   const expired = ctx.metrics.counter("gateway_status_expired_total", "Final requests deleted from this host's status store after [status].retention_days (a tombstone written for each).")
@@ -103,6 +104,8 @@ export const statusView = (ctx: HostContext): { readonly view: StatusView; reado
   }
 
   const init = Effect.gen(function* () {
+    // On a stop (a shutdown comes to this actor last), what the writer thread still holds goes to the file.
+    yield* Effect.addFinalizer(() => Effect.sync(() => store.flush()))
     const cluster = makeCluster(kafkaOptionsFrom(ctx.config, ctx.host.name))
     const admin = yield* scopedAdmin(cluster)
     yield* ensureTopics(cluster, admin, gatewayTopics(ctx.config))

@@ -1,0 +1,61 @@
+import { afterEach, expect, test } from "bun:test"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import type { RequestStatus, StatusRecord } from "../domain/status.ts"
+import { openStatusStore, type StatusStore } from "./store.ts"
+import { openWriteBehindStore } from "./write-behind.ts"
+
+const rec = (id: string, status: RequestStatus, at: number, extra: Partial<StatusRecord> = {}): StatusRecord => ({ id, status, at, chain: "bitcoin", sender: "default", partition: 1, ...extra })
+
+let dir = ""
+let store: StatusStore | undefined
+afterEach(() => {
+  store?.close()
+  store = undefined
+  rmSync(dir, { recursive: true, force: true })
+})
+const open = () => {
+  dir = mkdtempSync(join(tmpdir(), "write-behind-"))
+  const path = join(dir, "status.sqlite")
+  store = openWriteBehindStore(path, { historyMax: 8 })
+  return { store, path }
+}
+
+test("a record is readable the moment its write returns: get, history, batch, list and counts", () => {
+  const { store } = open()
+  for (let i = 0; i < 2000; i++) store.applyMany([rec(`r${i}`, "accepted", i, { batch_id: "B" })])
+  store.apply(rec("r7", "submitted", 5000, { rev: 1, txid: "t" }))
+  expect(store.get("r1999")?.status).toBe("accepted")
+  expect(store.get("r7")).toMatchObject({ status: "submitted", txid: "t" })
+  expect(store.history("r7").map((t) => t.status)).toEqual(["accepted", "submitted"])
+  expect(store.batch("B")?.total).toBe(2000)
+  expect(store.countByStatus().accepted).toBe(1999)
+  expect(store.list({ limit: 3 }).requests.map((r) => r.id)).toEqual(["r0", "r1", "r2"])
+})
+
+test("read positions, removals and the source go through the writer in order, and survive a reopen", () => {
+  const { store: first, path } = open()
+  expect(first.claimSource("c/t")).toBe(false)
+  first.applyMany([rec("a", "confirmed", 1, { nonce: 3, sender: "0xs" }), rec("b", "signed", 2)])
+  first.saveReadPosition("t", 0, 10n)
+  first.remove(["b"])
+  expect([first.get("b"), first.highestNonce("0xs"), first.readPositions("t").get(0)]).toEqual([undefined, 3, 10n])
+  first.close()
+  store = openStatusStore(path)
+  expect([store.get("a")?.status, store.readPositions("t").get(0), store.claimSource("c/t")]).toEqual(["confirmed", 10n, false])
+})
+
+test("a write the writer cannot apply is reported to the next reader, with the reason and the file", () => {
+  const { store, path } = open()
+  const broken = { id: "x", chain: "bitcoin", sender: "s", partition: 0, at: 1 } as unknown as StatusRecord
+  store.apply(broken)
+  expect(() => store.get("x")).toThrow(new RegExp(`writer failed on write 2 \\(NOT NULL constraint failed: request_status.status\\); the store file is ${path}`))
+})
+
+test("a burst larger than the in-flight bound is all applied, in order", () => {
+  const { store } = open()
+  for (let b = 0; b < 130; b++) store.applyMany(Array.from({ length: 500 }, (_, i) => rec(`b${b}-${i}`, "accepted", b * 500 + i)))
+  store.apply(rec("b0-0", "confirmed", 1_000_000, { rev: 1 }))
+  expect([store.size(), store.get("b0-0")?.status, store.get("b129-499")?.status]).toEqual([65_000, "confirmed", "accepted"])
+}, 60_000)

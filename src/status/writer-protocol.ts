@@ -1,0 +1,28 @@
+/**
+ * The messages between a host and its status store writer thread (`store-writer.ts`),
+ * and the shared memory the writer reports through: the last sequence number applied,
+ * the sequence number of a message that failed (0: none), and that failure's reason (a
+ * host waiting on the writer cannot receive messages, so the reason travels here too).
+ */
+import type { StatusRecord } from "../domain/status.ts"
+
+/** Slot of the last applied sequence number. */
+export const progressSlot = 0
+/** Slot of the sequence number whose write failed (0 while none has). */
+export const failedSlot = 1
+/** Slot of the failure reason's length in bytes. */
+export const reasonLengthSlot = 2
+/** Where the reason's UTF-8 bytes start, and how many fit. */
+export const reasonOffset = 12
+export const reasonBytes = 1024
+/** The shared memory's size. */
+export const sharedBytes = reasonOffset + reasonBytes
+
+/** One instruction to the writer; `seq` counts up from 1. */
+export type WriterMessage = { readonly seq: number } & (
+  | { readonly op: "open"; readonly path: string; readonly historyMax: number; readonly progress: SharedArrayBuffer }
+  | { readonly op: "apply"; readonly records: readonly StatusRecord[] }
+  | { readonly op: "remove"; readonly ids: readonly string[] }
+  | { readonly op: "position"; readonly topic: string; readonly partition: number; readonly next: string }
+  | { readonly op: "close" }
+)
