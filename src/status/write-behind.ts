@@ -8,6 +8,7 @@
  * posted before them. So every reader sees what was applied before it asked, as with
  * the plain store, and the event loop does not pay for the B-tree and WAL writes.
  */
+import type { StatusRecord } from "../domain/status.ts"
 import { type StatusStore, openStatusStore } from "./store.ts"
 import { failedSlot, progressSlot, reasonLengthSlot, reasonOffset, sharedBytes, type WriterMessage } from "./writer-protocol.ts"
 
@@ -39,10 +40,19 @@ export const openWriteBehindStore = (path: string, options: { readonly historyMa
   let seq = 0
   // The newest write of each id still in flight, and the ids of each write, oldest first.
   const inFlight = new Map<string, number>()
-  const writes: Array<{ readonly seq: number; readonly ids: readonly string[] }> = []
+  const writes: Array<{ readonly seq: number; readonly ids: string[] }> = []
   let idsQueued = 0
+  // Records applied during one turn of the event loop leave together, as one message and
+  // one SQLite transaction (a single-request intake otherwise pays a commit per request).
+  let gathering: { readonly seq: number; readonly records: StatusRecord[] } | undefined
 
   const post = (message: WriterMessage) => worker.postMessage(message)
+  const send = () => {
+    if (gathering === undefined) return
+    const { seq: s, records } = gathering
+    gathering = undefined
+    post({ seq: s, op: "apply", records })
+  }
   const next = () => (seq += 1)
   const applied = () => Atomics.load(progress, progressSlot)
   const forget = () => {
@@ -55,6 +65,7 @@ export const openWriteBehindStore = (path: string, options: { readonly historyMa
     }
   }
   const waitFor = (target: number) => {
+    if (gathering !== undefined && gathering.seq <= target) send()
     const deadline = performance.now() + waitLimitMs
     for (;;) {
       const failed = Atomics.load(progress, failedSlot)
@@ -88,25 +99,39 @@ export const openWriteBehindStore = (path: string, options: { readonly historyMa
     }
     forget()
   }
-  const write = (ids: readonly string[], message: (seq: number) => WriterMessage) => {
-    const s = next()
+  const track = (s: number, ids: readonly string[]) => {
     for (const id of ids) inFlight.set(id, s)
-    if (ids.length > 0) writes.push({ seq: s, ids })
+    const last = writes.at(-1)
+    if (last?.seq === s) last.ids.push(...ids)
+    else if (ids.length > 0) writes.push({ seq: s, ids: [...ids] })
     idsQueued += ids.length
+  }
+  // Any other message keeps its place in line behind the records gathered before it.
+  const write = (ids: readonly string[], message: (seq: number) => WriterMessage) => {
+    send()
+    const s = next()
+    track(s, ids)
     post(message(s))
     if (idsQueued > mostInFlight || writes.length > 4096) relieve()
+  }
+  const gather = (records: readonly StatusRecord[]) => {
+    if (records.length === 0) return
+    if (gathering === undefined) {
+      gathering = { seq: next(), records: [] }
+      setImmediate(send)
+    }
+    gathering.records.push(...records)
+    const keys = records.map((r) => r.id)
+    for (const r of records) if (r.batch_id !== undefined) keys.push(batchKey(r.batch_id))
+    track(gathering.seq, keys)
+    if (idsQueued > mostInFlight) (send(), relieve())
   }
 
   post({ seq: next(), op: "open", path, historyMax: options.historyMax, progress: shared })
 
   return {
-    apply: (record) => write(record.batch_id === undefined ? [record.id] : [record.id, batchKey(record.batch_id)], (s) => ({ seq: s, op: "apply", records: [record] })),
-    applyMany: (records) => {
-      if (records.length === 0) return
-      const keys = records.map((r) => r.id)
-      for (const r of records) if (r.batch_id !== undefined) keys.push(batchKey(r.batch_id))
-      write(keys, (s) => ({ seq: s, op: "apply", records }))
-    },
+    apply: (record) => gather([record]),
+    applyMany: gather,
     remove: (ids) => write(ids, (s) => ({ seq: s, op: "remove", ids })),
     saveReadPosition: (topic, partition, nextOffset) => write([], (s) => ({ seq: s, op: "position", topic, partition, next: nextOffset.toString() })),
     get: (id) => (waitForId(id), reader.get(id)),
@@ -124,6 +149,7 @@ export const openWriteBehindStore = (path: string, options: { readonly historyMa
     clear: () => (waitForAll(), reader.clear()),
     flush: waitForAll,
     close: () => {
+      send()
       post({ seq: next(), op: "close" })
       try {
         waitForAll()
