@@ -126,6 +126,7 @@ export const statusView = (ctx: HostContext): { readonly view: StatusView; reado
       log.warn(statusViewEvents.reset, { path, reason: otherSource ? `the store was filled from another cluster or topic than ${clusterId}/${topic}` : stale })
       store.clear()
       store.claimSource(`${clusterId}/${topic}`)
+      progress.reset()
     }
     const resumeAt = store.readPositions(topic)
     for (const [partition, next] of resumeAt) progress.advance(partition, next)

@@ -40,3 +40,12 @@ test("waitFor resolves on the advance that reaches the target, and not before", 
   expect(done).toBe(true)
   expect(progress.position(1)).toBe(3n)
 })
+
+test("reset forgets every position, so a topic read again from the start is not skipped", () => {
+  const p = makeReadProgress()
+  p.advance(0, 100n)
+  p.reset()
+  expect([p.position(0), p.partitions()]).toEqual([0n, []])
+  p.advance(0, 5n)
+  expect(p.position(0)).toBe(5n)
+})

@@ -20,6 +20,8 @@ export interface ReadProgress {
   readonly position: (partition: number) => bigint
   /** The partitions read past their first offset. */
   readonly partitions: () => number[]
+  /** Forgets every position: the store was emptied and the topic is read again from the beginning. */
+  readonly reset: () => void
 }
 
 /** Nothing read yet. */
@@ -48,5 +50,6 @@ export const makeReadProgress = (): ReadProgress => {
       }),
     position,
     partitions: () => [...positions.keys()],
+    reset: () => positions.clear(),
   }
 }
