@@ -8,7 +8,8 @@
  *    partition's records: everything the earlier owners committed is now visible.
  * 3. Rebuild each lane from the partition's unfinished records (nothing is signed anew;
  *    recorded bytes are sent again by the trackers), and move the fetch position back
- *    to the committed offset, since a halted executor may have dropped fetched messages.
+ *    to the committed offset (the partition's first message when nothing was committed
+ *    yet), since a halted executor may have dropped fetched messages.
  */
 import { Effect, type Scope } from "effect"
 import type { KafkaAdmin, KafkaCluster, KafkaConsumer } from "../../adapters/kafka.ts"
@@ -38,6 +39,13 @@ export interface TakeoverDeps {
 }
 
 /** Takes `deps.partition` over; the writer closes when the scope does. */
+/** The offset of the first message `partition` of `topic` still holds. */
+const firstOffset = (deps: TakeoverDeps, topic: string, partition: number) =>
+  Effect.map(
+    kafkaCall(deps.cluster, "admin.fetchTopicOffsets", () => deps.admin.fetchTopicOffsets(topic)),
+    (offsets) => BigInt(offsets.find((o) => o.partition === partition)?.low ?? "0"),
+  )
+
 export const takeOver = (ctx: HostContext, deps: TakeoverDeps): Effect.Effect<PartitionExecutor, { readonly message: string }, Scope.Scope> =>
   Effect.gen(function* () {
     const k = ctx.config.kafka
@@ -82,7 +90,11 @@ export const takeOver = (ctx: HostContext, deps: TakeoverDeps): Effect.Effect<Pa
     yield* Effect.addFinalizer(() => Effect.forEach([...lanes.values()], (lane) => lane.close ?? Effect.void, { discard: true }))
     const unfinished = deps.view.awaitingConfirmation(new Set([p]))
     for (const [chain, lane] of lanes) yield* lane.restore(unfinished.filter((r) => r.chain === chain))
-    if (committedNext !== undefined) deps.consumer.seek({ topic: k.topics.requests, partition: p, offset: committedNext.toString() })
+    // Back to the committed offset; with none (the halted owner's first transaction never
+    // committed), back to the partition's first message: the fetch position may be past
+    // messages that owner fetched and dropped, and nothing else would deliver them again.
+    const from = committedNext ?? (yield* firstOffset(deps, k.topics.requests, p))
+    deps.consumer.seek({ topic: k.topics.requests, partition: p, offset: from.toString() })
 
     const executor = yield* makePartitionExecutor({
       partition: p,
