@@ -6,6 +6,8 @@
  * with a txid, spread over the partitions); the file is claimed for the run's cluster and
  * results topic, so the gateway resumes it instead of emptying it.
  */
+import { mkdirSync, statSync } from "node:fs"
+import { dirname } from "node:path"
 import { Effect } from "effect"
 import { statusStorePath } from "../../src/actors/status-view/index.ts"
 import { kafkaCall, makeCluster, scopedAdmin } from "../../src/adapters/kafka.ts"
@@ -38,8 +40,6 @@ export const fillStatusStore = async (run: GatewayRun, count: number, progress: 
   const started = performance.now()
   const topic = run.config.kafka.topics.results
   const path = statusStorePath(statusSettingsOf(run.config.status).dataDir, run.host, topic)
-  const { mkdirSync, statSync } = await import("node:fs")
-  const { dirname } = await import("node:path")
   mkdirSync(dirname(path), { recursive: true })
   const store = openStatusStore(path)
   try {
