@@ -1,5 +1,6 @@
 /**
- * The failover client SDK (paper B, issue 4 item 4): find the sample service through the
+ * Two client SDKs. The intake's (paper A): `makeGatewayClient` and the request builders
+ * in `./intake/`. The failover client SDK (paper B, issue 4 item 4): find the sample service through the
  * ServiceRegistry, follow NewLocation, submit numbers to the leader with retries under
  * one request id, and claim when nobody answers. `makeFailoverClient` is the entry; the
  * decision tables and the answer reader are exported for tests and the bench.
@@ -14,3 +15,4 @@ export { isNoLocation, type NoLocation } from "./location-tracker.ts"
 export { lookupAt, readLookup, type RequestApplied, type RequestLookup, type RequestUnknown } from "./request-lookup.ts"
 export { readAnswer, type ServiceAnswer } from "./service-answer.ts"
 export { describeFailure, type Rejected, type Submitted, type SubmitFailure, type SubmitResult, type Timeout, type Unreachable, type UnreachableReason } from "./submit-result.ts"
+export * from "./intake/index.ts"
