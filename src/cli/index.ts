@@ -9,6 +9,8 @@ import { configCommand } from "./config-command.ts"
 import { contractsCommand } from "./contracts-command.ts"
 import { type CommandTable, dispatch } from "./dispatch.ts"
 import { runCommand } from "./run-command.ts"
+import { sendCommand } from "./send-command.ts"
+import { statusCommand } from "./status-command.ts"
 
 /** Subcommand name to module; `run` is what a bare `gateway` or `gateway --flag` means. */
 export const COMMANDS: CommandTable = {
@@ -16,6 +18,8 @@ export const COMMANDS: CommandTable = {
   config: configCommand,
   bench: benchCommand,
   contracts: contractsCommand,
+  send: sendCommand,
+  status: statusCommand,
   client: clientCommand,
 }
 

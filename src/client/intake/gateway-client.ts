@@ -87,6 +87,21 @@ export type StatusResult =
   | Refused
   | Unavailable
 
+/** A batch's counts per status and its ids, as `GET /v1/batches/{id}` answers (first page). */
+export interface BatchView {
+  readonly batch_id: string
+  readonly total: number
+  readonly counts: Readonly<Record<RequestStatus, number>>
+  readonly ids: ReadonlyArray<string>
+}
+
+/** What `batch` answers. */
+export type BatchStatusResult =
+  | { readonly ok: true; readonly _tag: "Found"; readonly batch: BatchView }
+  | { readonly ok: false; readonly _tag: "NotFound"; readonly id: string; readonly message: string }
+  | Refused
+  | Unavailable
+
 /** What `waitFor` answers: reached, final elsewhere, or still going at the deadline. */
 export type WaitResult =
   | { readonly ok: true; readonly _tag: "Reached"; readonly request: RequestView }
@@ -123,6 +138,8 @@ export interface GatewayClient {
   readonly sendBatch: (bodies: ReadonlyArray<RequestBody>, options?: SendOptions) => Promise<BatchResult>
   /** Reads a request's status and history. A request accepted by another host may be NotFound for a moment. */
   readonly status: (id: string) => Promise<StatusResult>
+  /** Reads a batch's counts per status (and its first ids). */
+  readonly batch: (batchId: string) => Promise<BatchStatusResult>
   /** One page of requests matching `filters`; pass the page's `next` to get the following one. */
   readonly listPage: (filters?: ListFilters, next?: string) => Promise<ListResult>
   /** Every request matching `filters`, page after page, oldest first. Stops at the first failed page. */
@@ -274,6 +291,13 @@ export const makeGatewayClient = (options: GatewayClientOptions): GatewayClient 
     return { ok: true, _tag: "Found", request: verdict.body as unknown as RequestView }
   }
 
+  const batch = async (batchId: string): Promise<BatchStatusResult> => {
+    const { verdict } = await call("GET", `/v1/batches/${encodeURIComponent(batchId)}`, undefined, {}, [404])
+    if (verdict._tag !== "Done") return verdict
+    if (verdict.status === 404) return { ok: false, _tag: "NotFound", id: batchId, message: String(verdict.body.message ?? `no batch ${batchId}`) }
+    return { ok: true, _tag: "Found", batch: verdict.body as unknown as BatchView }
+  }
+
   const listPage = async (filters: ListFilters = {}, next?: string): Promise<ListResult> => {
     const path = next ?? `/v1/requests?${new URLSearchParams(
       Object.entries({ ...filters, since: filters.since === undefined ? undefined : sinceParam(filters.since) })
@@ -321,6 +345,7 @@ export const makeGatewayClient = (options: GatewayClientOptions): GatewayClient 
     send,
     sendBatch,
     status,
+    batch,
     listPage,
     list,
     waitFor,

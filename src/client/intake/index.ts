@@ -6,6 +6,8 @@ export {
   type Accepted,
   type BatchAccepted,
   type BatchResult,
+  type BatchStatusResult,
+  type BatchView,
   type BatchUnavailable,
   type FieldProblem,
   GATEWAY_CLIENT_DEFAULTS,
