@@ -24,7 +24,12 @@ export const startReplyDroppingProxy = (target: string): ReplyDroppingProxy => {
     fetch: async (request) => {
       const path = new URL(request.url).pathname
       const body = request.method === "GET" || request.method === "HEAD" ? undefined : await request.text()
-      const headers = { "content-type": request.headers.get("content-type") ?? "application/json" }
+      // The headers that say who asks and which request it is travel on; the rest stays behind.
+      const headers: Record<string, string> = { "content-type": request.headers.get("content-type") ?? "application/json" }
+      for (const name of ["authorization", "x-api-key", "idempotency-key"]) {
+        const value = request.headers.get(name)
+        if (value !== null) headers[name] = value
+      }
       const answered = await fetch(`${target}${path}`, { method: request.method, headers, body, signal: AbortSignal.timeout(15_000) }).then(
         async (r) => (await r.text(), true),
         () => false,
