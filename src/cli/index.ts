@@ -3,6 +3,7 @@
  * in its own module, which parses its argv into typed data and runs.
  */
 import { benchCommand } from "./bench-command.ts"
+import { cancelCommand } from "./cancel-command.ts"
 import { clientCommand } from "./client-command.ts"
 import { type CliContext, processContext } from "./command.ts"
 import { configCommand } from "./config-command.ts"
@@ -20,6 +21,7 @@ export const COMMANDS: CommandTable = {
   contracts: contractsCommand,
   send: sendCommand,
   status: statusCommand,
+  cancel: cancelCommand,
   client: clientCommand,
 }
 

@@ -236,7 +236,7 @@ const waitAndReport = async (client: GatewayClient, id: string, wait: Waitable, 
   switch (result._tag) {
     case "Reached":
       if (!json) context.out(describeRequest(result.request))
-      return result.request.status === "failed" || result.request.status === "dlq" ? 1 : 0
+      return result.request.status === "failed" || result.request.status === "dlq" || result.request.status === "cancelled" ? 1 : 0
     case "EndedElsewhere":
       if (!json) context.out(describeRequest(result.request))
       return 1

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test"
+import { parseCancelArgs } from "./cancel-command.ts"
 import { resolveIntake } from "./intake-target.ts"
 import { parseStatusArgs } from "./status-command.ts"
 import { UsageError } from "./usage-error.ts"
@@ -47,5 +48,15 @@ describe("which intake and which key", () => {
     expect(unset instanceof UsageError ? unset.line : "").toContain("PAYROLL_KEY is not set")
     const none = resolveIntake(args, {}, "p")
     expect(none instanceof UsageError ? none.line : "").toContain("export GATEWAY_API_KEY")
+  })
+})
+
+describe("gateway cancel: argv", () => {
+  test("an id, waiting", () => {
+    expect(parseCancelArgs(["r-1", "--wait", "--timeout", "5000"])).toMatchObject({ _tag: "Cancel", id: "r-1", wait: true, waitTimeoutMs: 5000 })
+    const missing = parseCancelArgs([])
+    expect(missing instanceof UsageError ? missing.line : "").toContain("missing the request id")
+    const stray = parseCancelArgs(["r-1", "--timeout", "10"])
+    expect(stray instanceof UsageError ? stray.line : "").toContain("--timeout applies to --wait")
   })
 })

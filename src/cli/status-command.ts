@@ -20,7 +20,7 @@ import { UsageError } from "./usage-error.ts"
 
 const PREFIX = "gateway status"
 
-const STATUSES: ReadonlyArray<RequestStatus> = ["accepted", "signed", "submitted", "confirmed", "failed", "dlq"]
+const STATUSES: ReadonlyArray<RequestStatus> = ["accepted", "signed", "submitted", "confirmed", "failed", "dlq", "cancelled"]
 const WAITABLE = ["signed", "submitted", "confirmed", "final"] as const
 
 const FLAGS: ReadonlyArray<FlagSpec> = [
@@ -146,7 +146,7 @@ export const makeStatusCommand = (env: Readonly<Record<string, string | undefine
             return 1
           }
           if (!json) printRequest(result.request, context)
-          return result._tag === "Reached" && result.request.status !== "failed" && result.request.status !== "dlq" ? 0 : 1
+          return result._tag === "Reached" && result.request.status !== "failed" && result.request.status !== "dlq" && result.request.status !== "cancelled" ? 0 : 1
         }
         const result = await client.status(args.id)
         if (json) context.out(JSON.stringify(result))

@@ -36,3 +36,23 @@ export const nextRecord = (prior: StatusRecord, status: RequestStatus, at: numbe
   rev: (prior.rev ?? 0) + 1,
   ...fields,
 })
+
+/** The id of the record that asks to cancel request `id`. */
+export const cancelRecordId = (id: string): string => `cancel:${id}`
+
+/**
+ * The record the intake writes when a client cancels `request` (its latest record): kind
+ * `cancel`, keyed `cancel:<id>`, on the compacted results topic, so every host's status
+ * view learns of it and the executor that owns the request acts on it.
+ */
+export const cancelRequestRecord = (request: StatusRecord, at: number): StatusRecord => ({
+  id: cancelRecordId(request.id),
+  kind: "cancel",
+  target: request.id,
+  status: "cancelled",
+  chain: request.chain,
+  sender: request.sender,
+  partition: request.partition,
+  at,
+  rev: 0,
+})

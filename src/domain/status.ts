@@ -17,9 +17,11 @@ export type RequestStatus =
   | "confirmed"
   | "failed"
   | "dlq"
+  /** The client cancelled it (DELETE /v1/requests/{id}) and nothing of it was mined: skipped before signing, or replaced at its nonce by a zero-value self-transfer. */
+  | "cancelled"
 
 /** Statuses after which nothing more happens to a request. */
-export const finalStatuses: ReadonlySet<RequestStatus> = new Set<RequestStatus>(["confirmed", "failed", "dlq"])
+export const finalStatuses: ReadonlySet<RequestStatus> = new Set<RequestStatus>(["confirmed", "failed", "dlq", "cancelled"])
 
 /** True when `status` is final. */
 export const isFinal = (status: RequestStatus): boolean => finalStatuses.has(status)
@@ -36,6 +38,8 @@ export interface TxVersion {
   readonly tip: string
   /** Epoch ms when this version was signed. */
   readonly at: number
+  /** Signed to cancel the request: a zero-value self-transfer at the same nonce. */
+  readonly cancel?: true
 }
 
 /**
@@ -43,9 +47,12 @@ export interface TxVersion {
  * records of its own, in the same compacted topic and partition, so a new owner of the
  * partition finds them: a `filler` is a zero-value self-transfer that takes the nonce of
  * a refused request so the sender's later nonces can be mined; a `transaction` is one
- * Bitcoin transaction (its raw bytes and inputs) shared by the requests it pays.
+ * Bitcoin transaction (its raw bytes and inputs) shared by the requests it pays. A
+ * `cancel` record (id `cancel:<request id>`, written by the intake) says the client asked
+ * to cancel that request; every host's status view reads it, and the executor that owns
+ * the request acts on it.
  */
-export type RecordKind = "request" | "filler" | "transaction"
+export type RecordKind = "request" | "filler" | "transaction" | "cancel"
 
 /** One record in `sendto.results`. */
 export interface StatusRecord {
@@ -87,6 +94,8 @@ export interface StatusRecord {
   readonly confirmations?: number
   /** Older Bitcoin `intent` records only. */
   readonly intent_at?: number
+  /** `cancel` records: the request to cancel. */
+  readonly target?: string
   /** Why it failed or went to the DLQ. */
   readonly reason?: string
 }

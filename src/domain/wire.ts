@@ -15,7 +15,7 @@ const requestMethods: Readonly<Record<string, readonly string[]>> = {
   ethereum: ["transfer", "call", "raw"],
 }
 
-const statuses: ReadonlySet<string> = new Set<RequestStatus>(["accepted", "intent", "signed", "submitted", "confirmed", "failed", "dlq"])
+const statuses: ReadonlySet<string> = new Set<RequestStatus>(["accepted", "intent", "signed", "submitted", "confirmed", "failed", "dlq", "cancelled"])
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v)
 

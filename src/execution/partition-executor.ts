@@ -21,10 +21,11 @@ import type { ChainName } from "../domain/request.ts"
 import { decodeRequest } from "../domain/wire.ts"
 import type { Logger } from "../observability/log.ts"
 import { maxRequestAttempts, nodeHealthPoll, requestRetryDelay, trackerRound } from "../runtime/schedules.ts"
+import { runnablePrefix, skippedRecord, skipsAsCancelled } from "./cancel.ts"
 import { commitDurably, type Fenced } from "./durable.ts"
 import type { DeadLetterFor, Lane, LaneItem } from "./lane.ts"
 import type { OffsetBook } from "./offset-book.ts"
-import type { ChainNodes, ExtraRecord, Recorder } from "./ports.ts"
+import type { ChainNodes, ExtraRecord, Recorder, RecordCache } from "./ports.ts"
 
 /** A fetched `sendto` message. */
 export interface FetchedMessage {
@@ -38,6 +39,8 @@ export interface ExecutorDeps {
   readonly partition: number
   readonly lanes: ReadonlyMap<ChainName, Lane>
   readonly recorder: Recorder
+  /** The partition's records, and which requests their clients cancelled. */
+  readonly records: Pick<RecordCache, "get" | "remember" | "cancelRequested">
   readonly offsets: OffsetBook
   readonly nodes: Pick<ChainNodes, "healthy">
   readonly deadLetter: DeadLetterFor
@@ -99,6 +102,18 @@ export const makePartitionExecutor = (deps: ExecutorDeps): Effect.Effect<Partiti
         deps.observe("dlq", 1)
       })
 
+    const skips = (item: LaneItem) => skipsAsCancelled(deps.records, item)
+
+    /** Records a cancelled request as skipped, in one transaction with its offset. */
+    const skipCancelled = (item: LaneItem) =>
+      Effect.gen(function* () {
+        const record = skippedRecord(item, deps.records.get(item.request.id), deps.partition, Date.now())
+        log.info("partition-executor.cancelled", { partition: deps.partition, id: item.request.id, offset: String(item.offset) })
+        yield* commitDurably(deps.recorder, [record], [item.offset])
+        deps.records.remember([record])
+        deps.observe("recorded", 1)
+      })
+
     /** Runs a key until its queue is empty or its lane has no room; then lets it go. */
     const runKey = (key: string): Effect.Effect<void, Fenced> =>
       Effect.gen(function* () {
@@ -113,9 +128,15 @@ export const makePartitionExecutor = (deps: ExecutorDeps): Effect.Effect<Partiti
             release(key, 1)
             continue
           }
+          if (skips(first)) {
+            yield* skipCancelled(first)
+            release(key, 1)
+            continue
+          }
           const capacity = lane.capacity(sender)
           if (capacity === 0) break
-          const take = q.slice(0, capacity)
+          const candidates = q.slice(0, capacity)
+          const take = candidates.slice(0, runnablePrefix(candidates, skips))
           const result = yield* lane.run(sender, take)
           if (result._tag === "wait") {
             const handled = take.length - (result.remaining?.length ?? take.length)

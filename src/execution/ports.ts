@@ -81,6 +81,8 @@ export interface RecordCache {
   readonly get: (id: string) => StatusRecord | undefined
   /** Remembers records this executor just committed, so a copy of the request arriving next is seen. */
   readonly remember: (records: readonly StatusRecord[]) => void
+  /** True once a client asked to cancel request `id` (DELETE /v1/requests/{id}). */
+  readonly cancelRequested: (id: string) => boolean
   /** The highest nonce recorded for an Ethereum sender, in any record of the partition. */
   readonly highestNonce: (sender: string) => number | undefined
 }

@@ -8,7 +8,7 @@
 import type { RequestStatus, StatusRecord } from "../domain/status.ts"
 
 /** Statuses a request can be listed by. */
-export const listableStatuses: readonly RequestStatus[] = ["accepted", "intent", "signed", "submitted", "confirmed", "failed", "dlq"]
+export const listableStatuses: readonly RequestStatus[] = ["accepted", "intent", "signed", "submitted", "confirmed", "failed", "dlq", "cancelled"]
 
 /** Page sizes of the list. */
 export const listLimits = { defaultLimit: 100, maxLimit: 1000 } as const

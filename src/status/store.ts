@@ -15,13 +15,13 @@
  * of order, or a republished duplicate, still converges (see `schema.ts`).
  */
 import { Database } from "bun:sqlite"
-import { isFinal, type RequestStatus, type StatusRecord } from "../domain/status.ts"
+import { isFinal, type RecordKind, type RequestStatus, type StatusRecord } from "../domain/status.ts"
 import type { ListPage, ListQuery } from "./list-query.ts"
 import { decodeCursor, encodeCursor } from "./list-query.ts"
 import { addTransition, raiseNonce, schema, schemaVersion, tables, trimHistory, upsert } from "./schema.ts"
 
 /** Every status, in the order a request moves through them; the index breaks ties on `at`. */
-export const statusOrder: readonly RequestStatus[] = ["accepted", "intent", "signed", "submitted", "confirmed", "failed", "dlq"]
+export const statusOrder: readonly RequestStatus[] = ["accepted", "intent", "signed", "submitted", "confirmed", "failed", "dlq", "cancelled"]
 
 /** How many requests are in each status. */
 export type StatusCounts = Record<RequestStatus, number>
@@ -73,6 +73,8 @@ export interface StatusStore {
   readonly highestNonce: (sender: string) => number | undefined
   /** Records signed or submitted and not final, in the given `sendto` partitions (what a new owner tracks). */
   readonly awaitingConfirmation: (partitions: ReadonlySet<number>) => StatusRecord[]
+  /** Ids of every record of `kind` (e.g. the `cancel` records, few, which the view keeps in memory). */
+  readonly idsOfKind: (kind: RecordKind) => string[]
   /** Where each partition of `topic` has been read to (the offset of the next record). */
   readonly readPositions: (topic: string) => Map<number, bigint>
   /** Records that `partition` of `topic` has been read up to `next`; call after its records were applied. */
@@ -108,7 +110,7 @@ const pageCacheKib = 8 * 1024
 
 const rankOf = (status: RequestStatus): number => (isFinal(status) ? statusOrder.indexOf("confirmed") : statusOrder.indexOf(status))
 
-const emptyCounts = (): StatusCounts => ({ accepted: 0, intent: 0, signed: 0, submitted: 0, confirmed: 0, failed: 0, dlq: 0 })
+const emptyCounts = (): StatusCounts => ({ accepted: 0, intent: 0, signed: 0, submitted: 0, confirmed: 0, failed: 0, dlq: 0, cancelled: 0 })
 
 interface StoredRow {
   readonly record: string
@@ -184,6 +186,7 @@ export const openStatusStore = (path = ":memory:", options: StoreOptions = {}): 
   const removeOne = db.prepare("DELETE FROM request_status WHERE id = ?")
   const removeSteps = db.prepare("DELETE FROM request_history WHERE id = ?")
   const rowCount = db.prepare<{ n: number }, []>("SELECT count(*) AS n FROM request_status")
+  const kindIds = db.prepare<{ id: string }, [string]>("SELECT id FROM request_status WHERE kind = ?")
   const expiredIds = db.prepare<{ id: string }, [number, number]>("SELECT id FROM request_status WHERE final = 1 AND at < ? LIMIT ?")
 
   const apply = (r: StatusRecord): void => {
@@ -277,6 +280,7 @@ export const openStatusStore = (path = ":memory:", options: StoreOptions = {}): 
     list,
     countByStatus: () => counted(allCounts.all()),
     highestNonce: (sender) => senderNonce.get(sender)?.nonce,
+    idsOfKind: (kind) => kindIds.all(kind).map((row) => row.id),
     awaitingConfirmation: (partitions) => awaiting.all().filter((row) => partitions.has(row.partition)).map((row) => parsed(row.record)),
     readPositions: (topic) => new Map(positions.all(topic).map((row) => [row.partition, BigInt(row.next)])),
     saveReadPosition: (topic, partition, next) => void savePosition.run(topic, partition, next.toString()),

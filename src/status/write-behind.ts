@@ -142,6 +142,7 @@ export const openWriteBehindStore = (path: string, options: { readonly historyMa
     size: () => (waitForAll(), reader.size()),
     highestNonce: (sender) => (waitForAll(), reader.highestNonce(sender)),
     awaitingConfirmation: (partitions) => (waitForAll(), reader.awaitingConfirmation(partitions)),
+    idsOfKind: (kind) => (waitForAll(), reader.idsOfKind(kind)),
     readPositions: (topic) => (waitForAll(), reader.readPositions(topic)),
     expired: (before, limit) => (waitForAll(), reader.expired(before, limit)),
     // Rare (start-up, a store from another source): done on the reading connection once the writer is idle.

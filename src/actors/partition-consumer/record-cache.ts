@@ -30,5 +30,6 @@ export const makeRecordCache = (view: StatusView): RecordCache => {
       view.applyLocal(records)
     },
     highestNonce: (sender) => view.highestNonce(sender),
+    cancelRequested: (id) => view.cancelRequested(id),
   }
 }

@@ -100,6 +100,7 @@ export const takeOver = (ctx: HostContext, deps: TakeoverDeps): Effect.Effect<Pa
       partition: p,
       lanes,
       recorder,
+      records,
       offsets,
       nodes: deps.chains.nodes,
       deadLetter,

@@ -10,6 +10,7 @@ import { scopedSendtoPublisher } from "../../kafka/sendto-publisher.ts"
 import { brokerCount, ensureTopics, makeCluster, scopedAdmin } from "../../adapters/kafka.ts"
 import { scopedHttpServer } from "../../adapters/http-server.ts"
 import { describe } from "../../adapters/errors.ts"
+import { encodeStatus } from "../../domain/wire.ts"
 import { kafkaOptionsFrom } from "../../app/connections.ts"
 import type { HostContext } from "../../app/host-context.ts"
 import { defaultAcceptTimeoutMs } from "../../config/gateway-config.ts"
@@ -86,6 +87,10 @@ export const producer = (ctx: HostContext, version: string, view: StatusView, re
       ready: () => connected && kafkaCheck.read().ok,
       readiness: ctx.readiness.report,
       publish,
+      requestCancel: async (record) => {
+        await publisher.publish([{ topic: c.kafka.topics.results, key: record.id, value: encodeStatus(record) }], sends.failed)
+        view.applyLocal([record])
+      },
       status: view.store,
       apiKeys,
       apiKeysEnv: c.intake.api_keys_env,

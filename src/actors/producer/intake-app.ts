@@ -15,6 +15,7 @@ import { intakeMetrics } from "./intake-metrics.ts"
 import { openApiDocument } from "./openapi.ts"
 import type { PublishRun } from "./publish-run.ts"
 import { getBalance, postRpc } from "./read-routes.ts"
+import { cancelRequest } from "./cancel-request.ts"
 import { getBatchStatus, getRequestStatus, listRequests } from "./status-routes.ts"
 import { submitBatch } from "./submit-batch.ts"
 import { submitRequest } from "./submit-request.ts"
@@ -51,6 +52,7 @@ export const makeIntakeApp = (deps: IntakeDeps): Hono => {
   app.post("/v1/batches", submitBatch(deps, ctx, metrics, inFlight))
   app.get("/v1/requests", listRequests(deps.status))
   app.get("/v1/requests/:id", getRequestStatus(deps.status))
+  app.delete("/v1/requests/:id", cancelRequest(deps))
   app.get("/v1/batches/:id", getBatchStatus(deps.status))
   app.post("/v1/rpc/:chain", postRpc(deps.reads, deps.limits, deps.rateLimit))
   app.get("/v1/balances/:chain/:who", getBalance(deps.reads, deps.limits, deps.rateLimit))

@@ -6,6 +6,7 @@
  */
 import type { BitcoinNetwork } from "../../intake/bitcoin-network.ts"
 import type { ReadinessReport } from "../../host/readiness.ts"
+import type { StatusRecord } from "../../domain/status.ts"
 import type { StatusStore } from "../../status/store.ts"
 import type { MetricsRegistry } from "../../observability/metrics.ts"
 import type { KeyLimiter } from "../../intake/rate-limit.ts"
@@ -46,6 +47,11 @@ export interface IntakeDeps {
    * follow a send.
    */
   readonly publish: Publish
+  /**
+   * Writes a `cancel` record to the results topic (acks=all) and into this host's view;
+   * rejects when Kafka did not acknowledge it.
+   */
+  readonly requestCancel: (record: StatusRecord) => Promise<void>
   /** The status view (fed from sendto.results): answers the status routes and idempotent repeats. */
   readonly status: StatusStore
   /** Accepted API keys. Empty = not configured: every `/v1` call gets 401 naming `apiKeysEnv`. */

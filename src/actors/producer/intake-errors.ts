@@ -21,10 +21,11 @@ export type IntakeErrorCode =
   | "write_method"
   | "rate_limited"
   | "unknown_method"
+  | "not_cancellable"
 
 /** An error answer: its status, body and extra headers. */
 export interface IntakeError {
-  readonly status: 400 | 401 | 404 | 413 | 415 | 422 | 429 | 503
+  readonly status: 400 | 401 | 404 | 409 | 413 | 415 | 422 | 429 | 503
   readonly body: { readonly error: IntakeErrorCode; readonly message: string } & Readonly<Record<string, unknown>>
   readonly headers?: Readonly<Record<string, string>>
 }

@@ -51,6 +51,7 @@ export const intakeHarness = (overrides: Partial<IntakeDeps> = {}): IntakeHarnes
       if (failFrom !== undefined && calls >= failFrom) throw failHow === "withdrawn" ? new Withdrawn({ items: requests.length }) : new Error("KafkaUnavailable: no brokers")
       published.push([...requests])
     },
+    requestCancel: async (record) => status.apply(record),
     status,
     apiKeys: new Set([testApiKey]),
     apiKeysEnv: "GATEWAY_API_KEYS",

@@ -134,6 +134,7 @@ export const openApiSchemas = (limits: { readonly maxBatchItems: number }) => ({
       confirmations: { type: "integer" },
       intent_at: { type: "integer" },
       reason: { type: "string" },
+      cancel_requested_at: { type: "string", format: "date-time", description: "GET /v1/requests/{id} only: when the client asked to cancel it (DELETE)." },
     },
   },
   Transition: obj(["status", "at", "rev"], {
@@ -149,6 +150,15 @@ export const openApiSchemas = (limits: { readonly maxBatchItems: number }) => ({
       obj(["history"], { history: { type: "array", items: ref("Transition"), description: "Transitions, oldest first; the newest [status].history_max are kept." } }),
     ],
   },
+  CancelAccepted: obj(["id", "status", "cancel", "cancel_requested_at", "next", "status_url"], {
+    id: { type: "string" },
+    status: { ...ref("Status"), description: "Where the request stood when the cancel was recorded." },
+    cancel: { type: "string", enum: ["requested"] },
+    cancel_requested_at: { type: "string", format: "date-time" },
+    next: { type: "string", description: "What the executor will do, in words." },
+    status_url: { type: "string" },
+    replayed: { type: "boolean", description: "Set when the cancel had been recorded before." },
+  }),
   RequestList: obj(["requests", "page"], {
     requests: { type: "array", items: ref("StatusRecord") },
     page: obj(["returned", "limit", "next", "note"], {

@@ -125,6 +125,18 @@ export const openApiDocument = (version: string, limits: { readonly maxBatchItem
           parameters: [idParam("Request id from a 202.")],
           responses: { "200": json("RequestStatus", "The latest status record, with its history."), "401": error("No or unknown API key."), "404": error("Unknown id (or not yet in this intake's view).") },
         },
+        delete: {
+          summary: "Cancel a request: skipped if not yet signed; an Ethereum transaction signed but not mined is replaced at its nonce by a zero-value self-transfer with higher fees (best effort); the final status (cancelled or confirmed) says which was mined.",
+          parameters: [idParam("Request id from a 202.")],
+          responses: {
+            "202": json("CancelAccepted", "The cancel is recorded (acks=all); follow status_url. A repeat answers the same, with replayed: true."),
+            "401": error("No or unknown API key."),
+            "404": error("Unknown id (or not yet in this intake's view)."),
+            "409": error("not_cancellable: the request is already final, or it is a Bitcoin payment already signed or broadcast, which cannot be called back."),
+            "429": rateLimited,
+            "503": { ...error("kafka_unavailable: the cancel was not recorded, retry. kafka_ambiguous: it may have been recorded; repeating the DELETE is harmless."), headers: retryAfter },
+          },
+        },
       },
       "/v1/batches/{id}": {
         get: {

@@ -6,6 +6,7 @@
  * would otherwise be re-sent on every poll.
  */
 import type { Context } from "hono"
+import { cancelRecordId } from "../../domain/status-record.ts"
 import type { RequestStatus } from "../../domain/status.ts"
 import { isListQueryError, listLimits, parseListQuery } from "../../status/list-query.ts"
 import { statusOrder, type StatusStore } from "../../status/store.ts"
@@ -24,7 +25,8 @@ export const getRequestStatus = (status: StatusStore) => (c: Context): Response 
   if (record === undefined) {
     return errorResponse(intakeError(404, "not_found", `no request with id ${JSON.stringify(id)} is known; ids come from the 202 of POST /v1/requests or /v1/batches, and ${notFoundHint}`))
   }
-  return c.json({ ...record, id, history: status.history(id) }, 200)
+  const cancel = status.get(cancelRecordId(id))
+  return c.json({ ...record, id, history: status.history(id), ...(cancel === undefined ? {} : { cancel_requested_at: new Date(cancel.at).toISOString() }) }, 200)
 }
 
 /** Builds the `GET /v1/requests` handler: one page of requests, oldest first, and the next page's URL. */

@@ -48,6 +48,8 @@ export interface StatusView {
   readonly get: (id: string) => StatusRecord | undefined
   /** The highest nonce recorded for an Ethereum sender. */
   readonly highestNonce: (sender: string) => number | undefined
+  /** True once a client asked to cancel request `id` (a `cancel` record was read or written here). */
+  readonly cancelRequested: (id: string) => boolean
   /** Requests signed or submitted and not final, in the given `sendto` partitions. */
   readonly awaitingConfirmation: (partitions: ReadonlySet<number>) => StatusRecord[]
   readonly store: StatusStore
@@ -92,13 +94,28 @@ export const statusView = (ctx: HostContext): { readonly view: StatusView; reado
   const expired = ctx.metrics.counter("gateway_status_expired_total", "Final requests deleted from this host's status store after [status].retention_days (a tombstone written for each).")
   let endOffsets: () => Promise<Map<number, bigint>> = () => Promise.reject(new Error("status view is not connected"))
   let caughtUpOnce = false
+  // The requests clients asked to cancel: few, and asked about before every signature, so
+  // kept in memory (filled from the store on start, then from every record applied).
+  const cancels = new Set<string>()
+  const cancelPrefix = "cancel:"
+  const noteCancels = (records: readonly StatusRecord[]) => {
+    for (const r of records) if (r.kind === "cancel" && r.target !== undefined) cancels.add(r.target)
+  }
+  const fillCancels = () => {
+    cancels.clear()
+    for (const id of store.idsOfKind("cancel")) if (id.startsWith(cancelPrefix)) cancels.add(id.slice(cancelPrefix.length))
+  }
 
   const view: StatusView = {
     store,
     get: (id) => store.get(id),
     highestNonce: (sender) => store.highestNonce(sender),
     awaitingConfirmation: (partitions) => store.awaitingConfirmation(partitions),
-    applyLocal: (records) => store.applyMany(records),
+    applyLocal: (records) => {
+      store.applyMany(records)
+      noteCancels(records)
+    },
+    cancelRequested: (id) => cancels.has(id),
     ready: () => caughtUpOnce,
     catchUp: async (partitions) => progress.waitFor(await endOffsets(), partitions),
   }
@@ -128,6 +145,7 @@ export const statusView = (ctx: HostContext): { readonly view: StatusView; reado
       store.claimSource(`${clusterId}/${topic}`)
       progress.reset()
     }
+    fillCancels()
     const resumeAt = store.readPositions(topic)
     for (const [partition, next] of resumeAt) progress.advance(partition, next)
     log.info(statusViewEvents.opened, { path, resumed: resumeAt.size > 0, records: store.size() })
@@ -161,6 +179,7 @@ export const statusView = (ctx: HostContext): { readonly view: StatusView; reado
             if (m.value === null) {
               // A tombstone: the request's records are gone from the topic, so from here too.
               store.applyMany(records)
+              noteCancels(records)
               records = []
               if (m.key !== null) store.remove([m.key.toString()])
               continue
@@ -172,6 +191,7 @@ export const statusView = (ctx: HostContext): { readonly view: StatusView; reado
             }
           }
           store.applyMany(records)
+          noteCancels(records)
         },
       }),
     )

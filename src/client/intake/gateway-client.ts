@@ -102,6 +102,14 @@ export type BatchStatusResult =
   | Refused
   | Unavailable
 
+/** What `cancel` answers: recorded (follow the status), refused for how far it got, unknown, or no answer. */
+export type CancelResult =
+  | { readonly ok: true; readonly _tag: "CancelRequested"; readonly id: string; readonly status: RequestStatus; readonly next: string; readonly replayed: boolean }
+  | { readonly ok: false; readonly _tag: "NotCancellable"; readonly id: string; readonly status: RequestStatus; readonly message: string }
+  | { readonly ok: false; readonly _tag: "NotFound"; readonly id: string; readonly message: string }
+  | Refused
+  | Unavailable
+
 /** What `waitFor` answers: reached, final elsewhere, or still going at the deadline. */
 export type WaitResult =
   | { readonly ok: true; readonly _tag: "Reached"; readonly request: RequestView }
@@ -138,6 +146,13 @@ export interface GatewayClient {
   readonly sendBatch: (bodies: ReadonlyArray<RequestBody>, options?: SendOptions) => Promise<BatchResult>
   /** Reads a request's status and history. A request accepted by another host may be NotFound for a moment. */
   readonly status: (id: string) => Promise<StatusResult>
+  /**
+   * Asks to cancel a request (`DELETE /v1/requests/{id}`): skipped if not yet signed; an
+   * Ethereum transaction signed but not mined is replaced at its nonce, best effort.
+   * Follow it with `waitFor(id, "final")`: it ends `cancelled`, or `confirmed` if the
+   * transfer was mined first. A repeat is harmless.
+   */
+  readonly cancel: (id: string) => Promise<CancelResult>
   /** Reads a batch's counts per status (and its first ids). */
   readonly batch: (batchId: string) => Promise<BatchStatusResult>
   /** One page of requests matching `filters`; pass the page's `next` to get the following one. */
@@ -165,14 +180,15 @@ export class InvalidGatewayClientOptions extends Error {
 }
 
 /** Where a status has got to, for "reached or past": accepted < signed < submitted < confirmed. */
-const progress: Readonly<Record<RequestStatus, number>> = { accepted: 0, intent: 1, signed: 2, submitted: 3, confirmed: 4, failed: 4, dlq: 4 }
+const progress: Readonly<Record<RequestStatus, number>> = { accepted: 0, intent: 1, signed: 2, submitted: 3, confirmed: 4, failed: 4, dlq: 4, cancelled: 4 }
 
 /** True when a request in `status` has reached `target`. */
 export const hasReached = (status: RequestStatus, target: RequestStatus | "final"): boolean => {
   if (target === "final") return isFinal(status)
   if (status === target) return true
-  // failed and dlq are ends of their own; confirmed is past every non-final status.
-  if (target === "failed" || target === "dlq" || status === "failed" || status === "dlq") return false
+  // failed, dlq and cancelled are ends of their own; confirmed is past every non-final status.
+  const ends: ReadonlyArray<RequestStatus> = ["failed", "dlq", "cancelled"]
+  if (ends.includes(target) || ends.includes(status)) return false
   return progress[status] >= progress[target]
 }
 
@@ -202,7 +218,7 @@ export const makeGatewayClient = (options: GatewayClientOptions): GatewayClient 
   const auth = { authorization: `Bearer ${options.apiKey}` }
 
   /** One call, retried as the verdict table says until done, refused or out of time. */
-  const call = async (method: "GET" | "POST", path: string, body: unknown, headers: Readonly<Record<string, string>>, okStatuses: ReadonlyArray<number> = []) => {
+  const call = async (method: "GET" | "POST" | "DELETE", path: string, body: unknown, headers: Readonly<Record<string, string>>, okStatuses: ReadonlyArray<number> = []) => {
     const deadline = now() + retryForMs
     let ambiguous = false
     for (let attempt = 1; ; attempt++) {
@@ -226,8 +242,8 @@ export const makeGatewayClient = (options: GatewayClientOptions): GatewayClient 
         (cause: unknown) => {
           const timedOut = cause instanceof Error && (cause.name === "TimeoutError" || cause.name === "AbortError")
           const reason = timedOut ? `no answer within ${attemptTimeoutMs} ms` : `no connection to ${base} (${cause instanceof Error ? cause.message : String(cause)})`
-          // A POST that timed out may have reached Kafka; a refused connection never did.
-          return { _tag: "Retry" as const, afterMs: undefined, reason, ambiguous: timedOut && method === "POST" }
+          // A write that timed out may have reached Kafka; a refused connection never did.
+          return { _tag: "Retry" as const, afterMs: undefined, reason, ambiguous: timedOut && method !== "GET" }
         },
       )
       if (verdict._tag !== "Retry") return { verdict, attempts: attempt }
@@ -291,6 +307,16 @@ export const makeGatewayClient = (options: GatewayClientOptions): GatewayClient 
     return { ok: true, _tag: "Found", request: verdict.body as unknown as RequestView }
   }
 
+  const cancel = async (id: string): Promise<CancelResult> => {
+    const { verdict } = await call("DELETE", `/v1/requests/${encodeURIComponent(id)}`, undefined, {}, [404, 409])
+    if (verdict._tag !== "Done") return verdict
+    const answer = verdict.body
+    const message = String(answer.message ?? "")
+    if (verdict.status === 404) return { ok: false, _tag: "NotFound", id, message }
+    if (verdict.status === 409) return { ok: false, _tag: "NotCancellable", id, status: String(answer.status ?? "") as RequestStatus, message }
+    return { ok: true, _tag: "CancelRequested", id, status: String(answer.status ?? "accepted") as RequestStatus, next: String(answer.next ?? ""), replayed: answer.replayed === true }
+  }
+
   const batch = async (batchId: string): Promise<BatchStatusResult> => {
     const { verdict } = await call("GET", `/v1/batches/${encodeURIComponent(batchId)}`, undefined, {}, [404])
     if (verdict._tag !== "Done") return verdict
@@ -345,6 +371,7 @@ export const makeGatewayClient = (options: GatewayClientOptions): GatewayClient 
     send,
     sendBatch,
     status,
+    cancel,
     batch,
     listPage,
     list,

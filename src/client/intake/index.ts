@@ -8,6 +8,7 @@ export {
   type BatchResult,
   type BatchStatusResult,
   type BatchView,
+  type CancelResult,
   type BatchUnavailable,
   type FieldProblem,
   GATEWAY_CLIENT_DEFAULTS,

@@ -21,7 +21,8 @@ import type { Fenced } from "../durable.ts"
 import { broadcastSlot, knownToNode } from "./broadcast.ts"
 import type { FollowerRegistration } from "./chain-follower.ts"
 import type { EthereumContext } from "./ethereum-context.ts"
-import { afterBroadcast, bumpSlot, fillNonce, ownerRecord, recordDurably, transactionCountOf, resignElsewhere } from "./slot-actions.ts"
+import { afterBroadcast, bumpSlot, cancelSlot, fillNonce, ownerRecord, recordDurably, transactionCountOf, resignElsewhere } from "./slot-actions.ts"
+import { cancelSigned, minedAsCancel } from "./slot-records.ts"
 import { unfilledNonces, type SenderState, type Slot } from "./sender-book.ts"
 
 interface Receipt {
@@ -191,13 +192,22 @@ const settle = (ctx: EthereumContext, heads: ReadonlyMap<string, number>, reorge
       }
       if (head === undefined) continue
       const depth = head - slot.mined.block + 1
-      if (slot.reported !== "confirmed" && slot.reported !== "failed" && depth >= ctx.settings.confirmations) {
-        const status = slot.mined.succeeded || slot.filler ? "confirmed" : "failed"
-        const record = ownerRecord(ctx, slot, status, status === "failed" ? "the transaction was mined but the EVM reverted it" : undefined)
+      const ended = slot.reported === "confirmed" || slot.reported === "failed" || slot.reported === "cancelled"
+      if (!ended && depth >= ctx.settings.confirmations) {
+        const cancelled = minedAsCancel(slot)
+        const status = cancelled ? "cancelled" : slot.mined.succeeded || slot.filler ? "confirmed" : "failed"
+        const reason = cancelled
+          ? `cancelled: its replacement, a zero-value self-transfer (${slot.mined.hash}), was mined at nonce ${slot.nonce}; the request itself was never mined`
+          : status === "failed"
+            ? "the transaction was mined but the EVM reverted it"
+            : cancelSigned(slot)
+              ? "a cancel was asked for, but the request was mined before its replacement"
+              : undefined
+        const record = ownerRecord(ctx, slot, status, reason)
         if (record !== undefined) out.push({ ...record, confirmations: depth })
         slot.reported = status
       }
-      if (depth > ctx.settings.reorgWindowBlocks && (slot.reported === "confirmed" || slot.reported === "failed")) ctx.book.drop(slot.sender, slot.nonce)
+      if (depth > ctx.settings.reorgWindowBlocks && (slot.reported === "confirmed" || slot.reported === "failed" || slot.reported === "cancelled")) ctx.book.drop(slot.sender, slot.nonce)
     }
   }
 }
@@ -215,6 +225,13 @@ export const trackEthereum = (ctx: EthereumContext, follower: { readonly head: (
       if (head === undefined) continue
       headsNow.set(node, head)
       watchStall(ctx, watch, node, head)
+    }
+    // Requests their clients cancelled while their transactions wait to be mined: replace them.
+    for (const sender of [...ctx.book.all()]) {
+      for (const slot of [...sender.slots.values()]) {
+        if (slot.mined !== undefined || slot.filler || slot.clientSigned || !slot.recorded || cancelSigned(slot) || !ctx.records.cancelRequested(slot.owner)) continue
+        yield* Effect.catch(cancelSlot(ctx, slot), (e) => (e._tag === "WriterFenced" || e._tag === "CommitAmbiguous" ? Effect.fail(e) : Effect.void))
+      }
     }
     for (const sender of [...ctx.book.all()]) {
       if (sender.slots.size === 0) continue

@@ -16,6 +16,8 @@ export interface SlotVersion {
   readonly fees: Fees
   /** Epoch ms when it was signed. */
   readonly at: number
+  /** Signed to cancel the slot's request: a zero-value self-transfer at its nonce. */
+  readonly cancel?: true
 }
 
 /** Where a slot's transaction was mined. */

@@ -19,7 +19,7 @@ import type { CommitProof } from "../ports.ts"
 import { type BroadcastOutcome, broadcastSlot, knownToNode } from "./broadcast.ts"
 import type { EthereumContext } from "./ethereum-context.ts"
 import { bumpedFees, freshFees, type Fees } from "./fee-policy.ts"
-import { fillerRecord, fillerId, slotFields } from "./slot-records.ts"
+import { cancelSigned, fillerRecord, fillerId, slotFields } from "./slot-records.ts"
 import { afterRefusal, currentVersion, type Slot, type SlotVersion } from "./sender-book.ts"
 
 /** Refusals that no retry of the same bytes can cure. */
@@ -95,11 +95,43 @@ export const bumpSlot = (ctx: EthereumContext, slot: Slot): Effect.Effect<void, 
       }
       return
     }
-    const version = signVersion(ctx, slot.sender, slot.nonce, fields, bump.fees)
-    if (version === undefined) return
+    const signed = signVersion(ctx, slot.sender, slot.nonce, fields, bump.fees)
+    if (signed === undefined) return
+    // A bump of the cancelling self-transfer is still the cancel.
+    const version: SlotVersion = current.cancel ? { ...signed, cancel: true } : signed
     ctx.log.info("partition-executor.fee-bumped", { partition: ctx.partition, id: slot.owner, nonce: slot.nonce, max_fee: String(bump.fees.maxFee), tip: String(bump.fees.tip), version: slot.versions.length + 1 })
     const bumped: Slot = { ...slot, versions: [...slot.versions, version], sentAt: undefined, refused: undefined, recorded: false, triedAt: ctx.now() }
     yield* recordAndSend(ctx, bumped, slot.reported as StatusRecord["status"])
+  })
+
+/**
+ * Replaces the slot's transaction, which its client cancelled, by a zero-value
+ * self-transfer at the same nonce with higher fees: recorded as a new version (marked
+ * `cancel`), then broadcast. Best effort: whichever version is mined is the outcome, and
+ * the tracker records `cancelled` or `confirmed` accordingly. A client-signed
+ * transaction cannot be replaced (the gateway has no key for it), nor one at the fee cap.
+ */
+export const cancelSlot = (ctx: EthereumContext, slot: Slot): Effect.Effect<void, Fenced> =>
+  Effect.gen(function* () {
+    if (slot.filler || slot.clientSigned || slot.mined !== undefined || !slot.recorded || cancelSigned(slot)) return
+    const current = currentVersion(slot)
+    const market = yield* Effect.option(ctx.market(slot.node))
+    if (market._tag === "None") return
+    const bump = bumpedFees(current.fees, market.value, ctx.settings.fees)
+    if (bump._tag === "capped") {
+      const reason = `cancel requested, but a replacement would pass [chains.ethereum].max_fee_gwei; the transaction stands`
+      if (slot.refused !== reason) {
+        slot.refused = reason
+        const record = ownerRecord(ctx, slot, slot.reported as StatusRecord["status"], reason)
+        if (record !== undefined) yield* recordDurably(ctx, [record])
+      }
+      return
+    }
+    const signed = signVersion(ctx, slot.sender, slot.nonce, { to: slot.sender, value: 0n, data: "0x", gasLimit: 21_000n }, bump.fees)
+    if (signed === undefined) return
+    ctx.log.info("partition-executor.cancel-signed", { partition: ctx.partition, id: slot.owner, nonce: slot.nonce, txid: signed.hash, max_fee: String(bump.fees.maxFee), tip: String(bump.fees.tip) })
+    const replaced: Slot = { ...slot, versions: [...slot.versions, { ...signed, cancel: true }], sentAt: undefined, refused: undefined, recorded: false, triedAt: ctx.now() }
+    yield* recordAndSend(ctx, replaced, slot.reported as StatusRecord["status"], `cancel requested: a zero-value self-transfer at nonce ${slot.nonce} (${signed.hash}) replaces it if it is mined first`)
   })
 
 /**
@@ -110,6 +142,12 @@ export const resignElsewhere = (ctx: EthereumContext, slot: Slot, pendingCount: 
   Effect.gen(function* () {
     ctx.book.drop(slot.sender, slot.nonce)
     if (slot.filler) return
+    if (cancelSigned(slot)) {
+      // The client cancelled it and none of its versions can be mined now: that is the cancel.
+      const cancelled = ownerRecord(ctx, slot, "cancelled", `cancelled: another transaction took nonce ${slot.nonce} before the request or its replacement was mined; nothing of the request was mined`)
+      if (cancelled !== undefined) yield* recordDurably(ctx, [cancelled])
+      return
+    }
     if (slot.clientSigned) {
       const failed = ownerRecord(ctx, slot, "failed", "another transaction was mined with this client-signed transaction's nonce; it can never be mined")
       if (failed !== undefined) yield* recordDurably(ctx, [failed])

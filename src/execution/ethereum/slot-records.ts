@@ -9,10 +9,17 @@ import type { RequestStatus, StatusRecord, TxVersion } from "../../domain/status
 import { currentVersion, type Slot, type SlotVersion } from "./sender-book.ts"
 
 /** A version as a record field. */
-export const recordedVersion = (v: SlotVersion): TxVersion => ({ txid: v.hash, raw_tx: v.raw, max_fee: v.fees.maxFee.toString(), tip: v.fees.tip.toString(), at: v.at })
+export const recordedVersion = (v: SlotVersion): TxVersion => ({ txid: v.hash, raw_tx: v.raw, max_fee: v.fees.maxFee.toString(), tip: v.fees.tip.toString(), at: v.at, ...(v.cancel ? { cancel: true as const } : {}) })
 
 /** A recorded version back as a slot version. */
-export const slotVersion = (v: TxVersion): SlotVersion => ({ hash: v.txid, raw: v.raw_tx, fees: { maxFee: BigInt(v.max_fee), tip: BigInt(v.tip) }, at: v.at })
+export const slotVersion = (v: TxVersion): SlotVersion => ({ hash: v.txid, raw: v.raw_tx, fees: { maxFee: BigInt(v.max_fee), tip: BigInt(v.tip) }, at: v.at, ...(v.cancel ? { cancel: true as const } : {}) })
+
+/** True once a version was signed to cancel the slot's request. */
+export const cancelSigned = (slot: { readonly versions: readonly SlotVersion[] }): boolean => slot.versions.some((v) => v.cancel === true)
+
+/** True when the mined version of the slot is its cancelling self-transfer. */
+export const minedAsCancel = (slot: { readonly versions: readonly SlotVersion[]; readonly mined?: { readonly hash: string } | undefined }): boolean =>
+  slot.mined !== undefined && slot.versions.some((v) => v.hash === slot.mined?.hash && v.cancel === true)
 
 /** The transaction fields of a slot's record: the current (or mined) version, every version, the nonce and node. */
 export const slotFields = (slot: Slot) => {
