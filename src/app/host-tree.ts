@@ -32,7 +32,7 @@ import type { Role } from "../config/role.ts"
 import type { ChildSpec } from "../runtime/child-spec.ts"
 import type { SupervisorSpec } from "../runtime/supervisor-spec.ts"
 import { supervisorChild } from "../runtime/supervisor.ts"
-import type { HostContext } from "./host-context.ts"
+import type { HostContext } from "../host/host-context.ts"
 
 /** Restart limits from `[runtime]`: more restarts than this within the window escalate. */
 const intensityOf = (ctx: HostContext) => ({ maxRestarts: ctx.config.runtime.max_restarts, withinMs: ctx.config.runtime.restart_window_ms })

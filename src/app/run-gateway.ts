@@ -12,7 +12,7 @@ import { makeMetrics } from "../observability/metrics.ts"
 import { runMain } from "../runtime/drain.ts"
 import { LifecycleEvents, makeLifecycleBus, toLogRecord, type LifecycleEvent } from "../runtime/events.ts"
 import type { ChildSpec } from "../runtime/child-spec.ts"
-import type { HostContext } from "./host-context.ts"
+import type { HostContext } from "../host/host-context.ts"
 import { hostTree } from "./host-tree.ts"
 import { VERSION } from "./version.ts"
 

@@ -6,7 +6,7 @@
  * know the id, 1 when nothing answers.
  */
 import { isNoLocation, makeFailoverClient } from "../client/index.ts"
-import { checkRequestId } from "../actors/replica/http/number-request.ts"
+import { checkRequestId } from "../actors/replica/index.ts"
 import type { CliContext, Command } from "./command.ts"
 import { noLocationLine } from "./client-locate-command.ts"
 import { millis } from "./client-list-command.ts"

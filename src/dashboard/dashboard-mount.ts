@@ -6,7 +6,7 @@
  */
 import type { Hono } from "hono"
 import { accountFromKey, makeEthereumNode } from "../adapters/ethereum.ts"
-import type { HostContext } from "../app/host-context.ts"
+import type { HostContext } from "../host/host-context.ts"
 import { registryAddressOf, registryManagerKeyEnvOf } from "../config/registry-address.ts"
 import { apiKeysFrom } from "../actors/producer/index.ts"
 import { registryAt } from "../registry/index.ts"

@@ -5,7 +5,7 @@
  * reached at start, init fails and the supervisor retries with backoff.
  */
 import { Effect, Schedule } from "effect"
-import type { HostContext } from "../../app/host-context.ts"
+import type { HostContext } from "../../host/host-context.ts"
 import type { NodeConfig } from "../../config/node-config.ts"
 import type { ChildSpec } from "../../runtime/child-spec.ts"
 import { nodeThrottlerEvents, nodeThrottlerMetrics } from "./events.ts"

@@ -5,7 +5,7 @@
  * requests go to the DLQ saying so.)
  */
 import { signersFromKeyList, type EthereumSigner } from "../../adapters/ethereum.ts"
-import type { HostContext } from "../../app/host-context.ts"
+import type { HostContext } from "../../host/host-context.ts"
 import type { ChainName } from "../../domain/request.ts"
 import type { Lane, DeadLetterFor } from "../../execution/lane.ts"
 import type { ChainNodes, Recorder, RecordCache } from "../../execution/ports.ts"

@@ -12,8 +12,8 @@
  */
 import { Deferred, Effect, Exit, FiberMap } from "effect"
 import { ensureTopics, kafkaCall, makeCluster, onMembershipEvents, scopedAdmin, scopedConsumer, type EachBatchPayload } from "../../adapters/kafka.ts"
-import { kafkaOptionsFrom } from "../../app/connections.ts"
-import type { HostContext } from "../../app/host-context.ts"
+import { kafkaOptionsFrom } from "../../host/connections.ts"
+import type { HostContext } from "../../host/host-context.ts"
 import { failCheckOnStop } from "../../host/check-on-stop.ts"
 import type { ChildSpec } from "../../runtime/child-spec.ts"
 import type { PartitionExecutor } from "../../execution/partition-executor.ts"

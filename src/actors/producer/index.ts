@@ -11,8 +11,8 @@ import { brokerCount, ensureTopics, makeCluster, scopedAdmin } from "../../adapt
 import { scopedHttpServer } from "../../adapters/http-server.ts"
 import { describe } from "../../adapters/errors.ts"
 import { encodeStatus } from "../../domain/wire.ts"
-import { kafkaOptionsFrom } from "../../app/connections.ts"
-import type { HostContext } from "../../app/host-context.ts"
+import { kafkaOptionsFrom } from "../../host/connections.ts"
+import type { HostContext } from "../../host/host-context.ts"
 import { defaultAcceptTimeoutMs } from "../../config/gateway-config.ts"
 import { failCheckOnStop } from "../../host/check-on-stop.ts"
 import type { ChildSpec } from "../../runtime/child-spec.ts"
@@ -27,6 +27,9 @@ import { gatewayTopics } from "../../kafka/topics.ts"
 import { hostShare, type KeyLimiter, makeKeyLimiter } from "../../intake/rate-limit.ts"
 
 export { makeIntakeApp } from "./intake-app.ts"
+/** Shared with the dashboard, which authenticates and reads bodies the same way. */
+export { presentedApiKey } from "./api-key.ts"
+export { readJsonBody } from "./read-body.ts"
 
 /** Reads the API keys from the variable the config names: comma-separated, blanks ignored. */
 export const apiKeysFrom = (value: string | undefined): ReadonlySet<string> =>

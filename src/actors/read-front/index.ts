@@ -5,7 +5,7 @@
  * cached answers at once, without waiting for the next block.
  */
 import { Effect } from "effect"
-import type { HostContext } from "../../app/host-context.ts"
+import type { HostContext } from "../../host/host-context.ts"
 import { readsSettingsOf } from "../../config/gateway-config.ts"
 import { makeReadService, type ReadService } from "../../reads/read-service.ts"
 import { readEvents } from "../../reads/events.ts"

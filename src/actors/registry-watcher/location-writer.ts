@@ -12,7 +12,7 @@ import type { RegistryError } from "../../registry/registry-errors.ts"
 import type { Registry } from "../../registry/registry-handle.ts"
 import { getServiceLocation, type ServiceLocation } from "../../registry/registry-reads.ts"
 import { register, updateLocation } from "../../registry/registry-writes.ts"
-import type { ReplicaHandle } from "../replica/replica-node.ts"
+import type { ReplicaHandle } from "../replica/index.ts"
 import { registryWatcherEvents, type RegistryWatcherMetrics, type WriteOutcomeLabel } from "./events.ts"
 import { planWrite } from "./write-plan.ts"
 

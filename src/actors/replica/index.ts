@@ -8,7 +8,7 @@
  * The host tree calls `hostReplica(ctx)` once and shares the handle with the sample
  * service's HTTP front (`replicaHttp`), the registry-watcher and the dashboard.
  */
-import type { HostContext } from "../../app/host-context.ts"
+import type { HostContext } from "../../host/host-context.ts"
 import { etcdContactCheck } from "./etcd-contact.ts"
 import { numberList, type NumberList } from "./number-list.ts"
 import { makeReplica, type Replica } from "./replica-node.ts"
@@ -23,6 +23,7 @@ export { type ReplicaStatus, type StepDown } from "./core.ts"
 export { appendEntries, type AppendResult, readLeader, readLogSize } from "./log-store.ts"
 export { makeReplica, type Replica, type ReplicaHandle } from "./replica-node.ts"
 export { numberList, type NumberList } from "./number-list.ts"
+export { checkRequestId } from "./http/number-request.ts"
 export { peerRows, type ReplicaPeer } from "./peers.ts"
 export { makeServiceApp, type ServiceMount } from "./http/service-app.ts"
 export { defaultServiceLimits, type ServiceDeps, type ServiceLimits, type ServiceReplica } from "./http/service-deps.ts"

@@ -3,8 +3,8 @@
  * several replicas of one service in one process.
  */
 import type { EtcdOptions } from "../../adapters/etcd.ts"
-import { etcdOptionsFrom } from "../../app/connections.ts"
-import type { HostContext } from "../../app/host-context.ts"
+import { etcdOptionsFrom } from "../../host/connections.ts"
+import type { HostContext } from "../../host/host-context.ts"
 import { replicaLocationOf } from "../../config/replica-listen.ts"
 
 /** One replica's settings. */

@@ -6,7 +6,7 @@
  */
 import { Effect } from "effect"
 import { scopedHttpServer } from "../../../adapters/http-server.ts"
-import type { HostContext } from "../../../app/host-context.ts"
+import type { HostContext } from "../../../host/host-context.ts"
 import { replicaListenOf } from "../../../config/replica-listen.ts"
 import type { ChildSpec } from "../../../runtime/child-spec.ts"
 import { replicaEvents } from "../events.ts"

@@ -5,7 +5,7 @@
  */
 import type { GatewayConfig } from "../config/gateway-config.ts"
 import type { HostConfig } from "../config/host-config.ts"
-import type { Readiness } from "../host/readiness.ts"
+import type { Readiness } from "./readiness.ts"
 import type { Logger } from "../observability/log.ts"
 import type { MetricsRegistry } from "../observability/metrics.ts"
 

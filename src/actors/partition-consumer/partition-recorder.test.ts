@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test"
 import { Effect } from "effect"
-import type { StatusRecord } from "../domain/status.ts"
-import { makeOffsetBook } from "../execution/offset-book.ts"
+import type { StatusRecord } from "../../domain/status.ts"
+import { makeOffsetBook } from "../../execution/offset-book.ts"
 import { makePartitionRecorder, type OutRecord, type TransactionSink } from "./partition-recorder.ts"
 
 const rec = (id: string): StatusRecord => ({ id, status: "signed", chain: "ethereum", sender: "0xa", partition: 0, at: 1 })

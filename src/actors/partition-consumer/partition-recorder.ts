@@ -18,11 +18,11 @@
  * records, which is the actor's decision.
  */
 import { Effect } from "effect"
-import type { StatusRecord } from "../domain/status.ts"
-import { encodeStatus } from "../domain/wire.ts"
-import type { OffsetBook } from "../execution/offset-book.ts"
-import type { CommitProof, ExtraRecord, Recorder, RecordError } from "../execution/ports.ts"
-import { commitRetryDelayMs } from "../runtime/schedules.ts"
+import type { StatusRecord } from "../../domain/status.ts"
+import { encodeStatus } from "../../domain/wire.ts"
+import type { OffsetBook } from "../../execution/offset-book.ts"
+import type { CommitProof, ExtraRecord, Recorder, RecordError } from "../../execution/ports.ts"
+import { commitRetryDelayMs } from "../../runtime/schedules.ts"
 
 /** One record as the writer sends it. */
 export interface OutRecord {
