@@ -116,7 +116,18 @@ export const startGateway = (cwd: string, args: readonly string[], env: Readonly
       if (seen) return Promise.resolve(seen)
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms; stderr so far:\n${raw.slice(-4000)}`)), timeoutMs)
-        waiters.push({ predicate, resolve: (l) => { clearTimeout(timer); resolve(l) } })
+        const waiter = { predicate, resolve: (l: LogLine) => { clearTimeout(timer); resolve(l) } }
+        waiters.push(waiter)
+        // A process that exits before the line comes fails the wait at once, with why it exited.
+        void proc.exited.then(async (code) => {
+          if (!waiters.includes(waiter)) return
+          await Bun.sleep(50)
+          const late = lines.find(predicate)
+          waiters.splice(waiters.indexOf(waiter), 1)
+          clearTimeout(timer)
+          if (late !== undefined) resolve(late)
+          else reject(new Error(`the gateway (pid ${proc.pid}) exited with code ${code} before the awaited line; stderr:\n${raw.slice(-4000)}`))
+        })
       })
     },
   }
