@@ -21,6 +21,7 @@ export type IntakeErrorCode =
   | "write_method"
   | "rate_limited"
   | "unknown_method"
+  | "webhook_limit"
 
 /** An error answer: its status, body and extra headers. */
 export interface IntakeError {
