@@ -117,3 +117,19 @@ describe("requests carry their owner", () => {
     expect(JSON.stringify(h.published)).not.toContain(testApiKey)
   })
 })
+
+describe("the OpenAPI document", () => {
+  test("describes the webhook routes and the signed event, and its registration example is accepted", async () => {
+    const h = intakeHarness()
+    const doc = (await (await h.app.request("/openapi.json")).json()) as {
+      paths: { "/v1/webhooks": { post: { requestBody: { content: { "application/json": { examples: Record<string, { value: unknown }> } } } } } }
+      webhooks: Record<string, unknown>
+      components: { schemas: Record<string, unknown> }
+    }
+    expect(Object.keys(doc.webhooks)).toEqual(["statusChanged"])
+    for (const name of ["WebhookRequest", "WebhookCreated", "WebhookEvent", "ParkedDeliveries"]) expect(doc.components.schemas[name]).toBeDefined()
+    for (const example of Object.values(doc.paths["/v1/webhooks"].post.requestBody.content["application/json"].examples)) {
+      expect((await h.post("/v1/webhooks", example.value)).status).toBe(201)
+    }
+  })
+})
