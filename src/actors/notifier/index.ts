@@ -71,10 +71,10 @@ export const notifier = (ctx: HostContext, hooks: WebhookBookView): ChildSpec =>
         const last = lastFailureLog.get(webhook.id) ?? 0
         if (Date.now() - last < 10_000) return
         lastFailureLog.set(webhook.id, Date.now())
-        log.warn(notifierEvents.attemptFailed, { webhook: webhook.id, event: delivery.event.id, attempts, outcome: outcome._tag, ...("status" in outcome ? { status: outcome.status } : {}) })
+        log.warn(notifierEvents.attemptFailed, { webhook: webhook.id, event_id: delivery.event.id, attempts, outcome: outcome._tag, ...("status" in outcome ? { status: outcome.status } : {}) })
       },
-      onParked: (parked) => log.warn(notifierEvents.parked, { webhook: parked.webhook_id, event: parked.event_id, attempts: parked.attempts, last_error: parked.last_error }),
-      onParkWriteFailed: (delivery, cause) => log.warn(notifierEvents.parkWriteFailed, { webhook: delivery.webhookId, event: delivery.event.id, error: describe(cause), effect: "written again until Kafka acks; the record's offset is not committed meanwhile" }),
+      onParked: (parked) => log.warn(notifierEvents.parked, { webhook: parked.webhook_id, event_id: parked.event_id, attempts: parked.attempts, last_error: parked.last_error }),
+      onParkWriteFailed: (delivery, cause) => log.warn(notifierEvents.parkWriteFailed, { webhook: delivery.webhookId, event_id: delivery.event.id, error: describe(cause), effect: "written again until Kafka acks; the record's offset is not committed meanwhile" }),
     })
     yield* Effect.addFinalizer(() => Effect.sync(() => dispatcher.stop()))
 
