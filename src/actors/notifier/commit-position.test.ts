@@ -52,6 +52,13 @@ describe("commit positions", () => {
     expect(p.toCommit()).toEqual([{ partition: 0, offset: 4n }])
   })
 
+  test("a partition read again tracks lower offsets after higher ones; the lowest open one still holds the commit", () => {
+    const p = makeCommitPositions()
+    p.track(0, 8n, 1)
+    p.track(0, 5n, 1)
+    expect(p.toCommit()).toEqual([{ partition: 0, offset: 5n }])
+  })
+
   test("finishing more than was tracked is ignored", () => {
     const p = makeCommitPositions()
     const r = p.track(0, 0n, 1)

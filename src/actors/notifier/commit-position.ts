@@ -35,7 +35,7 @@ export interface CommitPositions {
 }
 
 interface PartitionBook {
-  /** Unfinished deliveries by offset, in fetch order. */
+  /** Unfinished deliveries by offset. */
   readonly open: Map<bigint, number>
   /** One past the highest offset tracked. */
   next: bigint
@@ -83,9 +83,10 @@ export const makeCommitPositions = (): CommitPositions => {
       const out: { partition: number; offset: bigint }[] = []
       for (const [partition, book] of books) {
         if (book.next < 0n) continue
-        // Map keeps insertion (fetch) order, so the first open offset is the lowest.
-        const lowestOpen = book.open.keys().next()
-        const offset = lowestOpen.done === true ? book.next : lowestOpen.value
+        // The lowest open offset, not the first tracked: a partition read again (a seek,
+        // a retried batch) may track a lower offset after higher ones.
+        let offset = book.next
+        for (const open of book.open.keys()) if (open < offset) offset = open
         if (offset > book.committed) out.push({ partition, offset })
       }
       return out

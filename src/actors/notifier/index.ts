@@ -84,7 +84,9 @@ export const notifier = (ctx: HostContext, hooks: WebhookBookView): ChildSpec =>
       heartbeatIntervalMs: ctx.config.kafka.consumer.heartbeat_interval_ms,
       maxBytesPerPartition: ctx.config.kafka.consumer.max_bytes_per_partition,
     })
-    // Each join reads from the committed offsets again: what was tracked before is forgotten.
+    // After each join kafkajs fetches every assigned partition from its committed offset
+    // again (its offset manager is made anew per generation), so what was tracked before is
+    // forgotten; deliveries still running finish, and their records are read again.
     consumer.on(consumer.events.GROUP_JOIN, () => positions.reset())
 
     const commit = async () => {
