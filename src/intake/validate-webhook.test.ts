@@ -23,6 +23,7 @@ describe("validateWebhookRequest", () => {
     ["an unknown status", { ...good, events: ["confirmed", "done"] }, [["events[1]", webhookRules.status]]],
     ["a status twice", { ...good, events: ["failed", "failed"] }, [["events[1]", webhookRules.unique]]],
     ["intent is not offered", { ...good, events: ["intent"] }, [["events[0]", webhookRules.status]]],
+    ["accepted is not offered (the 202 says it)", { ...good, events: ["accepted"] }, [["events[0]", webhookRules.status]]],
   ]
   test.each(cases)("refuses %s, naming the field and rule", (_name, body, expected) => {
     const answer = validateWebhookRequest(body)

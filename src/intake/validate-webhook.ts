@@ -9,8 +9,12 @@ import type { RequestStatus } from "../domain/status.ts"
 import { childPath, ErrorList, type FieldError, indexPath } from "./field-error.ts"
 import { asObject, checkFields } from "./object-shape.ts"
 
-/** The statuses a webhook may subscribe to (`intent` is no longer written, so it is not offered). */
-export const webhookStatuses: readonly RequestStatus[] = ["accepted", "signed", "submitted", "confirmed", "failed", "dlq"]
+/**
+ * The statuses a webhook may subscribe to: those the executors write to `sendto.results`.
+ * `accepted` is not among them (the intake's 202 says it, and it is kept in the intake's
+ * own view only), nor `intent` (no longer written).
+ */
+export const webhookStatuses: readonly RequestStatus[] = ["signed", "submitted", "confirmed", "failed", "dlq"]
 
 /** The longest URL accepted. */
 export const maxWebhookUrlLength = 2048
