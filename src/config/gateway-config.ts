@@ -165,6 +165,8 @@ export const WebhooksConfigSchema = table("[webhooks]", {
   max_in_flight_per_endpoint: Schema.optionalKey(intAtLeast(1)),
   /** Deliveries held (waiting, in flight or between retries) before the notifier stops fetching (default 10,000). */
   max_pending: Schema.optionalKey(intAtLeast(1)),
+  /** Deliveries one endpoint may hold; past it, its new events are parked at once (default 1,000). */
+  max_pending_per_endpoint: Schema.optionalKey(intAtLeast(1)),
   /** Webhooks one API key may register (default 16). */
   max_per_key: Schema.optionalKey(intAtLeast(1)),
 })
@@ -177,6 +179,7 @@ export interface WebhookSettings {
   readonly maxInFlight: number
   readonly maxInFlightPerEndpoint: number
   readonly maxPending: number
+  readonly maxPendingPerEndpoint: number
   readonly maxPerKey: number
 }
 
@@ -188,6 +191,7 @@ export const webhookSettingsOf = (webhooks: typeof WebhooksConfigSchema.Type | u
   maxInFlight: webhooks?.max_in_flight ?? CONFIG_DEFAULTS["webhooks.max_in_flight"].value,
   maxInFlightPerEndpoint: webhooks?.max_in_flight_per_endpoint ?? CONFIG_DEFAULTS["webhooks.max_in_flight_per_endpoint"].value,
   maxPending: webhooks?.max_pending ?? CONFIG_DEFAULTS["webhooks.max_pending"].value,
+  maxPendingPerEndpoint: webhooks?.max_pending_per_endpoint ?? CONFIG_DEFAULTS["webhooks.max_pending_per_endpoint"].value,
   maxPerKey: webhooks?.max_per_key ?? CONFIG_DEFAULTS["webhooks.max_per_key"].value,
 })
 

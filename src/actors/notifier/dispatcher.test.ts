@@ -9,7 +9,7 @@ import { makeWebhookBook } from "../../webhooks/webhook-book.ts"
 import { type Delivery, type DeliveryEnd, makeDispatcher } from "./dispatcher.ts"
 import { notifierMetrics } from "./events.ts"
 
-const settings: WebhookSettings = { enabled: true, retryForMs: 60, timeoutMs: 1000, maxInFlight: 8, maxInFlightPerEndpoint: 1, maxPending: 100, maxPerKey: 16 }
+const settings: WebhookSettings = { enabled: true, retryForMs: 60, timeoutMs: 1000, maxInFlight: 8, maxInFlightPerEndpoint: 1, maxPending: 100, maxPendingPerEndpoint: 100, maxPerKey: 16 }
 const hook = (id: string): Webhook => ({ id, owner: "o", url: `http://127.0.0.1:9/${id}`, events: ["confirmed"], secret: `whsec_${id}`, created_at: 0 })
 const delivery = (webhookId: string, request: string): Delivery => {
   const event = eventOf({ id: request, status: "confirmed", chain: "ethereum", sender: "0xa", partition: 0, at: 1, rev: 2, owner: "o" })
@@ -18,12 +18,13 @@ const delivery = (webhookId: string, request: string): Delivery => {
 
 type Post = Parameters<typeof makeDispatcher>[0]["post"]
 
-const harness = (post: Post, park: (p: ParkedDelivery) => Promise<void> = async () => undefined, hooks = ["a", "b"]) => {
+const harness = (post: Post, park: (p: ParkedDelivery) => Promise<void> = async () => undefined, overrides: Partial<WebhookSettings> = {}) => {
+  const hooks = ["a", "b"]
   const book = makeWebhookBook()
   for (const id of hooks) book.apply({ _tag: "webhook", id, webhook: hook(id) })
   const parked: ParkedDelivery[] = []
   const dispatcher = makeDispatcher({
-    settings,
+    settings: { ...settings, ...overrides },
     book,
     post,
     park: async (p) => {
@@ -80,6 +81,16 @@ describe("dispatcher", () => {
     expect(h.ends.has("a/r1:2")).toBe(false)
     release({ _tag: "delivered", status: 200 })
     expect(await stalled).toBe("delivered")
+    h.dispatcher.stop()
+  })
+
+  test("past max_pending_per_endpoint, an endpoint's new events are parked at once; another endpoint's are not", async () => {
+    const h = harness(async (args) => (args.url.endsWith("/a") ? new Promise<AttemptOutcome>(() => undefined) : { _tag: "delivered", status: 200 }), undefined, { maxPendingPerEndpoint: 2 })
+    void h.send(delivery("a", "r1"))
+    void h.send(delivery("a", "r2"))
+    expect(await h.send(delivery("a", "r3"))).toBe("parked")
+    expect(h.parked[0]).toMatchObject({ event_id: "r3:2", attempts: 0, last_error: expect.stringContaining("max_pending_per_endpoint") })
+    expect(await h.send(delivery("b", "r1"))).toBe("delivered")
     h.dispatcher.stop()
   })
 

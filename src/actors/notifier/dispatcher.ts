@@ -3,7 +3,10 @@
  * in flight to one endpoint and `maxInFlight` over all of them, and a failed attempt
  * waits out its backoff off the queue (holding no slot). So a stalled or failing endpoint
  * slows only its own deliveries: the others' go on, and only the commit of the records
- * it holds waits (see commit-position.ts). Order between events to one endpoint is not
+ * it holds waits (see commit-position.ts). An endpoint holds at most
+ * `maxPendingPerEndpoint` unfinished deliveries; its further events are parked at once
+ * (visible, never silently lost), so one endpoint down for hours cannot fill the
+ * notifier's `maxPending` and stop the fetch for everyone. Order between events to one endpoint is not
  * kept; a receiver orders by the record's `rev` and `at`, and de-duplicates by event id.
  *
  * Each attempt looks the webhook up again, so a deleted webhook's deliveries are dropped
@@ -73,6 +76,8 @@ export const makeDispatcher = (deps: DispatcherDeps): Dispatcher => {
   const now = deps.now ?? Date.now
   const lanes = new Map<string, Lane>()
   const timers = new Set<ReturnType<typeof setTimeout>>()
+  /** Unfinished deliveries per webhook: queued, in flight, waiting to retry or being parked. */
+  const held = new Map<string, number>()
   const stopping = new AbortController()
   let inFlight = 0
 
@@ -93,6 +98,10 @@ export const makeDispatcher = (deps: DispatcherDeps): Dispatcher => {
   }
 
   const finish = (job: Job, end: DeliveryEnd) => {
+    const id = job.delivery.webhookId
+    const left = (held.get(id) ?? 1) - 1
+    if (left <= 0) held.delete(id)
+    else held.set(id, left)
     deps.metrics.deliveries.inc({ outcome: end })
     if (end === "delivered") deps.metrics.latency.observe((now() - job.delivery.readAt) / 1000)
     job.done(end)
@@ -178,7 +187,14 @@ export const makeDispatcher = (deps: DispatcherDeps): Dispatcher => {
   return {
     enqueue: (delivery, done) => {
       if (stopping.signal.aborted) return
-      laneOf(delivery.webhookId).ready.push({ delivery, done, attempts: 0, firstAt: undefined })
+      const job: Job = { delivery, done, attempts: 0, firstAt: undefined }
+      const holding = held.get(delivery.webhookId) ?? 0
+      held.set(delivery.webhookId, holding + 1)
+      const webhook = deps.book.get(delivery.webhookId)
+      if (webhook !== undefined && holding >= deps.settings.maxPendingPerEndpoint) {
+        return parkUntilWritten(job, webhook, `not attempted: the endpoint already held ${holding} unfinished deliveries ([webhooks].max_pending_per_endpoint)`)
+      }
+      laneOf(delivery.webhookId).ready.push(job)
       pump()
     },
     stop: () => {
