@@ -103,6 +103,7 @@ export const producer = (ctx: HostContext, version: string, view: StatusView, re
         : {
             webhooks: {
               book: hooks.book,
+              ready: hooks.ready,
               applyLocal: hooks.applyLocal,
               maxPerKey: webhookSettingsOf(c.webhooks).maxPerKey,
               write: (records) => publisher.publish(records.map((r) => ({ topic: webhooksTopicOf(c), key: r.key, value: r.value }))),

@@ -18,7 +18,7 @@ import { getBalance, postRpc } from "./read-routes.ts"
 import { getBatchStatus, getRequestStatus, listRequests } from "./status-routes.ts"
 import { submitBatch } from "./submit-batch.ts"
 import { submitRequest } from "./submit-request.ts"
-import { deleteWebhook, getWebhook, listDeliveries, listWebhooks, registerWebhook } from "./webhook-routes.ts"
+import { deleteWebhook, getWebhook, listDeliveries, listWebhooks, registerWebhook, webhooksReady } from "./webhook-routes.ts"
 import { errorResponse, unavailable } from "./intake-errors.ts"
 
 export type { IntakeDeps, IntakeLimits } from "./intake-deps.ts"
@@ -56,6 +56,8 @@ export const makeIntakeApp = (deps: IntakeDeps): Hono => {
   app.get("/v1/batches/:id", getBatchStatus(deps.status))
   const hooks = deps.webhooks
   if (hooks !== undefined) {
+    app.use("/v1/webhooks", webhooksReady(hooks, deps.limits))
+    app.use("/v1/webhooks/*", webhooksReady(hooks, deps.limits))
     app.post("/v1/webhooks", registerWebhook(hooks, deps.limits, deps.now ?? Date.now))
     app.get("/v1/webhooks", listWebhooks(hooks))
     app.get("/v1/webhooks/:id", getWebhook(hooks))

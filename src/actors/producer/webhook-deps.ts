@@ -20,6 +20,8 @@ export interface WebhookDeps {
   readonly write: (records: readonly WebhookWrite[]) => Promise<void>
   /** Applies what was just written to this host's book, so the client reads back its own write at once. */
   readonly applyLocal: (entries: readonly WebhookEntry[]) => void
+  /** False until the book has read the whole topic once since start: until then the routes answer 503 rather than a partial list. */
+  readonly ready?: () => boolean
   /** `[webhooks].max_per_key`. */
   readonly maxPerKey: number
   /** Ids of new webhooks (`wh_<uuid>` when not given). */

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test"
 import { ownerOf } from "../../domain/owner.ts"
 import { sampleAddresses } from "../../intake/sample-addresses.ts"
+import { makeWebhookBook } from "../../webhooks/webhook-book.ts"
 import { intakeHarness, testApiKey } from "./intake-harness.ts"
 
 const otherKey = "test-key-2"
@@ -50,6 +51,13 @@ describe("POST /v1/webhooks", () => {
     const res = await h.post("/v1/webhooks", good)
     expect(res.status).toBe(422)
     expect(await res.json()).toMatchObject({ error: "webhook_limit", limit: 3 })
+  })
+
+  test("503 with Retry-After while the book has not read the topic once", async () => {
+    const h = intakeHarness({ webhooks: { book: makeWebhookBook(), applyLocal: () => undefined, write: async () => undefined, maxPerKey: 3, ready: () => false } })
+    for (const res of [await h.post("/v1/webhooks", good), await h.get("/v1/webhooks"), await h.get("/v1/webhooks/wh_1")]) {
+      expect([res.status, res.headers.get("retry-after")]).toEqual([503, "2"])
+    }
   })
 
   test("503 when Kafka refuses the write, and nothing is registered", async () => {

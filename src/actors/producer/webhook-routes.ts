@@ -9,7 +9,7 @@
  * validation writes nothing.
  */
 import { randomBytes, randomUUID } from "node:crypto"
-import type { Context } from "hono"
+import type { Context, MiddlewareHandler } from "hono"
 import { validateWebhookRequest } from "../../intake/validate-webhook.ts"
 import { encodeWebhook, parkedKey, type Webhook, webhookKey } from "../../webhooks/registration.ts"
 import { presentedOwner } from "./api-key.ts"
@@ -46,6 +46,15 @@ const writeWithin = async (deps: WebhookDeps, limits: IntakeLimits, records: Par
   } finally {
     clearTimeout(timer)
   }
+}
+
+/** Answers 503 while the host's webhook book has not yet read the topic once (a list or the per-key limit would be wrong). */
+export const webhooksReady = (deps: WebhookDeps, limits: IntakeLimits): MiddlewareHandler => async (c, next) => {
+  if (deps.ready !== undefined && !deps.ready()) {
+    return errorResponse(unavailable("not_ready", `this intake is still reading the webhook registrations; retry after ${limits.retryAfterS} s`, limits.retryAfterS))
+  }
+  await next()
+  return undefined
 }
 
 /** Builds the `POST /v1/webhooks` handler. */
