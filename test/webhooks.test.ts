@@ -91,7 +91,12 @@ const expectedEvents = async (statuses: readonly string[], ids: ReadonlySet<stri
 }
 
 const register = async (url: string, events: readonly string[]) => {
-  const res = await post(run.intakes[0] ?? "", "/v1/webhooks", { url, events })
+  // A 503 means the intake's webhook book is still reading the topic, moments after start.
+  let res = await post(run.intakes[0] ?? "", "/v1/webhooks", { url, events })
+  for (let i = 0; res.status === 503 && i < 20; i++) {
+    await Bun.sleep(250)
+    res = await post(run.intakes[0] ?? "", "/v1/webhooks", { url, events })
+  }
   expect(res.status).toBe(201)
   return (await res.json()) as { id: string; secret: string; url: string; events: string[]; created_at: number }
 }
