@@ -9,7 +9,8 @@
  *
  * Where the layout's table is silent, the rank here says where a folder sits:
  * `pipeline` (group commit, a renewable producer) beside `host`, `registry` (the
- * ServiceRegistry client) beside `kafka`, `reads` beside `intake`, `dashboard` and
+ * ServiceRegistry client) beside `kafka`, `webhooks` (the webhooks topic's records and
+ * book) beside `status`, `reads` beside `intake`, `dashboard` and
  * `client` above the actors and below `app`. The table gives `cli` only `app/`; here
  * `cli` is the top and may import anything below it, since its client commands use the
  * SDKs directly; that looser rule is deliberate.
@@ -32,6 +33,7 @@ const ranks: Readonly<Record<string, number>> = {
   kafka: 6,
   registry: 6,
   status: 7,
+  webhooks: 7,
   intake: 8,
   reads: 8,
   execution: 9,

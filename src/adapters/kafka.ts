@@ -193,11 +193,11 @@ export const brokerCount = (cluster: KafkaCluster, admin: Admin) =>
 /** Wraps any other kafkajs call so its failure becomes a `KafkaUnavailable`. */
 export const kafkaCall = attempt
 
-/** One record to publish. A null key lets Kafka spread records over partitions. */
+/** One record to publish. A null key lets Kafka spread records over partitions; a null value is a tombstone for its key. */
 export interface OutgoingRecord {
   readonly topic: string
   readonly key: string | null
-  readonly value: string
+  readonly value: string | null
 }
 
 /**
@@ -208,7 +208,7 @@ export interface OutgoingRecord {
  * again from a new producer.
  */
 export const publishAll = async (cluster: KafkaCluster, producer: Producer, records: readonly OutgoingRecord[]): Promise<void> => {
-  const byTopic = new Map<string, { key: string | null; value: string }[]>()
+  const byTopic = new Map<string, { key: string | null; value: string | null }[]>()
   for (const r of records) {
     const list = byTopic.get(r.topic) ?? []
     list.push({ key: r.key, value: r.value })

@@ -16,14 +16,15 @@ const recordOverheadBytes = 64
 
 interface Message {
   readonly key: string | null
-  readonly value: string
+  /** Null: a tombstone. */
+  readonly value: string | null
 }
 
 /** Records by topic, as a produce request carries them. */
 export type TopicMessages<M extends Message> = ReadonlyArray<{ readonly topic: string; readonly messages: readonly M[] }>
 
 /** A record's estimated size in bytes (UTF-8). */
-export const recordBytes = (m: Message): number => Buffer.byteLength(m.value) + (m.key === null ? 0 : Buffer.byteLength(m.key)) + recordOverheadBytes
+export const recordBytes = (m: Message): number => (m.value === null ? 0 : Buffer.byteLength(m.value)) + (m.key === null ? 0 : Buffer.byteLength(m.key)) + recordOverheadBytes
 
 /**
  * Cuts `write` into consecutive chunks of at most `limit` estimated bytes each, keeping

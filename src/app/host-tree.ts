@@ -13,6 +13,8 @@
  *   ├─ replica-http            (replica role: the sample service on the host's replica listen)
  *   ├─ registry-watcher
  *   ├─ status-view             (producer or consumer role: sendto.results → sqlite)
+ *   ├─ webhook-book            (producer or consumer role: the webhooks topic → memory)
+ *   ├─ notifier                (consumer role, while [webhooks].enabled: status changes → webhook endpoints)
  *   ├─ consumer (rest_for_one)
  *   │  ├─ node-throttler:<node>  (one per node the host uses)
  *   │  ├─ read-front             (follows each chain's head for the read cache)
@@ -23,6 +25,9 @@ import { partitionConsumer } from "../actors/partition-consumer/index.ts"
 import { makeNodePool, nodeThrottler } from "../actors/node-throttler/index.ts"
 import { statusView, type StatusView } from "../actors/status-view/index.ts"
 import { producer } from "../actors/producer/index.ts"
+import { notifier } from "../actors/notifier/index.ts"
+import { webhookBook } from "../actors/webhook-book/index.ts"
+import { webhookSettingsOf } from "../config/gateway-config.ts"
 import { readFront } from "../actors/read-front/index.ts"
 import type { ReadService } from "../reads/read-service.ts"
 import { makeRegistryFeed, type RegistryFeed, registryWatcher } from "../actors/registry-watcher/index.ts"
@@ -68,10 +73,14 @@ export const hostTree = (ctx: HostContext, roles: readonly Role[], version: stri
   if (roles.includes("registry-watcher")) children.push(registryWatcher(ctx, service?.handle, feed))
   if (roles.includes("producer") || roles.includes("consumer")) {
     const status = statusView(ctx)
-    children.push(status.spec)
+    const hooks = webhookBook(ctx)
+    children.push(status.spec, hooks.spec)
+    // The notifier starts before the executors and stops after them, so on a drain the
+    // status changes they record last are still followed until the notifier's own stop.
+    if (roles.includes("consumer") && webhookSettingsOf(ctx.config.webhooks).enabled) children.push(notifier(ctx, hooks.view))
     const consumer = roles.includes("consumer") ? consumerTree(ctx, status.view) : undefined
     if (consumer !== undefined) children.push(supervisorChild(consumer.spec))
-    if (roles.includes("producer")) children.push(producer(ctx, version, status.view, consumer?.reads))
+    if (roles.includes("producer")) children.push(producer(ctx, version, status.view, consumer?.reads, hooks.view))
   }
   return { id: `host:${ctx.host.name}`, strategy: "one_for_one", intensity: intensityOf(ctx), children: [...children, ...last] }
 }

@@ -85,7 +85,7 @@ describe("a misspelt key is still an error, never a fallback to the default", ()
     [
       "kafka.topics.partitons",
       "[kafka.topics]\npartitons = 6",
-      `${FILE}: kafka.topics.partitons: expected one of the keys requests, results, dlq, partitions, replication_factor, min_insync_replicas; found an unknown key (did you mean partitions?)`,
+      `${FILE}: kafka.topics.partitons: expected one of the keys requests, results, dlq, webhooks, partitions, replication_factor, min_insync_replicas; found an unknown key (did you mean partitions?)`,
     ],
     [
       "reads.cache_mbs",
@@ -95,7 +95,7 @@ describe("a misspelt key is still an error, never a fallback to the default", ()
     [
       "[intak]",
       "[intak]\nlisten = \"0.0.0.0:8080\"",
-      `${FILE}: intak: expected one of the keys kafka, intake, etcd, replica, registry, chains, nodes, stack, runtime, reads, status, hosts; found an unknown key (did you mean intake?)`,
+      `${FILE}: intak: expected one of the keys kafka, intake, etcd, replica, registry, chains, nodes, stack, runtime, reads, status, webhooks, hosts; found an unknown key (did you mean intake?)`,
     ],
   ]
   test.each(cases)("%s", (_name, add, line) => {

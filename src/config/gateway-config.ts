@@ -147,6 +147,55 @@ export const statusSettingsOf = (status: typeof StatusConfigSchema.Type | undefi
 })
 
 /**
+ * `[webhooks]`: how the notifier delivers status changes to the endpoints clients
+ * register (`POST /v1/webhooks`). The table and each key are optional; their defaults
+ * are in defaults.ts. The notifier runs on every host with the consumer role while
+ * `enabled` is true.
+ */
+export const WebhooksConfigSchema = table("[webhooks]", {
+  /** Whether consumer hosts run the notifier (default true); registrations are taken either way. */
+  enabled: Schema.optionalKey(Bool),
+  /** How long a delivery is retried, from its first attempt, before it is parked (default a day). */
+  retry_for_s: Schema.optionalKey(intAtLeast(1)),
+  /** How long one attempt waits for the receiver's answer (default 10 s). */
+  timeout_ms: Schema.optionalKey(intAtLeast(1)),
+  /** Attempts in flight at once on one notifier host, over every endpoint (default 64). */
+  max_in_flight: Schema.optionalKey(intAtLeast(1)),
+  /** Attempts in flight at once to one endpoint, so a stalling one cannot take every slot (default 4). */
+  max_in_flight_per_endpoint: Schema.optionalKey(intAtLeast(1)),
+  /** Deliveries held (waiting, in flight or between retries) before the notifier stops fetching (default 10,000). */
+  max_pending: Schema.optionalKey(intAtLeast(1)),
+  /** Deliveries one endpoint may hold; past it, its new events are parked at once (default 1,000). */
+  max_pending_per_endpoint: Schema.optionalKey(intAtLeast(1)),
+  /** Webhooks one API key may register (default 16). */
+  max_per_key: Schema.optionalKey(intAtLeast(1)),
+})
+
+/** `[webhooks]` with every default filled in. */
+export interface WebhookSettings {
+  readonly enabled: boolean
+  readonly retryForMs: number
+  readonly timeoutMs: number
+  readonly maxInFlight: number
+  readonly maxInFlightPerEndpoint: number
+  readonly maxPending: number
+  readonly maxPendingPerEndpoint: number
+  readonly maxPerKey: number
+}
+
+/** The notifier's and the webhook routes' settings: the config's values, else the defaults of defaults.ts. */
+export const webhookSettingsOf = (webhooks: typeof WebhooksConfigSchema.Type | undefined): WebhookSettings => ({
+  enabled: webhooks?.enabled ?? CONFIG_DEFAULTS["webhooks.enabled"].value,
+  retryForMs: (webhooks?.retry_for_s ?? CONFIG_DEFAULTS["webhooks.retry_for_s"].value) * 1000,
+  timeoutMs: webhooks?.timeout_ms ?? CONFIG_DEFAULTS["webhooks.timeout_ms"].value,
+  maxInFlight: webhooks?.max_in_flight ?? CONFIG_DEFAULTS["webhooks.max_in_flight"].value,
+  maxInFlightPerEndpoint: webhooks?.max_in_flight_per_endpoint ?? CONFIG_DEFAULTS["webhooks.max_in_flight_per_endpoint"].value,
+  maxPending: webhooks?.max_pending ?? CONFIG_DEFAULTS["webhooks.max_pending"].value,
+  maxPendingPerEndpoint: webhooks?.max_pending_per_endpoint ?? CONFIG_DEFAULTS["webhooks.max_pending_per_endpoint"].value,
+  maxPerKey: webhooks?.max_per_key ?? CONFIG_DEFAULTS["webhooks.max_per_key"].value,
+})
+
+/**
  * The whole file, once defaults.ts has filled in the keys it leaves out. Unknown keys
  * are errors (a misspelt limit must not silently fall back).
  */
@@ -162,6 +211,7 @@ export const GatewayConfigSchema = table("top-level", {
   runtime: RuntimeConfigSchema,
   reads: Schema.optionalKey(ReadsConfigSchema),
   status: Schema.optionalKey(StatusConfigSchema),
+  webhooks: Schema.optionalKey(WebhooksConfigSchema),
   hosts: nonEmptyListOf(HostConfigSchema, "[[hosts]] tables"),
 })
 

@@ -4,6 +4,7 @@
  * not here, with every other key's; `gateway config check --effective`
  * shows which of them a file relies on.
  */
+import { Schema } from "effect"
 import { exactly, HostPortString, intAtLeast, NonEmptyString, nonEmptyListOf, table, TopicName } from "./field-schemas.ts"
 
 /** `[kafka.topics]`: names and durability settings of sendto, sendto.results and sendto.dlq. */
@@ -11,6 +12,8 @@ export const KafkaTopicsSchema = table("[kafka.topics]", {
   requests: TopicName,
   results: TopicName,
   dlq: TopicName,
+  /** Webhook registrations and parked deliveries, compacted (default sendto.webhooks); see kafka/topics.ts. */
+  webhooks: Schema.optionalKey(TopicName),
   partitions: intAtLeast(1),
   replication_factor: intAtLeast(1),
   min_insync_replicas: intAtLeast(1),

@@ -132,7 +132,7 @@ const invalid: ReadonlyArray<{
     name: "misspelt table header (its keys would all have defaults, so the unknown key is the one error)",
     edits: [["[runtime]", "[runtim]"]],
     lines: [
-      `${FILE}: runtim: expected one of the keys kafka, intake, etcd, replica, registry, chains, nodes, stack, runtime, reads, status, hosts; found an unknown key (did you mean runtime?)`,
+      `${FILE}: runtim: expected one of the keys kafka, intake, etcd, replica, registry, chains, nodes, stack, runtime, reads, status, webhooks, hosts; found an unknown key (did you mean runtime?)`,
     ],
   },
   {

@@ -78,6 +78,12 @@ export interface QueuedRequest {
   readonly batch_id?: string
   /** SHA-256 of the request body, so a reused Idempotency-Key with another body is refused. */
   readonly body_hash: string
+  /**
+   * Who submitted it: `ownerOf(api key)` (domain/owner.ts), never the key. Carried into
+   * every status record so the notifier finds the key's webhooks. Requests queued before
+   * owners existed have none, and match no webhook.
+   */
+  readonly owner?: string
 }
 
 /** The Kafka key of a queued request: order is kept per key. */

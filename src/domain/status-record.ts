@@ -1,17 +1,17 @@
 /**
  * The one place a status record's common fields are assembled: id, chain, sender,
- * partition, time, and what the intake attached (batch and body hash). Every writer of
+ * partition, time, and what the intake attached (batch, body hash and owner). Every writer of
  * `sendto.results` builds its records here, so a field added to all of them is added once.
  */
 import type { QueuedRequest } from "./request.ts"
 import type { RequestStatus, StatusRecord } from "./status.ts"
 
 /** The fields a record adds to the common ones: everything but what `statusRecordFor` fills in. */
-export type RecordFields = Omit<Partial<StatusRecord>, "id" | "chain" | "sender" | "status" | "at" | "batch_id" | "body_hash">
+export type RecordFields = Omit<Partial<StatusRecord>, "id" | "chain" | "sender" | "status" | "at" | "batch_id" | "body_hash" | "owner">
 
 /** A record of `request`'s new `status`, written by the owner of `partition` at `at`. */
 export const statusRecordFor = (
-  request: Pick<QueuedRequest, "id" | "sender" | "body" | "batch_id" | "body_hash">,
+  request: Pick<QueuedRequest, "id" | "sender" | "body" | "batch_id" | "body_hash" | "owner">,
   partition: number,
   status: RequestStatus,
   at: number,
@@ -25,6 +25,7 @@ export const statusRecordFor = (
   at,
   body_hash: request.body_hash,
   ...(request.batch_id ? { batch_id: request.batch_id } : {}),
+  ...(request.owner ? { owner: request.owner } : {}),
   ...fields,
 })
 

@@ -71,6 +71,8 @@ export interface StatusRecord {
   readonly rev?: number
   /** Absent means `request`. */
   readonly kind?: RecordKind
+  /** Who submitted the request (`ownerOf` its API key): whose webhooks hear of it. Absent on older records and executor records. */
+  readonly owner?: string
   readonly batch_id?: string
   readonly body_hash?: string
   readonly txid?: string

@@ -47,6 +47,8 @@ export const decodeRequest = (text: string): Decoded<QueuedRequest> => {
   if (!isObject(v.body.params)) return { ok: false, problem: "body.params: missing or not an object" }
   if (typeof v.accepted_at !== "number") return { ok: false, problem: "accepted_at: missing or not a number" }
   if (typeof v.body_hash !== "string") return { ok: false, problem: "body_hash: missing or not a string" }
+  // Older messages have no owner; they decode, and match no webhook.
+  if (v.owner !== undefined && typeof v.owner !== "string") return { ok: false, problem: "owner: not a string" }
   // The intake validated the body against its method before publishing it; this checks the envelope.
   return { ok: true, value: v as unknown as QueuedRequest }
 }
@@ -63,5 +65,6 @@ export const decodeStatus = (text: string): Decoded<StatusRecord> => {
   if (typeof v.status !== "string" || !statuses.has(v.status)) return { ok: false, problem: `status: unknown ${JSON.stringify(v.status)}` }
   if (v.chain !== "bitcoin" && v.chain !== "ethereum") return { ok: false, problem: `chain: unknown ${JSON.stringify(v.chain)}` }
   if (typeof v.partition !== "number" || typeof v.at !== "number") return { ok: false, problem: "partition/at: missing or not numbers" }
+  if (v.owner !== undefined && typeof v.owner !== "string") return { ok: false, problem: "owner: not a string" }
   return { ok: true, value: v as unknown as StatusRecord }
 }

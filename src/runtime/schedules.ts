@@ -39,3 +39,11 @@ export const nodeHealthPoll = Schedule.spaced("250 millis")
 
 /** How long a fetched fee market is reused before asking the node again. */
 export const feeMarketTtl = Duration.seconds(1)
+
+/**
+ * Between attempts of one webhook delivery: 1 s, doubling, jittered, at most 5 min. The
+ * notifier keeps retrying until `[webhooks].retry_for_s` has passed since the first
+ * attempt (see actors/notifier/retry-decision.ts), then parks the delivery.
+ */
+export const webhookRetryDelayMs = (attempt: number, random: () => number = Math.random): number =>
+  Math.round(Math.min(300_000, 1_000 * 2 ** Math.min(Math.max(attempt - 1, 0), 9)) * (0.8 + random() * 0.4))

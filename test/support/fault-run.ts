@@ -43,7 +43,7 @@ export interface FaultRunOptions {
 /** A running scenario. */
 export interface FaultRun {
   readonly dir: string
-  readonly topics: { readonly requests: string; readonly results: string; readonly dlq: string; readonly group: string }
+  readonly topics: { readonly requests: string; readonly results: string; readonly dlq: string; readonly webhooks: string; readonly group: string }
   readonly intakes: readonly string[]
   readonly producers: GatewayProcess[]
   readonly consumers: GatewayProcess[]
@@ -117,13 +117,14 @@ const fundAccount = async (account: string, coins: number) => {
 /** Starts a scenario's gateways (see the module comment). */
 export const startFaultRun = async (options: FaultRunOptions): Promise<FaultRun> => {
   const tag = `${options.name}-${Date.now().toString(36)}`
-  const topics = { requests: `sendto-${tag}`, results: `sendto-${tag}.results`, dlq: `sendto-${tag}.dlq`, group: `gateway-${tag}` }
+  const topics = { requests: `sendto-${tag}`, results: `sendto-${tag}.results`, dlq: `sendto-${tag}.dlq`, webhooks: `sendto-${tag}.webhooks`, group: `gateway-${tag}` }
   const dir = mkdtempSync(join(tmpdir(), `gateway-fault-${options.name}-`))
   copyFileSync(builtBinary, join(dir, "gateway"))
   const base = readFileSync(join(repoRoot, "config", "local.toml"), "utf8")
     .replace('requests = "sendto"', `requests = "${topics.requests}"`)
     .replace('results = "sendto.results"', `results = "${topics.results}"`)
     .replace('dlq = "sendto.dlq"', `dlq = "${topics.dlq}"`)
+    .replace('webhooks = "sendto.webhooks"', `webhooks = "${topics.webhooks}"`)
     .replace('group_id = "gateway-consumers"', `group_id = "${topics.group}"`)
   const anvil = await startAnvil(options.anvilMining ?? "mixed")
   const node = makeEthereumNode({ name: "fault-anvil", url: anvil.url, chainId: 31337, pollingIntervalMs: 250 })
@@ -170,7 +171,7 @@ export const startFaultRun = async (options: FaultRunOptions): Promise<FaultRun>
     // The run's topics go too: thousands of leftover partitions weigh on the brokers' heap.
     const admin = await testCluster(`fault-${tag}-cleanup`).then(connectedAdmin).catch(() => undefined)
     if (admin !== undefined) {
-      await deleteTopics(admin, [topics.requests, topics.results, topics.dlq])
+      await deleteTopics(admin, [topics.requests, topics.results, topics.dlq, topics.webhooks])
       await admin.disconnect().catch(() => undefined)
     }
     // The gateways' logs outlive the run (in the checkout's .run/, which git ignores), so a failure can be read afterwards.

@@ -36,7 +36,7 @@ export interface GatewayProcess {
 /** This test process's own topic names and consumer group, so runs never see each other's messages. */
 export const runTopics = (() => {
   const tag = `t${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`
-  return { requests: `sendto-${tag}`, results: `sendto-${tag}.results`, dlq: `sendto-${tag}.dlq`, group: `gateway-${tag}` }
+  return { requests: `sendto-${tag}`, results: `sendto-${tag}.results`, dlq: `sendto-${tag}.dlq`, webhooks: `sendto-${tag}.webhooks`, group: `gateway-${tag}` }
 })()
 
 /**
@@ -53,6 +53,7 @@ export const isolatedCopy = (configs: readonly string[]): string => {
       .replace('requests = "sendto"', `requests = "${runTopics.requests}"`)
       .replace('results = "sendto.results"', `results = "${runTopics.results}"`)
       .replace('dlq = "sendto.dlq"', `dlq = "${runTopics.dlq}"`)
+      .replace('webhooks = "sendto.webhooks"', `webhooks = "${runTopics.webhooks}"`)
       .replace('group_id = "gateway-consumers"', `group_id = "${runTopics.group}"`)
     writeFileSync(join(dir, basename(c)), text)
   }

@@ -5,6 +5,7 @@
  * never collide.
  */
 import type { MiddlewareHandler } from "hono"
+import { makeOwnerCache } from "../../domain/owner.ts"
 import { errorResponse, intakeError } from "./intake-errors.ts"
 
 /** The key a request presents, from `Authorization: Bearer` first, else `X-API-Key`. */
@@ -33,3 +34,12 @@ export const requireApiKey = (keys: ReadonlySet<string>, keysEnv: string): Middl
   await next()
   return undefined
 }
+
+const ownerCache = makeOwnerCache()
+
+/**
+ * The owner id (`ownerOf`, domain/owner.ts) of the key a request presents: what the
+ * queued request and its status records carry, and what its webhooks are filed under.
+ * Only called behind `requireApiKey`, so a key is present.
+ */
+export const presentedOwner = (headers: Headers): string => ownerCache(presentedApiKey(headers) ?? "")

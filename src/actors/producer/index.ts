@@ -23,7 +23,9 @@ import { producerEvents, producerMetrics } from "./events.ts"
 import { probeKafka, producerKafkaCheck, sendReportTo } from "./kafka-reachability.ts"
 import { makeIntakeApp } from "./intake-app.ts"
 import { makeRequestPublisher } from "./request-publisher.ts"
-import { gatewayTopics } from "../../kafka/topics.ts"
+import { gatewayTopics, webhooksTopicOf } from "../../kafka/topics.ts"
+import { webhookSettingsOf } from "../../config/gateway-config.ts"
+import type { WebhookBookView } from "../webhook-book/index.ts"
 import { hostShare, type KeyLimiter, makeKeyLimiter } from "../../intake/rate-limit.ts"
 
 export { makeIntakeApp } from "./intake-app.ts"
@@ -44,7 +46,7 @@ export const rateLimiterOf = (c: HostContext["config"]): KeyLimiter | undefined 
 }
 
 /** Builds the producer actor for this host. */
-export const producer = (ctx: HostContext, version: string, view: StatusView, reads?: ReadService): ChildSpec => {
+export const producer = (ctx: HostContext, version: string, view: StatusView, reads?: ReadService, hooks?: WebhookBookView): ChildSpec => {
   const log = ctx.log.forActor("producer")
   const m = producerMetrics(ctx.metrics)
   const c = ctx.config
@@ -104,6 +106,17 @@ export const producer = (ctx: HostContext, version: string, view: StatusView, re
       ethereumChainId: c.chains.ethereum.chain_id,
       ...(reads === undefined ? {} : { reads }),
       ...(limiter === undefined ? {} : { rateLimit: limiter }),
+      ...(hooks === undefined
+        ? {}
+        : {
+            webhooks: {
+              book: hooks.book,
+              ready: hooks.ready,
+              applyLocal: hooks.applyLocal,
+              maxPerKey: webhookSettingsOf(c.webhooks).maxPerKey,
+              write: (records) => publisher.publish(records.map((r) => ({ topic: webhooksTopicOf(c), key: r.key, value: r.value }))),
+            },
+          }),
     })
     const server = yield* scopedHttpServer(app, c.intake.listen)
     yield* Effect.addFinalizer(() => Effect.sync(() => { connected = false }))

@@ -19,6 +19,8 @@ import { cancelRequest } from "./cancel-request.ts"
 import { getBatchStatus, getRequestStatus, listRequests } from "./status-routes.ts"
 import { submitBatch } from "./submit-batch.ts"
 import { submitRequest } from "./submit-request.ts"
+import { deleteWebhook, getWebhook, listDeliveries, listWebhooks, registerWebhook, webhooksReady } from "./webhook-routes.ts"
+import { errorResponse, unavailable } from "./intake-errors.ts"
 
 export type { IntakeDeps, IntakeLimits } from "./intake-deps.ts"
 
@@ -54,6 +56,19 @@ export const makeIntakeApp = (deps: IntakeDeps): Hono => {
   app.get("/v1/requests/:id", getRequestStatus(deps.status))
   app.delete("/v1/requests/:id", cancelRequest(deps))
   app.get("/v1/batches/:id", getBatchStatus(deps.status))
+  const hooks = deps.webhooks
+  if (hooks !== undefined) {
+    app.use("/v1/webhooks", webhooksReady(hooks, deps.limits))
+    app.use("/v1/webhooks/*", webhooksReady(hooks, deps.limits))
+    app.post("/v1/webhooks", registerWebhook(hooks, deps.limits, deps.now ?? Date.now))
+    app.get("/v1/webhooks", listWebhooks(hooks))
+    app.get("/v1/webhooks/:id", getWebhook(hooks))
+    app.delete("/v1/webhooks/:id", deleteWebhook(hooks, deps.limits))
+    app.get("/v1/webhooks/:id/deliveries", listDeliveries(hooks))
+  } else {
+    app.all("/v1/webhooks/*", () => errorResponse(unavailable("not_ready", "this intake was started without its webhook book; send webhook calls to another intake", deps.limits.retryAfterS)))
+    app.all("/v1/webhooks", () => errorResponse(unavailable("not_ready", "this intake was started without its webhook book; send webhook calls to another intake", deps.limits.retryAfterS)))
+  }
   app.post("/v1/rpc/:chain", postRpc(deps.reads, deps.limits, deps.rateLimit))
   app.get("/v1/balances/:chain/:who", getBalance(deps.reads, deps.limits, deps.rateLimit))
 

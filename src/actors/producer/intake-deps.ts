@@ -12,6 +12,7 @@ import type { MetricsRegistry } from "../../observability/metrics.ts"
 import type { KeyLimiter } from "../../intake/rate-limit.ts"
 import type { ReadService } from "../../reads/read-service.ts"
 import type { Publish } from "./publish-run.ts"
+import type { WebhookDeps } from "./webhook-deps.ts"
 
 /** The intake's limits, from `[intake]` (and `[kafka.producer]` for the chunk size). */
 export interface IntakeLimits {
@@ -71,6 +72,8 @@ export interface IntakeDeps {
   readonly rateLimit?: KeyLimiter
   /** The read front over this host's nodes; absent on a host without the consumer role (reads then answer 503 saying where to send them). */
   readonly reads?: ReadService
+  /** The webhook book and its writer; absent, the webhook routes answer 503 (a host built without them). */
+  readonly webhooks?: WebhookDeps
   /** Epoch ms, for `accepted_at`; `Date.now` when not given. */
   readonly now?: () => number
   /** Ids for requests without an Idempotency-Key; `crypto.randomUUID` when not given. */

@@ -22,6 +22,7 @@ export type IntakeErrorCode =
   | "rate_limited"
   | "unknown_method"
   | "not_cancellable"
+  | "webhook_limit"
 
 /** An error answer: its status, body and extra headers. */
 export interface IntakeError {

@@ -10,6 +10,8 @@ import { makeMetrics, type MetricsRegistry } from "../../observability/metrics.t
 import { Withdrawn } from "../../pipeline/group-commit.ts"
 import type { IntakeDeps } from "./intake-deps.ts"
 import { makeIntakeApp } from "./intake-app.ts"
+import { makeWebhookBook, type WebhookBook } from "../../webhooks/webhook-book.ts"
+import type { WebhookWrite } from "./webhook-deps.ts"
 
 /** The API key the harness accepts. */
 export const testApiKey = "test-key-1"
@@ -26,6 +28,12 @@ export interface IntakeHarness {
    * (`undefined`): after the send (the requests may have been written), or withdrawn before it.
    */
   readonly failPublishFrom: (n: number | undefined, how?: "after-send" | "withdrawn") => void
+  /** The webhook book the routes read and apply their writes to. */
+  readonly webhookBook: WebhookBook
+  /** Every write to the webhooks topic, in order. */
+  readonly webhookWrites: WebhookWrite[][]
+  /** Makes writes to the webhooks topic fail (true) or succeed again. */
+  readonly failWebhookWrites: (fail: boolean) => void
   /** POSTs JSON with the test API key. */
   readonly post: (path: string, body: unknown, headers?: Record<string, string>) => Promise<Response>
   /** GETs with the test API key. */
@@ -41,6 +49,10 @@ export const intakeHarness = (overrides: Partial<IntakeDeps> = {}): IntakeHarnes
   let failHow: "after-send" | "withdrawn" = "after-send"
   let calls = 0
   let ids = 0
+  const webhookBook = makeWebhookBook()
+  const webhookWrites: WebhookWrite[][] = []
+  let failWrites = false
+  let hookIds = 0
   const deps: IntakeDeps = {
     version: "test",
     metrics,
@@ -62,6 +74,17 @@ export const intakeHarness = (overrides: Partial<IntakeDeps> = {}): IntakeHarnes
     ethereumChainId: 31337,
     now: () => 1_700_000_000_000,
     newId: () => `00000000-0000-4000-8000-${String(++ids).padStart(12, "0")}`,
+    webhooks: {
+      book: webhookBook,
+      applyLocal: (entries) => entries.forEach((e) => webhookBook.apply(e)),
+      maxPerKey: 3,
+      write: async (records) => {
+        if (failWrites) throw new Error("KafkaUnavailable: no brokers")
+        webhookWrites.push([...records])
+      },
+      newId: () => `wh_${++hookIds}`,
+      newSecret: () => `whsec_test${hookIds}`,
+    },
     ...overrides,
   }
   const app = makeIntakeApp(deps)
@@ -71,6 +94,9 @@ export const intakeHarness = (overrides: Partial<IntakeDeps> = {}): IntakeHarnes
     published,
     status,
     metrics,
+    webhookBook,
+    webhookWrites,
+    failWebhookWrites: (fail) => { failWrites = fail },
     failPublishFrom: (n, how = "after-send") => {
       failFrom = n === undefined ? undefined : calls + n
       failHow = how

@@ -6,6 +6,7 @@
 import { sampleAddresses } from "../../intake/sample-addresses.ts"
 import { devRecipient, devSigner } from "../../intake/sample-transactions.ts"
 import { readPaths } from "./openapi-reads.ts"
+import { webhookCallbacks, webhookPaths, webhookSchemas } from "./openapi-webhooks.ts"
 import { openApiSchemas } from "./openapi-schemas.ts"
 import { listableStatuses, listLimits } from "../../status/list-query.ts"
 import { batchPageLimits } from "./status-routes.ts"
@@ -151,6 +152,7 @@ export const openApiDocument = (version: string, limits: { readonly maxBatchItem
         },
       },
       ...readPaths(retryAfter, rateLimited),
+      ...webhookPaths(retryAfter),
       "/healthz": { get: { summary: "Liveness: the process is up.", security: [], responses: { "200": { description: "Alive." } } } },
       "/readyz": {
         get: {
@@ -167,12 +169,13 @@ export const openApiDocument = (version: string, limits: { readonly maxBatchItem
       },
       "/openapi.json": { get: { summary: "This document.", security: [], responses: { "200": { description: "OpenAPI 3.1.", content: { "application/json": {} } } } } },
     },
+    webhooks: webhookCallbacks(),
     components: {
       securitySchemes: {
         bearer: { type: "http", scheme: "bearer", description: "Authorization: Bearer <key>; keys come from the env var named by [intake].api_keys_env." },
         apiKey: { type: "apiKey", in: "header", name: "X-API-Key" },
       },
-      schemas: openApiSchemas(limits),
+      schemas: { ...openApiSchemas(limits), ...webhookSchemas() },
     },
   }
 }

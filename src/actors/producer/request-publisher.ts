@@ -28,6 +28,7 @@ export const acceptedRecord = (r: QueuedRequest, partition = -1): StatusRecord =
   at: r.accepted_at,
   body_hash: r.body_hash,
   ...(r.batch_id ? { batch_id: r.batch_id } : {}),
+  ...(r.owner ? { owner: r.owner } : {}),
 })
 
 /** Most requests one Kafka request carries. */

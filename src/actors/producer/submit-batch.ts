@@ -12,7 +12,7 @@ import type { QueuedRequest } from "../../domain/request.ts"
 import { batchItemId, bodyHash, idempotentId, randomId } from "../../intake/request-id.ts"
 import { validateBatch } from "../../intake/validate-request.ts"
 import type { ValidationContext } from "../../intake/validation-context.ts"
-import { presentedApiKey } from "./api-key.ts"
+import { presentedApiKey, presentedOwner } from "./api-key.ts"
 import type { InFlight } from "./in-flight.ts"
 import type { IntakeDeps } from "./intake-deps.ts"
 import { errorResponse, invalidBatch } from "./intake-errors.ts"
@@ -47,6 +47,7 @@ export const submitBatch = (deps: IntakeDeps, ctx: ValidationContext, metrics: I
   const newId = deps.newId ?? randomId
   const batchId = key === undefined ? newId() : idempotentId(presentedApiKey(c.req.raw.headers) ?? "", key)
   const acceptedAt = (deps.now ?? Date.now)()
+  const owner = presentedOwner(c.req.raw.headers)
   const all: QueuedRequest[] = valid.value.map(({ body, sender }, i) => ({
     id: key === undefined ? newId() : batchItemId(batchId, i),
     sender,
@@ -54,6 +55,7 @@ export const submitBatch = (deps: IntakeDeps, ctx: ValidationContext, metrics: I
     accepted_at: acceptedAt,
     batch_id: batchId,
     body_hash: bodyHash(body),
+    owner,
   }))
   const ids = all.map((r) => r.id)
   const accepted = { batch_id: batchId, count: all.length, ids, status_url: batchStatusUrl(batchId) }

@@ -11,7 +11,7 @@ import type { QueuedRequest } from "../../domain/request.ts"
 import { bodyHash, idempotentId, randomId } from "../../intake/request-id.ts"
 import { validateSingle } from "../../intake/validate-request.ts"
 import type { ValidationContext } from "../../intake/validation-context.ts"
-import { presentedApiKey } from "./api-key.ts"
+import { presentedApiKey, presentedOwner } from "./api-key.ts"
 import type { InFlight } from "./in-flight.ts"
 import type { IntakeDeps } from "./intake-deps.ts"
 import { errorResponse, invalidRequest } from "./intake-errors.ts"
@@ -52,7 +52,7 @@ export const submitRequest = (deps: IntakeDeps, ctx: ValidationContext, metrics:
 
   const limited = chargeOrRefuse(deps.rateLimit, c, 1, "request")
   if (limited) return limited
-  const queued: QueuedRequest = { id, sender, body, accepted_at: (deps.now ?? Date.now)(), body_hash: hash }
+  const queued: QueuedRequest = { id, sender, body, accepted_at: (deps.now ?? Date.now)(), body_hash: hash, owner: presentedOwner(c.req.raw.headers) }
   const claim = inFlight.claim(id, `request:${hash}`, () => startPublishRun(deps.publish, [queued], 1))
   if (claim._tag === "conflict") return errorResponse(keyReused(key ?? "", id, `request ${id}, still being published,`))
   const verdict = await verdictWithin(claim.run, deps.limits.acceptTimeoutMs, claim._tag === "owner")

@@ -39,7 +39,7 @@ import { lockStoreFile } from "../../status/store-lock.ts"
 import { openWriteBehindStore } from "../../status/write-behind.ts"
 import type { ChildSpec } from "../../runtime/child-spec.ts"
 import { gatewayTopics } from "../../kafka/topics.ts"
-import { makeReadProgress } from "./read-progress.ts"
+import { makeReadProgress } from "../../kafka/read-progress.ts"
 import { sweepForever } from "./retention-sweep.ts"
 
 /** The view as the rest of the host uses it. */

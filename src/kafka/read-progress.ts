@@ -1,5 +1,5 @@
 /**
- * How far the status view has read each partition of `sendto.results`, and the callers
+ * How far a reader (the status view, the webhook book) has read each partition of its topic, and the callers
  * waiting for it to reach a target. The position is the offset after the last record the
  * consumer got past, transaction markers and aborted records included: under
  * read_committed the end offset (the last stable offset) usually sits right after a
