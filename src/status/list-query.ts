@@ -20,6 +20,8 @@ export interface ListQuery {
   readonly chain?: "bitcoin" | "ethereum"
   /** Only requests first seen at or after this time (epoch ms). */
   readonly since?: number
+  /** Only requests of this owner (`ownerOf` the caller's API key), and those without one. */
+  readonly owner?: string
   /** Where the previous page ended (its `next`). */
   readonly cursor?: string
   readonly limit: number

@@ -5,7 +5,7 @@
  */
 
 /** The layout this code writes; `meta.schema` of an older file differs. */
-export const schemaVersion = "2"
+export const schemaVersion = "3"
 
 export const schema = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -23,6 +23,7 @@ CREATE TABLE IF NOT EXISTS request_status (
   partition INTEGER NOT NULL,
   batch_id TEXT,
   body_hash TEXT,
+  owner TEXT,
   record TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS request_status_batch ON request_status (batch_id, status, id) WHERE batch_id IS NOT NULL;
@@ -30,6 +31,7 @@ CREATE INDEX IF NOT EXISTS request_status_status ON request_status (status, firs
 CREATE INDEX IF NOT EXISTS request_status_first ON request_status (first_at, id);
 CREATE INDEX IF NOT EXISTS request_status_sender ON request_status (sender, first_at, id);
 CREATE INDEX IF NOT EXISTS request_status_final_at ON request_status (final, at);
+CREATE INDEX IF NOT EXISTS request_status_owner ON request_status (owner, first_at, id) WHERE owner IS NOT NULL;
 CREATE TABLE IF NOT EXISTS request_history (
   id TEXT NOT NULL,
   at INTEGER NOT NULL,
@@ -62,8 +64,8 @@ const newer =
   "excluded.rev > request_status.rev OR (excluded.rev = request_status.rev AND (request_status.final = 0 OR excluded.final = 1) AND (excluded.rank > 0 OR request_status.rank = 0) AND (excluded.at > request_status.at OR (excluded.at = request_status.at AND excluded.rank > request_status.rank)))"
 
 export const upsert = `
-INSERT INTO request_status (id, status, final, rank, rev, at, first_at, kind, chain, sender, partition, batch_id, body_hash, record)
-VALUES ($id, $status, $final, $rank, $rev, $at, $at, $kind, $chain, $sender, $partition, $batch_id, $body_hash, $record)
+INSERT INTO request_status (id, status, final, rank, rev, at, first_at, kind, chain, sender, partition, batch_id, body_hash, owner, record)
+VALUES ($id, $status, $final, $rank, $rev, $at, $at, $kind, $chain, $sender, $partition, $batch_id, $body_hash, $owner, $record)
 ON CONFLICT (id) DO UPDATE SET
   status    = CASE WHEN w THEN excluded.status ELSE request_status.status END,
   final     = CASE WHEN w THEN excluded.final  ELSE request_status.final  END,
@@ -73,7 +75,8 @@ ON CONFLICT (id) DO UPDATE SET
   record    = CASE WHEN w THEN excluded.record ELSE request_status.record END,
   first_at  = min(request_status.first_at, excluded.first_at),
   batch_id  = COALESCE(request_status.batch_id, excluded.batch_id),
-  body_hash = COALESCE(request_status.body_hash, excluded.body_hash)
+  body_hash = COALESCE(request_status.body_hash, excluded.body_hash),
+  owner     = COALESCE(request_status.owner, excluded.owner)
 `.replaceAll("WHEN w", `WHEN ${newer}`)
 
 export const addTransition = "INSERT OR IGNORE INTO request_history (id, at, rev, status, reason, txid) VALUES ($id, $at, $rev, $status, $reason, $txid)"

@@ -204,6 +204,7 @@ export const openStatusStore = (path = ":memory:", options: StoreOptions = {}): 
       partition: r.partition,
       batch_id: r.batch_id ?? null,
       body_hash: r.body_hash ?? null,
+      owner: r.owner ?? null,
       record: JSON.stringify(r),
     })
     const added = transition.run({ id: r.id, at: r.at, rev, status: r.status, reason: r.reason ?? null, txid: r.txid ?? null })
@@ -237,6 +238,8 @@ export const openStatusStore = (path = ":memory:", options: StoreOptions = {}): 
     if (q.sender !== undefined) (where.push("sender = ?"), args.push(q.sender))
     if (q.chain !== undefined) (where.push("chain = ?"), args.push(q.chain))
     if (q.since !== undefined) (where.push("first_at >= ?"), args.push(q.since))
+    // A key sees its own requests, and those written before records named their owner.
+    if (q.owner !== undefined) (where.push("(owner = ? OR owner IS NULL)"), args.push(q.owner))
     const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor)
     if (after !== undefined) (where.push("(first_at, id) > (?, ?)"), args.push(after.at, after.id))
     const sql = `SELECT id, first_at, record FROM request_status WHERE ${where.join(" AND ")} ORDER BY first_at, id LIMIT ?`

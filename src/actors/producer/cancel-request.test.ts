@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test"
 import { cancelRecordId } from "../../domain/status-record.ts"
 import type { StatusRecord } from "../../domain/status.ts"
+import { ownerOf } from "../../domain/owner.ts"
 import { openStatusStore } from "../../status/store.ts"
 import { intakeHarness, testApiKey } from "./intake-harness.ts"
 
@@ -79,5 +80,27 @@ describe("DELETE /v1/requests/{id}", () => {
     status.apply(rec("r6", "ethereum", "accepted"))
     await del("r6")
     expect(await (await h.get("/v1/requests/r6")).json()).toMatchObject({ id: "r6", cancel_requested_at: expect.any(String) })
+  })
+})
+
+describe("a key sees and cancels only its own requests", () => {
+  test("another key's request is unknown to GET, the list, the batch and DELETE; an older record without an owner stays visible", async () => {
+    const status = openStatusStore()
+    const h = intakeHarness({ status, apiKeys: new Set([testApiKey, "other-key"]), requestCancel: async (r) => status.apply(r) })
+    const mine = ownerOf(testApiKey)
+    status.apply(rec("own", "ethereum", "accepted", { owner: mine, batch_id: "b-own" }))
+    status.apply(rec("theirs", "ethereum", "accepted", { owner: ownerOf("other-key"), batch_id: "b-theirs" }))
+    status.apply(rec("legacy", "ethereum", "accepted"))
+    const as = (key: string, path: string, method = "GET") => h.app.request(path, { method, headers: { authorization: `Bearer ${key}` } })
+    expect((await as(testApiKey, "/v1/requests/own")).status).toBe(200)
+    expect((await as(testApiKey, "/v1/requests/theirs")).status).toBe(404)
+    expect((await as(testApiKey, "/v1/requests/legacy")).status).toBe(200)
+    expect((await as(testApiKey, "/v1/batches/b-theirs")).status).toBe(404)
+    expect((await as("other-key", "/v1/batches/b-theirs")).status).toBe(200)
+    const listed = (await (await as(testApiKey, "/v1/requests")).json()) as { requests: Array<{ id: string }> }
+    expect(listed.requests.map((r) => r.id).sort()).toEqual(["legacy", "own"])
+    expect((await as(testApiKey, "/v1/requests/theirs", "DELETE")).status).toBe(404)
+    expect(status.get(cancelRecordId("theirs"))).toBeUndefined()
+    expect((await as("other-key", "/v1/requests/theirs", "DELETE")).status).toBe(202)
   })
 })

@@ -20,7 +20,9 @@ import { cancelRecordId, cancelRequestRecord } from "../../domain/status-record.
 import { isFinal } from "../../domain/status.ts"
 import type { IntakeDeps } from "./intake-deps.ts"
 import { errorResponse, intakeError, unavailable } from "./intake-errors.ts"
+import { presentedOwner } from "./api-key.ts"
 import { chargeOrRefuse } from "./rate-gate.ts"
+import { visibleTo } from "./status-routes.ts"
 import { requestStatusUrl } from "./status-urls.ts"
 
 /** What the 202 says about what happens next, per chain and status. */
@@ -34,7 +36,8 @@ const nextStep = (chain: "bitcoin" | "ethereum", status: string): string =>
 /** Builds the handler. */
 export const cancelRequest = (deps: IntakeDeps) => async (c: Context): Promise<Response> => {
   const id = c.req.param("id") ?? ""
-  const record = deps.status.get(id)
+  const found = deps.status.get(id)
+  const record = found !== undefined && visibleTo(found, presentedOwner(c.req.raw.headers)) ? found : undefined
   if (record === undefined || (record.kind !== undefined && record.kind !== "request")) {
     return errorResponse(intakeError(404, "not_found", `no request with id ${JSON.stringify(id)} is known on this intake; ids come from the 202 of POST /v1/requests or /v1/batches, and a request accepted moments ago appears once its first status reaches this intake's view`))
   }

@@ -7,9 +7,10 @@
  */
 import type { Context } from "hono"
 import { cancelRecordId } from "../../domain/status-record.ts"
-import type { RequestStatus } from "../../domain/status.ts"
+import type { RequestStatus, StatusRecord } from "../../domain/status.ts"
 import { isListQueryError, listLimits, parseListQuery } from "../../status/list-query.ts"
 import { statusOrder, type StatusStore } from "../../status/store.ts"
+import { presentedOwner } from "./api-key.ts"
 import { errorResponse, intakeError } from "./intake-errors.ts"
 import { batchStatusUrl } from "./status-urls.ts"
 
@@ -18,10 +19,18 @@ export const batchPageLimits = { defaultLimit: 1000, maxLimit: 10_000 } as const
 
 const notFoundHint = "a request accepted moments ago appears once its first status reaches this intake's view, so retry in a second"
 
+/**
+ * True when the caller may see `record`: it is the caller's (same owner), or it was
+ * written before records named their owner. Another key's request answers as unknown,
+ * so a key cannot learn which ids exist.
+ */
+export const visibleTo = (record: StatusRecord, owner: string): boolean => record.owner === undefined || record.owner === owner
+
 /** Builds the `GET /v1/requests/{id}` handler. */
 export const getRequestStatus = (status: StatusStore) => (c: Context): Response => {
   const id = c.req.param("id") ?? ""
-  const record = status.get(id)
+  const found = status.get(id)
+  const record = found !== undefined && visibleTo(found, presentedOwner(c.req.raw.headers)) ? found : undefined
   if (record === undefined) {
     return errorResponse(intakeError(404, "not_found", `no request with id ${JSON.stringify(id)} is known; ids come from the 202 of POST /v1/requests or /v1/batches, and ${notFoundHint}`))
   }
@@ -35,7 +44,7 @@ export const listRequests = (status: StatusStore) => (c: Context): Response => {
   if (isListQueryError(query)) {
     return errorResponse(intakeError(400, "invalid_request", query.message, { field: query.field, rule: query.rule, errors: [query] }))
   }
-  const page = status.list(query)
+  const page = status.list({ ...query, owner: presentedOwner(c.req.raw.headers) })
   const next = new URLSearchParams()
   for (const [name, value] of new URL(c.req.url).searchParams) if (name !== "cursor") next.set(name, value)
   if (page.next !== null) next.set("cursor", page.next)
@@ -82,7 +91,10 @@ export const getBatchStatus = (status: StatusStore) => (c: Context): Response =>
   const query = parseQuery(c)
   if (!query.ok) return query.response
   const { ok: _, ...page } = query
-  const batch = status.batch(batchId, page)
+  const found = status.batch(batchId, page)
+  // A batch is one key's: its first request says whose.
+  const first = found?.ids[0] === undefined ? undefined : status.get(found.ids[0])
+  const batch = found !== undefined && (first === undefined || visibleTo(first, presentedOwner(c.req.raw.headers))) ? found : undefined
   if (batch === undefined) {
     return errorResponse(intakeError(404, "not_found", `no batch with id ${JSON.stringify(batchId)} is known; batch ids come from the 202 of POST /v1/batches, and ${notFoundHint}`))
   }
