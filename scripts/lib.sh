@@ -11,8 +11,12 @@ RUN_DIR="${GATEWAY_RUN_DIR:-$ROOT/.run}"
 CACHE_DIR="${GATEWAY_CACHE_DIR:-$HOME/.cache/gateway}"
 KAFKA_LIB="$CACHE_DIR/kafka-$KAFKA_VERSION/lib"
 GO_BIN="$CACHE_DIR/go-bin/btcd-$BTCD_VERSION-btcwallet-$BTCWALLET_VERSION"
+# etcd 3.6, built by scripts/install go: ahead of Debian's 3.4 on the PATH of every script
+# and of what they start (the stack, the tests' private clusters, the failover lab).
+ETCD_BIN_DIR="$CACHE_DIR/go-bin/etcd-$ETCD_VERSION"
+export GATEWAY_ETCD_BIN="$ETCD_BIN_DIR/etcd"
 NODE_BIN="$ROOT/node_modules/.bin"
-export PATH="$NODE_BIN:$PATH"
+export PATH="$NODE_BIN:$ETCD_BIN_DIR:$PATH"
 
 say() { printf '\033[1m[%s]\033[0m %s\n' "${SCRIPT_NAME:-gateway}" "$*" >&2; }
 die() { say "error: $*"; exit 1; }

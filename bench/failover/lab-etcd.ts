@@ -1,5 +1,5 @@
 /**
- * One etcd member per lab node (Debian's etcd 3.4), each inside the node's namespace,
+ * One etcd member per lab node (etcd 3.6, `GATEWAY_ETCD_BIN`, built by scripts/install go), each inside the node's namespace,
  * listening on the node's address and on the namespace's own loopback (so the node's
  * replica can always reach its own member, cut or not). Peer traffic crosses the bridge,
  * so cutting a node's link partitions its member from the others, as in paper B.
@@ -31,7 +31,7 @@ export const etcdEndpoints = (layout: LabLayout): ReadonlyArray<string> => layou
 export const etcdMemberArgv = (layout: LabLayout, node: LabHost, dataDir: string, token: string, timing: EtcdTiming): ReadonlyArray<string> => {
   const peer = (h: LabHost) => `http://${h.address}:${ETCD_PEER_PORT}`
   return [
-    "etcd",
+    process.env.GATEWAY_ETCD_BIN ?? "etcd",
     "--name", node.name,
     "--data-dir", dataDir,
     "--listen-client-urls", `${etcdClientUrl(node)},http://127.0.0.1:${ETCD_CLIENT_PORT}`,
@@ -73,7 +73,7 @@ export const startLabEtcd = async (
         const culprit = dead ?? member
         const tail = culprit === undefined ? "" : await logTail(culprit)
         throw new BenchFailed({
-          reason: `etcd in the lab did not become healthy (${dead === undefined ? `${node.name} not within ${timeoutMs} ms` : `${dead.name} exited ${dead.proc.exitCode}`}); is Debian's etcd-server installed? ${tail}`,
+          reason: `etcd in the lab did not become healthy (${dead === undefined ? `${node.name} not within ${timeoutMs} ms` : `${dead.name} exited ${dead.proc.exitCode}`}); is etcd built (scripts/install go, then GATEWAY_ETCD_BIN)? ${tail}`,
         })
       }
       await Bun.sleep(250)

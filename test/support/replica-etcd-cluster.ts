@@ -1,6 +1,6 @@
 /**
  * A private 3-member etcd cluster for the replica failure scenarios, so SIGSTOP and
- * compaction never touch the shared stack. Members run Debian's `etcd` on free loopback
+ * compaction never touch the shared stack. Members run the stack's etcd 3.6 (`GATEWAY_ETCD_BIN`, built by scripts/install go) on free loopback
  * ports with data dirs under a temp folder; only the pids started here are ever
  * signalled, and `destroy()` kills them and removes the folder.
  */
@@ -55,7 +55,7 @@ const startOnce = async (timeoutMs: number): Promise<PrivateEtcd> => {
     const url = `http://127.0.0.1:${clientPort}`
     const proc = spawn(
       [
-        "etcd", "--name", name, "--data-dir", join(dir, name),
+        process.env.GATEWAY_ETCD_BIN ?? "etcd", "--name", name, "--data-dir", join(dir, name),
         "--listen-client-urls", url, "--advertise-client-urls", url,
         "--listen-peer-urls", peer(i), "--initial-advertise-peer-urls", peer(i),
         "--initial-cluster", cluster, "--initial-cluster-state", "new", "--initial-cluster-token", token,

@@ -39,9 +39,9 @@ const awaitVacancy = <S>(core: ReplicaCore<S>, fromRevision: number) =>
  * Watches this leader's own key from just after its creation. Any change means etcd ended
  * the leadership: deleted (the lease was revoked or expired) or re-created by another
  * replica. Appends are fenced either way; the watch makes the leader stop serving at
- * once instead of at its next append or keep-alive. etcd 3.4.23 does revoke a live
- * lease: a member resuming from a pause while it still believes it is the raft leader
- * revokes every lease it thinks expired (etcd-io/etcd#15247, fixed in 3.4.30).
+ * once instead of at its next append or keep-alive. etcd does revoke a live lease: a
+ * member resuming from a pause while it still believes it is the raft leader revokes
+ * leases it thinks expired (etcd-io/etcd#15247); seen with 3.4.23 and still with 3.6.16.
  */
 const watchOwnKey = <S>(core: ReplicaCore<S>, epoch: number) => {
   // Events that arrive while the watch is being cancelled (its session ended) must not
