@@ -1,0 +1,112 @@
+/**
+ * The JSON the operations page's API answers and its script renders: snake_case like
+ * the intake's answers, built from the deps at one moment. The overview holds only
+ * figures (what `/metrics` already shows, so it needs no key); the attention list holds
+ * request ids, senders and reasons, so it is behind the API key.
+ */
+import type { StatusCounts, StatusStore } from "../status/store.ts"
+import type { OpsDeps } from "./ops-deps.ts"
+import { type AttentionItem, newestFirst, stuckOf, stuckStatuses } from "./stuck.ts"
+
+/** `GET /ops/api/overview`. */
+export interface OverviewView {
+  readonly host: string
+  readonly roles: readonly string[]
+  readonly at: number
+  readonly backlog: {
+    readonly topic: string
+    readonly group: string
+    readonly total: number
+    readonly read_at: number | null
+    readonly partitions: ReadonlyArray<{ readonly partition: number; readonly end: number; readonly committed: number; readonly backlog: number }>
+  }
+  readonly dlq: { readonly topic: string; readonly messages: number | null }
+  readonly nodes: ReadonlyArray<{
+    readonly name: string
+    readonly chain: string
+    readonly cap: number
+    readonly limit: number
+    readonly adaptive: boolean
+    readonly in_flight: number
+    readonly peak_in_flight: number
+    readonly latency_ms: number | null
+    readonly breaker: string
+    readonly calls: number
+    readonly failures: number
+  }>
+  readonly nodes_elsewhere: ReadonlyArray<{ readonly name: string; readonly chain: string; readonly cap: number; readonly hosts: readonly string[] }>
+  readonly counts: StatusCounts
+  readonly series: { readonly samples: number; readonly every_ms: number; readonly from: number | null; readonly to: number | null }
+}
+
+/** The figures of the page at `now`. */
+export const overviewView = (deps: OpsDeps, now: number): OverviewView => {
+  const b = deps.backlog()
+  const samples = deps.series.samples()
+  return {
+    host: deps.host,
+    roles: deps.roles,
+    at: now,
+    backlog: {
+      topic: b.topic,
+      group: b.group,
+      total: b.partitions.reduce((sum, p) => sum + p.backlog, 0),
+      read_at: b.readAt ?? null,
+      partitions: b.partitions.map((p) => ({ partition: p.partition, end: p.end, committed: p.committed, backlog: p.backlog })),
+    },
+    dlq: { topic: deps.dlqTopic, messages: deps.dlqMessages() ?? null },
+    nodes: deps.nodes().map((n) => ({
+      name: n.name,
+      chain: n.chain,
+      cap: n.cap,
+      limit: n.limit,
+      adaptive: n.adaptive,
+      in_flight: n.inFlight,
+      peak_in_flight: n.peakInFlight,
+      latency_ms: n.latencyMs === undefined ? null : Math.round(n.latencyMs * 10) / 10,
+      breaker: n.breaker,
+      calls: n.calls,
+      failures: n.failures,
+    })),
+    nodes_elsewhere: deps.nodesElsewhere.map((n) => ({ name: n.name, chain: n.chain, cap: n.cap, hosts: n.hosts })),
+    counts: deps.status.countByStatus(),
+    series: { samples: samples.length, every_ms: deps.sampleEveryMs, from: samples[0]?.at ?? null, to: samples.at(-1)?.at ?? null },
+  }
+}
+
+/** `GET /ops/api/attention`. */
+export interface AttentionView {
+  readonly at: number
+  readonly stuck_after_s: number
+  readonly stuck: readonly AttentionItem[]
+  readonly failed: readonly AttentionItem[]
+  readonly dlq: readonly AttentionItem[]
+  /** How many the status view holds in all (the lists are capped). */
+  readonly totals: { readonly failed: number; readonly dlq: number }
+  readonly limit: number
+}
+
+/** Requests read per status to look for stuck ones: the list is oldest first, so the longest stuck come first. */
+export const scanPerStatus = 500
+
+/** Rows each list shows. */
+export const listedPerSection = 50
+
+const all = (store: StatusStore, status: "failed" | "dlq" | "accepted" | "signed" | "submitted", since?: number) =>
+  store.list({ status, limit: scanPerStatus, ...(since === undefined ? {} : { since }) }).requests
+
+/** What needs the operator at `now`: stuck past `stuckAfterMs`, and failed or dead-lettered in the last `recentMs`. */
+export const attentionView = (store: StatusStore, now: number, stuckAfterMs: number, recentMs = 3_600_000): AttentionView => {
+  const counts = store.countByStatus()
+  // The list is ordered by first sight, oldest first: a window keeps the newest failures on the page.
+  const since = now - recentMs
+  return {
+    at: now,
+    stuck_after_s: stuckAfterMs / 1000,
+    stuck: stuckOf(stuckStatuses.flatMap((s) => all(store, s as "accepted" | "signed" | "submitted")), now, stuckAfterMs).slice(0, listedPerSection),
+    failed: newestFirst(all(store, "failed", since), now, listedPerSection),
+    dlq: newestFirst(all(store, "dlq", since), now, listedPerSection),
+    totals: { failed: counts.failed, dlq: counts.dlq },
+    limit: listedPerSection,
+  }
+}
