@@ -71,6 +71,7 @@ export const makeIntakeApp = (deps: IntakeDeps): Hono => {
   }
   app.post("/v1/rpc/:chain", postRpc(deps.reads, deps.limits, deps.rateLimit))
   app.get("/v1/balances/:chain/:who", getBalance(deps.reads, deps.limits, deps.rateLimit))
+  for (const mount of deps.mounts ?? []) mount(app)
 
   app.notFound((c) => c.json({ error: "not_found", message: `no route for ${c.req.method} ${c.req.path}; see GET /openapi.json` }, 404))
   app.onError((err, c) => {
