@@ -7,7 +7,8 @@
 import type { IntakeMount } from "../actors/producer/index.ts"
 import type { NodeThrottle } from "../actors/node-throttler/index.ts"
 import type { Role } from "../config/role.ts"
-import { type NodeElsewhere, type NodeFigures, operationsApp, type StatusSeries } from "../operations/index.ts"
+import { type NodeElsewhere, type NodeFigures, operationsApp } from "../dashboard/operations/index.ts"
+import type { StatusSeries } from "../status/status-series.ts"
 import type { StatusStore } from "../status/store.ts"
 import type { HostContext } from "../host/host-context.ts"
 

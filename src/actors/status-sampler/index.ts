@@ -9,7 +9,7 @@ import { Effect, Schedule } from "effect"
 import type { HostContext } from "../../host/host-context.ts"
 import type { ChildSpec } from "../../runtime/child-spec.ts"
 import type { StatusStore } from "../../status/store.ts"
-import type { StatusSeries } from "../../operations/index.ts"
+import type { StatusSeries } from "../../status/status-series.ts"
 
 /** Event names this actor logs. */
 export const statusSamplerEvents = {

@@ -2,7 +2,7 @@
  * The operations page's stylesheet: the dashboard's, so both pages look alike, and the
  * few rules of the chart, its legend and the numeric columns. Embedded in the binary.
  */
-import { DASHBOARD_CSS } from "../dashboard/dashboard-style.ts"
+import { DASHBOARD_CSS } from "../dashboard-style.ts"
 
 /** Served at `/ops/assets/ops.css`. */
 export const OPS_CSS = `${DASHBOARD_CSS}

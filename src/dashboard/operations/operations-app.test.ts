@@ -1,10 +1,10 @@
 import { describe, expect, test } from "bun:test"
 import type { MiddlewareHandler } from "hono"
-import type { StatusRecord } from "../domain/status.ts"
-import { openStatusStore } from "../status/store.ts"
+import type { StatusRecord } from "../../domain/status.ts"
+import { openStatusStore } from "../../status/store.ts"
 import { operationsApp } from "./operations-app.ts"
 import type { OpsDeps } from "./ops-deps.ts"
-import { makeStatusSeries } from "./status-series.ts"
+import { makeStatusSeries } from "../../status/status-series.ts"
 
 const NOW = 1_800_000_000_000
 const KEY = "op-key"

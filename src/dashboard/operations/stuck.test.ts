@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test"
-import type { StatusRecord } from "../domain/status.ts"
+import type { StatusRecord } from "../../domain/status.ts"
 import { defaultStuckAfterMs, isStuck, newestFirst, stuckAfterMsOf, stuckOf } from "./stuck.ts"
 
 const now = 1_000_000

@@ -3,7 +3,7 @@
  * longer than a threshold since their last change) and finished badly (`failed`, `dlq`).
  * Pure: the page's route reads the records from the status view and passes the clock.
  */
-import type { RequestStatus, StatusRecord } from "../domain/status.ts"
+import type { RequestStatus, StatusRecord } from "../../domain/status.ts"
 
 /** The statuses a request can be stuck in: waiting to be executed, signed and not sent, or sent and not confirmed. */
 export const stuckStatuses: readonly RequestStatus[] = ["accepted", "signed", "submitted"]

@@ -4,7 +4,7 @@
  * figures (what `/metrics` already shows, so it needs no key); the attention list holds
  * request ids, senders and reasons, so it is behind the API key.
  */
-import type { StatusCounts, StatusStore } from "../status/store.ts"
+import type { StatusCounts, StatusStore } from "../../status/store.ts"
 import type { OpsDeps } from "./ops-deps.ts"
 import { type AttentionItem, newestFirst, stuckOf, stuckStatuses } from "./stuck.ts"
 

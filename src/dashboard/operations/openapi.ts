@@ -9,7 +9,7 @@ const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` })
 const json = (schema: object, description: string) => ({ description, content: { "application/json": { schema } } })
 const int = { type: "integer" }
 const str = { type: "string" }
-const statuses = ["accepted", "intent", "signed", "submitted", "confirmed", "failed", "dlq"]
+const statuses = ["accepted", "intent", "signed", "submitted", "confirmed", "failed", "dlq", "cancelled"]
 
 const schemas = {
   Overview: {

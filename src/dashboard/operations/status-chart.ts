@@ -5,12 +5,15 @@
  * is that geometry written out, with one polyline per status and its last count in the
  * legend.
  */
-import type { RequestStatus } from "../domain/status.ts"
-import { type Html, html } from "../dashboard/html.ts"
-import type { StatusSample } from "./status-series.ts"
+import type { RequestStatus } from "../../domain/status.ts"
+import { type Html, html } from "../html.ts"
+import type { StatusSample } from "../../status/status-series.ts"
 
-/** The statuses the chart draws, in the order of a request's life; `intent` only if some sample has one. */
-export const chartStatuses: readonly RequestStatus[] = ["accepted", "intent", "signed", "submitted", "confirmed", "failed", "dlq"]
+/** The statuses the chart draws, in the order of a request's life; `intent` and `cancelled` only if some sample has one. */
+export const chartStatuses: readonly RequestStatus[] = ["accepted", "intent", "signed", "submitted", "confirmed", "failed", "dlq", "cancelled"]
+
+/** Statuses most hosts never see (old records, cancels): a line of zeros would only crowd the legend. */
+const drawnOnlyWhenSeen: ReadonlySet<RequestStatus> = new Set<RequestStatus>(["intent", "cancelled"])
 
 /** Each status's colour (readable on light and dark backgrounds). */
 export const statusColours: Readonly<Record<RequestStatus, string>> = {
@@ -21,6 +24,7 @@ export const statusColours: Readonly<Record<RequestStatus, string>> = {
   confirmed: "#2e7d32",
   failed: "#c62828",
   dlq: "#8e24aa",
+  cancelled: "#6d4c41",
 }
 
 /** The drawing area. */
@@ -66,7 +70,7 @@ const round = (n: number): number => Math.round(n * 10) / 10
 export const chartGeometry = (samples: readonly StatusSample[], box: ChartBox = defaultChartBox): ChartGeometry => {
   const from = samples[0]?.at ?? 0
   const to = samples.at(-1)?.at ?? 0
-  const statuses = chartStatuses.filter((s) => s !== "intent" || samples.some((x) => x.counts.intent > 0))
+  const statuses = chartStatuses.filter((s) => !drawnOnlyWhenSeen.has(s) || samples.some((x) => x.counts[s] > 0))
   const yMax = niceCeiling(Math.max(0, ...samples.flatMap((x) => statuses.map((s) => x.counts[s]))))
   const plotW = box.width - box.left - box.right
   const plotH = box.height - box.top - box.bottom

@@ -4,7 +4,7 @@
  * operator-key field the request lists need. The `body` data attributes tell the script
  * which page it is on and how often to refresh.
  */
-import { type Html, html } from "../dashboard/html.ts"
+import { type Html, html } from "../html.ts"
 
 /** What the frame shows around a page's content. */
 export interface OpsFrame {

@@ -5,8 +5,8 @@
  * tests pass fakes to `operationsApp(...).request()`.
  */
 import type { MiddlewareHandler } from "hono"
-import type { StatusStore } from "../status/store.ts"
-import type { StatusSeries } from "./status-series.ts"
+import type { StatusStore } from "../../status/store.ts"
+import type { StatusSeries } from "../../status/status-series.ts"
 
 /** One partition of the request topic, as the intake's backlog poll last read it. */
 export interface PartitionFigures {

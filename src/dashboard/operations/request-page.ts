@@ -3,7 +3,7 @@
  * `GET /v1/requests/{id}` laid out for a person. The page is a frame; the script fills
  * it with the operator's key, since the record names senders and reasons.
  */
-import { type Html, html } from "../dashboard/html.ts"
+import { type Html, html } from "../html.ts"
 
 /** The page's content for `id`. */
 export const requestPage = (id: string): Html => html`<p><a href="/ops">← operations</a></p>

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test"
 import type { RequestStatus } from "../domain/status.ts"
 import { makeStatusSeries, type StatusSample } from "./status-series.ts"
 
-const counts = (confirmed: number): Record<RequestStatus, number> => ({ accepted: 0, intent: 0, signed: 0, submitted: 0, confirmed, failed: 0, dlq: 0 })
+const counts = (confirmed: number): Record<RequestStatus, number> => ({ accepted: 0, intent: 0, signed: 0, submitted: 0, confirmed, failed: 0, dlq: 0, cancelled: 0 })
 const at = (ms: number, confirmed = ms): StatusSample => ({ at: ms, counts: counts(confirmed) })
 
 describe("status series", () => {

@@ -1,9 +1,9 @@
 import { describe, expect, test } from "bun:test"
-import type { RequestStatus } from "../domain/status.ts"
+import type { RequestStatus } from "../../domain/status.ts"
 import { chartGeometry, type ChartBox, niceCeiling, statusChartSvg } from "./status-chart.ts"
-import type { StatusSample } from "./status-series.ts"
+import type { StatusSample } from "../../status/status-series.ts"
 
-const zero: Record<RequestStatus, number> = { accepted: 0, intent: 0, signed: 0, submitted: 0, confirmed: 0, failed: 0, dlq: 0 }
+const zero: Record<RequestStatus, number> = { accepted: 0, intent: 0, signed: 0, submitted: 0, confirmed: 0, failed: 0, dlq: 0, cancelled: 0 }
 const sample = (at: number, counts: Partial<Record<RequestStatus, number>>): StatusSample => ({ at, counts: { ...zero, ...counts } })
 // A 100 × 100 plot from (10, 0), so points read as percentages.
 const box: ChartBox = { width: 110, height: 110, left: 10, bottom: 10, top: 0, right: 0 }
@@ -33,9 +33,10 @@ describe("chartGeometry", () => {
     expect(g.lines[0]?.points.map((p) => p.x)).toEqual([10, 20, 110])
   })
 
-  test("intent is drawn only when some sample has one", () => {
-    expect(chartGeometry([sample(1, { accepted: 1 })], box).lines.map((l) => l.status)).not.toContain("intent")
+  test("intent and cancelled are drawn only when some sample has one", () => {
+    expect(chartGeometry([sample(1, { accepted: 1 })], box).lines.map((l) => l.status)).toEqual(["accepted", "signed", "submitted", "confirmed", "failed", "dlq"])
     expect(chartGeometry([sample(1, { intent: 1 })], box).lines.map((l) => l.status)).toContain("intent")
+    expect(chartGeometry([sample(1, {}), sample(2, { cancelled: 1 })], box).lines.map((l) => l.status)).toContain("cancelled")
   })
 
   test("no samples: empty lines, a unit axis", () => {

@@ -4,10 +4,10 @@
  * linked to its history. Rendered once on the server from the same views the API
  * answers; the script keeps it current.
  */
-import { type Html, html } from "../dashboard/html.ts"
+import { type Html, html } from "../html.ts"
 import type { OverviewView } from "./ops-views.ts"
 import { chartLegend, statusChartSvg } from "./status-chart.ts"
-import type { StatusSample } from "./status-series.ts"
+import type { StatusSample } from "../../status/status-series.ts"
 
 /** "12.3 ms", or a dash before the first healthy call. */
 export const latencyText = (ms: number | null): string => (ms === null ? "–" : `${ms} ms`)

@@ -6,7 +6,7 @@
  * `app.request()`. Only the attention list takes the API key: the rest are figures.
  */
 import { type Context, Hono } from "hono"
-import { html } from "../dashboard/html.ts"
+import { html } from "../html.ts"
 import { opsLayout, type OpsFrame } from "./ops-layout.ts"
 import type { OpsDeps } from "./ops-deps.ts"
 import { opsOpenApiDocument } from "./openapi.ts"
