@@ -3,7 +3,8 @@
  * the producer actor. Submissions are authenticated, size-limited, validated, published
  * to Kafka and answered 202 only after the ack; the status routes read this host's
  * status view. Health, readiness (the host's checks), metrics and the OpenAPI document
- * need no API key.
+ * need no API key. Mounts (the operations page at `/ops`) add their own routes and say
+ * which need the key.
  */
 import { Hono } from "hono"
 import { routePath } from "hono/route"

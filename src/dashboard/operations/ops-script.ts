@@ -123,7 +123,7 @@ export const OPS_JS = String.raw`"use strict";
     setText("request-reason", r.reason || "–");
     var tbody = $("history-body");
     tbody.replaceChildren.apply(tbody, (r.history || []).map(function (t) {
-      return el("tr", { "data-status": t.status }, el("td", { text: iso(t.at) }), el("td", { "class": "status-" + t.status, text: t.status }),
+      return el("tr", { "data-status": t.status }, el("td", { "class": "when", text: iso(t.at) }), el("td", { "class": "status-" + t.status, text: t.status }),
         num(t.rev), el("td", { "class": "reason", text: t.reason || "" }), el("td", {}, el("code", { text: t.txid || "" })));
     }));
   }
