@@ -38,12 +38,12 @@ export const operationsApp = (deps: OpsDeps): Hono => {
 
   app.get("/ops", (c) => {
     const after = stuckAfterMs(c) / 1000
-    const content = opsPage(overviewView(deps, now()), deps.series.samples(), after)
+    const content = opsPage(overviewView(deps, now()), deps.series.samples(), after, deps.apiKeysEnv)
     return c.html(opsLayout(frame("Operations", "ops", { stuckAfterS: after }), content).text, 200, noStore)
   })
   app.get("/ops/requests/:id", (c) => {
     const id = c.req.param("id")
-    return c.html(opsLayout(frame(`Request ${id}`, "request", { requestId: id }), requestPage(id)).text, 200, noStore)
+    return c.html(opsLayout(frame(`Request ${id}`, "request", { requestId: id }), requestPage(id, deps.apiKeysEnv)).text, 200, noStore)
   })
   app.get("/ops/chart.svg", (c) => c.body(statusChartSvg(deps.series.samples()).text, 200, { "content-type": "image/svg+xml; charset=utf-8", ...noStore }))
   app.get("/ops/api/overview", (c) => c.json(overviewView(deps, now()), 200, noStore))

@@ -44,7 +44,7 @@ const attentionTable = (id: string, title: string, hint: Html): Html => html`<se
 </section>`
 
 /** The page's content. */
-export const opsPage = (o: OverviewView, samples: readonly StatusSample[], stuckAfterS: number): Html => html`<div class="grid">
+export const opsPage = (o: OverviewView, samples: readonly StatusSample[], stuckAfterS: number, apiKeysEnv: string): Html => html`<div class="grid">
 <section id="backlog-section">
 <h2>Backlog per partition: <span id="backlog-total">${o.backlog.total}</span></h2>
 <p class="hint">Messages in <code>${o.backlog.topic}</code> the group <code>${o.backlog.group}</code> has not committed yet, read from Kafka every second by this intake (<span id="backlog-read-at">${o.backlog.read_at === null ? "not read yet" : `read ${new Date(o.backlog.read_at).toISOString()}`}</span>).</p>
@@ -66,7 +66,7 @@ ${elsewhereNote(o)}
 <div id="chart-box">${statusChartSvg(samples)}</div>
 ${chartLegend(samples)}
 </section>
-<p class="hint" id="attention-state">Enter an operator API key (one of the intake's keys) above to list stuck, failed and dead-lettered requests.</p>
+<p class="hint" id="attention-state">Enter an operator API key (one of the intake's keys, from <code>${apiKeysEnv}</code>) above to list stuck, failed and dead-lettered requests.</p>
 ${attentionTable("stuck", "Stuck", html`Still <code>accepted</code>, <code>signed</code> or <code>submitted</code> <span id="stuck-after">${stuckAfterS}</span> s after their last change (change it with <code>?stuck_after_s=</code>), longest first.`)}
 ${attentionTable("failed", "Failed", html`Refused by a node or otherwise given up, newest first, from the last hour (<code>/v1/requests?status=failed</code> lists them all).`)}
 ${attentionTable("dlq", "Dead-lettered", html`Requests that can never succeed, newest first. The DLQ topic <code>${o.dlq.topic}</code> holds <b id="dlq-messages">${o.dlq.messages ?? "?"}</b> messages, also those that were not requests at all.`)}`

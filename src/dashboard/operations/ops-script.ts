@@ -19,6 +19,10 @@ export const OPS_JS = String.raw`"use strict";
   var keyInput = $("operator-key");
   keyInput.value = sessionStorage.getItem(KEY) || "";
   function key() { return keyInput.value.trim(); }
+  // The server's own hints (they name the variable the keys come from), shown again when the key is cleared.
+  var hints = {};
+  ["attention-state", "request-state"].forEach(function (id) { if ($(id)) hints[id] = $(id).cloneNode(true); });
+  function showHint(id) { var node = $(id); if (node && hints[id]) node.replaceChildren.apply(node, Array.prototype.map.call(hints[id].childNodes, function (c) { return c.cloneNode(true); })); }
 
   function el(tag, attrs) {
     var node = document.createElement(tag);
@@ -99,7 +103,12 @@ export const OPS_JS = String.raw`"use strict";
     setText(id + "-count", total === undefined ? "(" + items.length + ")" : "(" + items.length + " shown of " + total + ")");
   }
   async function refreshAttention() {
-    if (!key()) { setText("attention-state", "Enter an operator API key (one of the intake's keys) above to list stuck, failed and dead-lettered requests."); return; }
+    if (!key()) {
+      // No key, no request on the page: a cleared key takes the lists away too.
+      ["stuck", "failed", "dlq"].forEach(function (id) { $(id + "-body").replaceChildren(); setText(id + "-count", ""); });
+      showHint("attention-state");
+      return;
+    }
     try {
       var a = await getJson("/ops/api/attention" + (stuckAfterS ? "?stuck_after_s=" + encodeURIComponent(stuckAfterS) : ""), true);
       setText("stuck-after", a.stuck_after_s);
@@ -129,7 +138,7 @@ export const OPS_JS = String.raw`"use strict";
   }
   async function refreshRequest() {
     var id = body.dataset.requestId;
-    if (!key()) { setText("request-state", "Enter an operator API key (one of the intake's keys) above to read this request."); return; }
+    if (!key()) { showHint("request-state"); return; }
     try {
       renderRequest(await getJson("/v1/requests/" + encodeURIComponent(id), true));
       $("request-error").hidden = true;

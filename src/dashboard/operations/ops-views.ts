@@ -4,6 +4,7 @@
  * figures (what `/metrics` already shows, so it needs no key); the attention list holds
  * request ids, senders and reasons, so it is behind the API key.
  */
+import type { RequestStatus } from "../../domain/status.ts"
 import type { StatusCounts, StatusStore } from "../../status/store.ts"
 import type { OpsDeps } from "./ops-deps.ts"
 import { type AttentionItem, newestFirst, stuckOf, stuckStatuses } from "./stuck.ts"
@@ -92,7 +93,7 @@ export const scanPerStatus = 500
 /** Rows each list shows. */
 export const listedPerSection = 50
 
-const all = (store: StatusStore, status: "failed" | "dlq" | "accepted" | "signed" | "submitted", since?: number) =>
+const all = (store: StatusStore, status: RequestStatus, since?: number) =>
   store.list({ status, limit: scanPerStatus, ...(since === undefined ? {} : { since }) }).requests
 
 /** What needs the operator at `now`: stuck past `stuckAfterMs`, and failed or dead-lettered in the last `recentMs`. */
@@ -103,7 +104,7 @@ export const attentionView = (store: StatusStore, now: number, stuckAfterMs: num
   return {
     at: now,
     stuck_after_s: stuckAfterMs / 1000,
-    stuck: stuckOf(stuckStatuses.flatMap((s) => all(store, s as "accepted" | "signed" | "submitted")), now, stuckAfterMs).slice(0, listedPerSection),
+    stuck: stuckOf(stuckStatuses.flatMap((s) => all(store, s)), now, stuckAfterMs).slice(0, listedPerSection),
     failed: newestFirst(all(store, "failed", since), now, listedPerSection),
     dlq: newestFirst(all(store, "dlq", since), now, listedPerSection),
     totals: { failed: counts.failed, dlq: counts.dlq },

@@ -6,11 +6,11 @@
 import { type Html, html } from "../html.ts"
 
 /** The page's content for `id`. */
-export const requestPage = (id: string): Html => html`<p><a href="/ops">← operations</a></p>
+export const requestPage = (id: string, apiKeysEnv: string): Html => html`<p><a href="/ops">← operations</a></p>
 <section id="request-section">
 <h2>Request <code id="request-id">${id}</code></h2>
 <p class="banner" id="request-error" hidden></p>
-<p class="hint" id="request-state">Enter an operator API key (one of the intake's keys) above to read this request.</p>
+<p class="hint" id="request-state">Enter an operator API key (one of the intake's keys, from <code>${apiKeysEnv}</code>) above to read this request.</p>
 <dl id="request-fields">
 <dt>status</dt><dd id="request-status">–</dd>
 <dt>chain</dt><dd id="request-chain">–</dd>
