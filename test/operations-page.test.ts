@@ -128,8 +128,8 @@ describe("operations page in headless Chromium", () => {
     const points = await page.locator('#status-chart polyline[data-status="confirmed"]').getAttribute("points")
     expect((points ?? "").trim().split(/\s+/).length).toBeGreaterThanOrEqual(2)
     expect(samples).toBeGreaterThanOrEqual(2)
-    const counts = (await get(intake, "/ops/api/overview")).body.counts as Record<string, number>
-    expect(counts.confirmed).toBe(ids.length)
+    // The overview's counts do not wait for the status store's writer thread, so they may trail the API by a moment.
+    const counts = await valueWhen("the overview's counts", async () => (await get(intake, "/ops/api/overview")).body.counts as Record<string, number>, (c) => c.confirmed === ids.length)
     expect(counts.failed).toBe(1)
     await valueWhen("the legend's confirmed count", () => page.locator('#chart-legend li[data-status="confirmed"] b').textContent(), (t) => t === String(ids.length))
     await valueWhen("the chart's last confirmed count", () => page.locator('#status-chart polyline[data-status="confirmed"]').getAttribute("data-last"), (t) => t === String(ids.length), 30_000)

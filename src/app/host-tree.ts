@@ -19,7 +19,7 @@
  *   │  ├─ node-throttler:<node>  (one per node the host uses)
  *   │  ├─ read-front             (follows each chain's head for the read cache)
  *   │  └─ partition-consumer     (one executor fiber per assigned partition, with its tracker)
- *   ├─ status-sampler          (producer role: status counts every 5 s for the operations page's chart)
+ *   ├─ status-sampler            (producer role: status counts every 5 s for the operations page's chart)
  *   └─ producer                  (the intake; it serves reads through the read-front when the host has the consumer role, and the operations page at /ops)
  */
 import { partitionConsumer } from "../actors/partition-consumer/index.ts"

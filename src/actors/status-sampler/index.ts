@@ -20,7 +20,7 @@ export const statusSamplerEvents = {
 export const statusSampler = (ctx: HostContext, store: StatusStore, series: StatusSeries, everyMs: number): ChildSpec => {
   const log = ctx.log.forActor("status-sampler")
   const sampleOnce = Effect.try({
-    try: () => series.add({ at: Date.now(), counts: store.countByStatus() }),
+    try: () => series.add({ at: Date.now(), counts: store.countsSoFar() }),
     catch: (cause) => cause,
   }).pipe(Effect.catch((cause) => Effect.sync(() => log.warn(statusSamplerEvents.sampleFailed, { error: String(cause), effect: "this sample is skipped; the chart has a gap" }))))
   const init = Effect.succeed(Effect.asVoid(Effect.repeat(sampleOnce, Schedule.spaced(everyMs))))

@@ -70,7 +70,7 @@ export const overviewView = (deps: OpsDeps, now: number): OverviewView => {
       failures: n.failures,
     })),
     nodes_elsewhere: deps.nodesElsewhere.map((n) => ({ name: n.name, chain: n.chain, cap: n.cap, hosts: n.hosts })),
-    counts: deps.status.countByStatus(),
+    counts: deps.status.countsSoFar(),
     series: { samples: samples.length, every_ms: deps.sampleEveryMs, from: samples[0]?.at ?? null, to: samples.at(-1)?.at ?? null },
   }
 }
@@ -98,7 +98,7 @@ const all = (store: StatusStore, status: RequestStatus, since?: number) =>
 
 /** What needs the operator at `now`: stuck past `stuckAfterMs`, and failed or dead-lettered in the last `recentMs`. */
 export const attentionView = (store: StatusStore, now: number, stuckAfterMs: number, recentMs = 3_600_000): AttentionView => {
-  const counts = store.countByStatus()
+  const counts = store.countsSoFar()
   // The list is ordered by first sight, oldest first: a window keeps the newest failures on the page.
   const since = now - recentMs
   return {
