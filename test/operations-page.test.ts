@@ -5,8 +5,10 @@
  * and consumer roles so its page sees its own node throttles.
  *
  * The operator opens `/ops`, enters an API key, and watches a burst of Ethereum
- * transfers drain, with one transfer whose value is more than its sender holds. From the
- * DOM: every partition of the run's topic is listed and the backlog goes back to 0, the
+ * transfers, with one transfer whose value is more than its sender holds. Mining is held
+ * first, so the burst visibly waits: the page shows a backlog and lists transactions
+ * stuck in the pool; then blocks come and it drains. From the DOM: every partition of
+ * the run's topic is listed and the backlog goes back to 0, the
  * partitions' ends add up to what Kafka holds, the eth node shows its cap, current limit
  * and latency, the chart gains samples, and the refused transfer is listed as failed
  * (the same ids `GET /v1/requests?status=failed` lists); its link opens a history that
@@ -26,8 +28,10 @@ setDefaultTimeout(300_000)
 const CHROMIUM = process.env.GATEWAY_CHROMIUM ?? "/usr/bin/chromium"
 const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"]
 
-/** Transfers per sender in the burst (four senders). */
+/** Transfers per sender in the burst (four senders): more than max_in_flight_per_sender (64), so some wait while mining is held. */
 const PER_SENDER = 75
+/** The page's stuck threshold in this test (the default is 120 s). */
+const STUCK_AFTER_S = 3
 /** 10^30 wei: far more than a sender's 1,000 ether, so the node refuses it at broadcast. */
 const TOO_MUCH = "1000000000000000000000000000000"
 
@@ -54,7 +58,7 @@ describe("operations page in headless Chromium", () => {
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run \`bash scripts/install chromium\` (npm test does)`)
-    run = await startFaultRun({ name: "ops-page", ethSenders: 4, btcCoins: 0, producers: 1, consumers: 0, producerRoles: "producer,consumer" })
+    run = await startFaultRun({ name: "ops-page", ethSenders: 4, btcCoins: 0, producers: 1, consumers: 0, producerRoles: "producer,consumer", anvilMining: "auto" })
     intake = run.intakes[0] ?? ""
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
   }, 240_000)
@@ -72,35 +76,49 @@ describe("operations page in headless Chromium", () => {
   }
 
   test("the backlog drains to 0, the eth node and the chart show, and the refused transfer is listed with its history", async () => {
-    const page = await openPage("/ops")
+    // Stuck after 3 s here, so the transfers held below show as stuck.
+    const page = await openPage(`/ops?stuck_after_s=${STUCK_AFTER_S}`)
     await page.fill("#operator-key", apiKey)
-    // Before the burst: every partition of the run's topic is listed, and the chart has its first sample.
+    // Before the burst: every partition of the run's topic is listed.
     const partitions = await valueWhen("every partition listed", () => page.locator("#backlog-body tr").count(), (n) => n === 12)
     expect(partitions).toBe(12)
 
-    // Watch the backlog total while the burst goes in and drains.
-    const seen: number[] = []
-    let watching = true
-    const watcher = (async () => {
-      while (watching) {
-        const total = await page.locator("#backlog-total").textContent().catch(() => null)
-        if (total !== null) seen.push(numberIn(total))
-        await Bun.sleep(250)
-      }
-    })()
-
+    // Mining held: each sender gets at most max_in_flight_per_sender (64) transactions into
+    // the pool, so the rest of its 75 wait unfinished and the group's offset stays behind them.
+    await run.eth("evm_setAutomine", [false])
     const [sender] = run.senders
     const refused = await post(intake, "/v1/requests", { chain: "ethereum", method: "transfer", params: { from: sender, to: run.sink, value: TOO_MUCH } })
     expect(refused.status).toBe(202)
     const refusedId = String(((await refused.json()) as { id: string }).id)
     const ids = await submitAll(intake, ethTransfers(run, PER_SENDER))
     const all = [refusedId, ...ids]
+
+    // The page shows the burst waiting, and the held transactions as stuck in submitted, as the status API has them.
+    const backlog = await valueWhen(
+      "a backlog on the page",
+      () => page.evaluate(() => ({
+        total: Number(document.getElementById("backlog-total")?.textContent),
+        parts: Array.from(document.querySelectorAll("#backlog-body tr"), (tr) => Number(tr.getAttribute("data-backlog"))),
+      })),
+      (b) => b.total > 0,
+    )
+    // The total is the sum of the partitions' rows, and it is spread over the partitions the senders' keys fall in.
+    expect(backlog.parts.reduce((a, b) => a + b, 0)).toBe(backlog.total)
+    expect(backlog.parts.filter((n) => n > 0).length).toBeGreaterThanOrEqual(1)
+    const waiting = backlog.total
+    const stuck = await valueWhen("stuck requests on the page", () => page.locator("#stuck-body tr").evaluateAll((trs) => trs.map((tr) => ({ id: tr.getAttribute("data-id") ?? "", status: tr.getAttribute("data-status") }))), (rows) => rows.length > 0, 60_000)
+    const stuckNow = (await get(intake, `/v1/requests/${stuck[0]?.id}`)).body as { status: string; at: number }
+    expect(stuck[0]?.status).toBe(stuckNow.status)
+    expect(["accepted", "signed", "submitted"]).toContain(stuckNow.status)
+    expect(Date.now() - stuckNow.at).toBeGreaterThanOrEqual(STUCK_AFTER_S * 1000 - 1000)
+    process.stderr.write(`ops-page: with mining held the page showed a backlog of ${waiting} and ${stuck.length} stuck requests\n`)
+
+    await run.eth("evm_setAutomine", [true])
+    await run.eth("evm_setIntervalMining", [1])
     expect(await waitAllFinal("ops-page", intake, all, 240_000)).toBe(true)
 
     // The backlog goes back to 0 on the page, and the partitions' ends add up to what Kafka holds.
     await valueWhen("the backlog total back to 0", () => page.locator("#backlog-total").textContent(), (t) => t === "0")
-    watching = false
-    await watcher
     const inKafka = await topicMessageCount(run.topics.requests)
     expect(inKafka).toBe(all.length)
     const ends = await valueWhen("the partitions' ends to add up to the topic", async () => {
@@ -108,9 +126,6 @@ describe("operations page in headless Chromium", () => {
       return rows
     }, (rows) => rows.reduce((s, r) => s + r.end, 0) === inKafka)
     expect(ends.every((r) => r.backlog === 0)).toBe(true)
-    process.stderr.write(`ops-page: backlog totals seen on the page during the drain: max ${Math.max(...seen)}, ${seen.length} readings\n`)
-    // The page showed the burst waiting before it showed it drained.
-    expect(Math.max(...seen)).toBeGreaterThan(0)
 
     // The eth node of this process: its configured cap, the limit in force, a latency once it has answered.
     const eth = page.locator('#nodes-body tr[data-chain="ethereum"]')
@@ -139,7 +154,8 @@ describe("operations page in headless Chromium", () => {
     expect(listed).toEqual([refusedId])
     const shown = await valueWhen("the failed list", () => page.locator("#failed-body tr").evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-id"))), (rows) => rows.length > 0)
     expect(shown).toEqual(listed)
-    expect(await texts(page, "#stuck-body tr")).toEqual([])
+    // Everything final: nothing is stuck any more.
+    await valueWhen("the stuck list empty", () => texts(page, "#stuck-body tr"), (rows) => rows.length === 0, 30_000)
     const reasonOnList = await page.locator(`#failed-body tr[data-id="${refusedId}"] td.reason`).textContent()
     expect(reasonOnList).toContain("insufficient")
 
