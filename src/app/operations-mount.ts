@@ -6,6 +6,7 @@
  */
 import type { IntakeMount } from "../actors/producer/index.ts"
 import type { NodeThrottle } from "../actors/node-throttler/index.ts"
+import type { GatewayConfig } from "../config/gateway-config.ts"
 import type { Role } from "../config/role.ts"
 import { type NodeElsewhere, type NodeFigures, operationsApp } from "../dashboard/operations/index.ts"
 import type { StatusSeries } from "../status/status-series.ts"
@@ -23,10 +24,10 @@ export interface OperationsSources {
 }
 
 /** The configured nodes whose throttles are not among `local`, with the hosts whose consumer role calls them. */
-export const nodesElsewhere = (ctx: HostContext, local: ReadonlySet<string>): NodeElsewhere[] =>
-  ctx.config.nodes
+export const nodesElsewhere = (config: GatewayConfig, local: ReadonlySet<string>): NodeElsewhere[] =>
+  config.nodes
     .filter((n) => !local.has(n.name))
-    .map((n) => ({ name: n.name, chain: n.chain, cap: n.max_in_flight, hosts: ctx.config.hosts.filter((h) => h.roles.includes("consumer") && h.nodes.includes(n.name)).map((h) => h.name) }))
+    .map((n) => ({ name: n.name, chain: n.chain, cap: n.max_in_flight, hosts: config.hosts.filter((h) => h.roles.includes("consumer") && h.nodes.includes(n.name)).map((h) => h.name) }))
 
 /** The mount the producer adds to its intake. */
 export const operationsMount = (ctx: HostContext, sources: OperationsSources): IntakeMount => (sight) => {
@@ -57,7 +58,7 @@ export const operationsMount = (ctx: HostContext, sources: OperationsSources): I
     dlqMessages: sight.dlqMessages,
     dlqTopic: ctx.config.kafka.topics.dlq,
     nodes,
-    nodesElsewhere: nodesElsewhere(ctx, new Set(sources.throttles.map((t) => t.name))),
+    nodesElsewhere: nodesElsewhere(ctx.config, new Set(sources.throttles.map((t) => t.name))),
     series: sources.series,
     sampleEveryMs: sources.sampleEveryMs,
     requireKey: sight.requireKey,
