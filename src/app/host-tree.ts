@@ -19,7 +19,9 @@
  *   │  ├─ node-throttler:<node>  (one per node the host uses)
  *   │  ├─ read-front             (follows each chain's head for the read cache)
  *   │  └─ partition-consumer     (one executor fiber per assigned partition, with its tracker)
+ *   ├─ throttle-reporter         (consumer role: this process's node throttles into etcd, for the operations pages)
  *   ├─ status-sampler            (producer role: status counts every 5 s for the operations page's chart)
+ *   ├─ throttle-report-reader    (producer role: the consumer processes' throttle reports from etcd)
  *   └─ producer                  (the intake; it serves reads through the read-front when the host has the consumer role, and the operations page at /ops)
  */
 import { partitionConsumer } from "../actors/partition-consumer/index.ts"
@@ -36,6 +38,7 @@ import { hostDashboard } from "../dashboard/index.ts"
 import { hostReplica, type NumberList, type ReplicaHandle, replicaHttp, type ServiceMount } from "../actors/replica/index.ts"
 import type { Role } from "../config/role.ts"
 import { statusSampler } from "../actors/status-sampler/index.ts"
+import { makeThrottleReportCell, throttleReporter, throttleReportReader } from "../actors/throttle-reports/index.ts"
 import { defaultSampleEveryMs, makeStatusSeries } from "../status/status-series.ts"
 import { operationsMount } from "./operations-mount.ts"
 import type { ChildSpec } from "../runtime/child-spec.ts"
@@ -83,11 +86,12 @@ export const hostTree = (ctx: HostContext, roles: readonly Role[], version: stri
     // status changes they record last are still followed until the notifier's own stop.
     if (roles.includes("consumer") && webhookSettingsOf(ctx.config.webhooks).enabled) children.push(notifier(ctx, hooks.view))
     const consumer = roles.includes("consumer") ? consumerTree(ctx, status.view) : undefined
-    if (consumer !== undefined) children.push(supervisorChild(consumer.spec))
+    if (consumer !== undefined) children.push(supervisorChild(consumer.spec), throttleReporter(ctx, consumer.throttles))
     if (roles.includes("producer")) {
       const series = makeStatusSeries()
-      children.push(statusSampler(ctx, status.view.store, series, defaultSampleEveryMs))
-      const ops = operationsMount(ctx, { roles, store: status.view.store, series, sampleEveryMs: defaultSampleEveryMs, throttles: consumer?.throttles ?? [] })
+      const reports = makeThrottleReportCell()
+      children.push(statusSampler(ctx, status.view.store, series, defaultSampleEveryMs), throttleReportReader(ctx, reports))
+      const ops = operationsMount(ctx, { roles, store: status.view.store, series, sampleEveryMs: defaultSampleEveryMs, throttles: consumer?.throttles ?? [], reports })
       children.push(producer(ctx, version, status.view, consumer?.reads, hooks.view, [ops]))
     }
   }

@@ -1,11 +1,12 @@
 /**
  * Puts the operations page on the intake: the page's figures come from this host's
- * status view, the producer's backlog poll and API-key check (its `IntakeSight`), and
- * the node throttles this process runs. Nodes the config gives to consumer roles this
- * process does not run are listed as elsewhere, since no figure of theirs reaches it.
+ * status view, the producer's backlog poll and API-key check (its `IntakeSight`), the
+ * node throttles this process runs, and the throttle reports other consumer processes
+ * keep in etcd. A configured node neither of these shows is named as not shown.
  */
 import type { IntakeMount } from "../actors/producer/index.ts"
 import type { NodeThrottle } from "../actors/node-throttler/index.ts"
+import { throttleFigures, type ThrottleReportCell } from "../actors/throttle-reports/index.ts"
 import type { GatewayConfig } from "../config/gateway-config.ts"
 import type { Role } from "../config/role.ts"
 import { type NodeElsewhere, type NodeFigures, operationsApp } from "../dashboard/operations/index.ts"
@@ -21,6 +22,8 @@ export interface OperationsSources {
   readonly sampleEveryMs: number
   /** This process's node throttles (none without the consumer role). */
   readonly throttles: readonly NodeThrottle[]
+  /** Other processes' throttle reports, as the throttle-report-reader last read them from etcd. */
+  readonly reports: ThrottleReportCell
 }
 
 /** The configured nodes whose throttles are not among `local`, with the hosts whose consumer role calls them. */
@@ -32,24 +35,14 @@ export const nodesElsewhere = (config: GatewayConfig, local: ReadonlySet<string>
 /** The mount the producer adds to its intake. */
 export const operationsMount = (ctx: HostContext, sources: OperationsSources): IntakeMount => (sight) => {
   const configs = new Map(ctx.config.nodes.map((n) => [n.name, n]))
-  const nodes = (): NodeFigures[] =>
-    sources.throttles.map((t) => {
-      const s = t.snapshot()
-      const config = configs.get(t.name)
-      return {
-        name: t.name,
-        chain: t.chain,
-        cap: config?.max_in_flight ?? s.limit,
-        limit: s.limit,
-        adaptive: config?.adaptive ?? false,
-        inFlight: s.inFlight,
-        peakInFlight: s.peakInFlight,
-        latencyMs: s.latencyMs,
-        breaker: s.breaker,
-        calls: s.calls,
-        failures: s.failures,
-      }
-    })
+  // This process's throttles from memory; every other process's from the reports read from etcd.
+  const nodes = (): NodeFigures[] => [
+    ...sources.throttles.map((t) => throttleFigures(t, configs.get(t.name))),
+    ...sources.reports.get().reports
+      .filter((r) => !(r.host === ctx.host.name && r.pid === process.pid))
+      .sort((a, b) => a.host.localeCompare(b.host) || a.pid - b.pid)
+      .flatMap((r) => r.nodes.map((n) => ({ ...n, reportedBy: { host: r.host, pid: r.pid, at: r.at } }))),
+  ]
   const app = operationsApp({
     host: ctx.host.name,
     roles: sources.roles,

@@ -35,8 +35,12 @@ const setup = () => {
     backlog: () => ({ topic: "sendto", group: "g", readAt: NOW - 500, partitions: [{ partition: 0, end: 10, committed: 4, backlog: 6 }, { partition: 1, end: 3, committed: -1, backlog: 3 }] }),
     dlqMessages: () => 2,
     dlqTopic: "sendto.dlq",
-    nodes: () => [{ name: "eth-1", chain: "ethereum", cap: 8, limit: 4, adaptive: true, inFlight: 3, peakInFlight: 8, latencyMs: 12.345, breaker: "closed", calls: 100, failures: 1 }],
-    nodesElsewhere: [{ name: "btc-1", chain: "bitcoin", cap: 1, hosts: ["b1"] }],
+    nodes: () => [
+      { name: "eth-1", chain: "ethereum", cap: 8, limit: 4, adaptive: true, inFlight: 3, peakInFlight: 8, latencyMs: 12.345, breaker: "closed", calls: 100, failures: 1 },
+      { name: "btc-1", chain: "bitcoin", cap: 1, limit: 1, adaptive: true, inFlight: 0, peakInFlight: 1, latencyMs: undefined, breaker: "open", calls: 5, failures: 5, reportedBy: { host: "b1", pid: 77, at: NOW - 3_000 } },
+    ],
+    // btc-1 is reported by b1, so only eth-2 is left out.
+    nodesElsewhere: [{ name: "btc-1", chain: "bitcoin", cap: 1, hosts: ["b1"] }, { name: "eth-2", chain: "ethereum", cap: 4, hosts: ["b2"] }],
     series,
     sampleEveryMs: 5_000,
     requireKey,
@@ -53,10 +57,11 @@ describe("operations app", () => {
     const o = (await res.json()) as Record<string, unknown> & { backlog: { total: number; partitions: unknown[] }; nodes: Array<Record<string, unknown>>; counts: Record<string, number>; series: { samples: number } }
     expect(o.backlog.total).toBe(9)
     expect(o.backlog.partitions).toEqual([{ partition: 0, end: 10, committed: 4, backlog: 6 }, { partition: 1, end: 3, committed: -1, backlog: 3 }])
-    expect(o.nodes[0]).toMatchObject({ name: "eth-1", cap: 8, limit: 4, in_flight: 3, latency_ms: 12.3 })
+    expect(o.nodes[0]).toMatchObject({ host: null, pid: null, reported_at: null, name: "eth-1", cap: 8, limit: 4, in_flight: 3, latency_ms: 12.3 })
+    expect(o.nodes[1]).toMatchObject({ host: "b1", pid: 77, reported_at: NOW - 3_000, name: "btc-1", latency_ms: null, breaker: "open" })
     expect(o.counts).toMatchObject({ confirmed: 1, failed: 1, dlq: 1, submitted: 1, accepted: 1 })
     expect(o.series.samples).toBe(2)
-    expect(o).toMatchObject({ dlq: { topic: "sendto.dlq", messages: 2 }, nodes_elsewhere: [{ name: "btc-1", hosts: ["b1"] }] })
+    expect(o).toMatchObject({ dlq: { topic: "sendto.dlq", messages: 2 }, nodes_elsewhere: [{ name: "eth-2", hosts: ["b2"] }] })
   })
 
   test("the attention list needs the key", async () => {
@@ -79,10 +84,11 @@ describe("operations app", () => {
     expect(res.status).toBe(200)
     const page = await res.text()
     expect(page).toContain('<tr data-partition="0" data-backlog="6">')
-    expect(page).toContain('<tr data-node="eth-1" data-chain="ethereum" data-breaker="closed">')
+    expect(page).toContain('<tr data-node="eth-1" data-chain="ethereum" data-breaker="closed" data-host=""><td>eth-1</td><td class="source">this process</td>')
+    expect(page).toContain('<tr data-node="btc-1" data-chain="bitcoin" data-breaker="open" data-host="b1"><td>btc-1</td><td class="source">b1 (pid 77), 3 s ago</td>')
     expect(page).toContain('data-samples="2"')
     expect(page).toContain("12.3 ms")
-    expect(page).toContain("btc-1")
+    expect(page).toContain("so not shown: eth-2 (ethereum, cap 4, called by b2)")
     // Request ids and reasons come only with a key, through the script.
     expect(page).not.toContain("bad-1")
   })

@@ -26,8 +26,10 @@ export interface BacklogReading {
   readonly readAt: number | undefined
 }
 
-/** One node's throttle, as this process sees it. */
+/** One node's throttle: this process's own, or as another process reported it. */
 export interface NodeFigures {
+  /** Where the figures come from: absent for this process's own throttles, else the reporting process and when it wrote them. */
+  readonly reportedBy?: { readonly host: string; readonly pid: number; readonly at: number }
   readonly name: string
   readonly chain: "bitcoin" | "ethereum"
   /** The configured in-flight cap (`max_in_flight`). */
@@ -45,7 +47,7 @@ export interface NodeFigures {
   readonly failures: number
 }
 
-/** A configured node whose throttle runs in another process, so this one has no figures for it. */
+/** A configured node this process does not throttle; the page lists it when no report of it arrives either. */
 export interface NodeElsewhere {
   readonly name: string
   readonly chain: "bitcoin" | "ethereum"
@@ -64,6 +66,7 @@ export interface OpsDeps {
   /** Messages in the DLQ topic (every dead letter, also those that were not requests); undefined before the first read. */
   readonly dlqMessages: () => number | undefined
   readonly dlqTopic: string
+  /** This process's throttles, then those other processes report (through etcd). */
   readonly nodes: () => readonly NodeFigures[]
   readonly nodesElsewhere: readonly NodeElsewhere[]
   readonly series: StatusSeries

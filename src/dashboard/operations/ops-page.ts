@@ -24,14 +24,21 @@ export const ageText = (ms: number): string => {
 export const backlogRow = (p: OverviewView["backlog"]["partitions"][number]): Html =>
   html`<tr data-partition="${p.partition}" data-backlog="${p.backlog}"><td>${p.partition}</td><td class="num">${p.end}</td><td class="num">${p.committed < 0 ? "–" : p.committed}</td><td class="num backlog">${p.backlog}</td></tr>`
 
-/** One node's row; the script renders the same. */
-export const nodeRow = (n: OverviewView["nodes"][number]): Html =>
-  html`<tr data-node="${n.name}" data-chain="${n.chain}" data-breaker="${n.breaker}"><td>${n.name}</td><td>${n.chain}</td><td class="num in-flight">${n.in_flight}</td><td class="num limit">${n.limit}</td><td class="num cap">${n.cap}${n.adaptive ? "" : " (fixed)"}</td><td class="num latency">${latencyText(n.latency_ms)}</td><td class="breaker">${n.breaker}</td><td class="num">${n.calls}</td><td class="num">${n.failures}</td></tr>`
+/** Which process a node row is from: "this process", or the reporting host, pid and the report's age. */
+export const sourceText = (n: OverviewView["nodes"][number], now: number): string =>
+  n.host === null ? "this process" : `${n.host} (pid ${n.pid}), ${ageText(Math.max(0, now - (n.reported_at ?? now)))} ago`
 
-const elsewhereNote = (o: OverviewView): Html => {
-  if (o.nodes_elsewhere.length === 0) return html``
-  return html`<p class="hint" id="nodes-elsewhere">Not throttled by this process, so not shown: ${o.nodes_elsewhere.map((n, i) => html`${i === 0 ? "" : ", "}<b>${n.name}</b> (${n.chain}, cap ${n.cap}, called by ${n.hosts.length === 0 ? "no host" : n.hosts.join(", ")})`)}. A process without the consumer role holds no throttle, and a consumer-only process serves no HTTP: open this page on a process that runs both roles to see those nodes.</p>`
-}
+/** One node's row; the script renders the same. */
+export const nodeRow = (n: OverviewView["nodes"][number], now: number): Html =>
+  html`<tr data-node="${n.name}" data-chain="${n.chain}" data-breaker="${n.breaker}" data-host="${n.host ?? ""}"><td>${n.name}</td><td class="source">${sourceText(n, now)}</td><td>${n.chain}</td><td class="num in-flight">${n.in_flight}</td><td class="num limit">${n.limit}</td><td class="num cap">${n.cap}${n.adaptive ? "" : " (fixed)"}</td><td class="num latency">${latencyText(n.latency_ms)}</td><td class="breaker">${n.breaker}</td><td class="num calls">${n.calls}</td><td class="num failures">${n.failures}</td></tr>`
+
+/** The nodes the page cannot show, as one sentence; the script writes the same. */
+export const elsewhereText = (o: OverviewView): string =>
+  o.nodes_elsewhere.length === 0
+    ? ""
+    : `Neither throttled by this process nor reported by another, so not shown: ${o.nodes_elsewhere.map((n) => `${n.name} (${n.chain}, cap ${n.cap}, called by ${n.hosts.length === 0 ? "no host" : n.hosts.join(", ")})`).join(", ")}. Consumer processes report through etcd; none has reported these (not running, or etcd unreachable).`
+
+const elsewhereNote = (o: OverviewView): Html => html`<p class="hint" id="nodes-elsewhere" ${o.nodes_elsewhere.length === 0 ? html`hidden` : ""}>${elsewhereText(o)}</p>`
 
 const empty = (id: string, text: string, hidden: boolean): Html => html`<p class="hint" id="${id}" ${hidden ? html`hidden` : ""}>${text}</p>`
 
@@ -44,25 +51,23 @@ const attentionTable = (id: string, title: string, hint: Html): Html => html`<se
 </section>`
 
 /** The page's content. */
-export const opsPage = (o: OverviewView, samples: readonly StatusSample[], stuckAfterS: number, apiKeysEnv: string): Html => html`<div class="grid">
+export const opsPage = (o: OverviewView, samples: readonly StatusSample[], stuckAfterS: number, apiKeysEnv: string): Html => html`<section id="nodes-section">
+<h2>Nodes</h2>
+<p class="hint">Each node's throttle, in this process or as another consumer process reports it through etcd every 2 s: calls in flight, the cap in force now (the adaptive policy halves it on overload or rising latency and adds one after healthy calls), the configured cap, and the smoothed latency of healthy calls.</p>
+<table><thead><tr><th>node</th><th>throttled by</th><th>chain</th><th class="num">in flight</th><th class="num">limit</th><th class="num">cap</th><th class="num">latency</th><th>breaker</th><th class="num">calls</th><th class="num">failures</th></tr></thead>
+<tbody id="nodes-body">${o.nodes.map((n) => nodeRow(n, o.at))}</tbody></table>
+${empty("nodes-empty", "No throttle to show: this process runs no consumer role and no consumer process has reported one yet.", o.nodes.length > 0)}
+${elsewhereNote(o)}
+</section>
 <section id="backlog-section">
 <h2>Backlog per partition: <span id="backlog-total">${o.backlog.total}</span></h2>
 <p class="hint">Messages in <code>${o.backlog.topic}</code> the group <code>${o.backlog.group}</code> has not committed yet, read from Kafka every second by this intake (<span id="backlog-read-at">${o.backlog.read_at === null ? "not read yet" : `read ${new Date(o.backlog.read_at).toISOString()}`}</span>).</p>
 <table><thead><tr><th>partition</th><th class="num">end</th><th class="num">committed</th><th class="num">backlog</th></tr></thead>
 <tbody id="backlog-body">${o.backlog.partitions.map(backlogRow)}</tbody></table>
 </section>
-<section id="nodes-section">
-<h2>Nodes</h2>
-<p class="hint">Each node's throttle in this process: calls in flight, the cap in force now (the adaptive policy halves it on overload or rising latency and adds one after healthy calls), the configured cap, and the smoothed latency of healthy calls.</p>
-<table><thead><tr><th>node</th><th>chain</th><th class="num">in flight</th><th class="num">limit</th><th class="num">cap</th><th class="num">latency</th><th>breaker</th><th class="num">calls</th><th class="num">failures</th></tr></thead>
-<tbody id="nodes-body">${o.nodes.map(nodeRow)}</tbody></table>
-${empty("nodes-empty", "This process runs no consumer role, so it calls no node and holds no throttle.", o.nodes.length > 0)}
-${elsewhereNote(o)}
-</section>
-</div>
 <section id="chart-section">
 <h2>Requests by status over time</h2>
-<p class="hint">Counts of this host's status view, sampled every ${o.series.every_ms / 1000} s since this process started (the last hour is kept, in memory only).</p>
+<p class="hint">Counts of this host's status view, sampled every ${o.series.every_ms / 1000} s since this process started (the last hour is kept, in memory only); the legend has the counts now.</p>
 <div id="chart-box">${statusChartSvg(samples)}</div>
 ${chartLegend(samples)}
 </section>

@@ -65,12 +65,18 @@ export const OPS_JS = String.raw`"use strict";
     }));
     var nodes = $("nodes-body");
     nodes.replaceChildren.apply(nodes, o.nodes.map(function (n) {
-      return el("tr", { "data-node": n.name, "data-chain": n.chain, "data-breaker": n.breaker },
-        el("td", { text: n.name }), el("td", { text: n.chain }), num(n.in_flight, "in-flight"), num(n.limit, "limit"),
+      var source = n.host === null ? "this process" : n.host + " (pid " + n.pid + "), " + age(Math.max(0, o.at - n.reported_at)) + " ago";
+      return el("tr", { "data-node": n.name, "data-chain": n.chain, "data-breaker": n.breaker, "data-host": n.host || "" },
+        el("td", { text: n.name }), el("td", { "class": "source", text: source }), el("td", { text: n.chain }), num(n.in_flight, "in-flight"), num(n.limit, "limit"),
         num(n.cap + (n.adaptive ? "" : " (fixed)"), "cap"), num(latency(n.latency_ms), "latency"),
-        el("td", { "class": "breaker", text: n.breaker }), num(n.calls), num(n.failures));
+        el("td", { "class": "breaker", text: n.breaker }), num(n.calls, "calls"), num(n.failures, "failures"));
     }));
     $("nodes-empty").hidden = o.nodes.length > 0;
+    var elsewhere = $("nodes-elsewhere");
+    elsewhere.hidden = o.nodes_elsewhere.length === 0;
+    setText("nodes-elsewhere", o.nodes_elsewhere.length === 0 ? "" : "Neither throttled by this process nor reported by another, so not shown: " +
+      o.nodes_elsewhere.map(function (n) { return n.name + " (" + n.chain + ", cap " + n.cap + ", called by " + (n.hosts.length === 0 ? "no host" : n.hosts.join(", ")) + ")"; }).join(", ") +
+      ". Consumer processes report through etcd; none has reported these (not running, or etcd unreachable).");
     setText("dlq-messages", o.dlq.messages === null ? "?" : o.dlq.messages);
     var legend = $("chart-legend");
     Object.keys(o.counts).forEach(function (status) {

@@ -6,7 +6,8 @@ import { DASHBOARD_CSS } from "../dashboard-style.ts"
 
 /** Served at `/ops/assets/ops.css`. */
 export const OPS_CSS = `${DASHBOARD_CSS}
-#backlog-section, #nodes-section { min-width: 0; overflow-x: auto; }
+#backlog-section, #nodes-section { overflow-x: auto; }
+#backlog-section table { max-width: 36rem; }
 td.when { white-space: nowrap; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr[data-backlog="0"] td.num.backlog { color: var(--muted); }

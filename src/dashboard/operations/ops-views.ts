@@ -23,6 +23,11 @@ export interface OverviewView {
   }
   readonly dlq: { readonly topic: string; readonly messages: number | null }
   readonly nodes: ReadonlyArray<{
+    /** The process whose throttle this is: null for this one, else the reporting host and pid. */
+    readonly host: string | null
+    readonly pid: number | null
+    /** When the reporting process wrote the figures (epoch ms, its clock); null for this process's own. */
+    readonly reported_at: number | null
     readonly name: string
     readonly chain: string
     readonly cap: number
@@ -44,6 +49,8 @@ export interface OverviewView {
 export const overviewView = (deps: OpsDeps, now: number): OverviewView => {
   const b = deps.backlog()
   const samples = deps.series.samples()
+  const nodes = deps.nodes()
+  const shown = new Set(nodes.map((n) => n.name))
   return {
     host: deps.host,
     roles: deps.roles,
@@ -56,7 +63,10 @@ export const overviewView = (deps: OpsDeps, now: number): OverviewView => {
       partitions: b.partitions.map((p) => ({ partition: p.partition, end: p.end, committed: p.committed, backlog: p.backlog })),
     },
     dlq: { topic: deps.dlqTopic, messages: deps.dlqMessages() ?? null },
-    nodes: deps.nodes().map((n) => ({
+    nodes: nodes.map((n) => ({
+      host: n.reportedBy?.host ?? null,
+      pid: n.reportedBy?.pid ?? null,
+      reported_at: n.reportedBy?.at ?? null,
       name: n.name,
       chain: n.chain,
       cap: n.cap,
@@ -69,7 +79,7 @@ export const overviewView = (deps: OpsDeps, now: number): OverviewView => {
       calls: n.calls,
       failures: n.failures,
     })),
-    nodes_elsewhere: deps.nodesElsewhere.map((n) => ({ name: n.name, chain: n.chain, cap: n.cap, hosts: n.hosts })),
+    nodes_elsewhere: deps.nodesElsewhere.filter((n) => !shown.has(n.name)).map((n) => ({ name: n.name, chain: n.chain, cap: n.cap, hosts: n.hosts })),
     counts: deps.status.countsSoFar(),
     series: { samples: samples.length, every_ms: deps.sampleEveryMs, from: samples[0]?.at ?? null, to: samples.at(-1)?.at ?? null },
   }
