@@ -185,3 +185,53 @@ describe("operations page in headless Chromium", () => {
     expect(pageErrors).toEqual([])
   })
 })
+
+/**
+ * Paper A's layout: the page on a producer-only process, which throttles no node, and
+ * the consumer role in a process of its own, which serves no HTTP. The consumer's
+ * throttle report reaches the page through etcd: the eth node shows with its cap, limit
+ * and latency and the process it came from, and a burst moves its call count.
+ */
+describe("operations page of a producer-only process", () => {
+  let run: FaultRun
+  let browser: Browser
+  let intake = ""
+
+  beforeAll(async () => {
+    run = await startFaultRun({ name: "ops-split", ethSenders: 2, btcCoins: 0, producers: 1, consumers: 1 })
+    intake = run.intakes[0] ?? ""
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
+  }, 240_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await run?.stop()
+  }, 120_000)
+
+  test("shows the consumer process's eth node from its report, with where it came from", async () => {
+    const consumerPid = run.consumers[0]?.proc.pid
+    const page = await browser.newPage()
+    const errors: string[] = []
+    page.on("pageerror", (e) => errors.push(e.message))
+    await page.goto(`${intake}/ops`)
+    expect(await page.locator("#host-roles").textContent()).toBe("producer")
+    const eth = page.locator('#nodes-body tr[data-chain="ethereum"]')
+    await valueWhen("the reported eth node", () => eth.count(), (n) => n === 1)
+    expect(await eth.getAttribute("data-host")).toBe("local")
+    expect(await eth.locator("td.source").textContent()).toContain(`local (pid ${consumerPid})`)
+    expect(numberIn(await eth.locator("td.cap").textContent())).toBe(8)
+    const callsBefore = numberIn(await eth.locator("td.calls").textContent())
+
+    const ids = await submitAll(intake, ethTransfers(run, 20))
+    expect(await waitAllFinal("ops-split", intake, ids, 120_000)).toBe(true)
+    await valueWhen("the eth node's calls to grow with the burst", async () => numberIn(await eth.locator("td.calls").textContent()), (n) => n > callsBefore + ids.length)
+    await valueWhen("the eth node's latency", () => eth.locator("td.latency").textContent(), (t) => t !== null && / ms$/.test(t))
+    const limit = numberIn(await eth.locator("td.limit").textContent())
+    expect(limit).toBeGreaterThanOrEqual(1)
+    expect(limit).toBeLessThanOrEqual(8)
+    // Every configured node is reported, so none is named as not shown.
+    expect(await page.locator("#nodes-elsewhere").isHidden()).toBe(true)
+    await page.screenshot({ path: join(run.dir, "logs", "ops-page-split.png"), fullPage: true })
+    expect(errors).toEqual([])
+  })
+})
