@@ -55,6 +55,7 @@ export const operationsMount = (ctx: HostContext, sources: OperationsSources): I
     series: sources.series,
     sampleEveryMs: sources.sampleEveryMs,
     requireKey: sight.requireKey,
+    ownerOf: sight.ownerOf,
     apiKeysEnv: ctx.config.intake.api_keys_env,
   })
   return (intake) => void intake.route("/", app)

@@ -20,7 +20,7 @@ import type { StatusView } from "../status-view/index.ts"
 import type { ReadService } from "../../reads/read-service.ts"
 import { type PartitionBacklog, pollBacklog, pollTopicSize } from "./backlog.ts"
 import type { IntakeMount } from "./intake-mount.ts"
-import { requireApiKey } from "./api-key.ts"
+import { presentedOwner, requireApiKey } from "./api-key.ts"
 import { producerEvents, producerMetrics } from "./events.ts"
 import { probeKafka, producerKafkaCheck, sendReportTo } from "./kafka-reachability.ts"
 import { makeIntakeApp } from "./intake-app.ts"
@@ -128,6 +128,7 @@ export const producer = (ctx: HostContext, version: string, view: StatusView, re
         backlog: () => ({ topic: c.kafka.topics.requests, group: c.kafka.consumer.group_id, partitions: partitions.list, readAt: partitions.at }),
         dlqMessages: () => dlqMessages,
         requireKey: requireApiKey(apiKeys, c.intake.api_keys_env),
+        ownerOf: presentedOwner,
       })),
     })
     const server = yield* scopedHttpServer(app, c.intake.listen)

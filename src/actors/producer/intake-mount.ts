@@ -15,6 +15,8 @@ export interface IntakeSight {
   readonly dlqMessages: () => number | undefined
   /** The intake's API-key check (`[intake].api_keys_env`). */
   readonly requireKey: MiddlewareHandler
+  /** Whose requests the presented key may see: the owner `/v1` matches records by. */
+  readonly ownerOf: (headers: Headers) => string
 }
 
 /** Given the producer's sight, adds routes to the intake app (before its not-found answer). */

@@ -112,7 +112,7 @@ export const opsOpenApiDocument = () => ({
     "/ops/api/overview": { get: { summary: "Backlog per partition, node throttles, counts per status and the chart's sampling.", responses: { "200": json(ref("Overview"), "The figures.") } } },
     "/ops/api/attention": {
       get: {
-        summary: "Requests stuck, failed or dead-lettered, each with its reason; links go to /ops/requests/{id} and /v1/requests/{id}.",
+        summary: "The presented key's requests (and records older than owners) that are stuck, failed or dead-lettered, each with its reason; links go to /ops/requests/{id} and /v1/requests/{id}.",
         security: [{ bearer: [] }, { apiKey: [] }],
         parameters: [{ name: "stuck_after_s", in: "query", required: false, description: "Seconds in accepted/signed/submitted before a request counts as stuck (1 to 86400; default 120).", schema: int }],
         responses: { "200": json(ref("Attention"), "The lists."), "401": json(ref("Error"), "No API key, an unknown one, or none configured.") },

@@ -20,7 +20,8 @@ const setup = () => {
   const store = openStatusStore()
   store.applyMany([
     rec("ok-1", "confirmed", NOW - 1_000),
-    rec("bad-1", "failed", NOW - 5_000, { reason: "insufficient funds <script>" }),
+    rec("bad-1", "failed", NOW - 5_000, { reason: "insufficient funds <script>", owner: "owner-a" }),
+    rec("theirs-1", "failed", NOW - 4_000, { reason: "another key's", owner: "owner-b" }),
     rec("dead-1", "dlq", NOW - 6_000, { reason: "unknown method" }),
     rec("slow-1", "submitted", NOW - 300_000, { txid: "0x01" }),
     rec("fresh-1", "accepted", NOW - 1_000),
@@ -44,6 +45,7 @@ const setup = () => {
     series,
     sampleEveryMs: 5_000,
     requireKey,
+    ownerOf: (headers) => (headers.get("authorization") === `Bearer ${KEY}` ? "owner-a" : "nobody"),
     apiKeysEnv: "GATEWAY_API_KEYS",
     now: () => NOW,
   }
@@ -59,7 +61,7 @@ describe("operations app", () => {
     expect(o.backlog.partitions).toEqual([{ partition: 0, end: 10, committed: 4, backlog: 6 }, { partition: 1, end: 3, committed: -1, backlog: 3 }])
     expect(o.nodes[0]).toMatchObject({ host: null, pid: null, reported_at: null, name: "eth-1", cap: 8, limit: 4, in_flight: 3, latency_ms: 12.3 })
     expect(o.nodes[1]).toMatchObject({ host: "b1", pid: 77, reported_at: NOW - 3_000, name: "btc-1", latency_ms: null, breaker: "open" })
-    expect(o.counts).toMatchObject({ confirmed: 1, failed: 1, dlq: 1, submitted: 1, accepted: 1 })
+    expect(o.counts).toMatchObject({ confirmed: 1, failed: 2, dlq: 1, submitted: 1, accepted: 1 })
     expect(o.series.samples).toBe(2)
     expect(o).toMatchObject({ dlq: { topic: "sendto.dlq", messages: 2 }, nodes_elsewhere: [{ name: "eth-2", hosts: ["b2"] }] })
   })
@@ -68,15 +70,16 @@ describe("operations app", () => {
     expect((await setup().request("/ops/api/attention")).status).toBe(401)
   })
 
-  test("the attention list: stuck past the threshold, failed and dlq with reasons", async () => {
+  test("the attention list: stuck past the threshold, failed and dlq with reasons, of the key's own requests", async () => {
     const res = await setup().request("/ops/api/attention?stuck_after_s=60", { headers: { authorization: `Bearer ${KEY}` } })
     expect(res.status).toBe(200)
     const a = (await res.json()) as { stuck_after_s: number; stuck: Array<{ id: string; age_ms: number }>; failed: Array<{ id: string; reason: string }>; dlq: Array<{ id: string }>; totals: unknown }
     expect(a.stuck_after_s).toBe(60)
     expect(a.stuck.map((s) => [s.id, s.age_ms])).toEqual([["slow-1", 300_000]])
+    // theirs-1 is another key's; records without an owner (older ones) are everyone's.
     expect(a.failed).toMatchObject([{ id: "bad-1", reason: "insufficient funds <script>" }])
     expect(a.dlq.map((d) => d.id)).toEqual(["dead-1"])
-    expect(a.totals).toEqual({ failed: 1, dlq: 1 })
+    expect(a.totals).toEqual({ failed: 2, dlq: 1 })
   })
 
   test("the page renders the partitions, the node and the chart, and escapes what it shows", async () => {

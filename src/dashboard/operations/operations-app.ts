@@ -3,7 +3,8 @@
  * `/ops/api/overview` and `/ops/api/attention` (JSON), `/ops/chart.svg`, the embedded
  * script and stylesheet, and `/ops/api/openapi.json`. The producer mounts it on the
  * intake listen, where paper A's operator already reads `/metrics`; tests call
- * `app.request()`. Only the attention list takes the API key: the rest are figures.
+ * `app.request()`. Only the attention list takes the API key, and it lists the requests
+ * that key may see, as `/v1` does: the rest are figures.
  */
 import { type Context, Hono } from "hono"
 import { html } from "../html.ts"
@@ -48,7 +49,7 @@ export const operationsApp = (deps: OpsDeps): Hono => {
   app.get("/ops/chart.svg", (c) => c.body(statusChartSvg(deps.series.samples()).text, 200, { "content-type": "image/svg+xml; charset=utf-8", ...noStore }))
   app.get("/ops/api/overview", (c) => c.json(overviewView(deps, now()), 200, noStore))
   app.use("/ops/api/attention", deps.requireKey)
-  app.get("/ops/api/attention", (c) => c.json(attentionView(deps.status, now(), stuckAfterMs(c)), 200, noStore))
+  app.get("/ops/api/attention", (c) => c.json(attentionView(deps.status, deps.ownerOf(c.req.raw.headers), now(), stuckAfterMs(c)), 200, noStore))
   app.get("/ops/*", (c) =>
     c.html(opsLayout(frame("Not found", "ops"), html`<p class="banner">No operations page at <code>${c.req.path}</code>.</p><p><a href="/ops">Operations</a></p>`).text, 404, noStore),
   )

@@ -73,6 +73,8 @@ export interface OpsDeps {
   readonly sampleEveryMs: number
   /** Guards the routes that list requests: the intake's own API-key check. */
   readonly requireKey: MiddlewareHandler
+  /** The owner the presented key's requests carry: the lists show only those (and records older than owners), as `/v1` does. */
+  readonly ownerOf: (headers: Headers) => string
   /** The variable the keys come from, named on the page. */
   readonly apiKeysEnv: string
   readonly now?: () => number

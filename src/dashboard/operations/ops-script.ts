@@ -106,7 +106,7 @@ export const OPS_JS = String.raw`"use strict";
   function renderList(id, items, total) {
     var tbody = $(id + "-body");
     tbody.replaceChildren.apply(tbody, items.map(requestRow));
-    setText(id + "-count", total === undefined ? "(" + items.length + ")" : "(" + items.length + " shown of " + total + ")");
+    setText(id + "-count", total === undefined ? "(" + items.length + ")" : "(" + items.length + " of this key's shown; " + total + " in all, of every key)");
   }
   async function refreshAttention() {
     if (!key()) {

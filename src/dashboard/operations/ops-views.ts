@@ -92,7 +92,7 @@ export interface AttentionView {
   readonly stuck: readonly AttentionItem[]
   readonly failed: readonly AttentionItem[]
   readonly dlq: readonly AttentionItem[]
-  /** How many the status view holds in all (the lists are capped). */
+  /** How many the status view holds in all, of every key (the lists are capped and show the caller's own). */
   readonly totals: { readonly failed: number; readonly dlq: number }
   readonly limit: number
 }
@@ -103,20 +103,23 @@ export const scanPerStatus = 500
 /** Rows each list shows. */
 export const listedPerSection = 50
 
-const all = (store: StatusStore, status: RequestStatus, since?: number) =>
-  store.list({ status, limit: scanPerStatus, ...(since === undefined ? {} : { since }) }).requests
+const all = (store: StatusStore, owner: string, status: RequestStatus, since?: number) =>
+  store.list({ status, owner, limit: scanPerStatus, ...(since === undefined ? {} : { since }) }).requests
 
-/** What needs the operator at `now`: stuck past `stuckAfterMs`, and failed or dead-lettered in the last `recentMs`. */
-export const attentionView = (store: StatusStore, now: number, stuckAfterMs: number, recentMs = 3_600_000): AttentionView => {
+/**
+ * What needs the operator at `now`, among the requests `owner` (the caller's key) may
+ * see: stuck past `stuckAfterMs`, and failed or dead-lettered in the last `recentMs`.
+ */
+export const attentionView = (store: StatusStore, owner: string, now: number, stuckAfterMs: number, recentMs = 3_600_000): AttentionView => {
   const counts = store.countsSoFar()
   // The list is ordered by first sight, oldest first: a window keeps the newest failures on the page.
   const since = now - recentMs
   return {
     at: now,
     stuck_after_s: stuckAfterMs / 1000,
-    stuck: stuckOf(stuckStatuses.flatMap((s) => all(store, s)), now, stuckAfterMs).slice(0, listedPerSection),
-    failed: newestFirst(all(store, "failed", since), now, listedPerSection),
-    dlq: newestFirst(all(store, "dlq", since), now, listedPerSection),
+    stuck: stuckOf(stuckStatuses.flatMap((s) => all(store, owner, s)), now, stuckAfterMs).slice(0, listedPerSection),
+    failed: newestFirst(all(store, owner, "failed", since), now, listedPerSection),
+    dlq: newestFirst(all(store, owner, "dlq", since), now, listedPerSection),
     totals: { failed: counts.failed, dlq: counts.dlq },
     limit: listedPerSection,
   }
