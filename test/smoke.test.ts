@@ -18,6 +18,9 @@ const expectedActors = [
   "host:local/consumer/partition-consumer",
   "host:local/consumer",
   "host:local/status-view",
+  "host:local/throttle-reporter",
+  "host:local/status-sampler",
+  "host:local/throttle-report-reader",
   "host:local/producer",
 ]
 

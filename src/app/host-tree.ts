@@ -19,10 +19,13 @@
  *   │  ├─ node-throttler:<node>  (one per node the host uses)
  *   │  ├─ read-front             (follows each chain's head for the read cache)
  *   │  └─ partition-consumer     (one executor fiber per assigned partition, with its tracker)
- *   └─ producer                  (the intake; it serves reads through the read-front when the host has the consumer role)
+ *   ├─ throttle-reporter         (consumer role: this process's node throttles into etcd, for the operations pages)
+ *   ├─ status-sampler            (producer role: status counts every 5 s for the operations page's chart)
+ *   ├─ throttle-report-reader    (producer role: the consumer processes' throttle reports from etcd)
+ *   └─ producer                  (the intake; it serves reads through the read-front when the host has the consumer role, and the operations page at /ops)
  */
 import { partitionConsumer } from "../actors/partition-consumer/index.ts"
-import { makeNodePool, nodeThrottler } from "../actors/node-throttler/index.ts"
+import { makeNodePool, type NodeThrottle, nodeThrottler } from "../actors/node-throttler/index.ts"
 import { statusView, type StatusView } from "../actors/status-view/index.ts"
 import { producer } from "../actors/producer/index.ts"
 import { notifier } from "../actors/notifier/index.ts"
@@ -34,6 +37,10 @@ import { makeRegistryFeed, type RegistryFeed, registryWatcher } from "../actors/
 import { hostDashboard } from "../dashboard/index.ts"
 import { hostReplica, type NumberList, type ReplicaHandle, replicaHttp, type ServiceMount } from "../actors/replica/index.ts"
 import type { Role } from "../config/role.ts"
+import { statusSampler } from "../actors/status-sampler/index.ts"
+import { makeThrottleReportCell, throttleReporter, throttleReportReader } from "../actors/throttle-reports/index.ts"
+import { defaultSampleEveryMs, makeStatusSeries } from "../status/status-series.ts"
+import { operationsMount } from "./operations-mount.ts"
 import type { ChildSpec } from "../runtime/child-spec.ts"
 import type { SupervisorSpec } from "../runtime/supervisor-spec.ts"
 import { supervisorChild } from "../runtime/supervisor.ts"
@@ -46,7 +53,7 @@ const intensityOf = (ctx: HostContext) => ({ maxRestarts: ctx.config.runtime.max
  * The consumer role: node throttlers first (the consumer and the read front call through
  * them), then the read front, then the group. Returns the read service for the intake.
  */
-const consumerTree = (ctx: HostContext, view: StatusView): { readonly spec: SupervisorSpec; readonly reads: ReadService } => {
+const consumerTree = (ctx: HostContext, view: StatusView): { readonly spec: SupervisorSpec; readonly reads: ReadService; readonly throttles: readonly NodeThrottle[] } => {
   const nodes = ctx.config.nodes.filter((n) => ctx.host.nodes.includes(n.name))
   const throttlers = nodes.map((n) => nodeThrottler(ctx, n))
   const pool = makeNodePool(throttlers.map((t) => t.throttle))
@@ -58,7 +65,7 @@ const consumerTree = (ctx: HostContext, view: StatusView): { readonly spec: Supe
     intensity: intensityOf(ctx),
     children: [...throttlers.map((t) => t.spec), front.spec, consumer.spec],
   }
-  return { spec, reads: front.service }
+  return { spec, reads: front.service, throttles: throttlers.map((t) => t.throttle) }
 }
 
 /** Routes mounted on the sample service's app next to its own (the dashboard's). */
@@ -79,8 +86,14 @@ export const hostTree = (ctx: HostContext, roles: readonly Role[], version: stri
     // status changes they record last are still followed until the notifier's own stop.
     if (roles.includes("consumer") && webhookSettingsOf(ctx.config.webhooks).enabled) children.push(notifier(ctx, hooks.view))
     const consumer = roles.includes("consumer") ? consumerTree(ctx, status.view) : undefined
-    if (consumer !== undefined) children.push(supervisorChild(consumer.spec))
-    if (roles.includes("producer")) children.push(producer(ctx, version, status.view, consumer?.reads, hooks.view))
+    if (consumer !== undefined) children.push(supervisorChild(consumer.spec), throttleReporter(ctx, consumer.throttles))
+    if (roles.includes("producer")) {
+      const series = makeStatusSeries()
+      const reports = makeThrottleReportCell()
+      children.push(statusSampler(ctx, status.view.store, series, defaultSampleEveryMs), throttleReportReader(ctx, reports))
+      const ops = operationsMount(ctx, { roles, store: status.view.store, series, sampleEveryMs: defaultSampleEveryMs, throttles: consumer?.throttles ?? [], reports })
+      children.push(producer(ctx, version, status.view, consumer?.reads, hooks.view, [ops]))
+    }
   }
   return { id: `host:${ctx.host.name}`, strategy: "one_for_one", intensity: intensityOf(ctx), children: [...children, ...last] }
 }

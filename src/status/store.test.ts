@@ -96,6 +96,7 @@ describe("batch / countByStatus / applyMany", () => {
     expect(store.batch("b", { offset: 0, limit: 10, status: "confirmed" })?.ids).toEqual(["id-1", "id-2"])
     expect(store.batch("missing")).toBeUndefined()
     expect(store.countByStatus()).toEqual({ accepted: 2, intent: 0, signed: 0, submitted: 1, confirmed: 2, failed: 1, dlq: 0, cancelled: 0 })
+    expect(store.countsSoFar()).toEqual(store.countByStatus())
   })
   test("applyMany applies 20,000 records quickly and in order", () => {
     store = openStatusStore()

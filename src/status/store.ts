@@ -69,6 +69,12 @@ export interface StatusStore {
   readonly list: (query: ListQuery) => ListPage
   /** Counts over every request in the view. */
   readonly countByStatus: () => StatusCounts
+  /**
+   * Counts of what the store holds now, without waiting for writes still in flight (the
+   * write-behind store's writer thread): a sample for a chart, which may trail the
+   * newest writes by a moment but never stalls the event loop behind a burst.
+   */
+  readonly countsSoFar: () => StatusCounts
   /** The highest nonce recorded for an Ethereum sender. */
   readonly highestNonce: (sender: string) => number | undefined
   /** Records signed or submitted and not final, in the given `sendto` partitions (what a new owner tracks). */
@@ -282,6 +288,7 @@ export const openStatusStore = (path = ":memory:", options: StoreOptions = {}): 
     },
     list,
     countByStatus: () => counted(allCounts.all()),
+    countsSoFar: () => counted(allCounts.all()),
     highestNonce: (sender) => senderNonce.get(sender)?.nonce,
     idsOfKind: (kind) => kindIds.all(kind).map((row) => row.id),
     awaitingConfirmation: (partitions) => awaiting.all().filter((row) => partitions.has(row.partition)).map((row) => parsed(row.record)),

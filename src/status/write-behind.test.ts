@@ -59,3 +59,13 @@ test("a burst larger than the in-flight bound is all applied, in order", () => {
   store.apply(rec("b0-0", "confirmed", 1_000_000, { rev: 1 }))
   expect([store.size(), store.get("b0-0")?.status, store.get("b129-499")?.status]).toEqual([65_000, "confirmed", "accepted"])
 }, 60_000)
+
+test("counts so far never wait for the writer, and catch up once it has applied everything", () => {
+  const { store } = open()
+  for (let i = 0; i < 2000; i++) store.applyMany([rec(`c${i}`, "accepted", i)])
+  // Whatever the writer has applied by now: never more than was written.
+  expect(store.countsSoFar().accepted).toBeLessThanOrEqual(2000)
+  store.flush()
+  expect(store.countsSoFar().accepted).toBe(2000)
+  expect(store.countsSoFar()).toEqual(store.countByStatus())
+})

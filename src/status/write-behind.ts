@@ -139,6 +139,7 @@ export const openWriteBehindStore = (path: string, options: { readonly historyMa
     batch: (batchId, page) => (waitForId(batchKey(batchId)), reader.batch(batchId, page)),
     list: (query) => (waitForAll(), reader.list(query)),
     countByStatus: () => (waitForAll(), reader.countByStatus()),
+    countsSoFar: () => reader.countsSoFar(),
     size: () => (waitForAll(), reader.size()),
     highestNonce: (sender) => (waitForAll(), reader.highestNonce(sender)),
     awaitingConfirmation: (partitions) => (waitForAll(), reader.awaitingConfirmation(partitions)),

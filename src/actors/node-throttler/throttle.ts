@@ -32,6 +32,11 @@ export interface ThrottleSnapshot {
   readonly calls: number
   readonly failures: number
   readonly overloads: number
+  /**
+   * Smoothed latency of the node's healthy calls in ms (the adaptive policy's baseline),
+   * undefined until a call has succeeded.
+   */
+  readonly latencyMs?: number
 }
 
 /** The handle the consumers use; it outlives restarts of the node-throttler actor. */
@@ -271,6 +276,6 @@ export const makeThrottle = (node: NodeConfig, now: () => number = Date.now): No
       listeners.add(listener)
       return () => listeners.delete(listener)
     },
-    snapshot: () => ({ node: node.name, inFlight, peakInFlight: peak, limit: limit(), readsInFlight, readLimit: readLimit(), breaker: breaker._tag, calls, failures, overloads }),
+    snapshot: () => ({ node: node.name, inFlight, peakInFlight: peak, limit: limit(), readsInFlight, readLimit: readLimit(), breaker: breaker._tag, calls, failures, overloads, ...(adaptive.baselineMs === undefined ? {} : { latencyMs: adaptive.baselineMs }) }),
   }
 }

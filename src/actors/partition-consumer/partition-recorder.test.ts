@@ -61,6 +61,42 @@ describe("partition recorder", () => {
     expect(txns).toEqual([{ ids: ["a"], next: 2n }, { ids: ["b"], next: undefined }, { ids: [], next: 4n }])
   })
 
+  test("after a pause, the offset a transaction left behind follows in one offset-only transaction", async () => {
+    const { sink, txns } = scriptedSink(() => undefined)
+    const book = makeOffsetBook()
+    book.receive([1n, 2n, 3n])
+    const r = makePartitionRecorder(sink, book, "results", { committedAt: 0 }, undefined, undefined, 30)
+    await Effect.runPromise(r.commit([rec("a")], [1n]))
+    await Effect.runPromise(r.commit([rec("b")], [2n]))
+    expect(txns).toEqual([{ ids: ["a"], next: 2n }, { ids: ["b"], next: undefined }])
+    await new Promise((done) => setTimeout(done, 80))
+    expect(txns).toEqual([{ ids: ["a"], next: 2n }, { ids: ["b"], next: undefined }, { ids: [], next: 3n }])
+    // Caught up: nothing more follows.
+    await new Promise((done) => setTimeout(done, 80))
+    expect(txns).toHaveLength(3)
+  })
+
+  test("no trailing transaction when the last one carried the offset, or once the writer is fenced", async () => {
+    const carried = scriptedSink(() => undefined)
+    const book = makeOffsetBook()
+    book.receive([1n])
+    const r = makePartitionRecorder(carried.sink, book, "results", { committedAt: 0 }, undefined, undefined, 30)
+    await Effect.runPromise(r.commit([rec("a")], [1n]))
+    await new Promise((done) => setTimeout(done, 80))
+    expect(carried.txns).toEqual([{ ids: ["a"], next: 2n }])
+
+    let calls = 0
+    const fencedSink = scriptedSink((n) => (n === 1 ? { _tag: "WriterFenced", message: "a newer owner" } : undefined))
+    const counting = { ...fencedSink.sink, commit: (records: readonly OutRecord[], next: bigint | undefined) => ((calls += 1), fencedSink.sink.commit(records, next)) }
+    const book2 = makeOffsetBook()
+    book2.receive([1n, 2n])
+    const f = makePartitionRecorder(counting, book2, "results", { committedAt: 0 }, undefined, undefined, 30)
+    await Effect.runPromise(f.commit([rec("a")], [1n]))
+    await Effect.runPromise(Effect.flip(f.commit([rec("b")], [2n])))
+    await new Promise((done) => setTimeout(done, 80))
+    expect(calls).toBe(2)
+  })
+
   test("ownership is proved again only when the last proof is stale, by re-committing the safe offset", async () => {
     const { sink, txns } = scriptedSink(() => undefined)
     const owned = { ...sink, owns: (p: { committedAt: number }) => performance.now() - p.committedAt < 50 }

@@ -8,7 +8,11 @@
  * The consumer offset rides along at most once every `offsetEveryMs` (and always in a
  * transaction that proves ownership): committing it costs the cluster two more requests
  * and a marker on `__consumer_offsets` per transaction, and an offset that lags only
- * means a new owner reads a few messages again, which it skips by their records.
+ * means a new owner reads a few messages again, which it skips by their records. When
+ * the last transaction before a pause went without it, one offset-only transaction
+ * follows once the interval is up, so an idle partition's committed offset catches up
+ * with what is finished: otherwise the group's lag (the intake's backlog breaker, the
+ * operations page) would show messages as waiting until the next request arrived.
  *
  * Order is the whole point. A transaction that fails is tried again, with anything
  * queued since appended, before anything later is committed, so a consumer offset is
@@ -77,6 +81,9 @@ export const makePartitionRecorder = (
   let inFlight: Pending[] = []
   let flushing = false
   let fenced: RecordError | undefined
+  // The offset the last offset-carrying transaction committed, and the trailing commit waiting to catch up to the book.
+  let sentOffset: bigint | undefined
+  let trailing: ReturnType<typeof setTimeout> | undefined
 
   const flush = async (): Promise<void> => {
     if (flushing) return
@@ -98,8 +105,12 @@ export const makePartitionRecorder = (
           const started = performance.now()
           const records = batch.flatMap((p) => p.records)
           const withOffset = records.length === 0 || started - offsetAt >= offsetEveryMs
-          const proof = await sink.commit(records, withOffset ? (offsets.committable() ?? offsets.floor()) : undefined)
-          if (withOffset) offsetAt = started
+          const offset = withOffset ? (offsets.committable() ?? offsets.floor()) : undefined
+          const proof = await sink.commit(records, offset)
+          if (withOffset) {
+            offsetAt = started
+            sentOffset = offset
+          }
           onCommit(records.length, performance.now() - started)
           inFlight = []
           attempt = 0
@@ -124,6 +135,26 @@ export const makePartitionRecorder = (
     } finally {
       flushing = false
     }
+    trailOffset()
+  }
+
+  /**
+   * Once the interval is up, an offset-only transaction, if the book is still ahead of
+   * the committed offset and nothing else carried it meanwhile. A closed or fenced writer
+   * refuses it like any commit, which ends the recorder; no caller waits on it.
+   */
+  const trailOffset = () => {
+    if (trailing !== undefined || fenced !== undefined) return
+    const lagging = () => fenced === undefined && offsets.committable() !== undefined && offsets.committable() !== sentOffset
+    if (!lagging()) return
+    trailing = setTimeout(() => {
+      trailing = undefined
+      if (!lagging()) return
+      queue.push({ records: [], finishes: [], resolve: () => undefined, reject: () => undefined })
+      void flush()
+    }, Math.max(0, offsetAt + offsetEveryMs - performance.now()))
+    // A pending catch-up never keeps a stopping process alive.
+    trailing.unref?.()
   }
 
   const commit = (records: readonly StatusRecord[], finishes: readonly bigint[] = [], extra: readonly ExtraRecord[] = []) =>

@@ -18,7 +18,9 @@ import { failCheckOnStop } from "../../host/check-on-stop.ts"
 import type { ChildSpec } from "../../runtime/child-spec.ts"
 import type { StatusView } from "../status-view/index.ts"
 import type { ReadService } from "../../reads/read-service.ts"
-import { pollBacklog } from "./backlog.ts"
+import { type PartitionBacklog, pollBacklog, pollTopicSize } from "./backlog.ts"
+import type { IntakeMount } from "./intake-mount.ts"
+import { presentedOwner, requireApiKey } from "./api-key.ts"
 import { producerEvents, producerMetrics } from "./events.ts"
 import { probeKafka, producerKafkaCheck, sendReportTo } from "./kafka-reachability.ts"
 import { makeIntakeApp } from "./intake-app.ts"
@@ -32,6 +34,8 @@ export { makeIntakeApp } from "./intake-app.ts"
 /** Shared with the dashboard, which authenticates and reads bodies the same way. */
 export { presentedApiKey } from "./api-key.ts"
 export { readJsonBody } from "./read-body.ts"
+export type { IntakeMount, IntakeSight } from "./intake-mount.ts"
+export type { PartitionBacklog } from "./backlog.ts"
 
 /** Reads the API keys from the variable the config names: comma-separated, blanks ignored. */
 export const apiKeysFrom = (value: string | undefined): ReadonlySet<string> =>
@@ -45,8 +49,8 @@ export const rateLimiterOf = (c: HostContext["config"]): KeyLimiter | undefined 
   return makeKeyLimiter(share.ratePerS, share.burst)
 }
 
-/** Builds the producer actor for this host. */
-export const producer = (ctx: HostContext, version: string, view: StatusView, reads?: ReadService, hooks?: WebhookBookView): ChildSpec => {
+/** Builds the producer actor for this host; `mounts` add routes to its intake (the operations page). */
+export const producer = (ctx: HostContext, version: string, view: StatusView, reads?: ReadService, hooks?: WebhookBookView, mounts: readonly IntakeMount[] = []): ChildSpec => {
   const log = ctx.log.forActor("producer")
   const m = producerMetrics(ctx.metrics)
   const c = ctx.config
@@ -55,6 +59,8 @@ export const producer = (ctx: HostContext, version: string, view: StatusView, re
   const init = Effect.gen(function* () {
     let connected = false
     let backlog = 0
+    let partitions: { readonly list: readonly PartitionBacklog[]; readonly at: number | undefined } = { list: [], at: undefined }
+    let dlqMessages: number | undefined
     yield* failCheckOnStop(kafkaCheck, "the producer actor")
     const cluster = makeCluster(kafkaOptionsFrom(c, ctx.host.name))
     const admin = yield* scopedAdmin(cluster)
@@ -78,7 +84,8 @@ export const producer = (ctx: HostContext, version: string, view: StatusView, re
       },
     }
     const publish = makeRequestPublisher(publisher, { requests: c.kafka.topics.requests }, view.applyLocal, sends)
-    yield* Effect.forkScoped(pollBacklog(cluster, admin, c.kafka.topics.requests, c.kafka.consumer.group_id, (n) => { backlog = n }))
+    yield* Effect.forkScoped(pollBacklog(cluster, admin, c.kafka.topics.requests, c.kafka.consumer.group_id, (n) => { backlog = n }, (list) => { partitions = { list, at: Date.now() } }))
+    if (mounts.length > 0) yield* Effect.forkScoped(pollTopicSize(cluster, admin, c.kafka.topics.dlq, (n) => { dlqMessages = n }))
     kafkaCheck.pass()
     yield* Effect.forkScoped(probeKafka(cluster, admin, kafkaCheck, probeTimeoutMs, (n) => m.kafkaBrokers.set(n)))
     connected = true
@@ -117,6 +124,12 @@ export const producer = (ctx: HostContext, version: string, view: StatusView, re
               write: (records) => publisher.publish(records.map((r) => ({ topic: webhooksTopicOf(c), key: r.key, value: r.value }))),
             },
           }),
+      mounts: mounts.map((mount) => mount({
+        backlog: () => ({ topic: c.kafka.topics.requests, group: c.kafka.consumer.group_id, partitions: partitions.list, readAt: partitions.at }),
+        dlqMessages: () => dlqMessages,
+        requireKey: requireApiKey(apiKeys, c.intake.api_keys_env),
+        ownerOf: presentedOwner,
+      })),
     })
     const server = yield* scopedHttpServer(app, c.intake.listen)
     yield* Effect.addFinalizer(() => Effect.sync(() => { connected = false }))

@@ -3,7 +3,8 @@
  * the producer actor. Submissions are authenticated, size-limited, validated, published
  * to Kafka and answered 202 only after the ack; the status routes read this host's
  * status view. Health, readiness (the host's checks), metrics and the OpenAPI document
- * need no API key.
+ * need no API key. Mounts (the operations page at `/ops`) add their own routes and say
+ * which need the key.
  */
 import { Hono } from "hono"
 import { routePath } from "hono/route"
@@ -71,6 +72,7 @@ export const makeIntakeApp = (deps: IntakeDeps): Hono => {
   }
   app.post("/v1/rpc/:chain", postRpc(deps.reads, deps.limits, deps.rateLimit))
   app.get("/v1/balances/:chain/:who", getBalance(deps.reads, deps.limits, deps.rateLimit))
+  for (const mount of deps.mounts ?? []) mount(app)
 
   app.notFound((c) => c.json({ error: "not_found", message: `no route for ${c.req.method} ${c.req.path}; see GET /openapi.json` }, 404))
   app.onError((err, c) => {

@@ -4,6 +4,7 @@
  * app is tested in-process with `app.request()` and fakes, and the actor wires the real
  * Kafka producer and status view.
  */
+import type { Hono } from "hono"
 import type { BitcoinNetwork } from "../../intake/bitcoin-network.ts"
 import type { ReadinessReport } from "../../host/readiness.ts"
 import type { StatusRecord } from "../../domain/status.ts"
@@ -78,4 +79,6 @@ export interface IntakeDeps {
   readonly now?: () => number
   /** Ids for requests without an Idempotency-Key; `crypto.randomUUID` when not given. */
   readonly newId?: () => string
+  /** Routes other parts of the host add (the operations page at `/ops`), added before the not-found answer. */
+  readonly mounts?: ReadonlyArray<(app: Hono) => void>
 }
