@@ -223,6 +223,12 @@ export const afterBroadcast = (ctx: EthereumContext, slot: Slot, outcome: Broadc
 const refusedForGood = (ctx: EthereumContext, slot: Slot, kind: RefusalKind, detail: string): Effect.Effect<void, Fenced> =>
   Effect.gen(function* () {
     const reason = `eth_sendRawTransaction refused (${kind}): ${detail}`
+    // The run and the tracker may both have broadcast the slot and both hear the refusal.
+    // Only the first handles it: handled twice, the first let the sender's next request
+    // reuse the nonce and the second then filled it too, two transactions at one nonce
+    // (seen once in five runs of a burst with mining held; the request stayed signed).
+    const held = ctx.book.get(slot.sender).slots.get(slot.nonce)
+    if (held === undefined || held.owner !== slot.owner) return
     if (slot.filler) {
       // A filler without gas money: the tracker tries it again later (the sender may be funded meanwhile).
       if (slot.refused !== reason) ctx.log.warn("partition-executor.filler-refused", { partition: ctx.partition, sender: slot.sender, nonce: slot.nonce, reason })
@@ -232,15 +238,14 @@ const refusedForGood = (ctx: EthereumContext, slot: Slot, kind: RefusalKind, det
     ctx.log.warn("partition-executor.refused", { partition: ctx.partition, id: slot.owner, nonce: slot.nonce, kind, reason: detail })
     const failed = ownerRecord(ctx, slot, "failed", reason)
     ctx.book.drop(slot.sender, slot.nonce)
+    // Decided before the commit's await, so nothing that runs meanwhile (the tracker's gap
+    // filling) sees the nonce free and unclaimed.
+    const sender = ctx.book.get(slot.sender)
+    const next = slot.clientSigned ? undefined : afterRefusal(slot.nonce, sender.next)
+    if (next === "reuse") sender.next = slot.nonce
     if (failed !== undefined) {
       yield* commitDurably(ctx.recorder, [failed])
       ctx.records.remember([failed])
     }
-    if (slot.clientSigned) return
-    const sender = ctx.book.get(slot.sender)
-    if (afterRefusal(slot.nonce, sender.next) === "reuse") {
-      sender.next = slot.nonce
-      return
-    }
-    yield* fillNonce(ctx, slot.sender, slot.nonce, slot.node)
+    if (next === "fill") yield* fillNonce(ctx, slot.sender, slot.nonce, slot.node)
   })

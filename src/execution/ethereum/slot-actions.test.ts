@@ -1,0 +1,84 @@
+import { describe, expect, test } from "bun:test"
+import { Effect } from "effect"
+import type { StatusRecord } from "../../domain/status.ts"
+import { makeLogger } from "../../observability/log.ts"
+import type { ChainNodes, Recorder, RecordCache } from "../ports.ts"
+import type { EthereumContext } from "./ethereum-context.ts"
+import { afterBroadcast } from "./slot-actions.ts"
+import { makeSenderBook, type Slot } from "./sender-book.ts"
+
+const sender = "0x00000000000000000000000000000000000000aa"
+
+/** Ports that answer at once, except that each commit takes a turn of the event loop (as Kafka does). */
+const context = () => {
+  const committed: StatusRecord[] = []
+  const records = new Map<string, StatusRecord>([["r0", { id: "r0", status: "signed", chain: "ethereum", sender, partition: 0, at: 1, rev: 1 }]])
+  const recorder: Recorder = {
+    commit: (rs) => Effect.promise(() => new Promise<{ committedAt: number }>((resolve) => setTimeout(() => (committed.push(...rs), resolve({ committedAt: performance.now() })), 5))),
+    ensureOwned: Effect.void,
+  }
+  const cache: RecordCache = {
+    get: (id) => records.get(id),
+    remember: (rs) => rs.forEach((r) => records.set(r.id, r)),
+    cancelRequested: () => false,
+    highestNonce: () => undefined,
+  }
+  const nodes: ChainNodes = {
+    callFor: () => Effect.succeed({ node: "eth-1", result: null }),
+    callNode: () => Effect.succeed("0xhash"),
+    callNodeBatch: () => Effect.succeed([]),
+    healthy: () => true,
+  }
+  let signed = 0
+  const book = makeSenderBook()
+  const ctx: EthereumContext = {
+    partition: 0,
+    nodes,
+    recorder,
+    records: cache,
+    signers: new Map([[sender, { address: sender, sign: () => ({ hash: `0xfill${++signed}`, raw: "0x02" }) }]]),
+    settings: { chainId: 31337, maxInFlightPerSender: 16, fees: { feeCap: 10n ** 12n, tipCap: 10n ** 10n, bumpPercent: 10 }, confirmations: 1, bumpAfterMs: 15_000, rebroadcastAfterMs: 3_000, reorgWindowBlocks: 12 },
+    book,
+    market: () => Effect.succeed({ baseFee: 1n, suggestedTip: 1n }),
+    log: makeLogger("test", { write: () => undefined }),
+    now: Date.now,
+  }
+  return { ctx, committed, book }
+}
+
+const slotAt = (nonce: number): Slot => ({
+  sender, nonce, owner: "r0", filler: false, clientSigned: false, call: false,
+  versions: [{ hash: "0xr0", raw: "0x02", fees: { maxFee: 2n, tip: 1n }, at: 1 }],
+  node: "eth-1", sentAt: undefined, mined: undefined, refused: undefined, recorded: true, reported: "signed", triedAt: undefined,
+})
+
+describe("a refusal heard twice", () => {
+  test("the run and the tracker both hear one slot refused: one failed record, the nonce reused, no filler beside it", async () => {
+    const { ctx, committed, book } = context()
+    const state = book.get(sender)
+    state.next = 1
+    const slot = slotAt(0)
+    book.put(slot)
+    const refused = { _tag: "refused" as const, kind: "insufficient-funds" as const, detail: "insufficient funds for gas * price + value" }
+    await Effect.runPromise(Effect.all([afterBroadcast(ctx, slot, refused), afterBroadcast(ctx, slot, refused)], { concurrency: "unbounded" }))
+    expect(committed.map((r) => `${r.id}:${r.status}`)).toEqual(["r0:failed"])
+    expect(state.next).toBe(0)
+    expect([...state.slots.keys()]).toEqual([])
+  })
+
+  test("a refusal with later nonces already signed fills the nonce once", async () => {
+    const { ctx, committed, book } = context()
+    const state = book.get(sender)
+    state.next = 2
+    const slot = slotAt(0)
+    book.put(slot)
+    book.put({ ...slotAt(1), owner: "r1", versions: [{ hash: "0xr1", raw: "0x02", fees: { maxFee: 2n, tip: 1n }, at: 1 }] })
+    const refused = { _tag: "refused" as const, kind: "insufficient-funds" as const, detail: "insufficient funds" }
+    await Effect.runPromise(Effect.all([afterBroadcast(ctx, slot, refused), afterBroadcast(ctx, slot, refused)], { concurrency: "unbounded" }))
+    const fillers = committed.filter((r) => r.kind === "filler")
+    expect(committed.filter((r) => r.id === "r0").map((r) => r.status)).toEqual(["failed"])
+    expect(fillers.map((r) => r.nonce)).toEqual([0])
+    expect(state.next).toBe(2)
+    expect(state.slots.get(0)?.filler).toBe(true)
+  })
+})
