@@ -131,4 +131,31 @@ describe("client SDK on the real stack", () => {
 
     expectExactlyOnce(await ethPaidCounts(run, [value]), [value], "transfer sent with gateway send")
   }, 180_000)
+
+  test("a webhook registered with the SDK hears the confirmation, and the SDK verifies it", async () => {
+    const [sender = ""] = run.senders
+    const got: Array<{ readonly headers: Headers; readonly body: string }> = []
+    const receiver = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: async (req) => (got.push({ headers: req.headers, body: await req.text() }), new Response("ok")) })
+    try {
+      const made = await client.webhooks.register({ url: `http://127.0.0.1:${receiver.port}/events`, events: ["confirmed"] })
+      if (!made.ok) throw new Error(`not registered: ${JSON.stringify(made)}`)
+      const secret = made.value.secret ?? ""
+      expect(secret).toStartWith("whsec_")
+      const sent = await client.send(ethereum.transfer({ from: sender, to: run.sink, value: BigInt(base + 900) }))
+      if (!sent.ok) throw new Error(`not accepted: ${JSON.stringify(sent)}`)
+      expect((await client.waitFor(sent.id, "confirmed", { timeoutMs: 60_000 }))._tag).toBe("Reached")
+      const deadline = Date.now() + 60_000
+      while (!got.some((g) => g.body.includes(sent.id)) && Date.now() < deadline) await Bun.sleep(200)
+      const delivery = got.find((g) => g.body.includes(sent.id))
+      if (delivery === undefined) throw new Error(`no delivery for ${sent.id} within 60 s; got ${got.length}`)
+      const verified = client.verifyWebhook(delivery.headers, delivery.body, secret)
+      expect(verified).toMatchObject({ eventId: expect.stringContaining(sent.id) })
+      expect(client.verifyWebhook(delivery.headers, delivery.body, "whsec_wrong")).toMatchObject({ reason: "bad-signature" })
+      expect(JSON.parse(delivery.body)).toMatchObject({ type: "request.confirmed", data: { id: sent.id, status: "confirmed" } })
+      expect(await client.webhooks.list()).toMatchObject({ ok: true, value: [{ id: made.value.id }] })
+      expect(await client.webhooks.remove(made.value.id)).toMatchObject({ ok: true })
+    } finally {
+      await receiver.stop(true)
+    }
+  }, 120_000)
 })

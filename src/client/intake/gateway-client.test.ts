@@ -5,13 +5,14 @@ import { hasReached, InvalidGatewayClientOptions, isWebhookRejection, makeGatewa
 import { ethereum } from "./request-builders.ts"
 
 /** A scripted intake: each call takes the next answer; every request is recorded. */
-const scripted = (answers: ReadonlyArray<{ readonly status: number; readonly body?: unknown; readonly headers?: Record<string, string> } | "refused">) => {
+const scripted = (answers: ReadonlyArray<{ readonly status: number; readonly body?: unknown; readonly headers?: Record<string, string> } | "refused" | "timeout">) => {
   const seen: Array<{ url: string; method: string; headers: Headers; body: string | undefined }> = []
   let clock = 0
   let next = 0
   const fetch = async (url: string, init: RequestInit): Promise<Response> => {
     seen.push({ url, method: init.method ?? "GET", headers: new Headers(init.headers), body: typeof init.body === "string" ? init.body : undefined })
     const answer = answers[Math.min(next++, answers.length - 1)]
+    if (answer === "timeout") throw Object.assign(new Error("The operation timed out."), { name: "TimeoutError" })
     if (answer === undefined || answer === "refused") throw new TypeError("Unable to connect")
     return new Response(answer.body === undefined ? "" : JSON.stringify(answer.body), { status: answer.status, headers: answer.headers ?? {} })
   }
@@ -123,5 +124,28 @@ describe("the rest", () => {
   test("bad options are thrown with what to pass", () => {
     expect(() => makeGatewayClient({ url: "127.0.0.1:8080", apiKey: "k" })).toThrow(/http:\/\//)
     expect(() => makeGatewayClient({ url: "http://h:1", apiKey: " " })).toThrow(/GATEWAY_API_KEYS/)
+  })
+})
+
+describe("webhooks", () => {
+  const made = { id: "wh_1", url: "https://example.com/hook", events: ["confirmed"], created_at: 1, secret: "whsec_x" }
+
+  test("register retries what wrote nothing (503, no connection) and answers the secret", async () => {
+    const { client, seen } = scripted([{ status: 503, body: { error: "not_ready", message: "book loading" } }, "refused", { status: 201, body: made }])
+    expect(await client.webhooks.register({ url: made.url, events: ["confirmed"] })).toMatchObject({ ok: true, value: { id: "wh_1", secret: "whsec_x" } })
+    expect(seen.length).toBe(3)
+  })
+
+  test("register does not go again after a timeout: it may have been written", async () => {
+    const { client, seen } = scripted(["timeout", { status: 201, body: made }])
+    expect(await client.webhooks.register({ url: made.url, events: ["confirmed"] })).toMatchObject({ ok: false, _tag: "Unavailable", attempts: 1, mayHaveBeenAccepted: true })
+    expect(seen.length).toBe(1)
+  })
+
+  test("list and remove (a 204 is an answer; 404 is NotFound)", async () => {
+    const { client } = scripted([{ status: 200, body: { webhooks: [{ ...made, secret: undefined, parked: 2 }] } }, { status: 204 }, { status: 404, body: { error: "not_found", message: "no webhook" } }])
+    expect(await client.webhooks.list()).toMatchObject({ ok: true, value: [{ id: "wh_1", parked: 2 }] })
+    expect(await client.webhooks.remove("wh_1")).toMatchObject({ ok: true, value: true })
+    expect(await client.webhooks.remove("wh_1")).toMatchObject({ ok: false, _tag: "NotFound" })
   })
 })

@@ -110,6 +110,19 @@ export type CancelResult =
   | Refused
   | Unavailable
 
+/** A webhook as the intake shows it; `secret` only in the answer that registered it. */
+export interface WebhookView {
+  readonly id: string
+  readonly url: string
+  readonly events: ReadonlyArray<RequestStatus>
+  readonly created_at: number
+  readonly secret?: string
+  readonly parked?: number
+}
+
+/** What the webhook calls answer. */
+export type WebhookResult<A> = { readonly ok: true; readonly _tag: "Done"; readonly value: A } | { readonly ok: false; readonly _tag: "NotFound"; readonly message: string } | Refused | Unavailable
+
 /** What `waitFor` answers: reached, final elsewhere, or still going at the deadline. */
 export type WaitResult =
   | { readonly ok: true; readonly _tag: "Reached"; readonly request: RequestView }
@@ -165,6 +178,17 @@ export interface GatewayClient {
    * `"final"` waits for confirmed, failed or dlq.
    */
   readonly waitFor: (id: string, target: RequestStatus | "final", options?: { readonly timeoutMs?: number; readonly pollMs?: number }) => Promise<WaitResult>
+  /**
+   * This key's webhooks (`POST/GET/DELETE /v1/webhooks`). `register` answers the secret,
+   * once: keep it for `verifyWebhook`. A registration is not idempotent, so `register`
+   * retries only answers that say nothing was written (429, 503, no connection); after a
+   * timeout it gives up, and `list` tells whether it was registered.
+   */
+  readonly webhooks: {
+    readonly register: (args: { readonly url: string; readonly events: ReadonlyArray<RequestStatus> }) => Promise<WebhookResult<WebhookView>>
+    readonly list: () => Promise<WebhookResult<ReadonlyArray<WebhookView>>>
+    readonly remove: (id: string) => Promise<WebhookResult<true>>
+  }
   /** The id a request sent under `idempotencyKey` with this API key has, on any host. */
   readonly idFor: (idempotencyKey: string) => string
   /** Checks a webhook delivery: pass the headers and the raw body text, before parsing it. */
@@ -218,7 +242,7 @@ export const makeGatewayClient = (options: GatewayClientOptions): GatewayClient 
   const auth = { authorization: `Bearer ${options.apiKey}` }
 
   /** One call, retried as the verdict table says until done, refused or out of time. */
-  const call = async (method: "GET" | "POST" | "DELETE", path: string, body: unknown, headers: Readonly<Record<string, string>>, okStatuses: ReadonlyArray<number> = []) => {
+  const call = async (method: "GET" | "POST" | "DELETE", path: string, body: unknown, headers: Readonly<Record<string, string>>, okStatuses: ReadonlyArray<number> = [], onlyUnwritten = false) => {
     const deadline = now() + retryForMs
     let ambiguous = false
     for (let attempt = 1; ; attempt++) {
@@ -233,7 +257,7 @@ export const makeGatewayClient = (options: GatewayClientOptions): GatewayClient 
           const text = await response.text()
           let parsed: unknown
           try {
-            parsed = text === "" ? undefined : JSON.parse(text)
+            parsed = text === "" ? (response.status === 204 ? {} : undefined) : JSON.parse(text)
           } catch {
             parsed = undefined
           }
@@ -249,8 +273,10 @@ export const makeGatewayClient = (options: GatewayClientOptions): GatewayClient 
       if (verdict._tag !== "Retry") return { verdict, attempts: attempt }
       ambiguous ||= verdict.ambiguous
       const delayMs = retryDelayMs(attempt, verdict.afterMs)
-      if (now() + delayMs > deadline) {
-        const gaveUp: Unavailable = { ok: false, _tag: "Unavailable", attempts: attempt, reason: verdict.reason, mayHaveBeenAccepted: ambiguous }
+      // A call that is not idempotent goes again only after an answer that wrote nothing.
+      const unwritten = verdict.reason.startsWith("429 ") || verdict.reason.startsWith("503 ") || verdict.reason.startsWith("no connection")
+      if (now() + delayMs > deadline || (onlyUnwritten && !unwritten)) {
+        const gaveUp: Unavailable = { ok: false, _tag: "Unavailable", attempts: attempt, reason: verdict.reason, mayHaveBeenAccepted: ambiguous || (onlyUnwritten && !unwritten) }
         return { verdict: gaveUp, attempts: attempt }
       }
       options.onRetry?.({ attempt, reason: verdict.reason, delayMs })
@@ -317,6 +343,23 @@ export const makeGatewayClient = (options: GatewayClientOptions): GatewayClient 
     return { ok: true, _tag: "CancelRequested", id, status: String(answer.status ?? "accepted") as RequestStatus, next: String(answer.next ?? ""), replayed: answer.replayed === true }
   }
 
+  const webhooks: GatewayClient["webhooks"] = {
+    register: async (args) => {
+      const { verdict } = await call("POST", "/v1/webhooks", { url: args.url, events: args.events }, {}, [], true)
+      return verdict._tag === "Done" ? { ok: true, _tag: "Done", value: verdict.body as unknown as WebhookView } : verdict
+    },
+    list: async () => {
+      const { verdict } = await call("GET", "/v1/webhooks", undefined, {})
+      if (verdict._tag !== "Done") return verdict
+      return { ok: true, _tag: "Done", value: Array.isArray(verdict.body.webhooks) ? (verdict.body.webhooks as ReadonlyArray<WebhookView>) : [] }
+    },
+    remove: async (id) => {
+      const { verdict } = await call("DELETE", `/v1/webhooks/${encodeURIComponent(id)}`, undefined, {}, [404])
+      if (verdict._tag !== "Done") return verdict
+      return verdict.status === 404 ? { ok: false, _tag: "NotFound", message: String(verdict.body.message ?? `no webhook ${id}`) } : { ok: true, _tag: "Done", value: true }
+    },
+  }
+
   const batch = async (batchId: string): Promise<BatchStatusResult> => {
     const { verdict } = await call("GET", `/v1/batches/${encodeURIComponent(batchId)}`, undefined, {}, [404])
     if (verdict._tag !== "Done") return verdict
@@ -376,6 +419,7 @@ export const makeGatewayClient = (options: GatewayClientOptions): GatewayClient 
     listPage,
     list,
     waitFor,
+    webhooks,
     idFor: (key) => idempotentId(options.apiKey, key),
     verifyWebhook: (headers, rawBody, secret) => {
       const key = secret ?? options.webhookSecret

@@ -28,6 +28,8 @@ export {
   type StatusResult,
   type Unavailable,
   type WaitResult,
+  type WebhookResult,
+  type WebhookView,
 } from "./gateway-client.ts"
 export { bitcoin, btcFromSats, ethereum, isRequestBody, type RequestBody } from "./request-builders.ts"
 export type { VerifiedWebhook, WebhookRejection } from "../../domain/webhook-signature.ts"
