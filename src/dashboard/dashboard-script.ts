@@ -6,6 +6,8 @@
  * textContent only, never markup, so registry contents cannot inject any.
  */
 
+import { DOM_HELPERS_JS } from "./dom-helpers.ts"
+
 /** Served at `/dashboard/assets/dashboard.js`. */
 export const DASHBOARD_JS = String.raw`"use strict";
 (function () {
@@ -19,18 +21,7 @@ export const DASHBOARD_JS = String.raw`"use strict";
   keyInput.value = sessionStorage.getItem(KEY) || "";
   keyInput.addEventListener("input", function () { sessionStorage.setItem(KEY, keyInput.value.trim()); });
 
-  function el(tag, attrs) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) {
-      if (k === "text") node.textContent = attrs[k]; else node.setAttribute(k, attrs[k]);
-    });
-    for (var i = 2; i < arguments.length; i++) {
-      var child = arguments[i];
-      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
-    }
-    return node;
-  }
-  function setText(id, text) { var node = $(id); if (node && node.textContent !== String(text)) node.textContent = String(text); }
+${DOM_HELPERS_JS}
   function apiPath(id) { return "/api/dashboard/services/" + encodeURIComponent(id); }
 
   async function getJson(url) {

@@ -11,13 +11,16 @@ import type { Decoded } from "./wire.ts"
 export interface ReportedNode {
   readonly name: string
   readonly chain: "bitcoin" | "ethereum"
+  /** The configured in-flight cap (`max_in_flight`). */
   readonly cap: number
+  /** The cap in force now: the adaptive policy's when `adaptive` is on, else the configured one. */
   readonly limit: number
   readonly adaptive: boolean
   readonly inFlight: number
   readonly peakInFlight: number
   /** Smoothed latency of healthy calls (ms); undefined before the first. */
   readonly latencyMs: number | undefined
+  /** The circuit breaker: closed, open or half-open. */
   readonly breaker: string
   readonly calls: number
   readonly failures: number

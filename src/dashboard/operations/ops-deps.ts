@@ -7,6 +7,7 @@
 import type { MiddlewareHandler } from "hono"
 import type { StatusStore } from "../../status/store.ts"
 import type { StatusSeries } from "../../status/status-series.ts"
+import type { ReportedNode } from "../../domain/throttle-report.ts"
 
 /** One partition of the request topic, as the intake's backlog poll last read it. */
 export interface PartitionFigures {
@@ -26,25 +27,10 @@ export interface BacklogReading {
   readonly readAt: number | undefined
 }
 
-/** One node's throttle: this process's own, or as another process reported it. */
-export interface NodeFigures {
+/** One node's throttle: this process's own, or as another process reported it (the same figures). */
+export interface NodeFigures extends ReportedNode {
   /** Where the figures come from: absent for this process's own throttles, else the reporting process and when it wrote them. */
   readonly reportedBy?: { readonly host: string; readonly pid: number; readonly at: number }
-  readonly name: string
-  readonly chain: "bitcoin" | "ethereum"
-  /** The configured in-flight cap (`max_in_flight`). */
-  readonly cap: number
-  /** The cap in force now: the adaptive policy's when `adaptive` is on, else the configured one. */
-  readonly limit: number
-  readonly adaptive: boolean
-  readonly inFlight: number
-  readonly peakInFlight: number
-  /** Smoothed latency of healthy calls (ms), undefined before the first. */
-  readonly latencyMs: number | undefined
-  /** The circuit breaker: closed, open or half-open. */
-  readonly breaker: string
-  readonly calls: number
-  readonly failures: number
 }
 
 /** A configured node this process does not throttle; the page lists it when no report of it arrives either. */

@@ -7,6 +7,8 @@
  * markup, so a reason or a sender cannot inject any; the chart is the server's own SVG.
  */
 
+import { DOM_HELPERS_JS } from "../dom-helpers.ts"
+
 /** Served at `/ops/assets/ops.js`. */
 export const OPS_JS = String.raw`"use strict";
 (function () {
@@ -24,18 +26,7 @@ export const OPS_JS = String.raw`"use strict";
   ["attention-state", "request-state"].forEach(function (id) { if ($(id)) hints[id] = $(id).cloneNode(true); });
   function showHint(id) { var node = $(id); if (node && hints[id]) node.replaceChildren.apply(node, Array.prototype.map.call(hints[id].childNodes, function (c) { return c.cloneNode(true); })); }
 
-  function el(tag, attrs) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) {
-      if (k === "text") node.textContent = attrs[k]; else node.setAttribute(k, attrs[k]);
-    });
-    for (var i = 2; i < arguments.length; i++) {
-      var child = arguments[i];
-      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
-    }
-    return node;
-  }
-  function setText(id, text) { var node = $(id); if (node && node.textContent !== String(text)) node.textContent = String(text); }
+${DOM_HELPERS_JS}
   function num(text, cls) { return el("td", { "class": "num" + (cls ? " " + cls : ""), text: String(text) }); }
   function latency(ms) { return ms === null ? "–" : ms + " ms"; }
   function age(ms) {
