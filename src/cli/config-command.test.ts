@@ -45,7 +45,7 @@ describe("gateway config check", () => {
       "broker-1",
       "10.77.0.11",
       "consumer, replica, registry-watcher",
-      "partition-consumer-group, node-throttler(btc-1), replica, replica-http, registry-watcher",
+      "partition-consumer-group, notifier, node-throttler(btc-1), replica, replica-http, registry-watcher",
       "kafka-broker, zookeeper, etcd",
     ])
     expect(out.find((line) => line.startsWith("bitcoin-1 "))?.split(/\s{2,}/)).toEqual(["bitcoin-1", "10.77.0.21", "-", "-", "bitcoin-node"])
@@ -74,7 +74,7 @@ describe("gateway config check", () => {
       "local",
       "127.0.0.1",
       "producer, consumer",
-      "producer, http-intake, partition-consumer-group, node-throttler(eth-1)",
+      "producer, http-intake, partition-consumer-group, notifier, node-throttler(eth-1)",
       "-",
     ])
   })

@@ -21,7 +21,7 @@ describe("hostPlan of paper.toml", () => {
       host: "broker-1",
       expected: {
         roles: ["consumer", "replica", "registry-watcher"],
-        actors: ["partition-consumer-group", "node-throttler(btc-1)", "replica", "replica-http", "registry-watcher"],
+        actors: ["partition-consumer-group", "notifier", "node-throttler(btc-1)", "replica", "replica-http", "registry-watcher"],
         services: ["kafka-broker", "zookeeper", "etcd"],
       },
     },
@@ -30,7 +30,7 @@ describe("hostPlan of paper.toml", () => {
     {
       host: "broker-2",
       roles: ["consumer"],
-      expected: { roles: ["consumer"], actors: ["partition-consumer-group", "node-throttler(btc-1)"], services: ["kafka-broker", "zookeeper", "etcd"] },
+      expected: { roles: ["consumer"], actors: ["partition-consumer-group", "notifier", "node-throttler(btc-1)"], services: ["kafka-broker", "zookeeper", "etcd"] },
     },
     {
       host: "broker-2",
@@ -71,11 +71,18 @@ describe("hostPlan of local.toml", () => {
       { kind: "producer", role: "producer" },
       { kind: "http-intake", role: "producer", listen: "127.0.0.1:8080" },
       { kind: "partition-consumer-group", role: "consumer", groupId: "gateway-consumers" },
+      { kind: "notifier", role: "consumer", groupId: "gateway-consumers.notifier" },
       { kind: "node-throttler", role: "consumer", node: "btc-1", chain: "bitcoin" },
       { kind: "node-throttler", role: "consumer", node: "eth-1", chain: "ethereum" },
       { kind: "replica", role: "replica", serviceId: "registry-dashboard" },
       { kind: "replica-http", role: "replica", listen: "127.0.0.1:8090" },
       { kind: "registry-watcher", role: "registry-watcher" },
     ])
+  })
+
+  test("with [webhooks].enabled = false a consumer host runs no notifier", () => {
+    const quiet = { ...local, webhooks: { ...local.webhooks, enabled: false } }
+    const plan = Result.getOrThrow(hostPlan(quiet, "local", ["consumer"]))
+    expect(plan.actors.map(actorLabel)).toEqual(["partition-consumer-group", "node-throttler(btc-1)", "node-throttler(eth-1)"])
   })
 })

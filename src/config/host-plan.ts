@@ -5,7 +5,7 @@
  */
 import { Result } from "effect"
 import type { Chain } from "./chain.ts"
-import type { GatewayConfig } from "./gateway-config.ts"
+import { type GatewayConfig, webhookSettingsOf } from "./gateway-config.ts"
 import { HostPlanError } from "./host-plan-error.ts"
 import { nearestName } from "./nearest-name.ts"
 import { replicaListenOf } from "./replica-listen.ts"
@@ -17,6 +17,7 @@ export type ActorPlan =
   | { readonly kind: "producer"; readonly role: "producer" }
   | { readonly kind: "http-intake"; readonly role: "producer"; readonly listen: string }
   | { readonly kind: "partition-consumer-group"; readonly role: "consumer"; readonly groupId: string }
+  | { readonly kind: "notifier"; readonly role: "consumer"; readonly groupId: string }
   | { readonly kind: "node-throttler"; readonly role: "consumer"; readonly node: string; readonly chain: Chain }
   | { readonly kind: "replica"; readonly role: "replica"; readonly serviceId: string }
   | { readonly kind: "replica-http"; readonly role: "replica"; readonly listen: string }
@@ -89,6 +90,8 @@ const actorsFor = (config: GatewayConfig, host: GatewayConfig["hosts"][number], 
     case "consumer":
       return [
         { kind: "partition-consumer-group", role, groupId: config.kafka.consumer.group_id },
+        // Webhook deliveries, in a group of their own, while [webhooks].enabled (the default).
+        ...(webhookSettingsOf(config.webhooks).enabled ? [{ kind: "notifier", role, groupId: `${config.kafka.consumer.group_id}.notifier` } as const] : []),
         ...nodes.flatMap((name): ReadonlyArray<ActorPlan> => {
           const node = config.nodes.find((n) => n.name === name)
           return node === undefined ? [] : [{ kind: "node-throttler", role, node: node.name, chain: node.chain }]
