@@ -129,7 +129,15 @@ describe("client SDK on the real stack", () => {
     expect(missing.code).toBe(1)
     expect(missing.stderr).toContain("no request with id")
 
-    expectExactlyOnce(await ethPaidCounts(run, [value]), [value], "transfer sent with gateway send")
+    // A batch from a file, followed by its counts until every request is confirmed.
+    const batchValues = [1, 2, 3].map((i) => String(base + 710 + i))
+    await Bun.write(join(run.dir, "batch.json"), JSON.stringify({ requests: batchValues.map((v) => ({ chain: "ethereum", method: "transfer", params: { from: sender, to: run.sink, value: v } })) }))
+    const batch = await cli(["send", "--file", "batch.json", "--until", "confirmed", "--idempotency-key", `sdk-cli-batch-${base}`])
+    expect(batch.code).toBe(0)
+    expect(batch.stdout).toContain("3 of 3 ended")
+    expect(batch.stderr).toContain("[##############################] 3/3")
+
+    expectExactlyOnce(await ethPaidCounts(run, [value, ...batchValues]), [value, ...batchValues], "transfers sent with gateway send")
   }, 180_000)
 
   test("a webhook registered with the SDK hears the confirmation, and the SDK verifies it", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test"
-import { parseSendArgs } from "./send-command.ts"
+import { batchProgress, parseSendArgs, progressBar } from "./send-command.ts"
 import { UsageError } from "./usage-error.ts"
 
 const from = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
@@ -48,4 +48,16 @@ describe("gateway send: argv to what is sent", () => {
       expect(parsed instanceof UsageError ? parsed.line : "accepted").toContain(expected)
     })
   }
+})
+
+describe("gateway send --file --wait: a batch followed by its counts", () => {
+  test("progress towards each wait, and the bar", () => {
+    const counts = { accepted: 2, signed: 1, submitted: 3, confirmed: 10, failed: 1, dlq: 0, cancelled: 1 }
+    expect(batchProgress(counts, "final")).toEqual({ reached: 12, ended: 12, bad: 2 })
+    expect(batchProgress(counts, "confirmed")).toEqual({ reached: 10, ended: 12, bad: 2 })
+    expect(batchProgress(counts, "submitted")).toEqual({ reached: 13, ended: 12, bad: 2 })
+    expect(batchProgress(counts, "signed")).toEqual({ reached: 14, ended: 12, bad: 2 })
+    expect(progressBar(5, 10, 10)).toBe("[#####.....]  5/10")
+    expect(progressBar(0, 0, 4)).toBe("[####] 0/0")
+  })
 })

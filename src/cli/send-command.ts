@@ -249,6 +249,55 @@ const waitAndReport = async (client: GatewayClient, id: string, wait: Waitable, 
   }
 }
 
+/** How far a batch has got towards `wait`, from its counts per status. */
+export const batchProgress = (counts: Readonly<Record<string, number>>, wait: Waitable): { readonly reached: number; readonly ended: number; readonly bad: number } => {
+  const n = (s: string) => counts[s] ?? 0
+  const bad = n("failed") + n("dlq") + n("cancelled")
+  const reached = wait === "final" ? n("confirmed") + bad : wait === "confirmed" ? n("confirmed") : wait === "submitted" ? n("submitted") + n("confirmed") : n("signed") + n("submitted") + n("confirmed")
+  return { reached, ended: n("confirmed") + bad, bad }
+}
+
+/** A one-line bar: `[#########...........]  451/1000`. */
+export const progressBar = (done: number, total: number, width = 30): string => {
+  const filled = total === 0 ? width : Math.min(width, Math.floor((done / total) * width))
+  return `[${"#".repeat(filled)}${".".repeat(width - filled)}] ${String(done).padStart(String(total).length)}/${total}`
+}
+
+/**
+ * Follows a batch by its counts per status (one call per poll, however large the batch),
+ * printing a progress line every few seconds, until every request reached `wait` or
+ * ended otherwise, or the timeout passes. Exit 0 only when all reached it cleanly.
+ */
+const waitForBatch = async (client: GatewayClient, batchId: string, total: number, wait: Waitable, timeoutMs: number, json: boolean, context: CliContext): Promise<number> => {
+  const started = Date.now()
+  let printedAt = 0
+  for (;;) {
+    const answer = await client.batch(batchId)
+    const counts: Readonly<Record<string, number>> = answer._tag === "Found" ? answer.batch.counts : {}
+    const { reached, ended, bad } = batchProgress(counts, wait)
+    // Requests that failed, dead-lettered or were cancelled will never reach `wait`: they are settled too.
+    const settled = wait === "final" ? reached : reached + bad
+    const done = settled >= total
+    const timedOut = Date.now() - started > timeoutMs
+    if (!json && (done || timedOut || Date.now() - printedAt >= 2_000)) {
+      printedAt = Date.now()
+      const shown = Object.entries(counts).filter(([, k]) => k > 0).map(([s, k]) => `${k} ${s}`).join(", ")
+      context.err(`${progressBar(Math.min(settled, total), total)} ${wait === "final" ? "final" : `${wait} or past`}${shown === "" ? "" : ` (${shown})`}`)
+    }
+    if (done) {
+      if (json) context.out(JSON.stringify({ batch_id: batchId, counts }))
+      else context.out(`batch ${batchId}: ${ended} of ${total} ended${bad > 0 ? `, ${bad} failed, dead-lettered or cancelled: gateway status --list --status failed` : ""}`)
+      return bad > 0 ? 1 : 0
+    }
+    if (timedOut) {
+      if (!json) context.err(`${PREFIX}: batch ${batchId} is not there yet after ${Math.round(timeoutMs / 1000)} s; follow it with gateway status --batch ${batchId}`)
+      else context.out(JSON.stringify({ batch_id: batchId, counts, timed_out: true }))
+      return 1
+    }
+    await Bun.sleep(500)
+  }
+}
+
 /** Builds the command; tests pass their own environment. */
 export const makeSendCommand = (env: Readonly<Record<string, string | undefined>> = process.env): Command => ({
   name: "send",
@@ -279,9 +328,7 @@ export const makeSendCommand = (env: Readonly<Record<string, string | undefined>
         context.out(`  follow it: gateway status --batch ${batch.batchId}`)
       }
       if (args.wait === undefined) return 0
-      let code = 0
-      for (const id of batch.ids) code = Math.max(code, await waitAndReport(client, id, args.wait, args.waitTimeoutMs, args.intake.json, context))
-      return code
+      return waitForBatch(client, batch.batchId, batch.ids.length, args.wait, args.waitTimeoutMs, args.intake.json, context)
     }
     const single = bodies as RequestBody
     const result = await client.send(single, sendOptions)
