@@ -267,16 +267,15 @@ export const makeGatewayClient = (options: GatewayClientOptions): GatewayClient 
           const timedOut = cause instanceof Error && (cause.name === "TimeoutError" || cause.name === "AbortError")
           const reason = timedOut ? `no answer within ${attemptTimeoutMs} ms` : `no connection to ${base} (${cause instanceof Error ? cause.message : String(cause)})`
           // A write that timed out may have reached Kafka; a refused connection never did.
-          return { _tag: "Retry" as const, afterMs: undefined, reason, ambiguous: timedOut && method !== "GET" }
+          return { _tag: "Retry" as const, afterMs: undefined, reason, ambiguous: timedOut && method !== "GET", nothingWritten: !timedOut }
         },
       )
       if (verdict._tag !== "Retry") return { verdict, attempts: attempt }
       ambiguous ||= verdict.ambiguous
       const delayMs = retryDelayMs(attempt, verdict.afterMs)
       // A call that is not idempotent goes again only after an answer that wrote nothing.
-      const unwritten = verdict.reason.startsWith("429 ") || verdict.reason.startsWith("503 ") || verdict.reason.startsWith("no connection")
-      if (now() + delayMs > deadline || (onlyUnwritten && !unwritten)) {
-        const gaveUp: Unavailable = { ok: false, _tag: "Unavailable", attempts: attempt, reason: verdict.reason, mayHaveBeenAccepted: ambiguous || (onlyUnwritten && !unwritten) }
+      if (now() + delayMs > deadline || (onlyUnwritten && !verdict.nothingWritten)) {
+        const gaveUp: Unavailable = { ok: false, _tag: "Unavailable", attempts: attempt, reason: verdict.reason, mayHaveBeenAccepted: ambiguous || (onlyUnwritten && !verdict.nothingWritten) }
         return { verdict: gaveUp, attempts: attempt }
       }
       options.onRetry?.({ attempt, reason: verdict.reason, delayMs })

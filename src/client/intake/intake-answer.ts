@@ -44,7 +44,14 @@ export interface Unavailable {
 /** What one answer means for the call. */
 export type AnswerVerdict =
   | { readonly _tag: "Done"; readonly status: number; readonly body: Readonly<Record<string, unknown>> }
-  | { readonly _tag: "Retry"; readonly afterMs: number | undefined; readonly reason: string; readonly ambiguous: boolean }
+  | {
+      readonly _tag: "Retry"
+      readonly afterMs: number | undefined
+      readonly reason: string
+      readonly ambiguous: boolean
+      /** The intake said it wrote nothing (429, 503), or no connection was made: even a call that is not idempotent may go again. */
+      readonly nothingWritten: boolean
+    }
   | Refused
 
 const isRecord = (v: unknown): v is Readonly<Record<string, unknown>> => typeof v === "object" && v !== null && !Array.isArray(v)
@@ -64,11 +71,11 @@ export const readVerdict = (status: number, body: unknown, retryAfter: string | 
   const error = typeof record.error === "string" ? record.error : `http_${status}`
   const message = typeof record.message === "string" ? record.message : `the intake answered ${status} without an error message`
   if ((status >= 200 && status < 300) || okStatuses.includes(status)) {
-    if (!isRecord(body)) return { _tag: "Retry", afterMs: undefined, reason: `${status} with a body that is not a JSON object`, ambiguous: false }
+    if (!isRecord(body)) return { _tag: "Retry", afterMs: undefined, reason: `${status} with a body that is not a JSON object`, ambiguous: false, nothingWritten: false }
     return { _tag: "Done", status, body }
   }
   if (status === 429 || status >= 500) {
-    return { _tag: "Retry", afterMs: retryAfterMs(retryAfter, nowMs), reason: `${status} ${error}: ${message}`, ambiguous: error === "kafka_ambiguous" || status === 504 }
+    return { _tag: "Retry", afterMs: retryAfterMs(retryAfter, nowMs), reason: `${status} ${error}: ${message}`, ambiguous: error === "kafka_ambiguous" || status === 504, nothingWritten: status === 429 || status === 503 }
   }
   return { ok: false, _tag: "Refused", status, error, message, problems: problemsOf(record) }
 }
