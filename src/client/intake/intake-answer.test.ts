@@ -30,6 +30,14 @@ describe("readVerdict", () => {
     expect(v._tag === "Retry" ? [v.afterMs, v.ambiguous] : []).toEqual([3000, true])
   })
 
+  test("what was written: a 503 kafka_ambiguous may have been, a 503 not_ready and a 429 were not", () => {
+    const written = (status: number, error: string) => {
+      const v = readVerdict(status, { error, message: "m" }, null, now)
+      return v._tag === "Retry" ? v.nothingWritten : undefined
+    }
+    expect([written(503, "kafka_ambiguous"), written(503, "not_ready"), written(429, "rate_limited"), written(500, "internal")]).toEqual([false, true, true, false])
+  })
+
   test("a lookup may take 404 as an answer", () => {
     expect(readVerdict(404, { error: "not_found", message: "m" }, null, now, [404])._tag).toBe("Done")
   })

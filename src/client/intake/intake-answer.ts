@@ -75,7 +75,7 @@ export const readVerdict = (status: number, body: unknown, retryAfter: string | 
     return { _tag: "Done", status, body }
   }
   if (status === 429 || status >= 500) {
-    return { _tag: "Retry", afterMs: retryAfterMs(retryAfter, nowMs), reason: `${status} ${error}: ${message}`, ambiguous: error === "kafka_ambiguous" || status === 504, nothingWritten: status === 429 || status === 503 }
+    return { _tag: "Retry", afterMs: retryAfterMs(retryAfter, nowMs), reason: `${status} ${error}: ${message}`, ambiguous: error === "kafka_ambiguous" || status === 504, nothingWritten: status === 429 || (status === 503 && error !== "kafka_ambiguous") }
   }
   return { ok: false, _tag: "Refused", status, error, message, problems: problemsOf(record) }
 }
