@@ -10,9 +10,10 @@ import type { Role } from "../config/role.ts"
 import { makeLogger, type Logger } from "../observability/log.ts"
 import { makeMetrics } from "../observability/metrics.ts"
 import { runMain } from "../runtime/drain.ts"
-import { LifecycleEvents, makeLifecycleBus, toLogRecord, type LifecycleEvent } from "../runtime/events.ts"
+import { lifecycleEventNames, LifecycleEvents, makeLifecycleBus, toLogRecord, type LifecycleEvent } from "../runtime/events.ts"
 import type { ChildSpec } from "../runtime/child-spec.ts"
 import type { HostContext } from "../host/host-context.ts"
+import { gatewayEvents } from "./events.ts"
 import { hostTree } from "./host-tree.ts"
 import { VERSION } from "./version.ts"
 
@@ -38,8 +39,9 @@ const loggedBus = (log: Logger) =>
       subscribe: bus.subscribe,
       publish: (event: LifecycleEvent) =>
         Effect.suspend(() => {
-          const { event: name, ...fields } = toLogRecord(event)
-          log.log(levelOf(event), String(name), fields)
+          // The line is named from the table; the record's own copy of the name is left out.
+          const { event: _name, ...fields } = toLogRecord(event)
+          log.log(levelOf(event), lifecycleEventNames[event._tag], fields)
           return bus.publish(event)
         }),
     })),
@@ -51,7 +53,7 @@ const readyMarker = (log: Logger, roles: readonly Role[]): ChildSpec => ({
   restart: "temporary",
   shutdownMs: 100,
   init: Effect.sync(() => {
-    log.info("gateway.ready", { roles: roles.join(","), ms_since_start: Math.round(performance.now()) })
+    log.info(gatewayEvents.ready, { roles: roles.join(","), ms_since_start: Math.round(performance.now()) })
     return Effect.void
   }),
 })
@@ -62,7 +64,7 @@ export const runGateway = (options: RunGatewayOptions): Promise<number> => {
   if (hostConfig === undefined) return Promise.resolve(2)
   const log = makeLogger(options.host)
   const ctx: HostContext = { config: options.config, host: hostConfig, log, metrics: makeMetrics(), readiness: makeReadiness(), env: process.env }
-  log.info("gateway.starting", { version: VERSION, config: options.configPath, roles: options.roles.join(",") })
+  log.info(gatewayEvents.starting, { version: VERSION, config: options.configPath, roles: options.roles.join(",") })
   const root = hostTree(ctx, options.roles, VERSION, [readyMarker(log, options.roles)])
   return new Promise((resolve) => {
     runMain(root, loggedBus(log), { exit: resolve })

@@ -26,6 +26,7 @@ import { commitDurably, type Fenced } from "./durable.ts"
 import type { DeadLetterFor, Lane, LaneItem } from "./lane.ts"
 import type { OffsetBook } from "./offset-book.ts"
 import type { ChainNodes, ExtraRecord, Recorder, RecordCache } from "./ports.ts"
+import { executorEvents } from "./events.ts"
 
 /** A fetched `sendto` message. */
 export interface FetchedMessage {
@@ -96,7 +97,7 @@ export const makePartitionExecutor = (deps: ExecutorDeps): Effect.Effect<Partiti
 
     const toDeadLetter = (item: LaneItem, reason: string) =>
       Effect.gen(function* () {
-        log.warn("partition-executor.dead-letter", { partition: deps.partition, id: item.request.id, offset: String(item.offset), reason })
+        log.warn(executorEvents.deadLetter, { partition: deps.partition, id: item.request.id, offset: String(item.offset), reason })
         const dead = deps.deadLetter(item, reason)
         yield* commitDurably(deps.recorder, [dead.record], [item.offset], [dead.extra])
         deps.observe("dlq", 1)
@@ -108,7 +109,7 @@ export const makePartitionExecutor = (deps: ExecutorDeps): Effect.Effect<Partiti
     const skipCancelled = (item: LaneItem) =>
       Effect.gen(function* () {
         const record = skippedRecord(item, deps.records.get(item.request.id), deps.partition, Date.now())
-        log.info("partition-executor.cancelled", { partition: deps.partition, id: item.request.id, offset: String(item.offset) })
+        log.info(executorEvents.cancelled, { partition: deps.partition, id: item.request.id, offset: String(item.offset) })
         yield* commitDurably(deps.recorder, [record], [item.offset])
         deps.records.remember([record])
         deps.observe("recorded", 1)
@@ -170,7 +171,7 @@ export const makePartitionExecutor = (deps: ExecutorDeps): Effect.Effect<Partiti
             release(key, 1)
             continue
           }
-          if (attempt === 1 || attempt % 4 === 0) log.warn("partition-executor.retrying", { partition: deps.partition, id: stuck.request.id, attempt, reason: result.reason })
+          if (attempt === 1 || attempt % 4 === 0) log.warn(executorEvents.retrying, { partition: deps.partition, id: stuck.request.id, attempt, reason: result.reason })
           yield* Effect.sleep(requestRetryDelay(attempt))
         }
       }).pipe(Effect.ensuring(Effect.sync(() => active.delete(key))), Effect.andThen(signal(wake)))
@@ -187,7 +188,7 @@ export const makePartitionExecutor = (deps: ExecutorDeps): Effect.Effect<Partiti
         for (const m of fresh) {
           const decoded = m.value === null ? { ok: false as const, problem: "no value (a tombstone)" } : decodeRequest(m.value)
           if (!decoded.ok) {
-            log.warn("partition-executor.unreadable", { partition: deps.partition, offset: String(m.offset), problem: decoded.problem })
+            log.warn(executorEvents.unreadable, { partition: deps.partition, offset: String(m.offset), problem: decoded.problem })
             yield* commitDurably(deps.recorder, [], [m.offset], [deps.unreadable(m, decoded.problem)])
             continue
           }

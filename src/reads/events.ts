@@ -1,14 +1,14 @@
 /**
- * What the read front reports: its log event names and its metrics, declared in one
- * place so dashboards, benches and tests rely on the same names.
+ * What the read service reports: its log event names and its metrics, declared in one
+ * place so dashboards, benches and tests rely on the same names. The read-front actor's
+ * own line is in src/actors/read-front/events.ts.
  */
 import type { MetricsRegistry } from "../observability/metrics.ts"
 
-/** Event names the read front logs. */
+/** Event names the read service logs. */
 export const readEvents = {
   reorg: "reads.reorg",
   headFailed: "reads.head-failed",
-  following: "reads.following",
 } as const
 
 /** The read front's metrics, labelled by chain (and node for node calls). */

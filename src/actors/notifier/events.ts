@@ -7,8 +7,6 @@ export const notifierEvents = {
   /** An attempt failed; at most one line per webhook per 10 s. */
   attemptFailed: "notifier.attempt-failed",
   parked: "notifier.parked",
-  /** A delivery whose webhook was deleted meanwhile: nothing to post to. */
-  dropped: "notifier.dropped",
   parkWriteFailed: "notifier.park-write-failed",
   commitFailed: "notifier.commit-failed",
   unreadable: "notifier.unreadable-record",

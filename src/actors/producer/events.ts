@@ -5,6 +5,8 @@ import type { MetricsRegistry } from "../../observability/metrics.ts"
 export const producerEvents = {
   topicsCreated: "producer.topics-created",
   listening: "producer.listening",
+  /** `[intake].api_keys_env` names no key: every /v1 request is refused with 401. */
+  noApiKeys: "producer.no-api-keys",
   /** A produce round trip to `sendto` failed; the publisher sends it again. At most one line per 5 s. */
   sendFailed: "producer.send-failed",
 } as const

@@ -91,7 +91,7 @@ export const producer = (ctx: HostContext, version: string, view: StatusView, re
     connected = true
     const apiKeys = apiKeysFrom(ctx.env[c.intake.api_keys_env])
     const limiter = rateLimiterOf(c)
-    if (apiKeys.size === 0) log.warn("producer.no-api-keys", { variable: c.intake.api_keys_env, effect: "every /v1 request is refused with 401" })
+    if (apiKeys.size === 0) log.warn(producerEvents.noApiKeys, { variable: c.intake.api_keys_env, effect: "every /v1 request is refused with 401" })
     const app = makeIntakeApp({
       version,
       metrics: ctx.metrics,

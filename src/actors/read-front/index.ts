@@ -8,9 +8,9 @@ import { Effect } from "effect"
 import type { HostContext } from "../../host/host-context.ts"
 import { readsSettingsOf } from "../../config/gateway-config.ts"
 import { makeReadService, type ReadService } from "../../reads/read-service.ts"
-import { readEvents } from "../../reads/events.ts"
 import type { ChildSpec } from "../../runtime/child-spec.ts"
 import type { NodePool } from "../node-throttler/index.ts"
+import { readFrontEvents } from "./events.ts"
 
 /** Wallet calls after which the wallet's balances, coins and transactions read differently. */
 const walletWrites = new Set(["sendrawtransaction", "sendtoaddress", "sendfrom", "sendmany", "lockunspent"])
@@ -33,7 +33,7 @@ export const readFront = (ctx: HostContext, pool: NodePool): ReadFront => {
       if (chainOf(node) === "bitcoin" && methods.some((m) => walletWrites.has(m))) service.noteWrite("bitcoin")
     })
   const init = Effect.sync(() => {
-    log.info(readEvents.following, { chains: service.chains, every_ms: service.settings.headPollMs })
+    log.info(readFrontEvents.following, { chains: service.chains, every_ms: service.settings.headPollMs })
     return service.follow
   })
   return {

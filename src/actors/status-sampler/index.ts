@@ -10,11 +10,9 @@ import type { HostContext } from "../../host/host-context.ts"
 import type { ChildSpec } from "../../runtime/child-spec.ts"
 import type { StatusStore } from "../../status/store.ts"
 import type { StatusSeries } from "../../status/status-series.ts"
+import { statusSamplerEvents } from "./events.ts"
 
-/** Event names this actor logs. */
-export const statusSamplerEvents = {
-  sampleFailed: "status-sampler.sample-failed",
-} as const
+export { statusSamplerEvents } from "./events.ts"
 
 /** Builds the sampler: `store`'s counts into `series` every `everyMs`. */
 export const statusSampler = (ctx: HostContext, store: StatusStore, series: StatusSeries, everyMs: number): ChildSpec => {

@@ -40,7 +40,10 @@ import { openWriteBehindStore } from "../../status/write-behind.ts"
 import type { ChildSpec } from "../../runtime/child-spec.ts"
 import { gatewayTopics } from "../../kafka/topics.ts"
 import { makeReadProgress } from "../../kafka/read-progress.ts"
+import { statusViewEvents } from "./events.ts"
 import { sweepForever } from "./retention-sweep.ts"
+
+export { statusViewEvents } from "./events.ts"
 
 /** The view as the rest of the host uses it. */
 export interface StatusView {
@@ -63,17 +66,6 @@ export interface StatusView {
   /** True once the first catch-up after start has completed. */
   readonly ready: () => boolean
 }
-
-/** Event names this actor logs. */
-export const statusViewEvents = {
-  caughtUp: "status-view.caught-up",
-  opened: "status-view.opened",
-  reset: "status-view.reset",
-  storeTaken: "status-view.store-taken",
-  expired: "status-view.expired",
-  retentionRefused: "status-view.retention-refused",
-  unreadable: "status-view.unreadable-record",
-} as const
 
 /** Where `host`'s store of `topic` lives: one file per host and topic under the data folder. */
 export const statusStorePath = (dataDir: string, host: string, topic: string): string =>
@@ -216,7 +208,6 @@ export const statusView = (ctx: HostContext): { readonly view: StatusView; reado
         topics: { requests: ctx.config.kafka.topics.requests, results: topic },
         log,
         expired,
-        events: { expired: statusViewEvents.expired, refused: statusViewEvents.retentionRefused },
       })
     })
   })

@@ -11,6 +11,7 @@ import type { Logger } from "../../observability/log.ts"
 import type { Counter } from "../../observability/metrics.ts"
 import { expiryCutoff, retentionRefusal } from "../../status/retention.ts"
 import type { StatusStore } from "../../status/store.ts"
+import { statusViewEvents } from "./events.ts"
 
 /** How often a host sweeps. */
 export const sweepEveryMs = 10 * 60_000
@@ -27,7 +28,6 @@ export interface SweepDeps {
   readonly topics: { readonly requests: string; readonly results: string }
   readonly log: Logger
   readonly expired: Counter
-  readonly events: { readonly expired: string; readonly refused: string }
 }
 
 /** One sweep: how many requests it deleted, or why it deleted none. */
@@ -58,11 +58,11 @@ export const sweepForever = (d: SweepDeps): Effect.Effect<never> =>
         lastRefusal = undefined
         if (outcome > 0) {
           d.expired.inc(undefined, outcome)
-          d.log.info(d.events.expired, { deleted: outcome, retention_days: d.retentionDays })
+          d.log.info(statusViewEvents.expired, { deleted: outcome, retention_days: d.retentionDays })
         }
       } else if (outcome !== lastRefusal) {
         lastRefusal = outcome
-        d.log.warn(d.events.refused, { reason: outcome, retention_days: d.retentionDays })
+        d.log.warn(statusViewEvents.retentionRefused, { reason: outcome, retention_days: d.retentionDays })
       }
       yield* Effect.sleep(Duration.millis(sweepEveryMs))
     }

@@ -13,6 +13,7 @@ import { trackBitcoin, type ChainTip } from "./bitcoin-track.ts"
 import { decodeRawTransaction } from "./raw-transaction.ts"
 import { changeVoutsOf, membersOf } from "./tx-records.ts"
 import { recordedSpendOf, UtxoBook } from "./utxo-book.ts"
+import { executorEvents } from "../events.ts"
 
 /** Requests of one account started per run when payouts are not batched (each is its own transaction). */
 const unbatchedRun = 25
@@ -40,7 +41,7 @@ export const makeBitcoinLane = (ctx: BitcoinContext, deadLetter: DeadLetterFor):
           if (record.kind !== "transaction" || record.raw_tx === undefined || record.txid === undefined) continue
           const decoded = decodeRawTransaction(record.raw_tx)
           if (Result.isFailure(decoded)) {
-            ctx.log.warn("partition-executor.unreadable-record", { partition: ctx.partition, id: record.id, problem: decoded.failure.message })
+            ctx.log.warn(executorEvents.unreadableRecord, { partition: ctx.partition, id: record.id, problem: decoded.failure.message })
             continue
           }
           const state = stateOf(ctx, record.sender)
@@ -51,7 +52,7 @@ export const makeBitcoinLane = (ctx: BitcoinContext, deadLetter: DeadLetterFor):
           })
           restored += 1
         }
-        ctx.log.info("partition-executor.restored", { partition: ctx.partition, chain: "bitcoin", transactions: restored })
+        ctx.log.info(executorEvents.restored, { partition: ctx.partition, chain: "bitcoin", transactions: restored })
       }),
   }
 }

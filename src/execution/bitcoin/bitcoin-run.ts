@@ -28,6 +28,7 @@ import type { SelectionError } from "./coin-selection.ts"
 import type { TxOutput } from "./raw-transaction.ts"
 import { UtxoBook } from "./utxo-book.ts"
 import { memberRecord, transactionRecord } from "./tx-records.ts"
+import { executorEvents } from "../events.ts"
 
 type BitcoinBody = SendToAddress | SendFrom | SendMany
 
@@ -89,7 +90,7 @@ const signer = (ctx: BitcoinContext) => (unsignedHex: string, prevouts: readonly
     Effect.catch((e) => {
       const locked = (e._tag === "NodeRejected" && e.kind === "wallet-locked") || (e._tag === "SigningIncomplete" && /locked/i.test(e.message))
       if (!locked || ctx.settings.passphrase === undefined) return Effect.fail(e)
-      ctx.log.warn("partition-executor.wallet-unlock", { partition: ctx.partition, node: ctx.settings.node })
+      ctx.log.warn(executorEvents.walletUnlock, { partition: ctx.partition, node: ctx.settings.node })
       const unlock = ctx.nodes.callNode(ctx.settings.node, "walletpassphrase", [ctx.settings.passphrase, ctx.settings.walletKind === "btcwallet" ? 0 : 100_000_000])
       return Effect.andThen(unlock, walletStep(ctx, signRaw(ctx.settings.walletKind, unsignedHex, prevouts)))
     }),
@@ -136,10 +137,10 @@ export const sendPending = (ctx: BitcoinContext, state: AccountState, tx: Pendin
       case "inputs-spent":
       case "underpriced":
         // Another spend holds an input, or the fee is below the node's floor: the tracker decides once a block settles it.
-        if (tx.sentAt === undefined) ctx.log.warn("partition-executor.btc-refused", { partition: ctx.partition, txid: tx.txid, kind: e.kind, reason: e.detail })
+        if (tx.sentAt === undefined) ctx.log.warn(executorEvents.btcRefused, { partition: ctx.partition, txid: tx.txid, kind: e.kind, reason: e.detail })
         return
       default: {
-        ctx.log.warn("partition-executor.btc-refused", { partition: ctx.partition, txid: tx.txid, kind: e.kind, reason: e.detail })
+        ctx.log.warn(executorEvents.btcRefused, { partition: ctx.partition, txid: tx.txid, kind: e.kind, reason: e.detail })
         yield* failTransaction(ctx, state, tx, `sendrawtransaction refused (${e.kind}): ${e.detail}`)
       }
     }
@@ -246,7 +247,7 @@ export const runBitcoinAccount = (ctx: BitcoinContext, account: string, items: r
               stop = { _tag: "wait", ms: 1_000, remaining: items.slice(items.indexOf(first.item)) }
               break
             }
-            ctx.log.warn("partition-executor.btc-unpaid", { partition: ctx.partition, id: first.item.request.id, reason: why.reason })
+            ctx.log.warn(executorEvents.btcUnpaid, { partition: ctx.partition, id: first.item.request.id, reason: why.reason })
             records.push(failedRecord(ctx, first.item, why.reason))
             finishes.push(first.item.offset)
           } else {
@@ -280,7 +281,7 @@ export const runBitcoinAccount = (ctx: BitcoinContext, account: string, items: r
         for (const u of unpaid) {
           const p = group[u.index] as Payment
           if (u.error._tag !== "DustOutput" && waitFor?.wait) continue
-          ctx.log.warn("partition-executor.btc-unpaid", { partition: ctx.partition, id: p.item.request.id, reason: selectionReason(u.error).reason })
+          ctx.log.warn(executorEvents.btcUnpaid, { partition: ctx.partition, id: p.item.request.id, reason: selectionReason(u.error).reason })
           records.push(failedRecord(ctx, p.item, selectionReason(u.error).reason))
           finishes.push(p.item.offset)
         }

@@ -19,6 +19,7 @@ import { commitDurably, type Fenced } from "../durable.ts"
 import { walletStep, type AccountState, type BitcoinContext, type PendingTx } from "./bitcoin-context.ts"
 import { failTransaction, sendPending } from "./bitcoin-run.ts"
 import { statusRecords } from "./tx-records.ts"
+import { executorEvents } from "../events.ts"
 
 /** The block the tracker last read up to. */
 export interface ChainTip {
@@ -43,7 +44,7 @@ const lookUp = (ctx: BitcoinContext, txs: readonly PendingTx[], head: number) =>
       if (confirmations > 0 && blockhash !== undefined) {
         tx.mined = { blockHash: blockhash, height: head - confirmations + 1 }
       } else if (tx.mined !== undefined) {
-        ctx.log.warn("partition-executor.reorged", { partition: ctx.partition, txid: tx.txid, block: tx.mined.height })
+        ctx.log.warn(executorEvents.reorged, { partition: ctx.partition, txid: tx.txid, block: tx.mined.height })
         tx.mined = undefined
         tx.sentAt = undefined
       }
@@ -87,12 +88,12 @@ const revive = (ctx: BitcoinContext, state: AccountState, tx: PendingTx) =>
       // btcd's gettxout still lists a coin a mempool transaction spent; null means a block spent it (or it never was).
       const unspent = yield* Effect.option(walletStep(ctx, unspentOutput({ txid: input.slice(0, at), vout: Number(input.slice(at + 1)) })))
       if (unspent._tag === "Some" && unspent.value === undefined) {
-        ctx.log.warn("partition-executor.double-spent", { partition: ctx.partition, txid: tx.txid, input })
+        ctx.log.warn(executorEvents.doubleSpent, { partition: ctx.partition, txid: tx.txid, input })
         yield* failTransaction(ctx, state, tx, `conflicted by a double spend: coin ${input} was spent in a block by another transaction, so ${tx.txid} can never be mined`)
         return
       }
     }
-    ctx.log.warn("partition-executor.rebroadcast", { partition: ctx.partition, txid: tx.txid, reason: "the wallet does not know it" })
+    ctx.log.warn(executorEvents.rebroadcast, { partition: ctx.partition, txid: tx.txid, reason: "the wallet does not know it" })
     yield* sendPending(ctx, state, tx)
   })
 

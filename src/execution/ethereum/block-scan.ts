@@ -14,6 +14,7 @@ import { Effect } from "effect"
 import type { Logger } from "../../observability/log.ts"
 import type { ChainNodes, NodeCallError } from "../ports.ts"
 import type { SenderBook, Slot } from "./sender-book.ts"
+import { executorEvents } from "../events.ts"
 
 /** One partition's book, as the scan sees it; the scan tells it what it found. */
 export interface ScanWatcher {
@@ -75,7 +76,7 @@ const rewind = (env: ScanEnv, node: string, scan: NodeScan, fork: number): void 
     for (const sender of w.book.all()) {
       for (const slot of sender.slots.values()) {
         if (slot.node !== node || slot.mined === undefined || slot.mined.block <= fork) continue
-        env.log.warn("partition-executor.reorged", { partition: w.partition, id: slot.owner, txid: slot.mined.hash, block: slot.mined.block, fork })
+        env.log.warn(executorEvents.reorged, { partition: w.partition, id: slot.owner, txid: slot.mined.hash, block: slot.mined.block, fork })
         slot.mined = undefined
         slot.sentAt = undefined
         w.onReorged(slot)

@@ -15,6 +15,7 @@ import type { ChainFollower } from "./chain-follower.ts"
 import { trackEthereum, type HeadWatch } from "./ethereum-track.ts"
 import { versionsOf } from "./slot-records.ts"
 import { startingNonce, type Slot } from "./sender-book.ts"
+import { executorEvents } from "../events.ts"
 
 /** The slot a record describes, if it describes one the executor must follow. */
 const slotOf = (record: StatusRecord): Slot | undefined => {
@@ -66,7 +67,7 @@ export const makeEthereumLane = (ctx: EthereumContext, follower: ChainFollower, 
           state.node = node
           state.next = startingNonce(Number(pending.value), [...state.slots.keys()], ctx.records.highestNonce(address))
         }
-        ctx.log.info("partition-executor.restored", { partition: ctx.partition, chain: "ethereum", slots: records.length, senders: senders.size })
+        ctx.log.info(executorEvents.restored, { partition: ctx.partition, chain: "ethereum", slots: records.length, senders: senders.size })
       }),
   }
 }

@@ -24,6 +24,7 @@ import type { EthereumContext } from "./ethereum-context.ts"
 import { afterBroadcast, bumpSlot, cancelSlot, fillNonce, ownerRecord, recordDurably, transactionCountOf, resignElsewhere } from "./slot-actions.ts"
 import { cancelSigned, minedAsCancel } from "./slot-records.ts"
 import { unfilledNonces, type SenderState, type Slot } from "./sender-book.ts"
+import { executorEvents } from "../events.ts"
 
 interface Receipt {
   readonly status?: string
@@ -42,7 +43,7 @@ const watchStall = (ctx: EthereumContext, watch: HeadWatch, node: string, head: 
   const now = ctx.now()
   const last = watch.get(node)
   if (last === undefined || last.head !== head) {
-    if (last?.reported) ctx.log.info("partition-executor.node-resumed", { partition: ctx.partition, node, head })
+    if (last?.reported) ctx.log.info(executorEvents.nodeResumed, { partition: ctx.partition, node, head })
     watch.set(node, { head, since: now, reported: false })
     return
   }
@@ -51,7 +52,7 @@ const watchStall = (ctx: EthereumContext, watch: HeadWatch, node: string, head: 
   for (const sender of ctx.book.all()) for (const slot of sender.slots.values()) if (slot.node === node && slot.mined === undefined && slot.sentAt !== undefined) waiting += 1
   if (waiting === 0) return
   last.reported = true
-  ctx.log.warn("partition-executor.node-stalled", { partition: ctx.partition, node, head, seconds: Math.round((now - last.since) / 1000), waiting, hint: "the node holds sent transactions but mines no block; check it (anvil automine can stall: foundry-rs/foundry#10122)" })
+  ctx.log.warn(executorEvents.nodeStalled, { partition: ctx.partition, node, head, seconds: Math.round((now - last.since) / 1000), waiting, hint: "the node holds sent transactions but mines no block; check it (anvil automine can stall: foundry-rs/foundry#10122)" })
 }
 
 /** Which version of a slot a block holds (by receipt), null if none, "unknown" if the node did not answer. */
@@ -112,7 +113,7 @@ const unstick = (ctx: EthereumContext, sender: SenderState, lowest: Slot, head: 
     if (stuck.nonce > count) yield* fillGaps(ctx, sender, count, node)
     const now = ctx.now()
     if (!(yield* knownToNode(ctx.nodes, node, stuck.versions.map((v) => v.hash)))) {
-      ctx.log.warn("partition-executor.rebroadcast", { partition: ctx.partition, sender: sender.address, nonce: stuck.nonce, reason: "the node no longer knows it" })
+      ctx.log.warn(executorEvents.rebroadcast, { partition: ctx.partition, sender: sender.address, nonce: stuck.nonce, reason: "the node no longer knows it" })
       for (const slot of ctx.book.unmined(sender)) slot.sentAt = undefined
       yield* fillGaps(ctx, sender, count, node)
       yield* sendInOrder(ctx, sender)
@@ -123,7 +124,7 @@ const unstick = (ctx: EthereumContext, sender: SenderState, lowest: Slot, head: 
     if (stuck.nonce === count && head !== undefined && !executableSince.has(stuck)) executableSince.set(stuck, head)
     const passedOver = head !== undefined && head - (executableSince.get(stuck) ?? head) >= passedOverBlocks
     if ((now - stuck.sentAt >= ctx.settings.bumpAfterMs && sinceVersion >= ctx.settings.bumpAfterMs) || (passedOver && sinceVersion >= ctx.settings.rebroadcastAfterMs)) {
-      if (passedOver) ctx.log.warn("partition-executor.passed-over", { partition: ctx.partition, sender: sender.address, nonce: stuck.nonce, blocks: head - (executableSince.get(stuck) ?? head) })
+      if (passedOver) ctx.log.warn(executorEvents.passedOver, { partition: ctx.partition, sender: sender.address, nonce: stuck.nonce, blocks: head - (executableSince.get(stuck) ?? head) })
       executableSince.delete(stuck)
       yield* bumpSlot(ctx, stuck)
     }

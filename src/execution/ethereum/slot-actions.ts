@@ -21,6 +21,7 @@ import type { EthereumContext } from "./ethereum-context.ts"
 import { bumpedFees, freshFees, type Fees } from "./fee-policy.ts"
 import { cancelSigned, fillerRecord, fillerId, slotFields } from "./slot-records.ts"
 import { afterRefusal, currentVersion, type Slot, type SlotVersion } from "./sender-book.ts"
+import { executorEvents } from "../events.ts"
 
 /** Refusals that no retry of the same bytes can cure. */
 const forGood: ReadonlySet<RefusalKind> = new Set<RefusalKind>(["insufficient-funds", "intrinsic-gas", "gas-limit", "invalid", "reverted", "other", "conflict", "inputs-spent", "wallet-locked"])
@@ -65,7 +66,7 @@ export const fillNonce = (ctx: EthereumContext, sender: string, nonce: number, n
     if (market._tag === "None") return
     const version = signVersion(ctx, sender, nonce, { to: sender, value: 0n, data: "0x", gasLimit: 21_000n }, freshFees(market.value, ctx.settings.fees))
     if (version === undefined) return
-    ctx.log.warn("partition-executor.nonce-filled", { partition: ctx.partition, sender, nonce })
+    ctx.log.warn(executorEvents.nonceFilled, { partition: ctx.partition, sender, nonce })
     const slot: Slot = {
       sender, nonce, owner: fillerId(sender, nonce), filler: true, clientSigned: false, call: false, versions: [version], node,
       sentAt: undefined, mined: undefined, refused: undefined, recorded: false, reported: "signed", triedAt: ctx.now(),
@@ -89,7 +90,7 @@ export const bumpSlot = (ctx: EthereumContext, slot: Slot): Effect.Effect<void, 
       const reason = `fee cap reached: the transaction offers ${current.fees.maxFee} wei/gas and a replacement would pass [chains.ethereum].max_fee_gwei; it waits for the base fee to fall`
       if (slot.refused !== reason) {
         slot.refused = reason
-        ctx.log.warn("partition-executor.fee-capped", { partition: ctx.partition, id: slot.owner, nonce: slot.nonce })
+        ctx.log.warn(executorEvents.feeCapped, { partition: ctx.partition, id: slot.owner, nonce: slot.nonce })
         const record = ownerRecord(ctx, slot, slot.reported as StatusRecord["status"], reason)
         if (record !== undefined) yield* recordDurably(ctx, [record])
       }
@@ -99,7 +100,7 @@ export const bumpSlot = (ctx: EthereumContext, slot: Slot): Effect.Effect<void, 
     if (signed === undefined) return
     // A bump of the cancelling self-transfer is still the cancel.
     const version: SlotVersion = current.cancel ? { ...signed, cancel: true } : signed
-    ctx.log.info("partition-executor.fee-bumped", { partition: ctx.partition, id: slot.owner, nonce: slot.nonce, max_fee: String(bump.fees.maxFee), tip: String(bump.fees.tip), version: slot.versions.length + 1 })
+    ctx.log.info(executorEvents.feeBumped, { partition: ctx.partition, id: slot.owner, nonce: slot.nonce, max_fee: String(bump.fees.maxFee), tip: String(bump.fees.tip), version: slot.versions.length + 1 })
     const bumped: Slot = { ...slot, versions: [...slot.versions, version], sentAt: undefined, refused: undefined, recorded: false, triedAt: ctx.now() }
     yield* recordAndSend(ctx, bumped, slot.reported as StatusRecord["status"])
   })
@@ -129,7 +130,7 @@ export const cancelSlot = (ctx: EthereumContext, slot: Slot): Effect.Effect<void
     }
     const signed = signVersion(ctx, slot.sender, slot.nonce, { to: slot.sender, value: 0n, data: "0x", gasLimit: 21_000n }, bump.fees)
     if (signed === undefined) return
-    ctx.log.info("partition-executor.cancel-signed", { partition: ctx.partition, id: slot.owner, nonce: slot.nonce, txid: signed.hash, max_fee: String(bump.fees.maxFee), tip: String(bump.fees.tip) })
+    ctx.log.info(executorEvents.cancelSigned, { partition: ctx.partition, id: slot.owner, nonce: slot.nonce, txid: signed.hash, max_fee: String(bump.fees.maxFee), tip: String(bump.fees.tip) })
     const replaced: Slot = { ...slot, versions: [...slot.versions, { ...signed, cancel: true }], sentAt: undefined, refused: undefined, recorded: false, triedAt: ctx.now() }
     yield* recordAndSend(ctx, replaced, slot.reported as StatusRecord["status"], `cancel requested: a zero-value self-transfer at nonce ${slot.nonce} (${signed.hash}) replaces it if it is mined first`)
   })
@@ -161,7 +162,7 @@ export const resignElsewhere = (ctx: EthereumContext, slot: Slot, pendingCount: 
     const nonce = ctx.book.take(sender)
     const version = signVersion(ctx, slot.sender, nonce, fields, freshFees(market.value, ctx.settings.fees))
     if (version === undefined) return
-    ctx.log.warn("partition-executor.resigned", { partition: ctx.partition, id: slot.owner, old_nonce: slot.nonce, nonce })
+    ctx.log.warn(executorEvents.resigned, { partition: ctx.partition, id: slot.owner, old_nonce: slot.nonce, nonce })
     const moved: Slot = { ...slot, nonce, versions: [version], sentAt: undefined, mined: undefined, refused: undefined, recorded: false, triedAt: ctx.now() }
     yield* recordAndSend(ctx, moved, "signed", `signed again at nonce ${nonce}: nonce ${slot.nonce} was taken by another transaction`)
   })
@@ -231,11 +232,11 @@ const refusedForGood = (ctx: EthereumContext, slot: Slot, kind: RefusalKind, det
     if (held === undefined || held.owner !== slot.owner) return
     if (slot.filler) {
       // A filler without gas money: the tracker tries it again later (the sender may be funded meanwhile).
-      if (slot.refused !== reason) ctx.log.warn("partition-executor.filler-refused", { partition: ctx.partition, sender: slot.sender, nonce: slot.nonce, reason })
+      if (slot.refused !== reason) ctx.log.warn(executorEvents.fillerRefused, { partition: ctx.partition, sender: slot.sender, nonce: slot.nonce, reason })
       slot.refused = reason
       return
     }
-    ctx.log.warn("partition-executor.refused", { partition: ctx.partition, id: slot.owner, nonce: slot.nonce, kind, reason: detail })
+    ctx.log.warn(executorEvents.refused, { partition: ctx.partition, id: slot.owner, nonce: slot.nonce, kind, reason: detail })
     const failed = ownerRecord(ctx, slot, "failed", reason)
     ctx.book.drop(slot.sender, slot.nonce)
     // Decided before the commit's await, so nothing that runs meanwhile (the tracker's gap
