@@ -95,32 +95,19 @@ export const dashboardApi = (deps: DashboardDeps): Hono => {
     return done.ok ? confirmed(deps, c, "register", serviceId, done.value, 201) : done.response
   })
 
-  api.post("/services/:id/location", operator, async (c) => {
-    const id = pathServiceId(c)
-    if (!id.ok) return dashboardErrorResponse(invalidInput(id.errors))
-    const input = await readAction(c, checkLocationUpdate)
-    if (!input.ok) return input.response
-    const done = await run(r.updateLocation(id.value, input.value.location, input.value.epoch))
-    return done.ok ? confirmed(deps, c, "update_location", id.value, done.value) : done.response
-  })
-
-  api.post("/services/:id/info", operator, async (c) => {
-    const id = pathServiceId(c)
-    if (!id.ok) return dashboardErrorResponse(invalidInput(id.errors))
-    const input = await readAction(c, checkInfoUpdate)
-    if (!input.ok) return input.response
-    const done = await run(r.updateInfo(id.value, input.value))
-    return done.ok ? confirmed(deps, c, "update_info", id.value, done.value) : done.response
-  })
-
-  api.post("/services/:id/managers", operator, async (c) => {
-    const id = pathServiceId(c)
-    if (!id.ok) return dashboardErrorResponse(invalidInput(id.errors))
-    const input = await readAction(c, checkManagerAdd)
-    if (!input.ok) return input.response
-    const done = await run(r.addManager(id.value, input.value))
-    return done.ok ? confirmed(deps, c, "add_manager", id.value, done.value) : done.response
-  })
+  /** A manager action on the service named by `:id`: path and body checked, then signed and sent. */
+  const serviceAction = <A>(action: string, check: (body: unknown) => Checked<A>, send: (id: string, input: A) => Effect.Effect<ActionReceipt, ActionError>) =>
+    async (c: Context) => {
+      const id = pathServiceId(c)
+      if (!id.ok) return dashboardErrorResponse(invalidInput(id.errors))
+      const input = await readAction(c, check)
+      if (!input.ok) return input.response
+      const done = await run(send(id.value, input.value))
+      return done.ok ? confirmed(deps, c, action, id.value, done.value) : done.response
+    }
+  api.post("/services/:id/location", operator, serviceAction("update_location", checkLocationUpdate, (id, input) => r.updateLocation(id, input.location, input.epoch)))
+  api.post("/services/:id/info", operator, serviceAction("update_info", checkInfoUpdate, (id, input) => r.updateInfo(id, input)))
+  api.post("/services/:id/managers", operator, serviceAction("add_manager", checkManagerAdd, (id, input) => r.addManager(id, input)))
 
   api.delete("/services/:id/managers/:account", operator, async (c) => {
     const errors = new ErrorList()
