@@ -31,3 +31,38 @@ export const html = (strings: TemplateStringsArray, ...values: ReadonlyArray<unk
 
 /** Trusted markup or text from this program (the embedded script and style). */
 export const trusted = (text: string): Html => new Html(text)
+
+/** What a whole page's frame is made of; every value is escaped but `header`. */
+export interface HtmlDocument {
+  /** The `<title>`, e.g. `Services · Service Registry Dashboard`. */
+  readonly title: string
+  readonly stylesheet: string
+  readonly script: string
+  /** `data-*` attributes of `<body>`, which tell the page's script where it is. */
+  readonly data: Readonly<Record<string, string | number | undefined>>
+  readonly header: Html
+}
+
+/** A whole HTML document: the head with its stylesheet and script, the body's data attributes, the header and `content`. */
+export const htmlDocument = (doc: HtmlDocument, content: Html): Html => {
+  const data = Object.entries(doc.data).map(([name, value]) => html` data-${name}="${value ?? ""}"`)
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${doc.title}</title>
+<link rel="stylesheet" href="${doc.stylesheet}">
+<script src="${doc.script}" defer></script>
+</head>
+<body${data}>
+<header>
+${doc.header}
+</header>
+<main>
+${content}
+</main>
+</body>
+</html>
+`
+}

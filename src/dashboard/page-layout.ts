@@ -3,7 +3,7 @@
  * the operator-key field manager actions use, and the embedded script and stylesheet.
  * The `body` data attributes tell the script which page it is on and how often to refresh.
  */
-import { type Html, html } from "./html.ts"
+import { type Html, html, htmlDocument } from "./html.ts"
 
 /** What the frame shows around a page's content. */
 export interface PageFrame {
@@ -17,25 +17,17 @@ export interface PageFrame {
 }
 
 /** A whole HTML document around `content`. */
-export const pageLayout = (frame: PageFrame, content: Html): Html => html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${frame.title} · Service Registry Dashboard</title>
-<link rel="stylesheet" href="/dashboard/assets/dashboard.css">
-<script src="/dashboard/assets/dashboard.js" defer></script>
-</head>
-<body data-page="${frame.page}" data-refresh-ms="${frame.refreshMs}" data-service-id="${frame.serviceId ?? ""}">
-<header>
-  <h1><a href="/dashboard">Service Registry Dashboard</a></h1>
+export const pageLayout = (frame: PageFrame, content: Html): Html =>
+  htmlDocument(
+    {
+      title: `${frame.title} · Service Registry Dashboard`,
+      stylesheet: "/dashboard/assets/dashboard.css",
+      script: "/dashboard/assets/dashboard.js",
+      data: { page: frame.page, "refresh-ms": frame.refreshMs, "service-id": frame.serviceId },
+      header: html`  <h1><a href="/dashboard">Service Registry Dashboard</a></h1>
   <span class="meta">registry <code id="registry-address">${frame.registry}</code></span>
   <span class="meta">signs as <code id="signer-address">${frame.signer ?? "(no manager key: actions are off)"}</code></span>
-  <label class="meta">operator API key <input id="operator-key" type="password" autocomplete="off" size="18" placeholder="needed for actions"></label>
-</header>
-<main>
-${content}
-</main>
-</body>
-</html>
-`
+  <label class="meta">operator API key <input id="operator-key" type="password" autocomplete="off" size="18" placeholder="needed for actions"></label>`,
+    },
+    content,
+  )

@@ -4,7 +4,7 @@
  * operator-key field the request lists need. The `body` data attributes tell the script
  * which page it is on and how often to refresh.
  */
-import { type Html, html } from "../html.ts"
+import { type Html, html, htmlDocument } from "../html.ts"
 
 /** What the frame shows around a page's content. */
 export interface OpsFrame {
@@ -18,25 +18,17 @@ export interface OpsFrame {
 }
 
 /** A whole HTML document around `content`. */
-export const opsLayout = (frame: OpsFrame, content: Html): Html => html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${frame.title} · Gateway operations</title>
-<link rel="stylesheet" href="/ops/assets/ops.css">
-<script src="/ops/assets/ops.js" defer></script>
-</head>
-<body data-page="${frame.page}" data-refresh-ms="${frame.refreshMs}" data-request-id="${frame.requestId ?? ""}" data-stuck-after-s="${frame.stuckAfterS ?? ""}">
-<header>
-  <h1><a href="/ops">Gateway operations</a></h1>
+export const opsLayout = (frame: OpsFrame, content: Html): Html =>
+  htmlDocument(
+    {
+      title: `${frame.title} · Gateway operations`,
+      stylesheet: "/ops/assets/ops.css",
+      script: "/ops/assets/ops.js",
+      data: { page: frame.page, "refresh-ms": frame.refreshMs, "request-id": frame.requestId, "stuck-after-s": frame.stuckAfterS },
+      header: html`  <h1><a href="/ops">Gateway operations</a></h1>
   <span class="meta">host <code id="host-name">${frame.host}</code> · roles <code id="host-roles">${frame.roles.join(", ")}</code></span>
   <span class="meta"><a href="/metrics">/metrics</a> · <a href="/ops/api/openapi.json">API</a></span>
-  <label class="meta">operator API key <input id="operator-key" type="password" autocomplete="off" size="18" placeholder="needed for request lists"></label>
-</header>
-<main>
-${content}
-</main>
-</body>
-</html>
-`
+  <label class="meta">operator API key <input id="operator-key" type="password" autocomplete="off" size="18" placeholder="needed for request lists"></label>`,
+    },
+    content,
+  )
