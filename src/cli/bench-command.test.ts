@@ -41,7 +41,7 @@ describe("parseBenchArgs", () => {
   const outcome = (argv: ReadonlyArray<string>): unknown => {
     const parsed = parseBenchArgs(argv, BENCH_LIST)
     if (parsed instanceof UsageError) return parsed.line
-    return parsed._tag === "List" ? parsed : { _tag: parsed._tag, bench: parsed.bench.name, args: parsed.args }
+    return parsed._tag === "List" ? parsed : { _tag: parsed._tag, bench: parsed.part.name, args: parsed.args }
   }
   const cases: ReadonlyArray<readonly [ReadonlyArray<string>, unknown]> = [
     [["--help"], { _tag: "List" }],

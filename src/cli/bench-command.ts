@@ -8,32 +8,19 @@
 import { COMMON_FLAGS, type Bench } from "../../bench/lib/bench-definition.ts"
 import { type BenchRunContext, processRunContext, runBench } from "../../bench/lib/run-bench.ts"
 import { BENCHES } from "../../bench/registry.ts"
-import { nearestName } from "../config/nearest-name.ts"
-import { type CliContext, type Command, EXIT_USAGE } from "./command.ts"
-import { type HelpText, renderHelp } from "./help-text.ts"
+import type { CliContext, Command } from "./command.ts"
+import { type Picked, pickByName, runPicked } from "./command-group.ts"
+import type { HelpText } from "./help-text.ts"
 import { withStackEnv } from "./stack-env.ts"
-import { UsageError } from "./usage-error.ts"
-
-/** The parsed command line: list the benches, or run one with the arguments after its name. */
-export type BenchArgs = { readonly _tag: "List" } | { readonly _tag: "Run"; readonly bench: Bench; readonly args: ReadonlyArray<string> }
+import type { UsageError } from "./usage-error.ts"
 
 /** Picks the bench argv names, or a one-line error that names the nearest bench. */
-export const parseBenchArgs = (argv: ReadonlyArray<string>, benches: ReadonlyArray<Bench>): BenchArgs | UsageError => {
-  const [first, ...rest] = argv
-  const names = benches.map((b) => b.name)
-  if (first === "--help" || first === "-h") return { _tag: "List" }
-  if (first === undefined) {
-    return new UsageError({ line: `gateway bench: missing bench name; type gateway bench NAME with one of ${names.join(", ")} (see gateway bench --help)` })
-  }
-  if (first.startsWith("-")) {
-    return new UsageError({ line: `gateway bench: expected a bench name before ${first}; type gateway bench NAME [FLAGS] (see gateway bench --help)` })
-  }
-  const bench = benches.find((b) => b.name === first)
-  if (bench !== undefined) return { _tag: "Run", bench, args: rest }
-  const guess = nearestName(first, names)
-  const hint = guess === undefined ? `expected one of ${names.join(", ")}` : `did you mean ${guess}?`
-  return new UsageError({ line: `gateway bench: unknown bench "${first}"; ${hint} (see gateway bench --help)` })
-}
+export const parseBenchArgs = (argv: ReadonlyArray<string>, benches: ReadonlyArray<Bench>): Picked<Bench> | UsageError =>
+  pickByName(argv, benches, {
+    missing: (names) => `gateway bench: missing bench name; type gateway bench NAME with one of ${names.join(", ")} (see gateway bench --help)`,
+    flagFirst: (flag) => `gateway bench: expected a bench name before ${flag}; type gateway bench NAME [FLAGS] (see gateway bench --help)`,
+    unknown: (name, hint) => `gateway bench: unknown bench "${name}"; ${hint} (see gateway bench --help)`,
+  })
 
 /** The text of `gateway bench --help`: every bench with its one-line summary. */
 export const benchHelp = (benches: ReadonlyArray<Bench>): HelpText => ({
@@ -77,20 +64,12 @@ export const makeBenchCommand = (
     summary: "Run a bench against the real stack and write its results and chart",
     flags: [],
     help,
-    run: async (args, context) => {
-      const parsed = parseBenchArgs(args, benches)
-      if (parsed instanceof UsageError) {
-        context.err(parsed.line)
-        return EXIT_USAGE
-      }
-      if (parsed._tag === "List") {
-        for (const line of renderHelp(help)) context.out(line)
-        return 0
-      }
-      // Help touches no stack: it needs none of its variables, and says nothing about them.
-      const wantsHelp = parsed.args.includes("--help") || parsed.args.includes("-h")
-      return runBench(parsed.bench, parsed.args, wantsHelp ? processRunContext(context.out, context.err) : runContext(context))
-    },
+    run: (args, context) =>
+      runPicked(parseBenchArgs(args, benches), help, context, (bench, rest) => {
+        // Help touches no stack: it needs none of its variables, and says nothing about them.
+        const wantsHelp = rest.includes("--help") || rest.includes("-h")
+        return runBench(bench, rest, wantsHelp ? processRunContext(context.out, context.err) : runContext(context))
+      }),
   }
 }
 

@@ -20,7 +20,7 @@ describe("gateway client SUBCOMMAND", () => {
   const client = makeClientCommand({})
   const names = (argv: ReadonlyArray<string>) => {
     const parsed = parseClientArgs(argv, [client])
-    return parsed instanceof UsageError ? parsed.line : parsed._tag === "Run" ? [parsed.command.name, parsed.args] : parsed._tag
+    return parsed instanceof UsageError ? parsed.line : parsed._tag === "Run" ? [parsed.part.name, parsed.args] : parsed._tag
   }
   const cases: ReadonlyArray<readonly [ReadonlyArray<string>, unknown]> = [
     [["client", "--x"], ["client", ["--x"]]],

@@ -3,36 +3,23 @@
  * This file only picks the subcommand; each one (locate, submit, lookup, list, claim) lives in
  * its own module with its own flags and help.
  */
-import { nearestName } from "../config/nearest-name.ts"
 import { makeClaimCommand } from "./client-claim-command.ts"
 import { makeListCommand } from "./client-list-command.ts"
 import { makeLocateCommand } from "./client-locate-command.ts"
 import { makeLookupCommand } from "./client-lookup-command.ts"
 import { makeSubmitCommand } from "./client-submit-command.ts"
-import { type Command, EXIT_USAGE } from "./command.ts"
-import { type HelpText, renderHelp } from "./help-text.ts"
-import { UsageError } from "./usage-error.ts"
-
-/** The parsed command line: list the subcommands, or run one with the arguments after its name. */
-export type ClientArgs = { readonly _tag: "List" } | { readonly _tag: "Run"; readonly command: Command; readonly args: ReadonlyArray<string> }
+import type { Command } from "./command.ts"
+import { type Picked, pickByName, runPicked } from "./command-group.ts"
+import type { HelpText } from "./help-text.ts"
+import type { UsageError } from "./usage-error.ts"
 
 /** Picks the subcommand argv names, or a one-line error naming the nearest one. */
-export const parseClientArgs = (argv: ReadonlyArray<string>, commands: ReadonlyArray<Command>): ClientArgs | UsageError => {
-  const [first, ...rest] = argv
-  const names = commands.map((c) => c.name)
-  if (first === "--help" || first === "-h") return { _tag: "List" }
-  if (first === undefined) {
-    return new UsageError({ line: `gateway client: missing subcommand; type gateway client ${names.join("|")} (see gateway client --help)` })
-  }
-  if (first.startsWith("-")) {
-    return new UsageError({ line: `gateway client: expected a subcommand before ${first}; type gateway client ${names.join("|")} [FLAGS]` })
-  }
-  const command = commands.find((c) => c.name === first)
-  if (command !== undefined) return { _tag: "Run", command, args: rest }
-  const guess = nearestName(first, names)
-  const hint = guess === undefined ? `expected one of ${names.join(", ")}` : `did you mean ${guess}?`
-  return new UsageError({ line: `gateway client: unknown subcommand "${first}"; ${hint} (see gateway client --help)` })
-}
+export const parseClientArgs = (argv: ReadonlyArray<string>, commands: ReadonlyArray<Command>): Picked<Command> | UsageError =>
+  pickByName(argv, commands, {
+    missing: (names) => `gateway client: missing subcommand; type gateway client ${names.join("|")} (see gateway client --help)`,
+    flagFirst: (flag) => `gateway client: expected a subcommand before ${flag}; type gateway client ${commands.map((c) => c.name).join("|")} [FLAGS]`,
+    unknown: (name, hint) => `gateway client: unknown subcommand "${name}"; ${hint} (see gateway client --help)`,
+  })
 
 /** The text of `gateway client --help`. */
 export const clientHelp = (commands: ReadonlyArray<Command>): HelpText => ({
@@ -62,18 +49,7 @@ export const makeClientCommand = (env: Readonly<Record<string, string | undefine
     summary: "Find the service through the registry, submit to its leader, claim",
     flags: [],
     help,
-    run: async (args, context) => {
-      const parsed = parseClientArgs(args, commands)
-      if (parsed instanceof UsageError) {
-        context.err(parsed.line)
-        return EXIT_USAGE
-      }
-      if (parsed._tag === "List") {
-        for (const line of renderHelp(help)) context.out(line)
-        return 0
-      }
-      return parsed.command.run(parsed.args, context)
-    },
+    run: (args, context) => runPicked(parseClientArgs(args, commands), help, context, (command, rest) => command.run(rest, context)),
   }
 }
 
