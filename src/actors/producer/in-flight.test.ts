@@ -4,7 +4,7 @@
  */
 import { describe, expect, test } from "bun:test"
 import { idempotentId } from "../../intake/request-id.ts"
-import { sampleAddresses } from "../../intake/sample-addresses.ts"
+import { sampleAddresses } from "../../intake/validate/sample-addresses.ts"
 import { openStatusStore } from "../../status/store.ts"
 import { heldPublish } from "./held-publish.fixture.ts"
 import { makeInFlight } from "./in-flight.ts"

@@ -5,7 +5,7 @@
  * Kafka producer and status view.
  */
 import type { Hono } from "hono"
-import type { BitcoinNetwork } from "../../intake/bitcoin-network.ts"
+import type { BitcoinNetwork } from "../../intake/validate/bitcoin-network.ts"
 import type { ReadinessReport } from "../../host/readiness.ts"
 import type { StatusRecord } from "../../domain/status.ts"
 import type { StatusStore } from "../../status/store.ts"

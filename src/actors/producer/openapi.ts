@@ -3,8 +3,8 @@
  * the routes so a client generator or schemathesis can be pointed at a running intake;
  * the schemas live in `openapi-schemas.ts`.
  */
-import { sampleAddresses } from "../../intake/sample-addresses.ts"
-import { devRecipient, devSigner } from "../../intake/sample-transactions.ts"
+import { sampleAddresses } from "../../intake/validate/sample-addresses.ts"
+import { devRecipient, devSigner } from "../../intake/validate/sample-transactions.ts"
 import { readPaths } from "./openapi-reads.ts"
 import { webhookCallbacks, webhookPaths, webhookSchemas } from "./openapi-webhooks.ts"
 import { openApiSchemas } from "./openapi-schemas.ts"

@@ -3,9 +3,9 @@
  * `maxBytes` (413), refused up front from Content-Length and again while streaming so a
  * lying or absent Content-Length cannot make the intake buffer more. hono's bodyLimit
  * trusts Content-Length when present, hence this small reader. Then parses it as JSON
- * without losing duplicate keys (see `src/intake/json-body.ts`).
+ * without losing duplicate keys (see `src/intake/validate/json-body.ts`).
  */
-import { maxJsonDepth, parseJsonBody } from "../../intake/json-body.ts"
+import { maxJsonDepth, parseJsonBody } from "../../intake/validate/json-body.ts"
 import { intakeError, type IntakeError } from "./intake-errors.ts"
 
 /** The parsed JSON body, or the error answer. */

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test"
 import { ownerOf } from "../../domain/owner.ts"
-import { sampleAddresses } from "../../intake/sample-addresses.ts"
+import { sampleAddresses } from "../../intake/validate/sample-addresses.ts"
 import { makeWebhookBook } from "../../webhooks/webhook-book.ts"
 import { intakeHarness, testApiKey } from "./intake-harness.ts"
 

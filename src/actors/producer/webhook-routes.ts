@@ -10,7 +10,7 @@
  */
 import { randomBytes, randomUUID } from "node:crypto"
 import type { Context, MiddlewareHandler } from "hono"
-import { validateWebhookRequest } from "../../intake/validate-webhook.ts"
+import { validateWebhookRequest } from "../../intake/validate/validate-webhook.ts"
 import { encodeWebhook, parkedKey, type Webhook, webhookKey } from "../../webhooks/registration.ts"
 import { presentedOwner } from "./api-key.ts"
 import { errorResponse, intakeError, invalidRequest, unavailable } from "./intake-errors.ts"

@@ -4,7 +4,7 @@
  * are published as strings so no satoshi is lost to floating point on the way to the
  * wallet.
  */
-import type { BtcAmount } from "../domain/request.ts"
+import type { BtcAmount } from "../../domain/request.ts"
 
 /** The rule names, shared with tests and the OpenAPI description. */
 export const amountRules = {

@@ -4,7 +4,7 @@
  * the lower-cased `from` (or the recovered signer), so one account's transactions stay
  * in nonce order in one partition.
  */
-import { checkEthereumAddress, encodeFunctionCall, parseSignedTransaction } from "../adapters/ethereum-codec.ts"
+import { checkEthereumAddress, encodeFunctionCall, parseSignedTransaction } from "../../adapters/ethereum-codec.ts"
 import { childPath, indexPath, type ErrorList } from "./field-error.ts"
 import { checkFields, shapeRules, stringField, type JsonObject } from "./object-shape.ts"
 import type { ValidationContext, ValidRequest } from "./validation-context.ts"

@@ -5,7 +5,7 @@
  * statuses, each once. Every problem is listed, in the intake's field/rule shape, so a
  * client fixes them all at once.
  */
-import type { RequestStatus } from "../domain/status.ts"
+import type { RequestStatus } from "../../domain/status.ts"
 import { childPath, ErrorList, type FieldError, indexPath } from "./field-error.ts"
 import { asObject, checkFields } from "./object-shape.ts"
 

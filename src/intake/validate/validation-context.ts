@@ -2,7 +2,7 @@
  * What validation needs to know about this gateway, and what it produces. Kept apart
  * from the HTTP layer so the validators stay pure and can be table-tested directly.
  */
-import type { RequestBody } from "../domain/request.ts"
+import type { RequestBody } from "../../domain/request.ts"
 import type { BitcoinNetwork } from "./bitcoin-network.ts"
 
 /** The configuration a request is checked against. */
