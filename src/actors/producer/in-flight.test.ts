@@ -10,7 +10,7 @@ import { heldPublish } from "./held-publish.fixture.ts"
 import { makeInFlight } from "./in-flight.ts"
 import { intakeHarness, testApiKey } from "./intake-harness.ts"
 import type { IntakeLimits } from "./intake-deps.ts"
-import { acceptedRecord } from "./request-publisher.ts"
+import { acceptedRecord } from "../../kafka/request-publisher.ts"
 
 const sim = sampleAddresses("simnet")
 const pay = (amount: string) => ({ chain: "bitcoin", method: "sendtoaddress", params: { address: sim.p2wpkh, amount } }) as const

@@ -5,13 +5,17 @@
  * host's view only (not written to `sendto.results`): that halves what each request costs
  * Kafka, and the consumer's first record reaches every view moments later.
  */
-import type { SendtoPublisher } from "../../kafka/sendto-publisher.ts"
-import type { OutgoingRecord } from "../../adapters/kafka.ts"
-import { requestKey, type QueuedRequest } from "../../domain/request.ts"
-import type { StatusRecord } from "../../domain/status.ts"
-import { makeGroupCommit } from "../../pipeline/group-commit.ts"
-import type { SendReport } from "./kafka-reachability.ts"
-import type { Publish } from "./publish-run.ts"
+import type { SendtoPublisher } from "./sendto-publisher.ts"
+import type { OutgoingRecord } from "../adapters/kafka.ts"
+import { requestKey, type QueuedRequest } from "../domain/request.ts"
+import type { StatusRecord } from "../domain/status.ts"
+import { makeGroupCommit } from "../pipeline/group-commit.ts"
+
+/** What a produce round trip reports: acked, or failed and why (the producer's readiness check listens). */
+export interface SendReport {
+  readonly acked: () => void
+  readonly failed: (cause: unknown) => void
+}
 
 /** The topic requests go to. */
 export interface PublishTopics {
@@ -55,7 +59,8 @@ export const makeRequestPublisher = (
     }
     sends?.acked()
   }, maxPerFlush)
-  const publish: Publish = async (requests, signal) => {
+  // The shape of the intake's `Publish` port, spelled out: kafka/ sits below the intake and does not import it.
+  const publish = async (requests: readonly QueuedRequest[], signal: AbortSignal): Promise<void> => {
     await gc.submit(requests, signal)
     onAccepted(requests.map((r) => acceptedRecord(r)))
   }

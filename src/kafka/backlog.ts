@@ -5,7 +5,7 @@
  * operations page shows, and how many messages the DLQ topic holds.
  */
 import { Effect, Schedule } from "effect"
-import { kafkaCall, type KafkaAdmin, type KafkaCluster } from "../../adapters/kafka.ts"
+import { kafkaCall, type KafkaAdmin, type KafkaCluster } from "../adapters/kafka.ts"
 
 /** How often the backlog is re-read. */
 export const backlogPollMs = 1_000
