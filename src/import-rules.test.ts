@@ -10,10 +10,10 @@
  * Where the layout's table is silent, the rank here says where a folder sits:
  * `pipeline` (group commit, a renewable producer) beside `host`, `registry` (the
  * ServiceRegistry client) beside `kafka`, `webhooks` (the webhooks topic's records and
- * book) beside `status`, `reads` beside `intake`, `dashboard` and
- * `client` above the actors and below `app`. The table gives `cli` only `app/`; here
- * `cli` is the top and may import anything below it, since its client commands use the
- * SDKs directly; that looser rule is deliberate.
+ * book) and `reads` (the read front, whose answers the intake's read routes serve)
+ * beside `status`, `dashboard` and `client` above the actors and below `app`. The table
+ * gives `cli` only `app/`; here `cli` is the top and may import anything below it, since
+ * its client commands use the SDKs directly; that looser rule is deliberate.
  */
 import { describe, expect, test } from "bun:test"
 import { readdirSync, readFileSync, statSync } from "node:fs"
@@ -34,8 +34,8 @@ const ranks: Readonly<Record<string, number>> = {
   registry: 6,
   status: 7,
   webhooks: 7,
+  reads: 7,
   intake: 8,
-  reads: 8,
   execution: 9,
   actors: 10,
   dashboard: 11,

@@ -19,8 +19,8 @@ import type { ChildSpec } from "../../runtime/child-spec.ts"
 import type { StatusView } from "../status-view/index.ts"
 import type { ReadService } from "../../reads/read-service.ts"
 import { type PartitionBacklog, pollBacklog, pollTopicSize } from "../../kafka/backlog.ts"
-import type { IntakeMount } from "./intake-mount.ts"
-import { presentedOwner, requireApiKey } from "./api-key.ts"
+import type { IntakeMount } from "../../intake/intake-mount.ts"
+import { presentedOwner, requireApiKey } from "../../intake/api-key.ts"
 import { producerEvents, producerMetrics } from "./events.ts"
 import { probeKafka, producerKafkaCheck, sendReportTo } from "./kafka-reachability.ts"
 import { makeIntakeApp } from "./intake-app.ts"
@@ -32,9 +32,9 @@ import { hostShare, type KeyLimiter, makeKeyLimiter } from "../../intake/rate-li
 
 export { makeIntakeApp } from "./intake-app.ts"
 /** Shared with the dashboard, which authenticates and reads bodies the same way. */
-export { presentedApiKey } from "./api-key.ts"
-export { readJsonBody } from "./read-body.ts"
-export type { IntakeMount, IntakeSight } from "./intake-mount.ts"
+export { presentedApiKey } from "../../intake/api-key.ts"
+export { readJsonBody } from "../../intake/read-body.ts"
+export type { IntakeMount, IntakeSight } from "../../intake/intake-mount.ts"
 export type { PartitionBacklog } from "../../kafka/backlog.ts"
 
 /** Reads the API keys from the variable the config names: comma-separated, blanks ignored. */

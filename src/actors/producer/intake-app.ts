@@ -9,21 +9,21 @@
 import { Hono } from "hono"
 import { routePath } from "hono/route"
 import { readinessAnswer } from "../../host/readiness.ts"
-import { requireApiKey } from "./api-key.ts"
-import { makeInFlight } from "./in-flight.ts"
-import type { IntakeDeps } from "./intake-deps.ts"
-import { intakeMetrics } from "./intake-metrics.ts"
+import { requireApiKey } from "../../intake/api-key.ts"
+import { makeInFlight } from "../../intake/publish/in-flight.ts"
+import type { IntakeDeps } from "../../intake/intake-deps.ts"
+import { intakeMetrics } from "../../intake/intake-metrics.ts"
 import { openApiDocument } from "./openapi.ts"
-import type { PublishRun } from "./publish-run.ts"
+import type { PublishRun } from "../../intake/publish/publish-run.ts"
 import { getBalance, postRpc } from "./read-routes.ts"
 import { cancelRequest } from "./cancel-request.ts"
 import { getBatchStatus, getRequestStatus, listRequests } from "./status-routes.ts"
 import { submitBatch } from "./submit-batch.ts"
 import { submitRequest } from "./submit-request.ts"
 import { deleteWebhook, getWebhook, listDeliveries, listWebhooks, registerWebhook, webhooksReady } from "./webhook-routes.ts"
-import { errorResponse, unavailable } from "./intake-errors.ts"
+import { errorResponse, unavailable } from "../../intake/intake-errors.ts"
 
-export type { IntakeDeps, IntakeLimits } from "./intake-deps.ts"
+export type { IntakeDeps, IntakeLimits } from "../../intake/intake-deps.ts"
 
 /** Builds the app from its dependencies. */
 export const makeIntakeApp = (deps: IntakeDeps): Hono => {

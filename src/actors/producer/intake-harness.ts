@@ -8,10 +8,10 @@ import type { QueuedRequest } from "../../domain/request.ts"
 import { openStatusStore, type StatusStore } from "../../status/store.ts"
 import { makeMetrics, type MetricsRegistry } from "../../observability/metrics.ts"
 import { Withdrawn } from "../../pipeline/group-commit.ts"
-import type { IntakeDeps } from "./intake-deps.ts"
+import type { IntakeDeps } from "../../intake/intake-deps.ts"
 import { makeIntakeApp } from "./intake-app.ts"
 import { makeWebhookBook, type WebhookBook } from "../../webhooks/webhook-book.ts"
-import type { WebhookWrite } from "./webhook-deps.ts"
+import type { WebhookWrite } from "../../intake/webhook-deps.ts"
 
 /** The API key the harness accepts. */
 export const testApiKey = "test-key-1"

@@ -5,7 +5,7 @@
  * never collide.
  */
 import type { MiddlewareHandler } from "hono"
-import { makeOwnerCache } from "../../domain/owner.ts"
+import { makeOwnerCache } from "../domain/owner.ts"
 import { errorResponse, intakeError } from "./intake-errors.ts"
 
 /** The key a request presents, from `Authorization: Bearer` first, else `X-API-Key`. */

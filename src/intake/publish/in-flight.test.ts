@@ -3,13 +3,13 @@
  * in-process app, with a publish that holds every call open until the test settles it.
  */
 import { describe, expect, test } from "bun:test"
-import { idempotentId } from "../../intake/request-id.ts"
-import { sampleAddresses } from "../../intake/validate/sample-addresses.ts"
+import { idempotentId } from "../request-id.ts"
+import { sampleAddresses } from "../validate/sample-addresses.ts"
 import { openStatusStore } from "../../status/store.ts"
 import { heldPublish } from "./held-publish.fixture.ts"
 import { makeInFlight } from "./in-flight.ts"
-import { intakeHarness, testApiKey } from "./intake-harness.ts"
-import type { IntakeLimits } from "./intake-deps.ts"
+import { intakeHarness, testApiKey } from "../../actors/producer/intake-harness.ts"
+import type { IntakeLimits } from "../intake-deps.ts"
 import { acceptedRecord } from "../../kafka/request-publisher.ts"
 
 const sim = sampleAddresses("simnet")

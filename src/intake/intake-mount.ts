@@ -5,7 +5,7 @@
  * `/v1` is. Mirrors the replica listen's `ServiceMount`.
  */
 import type { Hono, MiddlewareHandler } from "hono"
-import type { PartitionBacklog } from "../../kafka/backlog.ts"
+import type { PartitionBacklog } from "../kafka/backlog.ts"
 
 /** What the producer knows that a mount may read. */
 export interface IntakeSight {

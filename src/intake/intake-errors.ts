@@ -3,7 +3,7 @@
  * is a stable code a client can switch on and `message` says what to do next. Built
  * here so each route answers the same way and the OpenAPI document can describe it.
  */
-import type { FieldError } from "../../intake/validate/field-error.ts"
+import type { FieldError } from "./validate/field-error.ts"
 
 /** The stable error codes. */
 export type IntakeErrorCode =

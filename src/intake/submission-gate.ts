@@ -3,7 +3,7 @@
  * (Kafka connected and reachable), the backlog is under the breaker, and a given Idempotency-Key is
  * well formed. Shedding load here keeps a burst waiting in the client, not in memory.
  */
-import { idempotencyKeyRule, isValidIdempotencyKey } from "../../intake/request-id.ts"
+import { idempotencyKeyRule, isValidIdempotencyKey } from "./request-id.ts"
 import type { IntakeDeps } from "./intake-deps.ts"
 import { intakeError, unavailable, type IntakeError } from "./intake-errors.ts"
 import type { IntakeMetrics } from "./intake-metrics.ts"

@@ -4,8 +4,8 @@
  * (registrations, and tombstones for a delete). Injected, so the routes are tested
  * in-process with an in-memory book and a fake writer.
  */
-import type { WebhookBook } from "../../webhooks/webhook-book.ts"
-import type { WebhookEntry } from "../../webhooks/registration.ts"
+import type { WebhookBook } from "../webhooks/webhook-book.ts"
+import type { WebhookEntry } from "../webhooks/registration.ts"
 
 /** One record of the webhooks topic to write; `value: null` is a tombstone. */
 export interface WebhookWrite {

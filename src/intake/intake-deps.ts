@@ -5,14 +5,14 @@
  * Kafka producer and status view.
  */
 import type { Hono } from "hono"
-import type { BitcoinNetwork } from "../../intake/validate/bitcoin-network.ts"
-import type { ReadinessReport } from "../../host/readiness.ts"
-import type { StatusRecord } from "../../domain/status.ts"
-import type { StatusStore } from "../../status/store.ts"
-import type { MetricsRegistry } from "../../observability/metrics.ts"
-import type { KeyLimiter } from "../../intake/rate-limit.ts"
-import type { ReadService } from "../../reads/read-service.ts"
-import type { Publish } from "./publish-run.ts"
+import type { BitcoinNetwork } from "./validate/bitcoin-network.ts"
+import type { ReadinessReport } from "../host/readiness.ts"
+import type { StatusRecord } from "../domain/status.ts"
+import type { StatusStore } from "../status/store.ts"
+import type { MetricsRegistry } from "../observability/metrics.ts"
+import type { KeyLimiter } from "./rate-limit.ts"
+import type { ReadService } from "../reads/read-service.ts"
+import type { Publish } from "./publish/publish-run.ts"
 import type { WebhookDeps } from "./webhook-deps.ts"
 
 /** The intake's limits, from `[intake]` (and `[kafka.producer]` for the chunk size). */

@@ -2,7 +2,7 @@
  * The intake's metrics, declared once: what a dashboard needs to see the brief's
  * intake targets (rate, accept latency p99) and the backlog breaker.
  */
-import type { MetricsRegistry } from "../../observability/metrics.ts"
+import type { MetricsRegistry } from "../observability/metrics.ts"
 
 /** The intake's metric handles. */
 export const intakeMetrics = (metrics: MetricsRegistry) => ({

@@ -5,7 +5,7 @@
  * before the charge, so a refused call changes nothing.
  */
 import type { Context } from "hono"
-import type { KeyLimiter, RateVerdict } from "../../intake/rate-limit.ts"
+import type { KeyLimiter, RateVerdict } from "./rate-limit.ts"
 import { presentedApiKey } from "./api-key.ts"
 import { errorResponse, intakeError } from "./intake-errors.ts"
 

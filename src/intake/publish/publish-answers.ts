@@ -6,9 +6,9 @@
  * with the ids to look up and what makes a retry safe (the same Idempotency-Key).
  */
 import type { QueuedRequest } from "../../domain/request.ts"
-import { unavailable, type IntakeError } from "./intake-errors.ts"
+import { unavailable, type IntakeError } from "../intake-errors.ts"
 import type { PublishVerdict } from "./publish-run.ts"
-import { requestStatusUrl } from "./status-urls.ts"
+import { requestStatusUrl } from "../status-urls.ts"
 
 /** A verdict that is not `acked`. */
 export type FailedVerdict = Exclude<PublishVerdict, { readonly _tag: "acked" }>

@@ -5,7 +5,7 @@
  * trusts Content-Length when present, hence this small reader. Then parses it as JSON
  * without losing duplicate keys (see `src/intake/validate/json-body.ts`).
  */
-import { maxJsonDepth, parseJsonBody } from "../../intake/validate/json-body.ts"
+import { maxJsonDepth, parseJsonBody } from "./validate/json-body.ts"
 import { intakeError, type IntakeError } from "./intake-errors.ts"
 
 /** The parsed JSON body, or the error answer. */
