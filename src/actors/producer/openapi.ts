@@ -9,7 +9,7 @@ import { readPaths } from "./openapi-reads.ts"
 import { webhookCallbacks, webhookPaths, webhookSchemas } from "./openapi-webhooks.ts"
 import { openApiSchemas } from "./openapi-schemas.ts"
 import { listableStatuses, listLimits } from "../../status/list-query.ts"
-import { batchPageLimits } from "./status-routes.ts"
+import { batchPageLimits } from "../../intake/routes/status-routes.ts"
 
 const schema = (name: string) => ({ $ref: `#/components/schemas/${name}` })
 const json = (name: string, description: string) => ({ description, content: { "application/json": { schema: schema(name) } } })

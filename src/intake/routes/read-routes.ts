@@ -10,10 +10,10 @@ import type { Context } from "hono"
 import { Effect } from "effect"
 import { planRead, readMethodsOf, type ReadChain } from "../../reads/read-methods.ts"
 import type { ReadAnswer, ReadService } from "../../reads/read-service.ts"
-import { errorResponse, intakeError, unavailable, type IntakeError } from "../../intake/intake-errors.ts"
-import type { KeyLimiter } from "../../intake/rate-limit.ts"
-import { chargeOrRefuse } from "../../intake/rate-gate.ts"
-import { readJsonBody } from "../../intake/read-body.ts"
+import { errorResponse, intakeError, unavailable, type IntakeError } from "../intake-errors.ts"
+import type { KeyLimiter } from "../rate-limit.ts"
+import { chargeOrRefuse } from "../rate-gate.ts"
+import { readJsonBody } from "../read-body.ts"
 
 /** One JSON-RPC call as the client sent it. */
 interface RpcCall {

@@ -10,13 +10,13 @@
  */
 import { randomBytes, randomUUID } from "node:crypto"
 import type { Context, MiddlewareHandler } from "hono"
-import { validateWebhookRequest } from "../../intake/validate/validate-webhook.ts"
+import { validateWebhookRequest } from "../validate/validate-webhook.ts"
 import { encodeWebhook, parkedKey, type Webhook, webhookKey } from "../../webhooks/registration.ts"
-import { presentedOwner } from "../../intake/api-key.ts"
-import { errorResponse, intakeError, invalidRequest, unavailable } from "../../intake/intake-errors.ts"
-import type { IntakeLimits } from "../../intake/intake-deps.ts"
-import { readJsonBody } from "../../intake/read-body.ts"
-import type { WebhookDeps } from "../../intake/webhook-deps.ts"
+import { presentedOwner } from "../api-key.ts"
+import { errorResponse, intakeError, invalidRequest, unavailable } from "../intake-errors.ts"
+import type { IntakeLimits } from "../intake-deps.ts"
+import { readJsonBody } from "../read-body.ts"
+import type { WebhookDeps } from "../webhook-deps.ts"
 
 /** A webhook as GET answers it: everything but the secret, and how many deliveries are parked. */
 const publicView = (w: Webhook, parked: number) => ({ id: w.id, url: w.url, events: w.events, created_at: w.created_at, parked })

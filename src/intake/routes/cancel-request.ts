@@ -18,12 +18,12 @@
 import type { Context } from "hono"
 import { cancelRecordId, cancelRequestRecord } from "../../domain/status-record.ts"
 import { isFinal } from "../../domain/status.ts"
-import type { IntakeDeps } from "../../intake/intake-deps.ts"
-import { errorResponse, intakeError, unavailable } from "../../intake/intake-errors.ts"
-import { presentedOwner } from "../../intake/api-key.ts"
-import { chargeOrRefuse } from "../../intake/rate-gate.ts"
+import type { IntakeDeps } from "../intake-deps.ts"
+import { errorResponse, intakeError, unavailable } from "../intake-errors.ts"
+import { presentedOwner } from "../api-key.ts"
+import { chargeOrRefuse } from "../rate-gate.ts"
 import { visibleTo } from "./status-routes.ts"
-import { requestStatusUrl } from "../../intake/status-urls.ts"
+import { requestStatusUrl } from "../status-urls.ts"
 
 /** What the 202 says about what happens next, per chain and status. */
 const nextStep = (chain: "bitcoin" | "ethereum", status: string): string =>

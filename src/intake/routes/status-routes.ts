@@ -10,9 +10,9 @@ import { cancelRecordId } from "../../domain/status-record.ts"
 import type { RequestStatus, StatusRecord } from "../../domain/status.ts"
 import { isListQueryError, listLimits, parseListQuery } from "../../status/list-query.ts"
 import { statusOrder, type StatusStore } from "../../status/store.ts"
-import { presentedOwner } from "../../intake/api-key.ts"
-import { errorResponse, intakeError } from "../../intake/intake-errors.ts"
-import { batchStatusUrl } from "../../intake/status-urls.ts"
+import { presentedOwner } from "../api-key.ts"
+import { errorResponse, intakeError } from "../intake-errors.ts"
+import { batchStatusUrl } from "../status-urls.ts"
 
 /** Page sizes for a batch's ids. */
 export const batchPageLimits = { defaultLimit: 1000, maxLimit: 10_000 } as const
