@@ -3,7 +3,7 @@
  * webhooks, listing parked deliveries, and (as a `webhooks` entry, OpenAPI 3.1's place
  * for calls the API makes) the signed event the notifier posts.
  */
-import { webhookRules, webhookStatuses } from "../../intake/validate/validate-webhook.ts"
+import { webhookRules, webhookStatuses } from "../validate/validate-webhook.ts"
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` })
 const json = (name: string, description: string) => ({ description, content: { "application/json": { schema: ref(name) } } })

@@ -3,13 +3,13 @@
  * the routes so a client generator or schemathesis can be pointed at a running intake;
  * the schemas live in `openapi-schemas.ts`.
  */
-import { sampleAddresses } from "../../intake/validate/sample-addresses.ts"
-import { devRecipient, devSigner } from "../../intake/validate/sample-transactions.ts"
+import { sampleAddresses } from "../validate/sample-addresses.ts"
+import { devRecipient, devSigner } from "../validate/sample-transactions.ts"
 import { readPaths } from "./openapi-reads.ts"
 import { webhookCallbacks, webhookPaths, webhookSchemas } from "./openapi-webhooks.ts"
 import { openApiSchemas } from "./openapi-schemas.ts"
 import { listableStatuses, listLimits } from "../../status/list-query.ts"
-import { batchPageLimits } from "../../intake/routes/status-routes.ts"
+import { batchPageLimits } from "../routes/status-routes.ts"
 
 const schema = (name: string) => ({ $ref: `#/components/schemas/${name}` })
 const json = (name: string, description: string) => ({ description, content: { "application/json": { schema: schema(name) } } })

@@ -5,9 +5,9 @@
  * rule names a 400 reports, so a client author can read them in one place.
  */
 import { readinessSchema } from "../../host/readiness-schema.ts"
-import { bitcoinLimits } from "../../intake/validate/validate-bitcoin.ts"
+import { bitcoinLimits } from "../validate/validate-bitcoin.ts"
 import { statusOrder } from "../../status/store.ts"
-import { devRecipient, devSigner, sampleTransactions } from "../../intake/validate/sample-transactions.ts"
+import { devRecipient, devSigner, sampleTransactions } from "../validate/sample-transactions.ts"
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` })
 
