@@ -9,7 +9,7 @@ import { openStatusStore, type StatusStore } from "../../status/store.ts"
 import { makeMetrics, type MetricsRegistry } from "../../observability/metrics.ts"
 import { Withdrawn } from "../../pipeline/group-commit.ts"
 import type { IntakeDeps } from "../../intake/intake-deps.ts"
-import { makeIntakeApp } from "./intake-app.ts"
+import { makeIntakeApp } from "../../intake/intake-app.ts"
 import { makeWebhookBook, type WebhookBook } from "../../webhooks/webhook-book.ts"
 import type { WebhookWrite } from "../../intake/webhook-deps.ts"
 

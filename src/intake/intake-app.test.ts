@@ -4,15 +4,15 @@
  * the OpenAPI document. Validation rules have their own table in intake-validation.test.ts.
  */
 import { describe, expect, test } from "bun:test"
-import { requestKey } from "../../domain/request.ts"
-import type { StatusRecord } from "../../domain/status.ts"
-import { idempotentId } from "../../intake/request-id.ts"
-import { sampleAddresses } from "../../intake/validate/sample-addresses.ts"
-import { devRecipient, devSigner, sampleTransactions } from "../../intake/validate/sample-transactions.ts"
-import { makeReadiness } from "../../host/readiness.ts"
-import { makeKeyLimiter } from "../../intake/rate-limit.ts"
-import { intakeHarness, testApiKey } from "./intake-harness.ts"
-import { producerKafkaCheck } from "./kafka-reachability.ts"
+import { requestKey } from "../domain/request.ts"
+import type { StatusRecord } from "../domain/status.ts"
+import { idempotentId } from "./request-id.ts"
+import { sampleAddresses } from "./validate/sample-addresses.ts"
+import { devRecipient, devSigner, sampleTransactions } from "./validate/sample-transactions.ts"
+import { makeReadiness } from "../host/readiness.ts"
+import { makeKeyLimiter } from "./rate-limit.ts"
+import { intakeHarness, testApiKey } from "../actors/producer/intake-harness.ts"
+import { producerKafkaCheck } from "../actors/producer/kafka-reachability.ts"
 
 const sim = sampleAddresses("simnet")
 const sendtoaddress = { chain: "bitcoin", method: "sendtoaddress", params: { address: sim.p2wpkh, amount: "0.5" } } as const
