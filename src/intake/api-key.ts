@@ -8,6 +8,10 @@ import type { MiddlewareHandler } from "hono"
 import { makeOwnerCache } from "../domain/owner.ts"
 import { errorResponse, intakeError } from "./intake-errors.ts"
 
+/** Reads the API keys from the variable the config names: comma-separated, blanks ignored. */
+export const apiKeysFrom = (value: string | undefined): ReadonlySet<string> =>
+  new Set((value ?? "").split(",").map((k) => k.trim()).filter((k) => k !== ""))
+
 /** The key a request presents, from `Authorization: Bearer` first, else `X-API-Key`. */
 export const presentedApiKey = (headers: Headers): string | undefined => {
   const auth = headers.get("authorization")
