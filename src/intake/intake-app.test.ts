@@ -11,7 +11,7 @@ import { sampleAddresses } from "./validate/sample-addresses.ts"
 import { devRecipient, devSigner, sampleTransactions } from "./validate/sample-transactions.ts"
 import { makeReadiness } from "../host/readiness.ts"
 import { makeKeyLimiter } from "./rate-limit.ts"
-import { intakeHarness, testApiKey } from "../actors/producer/intake-harness.ts"
+import { intakeHarness, testApiKey } from "./intake-harness.fixture.ts"
 import { producerKafkaCheck } from "../actors/producer/kafka-reachability.ts"
 
 const sim = sampleAddresses("simnet")

@@ -3,8 +3,8 @@
  * the status code, field and rule listed here, and must never reach `publish`.
  */
 import { describe, expect, test } from "bun:test"
-import { intakeHarness } from "../actors/producer/intake-harness.ts"
-import { bodies, malformedRequests as single, type Case } from "../actors/producer/malformed-cases.ts"
+import { intakeHarness } from "./intake-harness.fixture.ts"
+import { bodies, malformedRequests as single, type Case } from "./malformed-cases.fixture.ts"
 
 const { send, sendfrom, transfer, call, btc, eth, without, manyOutputs, sim, other } = bodies
 

@@ -8,7 +8,7 @@ import { sampleAddresses } from "../validate/sample-addresses.ts"
 import { openStatusStore } from "../../status/store.ts"
 import { heldPublish } from "./held-publish.fixture.ts"
 import { makeInFlight } from "./in-flight.ts"
-import { intakeHarness, testApiKey } from "../../actors/producer/intake-harness.ts"
+import { intakeHarness, testApiKey } from "../intake-harness.fixture.ts"
 import type { IntakeLimits } from "../intake-deps.ts"
 import { acceptedRecord } from "../../kafka/request-publisher.ts"
 

@@ -3,7 +3,7 @@ import { cancelRecordId } from "../../domain/status-record.ts"
 import type { StatusRecord } from "../../domain/status.ts"
 import { ownerOf } from "../../domain/owner.ts"
 import { openStatusStore } from "../../status/store.ts"
-import { intakeHarness, testApiKey } from "../../actors/producer/intake-harness.ts"
+import { intakeHarness, testApiKey } from "../intake-harness.fixture.ts"
 
 const rec = (id: string, chain: "bitcoin" | "ethereum", status: StatusRecord["status"], extra: Partial<StatusRecord> = {}): StatusRecord => ({ id, status, chain, sender: "s", partition: 1, at: 5, ...extra })
 

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test"
 import { ownerOf } from "../../domain/owner.ts"
 import { sampleAddresses } from "../validate/sample-addresses.ts"
 import { makeWebhookBook } from "../../webhooks/webhook-book.ts"
-import { intakeHarness, testApiKey } from "../../actors/producer/intake-harness.ts"
+import { intakeHarness, testApiKey } from "../intake-harness.fixture.ts"
 
 const otherKey = "test-key-2"
 const two = () => intakeHarness({ apiKeys: new Set([testApiKey, otherKey]) })

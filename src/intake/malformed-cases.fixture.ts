@@ -3,9 +3,9 @@
  * rule the 400 must name. Shared by the in-process table test and the end-to-end test
  * against the real intake, so both check the same cases.
  */
-import { bech32Encode, convertBits, segwitEncode } from "../../intake/validate/bech32.ts"
-import { sampleAddresses } from "../../intake/validate/sample-addresses.ts"
-import { devRecipient, devSigner, sampleTransactions } from "../../intake/validate/sample-transactions.ts"
+import { bech32Encode, convertBits, segwitEncode } from "./validate/bech32.ts"
+import { sampleAddresses } from "./validate/sample-addresses.ts"
+import { devRecipient, devSigner, sampleTransactions } from "./validate/sample-transactions.ts"
 
 const sim = sampleAddresses("simnet")
 const other = sampleAddresses("simnet", 9)

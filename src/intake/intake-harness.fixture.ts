@@ -4,14 +4,14 @@
  * boundary to Kafka is faked; everything the app does is real.
  */
 import type { Hono } from "hono"
-import type { QueuedRequest } from "../../domain/request.ts"
-import { openStatusStore, type StatusStore } from "../../status/store.ts"
-import { makeMetrics, type MetricsRegistry } from "../../observability/metrics.ts"
-import { Withdrawn } from "../../pipeline/group-commit.ts"
-import type { IntakeDeps } from "../../intake/intake-deps.ts"
-import { makeIntakeApp } from "../../intake/intake-app.ts"
-import { makeWebhookBook, type WebhookBook } from "../../webhooks/webhook-book.ts"
-import type { WebhookWrite } from "../../intake/webhook-deps.ts"
+import type { QueuedRequest } from "../domain/request.ts"
+import { openStatusStore, type StatusStore } from "../status/store.ts"
+import { makeMetrics, type MetricsRegistry } from "../observability/metrics.ts"
+import { Withdrawn } from "../pipeline/group-commit.ts"
+import type { IntakeDeps } from "./intake-deps.ts"
+import { makeIntakeApp } from "./intake-app.ts"
+import { makeWebhookBook, type WebhookBook } from "../webhooks/webhook-book.ts"
+import type { WebhookWrite } from "./webhook-deps.ts"
 
 /** The API key the harness accepts. */
 export const testApiKey = "test-key-1"
