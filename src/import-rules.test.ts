@@ -5,15 +5,17 @@
  *
  * 1. a folder imports only folders below it (the ranks below, bottom first);
  * 2. an actor reaches another actor only through that actor's `index.ts`;
- * 3. actors do not import each other in a circle.
+ * 3. actors do not import each other in a circle;
+ * 4. product code imports no test code: no `*.test.ts`, no `*.fixture.ts` (a test helper
+ *    beside the code it sets up) and nothing of `test/` (the scenarios and their helpers).
  *
  * Where the layout's table is silent, the rank here says where a folder sits:
  * `pipeline` (group commit, a renewable producer) beside `host`, `registry` (the
  * ServiceRegistry client) beside `kafka`, `webhooks` (the webhooks topic's records and
- * book) beside `status`, `reads` beside `intake`, `dashboard` and
- * `client` above the actors and below `app`. The table gives `cli` only `app/`; here
- * `cli` is the top and may import anything below it, since its client commands use the
- * SDKs directly; that looser rule is deliberate.
+ * book) and `reads` (the read front, whose answers the intake's read routes serve)
+ * beside `status`, `dashboard` and `client` above the actors and below `app`. The table
+ * gives `cli` only `app/`; here `cli` is the top and may import anything below it, since
+ * its client commands use the SDKs directly; that looser rule is deliberate.
  */
 import { describe, expect, test } from "bun:test"
 import { readdirSync, readFileSync, statSync } from "node:fs"
@@ -34,8 +36,8 @@ const ranks: Readonly<Record<string, number>> = {
   registry: 6,
   status: 7,
   webhooks: 7,
+  reads: 7,
   intake: 8,
-  reads: 8,
   execution: 9,
   actors: 10,
   dashboard: 11,
@@ -44,12 +46,16 @@ const ranks: Readonly<Record<string, number>> = {
   cli: 13,
 }
 
-/** Every product file (tests are left out: they may reach anywhere to set things up). */
+/** A test, a fixture, or a file of `test/`: code that only tests run. */
+const isTestCode = (path: string): boolean =>
+  path.endsWith(".test.ts") || path.endsWith(".fixture.ts") || !relative(join(root, "..", "test"), path).startsWith("..")
+
+/** Every product file (tests and fixtures are left out: they may reach anywhere to set things up). */
 const productFiles = (dir: string): string[] =>
   readdirSync(dir).flatMap((name) => {
     const path = join(dir, name)
     if (statSync(path).isDirectory()) return productFiles(path)
-    return path.endsWith(".ts") && !path.endsWith(".test.ts") ? [path] : []
+    return path.endsWith(".ts") && !isTestCode(path) ? [path] : []
   })
 
 /** The relative module specifiers a file imports or re-exports, static or dynamic. */
@@ -119,6 +125,18 @@ describe("import rules of the layout", () => {
     }
     for (const unit of next.keys()) walk(unit, [unit])
     expect(circles).toEqual([])
+  })
+
+  test("product code imports no test code: no test, no fixture, nothing of test/", () => {
+    const reaching = productFiles(root).flatMap((file) =>
+      specifiersOf(readFileSync(file, "utf8"))
+        .map((spec) => resolve(dirname(file), spec))
+        .filter(isTestCode)
+        .map((target) => `${relative(root, file)} imports ${relative(root, target)}: product code may not depend on test code; move what both need into the product folder`),
+    )
+    expect(reaching).toEqual([])
+    expect([join(root, "a.test.ts"), join(root, "intake", "a.fixture.ts"), join(root, "..", "test", "support", "a.ts")].every(isTestCode)).toBe(true)
+    expect(isTestCode(join(root, "intake", "intake-app.ts"))).toBe(false)
   })
 
   test("the checker sees imports (a guard against a regex that matches nothing)", () => {

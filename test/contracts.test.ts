@@ -16,7 +16,7 @@ import {
   makeEthereumNode,
   sendContractTransaction,
 } from "../src/adapters/ethereum.ts"
-import { captureContext } from "../src/cli/capture-context.ts"
+import { captureContext } from "../src/cli/capture-context.fixture.ts"
 import { makeContractsCommand } from "../src/cli/contracts-command.ts"
 import {
   addManager,

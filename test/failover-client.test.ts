@@ -22,7 +22,7 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test"
 import { Effect } from "effect"
 import { accountFromKey, closeEthereumNode, type EthereumAccount, ethereumCall, makeEthereumNode } from "../src/adapters/ethereum.ts"
-import { captureContext } from "../src/cli/capture-context.ts"
+import { captureContext } from "../src/cli/capture-context.fixture.ts"
 import { makeClientCommand } from "../src/cli/client-command.ts"
 import { type FailoverClient, type FailoverClientOptions, makeFailoverClient } from "../src/client/index.ts"
 import { claimEvents, deployRegistry, getServiceLocation, type Registry, register, updateLocation } from "../src/registry/index.ts"

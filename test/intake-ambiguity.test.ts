@@ -8,7 +8,7 @@
  * a 200 replay, and `sendto` still holds one copy.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test"
-import { sampleAddresses } from "../src/intake/sample-addresses.ts"
+import { sampleAddresses } from "../src/intake/validate/sample-addresses.ts"
 import { topicMessageCount } from "./support/chain-clients.ts"
 import { type PrivateGateway, startPrivateGateway } from "./support/private-gateway.ts"
 

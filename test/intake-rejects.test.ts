@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test"
 import { rmSync } from "node:fs"
-import { malformedRequests } from "../src/actors/producer/malformed-cases.ts"
+import { malformedRequests } from "../src/intake/malformed-cases.fixture.ts"
 import { btc, topicMessageCount } from "./support/chain-clients.ts"
 import { isolatedCopy, runTopics, stackEnv, startGateway, type GatewayProcess } from "./support/gateway-process.ts"
 import { apiKey, get, post, waitUntil } from "./support/intake-client.ts"

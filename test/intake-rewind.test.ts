@@ -19,7 +19,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test"
 import { makeCluster } from "../src/adapters/kafka.ts"
-import { sampleAddresses } from "../src/intake/sample-addresses.ts"
+import { sampleAddresses } from "../src/intake/validate/sample-addresses.ts"
 import { connectedAdmin, limitRecordBatchBytes, readCommitted, type ReadRecord } from "./support/kafka-fixtures.ts"
 import { type PrivateGateway, startPrivateGateway } from "./support/private-gateway.ts"
 

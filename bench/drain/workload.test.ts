@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test"
-import { validateBatch } from "../../src/intake/validate-request.ts"
-import { sampleAddresses } from "../../src/intake/sample-addresses.ts"
+import { validateBatch } from "../../src/intake/validate/validate-request.ts"
+import { sampleAddresses } from "../../src/intake/validate/sample-addresses.ts"
 import { batchTexts, btcPaymentBodies, ethTransferBodies, freshKeys, sinkAddress } from "./workload.ts"
 
 const ctx = { bitcoinNetwork: "simnet", ethereumChainId: 31337, bitcoinDefaultAccount: "default" } as const

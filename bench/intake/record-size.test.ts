@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test"
-import { sampleAddresses } from "../../src/intake/sample-addresses.ts"
+import { sampleAddresses } from "../../src/intake/validate/sample-addresses.ts"
 import { recordSizes, sendToAddressBody } from "./record-size.ts"
 
 const ctx = { bitcoinNetwork: "simnet", ethereumChainId: 31337, bitcoinDefaultAccount: "default" } as const

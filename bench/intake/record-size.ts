@@ -5,11 +5,11 @@
  * a batch item's record is larger (it carries the batch id).
  */
 import { randomUUID } from "node:crypto"
-import { acceptedRecord } from "../../src/actors/producer/request-publisher.ts"
+import { acceptedRecord } from "../../src/kafka/request-publisher.ts"
 import { type QueuedRequest, requestKey } from "../../src/domain/request.ts"
 import { bodyHash } from "../../src/intake/request-id.ts"
-import { validateSingle } from "../../src/intake/validate-request.ts"
-import type { ValidationContext } from "../../src/intake/validation-context.ts"
+import { validateSingle } from "../../src/intake/validate/validate-request.ts"
+import type { ValidationContext } from "../../src/intake/validate/validation-context.ts"
 
 /** Sizes in bytes of one request on the wire and in Kafka. */
 export interface RecordSizes {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test"
-import { validateBatch } from "../../src/intake/validate-request.ts"
+import { validateBatch } from "../../src/intake/validate/validate-request.ts"
 import { BUMP_GAS_LIMIT, BUMP_GAS_USED, blockGasLimitFor, freshKeys } from "./counter-chain.ts"
 import { bumpBodies } from "./workload.ts"
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test"
-import { devRecipient, devSigner, sampleTransactions } from "../intake/sample-transactions.ts"
+import { devRecipient, devSigner, sampleTransactions } from "../intake/validate/sample-transactions.ts"
 import { checkEthereumAddress, encodeFunctionCall, parseSignedTransaction } from "./ethereum-codec.ts"
 
 describe("checkEthereumAddress", () => {

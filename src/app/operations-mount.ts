@@ -4,7 +4,7 @@
  * node throttles this process runs, and the throttle reports other consumer processes
  * keep in etcd. A configured node neither of these shows is named as not shown.
  */
-import type { IntakeMount } from "../actors/producer/index.ts"
+import type { IntakeMount } from "../intake/intake-mount.ts"
 import type { NodeThrottle } from "../actors/node-throttler/index.ts"
 import { throttleFigures, type ThrottleReportCell } from "../actors/throttle-reports/index.ts"
 import type { GatewayConfig } from "../config/gateway-config.ts"

@@ -9,7 +9,7 @@ import type { ResultDocument } from "../../bench/lib/results.ts"
 import { ratioAtLeast } from "../../bench/lib/target.ts"
 import { BENCHES } from "../../bench/registry.ts"
 import { benchCommand, makeBenchCommand, parseBenchArgs } from "./bench-command.ts"
-import { captureContext } from "./capture-context.ts"
+import { captureContext } from "./capture-context.fixture.ts"
 import { UsageError } from "./usage-error.ts"
 
 /** A bench that measures nothing real: its figures are its options, so runs are exact. */

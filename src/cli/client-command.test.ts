@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test"
-import { captureContext } from "./capture-context.ts"
+import { captureContext } from "./capture-context.fixture.ts"
 import { parseClaimArgs } from "./client-claim-command.ts"
 import { makeClientCommand, parseClientArgs } from "./client-command.ts"
 import { parseListArgs } from "./client-list-command.ts"

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test"
-import { captureContext } from "./capture-context.ts"
+import { captureContext } from "./capture-context.fixture.ts"
 import { configCommand, makeConfigCommand, parseConfigArgs } from "./config-command.ts"
 import { UsageError } from "./usage-error.ts"
 

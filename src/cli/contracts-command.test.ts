@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test"
-import { captureContext } from "./capture-context.ts"
+import { captureContext } from "./capture-context.fixture.ts"
 import { CONTRACTS_HELP, makeContractsCommand, parseContractsArgs } from "./contracts-command.ts"
 import { renderHelp } from "./help-text.ts"
 import { UsageError } from "./usage-error.ts"

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test"
 import packageJson from "../../package.json" with { type: "json" }
-import { captureContext } from "./capture-context.ts"
+import { captureContext } from "./capture-context.fixture.ts"
 import { main } from "./index.ts"
 
 /** Runs the whole CLI in-process; only paths that stop before launching the gateway. */

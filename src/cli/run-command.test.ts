@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test"
-import { captureContext } from "./capture-context.ts"
+import { captureContext } from "./capture-context.fixture.ts"
 import { type LaunchOptions, makeRunCommand, parseRunArgs } from "./run-command.ts"
 import { UsageError } from "./usage-error.ts"
 

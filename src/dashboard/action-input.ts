@@ -3,7 +3,7 @@
  * is a 400 naming the field and the rule, never a wasted (or reverted) transaction.
  * Pure: tests run it on tables of bodies.
  */
-import { ErrorList, type FieldError } from "../intake/field-error.ts"
+import { ErrorList, type FieldError } from "../intake/validate/field-error.ts"
 import { serviceIdProblem } from "../registry/index.ts"
 
 /** A checked action, or every rule its body broke. */

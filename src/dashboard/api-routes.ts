@@ -6,8 +6,8 @@
  */
 import { Effect } from "effect"
 import { type Context, Hono } from "hono"
-import { readJsonBody } from "../actors/producer/index.ts"
-import { ErrorList } from "../intake/field-error.ts"
+import { readJsonBody } from "../intake/read-body.ts"
+import { ErrorList } from "../intake/validate/field-error.ts"
 import { type Checked, checkAccountField, checkInfoUpdate, checkLocationUpdate, checkManagerAdd, checkRegister, checkServiceIdField } from "./action-input.ts"
 import type { ActionError, ActionReceipt, DashboardDeps } from "./dashboard-deps.ts"
 import { actionErrorAnswer, dashboardErrorResponse, invalidInput } from "./dashboard-errors.ts"

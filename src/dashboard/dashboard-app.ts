@@ -6,7 +6,7 @@
 import { Effect } from "effect"
 import { type Context, Hono } from "hono"
 import { dashboardApi } from "./api-routes.ts"
-import { ErrorList } from "../intake/field-error.ts"
+import { ErrorList } from "../intake/validate/field-error.ts"
 import { checkServiceIdField } from "./action-input.ts"
 import type { DashboardDeps } from "./dashboard-deps.ts"
 import { actionErrorAnswer } from "./dashboard-errors.ts"

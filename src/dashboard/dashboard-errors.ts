@@ -4,7 +4,7 @@
  * each registry refusal to its status and the contract rule it names (NotManager is a
  * 403 naming `onlyManagers`, StaleEpoch a 409 with the epoch the registry holds, ...).
  */
-import type { FieldError } from "../intake/field-error.ts"
+import type { FieldError } from "../intake/validate/field-error.ts"
 import type { ActionError } from "./dashboard-deps.ts"
 
 /** An error answer: its status, body and extra headers. */

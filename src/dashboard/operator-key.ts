@@ -4,7 +4,7 @@
  * none. The key says who may ask; the gateway's manager key signs what is sent.
  */
 import type { MiddlewareHandler } from "hono"
-import { presentedApiKey } from "../actors/producer/index.ts"
+import { presentedApiKey } from "../intake/api-key.ts"
 import { dashboardErrorResponse } from "./dashboard-errors.ts"
 
 const challenge = { "WWW-Authenticate": 'Bearer realm="gateway dashboard"' }

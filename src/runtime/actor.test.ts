@@ -6,7 +6,7 @@ import { LifecycleEvents } from "./events.ts"
 import { MailboxClosedError } from "./mailbox.ts"
 import { CurrentPath } from "./path.ts"
 import { startRoot } from "./root.ts"
-import { makeEventRecorder } from "./test-support.ts"
+import { makeEventRecorder } from "./probes.fixture.ts"
 
 type CounterMsg =
   | { readonly _tag: "add"; readonly n: number }

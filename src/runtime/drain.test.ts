@@ -3,7 +3,7 @@ import { Deferred, Effect, Fiber, Layer } from "effect"
 import { immediateRestart } from "./backoff.ts"
 import { drainMain, runMain, type SignalSource, type StopSignal } from "./drain.ts"
 import { LifecycleEvents } from "./events.ts"
-import { makeEventRecorder, makeProbe } from "./test-support.ts"
+import { makeEventRecorder, makeProbe } from "./probes.fixture.ts"
 
 /** Signals a test can raise by calling the handler the drain installed. */
 const fakeSignals = () => {

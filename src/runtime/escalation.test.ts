@@ -5,7 +5,7 @@ import { EscalationError } from "./escalation-error.ts"
 import { LifecycleEvents } from "./events.ts"
 import { startRoot } from "./root.ts"
 import { supervisorChild } from "./supervisor.ts"
-import { type EventRecorder, makeEventRecorder, makeProbe } from "./test-support.ts"
+import { type EventRecorder, makeEventRecorder, makeProbe } from "./probes.fixture.ts"
 
 const scenario = <A, E>(body: (recorder: EventRecorder) => Effect.Effect<A, E, Scope.Scope>) =>
   Effect.runPromise(Effect.scoped(Effect.gen(function*() {

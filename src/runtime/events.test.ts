@@ -4,7 +4,7 @@ import { immediateRestart } from "./backoff.ts"
 import { lifecycleEventNames, LifecycleEvents, makeLifecycleBus, toLogRecord } from "./events.ts"
 import { startRoot } from "./root.ts"
 import { supervisorChild } from "./supervisor.ts"
-import { makeProbe } from "./test-support.ts"
+import { makeProbe } from "./probes.fixture.ts"
 
 describe("lifecycle events", () => {
   test("subscribers see started, failed, stopped, restarted with paths, ids and reasons", () =>

@@ -14,7 +14,7 @@ import {
   supervisorChild,
   type SupervisorSpec
 } from "./index.ts"
-import { makeEventRecorder } from "./test-support.ts"
+import { makeEventRecorder } from "./probes.fixture.ts"
 
 // --- the example -----------------------------------------------------------
 

@@ -4,7 +4,7 @@ import { TestClock } from "effect/testing"
 import { restartBackoff } from "./backoff.ts"
 import { LifecycleEvents } from "./events.ts"
 import { startRoot } from "./root.ts"
-import { type EventRecorder, makeEventRecorder, makeProbe } from "./test-support.ts"
+import { type EventRecorder, makeEventRecorder, makeProbe } from "./probes.fixture.ts"
 
 /** Runs a scenario on Effect's TestClock: time moves only through `TestClock.adjust`. */
 const timed = <A, E>(body: (recorder: EventRecorder) => Effect.Effect<A, E, Scope.Scope>) =>

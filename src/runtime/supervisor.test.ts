@@ -4,7 +4,7 @@ import { immediateRestart } from "./backoff.ts"
 import { LifecycleEvents } from "./events.ts"
 import { startRoot } from "./root.ts"
 import type { Strategy } from "./supervisor-spec.ts"
-import { type EventRecorder, makeEventRecorder, makeProbe } from "./test-support.ts"
+import { type EventRecorder, makeEventRecorder, makeProbe } from "./probes.fixture.ts"
 
 const scenario = <A, E>(body: (recorder: EventRecorder) => Effect.Effect<A, E, Scope.Scope>) =>
   Effect.runPromise(Effect.scoped(Effect.gen(function*() {

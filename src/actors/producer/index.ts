@@ -1,7 +1,9 @@
 /**
- * producer: owns the Kafka producer (acks=all, see kafka/sendto-publisher.ts) and the HTTP intake. On
- * start it connects, creates the topics that are missing, and only then listens, so
- * the intake is never up without a way to make a request durable. Its readiness check
+ * producer: owns the Kafka producer (acks=all, see kafka/sendto-publisher.ts) and the
+ * listener of the HTTP intake (src/intake/), whose deps it wires: the request publisher,
+ * the status view, the webhook book, the backlog and its Kafka readiness. On start it
+ * connects, creates the topics that are missing, and only then listens, so the intake is
+ * never up without a way to make a request durable. Its readiness check
  * ("producer.kafka") follows a metadata probe and its own sends. Stopping closes the
  * listener first (in-flight requests finish), then the producer.
  */
@@ -18,28 +20,17 @@ import { failCheckOnStop } from "../../host/check-on-stop.ts"
 import type { ChildSpec } from "../../runtime/child-spec.ts"
 import type { StatusView } from "../status-view/index.ts"
 import type { ReadService } from "../../reads/read-service.ts"
-import { type PartitionBacklog, pollBacklog, pollTopicSize } from "./backlog.ts"
-import type { IntakeMount } from "./intake-mount.ts"
-import { presentedOwner, requireApiKey } from "./api-key.ts"
+import { type PartitionBacklog, pollBacklog, pollTopicSize } from "../../kafka/backlog.ts"
+import type { IntakeMount } from "../../intake/intake-mount.ts"
+import { apiKeysFrom, presentedOwner, requireApiKey } from "../../intake/api-key.ts"
 import { producerEvents, producerMetrics } from "./events.ts"
 import { probeKafka, producerKafkaCheck, sendReportTo } from "./kafka-reachability.ts"
-import { makeIntakeApp } from "./intake-app.ts"
-import { makeRequestPublisher } from "./request-publisher.ts"
+import { makeIntakeApp } from "../../intake/intake-app.ts"
+import { makeRequestPublisher } from "../../kafka/request-publisher.ts"
 import { gatewayTopics, webhooksTopicOf } from "../../kafka/topics.ts"
 import { webhookSettingsOf } from "../../config/gateway-config.ts"
 import type { WebhookBookView } from "../webhook-book/index.ts"
 import { hostShare, type KeyLimiter, makeKeyLimiter } from "../../intake/rate-limit.ts"
-
-export { makeIntakeApp } from "./intake-app.ts"
-/** Shared with the dashboard, which authenticates and reads bodies the same way. */
-export { presentedApiKey } from "./api-key.ts"
-export { readJsonBody } from "./read-body.ts"
-export type { IntakeMount, IntakeSight } from "./intake-mount.ts"
-export type { PartitionBacklog } from "./backlog.ts"
-
-/** Reads the API keys from the variable the config names: comma-separated, blanks ignored. */
-export const apiKeysFrom = (value: string | undefined): ReadonlySet<string> =>
-  new Set((value ?? "").split(",").map((k) => k.trim()).filter((k) => k !== ""))
 
 /** This host's share of `[intake].rate_limit_rps` and `_burst`, split evenly over the config's producer hosts; undefined without a limit. */
 export const rateLimiterOf = (c: HostContext["config"]): KeyLimiter | undefined => {

@@ -10,6 +10,7 @@ import { Effect, Schedule } from "effect"
 import { brokerCount, type KafkaAdmin, type KafkaCluster } from "../../adapters/kafka.ts"
 import { describe } from "../../adapters/errors.ts"
 import type { Readiness, ReadinessCheck } from "../../host/readiness.ts"
+import type { SendReport } from "../../kafka/request-publisher.ts"
 
 /** The check's name in `/readyz`. */
 export const producerKafkaCheckName = "producer.kafka"
@@ -52,12 +53,6 @@ export const probeKafkaOnce = (cluster: KafkaCluster, admin: KafkaAdmin, check: 
 /** Probes every `kafkaProbeMs` until the scope closes. */
 export const probeKafka = (cluster: KafkaCluster, admin: KafkaAdmin, check: ReadinessCheck, timeoutMs: number, onBrokers: (n: number) => void) =>
   Effect.repeat(probeKafkaOnce(cluster, admin, check, timeoutMs, onBrokers), Schedule.spaced(kafkaProbeMs))
-
-/** What a produce round trip reports: acked, or failed and why. */
-export interface SendReport {
-  readonly acked: () => void
-  readonly failed: (cause: unknown) => void
-}
 
 /** Feeds each produce round trip's outcome to the check. */
 export const sendReportTo = (check: ReadinessCheck): SendReport => ({

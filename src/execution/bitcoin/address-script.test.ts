@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test"
 import { Result } from "effect"
-import { base58CheckEncode } from "../../intake/base58.ts"
-import { segwitEncode } from "../../intake/bech32.ts"
+import { base58CheckEncode } from "../../intake/validate/base58.ts"
+import { segwitEncode } from "../../intake/validate/bech32.ts"
 import { scriptForAddress } from "./address-script.ts"
 
 const hash20 = "a0d335af2ef9a1ebd00ed0f530c4a0d27a314883"

@@ -7,9 +7,9 @@
  * Reuses the intake's base58check and bech32 codecs and network table, which are pure.
  */
 import { Data, Result } from "effect"
-import { base58CheckDecode } from "../../intake/base58.ts"
-import { segwitDecode } from "../../intake/bech32.ts"
-import { networkParams, type BitcoinNetwork } from "../../intake/bitcoin-network.ts"
+import { base58CheckDecode } from "../../intake/validate/base58.ts"
+import { segwitDecode } from "../../intake/validate/bech32.ts"
+import { networkParams, type BitcoinNetwork } from "../../intake/validate/bitcoin-network.ts"
 
 /** The address cannot be paid on this network. */
 export class UnpayableAddress extends Data.TaggedError("UnpayableAddress")<{

@@ -7,7 +7,7 @@
 import { Effect, Result } from "effect"
 import type { WalletKind } from "../../adapters/bitcoin/wallet-step.ts"
 import type { WalletStep } from "../../adapters/bitcoin/wallet-step.ts"
-import type { BitcoinNetwork } from "../../intake/bitcoin-network.ts"
+import type { BitcoinNetwork } from "../../intake/validate/bitcoin-network.ts"
 import type { Logger } from "../../observability/log.ts"
 import type { ChainNodes, NodeCallError, Recorder, RecordCache } from "../ports.ts"
 import type { UtxoBook } from "./utxo-book.ts"

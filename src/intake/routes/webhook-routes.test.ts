@@ -1,0 +1,143 @@
+import { describe, expect, test } from "bun:test"
+import { ownerOf } from "../../domain/owner.ts"
+import { sampleAddresses } from "../validate/sample-addresses.ts"
+import { makeWebhookBook } from "../../webhooks/webhook-book.ts"
+import { intakeHarness, testApiKey } from "../intake-harness.fixture.ts"
+
+const otherKey = "test-key-2"
+const two = () => intakeHarness({ apiKeys: new Set([testApiKey, otherKey]) })
+const asOther = { authorization: `Bearer ${otherKey}` }
+const good = { url: "https://example.com/hooks", events: ["confirmed", "failed"] }
+
+describe("POST /v1/webhooks", () => {
+  test("201 with the id, url, events, secret and created_at; the registration is written under the key's owner id, never the key", async () => {
+    const h = intakeHarness()
+    const res = await h.post("/v1/webhooks", good)
+    expect(res.status).toBe(201)
+    expect(res.headers.get("location")).toBe("/v1/webhooks/wh_1")
+    expect(await res.json()).toEqual({ id: "wh_1", url: good.url, events: good.events, secret: "whsec_test1", created_at: 1_700_000_000_000 })
+    expect(h.webhookWrites).toHaveLength(1)
+    const written = h.webhookWrites[0]?.[0]
+    expect(written?.key).toBe("webhook/wh_1")
+    expect(JSON.parse(written?.value ?? "{}")).toMatchObject({ owner: ownerOf(testApiKey), url: good.url })
+    expect(written?.value).not.toContain(testApiKey)
+  })
+
+  const bad: ReadonlyArray<readonly [string, unknown, string, string]> = [
+    ["no url", { events: ["confirmed"] }, "url", "required"],
+    ["a relative url", { ...good, url: "/x" }, "url", "http or https URL"],
+    ["no events", { ...good, events: [] }, "events", "non-empty list of statuses"],
+    ["an unknown status", { ...good, events: ["mined"] }, "events[0]", "one of signed, submitted, confirmed, failed, dlq"],
+    ["an unknown field", { ...good, retries: 3 }, "retries", "unknown field"],
+  ]
+  test.each(bad)("400 for %s, naming the field and rule, and nothing is written", async (_name, body, field, rule) => {
+    const h = intakeHarness()
+    const res = await h.post("/v1/webhooks", body)
+    expect(res.status).toBe(400)
+    expect(await res.json()).toMatchObject({ error: "invalid_request", field, rule })
+    expect(h.webhookWrites).toEqual([])
+  })
+
+  test("400 for a body that is not JSON; 401 without a key", async () => {
+    const h = intakeHarness()
+    expect((await h.post("/v1/webhooks", "{not json")).status).toBe(400)
+    expect((await h.app.request("/v1/webhooks", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(good) })).status).toBe(401)
+    expect(h.webhookWrites).toEqual([])
+  })
+
+  test("422 past [webhooks].max_per_key, saying how to make room", async () => {
+    const h = intakeHarness()
+    for (let i = 0; i < 3; i++) expect((await h.post("/v1/webhooks", good)).status).toBe(201)
+    const res = await h.post("/v1/webhooks", good)
+    expect(res.status).toBe(422)
+    expect(await res.json()).toMatchObject({ error: "webhook_limit", limit: 3 })
+  })
+
+  test("503 with Retry-After while the book has not read the topic once", async () => {
+    const h = intakeHarness({ webhooks: { book: makeWebhookBook(), applyLocal: () => undefined, write: async () => undefined, maxPerKey: 3, ready: () => false } })
+    for (const res of [await h.post("/v1/webhooks", good), await h.get("/v1/webhooks"), await h.get("/v1/webhooks/wh_1")]) {
+      expect([res.status, res.headers.get("retry-after")]).toEqual([503, "2"])
+    }
+  })
+
+  test("503 when Kafka refuses the write, and nothing is registered", async () => {
+    const h = intakeHarness()
+    h.failWebhookWrites(true)
+    const res = await h.post("/v1/webhooks", good)
+    expect(res.status).toBe(503)
+    expect(res.headers.get("retry-after")).toBe("2")
+    expect(h.webhookBook.size()).toBe(0)
+  })
+})
+
+describe("GET and DELETE /v1/webhooks", () => {
+  test("a key lists and reads its own webhooks, without the secret", async () => {
+    const h = two()
+    await h.post("/v1/webhooks", good)
+    const list = await h.get("/v1/webhooks")
+    expect(list.status).toBe(200)
+    expect(await list.json()).toEqual({ webhooks: [{ id: "wh_1", url: good.url, events: good.events, created_at: 1_700_000_000_000, parked: 0 }] })
+    const one = await h.get("/v1/webhooks/wh_1")
+    expect(one.status).toBe(200)
+    expect(JSON.stringify(await one.json())).not.toContain("whsec_")
+  })
+
+  test("another key's webhook is 404 on every route, exactly like one that does not exist, and cannot be deleted", async () => {
+    const h = two()
+    await h.post("/v1/webhooks", good)
+    const theirs = await h.app.request("/v1/webhooks", { headers: asOther })
+    expect(await theirs.json()).toEqual({ webhooks: [] })
+    for (const [method, path] of [["GET", "/v1/webhooks/wh_1"], ["DELETE", "/v1/webhooks/wh_1"], ["GET", "/v1/webhooks/wh_1/deliveries"], ["GET", "/v1/webhooks/wh_9"]] as const) {
+      const res = await h.app.request(path, { method, headers: asOther })
+      expect([method, path, res.status]).toEqual([method, path, 404])
+      expect(await res.json()).toMatchObject({ error: "not_found" })
+    }
+    expect(h.webhookBook.get("wh_1")).toBeDefined()
+  })
+
+  test("DELETE writes a tombstone and answers 204; the webhook is gone at once", async () => {
+    const h = intakeHarness()
+    await h.post("/v1/webhooks", good)
+    const res = await h.app.request("/v1/webhooks/wh_1", { method: "DELETE", headers: { authorization: `Bearer ${testApiKey}` } })
+    expect(res.status).toBe(204)
+    expect(h.webhookWrites[1]).toEqual([{ key: "webhook/wh_1", value: null }])
+    expect((await h.get("/v1/webhooks/wh_1")).status).toBe(404)
+  })
+
+  test("deliveries lists parked ones; another state is a 400", async () => {
+    const h = intakeHarness()
+    await h.post("/v1/webhooks", good)
+    const res = await h.get("/v1/webhooks/wh_1/deliveries?state=parked")
+    expect(await res.json()).toEqual({ webhook_id: "wh_1", state: "parked", deliveries: [] })
+    const bad = await h.get("/v1/webhooks/wh_1/deliveries?state=delivered")
+    expect(bad.status).toBe(400)
+    expect(await bad.json()).toMatchObject({ field: "query.state" })
+  })
+})
+
+describe("requests carry their owner", () => {
+  test("a single request and every item of a batch are published with the key's owner id, never the key", async () => {
+    const h = two()
+    const transfer = { chain: "bitcoin", method: "sendfrom", params: { account: "alice", address: sampleAddresses("simnet").p2pkh, amount: "0.1" } }
+    expect((await h.post("/v1/requests", transfer)).status).toBe(202)
+    expect((await h.app.request("/v1/batches", { method: "POST", headers: { "content-type": "application/json", ...asOther }, body: JSON.stringify({ requests: [transfer, transfer] }) })).status).toBe(202)
+    expect(h.published.flat().map((r) => r.owner)).toEqual([ownerOf(testApiKey), ownerOf(otherKey), ownerOf(otherKey)])
+    expect(JSON.stringify(h.published)).not.toContain(testApiKey)
+  })
+})
+
+describe("the OpenAPI document", () => {
+  test("describes the webhook routes and the signed event, and its registration example is accepted", async () => {
+    const h = intakeHarness()
+    const doc = (await (await h.app.request("/openapi.json")).json()) as {
+      paths: { "/v1/webhooks": { post: { requestBody: { content: { "application/json": { examples: Record<string, { value: unknown }> } } } } } }
+      webhooks: Record<string, unknown>
+      components: { schemas: Record<string, unknown> }
+    }
+    expect(Object.keys(doc.webhooks)).toEqual(["statusChanged"])
+    for (const name of ["WebhookRequest", "WebhookCreated", "WebhookEvent", "ParkedDeliveries"]) expect(doc.components.schemas[name]).toBeDefined()
+    for (const example of Object.values(doc.paths["/v1/webhooks"].post.requestBody.content["application/json"].examples)) {
+      expect((await h.post("/v1/webhooks", example.value)).status).toBe(201)
+    }
+  })
+})

@@ -1,0 +1,31 @@
+/**
+ * What the webhook routes need from the producer actor: the host's webhook book (read)
+ * and a way to write records of the webhooks topic that resolves only after acks=all
+ * (registrations, and tombstones for a delete). Injected, so the routes are tested
+ * in-process with an in-memory book and a fake writer.
+ */
+import type { WebhookBook } from "../webhooks/webhook-book.ts"
+import type { WebhookEntry } from "../webhooks/registration.ts"
+
+/** One record of the webhooks topic to write; `value: null` is a tombstone. */
+export interface WebhookWrite {
+  readonly key: string
+  readonly value: string | null
+}
+
+/** Everything `webhookRoutes` is built from. */
+export interface WebhookDeps {
+  readonly book: WebhookBook
+  /** Writes to the webhooks topic and resolves after acks=all; rejects when Kafka did not take them. */
+  readonly write: (records: readonly WebhookWrite[]) => Promise<void>
+  /** Applies what was just written to this host's book, so the client reads back its own write at once. */
+  readonly applyLocal: (entries: readonly WebhookEntry[]) => void
+  /** False until the book has read the whole topic once since start: until then the routes answer 503 rather than a partial list. */
+  readonly ready?: () => boolean
+  /** `[webhooks].max_per_key`. */
+  readonly maxPerKey: number
+  /** Ids of new webhooks (`wh_<uuid>` when not given). */
+  readonly newId?: () => string
+  /** Secrets of new webhooks (`whsec_` + 32 random bytes, base64url, when not given). */
+  readonly newSecret?: () => string
+}
