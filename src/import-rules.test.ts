@@ -10,10 +10,9 @@
  *    beside the code it sets up) and nothing of `test/` (the scenarios and their helpers).
  *
  * Where the layout's table is silent, the rank here says where a folder sits:
- * `pipeline` (group commit, a renewable producer) beside `host`, `registry` (the
- * ServiceRegistry client) beside `kafka`, `webhooks` (the webhooks topic's records and
- * book) and `reads` (the read front, whose answers the intake's read routes serve)
- * beside `status`, `dashboard` and `client` above the actors and below `app`. The table
+ * `registry` (the ServiceRegistry client) beside `kafka`, `webhooks` (the webhooks
+ * topic's records and book) and `reads` (the read front, whose answers the intake's read
+ * routes serve) beside `status`, `dashboard` and `client` above the actors and below `app`. The table
  * gives `cli` only `app/`; here `cli` is the top and may import anything below it, since
  * its client commands use the SDKs directly; that looser rule is deliberate.
  */
@@ -31,7 +30,6 @@ const ranks: Readonly<Record<string, number>> = {
   runtime: 3,
   adapters: 4,
   host: 5,
-  pipeline: 5,
   kafka: 6,
   registry: 6,
   status: 7,

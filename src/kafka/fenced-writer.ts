@@ -23,7 +23,7 @@
 import { KafkaUnavailable } from "../adapters/errors.ts"
 import type { KafkaCluster } from "../adapters/kafka.ts"
 import { openTransactionalProducer, type TransactionalProducer } from "../adapters/kafka-transactions.ts"
-import { makeGroupCommit } from "../pipeline/group-commit.ts"
+import { makeGroupCommit } from "./group-commit.ts"
 import { isEmptyWrite, requestWeight, transactionContent, type CommitRequest, type OutRecord } from "./transaction-content.ts"
 import { commitRefusal, newWriter, openRefusal, transition, type WriterState } from "./writer-state.ts"
 

@@ -9,7 +9,7 @@ import type { SendtoPublisher } from "./sendto-publisher.ts"
 import type { OutgoingRecord } from "../adapters/kafka.ts"
 import { requestKey, type QueuedRequest } from "../domain/request.ts"
 import type { StatusRecord } from "../domain/status.ts"
-import { makeGroupCommit } from "../pipeline/group-commit.ts"
+import { makeGroupCommit } from "./group-commit.ts"
 
 /** What a produce round trip reports: acked, or failed and why (the producer's readiness check listens). */
 export interface SendReport {

@@ -12,7 +12,7 @@
  * sent again, or one sender's requests could reach Kafka out of order.
  */
 import { Effect, type Scope } from "effect"
-import { makeRenewOnFailure, RenewableClosed } from "../pipeline/renew-on-failure.ts"
+import { makeRenewOnFailure, RenewableClosed } from "./renew-on-failure.ts"
 import { describe, KafkaUnavailable } from "../adapters/errors.ts"
 import { connectSendtoProducer, publishAll, type KafkaCluster, type OutgoingRecord } from "../adapters/kafka.ts"
 

@@ -5,7 +5,7 @@
  * does) or already in Kafka's hands (aborting changes nothing); `inKafka` picks which.
  */
 import type { QueuedRequest } from "../../domain/request.ts"
-import { Withdrawn } from "../../pipeline/group-commit.ts"
+import { Withdrawn } from "../../kafka/group-commit.ts"
 import type { Publish } from "./publish-run.ts"
 
 /** One publish call the test holds. */

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test"
 import type { QueuedRequest } from "../../domain/request.ts"
-import { Withdrawn } from "../../pipeline/group-commit.ts"
+import { Withdrawn } from "../../kafka/group-commit.ts"
 import { heldPublish } from "./held-publish.fixture.ts"
 import { type Publish, startPublishRun, verdictWithin } from "./publish-run.ts"
 

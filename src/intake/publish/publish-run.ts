@@ -11,7 +11,7 @@
  */
 import { describe } from "../../adapters/errors.ts"
 import type { QueuedRequest } from "../../domain/request.ts"
-import { Withdrawn } from "../../pipeline/group-commit.ts"
+import { Withdrawn } from "../../kafka/group-commit.ts"
 
 /** Requests per publish call when `[intake]` does not say otherwise (matches `[kafka.producer].max_batch_messages`). */
 export const defaultPublishChunk = 500
