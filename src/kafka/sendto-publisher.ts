@@ -2,8 +2,8 @@
  * How accepted requests reach `sendto`: acks=all, one send at a time, no retries inside
  * kafkajs, and no kafkajs idempotence (see `connectSendtoProducer` for the measured reason).
  * A send that failed in passing (a broker gone, a leader moved, too few replicas) is sent
- * again (`sendtoResendDelayMs`), the same records, from a new producer (new connections, fresh metadata: the
- * partition may have a new leader), until it is acked; a refusal that would only repeat
+ * again after `sendtoResendDelayMs`, the same records, from a new producer (new
+ * connections, fresh metadata: the partition may have a new leader), until it is acked; a refusal that would only repeat
  * (a record too large) ends the send at once. A failed attempt may have written some records, so a
  * request can land in `sendto` twice; the partition executor skips the copy by its
  * request id. An ack means every in-sync replica holds every record of the send.

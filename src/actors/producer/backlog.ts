@@ -1,8 +1,9 @@
 /**
  * The backlog the intake's breaker watches: messages in `sendto` that the consumer group
- * has not committed yet, summed over partitions. Read from Kafka every second (`backlogPoll`), so the hot
- * path only reads a number. The same read keeps each partition's share, which the
- * operations page shows, and how many messages the DLQ topic holds.
+ * has not committed yet, summed over partitions. Read from Kafka every second
+ * (`backlogPoll`), so the hot path only reads a number. The same read keeps each
+ * partition's share, which the operations page shows, and how many messages the DLQ
+ * topic holds (`dlqSizePoll`).
  */
 import { Effect } from "effect"
 import { kafkaCall, type KafkaAdmin, type KafkaCluster } from "../../adapters/kafka.ts"

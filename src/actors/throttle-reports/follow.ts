@@ -1,7 +1,7 @@
 /**
  * throttle-report-reader (producer role): reads every consumer process's throttle report
- * from etcd every 2 s (`throttleReportRound`) into a cell the operations page reads, so the page of a host
- * that throttles no node still shows each node's cap, limit and latency. Like the
+ * from etcd every 2 s (`throttleReportRound`) into a cell the operations page reads, so
+ * the page of a host that throttles no node still shows each node's cap, limit and latency. Like the
  * reporter it never fails its supervisor; when etcd does not answer the cell keeps the
  * last reports with the time they were read, which the page shows.
  */

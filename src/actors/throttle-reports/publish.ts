@@ -1,7 +1,7 @@
 /**
  * throttle-reporter (consumer role): keeps this process's throttle report in etcd,
- * rewritten every 2 s (`throttleReportRound`) under a lease of `ttlS` seconds, so a producer host's
- * operations page can show nodes it does not call itself. When the process stops the
+ * rewritten every 2 s (`throttleReportRound`) under a lease of `reportTtlS` seconds, so
+ * a producer host's operations page can show nodes it does not call itself. When the process stops the
  * lease is revoked and the report goes with it; when it dies the lease runs out. It
  * never fails its supervisor: without etcd it logs, waits and tries again, since no
  * request depends on it.
