@@ -5,6 +5,7 @@
  * text) gave it, and its row in `refusalPolicy` says whether a retry can cure it.
  */
 import { Data } from "effect"
+import type { EtcdCallReach } from "./etcd-errors.ts"
 import { classifyRefusal, isRetriableRefusal, type NodeChain, type RefusalKind } from "./node-errors.ts"
 
 /** Kafka could not be reached, or refused a request (metadata, produce, commit). */
@@ -25,6 +26,8 @@ export class EtcdUnavailable extends Data.TaggedError("EtcdUnavailable")<{
   readonly operation: string
   readonly endpoints: string
   readonly detail: string
+  /** Whether the call reached a member, from `etcdCallReach` (etcd-errors.ts); absent when no call was made. */
+  readonly reach?: EtcdCallReach
 }> {
   override get message() {
     return `etcd ${this.operation} failed (endpoints ${this.endpoints}): ${this.detail}; is the stack up? (npm run stack -- status)`

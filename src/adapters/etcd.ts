@@ -5,8 +5,10 @@
  * transactions described as plain data, range reads, key watches and compaction.
  */
 import { circuitBreaker, ConsecutiveBreaker, handleType, handleWhen, type IDefaultPolicyContext, type IPolicy, noop, retry } from "cockatiel"
-import { Data, Effect, Schedule, type Scope } from "effect"
+import { Data, Effect, type Scope } from "effect"
 import { Etcd3, EtcdLeaseInvalidError, type IKeyValue, type IRequestOp, type ICompare, GRPCUnavailableError, isRecoverableError, type Lease } from "etcd3"
+import { etcdMemberBreaker, etcdStartupProbe, watchReattach } from "../runtime/schedules.ts"
+import { etcdCallReach } from "./etcd-errors.ts"
 import { describe, EtcdUnavailable } from "./errors.ts"
 
 /** How to reach the etcd cluster. */
@@ -26,32 +28,6 @@ export interface EtcdCluster {
   readonly options: EtcdOptions
 }
 
-/** A backoff in etcd3's (cockatiel's) shape: the delay now, and the one after. */
-interface WatchBackoff {
-  readonly duration: number
-  readonly next: (context: unknown) => WatchBackoff
-}
-
-/** First delay before re-attaching a dropped watch stream. */
-export const watchReattachBaseMs = 100
-/** Longest delay between attempts to re-attach a watch stream. */
-export const watchReattachCapMs = 2_000
-
-/**
- * How fast a dropped watch stream is re-attached: 100 ms, doubling, at most 2 s.
- * etcd3's default grows to 30 s, which would leave a follower blind long after a
- * partition heals, when the failover target is 2 s.
- */
-const watchReattach = (duration: number = watchReattachBaseMs): WatchBackoff => ({
-  duration,
-  next: () => watchReattach(Math.min(watchReattachCapMs, duration * 2)),
-})
-
-/** Consecutive failed calls to one member after which the client skips it (several endpoints only). */
-export const memberBreakerFailures = 3
-/** How long a skipped member is skipped before one call tries it again. */
-export const memberBreakerHalfOpenMs = 1_000
-
 /**
  * What guards the calls to one member (etcd3's `faultHandling.host`). etcd3's default is
  * a breaker that, after 3 failures in a row, refuses every call to the member for 5 s and
@@ -66,38 +42,29 @@ export const memberBreakerHalfOpenMs = 1_000
 const memberPolicy = (endpointCount: number) => (): IPolicy<IDefaultPolicyContext> =>
   endpointCount <= 1
     ? noop
-    : circuitBreaker(handleWhen(isRecoverableError), { halfOpenAfter: memberBreakerHalfOpenMs, breaker: new ConsecutiveBreaker(memberBreakerFailures) })
-
-/**
- * grpc-js's words when a call could not even be sent: no connection to the member. Such a
- * call certainly was not applied, so it is safe to send to another member.
- */
-const neverSentMessage = "No connection established"
+    : circuitBreaker(handleWhen(isRecoverableError), { halfOpenAfter: etcdMemberBreaker.halfOpenMs, breaker: new ConsecutiveBreaker(etcdMemberBreaker.failures) })
 
 /**
  * What wraps every call across members (etcd3's `faultHandling.global`). etcd3's default
  * silently re-sends any failed call up to 3 more times, so the replica saw a failure only
  * after up to 4 deadlines, and a transaction whose answer was lost (it may have been
  * applied) was re-sent blind. The replica decides that itself: it retries on its own
- * schedule (src/actors/replica/retry.ts), settles an unanswered append with a fresh read
+ * schedule (`etcdReadRetry`, runtime/schedules.ts), settles an unanswered append with a fresh read
  * (`inspectAppend`), and counts its lease from the renewals that were answered. So the
- * only call re-sent here is one that never left (refused, no connection), and only to
- * another member: with one endpoint, none; with n, at most n - 1 times at once.
+ * only call re-sent here is one that never left (no connection: `etcdCallReach`), and
+ * only to another member: with one endpoint, none; with n, at most n - 1 times at once.
  */
 const acrossMembersPolicy = (endpointCount: number): IPolicy<IDefaultPolicyContext> =>
   endpointCount <= 1
     ? noop
-    : retry(handleType(GRPCUnavailableError, (e) => e.message.includes(neverSentMessage)), { maxAttempts: endpointCount - 1 })
+    : retry(handleType(GRPCUnavailableError, (e) => etcdCallReach(e) === "never-sent"), { maxAttempts: endpointCount - 1 })
 
-/** Runs one etcd call, turning a failure into `EtcdUnavailable` named by the operation. */
+/** Runs one etcd call, turning a failure into `EtcdUnavailable` named by the operation, with its `reach`. */
 export const etcdCall = <A>(cluster: EtcdCluster, operation: string, run: (client: Etcd3) => Promise<A>) =>
   Effect.tryPromise({
     try: () => run(cluster.client),
-    catch: (cause) => new EtcdUnavailable({ operation, endpoints: cluster.options.endpoints.join(","), detail: describe(cause) }),
+    catch: (cause) => new EtcdUnavailable({ operation, endpoints: cluster.options.endpoints.join(","), detail: describe(cause), reach: etcdCallReach(cause) }),
   })
-
-/** Between attempts at the first status read of a new client (each member about twice, all within `dialTimeoutMs`). */
-const startupProbeSpacing = Schedule.spaced("100 millis")
 
 /**
  * A client that has proved it can reach the cluster (one status read), closed when
@@ -117,7 +84,7 @@ export const scopedEtcd = (options: EtcdOptions): Effect.Effect<EtcdCluster, Etc
       const cluster: EtcdCluster = { client, options }
       // A member that does not answer in time is not tried again by etcd3 (see acrossMembersPolicy): try again, until the deadline below.
       yield* etcdCall(cluster, "maintenance.status", (c) => c.maintenance.status()).pipe(
-        Effect.retry({ schedule: startupProbeSpacing, times: 2 * options.endpoints.length }),
+        Effect.retry(etcdStartupProbe(options.endpoints.length)),
         Effect.timeoutOrElse({
           duration: options.dialTimeoutMs,
           orElse: () => Effect.fail(new EtcdUnavailable({ operation: "maintenance.status", endpoints: options.endpoints.join(","), detail: `no answer within ${options.dialTimeoutMs} ms` })),
@@ -240,25 +207,19 @@ const leasedCall = <A>(cluster: EtcdCluster, operation: string, lease: string, r
     catch: (cause): EtcdUnavailable | EtcdLeaseExpired =>
       cause instanceof EtcdLeaseInvalidError
         ? new EtcdLeaseExpired({ operation, lease })
-        : new EtcdUnavailable({ operation, endpoints: cluster.options.endpoints.join(","), detail: describe(cause) }),
+        : new EtcdUnavailable({ operation, endpoints: cluster.options.endpoints.join(","), detail: describe(cause), reach: etcdCallReach(cause) }),
   })
 
-/** Reads a key or a key range, in key order. */
 /**
- * grpc-js's words when a member's connection broke while a call was on it. The call may
- * have run, so the policy above never re-sends it; a read, though, changes nothing.
- */
-const droppedMessage = "Connection dropped"
-
-/**
- * A range read. Reads are safe to repeat, so one that lost its connection mid-call is
+ * A range read, in key order. Reads are safe to repeat, so one that lost its connection
+ * mid-call (`reach: "dropped"`, which the policy above never re-sends) is
  * sent again, up to once per other member (the member's breaker, or "no connection",
  * steers the retry elsewhere); with a single endpoint there is nowhere else to go.
  */
 export const etcdRange = (cluster: EtcdCluster, operation: string, range: EtcdRange): Effect.Effect<EtcdRangeResult, EtcdUnavailable> =>
   Effect.map(
     etcdCall(cluster, operation, (c) => c.kv.range(rangeRequest(range))).pipe(
-      Effect.retry({ times: Math.max(0, cluster.options.endpoints.length - 1), while: (e) => e.detail.includes(droppedMessage) }),
+      Effect.retry({ times: Math.max(0, cluster.options.endpoints.length - 1), while: (e) => e.reach === "dropped" }),
     ),
     (res) => ({
       kvs: res.kvs.map(toKv),

@@ -16,7 +16,7 @@
  * only by its owner's explicit re-open, never here behind its back. The same goes for a
  * producer whose produce failed (see `abortAfter`).
  *
- * The client is kafkajs's own per producer, with bounded retries (`transactionalRetry`), so
+ * The client is kafkajs's own per producer, with bounded retries (`transactionalRetry`, runtime/schedules.ts), so
  * that a refusal surfaces within the transaction timeout instead of hanging. They reach
  * InitProducerId and TxnOffsetCommit only through scripts/patch-kafkajs.ts (kafkajs
  * otherwise retries those with its defaults, whatever the client says). kafkajs warns that limiting
@@ -24,21 +24,11 @@
  * not matter, because a failed transaction is aborted and nothing of it becomes visible.
  */
 import { Kafka, logLevel, type Consumer, type Producer, type Transaction } from "kafkajs"
+import { transactionalRetry } from "../runtime/schedules.ts"
 import { KafkaUnavailable } from "./errors.ts"
 import type { KafkaCluster } from "./kafka.ts"
 import { classifyTransactionFailure, WriterMustReopen, describeKafkaError, isRetriableKafkaError, WriterFenced } from "./kafka-transaction-errors.ts"
 import { produceChunks } from "./produce-chunks.ts"
-
-/**
- * kafkajs's retry for transactional producers: about 2.3 s of backoff in 8 retries, then
- * the error surfaces, well within a transaction timeout even when two steps of one
- * transaction both use it up. The first retries come quickly because the commonest retriable
- * answer is CONCURRENT_TRANSACTIONS to the next transaction's AddPartitionsToTxn: EndTxn
- * returns once the commit is decided, and the coordinator refuses a new transaction until
- * its markers are written, which took 40-60 ms here. Starting at 100 ms (kafkajs's
- * default) made every back-to-back transaction take about 300 ms; at 10 ms, about 66 ms.
- */
-export const transactionalRetry = { retries: 8, initialRetryTime: 10, maxRetryTime: 1000, factor: 0.2, multiplier: 2 } as const
 
 /** Times sendOffsets is tried again within one transaction when kafkajs gives up on a stale group coordinator. */
 const offsetAttempts = 3

@@ -3,8 +3,9 @@
  * (connected on acquire, disconnected on release) and its promise rejections into
  * `KafkaUnavailable`. Everything else in the gateway talks to Kafka through here.
  */
-import { Effect, Schedule, type Scope } from "effect"
+import { Effect, type Scope } from "effect"
 import { Kafka, logLevel, type Admin, type Consumer, type Producer } from "kafkajs"
+import { kafkaRetries, topicCreationRetry } from "../runtime/schedules.ts"
 import { describe, KafkaUnavailable } from "./errors.ts"
 import { worthAnotherAttempt } from "./kafka-transaction-errors.ts"
 import { produceChunks } from "./produce-chunks.ts"
@@ -31,22 +32,6 @@ export interface KafkaCluster {
   readonly client: Kafka
   readonly options: KafkaOptions
 }
-
-/**
- * How each kind of kafkajs client retries, explicitly: kafkajs merges the client-wide
- * setting into every producer, consumer and admin it makes, and an idempotent producer
- * that inherits a bounded count voids its idempotence (kafkajs warns so). So the
- * client-wide setting only covers the cluster's own metadata and connection retries, and
- * each client below gets its own.
- */
-export const kafkaRetries = {
-  /** Metadata refreshes and connection attempts inside one call. */
-  cluster: { retries: 3, initialRetryTime: 200, maxRetryTime: 2000 },
-  /** Admin calls: their callers (backlog poll, readiness probe, topic creation) repeat them on their own schedules. */
-  admin: { retries: 3, initialRetryTime: 200, maxRetryTime: 2000 },
-  /** Consumer-group members: kafkajs's consumer default count (5); a crash after that restarts the actor. */
-  consumer: { retries: 5, initialRetryTime: 200, maxRetryTime: 2000 },
-} as const
 
 /** Builds a client. kafkajs logs nothing itself: the actors log what matters, structured. */
 export const makeCluster = (options: KafkaOptions): KafkaCluster => ({
@@ -161,7 +146,7 @@ export const ensureTopics = (cluster: KafkaCluster, admin: Admin, topics: readon
   ensureTopicsOnce(cluster, admin, topics).pipe(
     // Right after creation a broker may not host a partition yet ("does not host this
     // topic-partition"); the topics exist, and the next attempt sees them.
-    Effect.retry({ times: 5, schedule: Schedule.spaced(1000) }),
+    Effect.retry(topicCreationRetry),
   )
 
 const ensureTopicsOnce = (cluster: KafkaCluster, admin: Admin, topics: readonly TopicSpec[]) =>

@@ -1,17 +1,13 @@
 /**
  * The backlog the intake's breaker watches: messages in `sendto` that the consumer group
- * has not committed yet, summed over partitions. Read from Kafka on a timer, so the hot
- * path only reads a number. The same read keeps each partition's share, which the
- * operations page shows, and how many messages the DLQ topic holds.
+ * has not committed yet, summed over partitions. Read from Kafka every second
+ * (`backlogPoll`), so the hot path only reads a number. The same read keeps each
+ * partition's share, which the operations page shows, and how many messages the DLQ
+ * topic holds (`dlqSizePoll`).
  */
-import { Effect, Schedule } from "effect"
+import { Effect } from "effect"
 import { kafkaCall, type KafkaAdmin, type KafkaCluster } from "../adapters/kafka.ts"
-
-/** How often the backlog is re-read. */
-export const backlogPollMs = 1_000
-
-/** How often the DLQ topic's size is re-read: it changes rarely and only the operations page shows it. */
-export const dlqPollMs = 5_000
+import { backlogPoll, dlqSizePoll } from "../runtime/schedules.ts"
 
 /** One partition of `sendto`: its end, what the group committed, and what lies between. */
 export interface PartitionBacklog {
@@ -64,7 +60,7 @@ export const pollBacklog = (cluster: KafkaCluster, admin: KafkaAdmin, topic: str
       set(parts.reduce((sum, p) => sum + p.backlog, 0))
       each?.(parts)
     })),
-    Schedule.spaced(backlogPollMs),
+    backlogPoll,
   )
 
 /** Messages the topic holds now (high watermark minus log start, summed), kept in `set` until the scope closes. */
@@ -74,5 +70,5 @@ export const pollTopicSize = (cluster: KafkaCluster, admin: KafkaAdmin, topic: s
       kafkaCall(cluster, "admin.fetchTopicOffsets", () => admin.fetchTopicOffsets(topic)),
       (ends) => set(ends.reduce((sum, e) => sum + Number(BigInt(e.high) - BigInt(e.low)), 0)),
     )),
-    Schedule.spaced(dlqPollMs),
+    dlqSizePoll,
   )

@@ -2,8 +2,8 @@
  * How accepted requests reach `sendto`: acks=all, one send at a time, no retries inside
  * kafkajs, and no kafkajs idempotence (see `connectSendtoProducer` for the measured reason).
  * A send that failed in passing (a broker gone, a leader moved, too few replicas) is sent
- * again, the same records, from a new producer (new connections, fresh metadata: the
- * partition may have a new leader), until it is acked; a refusal that would only repeat
+ * again after `sendtoResendDelayMs`, the same records, from a new producer (new
+ * connections, fresh metadata: the partition may have a new leader), until it is acked; a refusal that would only repeat
  * (a record too large) ends the send at once. A failed attempt may have written some records, so a
  * request can land in `sendto` twice; the partition executor skips the copy by its
  * request id. An ack means every in-sync replica holds every record of the send.
@@ -15,6 +15,7 @@ import { Effect, type Scope } from "effect"
 import { makeRenewOnFailure, RenewableClosed } from "./renew-on-failure.ts"
 import { describe, KafkaUnavailable } from "../adapters/errors.ts"
 import { connectSendtoProducer, publishAll, type KafkaCluster, type OutgoingRecord } from "../adapters/kafka.ts"
+import { sendtoResendDelayMs } from "../runtime/schedules.ts"
 
 /** Sends records to `sendto`; see the module comment. */
 export interface SendtoPublisher {
@@ -27,9 +28,6 @@ export interface SendtoPublisher {
    */
   readonly publish: (records: readonly OutgoingRecord[], onFailedAttempt?: (cause: unknown) => void) => Promise<void>
 }
-
-/** Between attempts of one send: 100 ms, doubling, at most 1 s. */
-const attemptDelayMs = (attempt: number) => Math.min(1_000, 100 * 2 ** attempt)
 
 /** A connected publisher whose producer is disconnected when the scope closes. */
 export const scopedSendtoPublisher = (cluster: KafkaCluster): Effect.Effect<SendtoPublisher, KafkaUnavailable, Scope.Scope> =>
@@ -55,7 +53,7 @@ export const scopedSendtoPublisher = (cluster: KafkaCluster): Effect.Effect<Send
             if (cause instanceof RenewableClosed) throw unavailable(cluster, "the publisher is closed")
             onFailedAttempt?.(cause)
             if (cause instanceof KafkaUnavailable && cause.retriable === false) throw cause
-            await new Promise((r) => setTimeout(r, attemptDelayMs(attempt)))
+            await new Promise((r) => setTimeout(r, sendtoResendDelayMs(attempt)))
           }
         }
       }

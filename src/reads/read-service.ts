@@ -9,10 +9,11 @@
  * An answer is stored only if the chain's head did not move while it was being fetched,
  * so a slow answer about an old head never outlives the head it was about.
  */
-import { Effect, Schedule } from "effect"
+import { Effect } from "effect"
 import type { ReadsSettings } from "../config/gateway-config.ts"
 import type { Logger } from "../observability/log.ts"
 import type { MetricsRegistry } from "../observability/metrics.ts"
+import { headPoll } from "../runtime/schedules.ts"
 import { makeAnswerCache, type AnswerCache } from "./answer-cache.ts"
 import { makeHeadWatch, type Head, type HeadWatch } from "./head-watch.ts"
 import { makeLatencyWindow } from "./latency-window.ts"
@@ -309,6 +310,6 @@ export const makeReadService = (deps: { readonly nodes: ReadNodes; readonly sett
       s.epoch += 1
       if (s.cache.dropWallet() > 0) showSize(chain)
     },
-    follow: Effect.asVoid(Effect.forEach(chains, (c) => Effect.repeat(followOnce(c), Schedule.spaced(settings.headPollMs)), { concurrency: "unbounded" })).pipe(Effect.andThen(Effect.never)),
+    follow: Effect.asVoid(Effect.forEach(chains, (c) => Effect.repeat(followOnce(c), headPoll(settings.headPollMs)), { concurrency: "unbounded" })).pipe(Effect.andThen(Effect.never)),
   }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test"
 import { Data, Deferred, Effect, Exit, Fiber, Scope } from "effect"
 import { makeActor } from "./actor.ts"
-import { immediateRestart } from "./backoff.ts"
+import { immediateRestart } from "./schedules.ts"
 import { LifecycleEvents } from "./events.ts"
 import { MailboxClosedError } from "./mailbox.ts"
 import { CurrentPath } from "./path.ts"

@@ -1,9 +1,8 @@
 /**
- * The runtime's named retry and backoff schedules, with their defaults.
- *
- * Every delay policy lives here so it can be read in one place and passed in
- * where it is used (`SupervisorSpec.backoff`). Nothing switches on environment
- * variables: a test that wants instant restarts passes `immediateRestart`.
+ * The mechanics that retry and backoff policies are built from: capping a schedule's
+ * delays, growing a delay exponentially, and jittering it. The policies themselves, with
+ * their numbers, are named in `schedules.ts`; this module holds no numbers of its own
+ * beyond the ±20% jitter every jittered policy shares.
  */
 import { Duration, Effect, Schedule } from "effect"
 
@@ -15,15 +14,6 @@ import { Duration, Effect, Schedule } from "effect"
  */
 export type RestartBackoff = Schedule.Schedule<unknown, unknown>
 
-/** First restart delay of `restartBackoff`. */
-export const restartBackoffBase: Duration.Duration = Duration.millis(100)
-
-/** Growth factor of `restartBackoff` between consecutive restarts. */
-export const restartBackoffFactor = 2
-
-/** Upper bound of any `restartBackoff` delay, after jitter. */
-export const restartBackoffCap: Duration.Duration = Duration.seconds(10)
-
 /**
  * Caps every delay of a schedule, so a long crash loop waits at most `cap`
  * between attempts instead of growing without bound.
@@ -32,18 +22,22 @@ export const capDelay = (cap: Duration.Input) =>
   <Output, Input>(self: Schedule.Schedule<Output, Input>): Schedule.Schedule<Output, Input> =>
     Schedule.modifyDelay(self, (metadata) => Effect.succeed(Duration.min(metadata.duration, Duration.fromInputUnsafe(cap))))
 
-/**
- * The default delay between restarts: 100 ms, then doubling (200, 400, ...),
- * each delay scaled by a random factor in [0.8, 1.2] so that siblings which
- * crashed together do not reconnect in lockstep, and never more than 10 s.
- */
-export const restartBackoff: RestartBackoff = Schedule.exponential(restartBackoffBase, restartBackoffFactor).pipe(
-  Schedule.jittered,
-  capDelay(restartBackoffCap)
-)
+/** A capped exponential backoff, as plain numbers: `baseMs`, then times `factor` per step, never above `maxMs`. */
+export interface ExponentialBackoff {
+  readonly baseMs: number
+  readonly factor: number
+  readonly maxMs: number
+}
 
 /**
- * Restart at once, with no delay. Meant for tests and for children whose
- * restart is cheap and cannot hammer a remote system.
+ * The delay of step `step` (0 for the first) of `backoff`, in whole milliseconds. A step
+ * so large that the power overflows still answers `maxMs`.
  */
-export const immediateRestart: RestartBackoff = Schedule.forever
+export const exponentialDelayMs = (backoff: ExponentialBackoff, step: number): number =>
+  Math.min(backoff.maxMs, Math.round(backoff.baseMs * backoff.factor ** step))
+
+/**
+ * `ms` scaled by a random factor in [0.8, 1.2], the same spread as `Schedule.jittered`,
+ * so that callers who failed together do not come back in lockstep.
+ */
+export const jitterMs = (ms: number, random: () => number = Math.random): number => ms * (0.8 + random() * 0.4)

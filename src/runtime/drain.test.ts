@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test"
 import { Deferred, Effect, Fiber, Layer } from "effect"
-import { immediateRestart } from "./backoff.ts"
+import { immediateRestart } from "./schedules.ts"
 import { drainMain, runMain, type SignalSource, type StopSignal } from "./drain.ts"
 import { LifecycleEvents } from "./events.ts"
 import { makeEventRecorder, makeProbe } from "./probes.fixture.ts"

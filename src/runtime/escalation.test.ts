@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test"
 import { Effect, Exit, type Scope } from "effect"
-import { immediateRestart } from "./backoff.ts"
+import { immediateRestart } from "./schedules.ts"
 import { EscalationError } from "./escalation-error.ts"
 import { LifecycleEvents } from "./events.ts"
 import { startRoot } from "./root.ts"

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test"
 import { Effect, PubSub } from "effect"
-import { immediateRestart } from "./backoff.ts"
+import { immediateRestart } from "./schedules.ts"
 import { lifecycleEventNames, LifecycleEvents, makeLifecycleBus, toLogRecord } from "./events.ts"
 import { startRoot } from "./root.ts"
 import { supervisorChild } from "./supervisor.ts"

@@ -8,15 +8,8 @@
  * Lifecycle events are published on the `LifecycleEvents` bus. See README.md.
  */
 export { type Actor, type ActorOptions, type ActorRef, defaultActorShutdownMs, makeActor } from "./actor.ts"
-export {
-  capDelay,
-  immediateRestart,
-  type RestartBackoff,
-  restartBackoff,
-  restartBackoffBase,
-  restartBackoffCap,
-  restartBackoffFactor
-} from "./backoff.ts"
+export { capDelay, type RestartBackoff } from "./backoff.ts"
+export { immediateRestart, restartBackoff, restartBackoffBase, restartBackoffCap, restartBackoffFactor } from "./schedules.ts"
 export { describeCause } from "./cause-reason.ts"
 export type { ChildInfo, ChildStatus } from "./child-cell.ts"
 export { type ChildSpec, type RestartPolicy, shouldRestart } from "./child-spec.ts"

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test"
 import { Effect, Fiber, Schedule, type Scope } from "effect"
 import { TestClock } from "effect/testing"
-import { restartBackoff } from "./backoff.ts"
+import { restartBackoff } from "./schedules.ts"
 import { LifecycleEvents } from "./events.ts"
 import { startRoot } from "./root.ts"
 import { type EventRecorder, makeEventRecorder, makeProbe } from "./probes.fixture.ts"

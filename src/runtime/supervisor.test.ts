@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test"
 import { Deferred, Effect, Fiber, type Scope } from "effect"
-import { immediateRestart } from "./backoff.ts"
+import { immediateRestart } from "./schedules.ts"
 import { LifecycleEvents } from "./events.ts"
 import { startRoot } from "./root.ts"
 import type { Strategy } from "./supervisor-spec.ts"

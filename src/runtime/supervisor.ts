@@ -9,7 +9,7 @@
  * then its loop, so restarts never race each other.
  */
 import { Cause, Clock, Effect, Exit, Option, Queue, type Scope } from "effect"
-import { restartBackoff } from "./backoff.ts"
+import { restartBackoff } from "./schedules.ts"
 import { makeBackoffTracker } from "./backoff-tracker.ts"
 import { describeCause } from "./cause-reason.ts"
 import {

@@ -1,13 +1,14 @@
 /**
  * node-throttler: one actor per node endpoint. It connects the node's client, attaches it
  * to the node's throttle (which the consumers call through), and then probes the node's
- * health on a fixed period, feeding the breaker and the metrics. If the node cannot be
+ * health every 2 s (`nodeProbe`), feeding the breaker and the metrics. If the node cannot be
  * reached at start, init fails and the supervisor retries with backoff.
  */
-import { Effect, Schedule } from "effect"
+import { Effect } from "effect"
 import type { HostContext } from "../../host/host-context.ts"
 import type { NodeConfig } from "../../config/node-config.ts"
 import type { ChildSpec } from "../../runtime/child-spec.ts"
+import { nodeProbe } from "../../runtime/schedules.ts"
 import { nodeThrottlerEvents, nodeThrottlerMetrics } from "./events.ts"
 import { makeNodeClient } from "./node-client.ts"
 import { makeThrottle, type NodeThrottle } from "./throttle.ts"
@@ -15,9 +16,6 @@ import { makeThrottle, type NodeThrottle } from "./throttle.ts"
 export { CircuitOpen, makeThrottle, type NodeThrottle, type ThrottleSnapshot } from "./throttle.ts"
 export { makeNodePool, type NodePool } from "./pool.ts"
 export type { NodeError } from "./node-client.ts"
-
-/** How often a healthy node is probed. */
-export const probePeriodMs = 2000
 
 /** The throttle handle plus the actor that keeps it connected and probed. */
 export interface NodeThrottler {
@@ -66,7 +64,7 @@ export const nodeThrottler = (ctx: HostContext, node: NodeConfig): NodeThrottler
     throttle.attach(client)
     yield* Effect.addFinalizer(() => Effect.sync(() => throttle.attach(undefined)))
     log.info(nodeThrottlerEvents.connected, { node: node.name, chain: node.chain, url: node.url, height: String(height) })
-    return Effect.asVoid(Effect.repeat(probeOnce(client), Schedule.spaced(probePeriodMs)))
+    return Effect.asVoid(Effect.repeat(probeOnce(client), nodeProbe))
   })
 
   return { throttle, spec: { id: `node-throttler:${node.name}`, init, restart: "permanent", shutdownMs: 2000 } }

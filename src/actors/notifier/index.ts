@@ -28,6 +28,7 @@ import { decodeStatus } from "../../domain/wire.ts"
 import { scopedSendtoPublisher } from "../../kafka/sendto-publisher.ts"
 import { gatewayTopics, webhooksTopicOf } from "../../kafka/topics.ts"
 import type { ChildSpec } from "../../runtime/child-spec.ts"
+import { notifierRoomPollMs } from "../../runtime/schedules.ts"
 import { eventOf } from "../../webhooks/event-body.ts"
 import { encodeParked, parkedKey } from "../../webhooks/registration.ts"
 import type { WebhookBookView } from "../webhook-book/index.ts"
@@ -134,7 +135,7 @@ export const notifier = (ctx: HostContext, hooks: WebhookBookView): ChildSpec =>
             if (positions.pending() >= settings.maxPending) {
               log.warn(notifierEvents.full, { pending: positions.pending(), max_pending: settings.maxPending })
               while (positions.pending() >= settings.maxPending && isRunning() && !isStale()) {
-                await new Promise((resolve) => setTimeout(resolve, 200))
+                await new Promise((resolve) => setTimeout(resolve, notifierRoomPollMs))
                 await heartbeat()
               }
             }

@@ -29,9 +29,6 @@ import { TopicMismatch } from "./topic-mismatch.ts"
 
 export { TopicMismatch } from "./topic-mismatch.ts"
 
-/** How often the host's chain follower reads the Ethereum nodes' new blocks. */
-const chainFollowEveryMs = 250
-
 /** One assigned partition: its state, and its executor once taken over. */
 interface Held {
   state: PartitionState
@@ -68,7 +65,7 @@ export const partitionConsumer = (ctx: HostContext, pool: NodePool, view: Status
     onMembershipEvents(consumer, reportMembership(groupCheck, k.consumer.group_id))
 
     // The host's one reader of the Ethereum nodes' blocks, for every partition's tracker.
-    yield* Effect.forkScoped(chains.follower.run(chainFollowEveryMs))
+    yield* Effect.forkScoped(chains.follower.run)
 
     const held = new Map<number, Held>()
     let generation = 0

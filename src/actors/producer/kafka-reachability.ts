@@ -6,17 +6,15 @@
  * no request arrives; and every produce round trip reports its own outcome, so a send
  * that fails turns the check at once. The newest evidence wins.
  */
-import { Effect, Schedule } from "effect"
+import { Effect } from "effect"
 import { brokerCount, type KafkaAdmin, type KafkaCluster } from "../../adapters/kafka.ts"
 import { describe } from "../../adapters/errors.ts"
 import type { Readiness, ReadinessCheck } from "../../host/readiness.ts"
 import type { SendReport } from "../../kafka/request-publisher.ts"
+import { kafkaProbe, kafkaProbeMs } from "../../runtime/schedules.ts"
 
 /** The check's name in `/readyz`. */
 export const producerKafkaCheckName = "producer.kafka"
-
-/** How often the metadata probe runs. */
-export const kafkaProbeMs = 1_000
 
 /** Registers (or finds) the producer's check; `probeTimeoutMs` bounds one probe. */
 export const producerKafkaCheck = (readiness: Readiness, probeTimeoutMs: number): ReadinessCheck =>
@@ -52,7 +50,7 @@ export const probeKafkaOnce = (cluster: KafkaCluster, admin: KafkaAdmin, check: 
 
 /** Probes every `kafkaProbeMs` until the scope closes. */
 export const probeKafka = (cluster: KafkaCluster, admin: KafkaAdmin, check: ReadinessCheck, timeoutMs: number, onBrokers: (n: number) => void) =>
-  Effect.repeat(probeKafkaOnce(cluster, admin, check, timeoutMs, onBrokers), Schedule.spaced(kafkaProbeMs))
+  Effect.repeat(probeKafkaOnce(cluster, admin, check, timeoutMs, onBrokers), kafkaProbe)
 
 /** Feeds each produce round trip's outcome to the check. */
 export const sendReportTo = (check: ReadinessCheck): SendReport => ({

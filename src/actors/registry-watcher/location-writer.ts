@@ -12,6 +12,7 @@ import type { RegistryError } from "../../registry/registry-errors.ts"
 import type { Registry } from "../../registry/registry-handle.ts"
 import { getServiceLocation, type ServiceLocation } from "../../registry/registry-reads.ts"
 import { register, updateLocation } from "../../registry/registry-writes.ts"
+import { locationWriteRetryDelayMs } from "../../runtime/schedules.ts"
 import type { ReplicaHandle } from "../replica/index.ts"
 import { registryWatcherEvents, type RegistryWatcherMetrics, type WriteOutcomeLabel } from "./events.ts"
 import { planWrite } from "./write-plan.ts"
@@ -29,10 +30,6 @@ export interface LocationWriterDeps {
   /** How often the replica's role is checked. */
   readonly checkEveryMs: number
 }
-
-/** First and longest wait between failed writes of one epoch. */
-const retryBaseMs = 500
-const retryMaxMs = 10_000
 
 /** The registry's location, registering the service here (epoch 0) if it is unknown. */
 const currentOrRegister = (d: LocationWriterDeps): Effect.Effect<ServiceLocation, RegistryError> =>
@@ -96,7 +93,7 @@ export const locationWriter = (d: LocationWriterDeps): Effect.Effect<never> =>
       } else {
         d.metrics.locationWrites.inc({ outcome: "failed" })
         const failures = (failing?.failures ?? 0) + 1
-        const waitMs = Math.min(retryMaxMs, retryBaseMs * 2 ** (failures - 1))
+        const waitMs = locationWriteRetryDelayMs(failures)
         failing = { epoch, failures, retryAt: Date.now() + waitMs }
         d.log.warn(registryWatcherEvents.writeFailed, { service: d.serviceId, node: d.replica.node, epoch, error: result.failure._tag, detail: result.failure.message, retry_in_ms: waitMs })
       }

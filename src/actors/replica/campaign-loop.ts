@@ -8,6 +8,7 @@
  */
 import { Deferred, Effect, Queue } from "effect"
 import { watchKey } from "../../adapters/etcd.ts"
+import { campaignRetryDelay } from "../../runtime/schedules.ts"
 import { appendLoop } from "./appender.ts"
 import { labelsOf, noteSize, type ReplicaCore, type Session, updateRole } from "./core.ts"
 import { replicaEvents } from "./events.ts"
@@ -96,7 +97,7 @@ export const campaignLoop = <S>(core: ReplicaCore<S>, session: Session): Effect.
           updateRole(core, { _tag: "lease-expired" })
           return yield* Effect.never
         }
-        return yield* Effect.sleep("200 millis")
+        return yield* Effect.sleep(campaignRetryDelay)
       }
       const r = attempt.success
       if (r._tag === "elected") return yield* lead(core, session, r.epoch, r.position)

@@ -10,13 +10,13 @@
  */
 import { Deferred, Effect, Queue } from "effect"
 import { grantLease, releaseLease, renewLease, revokeLease } from "../../adapters/etcd.ts"
+import { sessionRetryDelayMs } from "../../runtime/schedules.ts"
 import { campaignLoop } from "./campaign-loop.ts"
 import { labelsOf, notLeader, type ReplicaCore, type Session, updateRole } from "./core.ts"
 import { replicaEvents } from "./events.ts"
 import { newIncarnation } from "./leader-value.ts"
 import { type EndReason, followerRole } from "./leadership.ts"
 import { putLpi } from "./log-store.ts"
-import { sessionRetryDelayMs } from "./retry.ts"
 import { renewEveryMs } from "./settings.ts"
 
 /** How often the step-down timer looks at the clock. */

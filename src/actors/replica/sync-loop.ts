@@ -8,6 +8,7 @@
  */
 import { Effect, Queue } from "effect"
 import { watchKey } from "../../adapters/etcd.ts"
+import { logSizeReread, snapshotGapRetryDelay } from "../../runtime/schedules.ts"
 import { applyEntries, type Fetched, planSync } from "./apply-entries.ts"
 import { labelsOf, noteSize, type ReplicaCore, updateRole } from "./core.ts"
 import { firstIndexOf } from "./dedupe.ts"
@@ -19,12 +20,6 @@ import { snapshotDue, trimBound } from "./trim.ts"
 
 /** Entries fetched per range read. */
 export const fetchBatch = 500
-
-/**
- * How often `LogSize` is re-read even without a watch event. A watch on a stalled member
- * neither delivers nor fails; the read has a deadline and moves to another endpoint.
- */
-export const rereadEveryMs = 5_000
 
 /** The sync loop of one replica; runs until interrupted. */
 export const syncLoop = <S>(core: ReplicaCore<S>): Effect.Effect<never> => Effect.forever(Effect.scoped(syncRound(core)))
@@ -40,7 +35,7 @@ const syncRound = <S>(core: ReplicaCore<S>) =>
       onReconnected: () => void Queue.offerUnsafe(core.signals, { _tag: "poke" }),
       onBroken: () => void Queue.offerUnsafe(core.signals, { _tag: "broken" }),
     })
-    yield* Effect.forkScoped(Effect.forever(Effect.andThen(Effect.sleep(rereadEveryMs), Effect.sync(() => Queue.offerUnsafe(core.signals, { _tag: "poke" })))))
+    yield* Effect.forkScoped(Effect.forever(Effect.andThen(Effect.sleep(logSizeReread), Effect.sync(() => Queue.offerUnsafe(core.signals, { _tag: "poke" })))))
     while (true) {
       yield* catchUp(core)
       const signals = yield* Queue.takeAll(core.signals)
@@ -81,7 +76,7 @@ const catchUp = <S>(core: ReplicaCore<S>) =>
         yield* maybeSnapshot(core)
         continue
       }
-      if (!(yield* loadSnapshot(core, step.firstAvailable))) yield* Effect.sleep("1 second")
+      if (!(yield* loadSnapshot(core, step.firstAvailable))) yield* Effect.sleep(snapshotGapRetryDelay)
     }
   })
 

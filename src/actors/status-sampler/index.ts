@@ -5,9 +5,10 @@
  * role (the page is served by the intake), after the status view. The ring lives
  * outside the actor, so a restart keeps the samples taken so far.
  */
-import { Effect, Schedule } from "effect"
+import { Effect } from "effect"
 import type { HostContext } from "../../host/host-context.ts"
 import type { ChildSpec } from "../../runtime/child-spec.ts"
+import { statusSampling } from "../../runtime/schedules.ts"
 import type { StatusStore } from "../../status/store.ts"
 import type { StatusSeries } from "../../status/status-series.ts"
 import { statusSamplerEvents } from "./events.ts"
@@ -21,6 +22,6 @@ export const statusSampler = (ctx: HostContext, store: StatusStore, series: Stat
     try: () => series.add({ at: Date.now(), counts: store.countsSoFar() }),
     catch: (cause) => cause,
   }).pipe(Effect.catch((cause) => Effect.sync(() => log.warn(statusSamplerEvents.sampleFailed, { error: String(cause), effect: "this sample is skipped; the chart has a gap" }))))
-  const init = Effect.succeed(Effect.asVoid(Effect.repeat(sampleOnce, Schedule.spaced(everyMs))))
+  const init = Effect.succeed(Effect.asVoid(Effect.repeat(sampleOnce, statusSampling(everyMs))))
   return { id: "status-sampler", init, restart: "permanent", shutdownMs: 1_000 }
 }

@@ -1,19 +1,19 @@
 /**
  * throttle-report-reader (producer role): reads every consumer process's throttle report
- * from etcd every `everyMs` into a cell the operations page reads, so the page of a host
- * that throttles no node still shows each node's cap, limit and latency. Like the
+ * from etcd every 2 s (`throttleReportRound`) into a cell the operations page reads, so
+ * the page of a host that throttles no node still shows each node's cap, limit and latency. Like the
  * reporter it never fails its supervisor; when etcd does not answer the cell keeps the
  * last reports with the time they were read, which the page shows.
  */
-import { Effect, Schedule } from "effect"
+import { Duration, Effect } from "effect"
 import { etcdRange, prefixEnd, scopedEtcd } from "../../adapters/etcd.ts"
 import { describe } from "../../adapters/errors.ts"
 import { decodeThrottleReport, throttleReportPrefix, type ThrottleReport } from "../../domain/throttle-report.ts"
 import { etcdOptionsFrom } from "../../host/connections.ts"
 import type { HostContext } from "../../host/host-context.ts"
 import type { ChildSpec } from "../../runtime/child-spec.ts"
+import { throttleReportRetryDelay, throttleReportRound } from "../../runtime/schedules.ts"
 import { throttleReportEvents } from "./events.ts"
-import { reportEveryMs } from "./publish.ts"
 
 /** The reports as last read. */
 export interface ThrottleReports {
@@ -33,8 +33,6 @@ export const makeThrottleReportCell = (): ThrottleReportCell => {
   let current: ThrottleReports = { reports: [], readAt: undefined }
   return { get: () => current, set: (reports, readAt) => void (current = { reports, readAt }) }
 }
-
-const retryAfterMs = 5_000
 
 /** Builds the reader that keeps `cell` current. */
 export const throttleReportReader = (ctx: HostContext, cell: ThrottleReportCell): ChildSpec => {
@@ -56,14 +54,14 @@ export const throttleReportReader = (ctx: HostContext, cell: ThrottleReportCell)
         }
         cell.set(reports, Date.now())
       })
-      return yield* Effect.repeat(once, Schedule.spaced(reportEveryMs))
+      return yield* Effect.repeat(once, throttleReportRound)
     }),
   )
   const loop = Effect.forever(
     session.pipe(
       Effect.catch((error) => Effect.andThen(
-        Effect.sync(() => log.warn(throttleReportEvents.readFailed, { error: describe(error), effect: `the operations page keeps the last reports it read; trying again in ${retryAfterMs / 1000} s` })),
-        Effect.sleep(retryAfterMs),
+        Effect.sync(() => log.warn(throttleReportEvents.readFailed, { error: describe(error), effect: `the operations page keeps the last reports it read; trying again in ${Duration.toSeconds(throttleReportRetryDelay)} s` })),
+        Effect.sleep(throttleReportRetryDelay),
       )),
     ),
   )

@@ -7,4 +7,4 @@
  */
 export { throttleFigures } from "./figures.ts"
 export { makeThrottleReportCell, throttleReportReader, type ThrottleReportCell, type ThrottleReports } from "./follow.ts"
-export { reportEveryMs, reportTtlS, throttleReporter } from "./publish.ts"
+export { reportTtlS, throttleReporter } from "./publish.ts"

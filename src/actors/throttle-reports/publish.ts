@@ -1,28 +1,25 @@
 /**
  * throttle-reporter (consumer role): keeps this process's throttle report in etcd,
- * rewritten every `everyMs` under a lease of `ttlS` seconds, so a producer host's
- * operations page can show nodes it does not call itself. When the process stops the
+ * rewritten every 2 s (`throttleReportRound`) under a lease of `reportTtlS` seconds, so
+ * a producer host's operations page can show nodes it does not call itself. When the process stops the
  * lease is revoked and the report goes with it; when it dies the lease runs out. It
  * never fails its supervisor: without etcd it logs, waits and tries again, since no
  * request depends on it.
  */
-import { Effect, Schedule } from "effect"
+import { Duration, Effect } from "effect"
 import { etcdTxn, grantLease, renewLease, revokeLease, scopedEtcd } from "../../adapters/etcd.ts"
 import { describe } from "../../adapters/errors.ts"
 import { encodeThrottleReport, throttleReportKey, throttleReportPrefix } from "../../domain/throttle-report.ts"
 import { etcdOptionsFrom } from "../../host/connections.ts"
 import type { HostContext } from "../../host/host-context.ts"
 import type { ChildSpec } from "../../runtime/child-spec.ts"
+import { throttleReportRetryDelay, throttleReportRound } from "../../runtime/schedules.ts"
 import type { NodeThrottle } from "../node-throttler/index.ts"
 import { throttleReportEvents } from "./events.ts"
 import { throttleFigures } from "./figures.ts"
 
-/** How often the report is rewritten, and how long it outlives a process that stops rewriting it. */
-export const reportEveryMs = 2_000
+/** How long the report outlives a process that stops rewriting it (every 2 s, `throttleReportRound`). */
 export const reportTtlS = 10
-
-/** How long to wait before trying etcd again after a failure. */
-const retryAfterMs = 5_000
 
 /** Builds the reporter of `throttles` (this process's). */
 export const throttleReporter = (ctx: HostContext, throttles: readonly NodeThrottle[]): ChildSpec => {
@@ -41,14 +38,14 @@ export const throttleReporter = (ctx: HostContext, throttles: readonly NodeThrot
         Effect.suspend(() => etcdTxn(etcd, "throttle report put", [], [{ _tag: "put", key, value: report(), lease }])),
         renewLease(etcd, lease, ctx.config.etcd.dial_timeout_ms),
       )
-      return yield* Effect.repeat(once, Schedule.spaced(reportEveryMs))
+      return yield* Effect.repeat(once, throttleReportRound)
     }),
   )
   const loop = Effect.forever(
     session.pipe(
       Effect.catch((error) => Effect.andThen(
-        Effect.sync(() => log.warn(throttleReportEvents.publishFailed, { error: describe(error), effect: `producer hosts' operations pages show no figures for this process's nodes until etcd answers; trying again in ${retryAfterMs / 1000} s` })),
-        Effect.sleep(retryAfterMs),
+        Effect.sync(() => log.warn(throttleReportEvents.publishFailed, { error: describe(error), effect: `producer hosts' operations pages show no figures for this process's nodes until etcd answers; trying again in ${Duration.toSeconds(throttleReportRetryDelay)} s` })),
+        Effect.sleep(throttleReportRetryDelay),
       )),
     ),
   )

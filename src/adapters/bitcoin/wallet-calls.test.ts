@@ -1,6 +1,8 @@
 import { describe, expect, test } from "bun:test"
 import { Result } from "effect"
-import { listUnspent, lockCoins, mempoolSpenders, newChangeAddress, sendRaw, signRaw, txStatus, unspentOutput } from "./wallet-calls.ts"
+import { nodeRejected } from "../errors.ts"
+import { MalformedAnswer } from "./wallet-step.ts"
+import { listUnspent, lockCoins, mempoolSpenders, newChangeAddress, sendRaw, signingMayNeedUnlock, SigningIncomplete, signRaw, txStatus, unspentOutput } from "./wallet-calls.ts"
 
 const txid = "1e3920ed96b935fefce9303cae8a6c8e0df8ad6e9198e9b38f461ce5f7d0ebce"
 const spk = "76a914c7461e25906a496ca32f1a066c0967e4eb69946d88ac"
@@ -78,6 +80,14 @@ describe("signing", () => {
     expect(Result.isFailure(r) && r.failure).toMatchObject({ _tag: "SigningIncomplete", missing: [{ txid, vout: 0, error: "unable to find key for addr SMJ12qn9jNCCXJnTYRz5Yu9ZenERqvYwfg" }] })
   })
   test("an answer without hex is malformed", () => expect(failureTag(signRaw("bitcoind", "00", []).parse({ complete: true }))).toBe("MalformedAnswer"))
+  test.each([
+    ["the node says unlock first (-13)", nodeRejected("bitcoin", { node: "btc-1", method: "signrawtransaction", code: -13, detail: "Enter the wallet passphrase with walletpassphrase first" }), true],
+    ["an incomplete signing, whatever its inputs' reasons", new SigningIncomplete({ missing: [{ txid, vout: 0, error: "unable to find key for addr SMJ12qn9jNCCXJnTYRz5Yu9ZenERqvYwfg" }] }), true],
+    ["an incomplete signing that names no input", new SigningIncomplete({ missing: [] }), true],
+    ["another refusal", nodeRejected("bitcoin", { node: "btc-1", method: "signrawtransaction", code: -8, detail: "Invalid parameter" }), false],
+    ["a malformed answer", new MalformedAnswer({ method: "signrawtransaction", detail: "no hex/complete" }), false],
+    ["no answer", { _tag: "NodeUnreachable", message: "node btc-1 did not answer" }, false],
+  ] as const)("signingMayNeedUnlock: %s", (_, error, may) => expect(signingMayNeedUnlock(error)).toBe(may))
 })
 
 describe("status and spends", () => {

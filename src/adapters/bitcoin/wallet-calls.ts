@@ -77,6 +77,16 @@ export class SigningIncomplete extends Data.TaggedError("SigningIncomplete")<{
   }
 }
 
+/**
+ * True when a failed signing may only mean that the wallet is locked, so unlocking it and
+ * signing once more is worth a try: the node said "unlock first" (-13, `wallet-locked`),
+ * or the wallet signed only part of the transaction. The reasons an incomplete signing
+ * gives per input are each wallet's own words, so they are not read: every incomplete
+ * signing counts, and one unlock and one more signing attempt cost little.
+ */
+export const signingMayNeedUnlock = (error: { readonly _tag: string; readonly kind?: unknown }): boolean =>
+  (error._tag === "NodeRejected" && error.kind === "wallet-locked") || error._tag === "SigningIncomplete"
+
 /** Where a wallet transaction stands. `known: false` when the wallet has no such transaction. */
 export type TxStatus =
   | { readonly known: false }

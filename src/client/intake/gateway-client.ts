@@ -19,7 +19,8 @@ import { isFinal } from "../../domain/status.ts"
 import { isWebhookRejection, type VerifiedWebhook, verifyWebhook, type WebhookRejection } from "../../domain/webhook-signature.ts"
 import { idempotentId, isValidIdempotencyKey } from "../../intake/request-id.ts"
 import type { Transition } from "../../status/store.ts"
-import { readVerdict, type Refused, retryDelayMs, type Unavailable } from "./intake-answer.ts"
+import { intakeClientRetryDelayMs } from "../../runtime/schedules.ts"
+import { readVerdict, type Refused, type Unavailable } from "./intake-answer.ts"
 
 export type { FieldProblem, Refused, Unavailable } from "./intake-answer.ts"
 
@@ -272,7 +273,7 @@ export const makeGatewayClient = (options: GatewayClientOptions): GatewayClient 
       )
       if (verdict._tag !== "Retry") return { verdict, attempts: attempt }
       ambiguous ||= verdict.ambiguous
-      const delayMs = retryDelayMs(attempt, verdict.afterMs)
+      const delayMs = intakeClientRetryDelayMs(attempt, verdict.afterMs)
       // A call that is not idempotent goes again only after an answer that wrote nothing.
       if (now() + delayMs > deadline || (onlyUnwritten && !verdict.nothingWritten)) {
         const gaveUp: Unavailable = { ok: false, _tag: "Unavailable", attempts: attempt, reason: verdict.reason, mayHaveBeenAccepted: ambiguous || (onlyUnwritten && !verdict.nothingWritten) }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test"
-import { readVerdict, retryDelayMs } from "./intake-answer.ts"
+import { readVerdict } from "./intake-answer.ts"
 
 const now = 1_000_000
 
@@ -40,15 +40,5 @@ describe("readVerdict", () => {
 
   test("a lookup may take 404 as an answer", () => {
     expect(readVerdict(404, { error: "not_found", message: "m" }, null, now, [404])._tag).toBe("Done")
-  })
-})
-
-describe("retryDelayMs", () => {
-  test("grows, is capped, and is never below Retry-After", () => {
-    expect(retryDelayMs(1, undefined, () => 1)).toBe(200)
-    expect(retryDelayMs(3, undefined, () => 1)).toBe(800)
-    expect(retryDelayMs(20, undefined, () => 1)).toBe(5000)
-    expect(retryDelayMs(1, undefined, () => 0)).toBe(100)
-    expect(retryDelayMs(1, 2000, () => 1)).toBe(2000)
   })
 })

@@ -79,10 +79,3 @@ export const readVerdict = (status: number, body: unknown, retryAfter: string | 
   }
   return { ok: false, _tag: "Refused", status, error, message, problems: problemsOf(record) }
 }
-
-/** The wait before retry number `retry` (1 = first): capped exponential with full jitter, never below `Retry-After`. */
-export const retryDelayMs = (retry: number, retryAfter: number | undefined, random: () => number = Math.random, baseMs = 200, maxMs = 5_000): number => {
-  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, retry - 1))
-  const jittered = Math.round(ceiling / 2 + (random() * ceiling) / 2)
-  return Math.max(retryAfter ?? 0, jittered)
-}

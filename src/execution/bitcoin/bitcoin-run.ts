@@ -14,7 +14,7 @@
  * account's rate grows with its coins once a block confirms the pieces.
  */
 import { Effect, Result } from "effect"
-import { newChangeAddress, signRaw, sendRaw, listUnspent, type Prevout } from "../../adapters/bitcoin/wallet-calls.ts"
+import { newChangeAddress, signRaw, sendRaw, listUnspent, type Prevout, signingMayNeedUnlock } from "../../adapters/bitcoin/wallet-calls.ts"
 import type { SendFrom, SendMany, SendToAddress } from "../../domain/request.ts"
 import { nextRecord, statusRecordFor } from "../../domain/status-record.ts"
 import { isFinal, type StatusRecord } from "../../domain/status.ts"
@@ -88,8 +88,7 @@ const whenShort = (ctx: BitcoinContext, account: string, state: AccountState): E
 const signer = (ctx: BitcoinContext) => (unsignedHex: string, prevouts: readonly Prevout[]) =>
   walletStep(ctx, signRaw(ctx.settings.walletKind, unsignedHex, prevouts)).pipe(
     Effect.catch((e) => {
-      const locked = (e._tag === "NodeRejected" && e.kind === "wallet-locked") || (e._tag === "SigningIncomplete" && /locked/i.test(e.message))
-      if (!locked || ctx.settings.passphrase === undefined) return Effect.fail(e)
+      if (!signingMayNeedUnlock(e) || ctx.settings.passphrase === undefined) return Effect.fail(e)
       ctx.log.warn(executorEvents.walletUnlock, { partition: ctx.partition, node: ctx.settings.node })
       const unlock = ctx.nodes.callNode(ctx.settings.node, "walletpassphrase", [ctx.settings.passphrase, ctx.settings.walletKind === "btcwallet" ? 0 : 100_000_000])
       return Effect.andThen(unlock, walletStep(ctx, signRaw(ctx.settings.walletKind, unsignedHex, prevouts)))

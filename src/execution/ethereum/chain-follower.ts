@@ -6,8 +6,9 @@
  * own registration: the slots mined (whose receipts it may read) and the slots a reorg
  * took back (whose status it must record), and the latest head of each node.
  */
-import { Effect, Schedule } from "effect"
+import { Effect } from "effect"
 import type { Logger } from "../../observability/log.ts"
+import { chainFollowRound } from "../../runtime/schedules.ts"
 import type { ChainNodes } from "../ports.ts"
 import { scanNode, type NodeScan, type ScanWatcher } from "./block-scan.ts"
 import type { SenderBook, Slot } from "./sender-book.ts"
@@ -24,8 +25,8 @@ export interface ChainFollower {
   readonly register: (partition: number, book: SenderBook) => FollowerRegistration
   /** The head last read from `node`, if any. */
   readonly head: (node: string) => number | undefined
-  /** Reads every node some registered book has slots on, forever, every `everyMs`. */
-  readonly run: (everyMs: number) => Effect.Effect<never>
+  /** Reads every node some registered book has slots on, forever, every `chainFollowRound` (250 ms). */
+  readonly run: Effect.Effect<never>
 }
 
 /** A follower over the host's nodes. */
@@ -76,6 +77,6 @@ export const makeChainFollower = (nodes: Pick<ChainNodes, "callNode" | "callNode
       }
     },
     head: (node) => heads.get(node),
-    run: (everyMs) => Effect.repeat(round, Schedule.spaced(everyMs)).pipe(Effect.andThen(Effect.never)),
+    run: Effect.repeat(round, chainFollowRound).pipe(Effect.andThen(Effect.never)),
   }
 }
