@@ -43,11 +43,13 @@ import { defaultSampleEveryMs, makeStatusSeries } from "../status/status-series.
 import { operationsMount } from "./operations-mount.ts"
 import type { ChildSpec } from "../runtime/child-spec.ts"
 import type { SupervisorSpec } from "../runtime/supervisor-spec.ts"
+import { restartBackoffWithin } from "../runtime/schedules.ts"
 import { supervisorChild } from "../runtime/supervisor.ts"
 import type { HostContext } from "../host/host-context.ts"
 
 /** Restart limits from `[runtime]`: more restarts than this within the window escalate. */
 const intensityOf = (ctx: HostContext) => ({ maxRestarts: ctx.config.runtime.max_restarts, withinMs: ctx.config.runtime.restart_window_ms })
+const backoffOf = (ctx: HostContext) => restartBackoffWithin(ctx.config.runtime.backoff_base_ms, ctx.config.runtime.backoff_max_ms)
 
 /**
  * The consumer role: node throttlers first (the consumer and the read front call through
@@ -63,6 +65,7 @@ const consumerTree = (ctx: HostContext, view: StatusView): { readonly spec: Supe
     id: "consumer",
     strategy: "rest_for_one",
     intensity: intensityOf(ctx),
+    backoff: backoffOf(ctx),
     children: [...throttlers.map((t) => t.spec), front.spec, consumer.spec],
   }
   return { spec, reads: front.service, throttles: throttlers.map((t) => t.throttle) }
@@ -95,5 +98,5 @@ export const hostTree = (ctx: HostContext, roles: readonly Role[], version: stri
       children.push(producer(ctx, version, status.view, consumer?.reads, hooks.view, [ops]))
     }
   }
-  return { id: `host:${ctx.host.name}`, strategy: "one_for_one", intensity: intensityOf(ctx), children: [...children, ...last] }
+  return { id: `host:${ctx.host.name}`, strategy: "one_for_one", intensity: intensityOf(ctx), backoff: backoffOf(ctx), children: [...children, ...last] }
 }

@@ -32,6 +32,7 @@ import {
   nodeProbe,
   requestRetryDelay,
   restartBackoff,
+  restartBackoffWithin,
   sendtoResendDelayMs,
   sessionRetryDelayMs,
   snapshotGapRetryDelay,
@@ -92,6 +93,12 @@ describe("jittered exponential schedules: first delay, doubling, cap", () => {
     const got = await delaysOf(restartBackoff, 10)
     withinJitter(got, 100, 10_000)
     expect(got.slice(-3)).toEqual([10_000, 10_000, 10_000])
+  })
+
+  test("restartBackoffWithin: the configured first delay and cap ([runtime].backoff_base_ms, backoff_max_ms)", async () => {
+    const got = await delaysOf(restartBackoffWithin(50, 2_000), 9)
+    withinJitter(got, 50, 2_000)
+    expect(got.at(-1)).toBe(2_000)
   })
 
   test("commitRetry: 100 ms doubling to 5 s", async () => {

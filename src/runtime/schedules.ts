@@ -33,6 +33,10 @@ export const restartBackoff: RestartBackoff = Schedule.exponential(restartBackof
   capDelay(restartBackoffCap),
 )
 
+/** `restartBackoff` from `[runtime].backoff_base_ms` and `backoff_max_ms`: the same shape, the configured first delay and cap. */
+export const restartBackoffWithin = (baseMs: number, maxMs: number): RestartBackoff =>
+  Schedule.exponential(Duration.millis(baseMs), restartBackoffFactor).pipe(Schedule.jittered, capDelay(Duration.millis(maxMs)))
+
 /**
  * Restart at once, with no delay. Meant for tests and for children whose restart is
  * cheap and cannot hammer a remote system.
