@@ -53,6 +53,7 @@ export const intakeHarness = (overrides: Partial<IntakeDeps> = {}): IntakeHarnes
   const webhookWrites: WebhookWrite[][] = []
   let failWrites = false
   let hookIds = 0
+  let secrets = 0
   const deps: IntakeDeps = {
     version: "test",
     metrics,
@@ -83,7 +84,8 @@ export const intakeHarness = (overrides: Partial<IntakeDeps> = {}): IntakeHarnes
         webhookWrites.push([...records])
       },
       newId: () => `wh_${++hookIds}`,
-      newSecret: () => `whsec_test${hookIds}`,
+      // whsec_test1, 2, …: one per registration or rotation, in order.
+      newSecret: () => `whsec_test${++secrets}`,
     },
     ...overrides,
   }

@@ -28,7 +28,23 @@ export interface Webhook {
   readonly secret: string
   /** Epoch ms; status changes from before it are not posted to it. */
   readonly created_at: number
+  /**
+   * The secret a rotation replaced, still signed with (beside `secret`) until
+   * `previous_secret_until`, so the receiver can switch to the new one without refusing a
+   * delivery in between.
+   */
+  readonly previous_secret?: string
+  /** Epoch ms after which `previous_secret` no longer signs. */
+  readonly previous_secret_until?: number
+  /** Epoch ms of the last rotation. */
+  readonly rotated_at?: number
 }
+
+/** The secrets a delivery at `now` is signed with: the current one, and the replaced one while it is still kept. */
+export const signingSecrets = (webhook: Webhook, now: number): readonly string[] =>
+  webhook.previous_secret !== undefined && webhook.previous_secret_until !== undefined && now < webhook.previous_secret_until
+    ? [webhook.secret, webhook.previous_secret]
+    : [webhook.secret]
 
 /** A delivery that failed for `[webhooks].retry_for_s` and was set aside. */
 export interface ParkedDelivery {
@@ -84,7 +100,8 @@ export const decodeWebhookEntry = (key: string, value: string | null): Decoded<W
   if (kind === "webhook" && first !== undefined && first !== "" && rest.length === 0) {
     if (value === null) return { ok: true, value: { _tag: "webhook", id: first, webhook: undefined } }
     const v = parseObject(value)
-    if (v === undefined || v.id !== first || typeof v.owner !== "string" || typeof v.url !== "string" || typeof v.secret !== "string" || typeof v.created_at !== "number" || !Array.isArray(v.events)) {
+    const rotation = (v?.previous_secret === undefined || typeof v.previous_secret === "string") && (v?.previous_secret_until === undefined || typeof v.previous_secret_until === "number")
+    if (v === undefined || v.id !== first || typeof v.owner !== "string" || typeof v.url !== "string" || typeof v.secret !== "string" || typeof v.created_at !== "number" || !Array.isArray(v.events) || !rotation) {
       return { ok: false, problem: `${key}: not a webhook registration` }
     }
     return { ok: true, value: { _tag: "webhook", id: first, webhook: v as unknown as Webhook } }

@@ -59,6 +59,26 @@ describe("dispatcher", () => {
     expect(isWebhookRejection(check) ? check.reason : check.eventId).toBe("r1:2")
   })
 
+  test("while a rotation keeps the old secret, a delivery verifies under either secret; after it, under the new one only", async () => {
+    const seen: Array<{ headers: Readonly<Record<string, string>>; body: string }> = []
+    const h = harness(async (args) => {
+      seen.push(args)
+      return { _tag: "delivered", status: 204 }
+    })
+    const rotated = (until: number): Webhook => ({ ...hook("a"), secret: "whsec_new", previous_secret: "whsec_a", previous_secret_until: until, rotated_at: 0 })
+    const verifies = (secret: string) => {
+      const last = seen.at(-1)
+      if (last === undefined) throw new Error("nothing was posted")
+      return !isWebhookRejection(verifyWebhook({ secret, headers: last.headers, body: last.body }))
+    }
+    h.book.apply({ _tag: "webhook", id: "a", webhook: rotated(Date.now() + 60_000) })
+    expect(await h.send(delivery("a", "r1"))).toBe("delivered")
+    expect([verifies("whsec_new"), verifies("whsec_a")]).toEqual([true, true])
+    h.book.apply({ _tag: "webhook", id: "a", webhook: rotated(Date.now() - 1) })
+    expect(await h.send(delivery("a", "r2"))).toBe("delivered")
+    expect([verifies("whsec_new"), verifies("whsec_a")]).toEqual([true, false])
+  })
+
   test("an endpoint that keeps failing is retried until retry_for, then parked with its last error", async () => {
     let attempts = 0
     const h = harness(async () => {

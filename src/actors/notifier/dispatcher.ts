@@ -19,7 +19,7 @@ import { type AttemptOutcome, describeOutcome } from "../../adapters/webhook-htt
 import type { WebhookSettings } from "../../config/gateway-config.ts"
 import { commitRetryDelayMs, webhookRetryDelayMs } from "../../runtime/schedules.ts"
 import type { WebhookEvent } from "../../webhooks/event-body.ts"
-import type { ParkedDelivery, Webhook } from "../../webhooks/registration.ts"
+import { type ParkedDelivery, signingSecrets, type Webhook } from "../../webhooks/registration.ts"
 import type { WebhookBook } from "../../webhooks/webhook-book.ts"
 import type { NotifierMetrics } from "./events.ts"
 import { afterFailure } from "./retry-decision.ts"
@@ -138,7 +138,7 @@ export const makeDispatcher = (deps: DispatcherDeps): Dispatcher => {
     job.firstAt ??= now()
     job.attempts += 1
     const body = job.delivery.body
-    const headers = signedHeaders({ webhookId: webhook.id, eventId: job.delivery.event.id, secrets: [webhook.secret], body, nowS: Math.floor(now() / 1000) })
+    const headers = signedHeaders({ webhookId: webhook.id, eventId: job.delivery.event.id, secrets: signingSecrets(webhook, now()), body, nowS: Math.floor(now() / 1000) })
     const outcome = await deps.post({ url: webhook.url, headers, body, timeoutMs: deps.settings.timeoutMs, stop: stopping.signal })
     if (stopping.signal.aborted) return
     deps.metrics.attempts.inc({ result: outcome._tag })

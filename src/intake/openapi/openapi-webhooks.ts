@@ -3,7 +3,7 @@
  * webhooks, listing parked deliveries, and (as a `webhooks` entry, OpenAPI 3.1's place
  * for calls the API makes) the signed event the notifier posts.
  */
-import { webhookRules, webhookStatuses } from "../validate/validate-webhook.ts"
+import { defaultKeepPreviousS, maxKeepPreviousS, webhookRules, webhookStatuses } from "../validate/validate-webhook.ts"
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` })
 const json = (name: string, description: string) => ({ description, content: { "application/json": { schema: ref(name) } } })
@@ -39,6 +39,21 @@ export const webhookPaths = (retryAfter: Readonly<Record<string, unknown>>) => (
       summary: "Delete a webhook and its parked deliveries; deliveries still being retried are dropped.",
       parameters: [idParam],
       responses: { "204": { description: "Deleted." }, "401": unauthorized, "404": notFound, "503": { ...error("Kafka did not take the delete; retry."), headers: retryAfter } },
+    },
+  },
+  "/v1/webhooks/{id}/secret": {
+    post: {
+      summary: "Rotate the webhook's secret: a new one, shown only in this answer; the replaced one keeps signing beside it (Gateway-Signature carries one v1 entry per secret) for keep_previous_s, so the receiver can switch without refusing a delivery.",
+      description: "Not idempotent: each call makes a new secret, and a second rotation within keep_previous_s drops the oldest secret.",
+      parameters: [idParam],
+      requestBody: { required: true, content: { "application/json": { schema: ref("SecretRotation"), examples: { default: { summary: "Keep the old secret a day", value: {} }, hour: { summary: "Keep it an hour", value: { keep_previous_s: 3600 } } } } } },
+      responses: {
+        "200": json("SecretRotated", "The new secret; keep it to verify deliveries."),
+        "400": error("keep_previous_s out of range, or an unknown field (names the field and rule)."),
+        "401": unauthorized,
+        "404": notFound,
+        "503": { ...error("Kafka did not take the rotation; the secret may or may not have changed (kafka_ambiguous) or did not (kafka_unavailable)."), headers: retryAfter },
+      },
     },
   },
   "/v1/webhooks/{id}/deliveries": {
@@ -81,6 +96,8 @@ export const webhookSchemas = () => {
       url: { type: "string", format: "uri" },
       events,
       created_at: { type: "integer", description: "Epoch ms." },
+      rotated_at: { type: "integer", description: "Epoch ms of the last secret rotation, if any." },
+      previous_secret_until: { type: "integer", description: "Epoch ms until which the replaced secret still signs, if one does." },
       parked: { type: "integer", description: "Parked deliveries of this webhook." },
     },
   }
@@ -88,6 +105,21 @@ export const webhookSchemas = () => {
     WebhookRequest: { type: "object", required: ["url", "events"], additionalProperties: false, properties: { url: { type: "string", format: "uri", maxLength: 2048, description: "http:// or https://, without user or password." }, events } },
     WebhookCreated: { ...webhook, required: ["id", "url", "events", "created_at", "secret"], properties: { ...webhook.properties, secret: { type: "string", description: "`whsec_` and 43 base64url characters; shown only in this answer." } } },
     Webhook: webhook,
+    SecretRotation: {
+      type: "object",
+      additionalProperties: false,
+      properties: { keep_previous_s: { type: "integer", minimum: 0, maximum: maxKeepPreviousS, default: defaultKeepPreviousS, description: "Seconds the replaced secret keeps signing beside the new one; 0 ends it at once." } },
+    },
+    SecretRotated: {
+      type: "object",
+      required: ["id", "secret", "rotated_at", "previous_secret_until"],
+      properties: {
+        id: { type: "string" },
+        secret: { type: "string", description: "The new secret; shown only in this answer." },
+        rotated_at: { type: "integer", description: "Epoch ms." },
+        previous_secret_until: { type: ["integer", "null"], description: "Epoch ms until which the replaced secret still signs; null when it stopped at once." },
+      },
+    },
     WebhookList: { type: "object", required: ["webhooks"], properties: { webhooks: { type: "array", items: ref("Webhook") } } },
     WebhookEvent: {
       type: "object",

@@ -115,6 +115,62 @@ describe("GET and DELETE /v1/webhooks", () => {
   })
 })
 
+describe("POST /v1/webhooks/{id}/secret", () => {
+  const rotate = (h: ReturnType<typeof intakeHarness>, body: unknown, id = "wh_1") => h.post(`/v1/webhooks/${id}/secret`, body)
+
+  test("200 with the new secret, once; the old one keeps signing for a day unless said; GET shows when it stops, never either secret", async () => {
+    const h = intakeHarness()
+    await h.post("/v1/webhooks", good)
+    const res = await rotate(h, {})
+    expect(res.status).toBe(200)
+    const at = 1_700_000_000_000
+    expect(await res.json()).toEqual({ id: "wh_1", secret: "whsec_test2", rotated_at: at, previous_secret_until: at + 86_400_000 })
+    const written = JSON.parse(h.webhookWrites[1]?.[0]?.value ?? "{}")
+    expect(written).toMatchObject({ id: "wh_1", secret: "whsec_test2", previous_secret: "whsec_test1", previous_secret_until: at + 86_400_000, url: good.url })
+    expect(h.webhookBook.get("wh_1")?.secret).toBe("whsec_test2")
+    const shown = await (await h.get("/v1/webhooks/wh_1")).json()
+    expect(shown).toMatchObject({ rotated_at: at, previous_secret_until: at + 86_400_000 })
+    expect(JSON.stringify(shown)).not.toContain("whsec_")
+  })
+
+  test("keep_previous_s 0 ends the old secret at once; a second rotation drops the oldest", async () => {
+    const h = intakeHarness()
+    await h.post("/v1/webhooks", good)
+    expect(await (await rotate(h, { keep_previous_s: 0 })).json()).toMatchObject({ secret: "whsec_test2", previous_secret_until: null })
+    expect(JSON.parse(h.webhookWrites[1]?.[0]?.value ?? "{}").previous_secret).toBeUndefined()
+    await rotate(h, { keep_previous_s: 60 })
+    await rotate(h, { keep_previous_s: 60 })
+    expect(h.webhookBook.get("wh_1")).toMatchObject({ secret: "whsec_test4", previous_secret: "whsec_test3" })
+  })
+
+  const bad: ReadonlyArray<readonly [string, unknown]> = [
+    ["a negative keep_previous_s", { keep_previous_s: -1 }],
+    ["more than a week", { keep_previous_s: 604_801 }],
+    ["a fraction", { keep_previous_s: 1.5 }],
+    ["a string", { keep_previous_s: "3600" }],
+  ]
+  test.each(bad)("400 for %s, naming the field and rule; the secret is unchanged", async (_name, body) => {
+    const h = intakeHarness()
+    await h.post("/v1/webhooks", good)
+    const res = await rotate(h, body)
+    expect(res.status).toBe(400)
+    expect(await res.json()).toMatchObject({ error: "invalid_request", field: "keep_previous_s", rule: "whole seconds from 0 to 604800" })
+    expect(h.webhookBook.get("wh_1")?.secret).toBe("whsec_test1")
+    expect(h.webhookWrites).toHaveLength(1)
+  })
+
+  test("an unknown field is a 400; another key's webhook is a 404; Kafka refusing is a 503 and the secret stays", async () => {
+    const h = two()
+    await h.post("/v1/webhooks", good)
+    expect(await (await rotate(h, { keep: 5 })).json()).toMatchObject({ field: "keep", rule: "unknown field" })
+    const theirs = await h.app.request("/v1/webhooks/wh_1/secret", { method: "POST", headers: { "content-type": "application/json", ...asOther }, body: "{}" })
+    expect(theirs.status).toBe(404)
+    h.failWebhookWrites(true)
+    expect((await rotate(h, {})).status).toBe(503)
+    expect(h.webhookBook.get("wh_1")?.secret).toBe("whsec_test1")
+  })
+})
+
 describe("requests carry their owner", () => {
   test("a single request and every item of a batch are published with the key's owner id, never the key", async () => {
     const h = two()
@@ -135,9 +191,13 @@ describe("the OpenAPI document", () => {
       components: { schemas: Record<string, unknown> }
     }
     expect(Object.keys(doc.webhooks)).toEqual(["statusChanged"])
-    for (const name of ["WebhookRequest", "WebhookCreated", "WebhookEvent", "ParkedDeliveries"]) expect(doc.components.schemas[name]).toBeDefined()
+    for (const name of ["WebhookRequest", "WebhookCreated", "WebhookEvent", "ParkedDeliveries", "SecretRotation", "SecretRotated"]) expect(doc.components.schemas[name]).toBeDefined()
     for (const example of Object.values(doc.paths["/v1/webhooks"].post.requestBody.content["application/json"].examples)) {
       expect((await h.post("/v1/webhooks", example.value)).status).toBe(201)
+    }
+    const rotation = (doc.paths as unknown as Record<string, { post: { requestBody: { content: { "application/json": { examples: Record<string, { value: unknown }> } } } } }>)["/v1/webhooks/{id}/secret"]
+    for (const example of Object.values(rotation?.post.requestBody.content["application/json"].examples ?? {})) {
+      expect((await h.post("/v1/webhooks/wh_1/secret", example.value)).status).toBe(200)
     }
   })
 })

@@ -1,16 +1,17 @@
 /**
  * `POST /v1/webhooks`, `GET /v1/webhooks`, `GET /v1/webhooks/{id}`,
- * `DELETE /v1/webhooks/{id}` and `GET /v1/webhooks/{id}/deliveries?state=parked`.
+ * `DELETE /v1/webhooks/{id}`, `POST /v1/webhooks/{id}/secret` (rotation) and
+ * `GET /v1/webhooks/{id}/deliveries?state=parked`.
  *
  * Webhooks belong to the API key that registered them (by its owner id, never the key):
  * another key's webhook answers 404, exactly like one that does not exist. The secret is
- * answered once, in the 201; a lost secret means registering again and deleting the old
- * one. A registration is answered only after Kafka acked it, and a body that fails
+ * answered once, in the 201 (or the rotation's 200); a lost or leaked secret is replaced
+ * by a rotation, which keeps the old one signing beside the new for a while. A registration is answered only after Kafka acked it, and a body that fails
  * validation writes nothing.
  */
 import { randomBytes, randomUUID } from "node:crypto"
 import type { Context, MiddlewareHandler } from "hono"
-import { validateWebhookRequest } from "../validate/validate-webhook.ts"
+import { validateSecretRotation, validateWebhookRequest } from "../validate/validate-webhook.ts"
 import { encodeWebhook, parkedKey, type Webhook, webhookKey } from "../../webhooks/registration.ts"
 import { presentedOwner } from "../api-key.ts"
 import { errorResponse, intakeError, invalidRequest, unavailable } from "../intake-errors.ts"
@@ -18,8 +19,16 @@ import type { IntakeLimits } from "../intake-deps.ts"
 import { readJsonBody } from "../read-body.ts"
 import type { WebhookDeps } from "../webhook-deps.ts"
 
-/** A webhook as GET answers it: everything but the secret, and how many deliveries are parked. */
-const publicView = (w: Webhook, parked: number) => ({ id: w.id, url: w.url, events: w.events, created_at: w.created_at, parked })
+/** A webhook as GET answers it: everything but its secrets, and how many deliveries are parked. */
+const publicView = (w: Webhook, parked: number) => ({
+  id: w.id,
+  url: w.url,
+  events: w.events,
+  created_at: w.created_at,
+  ...(w.rotated_at === undefined ? {} : { rotated_at: w.rotated_at }),
+  ...(w.previous_secret_until === undefined ? {} : { previous_secret_until: w.previous_secret_until }),
+  parked,
+})
 
 const newWebhookId = (): string => `wh_${randomUUID().replaceAll("-", "")}`
 const newWebhookSecret = (): string => `whsec_${randomBytes(32).toString("base64url")}`
@@ -73,6 +82,33 @@ export const registerWebhook = (deps: WebhookDeps, limits: IntakeLimits, now: ()
   if (failed !== undefined) return failed
   deps.applyLocal([{ _tag: "webhook", id: webhook.id, webhook }])
   return c.json({ id: webhook.id, url: webhook.url, events: webhook.events, secret: webhook.secret, created_at: webhook.created_at }, 201, { location: `/v1/webhooks/${webhook.id}` })
+}
+
+/**
+ * Builds the `POST /v1/webhooks/{id}/secret` handler: a new secret, answered once; the
+ * replaced one keeps signing beside it for `keep_previous_s` (a day unless said), so the
+ * receiver can switch without refusing a delivery. A second rotation within that time
+ * drops the oldest secret. Not idempotent: a client that lost the answer rotates again.
+ */
+export const rotateSecret = (deps: WebhookDeps, limits: IntakeLimits, now: () => number) => async (c: Context): Promise<Response> => {
+  const found = ownedWebhook(deps, c)
+  if (found === undefined) return notFound(c.req.param("id") ?? "")
+  const read = await readJsonBody(c.req.raw, Math.min(limits.maxBodyBytes, 65_536))
+  if (!read.ok) return errorResponse(read.error)
+  const valid = validateSecretRotation(read.value)
+  if (!valid.ok) return errorResponse(invalidRequest(valid.errors))
+  const at = now()
+  const { previous_secret: _, previous_secret_until: __, ...rest } = found
+  const rotated: Webhook = {
+    ...rest,
+    secret: (deps.newSecret ?? newWebhookSecret)(),
+    rotated_at: at,
+    ...(valid.value.keepPreviousS > 0 ? { previous_secret: found.secret, previous_secret_until: at + valid.value.keepPreviousS * 1000 } : {}),
+  }
+  const failed = await writeWithin(deps, limits, [{ key: webhookKey(found.id), value: encodeWebhook(rotated) }], "rotation")
+  if (failed !== undefined) return failed
+  deps.applyLocal([{ _tag: "webhook", id: rotated.id, webhook: rotated }])
+  return c.json({ id: rotated.id, secret: rotated.secret, rotated_at: at, previous_secret_until: rotated.previous_secret_until ?? null }, 200)
 }
 
 /** Builds the `GET /v1/webhooks` handler. */

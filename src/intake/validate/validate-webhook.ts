@@ -70,3 +70,29 @@ export const validateWebhookRequest = (body: unknown): { readonly ok: true; read
   if (errors.size > 0) return { ok: false, errors: errors.items }
   return { ok: true, value: { url: String(url), events: (events as RequestStatus[]).slice() } }
 }
+
+/** The longest a replaced secret may keep signing: a week. */
+export const maxKeepPreviousS = 7 * 24 * 3600
+
+/** How long a replaced secret keeps signing when the rotation does not say: a day. */
+export const defaultKeepPreviousS = 24 * 3600
+
+/** A valid `POST /v1/webhooks/{id}/secret` body. */
+export interface SecretRotation {
+  /** Seconds the replaced secret keeps signing beside the new one; 0 ends it at once. */
+  readonly keepPreviousS: number
+}
+
+/** `{ keep_previous_s? }`: a whole number of seconds from 0 to a week (default a day). */
+export const validateSecretRotation = (body: unknown): { readonly ok: true; readonly value: SecretRotation } | { readonly ok: false; readonly errors: readonly FieldError[] } => {
+  const errors = new ErrorList()
+  const obj = asObject(body, "", errors, "a secret rotation: { keep_previous_s }")
+  if (obj === undefined) return { ok: false, errors: errors.items }
+  checkFields(obj, "", errors, "a secret rotation", [], ["keep_previous_s"])
+  const keep = obj.keep_previous_s
+  if (keep !== undefined && (typeof keep !== "number" || !Number.isInteger(keep) || keep < 0 || keep > maxKeepPreviousS)) {
+    errors.add("keep_previous_s", `whole seconds from 0 to ${maxKeepPreviousS}`, `must be a whole number of seconds from 0 (the old secret stops signing at once) to ${maxKeepPreviousS} (a week)`, keep)
+  }
+  if (errors.size > 0) return { ok: false, errors: errors.items }
+  return { ok: true, value: { keepPreviousS: keep === undefined ? defaultKeepPreviousS : (keep as number) } }
+}
