@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test"
 import { Data, Deferred, Effect, Exit, Fiber, Scope } from "effect"
-import { makeActor } from "./actor.ts"
+import type { ChildSpec } from "./child-spec.ts"
+import { type ActorRef, makeActor, makeScopedActor } from "./actor.ts"
 import { immediateRestart } from "./schedules.ts"
 import { LifecycleEvents } from "./events.ts"
 import { MailboxClosedError } from "./mailbox.ts"
@@ -119,5 +120,76 @@ describe("actor", () => {
       yield* recorder.waitFor("stopped root/counter")
       expect(recorder.events().at(-1)).toMatchObject({ _tag: "stopped", reason: "loop returned" })
       expect((yield* tree.children).map((child) => child.status)).toEqual(["stopped"])
+    }))))
+
+  test("handle is given its own ref, to send itself a message", () =>
+    Effect.runPromise(Effect.scoped(Effect.gen(function*() {
+      type Msg = { readonly _tag: "ping" } | { readonly _tag: "pong"; readonly done: Deferred.Deferred<string> }
+      const done = yield* Deferred.make<string>()
+      const echo = yield* makeActor({
+        id: "echo",
+        capacity: 2,
+        initialState: "",
+        handle: (state: string, msg: Msg, self: ActorRef<Msg>) =>
+          msg._tag === "ping"
+            ? Effect.as(Effect.orDie(self.tell({ _tag: "pong", done })), `${state}ping `)
+            : Effect.as(Deferred.succeed(msg.done, `${state}pong`), state)
+      })
+      yield* startRoot({ id: "root", strategy: "one_for_one", children: [echo.spec] })
+      yield* echo.ref.tell({ _tag: "ping" })
+      expect(yield* Deferred.await(done)).toBe("ping pong")
+    }))))
+
+  test("a scoped actor lives for one run of its child: a crash closes its mailbox and the next run has a new one", () =>
+    Effect.runPromise(Effect.scoped(Effect.gen(function*() {
+      const recorder = yield* makeEventRecorder
+      const refs: Array<ActorRef<CounterMsg>> = []
+      const child: ChildSpec<CounterBroke> = {
+        id: "reader",
+        restart: "permanent",
+        shutdownMs: 1_000,
+        init: Effect.gen(function*() {
+          const counter = yield* makeScopedActor({ id: "counter", capacity: 4, initialState: 0, handle })
+          refs.push(counter.ref)
+          return counter.loop
+        })
+      }
+      yield* startRoot({ id: "root", strategy: "one_for_one", backoff: immediateRestart, children: [child] })
+        .pipe(Effect.provideService(LifecycleEvents, recorder.bus))
+      const first = refs[0]!
+      yield* first.tell({ _tag: "add", n: 5 })
+      expect(yield* ask(first.tell)).toBe(5)
+      yield* first.tell({ _tag: "boom" })
+      yield* recorder.waitFor("restarted root/reader")
+      expect(yield* Effect.flip(first.tell({ _tag: "add", n: 1 }))).toBeInstanceOf(MailboxClosedError)
+      const second = refs[1]!
+      yield* second.tell({ _tag: "add", n: 2 })
+      expect(yield* ask(second.tell)).toBe(2)
+    }))))
+
+  test("stopping a scoped actor's child releases a sender suspended on its full mailbox", () =>
+    Effect.runPromise(Effect.scoped(Effect.gen(function*() {
+      const refs: Array<ActorRef<CounterMsg>> = []
+      const child: ChildSpec = {
+        id: "reader",
+        restart: "permanent",
+        shutdownMs: 1_000,
+        init: Effect.gen(function*() {
+          const counter = yield* makeScopedActor({ id: "counter", capacity: 1, initialState: 0, handle })
+          refs.push(counter.ref)
+          return Effect.orDie(counter.loop)
+        })
+      }
+      const tree = yield* startRoot({ id: "root", strategy: "one_for_one", children: [child] })
+      const ref = refs[0]!
+      const until = yield* Deferred.make<void>()
+      yield* ref.tell({ _tag: "hold", until })
+      yield* Effect.yieldNow
+      yield* ref.tell({ _tag: "add", n: 1 })
+      const blocked = yield* Effect.forkChild(ref.tell({ _tag: "add", n: 2 }))
+      for (let i = 0; i < 20; i++) yield* Effect.yieldNow
+      expect(blocked.pollUnsafe()).toBeUndefined()
+      yield* tree.stop
+      expect(yield* Effect.flip(Fiber.join(blocked))).toBeInstanceOf(MailboxClosedError)
     }))))
 })

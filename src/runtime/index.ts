@@ -7,7 +7,16 @@
  * `runMain`/`drainMain` (the process, with graceful drain on SIGTERM/SIGINT).
  * Lifecycle events are published on the `LifecycleEvents` bus. See README.md.
  */
-export { type Actor, type ActorOptions, type ActorRef, defaultActorShutdownMs, makeActor } from "./actor.ts"
+export {
+  type Actor,
+  type ActorOptions,
+  type ActorRef,
+  defaultActorShutdownMs,
+  makeActor,
+  makeScopedActor,
+  type ScopedActor,
+  type ScopedActorOptions
+} from "./actor.ts"
 export { capDelay, type RestartBackoff } from "./backoff.ts"
 export { immediateRestart, restartBackoff, restartBackoffBase, restartBackoffCap, restartBackoffFactor } from "./schedules.ts"
 export { describeCause } from "./cause-reason.ts"

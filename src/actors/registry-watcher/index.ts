@@ -88,7 +88,7 @@ export const registryWatcher = (ctx: HostContext, replica: Pick<ReplicaHandle<un
       log.warn(registryWatcherEvents.noManagerKey, { variable: keyEnv, effect: "this host's leader will not write its location to the registry", fix: `set ${keyEnv} to a manager's 0x private key (64 hex digits)` })
       return follow
     }
-    const write = locationWriter({
+    const write = yield* locationWriter({
       registry, account, serviceId: ctx.config.replica.service_id, location: replicaLocationOf(ctx.config, ctx.host),
       replica, log, metrics, checkEveryMs: roleCheckMs,
     })

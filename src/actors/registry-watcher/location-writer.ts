@@ -4,18 +4,27 @@
  * (registering the service first if nobody has). StaleEpoch means a newer leader already
  * moved it: logged, never retried. Any other failure (node down, nonce race, not a
  * manager) is retried with backoff for as long as this epoch still leads.
+ *
+ * The writer is an actor (the runtime's, one per run of the watcher): it reads its
+ * mailbox, and its decisions are the pure `writer-state.ts`. Leadership news comes from
+ * a watch of the replica's role (the replica shows its role as state, so the watch looks
+ * every `checkEveryMs` and sends news only when the serving epoch changes); the end of a
+ * retry's wait is a message the writer sends itself. While a write is under way news
+ * waits in the bounded mailbox, and a full mailbox holds the watch back.
  */
-import { Effect } from "effect"
+import { Effect, type Scope } from "effect"
 import type { EthereumAccount } from "../../adapters/ethereum.ts"
 import type { Logger } from "../../observability/log.ts"
 import type { RegistryError } from "../../registry/registry-errors.ts"
 import type { Registry } from "../../registry/registry-handle.ts"
 import { getServiceLocation, type ServiceLocation } from "../../registry/registry-reads.ts"
 import { register, updateLocation } from "../../registry/registry-writes.ts"
+import { type ActorRef, makeScopedActor } from "../../runtime/actor.ts"
 import { locationWriteRetryDelayMs } from "../../runtime/schedules.ts"
 import type { ReplicaHandle } from "../replica/index.ts"
 import { registryWatcherEvents, type RegistryWatcherMetrics, type WriteOutcomeLabel } from "./events.ts"
 import { planWrite } from "./write-plan.ts"
+import { afterWrite, initialWriter, onWriterMsg, type WriterMsg, type WriterState } from "./writer-state.ts"
 
 /** What the writer needs. */
 export interface LocationWriterDeps {
@@ -73,29 +82,48 @@ const servingEpoch = (d: LocationWriterDeps): number | undefined => {
   return s.role === "leader" ? s.epoch : undefined
 }
 
-/** Runs forever: writes the location once per epoch this replica leads. */
-export const locationWriter = (d: LocationWriterDeps): Effect.Effect<never> =>
+/** News waiting for the writer before the watch waits too (news is rare: one per change of leader). */
+const writerCapacity = 8
+
+/** Handles one message: writes when the state machine says so, and after a failure sends itself the retry. */
+const handle = (d: LocationWriterDeps, scope: Scope.Scope) => (state: WriterState, msg: WriterMsg, self: ActorRef<WriterMsg>) =>
   Effect.gen(function* () {
-    let settled: number | undefined
-    let failing: { epoch: number; failures: number; retryAt: number } | undefined
+    const next = onWriterMsg(state, msg)
+    const epoch = next.write
+    if (epoch === undefined) return next.state
+    const result = yield* Effect.result(writeLocation(d, epoch))
+    const outcome = result._tag === "Success" ? result.success : "failed"
+    d.metrics.locationWrites.inc({ outcome })
+    const after = afterWrite(next.state, epoch, outcome, locationWriteRetryDelayMs)
+    if (result._tag === "Failure" && after.retryInMs !== undefined) {
+      d.log.warn(registryWatcherEvents.writeFailed, { service: d.serviceId, node: d.replica.node, epoch, error: result.failure._tag, detail: result.failure.message, retry_in_ms: after.retryInMs })
+      yield* Effect.forkIn(Effect.delay(Effect.ignore(self.tell({ _tag: "retry", epoch })), after.retryInMs), scope)
+    }
+    return after.state
+  })
+
+/** Tells the writer each change of the epoch the replica serves at, looking every `checkEveryMs`. */
+const watchLeadership = (d: LocationWriterDeps, writer: ActorRef<WriterMsg>): Effect.Effect<never> =>
+  Effect.gen(function* () {
+    let told: { readonly epoch: number | undefined } | undefined
     while (true) {
       const epoch = servingEpoch(d)
-      if (failing !== undefined && failing.epoch !== epoch) failing = undefined
-      if (epoch === undefined || epoch === settled || (failing !== undefined && Date.now() < failing.retryAt)) {
-        yield* Effect.sleep(d.checkEveryMs)
-        continue
+      if (told === undefined || told.epoch !== epoch) {
+        // The mailbox closes only with this run, after this loop was stopped.
+        yield* Effect.orDie(writer.tell({ _tag: "serving", epoch }))
+        told = { epoch }
       }
-      const result = yield* Effect.result(writeLocation(d, epoch))
-      if (result._tag === "Success") {
-        d.metrics.locationWrites.inc({ outcome: result.success })
-        settled = epoch
-        failing = undefined
-      } else {
-        d.metrics.locationWrites.inc({ outcome: "failed" })
-        const failures = (failing?.failures ?? 0) + 1
-        const waitMs = locationWriteRetryDelayMs(failures)
-        failing = { epoch, failures, retryAt: Date.now() + waitMs }
-        d.log.warn(registryWatcherEvents.writeFailed, { service: d.serviceId, node: d.replica.node, epoch, error: result.failure._tag, detail: result.failure.message, retry_in_ms: waitMs })
-      }
+      yield* Effect.sleep(d.checkEveryMs)
     }
+  })
+
+/**
+ * Makes the writer for this run of the watcher (in its Scope) and returns its loop,
+ * which runs forever: it writes the location once per epoch this replica leads.
+ */
+export const locationWriter = (d: LocationWriterDeps): Effect.Effect<Effect.Effect<void>, never, Scope.Scope> =>
+  Effect.gen(function* () {
+    const scope = yield* Effect.scope
+    const writer = yield* makeScopedActor({ id: "registry-watcher.location-writer", capacity: writerCapacity, initialState: initialWriter, handle: handle(d, scope) })
+    return Effect.asVoid(Effect.all([watchLeadership(d, writer.ref), writer.loop], { concurrency: "unbounded", discard: true }))
   })

@@ -42,6 +42,7 @@ import { gatewayTopics } from "../../kafka/topics.ts"
 import { makeReadProgress } from "../../kafka/read-progress.ts"
 import { statusViewEvents } from "./events.ts"
 import { sweepForever } from "./retention-sweep.ts"
+import { changesOf, makeViewUpdates, sendUpdate } from "./view-updates.ts"
 
 export { statusViewEvents } from "./events.ts"
 
@@ -149,10 +150,12 @@ export const statusView = (ctx: HostContext): { readonly view: StatusView; reado
       heartbeatIntervalMs: ctx.config.kafka.consumer.heartbeat_interval_ms,
       maxBytesPerPartition: ctx.config.kafka.consumer.max_bytes_per_partition,
     })
+    // What the consumer reads goes to the store through the view's actor, in the order read
+    // (see view-updates.ts); the end-of-batch event comes after its batch was sent.
+    const updates = yield* makeViewUpdates({ store, progress, topic, applied: noteCancels })
     onBatchProcessed(consumer, (batch) => {
       if (batch.topic !== topic) return
-      progress.advance(batch.partition, batch.next)
-      store.saveReadPosition(topic, batch.partition, progress.position(batch.partition))
+      Effect.runFork(sendUpdate(updates, { _tag: "read-to", partition: batch.partition, next: batch.next }))
     })
     // Each time the group is joined (the start, and any rebalance), partitions already read
     // go on from where they were read to; the rest start from the beginning. The event
@@ -166,24 +169,10 @@ export const statusView = (ctx: HostContext): { readonly view: StatusView; reado
         autoCommit: false,
         partitionsConsumedConcurrently: 4,
         eachBatch: async ({ batch }) => {
-          let records: StatusRecord[] = []
-          for (const m of batch.messages) {
-            if (m.value === null) {
-              // A tombstone: the request's records are gone from the topic, so from here too.
-              store.applyMany(records)
-              noteCancels(records)
-              records = []
-              if (m.key !== null) store.remove([m.key.toString()])
-              continue
-            }
-            try {
-              records.push(JSON.parse(m.value.toString()) as StatusRecord)
-            } catch {
-              log.warn(statusViewEvents.unreadable, { partition: batch.partition, offset: m.offset })
-            }
-          }
-          store.applyMany(records)
-          noteCancels(records)
+          // A tombstone's request is gone from the topic, so from here too (a `remove` change).
+          const { changes, unreadable } = changesOf(batch.messages)
+          for (const offset of unreadable) log.warn(statusViewEvents.unreadable, { partition: batch.partition, offset })
+          await Effect.runPromise(sendUpdate(updates, { _tag: "batch", changes }))
         },
       }),
     )
@@ -191,7 +180,7 @@ export const statusView = (ctx: HostContext): { readonly view: StatusView; reado
     // Catching up runs in the background: the intake accepts requests meanwhile (only
     // its status answers lag), and a consumer awaits `catchUp()` before its first batch.
     const started = performance.now()
-    return Effect.gen(function* () {
+    const catchUpThenSweep = Effect.gen(function* () {
       // A failed catch-up restarts the actor; the reason names the topic and Kafka's error.
       yield* Effect.tryPromise({
         try: () => view.catchUp(),
@@ -210,6 +199,7 @@ export const statusView = (ctx: HostContext): { readonly view: StatusView; reado
         expired,
       })
     })
+    return Effect.all([updates.loop, catchUpThenSweep], { concurrency: "unbounded", discard: true })
   })
 
   return { view, spec: { id: "status-view", init, restart: "permanent", shutdownMs: 5_000 } }
