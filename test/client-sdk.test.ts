@@ -14,6 +14,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test"
 import { join } from "node:path"
 import { bitcoin, ethereum, makeGatewayClient, type GatewayClient } from "../src/client/index.ts"
+import { isWebhookRejection } from "../src/domain/webhook-signature.ts"
 import { topicMessageCount } from "./support/chain-clients.ts"
 import { btcPaidCounts, ethPaidCounts, expectExactlyOnce, startFaultRun, type FaultRun } from "./support/fault-run.ts"
 import { apiKey } from "./support/intake-client.ts"
@@ -140,7 +141,7 @@ describe("client SDK on the real stack", () => {
     expectExactlyOnce(await ethPaidCounts(run, [value, ...batchValues]), [value, ...batchValues], "transfers sent with gateway send")
   }, 180_000)
 
-  test("a webhook registered with the SDK hears the confirmation, and the SDK verifies it", async () => {
+  test("a webhook registered with the SDK hears the confirmation, and the SDK verifies it; after a rotation, under both secrets, then under the new one only", async () => {
     const [sender = ""] = run.senders
     const got: Array<{ readonly headers: Headers; readonly body: string }> = []
     const receiver = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: async (req) => (got.push({ headers: req.headers, body: await req.text() }), new Response("ok")) })
@@ -160,7 +161,29 @@ describe("client SDK on the real stack", () => {
       expect(verified).toMatchObject({ eventId: expect.stringContaining(sent.id) })
       expect(client.verifyWebhook(delivery.headers, delivery.body, "whsec_wrong")).toMatchObject({ reason: "bad-signature" })
       expect(JSON.parse(delivery.body)).toMatchObject({ type: "request.confirmed", data: { id: sent.id, status: "confirmed" } })
-      expect(await client.webhooks.list()).toMatchObject({ ok: true, value: [{ id: made.value.id }] })
+
+      // A rotation keeps the old secret signing beside the new one; a rotation with keepPreviousS 0 ends the old one at once.
+      const deliveryOf = async (value: bigint) => {
+        const next = await client.send(ethereum.transfer({ from: sender, to: run.sink, value }))
+        if (!next.ok) throw new Error(`not accepted: ${JSON.stringify(next)}`)
+        expect((await client.waitFor(next.id, "confirmed", { timeoutMs: 60_000 }))._tag).toBe("Reached")
+        const until = Date.now() + 60_000
+        while (!got.some((g) => g.body.includes(next.id)) && Date.now() < until) await Bun.sleep(200)
+        const found = got.find((g) => g.body.includes(next.id))
+        if (found === undefined) throw new Error(`no delivery for ${next.id} within 60 s`)
+        return (key: string) => !isWebhookRejection(client.verifyWebhook(found.headers, found.body, key))
+      }
+      const rotated = await client.webhooks.rotateSecret(made.value.id, { keepPreviousS: 600 })
+      if (!rotated.ok) throw new Error(`not rotated: ${JSON.stringify(rotated)}`)
+      expect(rotated.value.secret).not.toBe(secret)
+      const during = await deliveryOf(BigInt(base + 901))
+      expect([during(rotated.value.secret), during(secret)]).toEqual([true, true])
+      const ended = await client.webhooks.rotateSecret(made.value.id, { keepPreviousS: 0 })
+      if (!ended.ok) throw new Error(`not rotated: ${JSON.stringify(ended)}`)
+      expect(ended.value.previous_secret_until).toBeNull()
+      const after = await deliveryOf(BigInt(base + 902))
+      expect([after(ended.value.secret), after(rotated.value.secret), after(secret)]).toEqual([true, false, false])
+      expect(await client.webhooks.list()).toMatchObject({ ok: true, value: [{ id: made.value.id, rotated_at: ended.value.rotated_at }] })
       expect(await client.webhooks.remove(made.value.id)).toMatchObject({ ok: true })
     } finally {
       await receiver.stop(true)

@@ -142,6 +142,20 @@ describe("webhooks", () => {
     expect(seen.length).toBe(1)
   })
 
+  test("rotateSecret sends keep_previous_s, answers the new secret, retries only what wrote nothing; 404 is NotFound", async () => {
+    const rotated = { id: "wh_1", secret: "whsec_y", rotated_at: 5, previous_secret_until: 3_605 }
+    const { client, seen } = scripted([{ status: 503, body: { error: "kafka_unavailable", message: "refused" } }, { status: 200, body: rotated }, { status: 404, body: { error: "not_found", message: "no webhook" } }])
+    expect(await client.webhooks.rotateSecret("wh_1", { keepPreviousS: 3600 })).toEqual({ ok: true, _tag: "Done", value: rotated })
+    expect(seen.map((r) => [r.method, r.url.replace(/^https?:\/\/[^/]+/, ""), r.body])).toEqual([
+      ["POST", "/v1/webhooks/wh_1/secret", '{"keep_previous_s":3600}'],
+      ["POST", "/v1/webhooks/wh_1/secret", '{"keep_previous_s":3600}'],
+    ])
+    expect(await client.webhooks.rotateSecret("wh_1")).toMatchObject({ ok: false, _tag: "NotFound" })
+    const again = scripted(["timeout", { status: 200, body: rotated }])
+    expect(await again.client.webhooks.rotateSecret("wh_1")).toMatchObject({ ok: false, _tag: "Unavailable", mayHaveBeenAccepted: true })
+    expect(again.seen.length).toBe(1)
+  })
+
   test("list and remove (a 204 is an answer; 404 is NotFound)", async () => {
     const { client } = scripted([{ status: 200, body: { webhooks: [{ ...made, secret: undefined, parked: 2 }] } }, { status: 204 }, { status: 404, body: { error: "not_found", message: "no webhook" } }])
     expect(await client.webhooks.list()).toMatchObject({ ok: true, value: [{ id: "wh_1", parked: 2 }] })

@@ -119,6 +119,19 @@ export interface WebhookView {
   readonly created_at: number
   readonly secret?: string
   readonly parked?: number
+  /** Epoch ms of the last secret rotation, if any. */
+  readonly rotated_at?: number
+  /** Epoch ms until which the replaced secret still signs, if one does. */
+  readonly previous_secret_until?: number
+}
+
+/** What a secret rotation answers: the new secret, shown only here. */
+export interface RotatedSecret {
+  readonly id: string
+  readonly secret: string
+  readonly rotated_at: number
+  /** Until when the replaced secret still signs beside the new one; null when it stopped at once. */
+  readonly previous_secret_until: number | null
 }
 
 /** What the webhook calls answer. */
@@ -183,12 +196,15 @@ export interface GatewayClient {
    * This key's webhooks (`POST/GET/DELETE /v1/webhooks`). `register` answers the secret,
    * once: keep it for `verifyWebhook`. A registration is not idempotent, so `register`
    * retries only answers that say nothing was written (429, 503, no connection); after a
-   * timeout it gives up, and `list` tells whether it was registered.
+   * timeout it gives up, and `list` tells whether it was registered. `rotateSecret`
+   * answers a new secret and keeps the old one signing beside it for `keepPreviousS`
+   * (the intake's default is a day); it is not idempotent either and retries the same way.
    */
   readonly webhooks: {
     readonly register: (args: { readonly url: string; readonly events: ReadonlyArray<RequestStatus> }) => Promise<WebhookResult<WebhookView>>
     readonly list: () => Promise<WebhookResult<ReadonlyArray<WebhookView>>>
     readonly remove: (id: string) => Promise<WebhookResult<true>>
+    readonly rotateSecret: (id: string, options?: { readonly keepPreviousS?: number }) => Promise<WebhookResult<RotatedSecret>>
   }
   /** The id a request sent under `idempotencyKey` with this API key has, on any host. */
   readonly idFor: (idempotencyKey: string) => string
@@ -357,6 +373,12 @@ export const makeGatewayClient = (options: GatewayClientOptions): GatewayClient 
       const { verdict } = await call("DELETE", `/v1/webhooks/${encodeURIComponent(id)}`, undefined, {}, [404])
       if (verdict._tag !== "Done") return verdict
       return verdict.status === 404 ? { ok: false, _tag: "NotFound", message: String(verdict.body.message ?? `no webhook ${id}`) } : { ok: true, _tag: "Done", value: true }
+    },
+    rotateSecret: async (id, options = {}) => {
+      const body = options.keepPreviousS === undefined ? {} : { keep_previous_s: options.keepPreviousS }
+      const { verdict } = await call("POST", `/v1/webhooks/${encodeURIComponent(id)}/secret`, body, {}, [404], true)
+      if (verdict._tag !== "Done") return verdict
+      return verdict.status === 404 ? { ok: false, _tag: "NotFound", message: String(verdict.body.message ?? `no webhook ${id}`) } : { ok: true, _tag: "Done", value: verdict.body as unknown as RotatedSecret }
     },
   }
 

@@ -22,6 +22,7 @@ export {
   makeGatewayClient,
   type Refused,
   type RequestView,
+  type RotatedSecret,
   type SendOptions,
   type SendResult,
   type SendUnavailable,
