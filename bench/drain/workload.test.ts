@@ -1,18 +1,12 @@
 import { describe, expect, test } from "bun:test"
 import { validateBatch } from "../../src/intake/validate-request.ts"
 import { sampleAddresses } from "../../src/intake/sample-addresses.ts"
-import { batchTexts, btcPaymentBodies, ethTransferBodies, freshKeys, sinkAddress } from "./workload.ts"
+import { freshKeys } from "../lib/fresh-keys.ts"
+import { batchTexts, btcPaymentBodies, ethTransferBodies, sinkAddress } from "./workload.ts"
 
 const ctx = { bitcoinNetwork: "simnet", ethereumChainId: 31337, bitcoinDefaultAccount: "default" } as const
 
 describe("workload", () => {
-  test("fresh keys are distinct and come with their addresses", () => {
-    const { keys, addresses } = freshKeys(3)
-    expect(new Set(keys).size).toBe(3)
-    expect(addresses).toHaveLength(3)
-    for (const a of addresses) expect(a).toMatch(/^0x[0-9a-f]{40}$/)
-  })
-
   test("Ethereum bodies go round-robin over the senders and pass the intake's validation", () => {
     const { addresses } = freshKeys(2)
     const bodies = ethTransferBodies(addresses, sinkAddress(), 5)
