@@ -11,10 +11,10 @@ import type { Role } from "../../src/config/role.ts"
 import type { BenchIo } from "../lib/bench-definition.ts"
 import { endPass, metricSum, type MetricSample, type NodeOverride, prepareRun, startGateway, warningsOf } from "../lib/gateway-under-test.ts"
 import { waitWithProgress } from "../lib/progress.ts"
+import { watchResults } from "../lib/results-watcher.ts"
+import { endToEndRate, type TrackerSummary } from "../lib/status-tracker.ts"
 import { type IntakeTarget, outcomeOf, postJson } from "../intake/intake-client.ts"
 import { closedLoop, type LoadResult } from "../intake/load.ts"
-import { watchResults } from "./results-watcher.ts"
-import { endToEndRate, type TrackerSummary } from "./status-tracker.ts"
 import { batchTexts } from "./workload.ts"
 
 /** What one pass is. */
