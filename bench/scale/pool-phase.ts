@@ -14,7 +14,7 @@ import { watchResults } from "../lib/results-watcher.ts"
 import type { TrackerSummary } from "../lib/status-tracker.ts"
 import { failureDetail, type IntakeTarget, postJson } from "../intake/intake-client.ts"
 import type { CountingProxy, ProxyStats } from "../paper/counting-proxy.ts"
-import { guardInterrupt } from "../paper/interrupt-guard.ts"
+import { guardInterrupt } from "../lib/interrupt-guard.ts"
 import { poolNodeNames, writePoolConfig } from "./pool-config.ts"
 
 /** What one phase runs. */
