@@ -11,9 +11,8 @@ import type { BenchIo } from "../lib/bench-definition.ts"
 import { metricSum, type MetricSample, type NodeOverride, prepareRun, warningsOf } from "../lib/gateway-under-test.ts"
 import { endToEndRate, type TrackerSummary } from "../lib/status-tracker.ts"
 import { waitReachedThenFinal, withWatchedGateway } from "../lib/watched-gateway.ts"
-import { type IntakeTarget, outcomeOf, postJson } from "../intake/intake-client.ts"
-import { closedLoop, type LoadResult } from "../intake/load.ts"
-import { batchTexts } from "./workload.ts"
+import { type IntakeTarget, submitBatches } from "../intake/intake-client.ts"
+import type { LoadResult } from "../intake/load.ts"
 
 /** What one pass is. */
 export interface PhaseOptions {
@@ -96,17 +95,8 @@ export const runGatewayPhase = async (options: PhaseOptions, io: BenchIo): Promi
     try {
       await options.beforeSubmit?.()
       const target: IntakeTarget = { baseUrl: run.intakeUrl, apiKey: options.apiKey }
-      const batches = batchTexts(options.bodies, options.batchSize)
-      const submitFrom = Date.now()
-      const submit = await closedLoop({
-        calls: batches.length,
-        itemsPerCall: (i) => batches[i]?.count ?? 0,
-        clients: options.batchClients,
-        send: async (i) => outcomeOf(await postJson(target, "/v1/batches", batches[i]?.text ?? "")),
-        label: `${options.name} submit`,
-        progress: io.progress,
-      })
-      const submitTo = Date.now()
+      const burst = { batchSize: options.batchSize, clients: options.batchClients, label: `${options.name} submit`, progress: io.progress }
+      const { submit, submitFrom, submitTo } = await submitBatches(target, options.bodies, burst)
       const accepted = submit.okItems
       const { reached, final } = await waitReachedThenFinal(watcher, accepted, options, options.name, io)
       const first202 = submit.timeline.length === 0 ? null : submitFrom + Math.min(...submit.timeline.map(([t]) => t))

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test"
 import { validateBatch } from "../../src/intake/validate-request.ts"
 import { sampleAddresses } from "../../src/intake/sample-addresses.ts"
 import { freshKeys } from "../lib/fresh-keys.ts"
-import { batchTexts, btcPaymentBodies, ethTransferBodies, sinkAddress } from "./workload.ts"
+import { btcPaymentBodies, ethTransferBodies, sinkAddress } from "./workload.ts"
 
 const ctx = { bitcoinNetwork: "simnet", ethereumChainId: 31337, bitcoinDefaultAccount: "default" } as const
 
@@ -18,11 +18,5 @@ describe("workload", () => {
     const bodies = btcPaymentBodies(sampleAddresses("simnet").p2pkh, 0.0001, 3)
     expect(bodies.map((b) => (b as { params: { amount: string } }).params.amount)).toEqual(["0.00010000", "0.00010001", "0.00010002"])
     expect(validateBatch({ requests: bodies }, ctx, 10).ok).toBe(true)
-  })
-
-  test("batch texts hold at most `size` requests each, in order", () => {
-    const batches = batchTexts([1, 2, 3, 4, 5], 2)
-    expect(batches.map((b) => b.count)).toEqual([2, 2, 1])
-    expect(JSON.parse(batches[2]?.text ?? "")).toEqual({ requests: [5] })
   })
 })

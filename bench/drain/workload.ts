@@ -23,16 +23,6 @@ export const btcPaymentBodies = (address: string, base: number, count: number): 
 /** `0xbe0c…`: a random address whose prefix marks bench traffic on the chain. */
 export const sinkAddress = (): string => `0xbe0c${Buffer.from(crypto.getRandomValues(new Uint8Array(18))).toString("hex")}`
 
-/** The bodies as batch texts of at most `size` requests each. */
-export const batchTexts = (bodies: ReadonlyArray<unknown>, size: number): ReadonlyArray<{ readonly text: string; readonly count: number }> => {
-  const out: Array<{ text: string; count: number }> = []
-  for (let i = 0; i < bodies.length; i += size) {
-    const chunk = bodies.slice(i, i + size)
-    out.push({ text: JSON.stringify({ requests: chunk }), count: chunk.length })
-  }
-  return out
-}
-
 /** What the Ethereum node itself says about its pool and its head: shows a node that stopped mining. */
 export interface EthNodeState {
   readonly pending: number | null

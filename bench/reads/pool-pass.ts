@@ -18,9 +18,8 @@ import { silentSink } from "../lib/progress.ts"
 import type { TrackerSummary } from "../lib/status-tracker.ts"
 import { waitReachedThenFinal, withWatchedGateway } from "../lib/watched-gateway.ts"
 import { type Nudge, startStallNudger } from "../drain/stall-nudger.ts"
-import { batchTexts } from "../drain/workload.ts"
-import { type IntakeTarget, outcomeOf, postJson } from "../intake/intake-client.ts"
-import { closedLoop, type LoadResult } from "../intake/load.ts"
+import { type IntakeTarget, submitBatches } from "../intake/intake-client.ts"
+import type { LoadResult } from "../intake/load.ts"
 import type { CountingProxy, ProxyStats } from "../paper/counting-proxy.ts"
 import { poolNodeNames, writePoolConfig } from "../scale/pool-config.ts"
 import { type CheckedAnswer, startAnswerChecker } from "./answer-check.ts"
@@ -178,17 +177,8 @@ export const runPoolPass = async (options: PoolPassOptions, io: BenchIo): Promis
         : Promise.resolve(null)
     await sleep(options.burstAfterMs)
     const target: IntakeTarget = { baseUrl: run.intakeUrl, apiKey: options.apiKey, timeoutMs: 60_000 }
-    const batches = batchTexts(options.bodies, options.batchSize)
-    const submitFrom = Date.now()
-    const submit = await closedLoop({
-      calls: batches.length,
-      itemsPerCall: (i) => batches[i]?.count ?? 0,
-      clients: options.batchClients,
-      send: async (i) => outcomeOf(await postJson(target, "/v1/batches", batches[i]?.text ?? "")),
-      label: `${label} submit`,
-      progress: options.kind === "reads" ? silentSink : io.progress,
-    })
-    const submitTo = Date.now()
+    const burst = { batchSize: options.batchSize, clients: options.batchClients, label: `${label} submit`, progress: options.kind === "reads" ? silentSink : io.progress }
+    const { submit, submitFrom, submitTo } = await submitBatches(target, options.bodies, burst)
     const accepted = submit.okItems
     io.err(`${label}: burst of ${options.bodies.length} transfers submitted in ${submitTo - submitFrom} ms, ${accepted} accepted${submit.failures.length === 0 ? "" : `; refused: ${submit.failures.map((f) => `${f.count}x HTTP ${f.status} ${f.detail}`).join(", ")}`}`)
     if (accepted === 0) throw new BenchFailed({ reason: `${label}: the intake accepted no batch; check the gateway log and that Kafka is up (npm run stack -- status)` })
