@@ -9,17 +9,14 @@ import { afterAll, beforeAll, expect, test } from "bun:test"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { Effect, Fiber } from "effect"
 import type { Producer } from "kafkajs"
-import { statusView, type StatusView } from "../src/actors/status-view/index.ts"
+import type { StatusView } from "../src/actors/status-view/index.ts"
 import { type KafkaAdmin, type KafkaCluster, topicRetentionMs } from "../src/adapters/kafka.ts"
-import type { HostContext } from "../src/host/host-context.ts"
 import type { GatewayConfig } from "../src/config/gateway-config.ts"
 import type { StatusRecord } from "../src/domain/status.ts"
-import { makeReadiness } from "../src/host/readiness.ts"
 import { makeLogger } from "../src/observability/log.ts"
-import { makeMetrics } from "../src/observability/metrics.ts"
 import { connectedAdmin, createTopics, deleteTopics, eventually, localConfig, readCommitted, testCluster } from "./support/kafka-fixtures.ts"
+import { startStatusView, viewHostContext } from "./support/status-view-run.ts"
 
 const tag = `status-retention-${Date.now().toString(36)}`
 const topics = { requests: `${tag}-requests`, results: `${tag}-results`, dlq: `${tag}-dlq` }
@@ -65,22 +62,12 @@ const record = (id: string, status: StatusRecord["status"], at: number): StatusR
 const withView = async (lines: string[], body: (view: StatusView) => Promise<void>) => {
   const dataDir = mkdtempSync(join(tmpdir(), "gateway-status-retention-"))
   dirs.push(dataDir)
-  const config = {
-    ...base,
-    kafka: { ...base.kafka, topics: { ...base.kafka.topics, ...topics, partitions: 1 }, consumer: { ...base.kafka.consumer, group_id: `${tag}-group` } },
-    status: { data_dir: dataDir, retention_days: 2 },
-  }
-  const host = config.hosts[0]
-  if (host === undefined) throw new Error("config/local.toml has no [[hosts]]")
   const log = makeLogger("retention-test", { minLevel: "info", write: (line) => void lines.push(line) })
-  const ctx: HostContext = { config, host, log, metrics: makeMetrics(), env: process.env, readiness: makeReadiness() }
-  const built = statusView(ctx)
-  const running = Effect.runFork(Effect.scoped(Effect.flatMap(built.spec.init, (loop) => loop)))
+  const run = startStatusView(viewHostContext(base, { topics, partitions: 1, groupId: `${tag}-group`, status: { data_dir: dataDir, retention_days: 2 }, log }))
   try {
-    await body(built.view)
+    await body(run.view)
   } finally {
-    await Effect.runPromise(Fiber.interrupt(running))
-    built.view.store.close()
+    await run.stop()
   }
 }
 

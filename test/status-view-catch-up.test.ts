@@ -4,17 +4,14 @@
  * kafkajs never hands to `eachBatch`), and while a transaction is still open, and it
  * sees a new owner's records once that owner's `open()` has aborted the old one's.
  */
-import { makeReadiness } from "../src/host/readiness.ts"
 import { afterAll, beforeAll, expect, test } from "bun:test"
-import { Effect, Fiber } from "effect"
 import type { KafkaAdmin, KafkaCluster } from "../src/adapters/kafka.ts"
-import { statusView, type StatusView } from "../src/actors/status-view/index.ts"
-import type { HostContext } from "../src/host/host-context.ts"
+import type { StatusView } from "../src/actors/status-view/index.ts"
 import type { StatusRecord } from "../src/domain/status.ts"
 import { executorTransactionalId, makeFencedWriter, type FencedWriter } from "../src/kafka/fenced-writer.ts"
 import { makeLogger } from "../src/observability/log.ts"
-import { makeMetrics } from "../src/observability/metrics.ts"
 import { connectedAdmin, createTopics, deleteTopics, eventually, localConfig, testCluster } from "./support/kafka-fixtures.ts"
+import { type RunningView, startStatusView, viewHostContext } from "./support/status-view-run.ts"
 
 const tag = `kafka-view-catch-up-${Date.now().toString(36)}`
 const topics = { requests: `${tag}-requests`, results: `${tag}-results`, dlq: `${tag}-dlq` }
@@ -25,29 +22,21 @@ const only = new Set([partition])
 let cluster: KafkaCluster
 let admin: KafkaAdmin
 let view: StatusView
-let running: Fiber.Fiber<unknown, unknown>
+let running: RunningView | undefined
 const writers: FencedWriter[] = []
 
 beforeAll(async () => {
   cluster = await testCluster(tag)
   admin = await connectedAdmin(cluster)
   await createTopics(cluster, admin, Object.values(topics), 2)
-  const base = await localConfig()
-  const config = {
-    ...base,
-    kafka: { ...base.kafka, topics: { ...base.kafka.topics, ...topics, partitions: 2 }, consumer: { ...base.kafka.consumer, group_id: group } },
-  }
-  const host = config.hosts[0]
-  if (host === undefined) throw new Error("config/local.toml has no [[hosts]]")
-  const ctx: HostContext = { config, host, log: makeLogger("kafka-test", { minLevel: "error" }), metrics: makeMetrics(), env: process.env, readiness: makeReadiness() }
-  const built = statusView(ctx)
-  view = built.view
-  running = Effect.runFork(Effect.scoped(Effect.flatMap(built.spec.init, (loop) => loop)))
+  const log = makeLogger("kafka-test", { minLevel: "error" })
+  running = startStatusView(viewHostContext(await localConfig(), { topics, partitions: 2, groupId: group, log }))
+  view = running.view
 }, 60_000)
 
 afterAll(async () => {
   await Promise.all(writers.map((w) => w.close()))
-  if (running !== undefined) await Effect.runPromise(Fiber.interrupt(running))
+  await running?.stop()
   await deleteTopics(admin, Object.values(topics))
   await admin.disconnect()
 }, 30_000)
