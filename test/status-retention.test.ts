@@ -11,46 +11,42 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import type { Producer } from "kafkajs"
 import type { StatusView } from "../src/actors/status-view/index.ts"
-import { type KafkaAdmin, type KafkaCluster, topicRetentionMs } from "../src/adapters/kafka.ts"
+import { topicRetentionMs } from "../src/adapters/kafka.ts"
 import type { GatewayConfig } from "../src/config/gateway-config.ts"
 import type { StatusRecord } from "../src/domain/status.ts"
 import { makeLogger } from "../src/observability/log.ts"
-import { connectedAdmin, createTopics, deleteTopics, eventually, localConfig, readCommitted, testCluster } from "./support/kafka-fixtures.ts"
-import { startStatusView, viewHostContext } from "./support/status-view-run.ts"
+import { eventually, localConfig, readCommitted } from "./support/kafka-fixtures.ts"
+import { createOwnTopics, type OwnKafka, ownTopics, startStatusView, viewHostContext } from "./support/status-view-run.ts"
 
 const tag = `status-retention-${Date.now().toString(36)}`
-const topics = { requests: `${tag}-requests`, results: `${tag}-results`, dlq: `${tag}-dlq` }
+const topics = ownTopics(tag)
 const day = 86_400_000
 const dirs: string[] = []
 
-let cluster: KafkaCluster
-let admin: KafkaAdmin
+let kafka: OwnKafka
 let producer: Producer
 let base: GatewayConfig
 
 beforeAll(async () => {
-  cluster = await testCluster(tag)
-  admin = await connectedAdmin(cluster)
-  await createTopics(cluster, admin, Object.values(topics), 1)
-  producer = cluster.client.producer()
+  kafka = await createOwnTopics(tag, topics, 1)
+  producer = kafka.cluster.client.producer()
   await producer.connect()
   base = await localConfig()
 }, 60_000)
 
 afterAll(async () => {
   await producer?.disconnect()
-  await deleteTopics(admin, Object.values(topics))
-  await admin.disconnect()
+  await kafka?.close()
   for (const d of dirs) rmSync(d, { recursive: true, force: true })
 }, 30_000)
 
 /** Sets sendto's retention.ms and waits until the brokers report it (a topic's config reaches them one by one). */
 const setRequestsRetention = async (ms: number) => {
-  await admin.alterConfigs({ validateOnly: false, resources: [{ type: 2, name: topics.requests, configEntries: [{ name: "retention.ms", value: String(ms) }] }] })
+  await kafka.admin.alterConfigs({ validateOnly: false, resources: [{ type: 2, name: topics.requests, configEntries: [{ name: "retention.ms", value: String(ms) }] }] })
   // Any broker may answer; ten answers in a row that agree stand for all three.
   let agreeing = 0
   await eventually(
-    () => topicRetentionMs(admin, topics.requests),
+    () => topicRetentionMs(kafka.admin, topics.requests),
     (reported) => (agreeing = reported === ms ? agreeing + 1 : 0) >= 10,
     30_000,
   )
@@ -107,7 +103,7 @@ test("final requests older than retention_days are deleted here and tombstoned i
     expect([view.get("old-done"), view.get("old-failed")]).toEqual([undefined, undefined])
     expect([view.get("old-stuck")?.status, view.get("recent-done")?.status]).toEqual(["signed", "confirmed"])
   })
-  const tombstoned = (await readCommitted(cluster, admin, topics.results, 0)).filter((r) => r.value === "").map((r) => r.key)
+  const tombstoned = (await readCommitted(kafka.cluster, kafka.admin, topics.results, 0)).filter((r) => r.value === "").map((r) => r.key)
   expect(tombstoned.sort()).toEqual(["old-done", "old-failed"])
   // A host reading the topic from the beginning meets each tombstone after its records.
   const fresh: string[] = []

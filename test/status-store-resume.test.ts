@@ -15,28 +15,24 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import type { Producer } from "kafkajs"
 import { statusStorePath, type StatusView } from "../src/actors/status-view/index.ts"
-import type { KafkaAdmin, KafkaCluster } from "../src/adapters/kafka.ts"
 import type { HostContext } from "../src/host/host-context.ts"
 import type { StatusRecord } from "../src/domain/status.ts"
 import { makeLogger } from "../src/observability/log.ts"
 import { openStatusStore } from "../src/status/store.ts"
-import { connectedAdmin, createTopics, deleteTopics, localConfig, testCluster } from "./support/kafka-fixtures.ts"
-import { startStatusView, viewHostContext } from "./support/status-view-run.ts"
+import { localConfig } from "./support/kafka-fixtures.ts"
+import { createOwnTopics, type OwnKafka, ownTopics, startStatusView, viewHostContext } from "./support/status-view-run.ts"
 
 const tag = `status-resume-${Date.now().toString(36)}`
-const topics = { requests: `${tag}-requests`, results: `${tag}-results`, dlq: `${tag}-dlq` }
+const topics = ownTopics(tag)
 const dataDir = mkdtempSync(join(tmpdir(), "gateway-status-resume-"))
 
-let cluster: KafkaCluster
-let admin: KafkaAdmin
+let kafka: OwnKafka
 let producer: Producer
 let ctx: HostContext
 
 beforeAll(async () => {
-  cluster = await testCluster(tag)
-  admin = await connectedAdmin(cluster)
-  await createTopics(cluster, admin, Object.values(topics), 3)
-  producer = cluster.client.producer()
+  kafka = await createOwnTopics(tag, topics, 3)
+  producer = kafka.cluster.client.producer()
   await producer.connect()
   const log = makeLogger("status-resume-test", { minLevel: "error" })
   ctx = viewHostContext(await localConfig(), { topics, partitions: 3, groupId: `${tag}-group`, status: { data_dir: dataDir }, log })
@@ -44,8 +40,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await producer?.disconnect()
-  await deleteTopics(admin, Object.values(topics))
-  await admin.disconnect()
+  await kafka?.close()
   rmSync(dataDir, { recursive: true, force: true })
 }, 30_000)
 

@@ -1,21 +1,50 @@
 /**
  * One host's status view on the real brokers, for the tests that give it a results topic
- * of their own: a host context on config/local.toml with the test's topics, consumer group
- * and `[status]`, and the view run as a host runs it and stopped as a shutdown stops it.
+ * of their own: the test's topics created and deleted again, a host context on
+ * config/local.toml with those topics, a consumer group and `[status]` of the test's,
+ * and the view run as a host runs it and stopped as a shutdown stops it.
  */
 import { Effect, Fiber } from "effect"
 import { statusView, type StatusView } from "../../src/actors/status-view/index.ts"
+import type { KafkaAdmin, KafkaCluster } from "../../src/adapters/kafka.ts"
 import type { GatewayConfig } from "../../src/config/gateway-config.ts"
 import type { HostContext } from "../../src/host/host-context.ts"
 import { makeReadiness } from "../../src/host/readiness.ts"
 import type { Logger } from "../../src/observability/log.ts"
 import { makeMetrics } from "../../src/observability/metrics.ts"
+import { connectedAdmin, createTopics, deleteTopics, testCluster } from "./kafka-fixtures.ts"
 
 /** The test's own topics. */
 export interface TestTopics {
   readonly requests: string
   readonly results: string
   readonly dlq: string
+}
+
+/** `<tag>-requests`, `<tag>-results` and `<tag>-dlq`. */
+export const ownTopics = (tag: string): TestTopics => ({ requests: `${tag}-requests`, results: `${tag}-results`, dlq: `${tag}-dlq` })
+
+/** A cluster handle and an admin client on the local brokers, where the test's topics exist until `close`. */
+export interface OwnKafka {
+  readonly cluster: KafkaCluster
+  readonly admin: KafkaAdmin
+  /** Deletes the topics and disconnects the admin client. */
+  readonly close: () => Promise<void>
+}
+
+/** Creates `topics` with `partitions` partitions each, through a cluster handle whose client id is `tag`. */
+export const createOwnTopics = async (tag: string, topics: TestTopics, partitions: number): Promise<OwnKafka> => {
+  const cluster = await testCluster(tag)
+  const admin = await connectedAdmin(cluster)
+  await createTopics(cluster, admin, Object.values(topics), partitions)
+  return {
+    cluster,
+    admin,
+    close: async () => {
+      await deleteTopics(admin, Object.values(topics))
+      await admin.disconnect()
+    },
+  }
 }
 
 /** What a test changes in the local config. */
