@@ -9,7 +9,6 @@ import { afterAll, beforeAll, expect, test } from "bun:test"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import type { Producer } from "kafkajs"
 import type { StatusView } from "../src/actors/status-view/index.ts"
 import { topicRetentionMs } from "../src/adapters/kafka.ts"
 import type { GatewayConfig } from "../src/config/gateway-config.ts"
@@ -24,18 +23,14 @@ const day = 86_400_000
 const dirs: string[] = []
 
 let kafka: OwnKafka
-let producer: Producer
 let base: GatewayConfig
 
 beforeAll(async () => {
   kafka = await createOwnTopics(tag, topics, 1)
-  producer = kafka.cluster.client.producer()
-  await producer.connect()
   base = await localConfig()
 }, 60_000)
 
 afterAll(async () => {
-  await producer?.disconnect()
   await kafka?.close()
   for (const d of dirs) rmSync(d, { recursive: true, force: true })
 }, 30_000)
@@ -79,7 +74,7 @@ const logged = async (lines: string[], event: string, timeoutMs = 30_000) => {
 
 test("while sendto keeps its messages longer than the retention (Kafka's default 7 days), nothing is deleted, and the log says why", async () => {
   const now = Date.now()
-  await producer.send({ topic: topics.results, acks: -1, messages: [record("old-done", "confirmed", now - 5 * day)].map((r) => ({ key: r.id, value: JSON.stringify(r), partition: 0 })) })
+  await kafka.producer.send({ topic: topics.results, acks: -1, messages: [record("old-done", "confirmed", now - 5 * day)].map((r) => ({ key: r.id, value: JSON.stringify(r), partition: 0 })) })
   const lines: string[] = []
   await withView(lines, async (view) => {
     const refused = await logged(lines, "status-view.retention-refused")
@@ -95,7 +90,7 @@ test("final requests older than retention_days are deleted here and tombstoned i
     record("old-stuck", "signed", now - 3 * day),
     record("recent-done", "confirmed", now - day),
   ]
-  await producer.send({ topic: topics.results, acks: -1, messages: records.map((r) => ({ key: r.id, value: JSON.stringify(r), partition: 0 })) })
+  await kafka.producer.send({ topic: topics.results, acks: -1, messages: records.map((r) => ({ key: r.id, value: JSON.stringify(r), partition: 0 })) })
   await setRequestsRetention(day)
   const lines: string[] = []
   await withView(lines, async (view) => {

@@ -13,7 +13,6 @@ import { afterAll, beforeAll, expect, test } from "bun:test"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import type { Producer } from "kafkajs"
 import { statusStorePath, type StatusView } from "../src/actors/status-view/index.ts"
 import type { HostContext } from "../src/host/host-context.ts"
 import type { StatusRecord } from "../src/domain/status.ts"
@@ -27,19 +26,15 @@ const topics = ownTopics(tag)
 const dataDir = mkdtempSync(join(tmpdir(), "gateway-status-resume-"))
 
 let kafka: OwnKafka
-let producer: Producer
 let ctx: HostContext
 
 beforeAll(async () => {
   kafka = await createOwnTopics(tag, topics, 3)
-  producer = kafka.cluster.client.producer()
-  await producer.connect()
   const log = makeLogger("status-resume-test", { minLevel: "error" })
   ctx = viewHostContext(await localConfig(), { topics, partitions: 3, groupId: `${tag}-group`, status: { data_dir: dataDir }, log })
 }, 60_000)
 
 afterAll(async () => {
-  await producer?.disconnect()
   await kafka?.close()
   rmSync(dataDir, { recursive: true, force: true })
 }, 30_000)
@@ -55,7 +50,7 @@ const record = (id: string, partition: number, status: StatusRecord["status"] = 
 })
 
 const write = (ids: readonly string[], status: StatusRecord["status"] = "signed") =>
-  producer.send({
+  kafka.producer.send({
     topic: topics.results,
     acks: -1,
     messages: ids.map((id, i) => ({ key: id, value: JSON.stringify(record(id, i % 3, status)), partition: i % 3 })),
@@ -128,7 +123,7 @@ test("a stored position beyond the topic's end (the topic was made again) is rea
 }, 120_000)
 
 test("a tombstone in the topic deletes the request from the store", async () => {
-  await producer.send({ topic: topics.results, acks: -1, messages: [{ key: "while-down-0", value: null, partition: 0 }] })
+  await kafka.producer.send({ topic: topics.results, acks: -1, messages: [{ key: "while-down-0", value: null, partition: 0 }] })
   await withView(async (view) => {
     expect(view.get("while-down-0")).toBeUndefined()
     expect(view.get("while-down-1")?.status).toBe("signed")

@@ -5,6 +5,7 @@
  * and the view run as a host runs it and stopped as a shutdown stops it.
  */
 import { Effect, Fiber } from "effect"
+import type { Producer } from "kafkajs"
 import { statusView, type StatusView } from "../../src/actors/status-view/index.ts"
 import type { KafkaAdmin, KafkaCluster } from "../../src/adapters/kafka.ts"
 import type { GatewayConfig } from "../../src/config/gateway-config.ts"
@@ -24,11 +25,13 @@ export interface TestTopics {
 /** `<tag>-requests`, `<tag>-results` and `<tag>-dlq`. */
 export const ownTopics = (tag: string): TestTopics => ({ requests: `${tag}-requests`, results: `${tag}-results`, dlq: `${tag}-dlq` })
 
-/** A cluster handle and an admin client on the local brokers, where the test's topics exist until `close`. */
+/** A cluster handle, an admin client and a plain producer on the local brokers, where the test's topics exist until `close`. */
 export interface OwnKafka {
   readonly cluster: KafkaCluster
   readonly admin: KafkaAdmin
-  /** Deletes the topics and disconnects the admin client. */
+  /** For records written behind the view's back, as another host would write them. */
+  readonly producer: Producer
+  /** Disconnects the producer, deletes the topics and disconnects the admin client. */
   readonly close: () => Promise<void>
 }
 
@@ -37,10 +40,14 @@ export const createOwnTopics = async (tag: string, topics: TestTopics, partition
   const cluster = await testCluster(tag)
   const admin = await connectedAdmin(cluster)
   await createTopics(cluster, admin, Object.values(topics), partitions)
+  const producer = cluster.client.producer()
+  await producer.connect()
   return {
     cluster,
     admin,
+    producer,
     close: async () => {
+      await producer.disconnect()
       await deleteTopics(admin, Object.values(topics))
       await admin.disconnect()
     },
