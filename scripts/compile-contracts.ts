@@ -114,16 +114,26 @@ export const compileContract = (root: string, build: ContractBuild): CompileResu
 /** The artifact exactly as it is committed (stable key order, trailing newline). */
 export const renderArtifact = (artifact: ContractArtifact): string => `${JSON.stringify(artifact, null, 2)}\n`
 
-const main = () => {
-  const root = join(import.meta.dir, "..")
-  const check = process.argv.includes("--check")
+/** What `compileArtifacts` does with each build, and the command that rewrites them (for the stale message). */
+export interface CompileRun {
+  /** Only compare each artifact with the committed one; write nothing. */
+  readonly check: boolean
+  readonly rerun: string
+}
+
+/**
+ * Compiles each build and writes its artifact, or with `check` compares it with the
+ * committed file; answers how many were out of date. The gateway's contracts and the
+ * scale bench's Counter are both built through it.
+ */
+export const compileArtifacts = (root: string, builds: ReadonlyArray<ContractBuild>, run: CompileRun): number => {
   let stale = 0
-  for (const build of CONTRACT_BUILDS) {
+  for (const build of builds) {
     const { artifact, warnings } = compileContract(root, build)
     for (const warning of warnings) console.error(warning)
     const path = join(root, build.artifact)
     const text = renderArtifact(artifact)
-    if (check) {
+    if (run.check) {
       let committed = ""
       try {
         committed = readFileSync(path, "utf8")
@@ -132,7 +142,7 @@ const main = () => {
       }
       if (committed !== text) {
         stale++
-        console.error(`${build.artifact} is out of date; run bun scripts/compile-contracts.ts and commit it`)
+        console.error(`${build.artifact} is out of date; run ${run.rerun} and commit it`)
       }
       continue
     }
@@ -140,6 +150,11 @@ const main = () => {
     writeFileSync(path, text)
     console.error(`wrote ${build.artifact} (${build.contract}, ${(artifact.deployedBytecode.length - 2) / 2} bytes deployed)`)
   }
+  return stale
+}
+
+const main = () => {
+  const stale = compileArtifacts(join(import.meta.dir, ".."), CONTRACT_BUILDS, { check: process.argv.includes("--check"), rerun: "bun scripts/compile-contracts.ts" })
   if (stale > 0) process.exit(1)
 }
 

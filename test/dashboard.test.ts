@@ -12,23 +12,20 @@
  * account arrive in the live feed. Every assertion about the chain reads it back.
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test"
-import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect } from "effect"
-import { type Browser, chromium, type Page } from "playwright-core"
+import type { Browser, Page } from "playwright-core"
 import { accountFromKey, closeEthereumNode, type EthereumAccount, ethereumCall, makeEthereumNode } from "../src/adapters/ethereum.ts"
 import { DEFAULT_CLAIM_BOUND, deployRegistry, getService, getServiceLocation, isManager, type Registry, register, sendClaim } from "../src/registry/index.ts"
 import { builtBinary, type GatewayProcess, startGateway } from "./support/gateway-process.ts"
+import { CHROMIUM, launchChromium } from "./support/headless-chromium.ts"
 import { deleteService } from "./support/replica-harness.ts"
 import { freePort, replicaHostsConfig } from "./support/replica-hosts-config.ts"
 import { waitForValue } from "./support/wait-for-value.ts"
 
 setDefaultTimeout(180_000)
-
-/** Debian's chromium; `npm test` installs it (scripts/install chromium). */
-const CHROMIUM = process.env.GATEWAY_CHROMIUM ?? "/usr/bin/chromium"
-const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"]
 
 const RPC = "http://127.0.0.1:8545"
 const ETCD = (process.env.GATEWAY_ETCD_ENDPOINTS ?? "http://127.0.0.1:2379,http://127.0.0.1:22379,http://127.0.0.1:32379").split(",")
@@ -112,7 +109,6 @@ describe("Service Registry Dashboard in headless Chromium", () => {
   const pageErrors: string[] = []
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run \`bash scripts/install chromium\` (npm test does)`)
     const gatewayKey = await freshAccount()
     manager = gatewayKey.account
     ;[outsider, claimant] = (await Promise.all([freshAccount(), freshAccount()])).map((a) => a.account) as [EthereumAccount, EthereumAccount]
@@ -130,7 +126,7 @@ describe("Service Registry Dashboard in headless Chromium", () => {
       hosts.push({ name, url: `http://127.0.0.1:${ports[i]}`, gw })
     }
     await Promise.all(hosts.map((h) => h.gw.waitFor((l) => l.event === "gateway.ready", 30_000)))
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
+    browser = await launchChromium()
   })
 
   afterAll(async () => {

@@ -15,18 +15,14 @@
  * ends in `failed` with the node's reason.
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test"
-import { existsSync } from "node:fs"
 import { join } from "node:path"
-import { type Browser, chromium, type Page } from "playwright-core"
+import type { Browser, Page } from "playwright-core"
 import { topicMessageCount } from "./support/chain-clients.ts"
 import { ethTransfers, type FaultRun, startFaultRun, submitAll, waitAllFinal } from "./support/fault-run.ts"
+import { launchChromium } from "./support/headless-chromium.ts"
 import { apiKey, get, post } from "./support/intake-client.ts"
 
 setDefaultTimeout(300_000)
-
-/** Debian's chromium; `npm test` installs it (scripts/install chromium). */
-const CHROMIUM = process.env.GATEWAY_CHROMIUM ?? "/usr/bin/chromium"
-const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"]
 
 /** Transfers per sender in the burst (four senders; a fifth sends only the refused one): more than max_in_flight_per_sender (64), so some wait while mining is held. */
 const PER_SENDER = 75
@@ -57,10 +53,9 @@ describe("operations page in headless Chromium", () => {
   const pageErrors: string[] = []
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run \`bash scripts/install chromium\` (npm test does)`)
     run = await startFaultRun({ name: "ops-page", ethSenders: 5, btcCoins: 0, producers: 1, consumers: 0, producerRoles: "producer,consumer", anvilMining: "auto" })
     intake = run.intakes[0] ?? ""
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
+    browser = await launchChromium()
   }, 240_000)
 
   afterAll(async () => {
@@ -204,7 +199,7 @@ describe("operations page of a producer-only process", () => {
   beforeAll(async () => {
     run = await startFaultRun({ name: "ops-split", ethSenders: 2, btcCoins: 0, producers: 1, consumers: 1 })
     intake = run.intakes[0] ?? ""
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
+    browser = await launchChromium()
   }, 240_000)
 
   afterAll(async () => {

@@ -9,51 +9,39 @@ import { afterAll, beforeAll, expect, test } from "bun:test"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { Effect, Fiber } from "effect"
-import type { Producer } from "kafkajs"
-import { statusView, type StatusView } from "../src/actors/status-view/index.ts"
-import { type KafkaAdmin, type KafkaCluster, topicRetentionMs } from "../src/adapters/kafka.ts"
-import type { HostContext } from "../src/host/host-context.ts"
+import type { StatusView } from "../src/actors/status-view/index.ts"
+import { topicRetentionMs } from "../src/adapters/kafka.ts"
 import type { GatewayConfig } from "../src/config/gateway-config.ts"
 import type { StatusRecord } from "../src/domain/status.ts"
-import { makeReadiness } from "../src/host/readiness.ts"
 import { makeLogger } from "../src/observability/log.ts"
-import { makeMetrics } from "../src/observability/metrics.ts"
-import { connectedAdmin, createTopics, deleteTopics, eventually, localConfig, readCommitted, testCluster } from "./support/kafka-fixtures.ts"
+import { eventually, localConfig, readCommitted } from "./support/kafka-fixtures.ts"
+import { createOwnTopics, type OwnKafka, ownTopics, startStatusView, viewHostContext } from "./support/status-view-run.ts"
 
 const tag = `status-retention-${Date.now().toString(36)}`
-const topics = { requests: `${tag}-requests`, results: `${tag}-results`, dlq: `${tag}-dlq` }
+const topics = ownTopics(tag)
 const day = 86_400_000
 const dirs: string[] = []
 
-let cluster: KafkaCluster
-let admin: KafkaAdmin
-let producer: Producer
+let kafka: OwnKafka
 let base: GatewayConfig
 
 beforeAll(async () => {
-  cluster = await testCluster(tag)
-  admin = await connectedAdmin(cluster)
-  await createTopics(cluster, admin, Object.values(topics), 1)
-  producer = cluster.client.producer()
-  await producer.connect()
+  kafka = await createOwnTopics(tag, topics, 1)
   base = await localConfig()
 }, 60_000)
 
 afterAll(async () => {
-  await producer?.disconnect()
-  await deleteTopics(admin, Object.values(topics))
-  await admin.disconnect()
+  await kafka?.close()
   for (const d of dirs) rmSync(d, { recursive: true, force: true })
 }, 30_000)
 
 /** Sets sendto's retention.ms and waits until the brokers report it (a topic's config reaches them one by one). */
 const setRequestsRetention = async (ms: number) => {
-  await admin.alterConfigs({ validateOnly: false, resources: [{ type: 2, name: topics.requests, configEntries: [{ name: "retention.ms", value: String(ms) }] }] })
+  await kafka.admin.alterConfigs({ validateOnly: false, resources: [{ type: 2, name: topics.requests, configEntries: [{ name: "retention.ms", value: String(ms) }] }] })
   // Any broker may answer; ten answers in a row that agree stand for all three.
   let agreeing = 0
   await eventually(
-    () => topicRetentionMs(admin, topics.requests),
+    () => topicRetentionMs(kafka.admin, topics.requests),
     (reported) => (agreeing = reported === ms ? agreeing + 1 : 0) >= 10,
     30_000,
   )
@@ -65,22 +53,12 @@ const record = (id: string, status: StatusRecord["status"], at: number): StatusR
 const withView = async (lines: string[], body: (view: StatusView) => Promise<void>) => {
   const dataDir = mkdtempSync(join(tmpdir(), "gateway-status-retention-"))
   dirs.push(dataDir)
-  const config = {
-    ...base,
-    kafka: { ...base.kafka, topics: { ...base.kafka.topics, ...topics, partitions: 1 }, consumer: { ...base.kafka.consumer, group_id: `${tag}-group` } },
-    status: { data_dir: dataDir, retention_days: 2 },
-  }
-  const host = config.hosts[0]
-  if (host === undefined) throw new Error("config/local.toml has no [[hosts]]")
   const log = makeLogger("retention-test", { minLevel: "info", write: (line) => void lines.push(line) })
-  const ctx: HostContext = { config, host, log, metrics: makeMetrics(), env: process.env, readiness: makeReadiness() }
-  const built = statusView(ctx)
-  const running = Effect.runFork(Effect.scoped(Effect.flatMap(built.spec.init, (loop) => loop)))
+  const run = startStatusView(viewHostContext(base, { topics, partitions: 1, groupId: `${tag}-group`, status: { data_dir: dataDir, retention_days: 2 }, log }))
   try {
-    await body(built.view)
+    await body(run.view)
   } finally {
-    await Effect.runPromise(Fiber.interrupt(running))
-    built.view.store.close()
+    await run.stop()
   }
 }
 
@@ -96,7 +74,7 @@ const logged = async (lines: string[], event: string, timeoutMs = 30_000) => {
 
 test("while sendto keeps its messages longer than the retention (Kafka's default 7 days), nothing is deleted, and the log says why", async () => {
   const now = Date.now()
-  await producer.send({ topic: topics.results, acks: -1, messages: [record("old-done", "confirmed", now - 5 * day)].map((r) => ({ key: r.id, value: JSON.stringify(r), partition: 0 })) })
+  await kafka.producer.send({ topic: topics.results, acks: -1, messages: [record("old-done", "confirmed", now - 5 * day)].map((r) => ({ key: r.id, value: JSON.stringify(r), partition: 0 })) })
   const lines: string[] = []
   await withView(lines, async (view) => {
     const refused = await logged(lines, "status-view.retention-refused")
@@ -112,7 +90,7 @@ test("final requests older than retention_days are deleted here and tombstoned i
     record("old-stuck", "signed", now - 3 * day),
     record("recent-done", "confirmed", now - day),
   ]
-  await producer.send({ topic: topics.results, acks: -1, messages: records.map((r) => ({ key: r.id, value: JSON.stringify(r), partition: 0 })) })
+  await kafka.producer.send({ topic: topics.results, acks: -1, messages: records.map((r) => ({ key: r.id, value: JSON.stringify(r), partition: 0 })) })
   await setRequestsRetention(day)
   const lines: string[] = []
   await withView(lines, async (view) => {
@@ -120,7 +98,7 @@ test("final requests older than retention_days are deleted here and tombstoned i
     expect([view.get("old-done"), view.get("old-failed")]).toEqual([undefined, undefined])
     expect([view.get("old-stuck")?.status, view.get("recent-done")?.status]).toEqual(["signed", "confirmed"])
   })
-  const tombstoned = (await readCommitted(cluster, admin, topics.results, 0)).filter((r) => r.value === "").map((r) => r.key)
+  const tombstoned = (await readCommitted(kafka.cluster, kafka.admin, topics.results, 0)).filter((r) => r.value === "").map((r) => r.key)
   expect(tombstoned.sort()).toEqual(["old-done", "old-failed"])
   // A host reading the topic from the beginning meets each tombstone after its records.
   const fresh: string[] = []

@@ -13,48 +13,29 @@ import { afterAll, beforeAll, expect, test } from "bun:test"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { Effect, Fiber } from "effect"
-import type { Producer } from "kafkajs"
-import { statusView, statusStorePath, type StatusView } from "../src/actors/status-view/index.ts"
-import type { KafkaAdmin, KafkaCluster } from "../src/adapters/kafka.ts"
+import { statusStorePath, type StatusView } from "../src/actors/status-view/index.ts"
 import type { HostContext } from "../src/host/host-context.ts"
 import type { StatusRecord } from "../src/domain/status.ts"
-import { makeReadiness } from "../src/host/readiness.ts"
 import { makeLogger } from "../src/observability/log.ts"
-import { makeMetrics } from "../src/observability/metrics.ts"
 import { openStatusStore } from "../src/status/store.ts"
-import { connectedAdmin, createTopics, deleteTopics, localConfig, testCluster } from "./support/kafka-fixtures.ts"
+import { localConfig } from "./support/kafka-fixtures.ts"
+import { createOwnTopics, type OwnKafka, ownTopics, startStatusView, viewHostContext } from "./support/status-view-run.ts"
 
 const tag = `status-resume-${Date.now().toString(36)}`
-const topics = { requests: `${tag}-requests`, results: `${tag}-results`, dlq: `${tag}-dlq` }
+const topics = ownTopics(tag)
 const dataDir = mkdtempSync(join(tmpdir(), "gateway-status-resume-"))
 
-let cluster: KafkaCluster
-let admin: KafkaAdmin
-let producer: Producer
+let kafka: OwnKafka
 let ctx: HostContext
 
 beforeAll(async () => {
-  cluster = await testCluster(tag)
-  admin = await connectedAdmin(cluster)
-  await createTopics(cluster, admin, Object.values(topics), 3)
-  producer = cluster.client.producer()
-  await producer.connect()
-  const base = await localConfig()
-  const config = {
-    ...base,
-    kafka: { ...base.kafka, topics: { ...base.kafka.topics, ...topics, partitions: 3 }, consumer: { ...base.kafka.consumer, group_id: `${tag}-group` } },
-    status: { data_dir: dataDir },
-  }
-  const host = config.hosts[0]
-  if (host === undefined) throw new Error("config/local.toml has no [[hosts]]")
-  ctx = { config, host, log: makeLogger("status-resume-test", { minLevel: "error" }), metrics: makeMetrics(), env: process.env, readiness: makeReadiness() }
+  kafka = await createOwnTopics(tag, topics, 3)
+  const log = makeLogger("status-resume-test", { minLevel: "error" })
+  ctx = viewHostContext(await localConfig(), { topics, partitions: 3, groupId: `${tag}-group`, status: { data_dir: dataDir }, log })
 }, 60_000)
 
 afterAll(async () => {
-  await producer?.disconnect()
-  await deleteTopics(admin, Object.values(topics))
-  await admin.disconnect()
+  await kafka?.close()
   rmSync(dataDir, { recursive: true, force: true })
 }, 30_000)
 
@@ -69,7 +50,7 @@ const record = (id: string, partition: number, status: StatusRecord["status"] = 
 })
 
 const write = (ids: readonly string[], status: StatusRecord["status"] = "signed") =>
-  producer.send({
+  kafka.producer.send({
     topic: topics.results,
     acks: -1,
     messages: ids.map((id, i) => ({ key: id, value: JSON.stringify(record(id, i % 3, status)), partition: i % 3 })),
@@ -79,20 +60,18 @@ const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `
 
 /** Runs one status view (one host start) until `body` is done, then stops it as a shutdown would. */
 const withView = async (body: (view: StatusView) => Promise<void>) => {
-  const built = statusView(ctx)
-  const running = Effect.runFork(Effect.scoped(Effect.flatMap(built.spec.init, (loop) => loop)))
+  const { view, stop } = startStatusView(ctx)
   try {
     // The actor's own first catch-up (what a host waits for before it serves), then ours.
     const deadline = Date.now() + 30_000
-    while (!built.view.ready()) {
+    while (!view.ready()) {
       if (Date.now() > deadline) throw new Error("the status view did not catch up in 30 s")
       await Bun.sleep(50)
     }
-    await built.view.catchUp()
-    await body(built.view)
+    await view.catchUp()
+    await body(view)
   } finally {
-    await Effect.runPromise(Fiber.interrupt(running))
-    built.view.store.close()
+    await stop()
   }
 }
 
@@ -144,7 +123,7 @@ test("a stored position beyond the topic's end (the topic was made again) is rea
 }, 120_000)
 
 test("a tombstone in the topic deletes the request from the store", async () => {
-  await producer.send({ topic: topics.results, acks: -1, messages: [{ key: "while-down-0", value: null, partition: 0 }] })
+  await kafka.producer.send({ topic: topics.results, acks: -1, messages: [{ key: "while-down-0", value: null, partition: 0 }] })
   await withView(async (view) => {
     expect(view.get("while-down-0")).toBeUndefined()
     expect(view.get("while-down-1")?.status).toBe("signed")

@@ -4,72 +4,56 @@
  * kafkajs never hands to `eachBatch`), and while a transaction is still open, and it
  * sees a new owner's records once that owner's `open()` has aborted the old one's.
  */
-import { makeReadiness } from "../src/host/readiness.ts"
 import { afterAll, beforeAll, expect, test } from "bun:test"
-import { Effect, Fiber } from "effect"
-import type { KafkaAdmin, KafkaCluster } from "../src/adapters/kafka.ts"
-import { statusView, type StatusView } from "../src/actors/status-view/index.ts"
-import type { HostContext } from "../src/host/host-context.ts"
+import type { StatusView } from "../src/actors/status-view/index.ts"
 import type { StatusRecord } from "../src/domain/status.ts"
 import { executorTransactionalId, makeFencedWriter, type FencedWriter } from "../src/kafka/fenced-writer.ts"
 import { makeLogger } from "../src/observability/log.ts"
-import { makeMetrics } from "../src/observability/metrics.ts"
-import { connectedAdmin, createTopics, deleteTopics, eventually, localConfig, testCluster } from "./support/kafka-fixtures.ts"
+import { eventually, localConfig } from "./support/kafka-fixtures.ts"
+import { createOwnTopics, type OwnKafka, ownTopics, type RunningView, startStatusView, viewHostContext } from "./support/status-view-run.ts"
 
 const tag = `kafka-view-catch-up-${Date.now().toString(36)}`
-const topics = { requests: `${tag}-requests`, results: `${tag}-results`, dlq: `${tag}-dlq` }
+const topics = ownTopics(tag)
 const group = `${tag}-group`
 const partition = 1
 const only = new Set([partition])
 
-let cluster: KafkaCluster
-let admin: KafkaAdmin
+let kafka: OwnKafka
 let view: StatusView
-let running: Fiber.Fiber<unknown, unknown>
+let running: RunningView | undefined
 const writers: FencedWriter[] = []
 
 beforeAll(async () => {
-  cluster = await testCluster(tag)
-  admin = await connectedAdmin(cluster)
-  await createTopics(cluster, admin, Object.values(topics), 2)
-  const base = await localConfig()
-  const config = {
-    ...base,
-    kafka: { ...base.kafka, topics: { ...base.kafka.topics, ...topics, partitions: 2 }, consumer: { ...base.kafka.consumer, group_id: group } },
-  }
-  const host = config.hosts[0]
-  if (host === undefined) throw new Error("config/local.toml has no [[hosts]]")
-  const ctx: HostContext = { config, host, log: makeLogger("kafka-test", { minLevel: "error" }), metrics: makeMetrics(), env: process.env, readiness: makeReadiness() }
-  const built = statusView(ctx)
-  view = built.view
-  running = Effect.runFork(Effect.scoped(Effect.flatMap(built.spec.init, (loop) => loop)))
+  kafka = await createOwnTopics(tag, topics, 2)
+  const log = makeLogger("kafka-test", { minLevel: "error" })
+  running = startStatusView(viewHostContext(await localConfig(), { topics, partitions: 2, groupId: group, log }))
+  view = running.view
 }, 60_000)
 
 afterAll(async () => {
   await Promise.all(writers.map((w) => w.close()))
-  if (running !== undefined) await Effect.runPromise(Fiber.interrupt(running))
-  await deleteTopics(admin, Object.values(topics))
-  await admin.disconnect()
+  await running?.stop()
+  await kafka?.close()
 }, 30_000)
 
 const record = (id: string): string =>
   JSON.stringify({ id, status: "signed", chain: "ethereum", sender: "0xkafka", partition, at: Date.now() } satisfies StatusRecord)
 
-const lastStable = async () => BigInt((await admin.fetchTopicOffsets(topics.results)).find((o) => o.partition === partition)?.high ?? "0")
+const lastStable = async () => BigInt((await kafka.admin.fetchTopicOffsets(topics.results)).find((o) => o.partition === partition)?.high ?? "0")
 
 /** `catchUp` must return; a hang is the bug this file guards against. */
 const caughtUp = (partitions?: ReadonlySet<number>) =>
   Promise.race([view.catchUp(partitions), Bun.sleep(15_000).then(() => Promise.reject(new Error("catchUp did not return in 15 s")))])
 
 const writer = () => {
-  const w = makeFencedWriter(cluster, { partition, groupId: group, requestsTopic: topics.requests, graceMs: 3000 })
+  const w = makeFencedWriter(kafka.cluster, { partition, groupId: group, requestsTopic: topics.requests, graceMs: 3000 })
   writers.push(w)
   return w
 }
 
 /** A raw transactional producer playing another party (an old owner, or an aborted write). */
 const rawProducer = async (transactionalId: string) => {
-  const producer = cluster.client.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1 })
+  const producer = kafka.cluster.client.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1 })
   await producer.connect()
   return producer
 }

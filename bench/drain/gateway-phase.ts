@@ -7,15 +7,12 @@
  * the node and, within a generous bound, become final. The gateway's
  * metrics are sampled throughout; its warnings are counted from its log.
  */
-import type { Role } from "../../src/config/role.ts"
 import type { BenchIo } from "../lib/bench-definition.ts"
-import { endPass, metricSum, type MetricSample, type NodeOverride, prepareRun, startGateway, warningsOf } from "../lib/gateway-under-test.ts"
-import { waitWithProgress } from "../lib/progress.ts"
-import { type IntakeTarget, outcomeOf, postJson } from "../intake/intake-client.ts"
-import { closedLoop, type LoadResult } from "../intake/load.ts"
-import { watchResults } from "./results-watcher.ts"
-import { endToEndRate, type TrackerSummary } from "./status-tracker.ts"
-import { batchTexts } from "./workload.ts"
+import { metricSum, type MetricSample, type NodeOverride, prepareRun, warningsOf } from "../lib/gateway-under-test.ts"
+import { endToEndRate, type TrackerSummary } from "../lib/status-tracker.ts"
+import { waitReachedThenFinal, withWatchedGateway } from "../lib/watched-gateway.ts"
+import { type IntakeTarget, submitBatches } from "../intake/intake-client.ts"
+import type { LoadResult } from "../intake/load.ts"
 
 /** What one pass is. */
 export interface PhaseOptions {
@@ -79,28 +76,11 @@ export interface PhaseResult {
   readonly readyMs: number
 }
 
-const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms))
-
-/** Polls `count` until it reaches `total` or `timeoutMs` passes, drawing a progress bar. */
-const waitFor = (label: string, total: number, count: () => number, timeoutMs: number, io: BenchIo): Promise<void> => waitWithProgress(label, total, count, timeoutMs, io.progress)
-
 /** Runs one pass and always stops its gateway and deletes its topics. */
 export const runGatewayPhase = async (options: PhaseOptions, io: BenchIo): Promise<PhaseResult> => {
   const run = await prepareRun({ bench: options.name, configPath: options.configPath, hostNodes: [options.node], nodes: { [options.node]: options.nodeOverride }, ...(options.bitcoin === undefined ? {} : { bitcoin: options.bitcoin }) })
-  const roles: ReadonlyArray<Role> = ["producer", "consumer"]
-  io.err(`${options.name}: gateway --role ${roles.join(",")} on ${run.intakeUrl}, node ${options.node} only, topics ${run.names.prefix}.*`)
-  let gateway: ReturnType<typeof startGateway>
-  try {
-    gateway = startGateway({ run, roles, env: options.env, baseEnv: io.env })
-  } catch (error) {
-    await run.finish({ keepDir: false })
-    throw error
-  }
-  const watcher = watchResults(run.config.kafka.brokers, run.names.results, `${run.names.prefix}-watch`)
-  let ok = false
-  try {
-    const ready = await gateway.waitReady(options.readyTimeoutMs)
-    await watcher.started
+  const pass = { run, env: options.env, readyTimeoutMs: options.readyTimeoutMs, label: options.name, nodes: `node ${options.node} only` }
+  return withWatchedGateway(pass, io, async ({ gateway, watcher, readyMs }) => {
     const inFlight: Array<readonly [number, number]> = []
     let last: ReadonlyArray<MetricSample> = []
     let breakerOpenSeen = false
@@ -115,31 +95,14 @@ export const runGatewayPhase = async (options: PhaseOptions, io: BenchIo): Promi
     try {
       await options.beforeSubmit?.()
       const target: IntakeTarget = { baseUrl: run.intakeUrl, apiKey: options.apiKey }
-      const batches = batchTexts(options.bodies, options.batchSize)
-      const submitFrom = Date.now()
-      const submit = await closedLoop({
-        calls: batches.length,
-        itemsPerCall: (i) => batches[i]?.count ?? 0,
-        clients: options.batchClients,
-        send: async (i) => outcomeOf(await postJson(target, "/v1/batches", batches[i]?.text ?? "")),
-        label: `${options.name} submit`,
-        progress: io.progress,
-      })
-      const submitTo = Date.now()
+      const burst = { batchSize: options.batchSize, clients: options.batchClients, label: `${options.name} submit`, progress: io.progress }
+      const { submit, submitFrom, submitTo } = await submitBatches(target, options.bodies, burst)
       const accepted = submit.okItems
-      const { tracker } = watcher
-      const s = () => tracker.summary()
-      await waitFor(`${options.name} reached node`, accepted, () => {
-        const now = s()
-        return now.reachedNode + now.failed + now.dlq
-      }, options.reachTimeoutMs, io)
-      const reached = s()
-      await waitFor(`${options.name} final`, accepted, () => s().final, options.finalTimeoutMs, io)
-      const final = s()
+      const { reached, final } = await waitReachedThenFinal(watcher, accepted, options, options.name, io)
       const first202 = submit.timeline.length === 0 ? null : submitFrom + Math.min(...submit.timeline.map(([t]) => t))
       const firstAcceptedAt = reached.firstAcceptedAt ?? first202
       await scrape()
-      const result: PhaseResult = {
+      return {
         submit,
         submitFrom,
         submitTo,
@@ -152,7 +115,7 @@ export const runGatewayPhase = async (options: PhaseOptions, io: BenchIo): Promi
           firstAcceptedAt === null || final.lastFinalAt === null || final.lastFinalAt <= firstAcceptedAt
             ? null
             : ((final.byStatus.confirmed ?? 0) * 1000) / (final.lastFinalAt - firstAcceptedAt),
-        reachedTimes: [...tracker.reachedTimes()],
+        reachedTimes: [...watcher.tracker.reachedTimes()],
         gateway: {
           inFlight,
           peakInFlight: metricSum(last, "gateway_node_in_flight_peak", { node: options.node }),
@@ -161,15 +124,10 @@ export const runGatewayPhase = async (options: PhaseOptions, io: BenchIo): Promi
           breakerOpenSeen,
           warnings: warningsOf(gateway.lines),
         },
-        readyMs: ready.spawnToReadyMs,
+        readyMs,
       }
-      ok = true
-      return result
     } finally {
       clearInterval(scraper)
     }
-  } finally {
-    await watcher.stop().catch(() => undefined)
-    await endPass(gateway, run, ok, () => undefined, (line) => io.err(`${options.name}: ${line}`))
-  }
+  })
 }

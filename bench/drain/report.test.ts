@@ -1,9 +1,9 @@
 import { describe, expect, test } from "bun:test"
 import type { DirectRunResult } from "../lib/direct-node.ts"
 import { ratioRows } from "../lib/results.ts"
+import type { TrackerSummary } from "../lib/status-tracker.ts"
 import type { PhaseResult } from "./gateway-phase.ts"
 import { type BurstPass, burstTimeline, drainReport, lost, nodeErrors, perSecond, probeStats } from "./report.ts"
-import type { TrackerSummary } from "./status-tracker.ts"
 
 const summary = (over: Partial<TrackerSummary>): TrackerSummary => ({
   seen: 100, byStatus: { confirmed: 100 }, reachedNode: 100, final: 100, failed: 0, dlq: 0,

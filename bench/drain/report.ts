@@ -5,14 +5,14 @@
  * p99, a bar chart of the rates, and the burst's timeline as a second chart
  * kept in `details` (and written as its own SVG by the run).
  */
-import type { DirectRunResult, LadderResult } from "../lib/direct-node.ts"
+import { type DirectRunResult, directStepJson, type LadderResult } from "../lib/direct-node.ts"
 import type { BarGroup, LineChart } from "../lib/chart-svg.ts"
 import type { BenchReport, Comparison, Figure, JsonValue } from "../lib/results.ts"
 import { percentile, rateSeries, round, sortedCopy } from "../lib/stats.ts"
+import type { TrackerSummary } from "../lib/status-tracker.ts"
 import { ratioAtLeast, ratioAtMost, valueAtMost } from "../lib/target.ts"
 import type { PhaseResult } from "./gateway-phase.ts"
 import { probeWindow, type ProbeSample } from "./side-probe.ts"
-import type { TrackerSummary } from "./status-tracker.ts"
 import type { Nudge } from "./stall-nudger.ts"
 import type { EthNodeState } from "./workload.ts"
 
@@ -102,18 +102,6 @@ const summaryJson = (s: TrackerSummary): JsonValue => ({
   reasons: s.reasons.map(([reason, count]) => ({ reason, count })),
 })
 
-const stepJson = (s: DirectRunResult): JsonValue => ({
-  concurrency: s.concurrency,
-  attempted: s.attempted,
-  succeeded: s.succeeded,
-  failed: s.failed,
-  failures: s.failures.map((f) => ({ tag: f.tag, detail: f.detail, count: f.count })),
-  wallMs: s.wallMs,
-  ratePerSec: s.ratePerSec,
-  latencyMs: s.latencyMs === null ? null : { ...s.latencyMs, mean: round(s.latencyMs.mean, 2) },
-  peakInFlight: s.peakInFlight,
-})
-
 const phaseJson = (p: PhaseResult): JsonValue => {
   const origin = p.firstAcceptedAt ?? p.submitFrom
   return {
@@ -156,7 +144,7 @@ const drainParts = (d: DrainPass) => {
     { measure: `${d.chain}: node errors during the drain`, unit: "errors", value: nodeErrors(d.phase), reference: best.failed, referenceName: "direct best step", target: valueAtMost(DRAIN_TARGETS.nodeErrors) },
   ]
   const group: BarGroup = { label: `${d.chain} drain`, values: [e2e, best.ratePerSec], note: best.ratePerSec > 0 ? `${(e2e / best.ratePerSec).toFixed(2)}x` : "-", target: { value: best.ratePerSec * DRAIN_TARGETS.drainRatio, label: `target >= ${DRAIN_TARGETS.drainRatio}x` } }
-  const details: JsonValue = { call: d.call, maxInFlight: d.maxInFlight, mined: d.mined, nodeStateAtEnd: d.nodeState === null ? null : { ...d.nodeState }, nudges: d.nudges.map((n) => ({ ...n })), direct: { best: best.concurrency, steps: d.ladder.steps.map(stepJson) }, gateway: phaseJson(d.phase) }
+  const details: JsonValue = { call: d.call, maxInFlight: d.maxInFlight, mined: d.mined, nodeStateAtEnd: d.nodeState === null ? null : { ...d.nodeState }, nudges: d.nudges.map((n) => ({ ...n })), direct: { best: best.concurrency, steps: d.ladder.steps.map(directStepJson) }, gateway: phaseJson(d.phase) }
   return { figures, comparisons, group, details }
 }
 
@@ -202,7 +190,7 @@ const burstParts = (b: BurstPass) => {
     directNudges: b.directNudges.map((n) => ({ ...n })),
     probe: { idle: { ...idle }, during: { ...during }, directIdle: { ...directIdle }, directDuring: { ...directDuring } },
     gateway: phaseJson(b.phase),
-    direct: stepJson(b.direct),
+    direct: directStepJson(b.direct),
   }
   return { figures, comparisons, group, details }
 }

@@ -15,6 +15,7 @@ import { BenchFailed, type BenchIo } from "../lib/bench-definition.ts"
 import type { OptionsOf } from "../lib/bench-flags.ts"
 import { renderChart } from "../lib/chart-svg.ts"
 import { bestConcurrency, driveNode } from "../lib/direct-node.ts"
+import { freshKeys, fundAddresses } from "../lib/fresh-keys.ts"
 import { prepareBitcoinTransfer, prepareEthereumTransfer } from "../lib/node-calls.ts"
 import type { BenchReport } from "../lib/results.ts"
 import { apiKeyFrom, loadBaseConfig } from "../intake/run.ts"
@@ -24,7 +25,7 @@ import type { DRAIN_FLAGS } from "./index.ts"
 import { type BurstPass, burstTimeline, type DrainPass, drainReport } from "./report.ts"
 import { startProbe } from "./side-probe.ts"
 import { type Nudge, startStallNudger } from "./stall-nudger.ts"
-import { btcPaymentBodies, type EthNodeState, ethNodeState, ethTransferBodies, freshKeys, fundAddresses, minedFrom, sinkAddress } from "./workload.ts"
+import { btcPaymentBodies, type EthNodeState, ethNodeState, ethTransferBodies, minedFrom, sinkAddress } from "./workload.ts"
 
 type Options = OptionsOf<typeof DRAIN_FLAGS>
 
@@ -82,7 +83,7 @@ const ethereumDrain = async (config: GatewayConfig, options: Options, io: BenchI
   const ladder = await bestConcurrency({ ladder: options.ethLadder, callsPerStep: options.ethCallsPerStep, call: prepared.call, label: "ethereum direct", progress: io.progress, betweenSteps: () => sleep(500) }).finally(() => prepared.close())
   io.err(`drain: ethereum direct best: c=${ladder.best.concurrency}, ${ladder.best.ratePerSec}/s`)
   const keys = freshKeys(options.ethSenders)
-  await fundAddresses(probeNode, keys.addresses)
+  await fundAddresses([probeNode], keys.addresses, "drain")
   const maxInFlight = capOf(node, options.ethMaxInFlight)
   const { result: phase, nudges } = await nudging(probeNode, "drain-eth", options, io, () => runGatewayPhase(
     {
@@ -127,7 +128,7 @@ const ethereumBurst = async (config: GatewayConfig, options: Options, io: BenchI
   const probeCall = () => Effect.runPromise(ethereumCall(probeNode, "eth_blockNumber"))
   const idleMs = options.idleSeconds * 1000
   const keys = freshKeys(options.burstSenders)
-  await fundAddresses(probeNode, keys.addresses)
+  await fundAddresses([probeNode], keys.addresses, "drain")
   const probe = startProbe(probeCall, options.probeMs)
   const idleFrom = Date.now()
   const phaseOptions: PhaseOptions = {

@@ -1,18 +1,12 @@
 import { describe, expect, test } from "bun:test"
 import { validateBatch } from "../../src/intake/validate/validate-request.ts"
 import { sampleAddresses } from "../../src/intake/validate/sample-addresses.ts"
-import { batchTexts, btcPaymentBodies, ethTransferBodies, freshKeys, sinkAddress } from "./workload.ts"
+import { freshKeys } from "../lib/fresh-keys.ts"
+import { btcPaymentBodies, ethTransferBodies, sinkAddress } from "./workload.ts"
 
 const ctx = { bitcoinNetwork: "simnet", ethereumChainId: 31337, bitcoinDefaultAccount: "default" } as const
 
 describe("workload", () => {
-  test("fresh keys are distinct and come with their addresses", () => {
-    const { keys, addresses } = freshKeys(3)
-    expect(new Set(keys).size).toBe(3)
-    expect(addresses).toHaveLength(3)
-    for (const a of addresses) expect(a).toMatch(/^0x[0-9a-f]{40}$/)
-  })
-
   test("Ethereum bodies go round-robin over the senders and pass the intake's validation", () => {
     const { addresses } = freshKeys(2)
     const bodies = ethTransferBodies(addresses, sinkAddress(), 5)
@@ -24,11 +18,5 @@ describe("workload", () => {
     const bodies = btcPaymentBodies(sampleAddresses("simnet").p2pkh, 0.0001, 3)
     expect(bodies.map((b) => (b as { params: { amount: string } }).params.amount)).toEqual(["0.00010000", "0.00010001", "0.00010002"])
     expect(validateBatch({ requests: bodies }, ctx, 10).ok).toBe(true)
-  })
-
-  test("batch texts hold at most `size` requests each, in order", () => {
-    const batches = batchTexts([1, 2, 3, 4, 5], 2)
-    expect(batches.map((b) => b.count)).toEqual([2, 2, 1])
-    expect(JSON.parse(batches[2]?.text ?? "")).toEqual({ requests: [5] })
   })
 })

@@ -1,35 +1,10 @@
 /**
  * What the drain bench sends through the gateway: Ethereum transfers from
- * fresh keys (generated per run and funded through anvil's RPC, handed to
- * the spawned gateway only, so no one else's nonces are touched) and Bitcoin
- * payments with distinct amounts; and the on-chain count that checks them.
+ * fresh keys (bench/lib/fresh-keys.ts) and Bitcoin payments with distinct
+ * amounts; and the on-chain count that checks them.
  */
 import { Effect } from "effect"
-import { ethereumCall, type EthereumNode, signersFromKeyList } from "../../src/adapters/ethereum.ts"
-import { BenchFailed } from "../lib/bench-definition.ts"
-
-/** Signing keys the gateway gets, and their addresses in the same order. */
-export interface SenderKeys {
-  readonly keys: ReadonlyArray<string>
-  readonly addresses: ReadonlyArray<string>
-}
-
-/** `count` new random private keys and their (lower-case) addresses. */
-export const freshKeys = (count: number): SenderKeys => {
-  const keys = Array.from({ length: count }, () => `0x${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("hex")}`)
-  return { keys, addresses: [...signersFromKeyList(keys.join(",")).keys()] }
-}
-
-/** 10 ETH: gas for thousands of transfers at anvil's fees. */
-const FUNDS = "0x8ac7230489e80000"
-
-/** Gives each address a balance through anvil's `anvil_setBalance`. */
-export const fundAddresses = (node: EthereumNode, addresses: ReadonlyArray<string>): Promise<void> =>
-  Effect.runPromise(
-    Effect.forEach(addresses, (a) => ethereumCall(node, "anvil_setBalance", [a, FUNDS]), { concurrency: 4, discard: true }).pipe(
-      Effect.mapError((e) => new BenchFailed({ reason: `anvil_setBalance failed at ${node.endpoint.url} (${e.message}); the drain bench funds fresh keys and needs anvil` })),
-    ),
-  )
+import { ethereumCall, type EthereumNode } from "../../src/adapters/ethereum.ts"
 
 /** Transactions mined from `addresses` so far: the sum of their nonces. */
 export const minedFrom = (node: EthereumNode, addresses: ReadonlyArray<string>): Promise<number> =>
@@ -47,16 +22,6 @@ export const btcPaymentBodies = (address: string, base: number, count: number): 
 
 /** `0xbe0c…`: a random address whose prefix marks bench traffic on the chain. */
 export const sinkAddress = (): string => `0xbe0c${Buffer.from(crypto.getRandomValues(new Uint8Array(18))).toString("hex")}`
-
-/** The bodies as batch texts of at most `size` requests each. */
-export const batchTexts = (bodies: ReadonlyArray<unknown>, size: number): ReadonlyArray<{ readonly text: string; readonly count: number }> => {
-  const out: Array<{ text: string; count: number }> = []
-  for (let i = 0; i < bodies.length; i += size) {
-    const chunk = bodies.slice(i, i + size)
-    out.push({ text: JSON.stringify({ requests: chunk }), count: chunk.length })
-  }
-  return out
-}
 
 /** What the Ethereum node itself says about its pool and its head: shows a node that stopped mining. */
 export interface EthNodeState {

@@ -8,7 +8,7 @@
  */
 import { mkdirSync, rmSync } from "node:fs"
 import { join } from "node:path"
-import { guardInterrupt } from "../paper/interrupt-guard.ts"
+import { guardInterrupt } from "../lib/interrupt-guard.ts"
 import { createLab, type NetnsLab } from "./netns-lab.ts"
 import { type EtcdTiming, etcdEndpoints, startLabEtcd } from "./lab-etcd.ts"
 import { type LabChain, startLabChain } from "./lab-chain.ts"

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test"
-import { failureDetail, firstApiKey, outcomeOf } from "./intake-client.ts"
+import { batchTexts, failureDetail, firstApiKey, outcomeOf } from "./intake-client.ts"
 
 describe("outcomeOf", () => {
   test.each([
@@ -24,5 +24,13 @@ describe("firstApiKey", () => {
     [undefined, undefined],
   ])("%p", (list, expected) => {
     expect(firstApiKey(list)).toBe(expected)
+  })
+})
+
+describe("batchTexts", () => {
+  test("holds at most `size` requests a batch, in order", () => {
+    const batches = batchTexts([1, 2, 3, 4, 5], 2)
+    expect(batches.map((b) => b.count)).toEqual([2, 2, 1])
+    expect(JSON.parse(batches[2]?.text ?? "")).toEqual({ requests: [5] })
   })
 })

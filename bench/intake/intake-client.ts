@@ -1,9 +1,11 @@
 /**
  * The benches' HTTP client of the gateway intake: POSTs a prepared JSON body
  * with the API key and folds every ending (202, an error answer, no answer)
- * into a `CallOutcome`, so a load driver never sees a rejection.
+ * into a `CallOutcome`, so a load driver never sees a rejection; and a
+ * burst of batches sent through it by a closed loop of clients.
  */
-import type { CallOutcome, SendCall } from "./load.ts"
+import type { ProgressSink } from "../lib/progress.ts"
+import { type CallOutcome, closedLoop, type LoadResult, type SendCall } from "./load.ts"
 
 /** An answer, or status 0 and the reason when none came. */
 export interface Answer {
@@ -54,3 +56,44 @@ export const repeatPost = (target: IntakeTarget, path: string, body: string): Se
 /** The first key of a comma-separated key list (the variable `[intake].api_keys_env` names). */
 export const firstApiKey = (list: string | undefined): string | undefined =>
   (list ?? "").split(",").map((k) => k.trim()).find((k) => k !== "")
+
+/** The bodies as batch texts of at most `size` requests each. */
+export const batchTexts = (bodies: ReadonlyArray<unknown>, size: number): ReadonlyArray<{ readonly text: string; readonly count: number }> => {
+  const out: Array<{ text: string; count: number }> = []
+  for (let i = 0; i < bodies.length; i += size) {
+    const chunk = bodies.slice(i, i + size)
+    out.push({ text: JSON.stringify({ requests: chunk }), count: chunk.length })
+  }
+  return out
+}
+
+/** How to send a burst of batches. */
+export interface BurstOptions {
+  readonly batchSize: number
+  /** Clients sending at once, each one batch after another. */
+  readonly clients: number
+  readonly label: string
+  readonly progress: ProgressSink
+}
+
+/** A burst as the clients saw it, with the epoch ms of its first send and of its last answer. */
+export interface SubmittedBurst {
+  readonly submit: LoadResult
+  readonly submitFrom: number
+  readonly submitTo: number
+}
+
+/** POSTs `bodies` to /v1/batches, `batchSize` requests a batch; a request counts when its batch is answered 202. */
+export const submitBatches = async (target: IntakeTarget, bodies: ReadonlyArray<unknown>, options: BurstOptions): Promise<SubmittedBurst> => {
+  const batches = batchTexts(bodies, options.batchSize)
+  const submitFrom = Date.now()
+  const submit = await closedLoop({
+    calls: batches.length,
+    itemsPerCall: (i) => batches[i]?.count ?? 0,
+    clients: options.clients,
+    send: async (i) => outcomeOf(await postJson(target, "/v1/batches", batches[i]?.text ?? "")),
+    label: options.label,
+    progress: options.progress,
+  })
+  return { submit, submitFrom, submitTo: Date.now() }
+}

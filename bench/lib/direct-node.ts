@@ -8,6 +8,7 @@
 import { Effect, Result } from "effect"
 import type { NodeOverloaded, NodeRejected, NodeUnreachable } from "../../src/adapters/errors.ts"
 import { type ProgressSink, silentSink, startProgress } from "./progress.ts"
+import type { JsonValue } from "./results.ts"
 import { ratePerSecond, round, type Summary, summarize } from "./stats.ts"
 
 /** The node errors a direct call can end in (the adapters' tags). */
@@ -199,3 +200,16 @@ export const bestConcurrency = async (options: LadderOptions): Promise<LadderRes
   if (best === undefined) throw new RangeError("bestConcurrency: no step ran")
   return { steps, best }
 }
+
+/** A step as the results store it (completion times left out: charts need only the rate), for every bench that runs the ladder. */
+export const directStepJson = (s: DirectRunResult): JsonValue => ({
+  concurrency: s.concurrency,
+  attempted: s.attempted,
+  succeeded: s.succeeded,
+  failed: s.failed,
+  failures: s.failures.map((f) => ({ tag: f.tag, detail: f.detail, count: f.count })),
+  wallMs: s.wallMs,
+  ratePerSec: s.ratePerSec,
+  latencyMs: s.latencyMs === null ? null : { ...s.latencyMs, mean: round(s.latencyMs.mean, 2) },
+  peakInFlight: s.peakInFlight,
+})

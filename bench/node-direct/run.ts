@@ -6,7 +6,7 @@
 import { textTable } from "../../src/cli/text-table.ts"
 import { BenchFailed, type BenchIo } from "../lib/bench-definition.ts"
 import type { OptionsOf } from "../lib/bench-flags.ts"
-import { bestConcurrency, type DirectRunResult, type LadderResult } from "../lib/direct-node.ts"
+import { bestConcurrency, directStepJson, type LadderResult } from "../lib/direct-node.ts"
 import { type PreparedCall, prepareBitcoinTransfer, prepareEthereumTransfer } from "../lib/node-calls.ts"
 import type { BenchReport, Comparison, Figure, JsonValue } from "../lib/results.ts"
 import type { NODE_DIRECT_FLAGS } from "./index.ts"
@@ -43,19 +43,6 @@ const prepare = async (chain: string, options: Options, io: BenchIo): Promise<Pr
 }
 
 const settle = (ms: number) => () => new Promise<void>((resolve) => setTimeout(resolve, ms))
-
-/** A step as stored in the results (completion times left out: the chart needs only the rate). */
-const stepJson = (s: DirectRunResult): JsonValue => ({
-  concurrency: s.concurrency,
-  attempted: s.attempted,
-  succeeded: s.succeeded,
-  failed: s.failed,
-  failures: s.failures.map((f) => ({ tag: f.tag, detail: f.detail, count: f.count })),
-  wallMs: s.wallMs,
-  ratePerSec: s.ratePerSec,
-  latencyMs: s.latencyMs === null ? null : { ...s.latencyMs },
-  peakInFlight: s.peakInFlight,
-})
 
 const stepTable = (runs: ReadonlyArray<ChainRun>): ReadonlyArray<string> =>
   textTable(
@@ -110,7 +97,7 @@ export const nodeDirectReport = (runs: ReadonlyArray<ChainRun>, ladder: Readonly
       series: runs.map((run) => ({ name: run.chain, points: run.ladder.steps.map((s): readonly [number, number] => [s.concurrency, s.ratePerSec]) })),
     },
     details: Object.fromEntries(
-      runs.map((run): [string, JsonValue] => [run.chain, { call: run.call, bestConcurrency: run.ladder.best.concurrency, steps: run.ladder.steps.map(stepJson) }]),
+      runs.map((run): [string, JsonValue] => [run.chain, { call: run.call, bestConcurrency: run.ladder.best.concurrency, steps: run.ladder.steps.map(directStepJson) }]),
     ),
   }
 }

@@ -9,7 +9,7 @@
  */
 import type { BenchIo } from "../lib/bench-definition.ts"
 import { type GatewayRun, type GatewayUnderTest, startGateway } from "../lib/gateway-under-test.ts"
-import { guardInterrupt } from "./interrupt-guard.ts"
+import { guardInterrupt } from "../lib/interrupt-guard.ts"
 import { hostsWithRole, runAsProducer } from "./layout.ts"
 
 /** The running processes. */

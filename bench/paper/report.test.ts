@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test"
-import type { TrackerSummary } from "../drain/status-tracker.ts"
+import type { TrackerSummary } from "../lib/status-tracker.ts"
 import type { ProxiedCall } from "./counting-proxy.ts"
 import { deliveries, type GatewayPass, type Pass, paperReport, paperTimeline, passFigures } from "./report.ts"
 

@@ -12,18 +12,15 @@
  * always stopped and its topics deleted, also on failure.
  */
 import type { EthereumNode } from "../../src/adapters/ethereum.ts"
-import type { Role } from "../../src/config/role.ts"
 import { BenchFailed, type BenchIo } from "../lib/bench-definition.ts"
-import { endPass, metricSum, type MetricSample, prepareRun, startGateway, type TomlValue, warningsOf } from "../lib/gateway-under-test.ts"
-import { silentSink, waitWithProgress } from "../lib/progress.ts"
+import { metricSum, type MetricSample, prepareRun, type TomlValue, warningsOf } from "../lib/gateway-under-test.ts"
+import { silentSink } from "../lib/progress.ts"
+import type { TrackerSummary } from "../lib/status-tracker.ts"
+import { waitReachedThenFinal, withWatchedGateway } from "../lib/watched-gateway.ts"
 import { type Nudge, startStallNudger } from "../drain/stall-nudger.ts"
-import { watchResults } from "../drain/results-watcher.ts"
-import type { TrackerSummary } from "../drain/status-tracker.ts"
-import { batchTexts } from "../drain/workload.ts"
-import { type IntakeTarget, outcomeOf, postJson } from "../intake/intake-client.ts"
-import { closedLoop, type LoadResult } from "../intake/load.ts"
+import { type IntakeTarget, submitBatches } from "../intake/intake-client.ts"
+import type { LoadResult } from "../intake/load.ts"
 import type { CountingProxy, ProxyStats } from "../paper/counting-proxy.ts"
-import { guardInterrupt } from "../paper/interrupt-guard.ts"
 import { poolNodeNames, writePoolConfig } from "../scale/pool-config.ts"
 import { type CheckedAnswer, startAnswerChecker } from "./answer-check.ts"
 import { balancesRead, rpcRead } from "./read-client.ts"
@@ -136,9 +133,6 @@ const readMetrics = (samples: ReadonlyArray<MetricSample>, nodes: ReadonlyArray<
 const snapshot = (proxies: ReadonlyArray<CountingProxy>, names: ReadonlyArray<string>): Record<string, ProxyStats> =>
   Object.fromEntries(proxies.map((p, i) => [names[i] ?? p.url, p.stats()]))
 
-/** Polls `count` until it reaches `total` or `timeoutMs` passes, drawing a progress bar. */
-const waitFor = (label: string, total: number, count: () => number, timeoutMs: number, io: BenchIo): Promise<void> => waitWithProgress(label, total, count, timeoutMs, io.progress)
-
 /** Runs one pass and always stops its gateway and deletes its topics. */
 export const runPoolPass = async (options: PoolPassOptions, io: BenchIo): Promise<PoolPassResult> => {
   const names = poolNodeNames(options.proxies.length)
@@ -152,15 +146,14 @@ export const runPoolPass = async (options: PoolPassOptions, io: BenchIo): Promis
     reads: options.reads,
   })
   const caps = Object.fromEntries(names.map((n) => [n, run.config.nodes.find((c) => c.name === n)?.max_in_flight ?? 0]))
-  const roles: ReadonlyArray<Role> = ["producer", "consumer"]
-  io.err(`${label}: gateway --role ${roles.join(",")} on ${run.intakeUrl}, pool ${names.map((n, i) => `${n} (${options.proxies[i]?.url}, cap ${caps[n]})`).join(", ")}, topics ${run.names.prefix}.*`)
-  const gateway = startGateway({ run, roles, env: { [run.config.chains.ethereum.keystore_env]: options.keys.join(",") }, baseEnv: io.env })
-  const release = guardInterrupt(() => gateway.kill())
-  const watcher = watchResults(run.config.kafka.brokers, run.names.results, `${run.names.prefix}-watch`)
-  let ok = false
-  try {
-    const ready = await gateway.waitReady(options.readyTimeoutMs)
-    await watcher.started
+  const pass = {
+    run,
+    env: { [run.config.chains.ethereum.keystore_env]: options.keys.join(",") },
+    readyTimeoutMs: options.readyTimeoutMs,
+    label,
+    nodes: `pool ${names.map((n, i) => `${n} (${options.proxies[i]?.url}, cap ${caps[n]})`).join(", ")}`,
+  }
+  return withWatchedGateway(pass, io, async ({ gateway, watcher, readyMs }) => {
     for (const p of options.proxies) p.reset()
     const nudger = startStallNudger(options.node, (n) => io.err(`${label}: anvil held ${n.pending} pending transactions without mining them (foundry-rs/foundry#10122); the bench mined one block (evm_mine)`), 1000, STALL_MS)
     const passFrom = Date.now()
@@ -184,33 +177,20 @@ export const runPoolPass = async (options: PoolPassOptions, io: BenchIo): Promis
         : Promise.resolve(null)
     await sleep(options.burstAfterMs)
     const target: IntakeTarget = { baseUrl: run.intakeUrl, apiKey: options.apiKey, timeoutMs: 60_000 }
-    const batches = batchTexts(options.bodies, options.batchSize)
-    const submitFrom = Date.now()
-    const submit = await closedLoop({
-      calls: batches.length,
-      itemsPerCall: (i) => batches[i]?.count ?? 0,
-      clients: options.batchClients,
-      send: async (i) => outcomeOf(await postJson(target, "/v1/batches", batches[i]?.text ?? "")),
-      label: `${label} submit`,
-      progress: options.kind === "reads" ? silentSink : io.progress,
-    })
-    const submitTo = Date.now()
+    const burst = { batchSize: options.batchSize, clients: options.batchClients, label: `${label} submit`, progress: options.kind === "reads" ? silentSink : io.progress }
+    const { submit, submitFrom, submitTo } = await submitBatches(target, options.bodies, burst)
     const accepted = submit.okItems
     io.err(`${label}: burst of ${options.bodies.length} transfers submitted in ${submitTo - submitFrom} ms, ${accepted} accepted${submit.failures.length === 0 ? "" : `; refused: ${submit.failures.map((f) => `${f.count}x HTTP ${f.status} ${f.detail}`).join(", ")}`}`)
     if (accepted === 0) throw new BenchFailed({ reason: `${label}: the intake accepted no batch; check the gateway log and that Kafka is up (npm run stack -- status)` })
     const stormResult = await stormRun
     const checked = (await checker?.finish()) ?? []
-    const s = () => watcher.tracker.summary()
-    await waitFor(`${label} reached node`, accepted, () => s().reachedNode + s().failed + s().dlq, options.reachTimeoutMs, io)
-    const reached = s()
-    await waitFor(`${label} final`, accepted, () => s().final, options.finalTimeoutMs, io)
-    const final = s()
+    const { reached, final } = await waitReachedThenFinal(watcher, accepted, options, label, io)
     const nudges = await nudger.stop()
     const passProxies = snapshot(options.proxies, names)
     const span = (to: number | null) => (to === null || to <= submitFrom ? null : to - submitFrom)
     const reachedSpan = span(reached.lastReachedAt)
     const finalSpan = span(final.lastFinalAt)
-    const result: PoolPassResult = {
+    return {
       kind: options.kind,
       nodes: names,
       caps,
@@ -233,12 +213,7 @@ export const runPoolPass = async (options: PoolPassOptions, io: BenchIo): Promis
       metrics,
       nudges,
       warnings: warningsOf(gateway.lines),
-      readyMs: ready.spawnToReadyMs,
+      readyMs,
     }
-    ok = true
-    return result
-  } finally {
-    await watcher.stop().catch(() => undefined)
-    await endPass(gateway, run, ok, release, (line) => io.err(`${label}: ${line}`))
-  }
+  })
 }

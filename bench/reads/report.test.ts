@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test"
 import { ratioRows } from "../lib/results.ts"
-import type { TrackerSummary } from "../drain/status-tracker.ts"
+import type { TrackerSummary } from "../lib/status-tracker.ts"
 import type { ProxyStats } from "../paper/counting-proxy.ts"
 import type { PoolPassResult } from "./pool-pass.ts"
 import type { StormResult } from "./read-storm.ts"

@@ -15,13 +15,13 @@ import { closeEthereumNode, ethereumCall, type EthereumNode, makeEthereumNode } 
 import { BenchFailed, type BenchIo } from "../lib/bench-definition.ts"
 import type { OptionsOf } from "../lib/bench-flags.ts"
 import { renderChart } from "../lib/chart-svg.ts"
+import { freshKeys, fundAddresses } from "../lib/fresh-keys.ts"
 import type { TomlValue } from "../lib/gateway-under-test.ts"
+import { guardInterrupt } from "../lib/interrupt-guard.ts"
 import type { BenchReport, JsonValue } from "../lib/results.ts"
 import { round } from "../lib/stats.ts"
-import { freshKeys, fundAddresses } from "../drain/workload.ts"
 import { apiKeyFrom, loadBaseConfig } from "../intake/run.ts"
 import { type CountingProxy, startCountingProxy } from "../paper/counting-proxy.ts"
-import { guardInterrupt } from "../paper/interrupt-guard.ts"
 import { type AnswerVerdict, judgeAnswers } from "./answer-check.ts"
 import { startHeadPoller } from "./head-poller.ts"
 import { hotAddresses, seedBalances, transfersTo } from "./hot-addresses.ts"
@@ -125,7 +125,7 @@ export const runReads = async (options: Options, io: BenchIo): Promise<BenchRepo
     for (const n of options.pools) {
       const pass = async (kind: "drain-only" | "reads"): Promise<PoolPassResult> => {
         const keys = freshKeys(options.burstSenders)
-        await fundAddresses(node, keys.addresses)
+        await fundAddresses([node], keys.addresses, "reads")
         const result = await runPoolPass(
           {
             kind,

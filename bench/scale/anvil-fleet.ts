@@ -10,7 +10,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { BenchFailed } from "../lib/bench-definition.ts"
 import { freeLoopbackPort } from "../lib/free-port.ts"
-import { guardInterrupt } from "../paper/interrupt-guard.ts"
+import { guardInterrupt } from "../lib/interrupt-guard.ts"
 
 /** How every node of the fleet is set up. */
 export interface AnvilSettings {

@@ -1,10 +1,10 @@
 /**
  * The scale bench's contract on each chain: `Counter`, deployed from one
  * fresh key with nonce 0 on every node, so it sits at the same address
- * everywhere and one request body fits any node the gateway picks; the
- * funding of fresh senders; and the on-chain tally that judges a run, read
- * from the contract's `Bumped` events, because the chain, not the gateway's
- * own statuses, says what was executed and how often.
+ * everywhere and one request body fits any node the gateway picks; and the
+ * on-chain tally that judges a run, read from the contract's `Bumped`
+ * events, because the chain, not the gateway's own statuses, says what was
+ * executed and how often.
  */
 import { Effect } from "effect"
 import {
@@ -16,9 +16,9 @@ import {
   makeContractCodec,
   makeEthereumNode,
   sendContractTransaction,
-  signersFromKeyList,
 } from "../../src/adapters/ethereum.ts"
 import { BenchFailed } from "../lib/bench-definition.ts"
+import { freshKeys, fundAddresses } from "../lib/fresh-keys.ts"
 import artifact from "./counter-artifact.json" with { type: "json" }
 
 /** The function every request calls, as the intake takes it. */
@@ -40,43 +40,15 @@ export const blockGasLimitFor = (calls: number): number => (calls - 1) * BUMP_GA
 const codec = makeContractCodec(artifact.abi)
 const bumpedTopic = codec.eventTopic("Bumped")
 
-/** 10 ETH: far more gas than one call needs, at any fee anvil charges here. */
-const FUNDS = "0x8ac7230489e80000"
-
-/** Signing keys and their lower-case addresses, in the same order. */
-export interface SenderKeys {
-  readonly keys: ReadonlyArray<string>
-  readonly addresses: ReadonlyArray<string>
-}
-
-/** `count` new random private keys (never used anywhere before) and their addresses. */
-export const freshKeys = (count: number): SenderKeys => {
-  const keys = Array.from({ length: count }, () => `0x${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("hex")}`)
-  return { keys, addresses: [...signersFromKeyList(keys.join(",")).keys()] }
-}
-
 /** An endpoint for the bench's own calls to one node (setup and tally; never through the proxy). */
 export const benchNode = (name: string, url: string, chainId: number): EthereumNode =>
   makeEthereumNode({ name, url, chainId, pollingIntervalMs: 100 })
-
-/** Gives every address a balance on every node, through anvil's `anvil_setBalance`. */
-export const fundEverywhere = (nodes: ReadonlyArray<EthereumNode>, addresses: ReadonlyArray<string>): Promise<void> =>
-  Effect.runPromise(
-    Effect.forEach(
-      nodes.flatMap((node) => addresses.map((a) => [node, a] as const)),
-      ([node, a]) =>
-        ethereumCall(node, "anvil_setBalance", [a, FUNDS]).pipe(
-          Effect.mapError((e) => new BenchFailed({ reason: `anvil_setBalance failed at ${node.endpoint.url} (${e.message}); the scale bench funds fresh keys and needs anvil` })),
-        ),
-      { concurrency: 8, discard: true },
-    ),
-  )
 
 /** Deploys Counter on every node from one fresh key (nonce 0 everywhere) and checks that the addresses agree. */
 export const deployCounter = async (nodes: ReadonlyArray<EthereumNode>, timeoutMs: number): Promise<string> => {
   const deployer = freshKeys(1)
   const key = deployer.keys[0] ?? ""
-  await fundEverywhere(nodes, deployer.addresses)
+  await fundAddresses(nodes, deployer.addresses, "scale")
   const addresses = await Effect.runPromise(
     Effect.forEach(
       nodes,

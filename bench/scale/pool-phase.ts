@@ -6,15 +6,13 @@
  * accepted request is final in the run's results topic. The gateway is
  * always stopped and its topics deleted, also on failure.
  */
-import type { Role } from "../../src/config/role.ts"
 import { BenchFailed, type BenchIo } from "../lib/bench-definition.ts"
-import { endPass, metricSum, prepareRun, startGateway, warningsOf } from "../lib/gateway-under-test.ts"
-import { startProgress } from "../lib/progress.ts"
-import { watchResults } from "../drain/results-watcher.ts"
-import type { TrackerSummary } from "../drain/status-tracker.ts"
+import { metricSum, prepareRun, warningsOf } from "../lib/gateway-under-test.ts"
+import { waitWithProgress } from "../lib/progress.ts"
+import type { TrackerSummary } from "../lib/status-tracker.ts"
+import { withWatchedGateway } from "../lib/watched-gateway.ts"
 import { failureDetail, type IntakeTarget, postJson } from "../intake/intake-client.ts"
 import type { CountingProxy, ProxyStats } from "../paper/counting-proxy.ts"
-import { guardInterrupt } from "../paper/interrupt-guard.ts"
 import { poolNodeNames, writePoolConfig } from "./pool-config.ts"
 
 /** What one phase runs. */
@@ -64,8 +62,6 @@ export interface PoolPhaseResult {
   readonly readyMs: number
 }
 
-const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms))
-
 /** Where each signed transaction was first broadcast, and how many broadcasts repeated one. */
 export const broadcastSpread = (proxies: ReadonlyArray<Pick<CountingProxy, "calls">>, names: ReadonlyArray<string>) => {
   const sends = proxies.flatMap((p, i) =>
@@ -86,15 +82,14 @@ export const runPoolPhase = async (options: PoolPhaseOptions, io: BenchIo): Prom
   const names = poolNodeNames(options.proxies.length)
   const configPath = await writePoolConfig(options.configPath, options.proxies.map((p) => p.url), options.chainId, options.workDir)
   const run = await prepareRun({ bench: `scale-${names.length}`, configPath, hostNodes: names })
-  const roles: ReadonlyArray<Role> = ["producer", "consumer"]
-  io.err(`scale: ${options.label}: gateway --role ${roles.join(",")} on ${run.intakeUrl}, pool ${names.join(", ")}, topics ${run.names.prefix}.*`)
-  const gateway = startGateway({ run, roles, env: { [run.config.chains.ethereum.keystore_env]: options.keys.join(",") }, baseEnv: io.env })
-  const release = guardInterrupt(() => gateway.kill())
-  const watcher = watchResults(run.config.kafka.brokers, run.names.results, `${run.names.prefix}-watch`)
-  let ok = false
-  try {
-    const ready = await gateway.waitReady(options.readyTimeoutMs)
-    await watcher.started
+  const pass = {
+    run,
+    env: { [run.config.chains.ethereum.keystore_env]: options.keys.join(",") },
+    readyTimeoutMs: options.readyTimeoutMs,
+    label: `scale: ${options.label}`,
+    nodes: `pool ${names.join(", ")}`,
+  }
+  return withWatchedGateway(pass, io, async ({ gateway, watcher, readyMs }) => {
     for (const p of options.proxies) p.reset()
     const target: IntakeTarget = { baseUrl: run.intakeUrl, apiKey: options.apiKey, timeoutMs: 60_000 }
     const submitFrom = Date.now()
@@ -108,21 +103,14 @@ export const runPoolPhase = async (options: PoolPhaseOptions, io: BenchIo): Prom
     }
     const submitTo = Date.now()
     if (accepted === 0) throw new BenchFailed({ reason: `${options.label}: the intake accepted no batch (${rejected.slice(0, 3).join("; ")}); check the gateway log and that Kafka is up (npm run stack -- status)` })
-    const bar = startProgress({ label: `scale ${options.label} final`, total: accepted, sink: io.progress })
-    const deadline = Date.now() + options.finalTimeoutMs
-    while (watcher.tracker.summary().final < accepted && Date.now() < deadline) {
-      bar.set(watcher.tracker.summary().final)
-      await sleep(250)
-    }
+    await waitWithProgress(`scale ${options.label} final`, accepted, () => watcher.tracker.summary().final, options.finalTimeoutMs, io.progress)
     const final = watcher.tracker.summary()
-    bar.set(final.final)
-    bar.finish()
     const waitedTo = Date.now()
     const samples = await gateway.metrics().catch(() => [])
     const confirmed = final.byStatus.confirmed ?? 0
     // From the client's first submission: the intake no longer writes `accepted` records to the results topic.
     const span = final.lastFinalAt === null ? 0 : final.lastFinalAt - submitFrom
-    const result: PoolPhaseResult = {
+    return {
       nodes: names.length,
       accepted,
       rejectedBatches: rejected,
@@ -136,12 +124,7 @@ export const runPoolPhase = async (options: PoolPhaseOptions, io: BenchIo): Prom
       proxies: Object.fromEntries(options.proxies.map((p, i) => [names[i] ?? p.url, p.stats()])),
       ...broadcastSpread(options.proxies, names),
       warnings: warningsOf(gateway.lines),
-      readyMs: ready.spawnToReadyMs,
+      readyMs,
     }
-    ok = true
-    return result
-  } finally {
-    await watcher.stop().catch(() => undefined)
-    await endPass(gateway, run, ok, release, (line) => io.err(`scale: ${options.label}: ${line}`))
-  }
+  })
 }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test"
-import type { TrackerSummary } from "../drain/status-tracker.ts"
+import type { TrackerSummary } from "../lib/status-tracker.ts"
 import type { PoolPhaseResult } from "./pool-phase.ts"
 import { largestShare, nodeErrors, type ScalePhase, scaleReport, stuck } from "./report.ts"
 import { tallyPhase } from "./tally.ts"

@@ -14,11 +14,12 @@ import { ethereumCall, type EthereumNode } from "../../src/adapters/ethereum.ts"
 import { BenchFailed, type BenchIo } from "../lib/bench-definition.ts"
 import type { OptionsOf } from "../lib/bench-flags.ts"
 import { renderChart } from "../lib/chart-svg.ts"
+import { freshKeys, fundAddresses } from "../lib/fresh-keys.ts"
 import type { BenchReport } from "../lib/results.ts"
 import { apiKeyFrom, loadBaseConfig } from "../intake/run.ts"
 import { type CountingProxy, startCountingProxy } from "../paper/counting-proxy.ts"
 import { type AnvilFleet, findAnvil, startAnvilFleet } from "./anvil-fleet.ts"
-import { benchNode, blockGasLimitFor, blockTimes, closeNode, deployCounter, executionsOn, freshKeys, fundEverywhere, headOf } from "./counter-chain.ts"
+import { benchNode, blockGasLimitFor, blockTimes, closeNode, deployCounter, executionsOn, headOf } from "./counter-chain.ts"
 import type { SCALE_FLAGS } from "./index.ts"
 import { poolNodeNames } from "./pool-config.ts"
 import { runPoolPhase } from "./pool-phase.ts"
@@ -66,7 +67,7 @@ const phase = async (
   const senders = Math.ceil(options.calls / options.callsPerSender)
   const keys = freshKeys(senders)
   io.err(`scale: ${label}: funding ${senders} fresh keys on ${size} node(s)`)
-  await fundEverywhere(pool, keys.addresses)
+  await fundAddresses(pool, keys.addresses, "scale")
   // Distinct amounts per phase: phase 1 uses 1e9+1.., phase 2 2e9+1..
   const amounts = Array.from({ length: options.calls }, (_, i) => BigInt(index + 1) * 1_000_000_000n + BigInt(i + 1))
   const fromBlocks = await Promise.all(pool.map(headOf))

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test"
 import { validateBatch } from "../../src/intake/validate/validate-request.ts"
-import { BUMP_GAS_LIMIT, BUMP_GAS_USED, blockGasLimitFor, freshKeys } from "./counter-chain.ts"
+import { freshKeys } from "../lib/fresh-keys.ts"
+import { BUMP_GAS_LIMIT, BUMP_GAS_USED, blockGasLimitFor } from "./counter-chain.ts"
 import { bumpBodies } from "./workload.ts"
 
 const ctx = { bitcoinNetwork: "simnet", ethereumChainId: 31337, bitcoinDefaultAccount: "default" } as const
