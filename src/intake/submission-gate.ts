@@ -1,12 +1,15 @@
 /**
- * The checks a submission passes before its body is even read: the intake is ready
- * (Kafka connected and reachable), the backlog is under the breaker, and a given Idempotency-Key is
- * well formed. Shedding load here keeps a burst waiting in the client, not in memory.
+ * The gates a submission (one request or a batch) passes before it is validated: the
+ * intake is ready (Kafka connected and reachable), the backlog is under the breaker, a
+ * given Idempotency-Key is well formed, all checked before the body is read; then the
+ * body is read as JSON within the size limit. Shedding load here keeps a burst waiting
+ * in the client, not in memory.
  */
 import { idempotencyKeyRule, isValidIdempotencyKey } from "./request-id.ts"
 import type { IntakeDeps } from "./intake-deps.ts"
 import { intakeError, unavailable, type IntakeError } from "./intake-errors.ts"
 import type { IntakeMetrics } from "./intake-metrics.ts"
+import { readJsonBody } from "./read-body.ts"
 
 /** `undefined` when a submission may proceed; else the 503 to answer. */
 export const admissionError = (deps: IntakeDeps, metrics: IntakeMetrics): IntakeError | undefined => {
@@ -45,3 +48,17 @@ export const keyReused = (key: string, id: string, where: string): IntakeError =
     `Idempotency-Key ${JSON.stringify(key)} was already used for ${where} with a different body; use a new key for a new request, or resend the original body unchanged to get its status`,
     { field: "Idempotency-Key", rule: "same key, same body", id },
   )
+
+/** A submission past its gates: its Idempotency-Key, if any, and its body parsed but not yet validated. */
+export type Admitted = { readonly ok: true; readonly key: string | undefined; readonly body: unknown } | { readonly ok: false; readonly error: IntakeError }
+
+/** The gates every submission passes in order: admission (ready, under the breaker), a well-formed Idempotency-Key, a JSON body within the size limit. */
+export const admitSubmission = async (deps: IntakeDeps, metrics: IntakeMetrics, request: Request): Promise<Admitted> => {
+  const closed = admissionError(deps, metrics)
+  if (closed) return { ok: false, error: closed }
+  const idempotency = idempotencyKeyOf(request.headers)
+  if (!idempotency.ok) return idempotency
+  const read = await readJsonBody(request, deps.limits.maxBodyBytes)
+  if (!read.ok) return read
+  return { ok: true, key: idempotency.key, body: read.value }
+}

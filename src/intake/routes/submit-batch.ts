@@ -20,9 +20,8 @@ import type { IntakeMetrics } from "../intake-metrics.ts"
 import { batchFailed } from "../publish/publish-answers.ts"
 import { type PublishRun, startPublishRun, verdictWithin } from "../publish/publish-run.ts"
 import { chargeOrRefuse } from "../rate-gate.ts"
-import { readJsonBody } from "../read-body.ts"
 import { batchStatusUrl } from "../status-urls.ts"
-import { admissionError, idempotencyKeyOf, keyReused } from "../submission-gate.ts"
+import { admitSubmission, keyReused } from "../submission-gate.ts"
 
 export { batchStatusUrl } from "../status-urls.ts"
 
@@ -34,16 +33,12 @@ const countOf = (value: unknown): number => {
 /** Builds the handler; `inFlight` holds the publishes of this intake that have not settled. */
 export const submitBatch = (deps: IntakeDeps, ctx: ValidationContext, metrics: IntakeMetrics, inFlight: InFlight<PublishRun>) => async (c: Context): Promise<Response> => {
   const started = performance.now()
-  const closed = admissionError(deps, metrics)
-  if (closed) return errorResponse(closed)
-  const idempotency = idempotencyKeyOf(c.req.raw.headers)
-  if (!idempotency.ok) return errorResponse(idempotency.error)
-  const read = await readJsonBody(c.req.raw, deps.limits.maxBodyBytes)
-  if (!read.ok) return errorResponse(read.error)
-  const valid = validateBatch(read.value, ctx, deps.limits.maxBatchItems)
-  if (!valid.ok) return errorResponse(invalidBatch(valid.errors, countOf(read.value)))
+  const admitted = await admitSubmission(deps, metrics, c.req.raw)
+  if (!admitted.ok) return errorResponse(admitted.error)
+  const valid = validateBatch(admitted.body, ctx, deps.limits.maxBatchItems)
+  if (!valid.ok) return errorResponse(invalidBatch(valid.errors, countOf(admitted.body)))
 
-  const key = idempotency.key
+  const key = admitted.key
   const newId = deps.newId ?? randomId
   const batchId = key === undefined ? newId() : idempotentId(presentedApiKey(c.req.raw.headers) ?? "", key)
   const acceptedAt = (deps.now ?? Date.now)()

@@ -19,27 +19,22 @@ import type { IntakeMetrics } from "../intake-metrics.ts"
 import { requestFailed } from "../publish/publish-answers.ts"
 import { type PublishRun, startPublishRun, verdictWithin } from "../publish/publish-run.ts"
 import { chargeOrRefuse } from "../rate-gate.ts"
-import { readJsonBody } from "../read-body.ts"
 import { requestStatusUrl } from "../status-urls.ts"
-import { admissionError, idempotencyKeyOf, keyReused } from "../submission-gate.ts"
+import { admitSubmission, keyReused } from "../submission-gate.ts"
 
 export { requestStatusUrl } from "../status-urls.ts"
 
 /** Builds the handler; `inFlight` holds the publishes of this intake that have not settled. */
 export const submitRequest = (deps: IntakeDeps, ctx: ValidationContext, metrics: IntakeMetrics, inFlight: InFlight<PublishRun>) => async (c: Context): Promise<Response> => {
   const started = performance.now()
-  const closed = admissionError(deps, metrics)
-  if (closed) return errorResponse(closed)
-  const idempotency = idempotencyKeyOf(c.req.raw.headers)
-  if (!idempotency.ok) return errorResponse(idempotency.error)
-  const read = await readJsonBody(c.req.raw, deps.limits.maxBodyBytes)
-  if (!read.ok) return errorResponse(read.error)
-  const valid = validateSingle(read.value, ctx)
+  const admitted = await admitSubmission(deps, metrics, c.req.raw)
+  if (!admitted.ok) return errorResponse(admitted.error)
+  const valid = validateSingle(admitted.body, ctx)
   if (!valid.ok) return errorResponse(invalidRequest(valid.errors))
 
   const { body, sender } = valid.value
   const hash = bodyHash(body)
-  const key = idempotency.key
+  const key = admitted.key
   const id = key === undefined ? (deps.newId ?? randomId)() : idempotentId(presentedApiKey(c.req.raw.headers) ?? "", key)
   const replay = () => c.json({ id, status: deps.status.get(id)?.status ?? "accepted", status_url: requestStatusUrl(id), replayed: true }, 200)
   if (key !== undefined) {
