@@ -98,6 +98,47 @@ describe("batch / countByStatus / applyMany", () => {
     expect(store.countByStatus()).toEqual({ accepted: 2, intent: 0, signed: 0, submitted: 1, confirmed: 2, failed: 1, dlq: 0, cancelled: 0 })
     expect(store.countsSoFar()).toEqual(store.countByStatus())
   })
+  test("the kept counts per status match a scan of the table through transitions, step-backs, other kinds, removals and a clear", () => {
+    const dir = mkdtempSync(join(tmpdir(), "status-counts-"))
+    const path = join(dir, "store.sqlite")
+    try {
+      store = openStatusStore(path)
+      const scan = () => {
+        const db = new Database(path, { readonly: true })
+        try {
+          const counts = store.countByStatus()
+          const rows = db.query<{ status: string; n: number }, []>("SELECT status, count(*) AS n FROM request_status WHERE kind = 'request' GROUP BY status").all()
+          return { kept: Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0)), scanned: Object.fromEntries(rows.map((r) => [r.status, r.n])) }
+        } finally {
+          db.close()
+        }
+      }
+      const check = () => {
+        const { kept, scanned } = scan()
+        expect(kept).toEqual(scanned)
+      }
+      store.applyMany(Array.from({ length: 50 }, (_, i) => rec(`r${i}`, "accepted", i)))
+      check()
+      store.applyMany(Array.from({ length: 30 }, (_, i) => rec(`r${i}`, "signed", 100 + i, { rev: 1 })))
+      store.applyMany(Array.from({ length: 20 }, (_, i) => rec(`r${i}`, "confirmed", 200 + i, { rev: 2 })))
+      check()
+      // A reorg moves a confirmed request back to submitted at a higher revision; a late `accepted` changes nothing.
+      store.apply(rec("r0", "submitted", 300, { rev: 3 }))
+      store.apply(rec("r1", "accepted", 301))
+      store.apply(rec("f1", "signed", 302, { kind: "filler" }))
+      store.apply(rec("f1", "confirmed", 303, { kind: "filler", rev: 1 }))
+      check()
+      store.remove(["r2", "r40", "f1", "missing"])
+      check()
+      expect(store.countByStatus()).toMatchObject({ accepted: 19, signed: 10, submitted: 1, confirmed: 18 })
+      store.clear()
+      check()
+      expect(Object.values(store.countByStatus()).every((n) => n === 0)).toBe(true)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   test("applyMany applies 20,000 records quickly and in order", () => {
     store = openStatusStore()
     const records = Array.from({ length: 20_000 }, (_, i) => rec(`id-${i % 10_000}`, i < 10_000 ? "accepted" : "submitted", i))

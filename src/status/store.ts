@@ -180,7 +180,7 @@ export const openStatusStore = (path = ":memory:", options: StoreOptions = {}): 
   const batchIdsIn = db.prepare<{ id: string }, [string, string, number, number]>(
     "SELECT id FROM request_status WHERE batch_id = ? AND status = ? ORDER BY id LIMIT ? OFFSET ?",
   )
-  const allCounts = db.prepare<CountRow, []>("SELECT status, count(*) AS n FROM request_status WHERE kind = 'request' GROUP BY status")
+  const allCounts = db.prepare<CountRow, []>("SELECT status, n FROM status_counts WHERE n > 0")
   const senderNonce = db.prepare<{ nonce: number }, [string]>("SELECT nonce FROM sender_nonce WHERE sender = ?")
   const awaiting = db.prepare<{ record: string; partition: number }, []>(
     "SELECT record, partition FROM request_status WHERE status IN ('signed', 'submitted')",
