@@ -113,7 +113,8 @@ export const notifier = (ctx: HostContext, hooks: WebhookBookView): ChildSpec =>
           for (const m of batch.messages) {
             if (!isRunning() || isStale()) return
             const offset = BigInt(m.offset)
-            if (m.value === null) {
+            // A tombstone, or no webhook registered anywhere (the common case): nothing to post, nothing to parse.
+            if (m.value === null || hooks.book.size() === 0) {
               positions.track(batch.partition, offset, 0)
               continue
             }
