@@ -64,7 +64,7 @@ export const CONFIG_DEFAULTS = {
   "kafka.topics.replication_factor": { value: 3, why: "a request survives the loss of any one broker" },
   "kafka.topics.min_insync_replicas": { value: 2, why: "with 3 replicas, one broker may be down and writes still go on" },
   "kafka.producer.acks": { value: "all", why: "the only value accepted: a 202 means every in-sync replica has the request" },
-  "kafka.producer.linger_ms": { value: 5, why: "a burst's requests share a produce call at a cost of at most 5 ms" },
+  "kafka.producer.linger_ms": { value: 5, why: "accepted so older files still load, and not used: requests that arrive while a send is in flight share the next one (kafka/group-commit.ts), with no timer to wait for" },
   "kafka.producer.max_batch_messages": { value: 500, why: "bounds one produce call's size and the time it holds" },
   "kafka.producer.idempotent": { value: true, why: "the only value accepted: a retried send must not duplicate a request" },
   "kafka.consumer.group_id": { value: "gateway-consumers", why: "every consumer host shares one group, so each partition has one owner" },

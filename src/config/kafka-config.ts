@@ -22,6 +22,7 @@ export const KafkaTopicsSchema = table("[kafka.topics]", {
 /** `[kafka.producer]`: acks and idempotence are pinned because "accepted means durable" depends on them. */
 export const KafkaProducerSchema = table("[kafka.producer]", {
   acks: exactly("all", "a 202 is sent only after every in-sync replica has the request"),
+  /** Not used (see defaults.ts): kept so that files which set it still load. */
   linger_ms: intAtLeast(0),
   max_batch_messages: intAtLeast(1),
   idempotent: exactly(true, "a retried send must not duplicate a request"),

@@ -227,7 +227,8 @@ const boundaries: ReadonlyArray<{ readonly name: string; readonly edits: Readonl
   { name: "min.insync equal to the replication factor", edits: [["min_insync_replicas = 2", "min_insync_replicas = 3"]] },
   { name: "step-down 1 ms before the lease expires", edits: [["step_down_after_ms = 3500", "step_down_after_ms = 4999"]] },
   { name: "heartbeat 1 ms below the session timeout", edits: [["heartbeat_interval_ms = 1000", "heartbeat_interval_ms = 5999"]] },
-  { name: "zero linger and zero confirmations", edits: [["linger_ms = 5", "linger_ms = 0"], ["confirmations = 1", "confirmations = 0"]] },
+  { name: "zero confirmations", edits: [["confirmations = 1", "confirmations = 0"]] },
+  { name: "an older file that still sets the unused linger_ms", edits: [["max_batch_messages = 500", "max_batch_messages = 500\nlinger_ms = 0"]] },
   {
     name: "a deployed contract address",
     edits: [['contract_address = ""', 'contract_address = "0x5FbDB2315678afecb367f032c93F642f64180aa3"']],
