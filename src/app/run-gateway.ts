@@ -67,6 +67,6 @@ export const runGateway = (options: RunGatewayOptions): Promise<number> => {
   log.info(gatewayEvents.starting, { version: VERSION, config: options.configPath, roles: options.roles.join(",") })
   const root = hostTree(ctx, options.roles, VERSION, [readyMarker(log, options.roles)])
   return new Promise((resolve) => {
-    runMain(root, loggedBus(log), { exit: resolve })
+    runMain(root, loggedBus(log), { exit: resolve, drainTimeoutMs: options.config.runtime.drain_timeout_ms })
   })
 }

@@ -77,6 +77,51 @@ describe("drain", () => {
       yield* Fiber.join(main)
     })))
 
+  test("a drain that outlasts drainTimeoutMs exits 1 at the deadline, saying so; one that finishes in time exits 0 once", () =>
+    Effect.runPromise(Effect.gen(function*() {
+      const recorder = yield* makeEventRecorder
+      const signals = fakeSignals()
+      const exits: Array<number> = []
+      const logs: Array<string> = []
+      const journal: Array<string> = []
+      const release = yield* Deferred.make<void>()
+      const slow = yield* makeProbe("slow", journal, { onStop: Deferred.await(release) })
+      const main = yield* Effect.forkChild(
+        drainMain({ id: "root", strategy: "one_for_one", children: [slow.spec] }, {
+          exit: (code) => void exits.push(code),
+          signals: signals.source,
+          log: (line) => void logs.push(line),
+          drainTimeoutMs: 30
+        }).pipe(Effect.provideService(LifecycleEvents, recorder.bus))
+      )
+      yield* recorder.waitFor("started root/slow")
+      signals.raise("SIGTERM")
+      // The stop is held open, so only the deadline can end it (waited for, however late its timer fires).
+      for (let waited = 0; exits.length === 0 && waited < 5_000; waited += 10) yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 10)))
+      expect(exits).toEqual([1])
+      expect(journal).toEqual(["init:slow", "stop:slow"])
+      expect(logs.some((line) => line.includes("did not drain within 30 ms"))).toBe(true)
+      yield* Deferred.succeed(release, undefined)
+      yield* Fiber.join(main)
+
+      const quick = yield* makeProbe("quick", journal)
+      const inTime: Array<number> = []
+      const second = fakeSignals()
+      const again = yield* Effect.forkChild(
+        drainMain({ id: "root2", strategy: "one_for_one", children: [quick.spec] }, {
+          exit: (code) => void inTime.push(code),
+          signals: second.source,
+          log: () => undefined,
+          drainTimeoutMs: 30
+        }).pipe(Effect.provideService(LifecycleEvents, recorder.bus))
+      )
+      yield* recorder.waitFor("started root2/quick")
+      second.raise("SIGTERM")
+      expect(yield* Fiber.join(again)).toBe(0)
+      yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 60)))
+      expect(inTime).toEqual([0])
+    })))
+
   test("a root that escalates exits 1 with the reason", () =>
     Effect.runPromise(Effect.gen(function*() {
       const recorder = yield* makeEventRecorder

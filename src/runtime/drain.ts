@@ -27,7 +27,9 @@ export const drainExitCodes = {
   /** A second signal arrived while draining. */
   forced: 1,
   /** The root escalated or could not start. */
-  failed: 1
+  failed: 1,
+  /** The drain did not finish within its deadline. */
+  overran: 1
 } as const
 
 /** Where stop signals come from: the process, or a test's fake. */
@@ -49,6 +51,11 @@ export interface DrainOptions {
   readonly signals?: SignalSource | undefined
   /** Writes one human-readable line; defaults to stderr. */
   readonly log?: ((line: string) => void) | undefined
+  /**
+   * How long a drain after a signal may take before the process exits anyway with
+   * `drainExitCodes.overran` (`[runtime].drain_timeout_ms`); no limit when absent.
+   */
+  readonly drainTimeoutMs?: number | undefined
 }
 
 type Outcome =
@@ -120,7 +127,16 @@ export const drainMain = <R, E = never>(
     )
     const outcome = yield* Effect.raceFirst(onSignal, runTree)
     draining = true
+    const deadline = options.drainTimeoutMs
+    const overrun =
+      outcome._tag === "signal" && deadline !== undefined
+        ? setTimeout(() => {
+            log(`runtime: "${root.id}" did not drain within ${deadline} ms ([runtime].drain_timeout_ms); exiting ${drainExitCodes.overran}`)
+            exit(drainExitCodes.overran)
+          }, deadline)
+        : undefined
     yield* Scope.close(tree, Exit.void)
+    clearTimeout(overrun)
 
     let code: number = drainExitCodes.drained
     if (outcome._tag === "signal") {
