@@ -50,6 +50,9 @@ import type { HostContext } from "../host/host-context.ts"
 /** Restart limits from `[runtime]`: more restarts than this within the window escalate. */
 const intensityOf = (ctx: HostContext) => ({ maxRestarts: ctx.config.runtime.max_restarts, withinMs: ctx.config.runtime.restart_window_ms })
 const backoffOf = (ctx: HostContext) => restartBackoffWithin(ctx.config.runtime.backoff_base_ms, ctx.config.runtime.backoff_max_ms)
+/** `[runtime].shutdown_timeout_ms` bounds every actor's own stop budget (a nested supervisor's is its children's, bounded each). */
+const capStop = (ctx: HostContext) => (child: ChildSpec): ChildSpec =>
+  Number.isFinite(child.shutdownMs) ? { ...child, shutdownMs: Math.min(child.shutdownMs, ctx.config.runtime.shutdown_timeout_ms) } : child
 
 /**
  * The consumer role: node throttlers first (the consumer and the read front call through
@@ -66,7 +69,7 @@ const consumerTree = (ctx: HostContext, view: StatusView): { readonly spec: Supe
     strategy: "rest_for_one",
     intensity: intensityOf(ctx),
     backoff: backoffOf(ctx),
-    children: [...throttlers.map((t) => t.spec), front.spec, consumer.spec],
+    children: [...throttlers.map((t) => t.spec), front.spec, consumer.spec].map(capStop(ctx)),
   }
   return { spec, reads: front.service, throttles: throttlers.map((t) => t.throttle) }
 }
@@ -98,5 +101,5 @@ export const hostTree = (ctx: HostContext, roles: readonly Role[], version: stri
       children.push(producer(ctx, version, status.view, consumer?.reads, hooks.view, [ops]))
     }
   }
-  return { id: `host:${ctx.host.name}`, strategy: "one_for_one", intensity: intensityOf(ctx), backoff: backoffOf(ctx), children: [...children, ...last] }
+  return { id: `host:${ctx.host.name}`, strategy: "one_for_one", intensity: intensityOf(ctx), backoff: backoffOf(ctx), children: [...children, ...last].map(capStop(ctx)) }
 }

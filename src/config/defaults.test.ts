@@ -75,8 +75,8 @@ describe("a value in the file overrides its default", () => {
     expect([defaulted.has("nodes[0].timeout_ms"), defaulted.has("nodes[0].breaker_failures")]).toEqual([false, true])
   })
 
-  test("local.toml sets every key but manager_key_env and the unused linger_ms, so nothing else comes from the defaults", () => {
-    expect([...resolved(local).defaulted].sort()).toEqual(["kafka.producer.linger_ms", "registry.manager_key_env"])
+  test("local.toml sets every key but manager_key_env and the unused linger_ms and mailbox_capacity, so nothing else comes from the defaults", () => {
+    expect([...resolved(local).defaulted].sort()).toEqual(["kafka.producer.linger_ms", "registry.manager_key_env", "runtime.mailbox_capacity"])
   })
 })
 

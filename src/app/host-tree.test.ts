@@ -1,0 +1,34 @@
+import { describe, expect, test } from "bun:test"
+import { Result } from "effect"
+import { loadConfig } from "../config/index.ts"
+import type { HostContext } from "../host/host-context.ts"
+import { makeReadiness } from "../host/readiness.ts"
+import { makeLogger } from "../observability/log.ts"
+import { makeMetrics } from "../observability/metrics.ts"
+import type { SupervisorSpec } from "../runtime/supervisor-spec.ts"
+import { hostTree } from "./host-tree.ts"
+
+const contextWith = async (shutdownTimeoutMs: number): Promise<HostContext> => {
+  const loaded = await loadConfig("config/local.toml")
+  if (Result.isFailure(loaded)) throw new Error("config/local.toml does not load")
+  const config = { ...loaded.success, runtime: { ...loaded.success.runtime, shutdown_timeout_ms: shutdownTimeoutMs } }
+  const host = config.hosts[0]
+  if (host === undefined) throw new Error("config/local.toml has no host")
+  return { config, host, log: makeLogger(host.name, { write: () => undefined }), metrics: makeMetrics(), readiness: makeReadiness(), env: {} }
+}
+
+/** Every leaf actor's stop budget, by id (nested supervisors left out: theirs is their children's). */
+const budgets = (spec: SupervisorSpec): Record<string, number> =>
+  Object.fromEntries(spec.children.filter((c) => Number.isFinite(c.shutdownMs)).map((c) => [c.id, c.shutdownMs]))
+
+describe("the host tree", () => {
+  test("[runtime].shutdown_timeout_ms bounds every actor's stop budget, and leaves smaller ones as they are", async () => {
+    const tree = hostTree(await contextWith(3_000), ["producer", "consumer"], "test")
+    const got = budgets(tree)
+    expect(Object.keys(got).length).toBeGreaterThan(4)
+    expect(Math.max(...Object.values(got))).toBe(3_000)
+    expect(got["status-sampler"]).toBe(1_000)
+    const wide = budgets(hostTree(await contextWith(60_000), ["producer", "consumer"], "test"))
+    expect(wide.producer).toBe(10_000)
+  })
+})
