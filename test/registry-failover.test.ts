@@ -161,6 +161,16 @@ describe("registry failover through the compiled binary", () => {
     expect(refused.status).toBe(421)
     expect(await refused.json()).toMatchObject({ error: "not_leader", leader: { node: first.replica.name, location: first.replica.url } })
 
+    // Asked with Gateway-Forward: leader, the follower relays it and answers with the leader's answer; a repeat there is the same entry.
+    const forward = (body: unknown) =>
+      fetch(`${follower.url}/v1/numbers`, { method: "POST", headers: { "content-type": "application/json", "gateway-forward": "leader" }, body: JSON.stringify(body), signal: AbortSignal.timeout(15_000) })
+    const viaFollower = await forward({ request_id: "a-via-follower", number: 4242 })
+    expect([viaFollower.status, viaFollower.headers.get("gateway-forwarded-to")]).toEqual([200, first.replica.name])
+    const relayed = (await viaFollower.json()) as Applied
+    expect(relayed).toMatchObject({ request_id: "a-via-follower", node: first.replica.name, index: acked.length + 1, duplicate: false })
+    acked.push({ id: "a-via-follower", number: 4242, index: relayed.index })
+    expect(await (await forward({ request_id: "a-via-follower", number: 4242 })).json()).toMatchObject({ index: relayed.index, duplicate: true })
+
     // 5. SIGKILL the leader: no resign, its lease runs out.
     const killedAt = performance.now()
     first.replica.gw.proc.kill("SIGKILL")

@@ -5,6 +5,7 @@
  * before it, so in-flight replies get their answer before the replica goes.
  */
 import { Effect } from "effect"
+import { forwardJson } from "../../../adapters/http-forward.ts"
 import { scopedHttpServer } from "../../../adapters/http-server.ts"
 import type { HostContext } from "../../../host/host-context.ts"
 import { replicaListenOf } from "../../../config/replica-listen.ts"
@@ -18,7 +19,7 @@ export const replicaHttp = (ctx: HostContext, replica: ServiceReplica, version: 
   const log = ctx.log.forActor("replica-http")
   const listen = replicaListenOf(ctx.config, ctx.host)
   const init = Effect.gen(function* () {
-    const app = makeServiceApp({ version, replica, metrics: ctx.metrics, limits: defaultServiceLimits, readiness: ctx.readiness.report }, mounts)
+    const app = makeServiceApp({ version, replica, metrics: ctx.metrics, limits: defaultServiceLimits, readiness: ctx.readiness.report, forward: forwardJson }, mounts)
     const server = yield* scopedHttpServer(app, listen)
     log.info(replicaEvents.listening, { url: server.url, node: replica.node, service: ctx.config.replica.service_id })
     return Effect.never

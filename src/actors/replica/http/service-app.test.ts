@@ -100,6 +100,49 @@ describe("POST /v1/numbers", () => {
     expect(await res.json()).toMatchObject({ error: "not_leader", reason: "follower", leader: { node: "n2", location: "http://127.0.0.1:2" } })
   })
 
+  describe("Gateway-Forward: leader", () => {
+    const forwardingApp = (forward: NonNullable<Parameters<typeof makeServiceApp>[0]["forward"]>) =>
+      makeServiceApp({ version: "test", replica: fakeReplica({ role: "follower" }).replica, metrics: makeMetrics(), limits: defaultServiceLimits, readiness: makeReadiness().report, forward })
+    const send = (app: ReturnType<typeof forwardingApp>, headers: Record<string, string>) =>
+      app.request("/v1/numbers", { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ request_id: "a", number: 1 }) })
+
+    test("a follower relays the body to the leader, once, and answers with the leader's answer", async () => {
+      const calls: Array<{ url: string; headers: Readonly<Record<string, string>>; body: string; timeoutMs: number }> = []
+      const app = forwardingApp(async (args) => {
+        calls.push(args)
+        return { _tag: "answered", status: 200, body: JSON.stringify({ request_id: "a", index: 4, node: "n2", epoch: 9, duplicate: false }), retryAfter: null }
+      })
+      const res = await send(app, { "gateway-forward": "leader" })
+      expect([res.status, res.headers.get("gateway-forwarded-to")]).toEqual([200, "n2"])
+      expect(await res.json()).toMatchObject({ index: 4, node: "n2" })
+      expect(calls).toEqual([{ url: "http://127.0.0.1:2/v1/numbers", headers: { "gateway-forwarded-by": "n1" }, body: JSON.stringify({ request_id: "a", number: 1 }), timeoutMs: defaultServiceLimits.submitTimeoutMs }])
+    })
+
+    test("without the header, or already relayed once, a follower answers 421 and relays nothing", async () => {
+      let calls = 0
+      const app = forwardingApp(async () => {
+        calls += 1
+        return { _tag: "answered", status: 200, body: "{}", retryAfter: null }
+      })
+      expect((await send(app, {})).status).toBe(421)
+      expect((await send(app, { "gateway-forward": "leader", "gateway-forwarded-by": "n3" })).status).toBe(421)
+      expect(calls).toBe(0)
+    })
+
+    test("a leader that does not answer is a 503 saying whether the outcome is unknown (timeout) or nothing was applied (unreachable)", async () => {
+      const late = await send(forwardingApp(async () => ({ _tag: "timeout", afterMs: 10 })), { "gateway-forward": "leader" })
+      expect([late.status, late.headers.get("retry-after")]).toEqual([503, "1"])
+      expect(await late.json()).toMatchObject({ error: "timeout", leader: { node: "n2" } })
+      const gone = await send(forwardingApp(async () => ({ _tag: "unreachable", detail: "ECONNREFUSED" })), { "gateway-forward": "leader" })
+      expect(await gone.json()).toMatchObject({ error: "leader_unreachable", message: expect.stringContaining("nothing was applied") })
+    })
+
+    test("the leader's refusal comes back as it was, with its Retry-After", async () => {
+      const res = await send(forwardingApp(async () => ({ _tag: "answered", status: 503, body: JSON.stringify({ error: "overloaded" }), retryAfter: "3" })), { "gateway-forward": "leader" })
+      expect([res.status, res.headers.get("retry-after")]).toEqual([503, "3"])
+    })
+  })
+
   test("a replica catching up answers 503 with Retry-After", async () => {
     const res = await post(appFor(fakeReplica({ role: "catching-up", reason: "catching-up" }).replica, { retryAfterS: 2 }), { request_id: "a", number: 1 })
     expect(res.status).toBe(503)

@@ -3,6 +3,7 @@
  * registry-watcher and the dashboard share), the metrics registry, and its limits.
  * Tests pass a fake handle; the replica role passes the real one.
  */
+import type { ForwardOutcome } from "../../../adapters/http-forward.ts"
 import type { ReadinessReport } from "../../../host/readiness.ts"
 import type { MetricsRegistry } from "../../../observability/metrics.ts"
 import type { NumberList } from "../number-list.ts"
@@ -34,4 +35,6 @@ export interface ServiceDeps {
   readonly limits: ServiceLimits
   /** The host's readiness checks, which `/readyz` reports (every role of the host: the replica's etcd contact, and the producer's and consumer's checks on a host that runs them). */
   readonly readiness: () => ReadinessReport
+  /** Relays a submission to the leader (adapters/http-forward.ts); without it a follower only answers 421. */
+  readonly forward?: (args: { readonly url: string; readonly headers: Readonly<Record<string, string>>; readonly body: string; readonly timeoutMs: number }) => Promise<ForwardOutcome>
 }

@@ -25,13 +25,22 @@ export const serviceOpenApi = (version: string) => ({
     "/v1/numbers": {
       post: {
         summary: "Append a number; answered once it is applied on this (leader) replica.",
+        parameters: [
+          {
+            name: "Gateway-Forward",
+            in: "header",
+            required: false,
+            schema: { enum: ["leader"] },
+            description: "`leader`: a follower that knows the leader relays the request there and answers with the leader's answer (header Gateway-Forwarded-To names it) instead of a 421. A relayed request is never relayed again.",
+          },
+        ],
         requestBody: { required: true, content: { "application/json": { schema: ref("NumberRequest") } } },
         responses: {
           "200": json(ref("Applied"), "Applied. A repeated request_id answers with its first index and duplicate: true; it is never applied twice."),
           "400": json(ref("InvalidRequest"), "invalid_request naming the field and the rule; nothing was applied."),
           "413": json(ref("Error"), "Body too large; nothing was applied."),
           "421": json(ref("NotLeader"), "This replica is not the leader; send the request (same request_id) to `leader.location`, or look it up in the registry when null."),
-          "503": unavailable("not_serving (catching up, stopped), overloaded, or timeout (outcome unknown): retry with the same request_id."),
+          "503": unavailable("not_serving (catching up, stopped), overloaded, timeout (outcome unknown), or leader_unreachable (a relayed request that reached no leader: nothing applied): retry with the same request_id."),
         },
       },
       get: { summary: "This replica's applied list, in log order.", responses: { "200": json(ref("Numbers"), "The list and this replica's latest processed index.") } },

@@ -5,8 +5,17 @@
  * its first index (`duplicate: true`) and is never applied twice. A replica that is not
  * the serving leader answers 421 with the leader it knows; one that is catching up,
  * stopped, overloaded or too slow answers 503 with Retry-After.
+ *
+ * A client that sends `Gateway-Forward: leader` asks any replica to serve it: a follower
+ * that knows the leader relays the submission there and answers with the leader's own
+ * answer (header `Gateway-Forwarded-To` names the leader), so a client whose first
+ * replica is not the leader needs no second round. A relayed request carries
+ * `Gateway-Forwarded-By` and is never relayed again (a replica that is not the leader
+ * either answers 421). Paper B's client sends no such header and sees the 421s it
+ * always did.
  */
 import type { Context } from "hono"
+import type { ForwardOutcome } from "../../../adapters/http-forward.ts"
 import type { SubmitError } from "../errors.ts"
 import { parseNumberRequest } from "./number-request.ts"
 import type { ServiceDeps } from "./service-deps.ts"
@@ -49,6 +58,27 @@ const within = <A>(p: Promise<A>, ms: number): Promise<A | undefined> =>
     )
   })
 
+/** The header a client sends to be served by whichever replica it reaches. */
+export const FORWARD_HEADER = "gateway-forward"
+/** The header a relayed request carries, naming the replica that relayed it. */
+export const FORWARDED_BY_HEADER = "gateway-forwarded-by"
+
+/** The leader's answer as this replica's own, or a 503 saying why there is none. */
+const relayed = (deps: ServiceDeps, leader: { readonly node: string; readonly location: string }, outcome: ForwardOutcome): Response => {
+  const retry = deps.limits.retryAfterS
+  switch (outcome._tag) {
+    case "answered": {
+      const headers: Record<string, string> = { "content-type": "application/json", "gateway-forwarded-to": leader.node }
+      if (outcome.retryAfter !== null) headers["retry-after"] = outcome.retryAfter
+      return new Response(outcome.body, { status: outcome.status, headers })
+    }
+    case "timeout":
+      return errorResponse(unavailable("timeout", `relayed to the leader ${leader.node} at ${leader.location}, which did not answer within ${outcome.afterMs} ms; the outcome is unknown, so retry with the same request_id (it is applied at most once)`, retry, { leader }))
+    case "unreachable":
+      return errorResponse(unavailable("leader_unreachable", `the leader ${leader.node} at ${leader.location} could not be reached from here (${outcome.detail}); nothing was applied; retry with the same request_id`, retry, { leader }))
+  }
+}
+
 /** Builds the handler; it counts its own in-flight submissions against `maxInFlight`. */
 export const submitNumber = (deps: ServiceDeps, metrics: ServiceMetrics) => {
   let inFlight = 0
@@ -85,8 +115,13 @@ export const submitNumber = (deps: ServiceDeps, metrics: ServiceMetrics) => {
         duplicate: submitted.index <= before.lpi,
       })
     } catch (e) {
-      if (isSubmitError(e)) return errorResponse(refusal(deps, e))
-      throw e
+      if (!isSubmitError(e)) throw e
+      const leader = e._tag === "NotLeader" && e.leader !== undefined && e.leader.node !== e.node && e.leader.location !== "" ? e.leader : undefined
+      const relay = deps.forward !== undefined && leader !== undefined && c.req.header(FORWARD_HEADER) === "leader" && c.req.header(FORWARDED_BY_HEADER) === undefined
+      if (!relay || leader === undefined || deps.forward === undefined) return errorResponse(refusal(deps, e))
+      const outcome = await deps.forward({ url: `${leader.location}/v1/numbers`, headers: { [FORWARDED_BY_HEADER]: deps.replica.node }, body: text, timeoutMs: submitTimeoutMs })
+      metrics.forwarded.inc({ outcome: outcome._tag })
+      return relayed(deps, leader, outcome)
     } finally {
       inFlight -= 1
       metrics.inFlight.set(inFlight)

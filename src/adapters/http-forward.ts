@@ -1,0 +1,32 @@
+/**
+ * Forwards one JSON request to another server and hands back its answer as it came:
+ * status, body text and Retry-After. Failures are data, never thrown: `timeout` (no
+ * answer within the deadline: the other side may have acted on it) or `unreachable`
+ * (refused, reset, DNS: nothing reached it). A follower replica uses it to relay a
+ * client's submission to the leader.
+ */
+
+/** The other side's answer, or why there was none. */
+export type ForwardOutcome =
+  | { readonly _tag: "answered"; readonly status: number; readonly body: string; readonly retryAfter: string | null }
+  | { readonly _tag: "timeout"; readonly afterMs: number }
+  | { readonly _tag: "unreachable"; readonly detail: string }
+
+/** POSTs `body` (JSON) to `url` with `headers`, waiting at most `timeoutMs`. */
+export const forwardJson = async (args: { readonly url: string; readonly headers: Readonly<Record<string, string>>; readonly body: string; readonly timeoutMs: number }): Promise<ForwardOutcome> => {
+  const deadline = AbortSignal.timeout(args.timeoutMs)
+  try {
+    const res = await fetch(args.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...args.headers },
+      body: args.body,
+      redirect: "manual",
+      signal: deadline,
+    })
+    return { _tag: "answered", status: res.status, body: await res.text(), retryAfter: res.headers.get("retry-after") }
+  } catch (cause) {
+    if (deadline.aborted) return { _tag: "timeout", afterMs: args.timeoutMs }
+    const detail = cause instanceof Error ? `${cause.name}${"code" in cause && typeof cause.code === "string" ? ` ${cause.code}` : ""}` : "fetch failed"
+    return { _tag: "unreachable", detail }
+  }
+}
