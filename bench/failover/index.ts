@@ -16,9 +16,9 @@ export const FAILOVER_FLAGS = {
   rate: numberFlag({ value: "N", description: "Requests per second per client", default: 2, min: 0.1, max: 100 }),
   clients: stringFlag({
     value: "WHICH",
-    description: "both: a no-retry client (paper-comparable) and an SDK-retry client at the same time, under the same cuts; or only no-retry, or only retry",
-    default: "both",
-    choices: ["both", "no-retry", "retry"],
+    description: "all: paper B's one-shot client (no retry), the gateway's one-shot client that any replica serves (Gateway-Forward: leader) and the SDK's retrying client, at the same time under the same cuts; both: the first and the last; or only one of them",
+    default: "all",
+    choices: ["all", "both", "no-retry", "any-replica", "retry"],
   }),
   nodes: intFlag({ description: "Nodes (namespaces), each with an etcd member and a replica", default: 6, min: 3, max: 9 }),
   blockTime: intFlag({ value: "S", description: "Seconds between blocks during the run (the paper's chain: 10-15 s)", default: 12, min: 0, max: 60 }),

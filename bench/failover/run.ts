@@ -25,7 +25,7 @@ import { logTail } from "./lab-processes.ts"
 import { resolveGaveUp, servingLeader } from "./unknown-outcomes.ts"
 import { startLeaderPoller } from "./leader-poller.ts"
 import { makeNumberSource, type RequestRecord, runLoad } from "./load.ts"
-import { failoverReport, NO_RETRY, paperTable, WITH_RETRY } from "./report.ts"
+import { ANY_REPLICA, failoverReport, NO_RETRY, paperTable, WITH_RETRY } from "./report.ts"
 import { MANAGER_KEY_ENV, replicaConfigToml, replicaLocation } from "./replica-config.ts"
 import { timelineSvg } from "./timeline-svg.ts"
 
@@ -120,11 +120,27 @@ const startReplicas = async (lab: Lab, options: Options, serviceId: string, io: 
   }
 }
 
+/** The clients `--clients` names, in the order the report shows them. */
+export const clientsOf = (which: string): ReadonlyArray<string> => {
+  switch (which) {
+    case "all":
+      return [NO_RETRY, ANY_REPLICA, WITH_RETRY]
+    case "both":
+      return [NO_RETRY, WITH_RETRY]
+    case "any-replica":
+      return [ANY_REPLICA]
+    case "retry":
+      return [WITH_RETRY]
+    default:
+      return [NO_RETRY]
+  }
+}
+
 /** Runs the bench. */
 export const runFailover = async (options: Options, io: BenchIo): Promise<BenchReport> => {
   const mode = options.mode as AttackMode
   const plan = attackSchedule(options.duration, options.period, options.outage)
-  const clientNames = options.clients === "both" ? [NO_RETRY, WITH_RETRY] : options.clients === "retry" ? [WITH_RETRY] : [NO_RETRY]
+  const clientNames = clientsOf(options.clients)
   const serviceId = "failover-bench"
   const lab = await startLab({
     nodes: options.nodes,
@@ -160,6 +176,7 @@ export const runFailover = async (options: Options, io: BenchIo): Promise<BenchR
           registryAddress: chain.registryAddress,
           serviceId,
           retry: name === WITH_RETRY,
+          forwardToLeader: name === ANY_REPLICA,
           requestTimeoutMs: options.requestTimeoutMs,
           deadlineMs: options.retryDeadlineMs,
           ...(name === WITH_RETRY ? { claimKey: DEV_KEYS.claimant } : {}),

@@ -36,6 +36,13 @@ export interface FailoverClientOptions {
   readonly backoff?: ClientBackoff
   /** 421 redirects followed in a row before backing off. */
   readonly maxRedirects?: number
+  /**
+   * Ask whichever replica the attempt reaches to serve it (`Gateway-Forward: leader`): a
+   * follower relays it to the leader it knows instead of answering 421, so a one-shot
+   * client whose registry entry is stale is still served. Off by default, which is paper
+   * B's client.
+   */
+  readonly forwardToLeader?: boolean
 }
 
 /** The options with every default filled in. */
@@ -53,6 +60,7 @@ export const CLIENT_DEFAULTS = {
   claimTimeoutMs: 60_000,
   backoff: CLIENT_BACKOFF,
   maxRedirects: 3,
+  forwardToLeader: false,
 } as const
 
 /** Options that cannot work; `field` is the option's name. */

@@ -170,7 +170,7 @@ export const makeFailoverClient = (options: FailoverClientOptions): FailoverClie
       state = followMove(state, tracker.current())
       const before = clock()
       if (before.remainingMs <= 0) return finish(deadlinePassed(state, before, last))
-      const answer = await postNumber(state.target.location, { request_id: requestId, number }, Math.min(opts.requestTimeoutMs, before.remainingMs))
+      const answer = await postNumber(state.target.location, { request_id: requestId, number }, Math.min(opts.requestTimeoutMs, before.remainingMs), opts.forwardToLeader)
       counters.bump("attempts")
       state = { ...state, attempts: state.attempts + 1 }
       last = lastReasonOf(answer)

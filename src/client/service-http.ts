@@ -41,14 +41,18 @@ export interface NumberRequest {
   readonly number: number
 }
 
-/** POSTs one number to `location`/v1/numbers and reads what the answer means. */
-export const postNumber = async (location: string, body: NumberRequest, timeoutMs: number): Promise<ServiceAnswer> => {
+/**
+ * POSTs one number to `location`/v1/numbers and reads what the answer means. With
+ * `forwardToLeader`, a follower that knows the leader relays it there (header
+ * `Gateway-Forward: leader`) instead of answering 421.
+ */
+export const postNumber = async (location: string, body: NumberRequest, timeoutMs: number, forwardToLeader = false): Promise<ServiceAnswer> => {
   const url = urlOf(location, "/v1/numbers")
   if (url === undefined) return noAnswer("bad-location", `"${location}" is not an http:// URL`)
   try {
     const response = await fetch(url, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", ...(forwardToLeader ? { "gateway-forward": "leader" } : {}) },
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(Math.max(1, timeoutMs)),
     })
