@@ -52,23 +52,35 @@ export const etcdMemberArgv = (members: ReadonlyArray<LabHost>, node: LabHost, d
 }
 
 /** Starts every node's member and waits until the cluster answers a read through each of them. */
-export const startLabEtcd = async (
+export const startLabEtcd = (
   layout: LabLayout,
   processes: ProcessSet,
   dataRoot: string,
   timing: EtcdTiming,
   timeoutMs = 60_000,
+): Promise<ReadonlyArray<LabProcess>> => startEtcdCluster(layout.nodes, `${layout.prefix}-${Date.now().toString(36)}`, processes, dataRoot, timing, timeoutMs)
+
+/**
+ * Starts one member in each of `members` (process `etcd-<host>`, data in `<dataRoot>/etcd-<host>`)
+ * and waits until the cluster answers a read through each of them.
+ */
+export const startEtcdCluster = async (
+  members: ReadonlyArray<LabHost>,
+  token: string,
+  processes: ProcessSet,
+  dataRoot: string,
+  timing: EtcdTiming,
+  timeoutMs = 60_000,
 ): Promise<ReadonlyArray<LabProcess>> => {
-  const token = `${layout.prefix}-${Date.now().toString(36)}`
-  const members = layout.nodes.map((node) =>
-    processes.start({ name: `etcd-${node.name}`, netns: node.netns, argv: etcdMemberArgv(layout.nodes, node, `${dataRoot}/etcd-${node.name}`, token, timing) }),
+  const started = members.map((node) =>
+    processes.start({ name: `etcd-${node.name}`, netns: node.netns, argv: etcdMemberArgv(members, node, `${dataRoot}/etcd-${node.name}`, token, timing) }),
   )
   const until = Date.now() + timeoutMs
-  for (const [i, node] of layout.nodes.entries()) {
+  for (const [i, node] of members.entries()) {
     for (;;) {
       if (await etcdAnswers([etcdClientUrl(node)], 1000)) break
-      const member = members[i]
-      const dead = members.find((m) => m.proc.exitCode !== null)
+      const member = started[i]
+      const dead = started.find((m) => m.proc.exitCode !== null)
       if (dead !== undefined || Date.now() > until) {
         const culprit = dead ?? member
         const tail = culprit === undefined ? "" : await logTail(culprit)
@@ -79,7 +91,7 @@ export const startLabEtcd = async (
       await Bun.sleep(250)
     }
   }
-  return members
+  return started
 }
 
 /** True when a linearizable read through `endpoints` succeeds within `timeoutMs`. */
