@@ -243,14 +243,18 @@ export const labUp = async (plan: LabPlan, o: LabUpOptions): Promise<void> => {
     const bitcoin = Promise.all(plan.hosts.filter((h) => h.bitcoinWalletPort !== undefined).map((h) => startBitcoin(plan, processes, h, o)))
     const kafka = startZookeepers(plan, processes, o.say).then(() => startKafka(plan, processes, o))
     let registryAddress: string | undefined
-    for (const h of plan.hosts) {
-      for (const a of h.anvils) {
-        const chain = await startAnvilWithRegistry({ host: h, port: a.port, name: `${h.name}.anvil-${a.port}` }, processes, o.anvilBlockTimeS)
-        if (a.registry) registryAddress = chain.registryAddress
-        o.say(`anvil on ${h.name} at ${a.url}${a.registry ? `, ServiceRegistry ${chain.registryAddress}` : ""}`)
+    const chains = (async () => {
+      for (const h of plan.hosts) {
+        for (const a of h.anvils) {
+          const chain = await startAnvilWithRegistry({ host: h, port: a.port, name: `${h.name}.anvil-${a.port}` }, processes, o.anvilBlockTimeS)
+          if (a.registry) registryAddress = chain.registryAddress
+          o.say(`anvil on ${h.name} at ${a.url}${a.registry ? `, ServiceRegistry ${chain.registryAddress}` : ""}`)
+        }
       }
-    }
-    await Promise.all([etcd, bitcoin, kafka])
+    })()
+    // Every start settles before a failure tears the lab down, so none starts a process after it.
+    const failed = (await Promise.allSettled([etcd, bitcoin, kafka, chains])).find((r) => r.status === "rejected")
+    if (failed !== undefined) throw failed.reason
     writeLabEnv(plan, o, registryAddress)
     writeFileSync(statePath(plan), JSON.stringify({ ...state, ...(registryAddress === undefined ? {} : { registryAddress }) }))
     await startGateways(plan, processes, o, registryAddress)
