@@ -308,16 +308,27 @@ const terminate = async (targets: ReadonlyArray<{ readonly name: string; readonl
 }
 
 /**
- * Stops every process of the lab by its recorded pid (gateways first, with time to
- * drain), kills what is left in its namespaces, and deletes the namespaces, veths and
+ * Stops every process of the lab by its recorded pid (gateways first, with `drainMs` to
+ * drain: the config's drain timeout and some), kills what is left in its namespaces, and deletes the namespaces, veths and
  * bridge; data folders go, logs stay. Safe to call twice, and on a half-built lab.
  */
-export const labDown = async (plan: LabPlan, say: (line: string) => void, drainMs = 20_000): Promise<void> => {
+export const labDown = async (plan: LabPlan, say: (line: string) => void, drainMs = 30_000): Promise<void> => {
   const live = livePids(plan)
-  const gateways = live.filter((p) => p.name.endsWith(".gateway"))
-  if (gateways.length > 0) await terminate(gateways, drainMs, say)
-  const rest = live.filter((p) => !p.name.endsWith(".gateway"))
-  if (rest.length > 0) await terminate(rest, 20_000, say)
+  // Gateways drain while Kafka is there; the brokers stop together (one whose peers are gone
+  // cannot finish a controlled shutdown) while ZooKeeper is still there; then the rest.
+  const isGateway = (p: { readonly name: string }) => p.name.endsWith(".gateway")
+  const isBroker = (p: { readonly name: string }) => p.name.endsWith(".kafka")
+  const waves: ReadonlyArray<readonly [string, ReadonlyArray<{ readonly name: string; readonly pid: number }>, number]> = [
+    ["gateways", live.filter(isGateway), drainMs],
+    ["Kafka brokers", live.filter(isBroker), 30_000],
+    ["other services", live.filter((p) => !isGateway(p) && !isBroker(p)), 20_000],
+  ]
+  for (const [what, wave, graceMs] of waves) {
+    if (wave.length === 0) continue
+    const started = Date.now()
+    await terminate(wave, graceMs, say)
+    say(`${wave.length} ${what} stopped in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+  }
   destroyNetwork(plan.network)
   for (const { path } of pidFiles(plan)) rmSync(path, { force: true })
   rmSync(join(plan.runDir, "data"), { recursive: true, force: true })

@@ -67,7 +67,8 @@ export const labMain = async (argv: ReadonlyArray<string>, env: Readonly<Record<
       return 0
     }
     if (command === "down") {
-      await labDown(plan, say)
+      // A gateway's drain may take its whole drain timeout, and its supervisor's stop a little more.
+      await labDown(plan, say, config.runtime.drain_timeout_ms + 15_000)
       return 0
     }
     const rows = labStatus(plan, btcPassword)
