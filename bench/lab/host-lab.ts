@@ -392,7 +392,7 @@ export const labStatus = (plan: LabPlan, btcPassword: string): ReadonlyArray<Sta
   return plan.hosts.flatMap((h) => {
     const up = namespaces.has(h.netns)
     const whats = [...servicesOf(h), ...(h.roles.length > 0 ? ["gateway"] : [])]
-    const netRow: StatusRow = { host: h.name, what: `netns ${h.netns} ${h.address}`, pid: undefined, alive: up, check: up ? (runInNetns(h.netns, ["true"]).code === 0 ? "ok" : "cannot exec") : "absent" }
+    const netRow: StatusRow = { host: h.name, what: `netns ${h.netns} ${h.address} (veth ${h.hostVeth})`, pid: undefined, alive: up, check: up ? (runInNetns(h.netns, ["true"]).code === 0 ? "ok" : "cannot exec") : "absent" }
     return [
       netRow,
       ...whats.map((what): StatusRow => {
