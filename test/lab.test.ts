@@ -21,6 +21,7 @@ const NET = "10.77.200"
 const PREFIX = "gwl200"
 const KEY = "lab-test-key"
 const isRoot = process.getuid?.() === 0
+if (!isRoot) console.log("[lab] skipped: the multi-host lab creates network namespaces and a bridge; run the tests as root")
 
 /** paper.toml cut down to one broker host, one producer host and the Bitcoin host, on the test's /24. */
 const smallConfig = (): string => {
