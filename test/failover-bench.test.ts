@@ -16,7 +16,7 @@ import { runBench } from "../bench/lib/run-bench.ts"
 import { silentSink } from "../bench/lib/progress.ts"
 import type { ResultDocument } from "../bench/lib/results.ts"
 import { machineFacts } from "../bench/lib/run-environment.ts"
-import { ip } from "../bench/failover/netns-lab.ts"
+import { ip } from "../bench/lib/netns.ts"
 
 setDefaultTimeout(420_000)
 

@@ -14,7 +14,8 @@ import { etcdAnswers, etcdClientUrl } from "../bench/failover/lab-etcd.ts"
 import { startLeaderPoller } from "../bench/failover/leader-poller.ts"
 import { leaderChanges } from "../bench/failover/leader-log.ts"
 import { type Lab, startLab } from "../bench/failover/lab.ts"
-import { ip, reapStaleLabs } from "../bench/failover/netns-lab.ts"
+import { reapStaleLabs } from "../bench/failover/netns-lab.ts"
+import { ip } from "../bench/lib/netns.ts"
 
 setDefaultTimeout(120_000)
 

@@ -9,8 +9,8 @@ import { accountFromKey, closeEthereumNode, ethereumCall, makeEthereumNode } fro
 import { DEFAULT_CLAIM_BOUND, deployRegistry } from "../../src/registry/index.ts"
 import { BenchFailed } from "../lib/bench-definition.ts"
 import { findAnvil } from "../scale/anvil-fleet.ts"
-import type { LabLayout } from "./lab-layout.ts"
-import { logTail, type ProcessSet } from "./lab-processes.ts"
+import type { LabHost, LabLayout } from "./lab-layout.ts"
+import { logTail, type ProcessSet } from "../lib/netns-processes.ts"
 
 /** anvil's port inside the chain namespace. */
 export const ANVIL_PORT = 8545
@@ -51,18 +51,29 @@ const rpcAnswers = async (url: string): Promise<boolean> => {
 }
 
 /** Starts anvil in the chain namespace, deploys a registry, then switches to a block every `blockTimeS` s. */
-export const startLabChain = async (layout: LabLayout, processes: ProcessSet, blockTimeS: number, anvilPath = ""): Promise<LabChain> => {
+export const startLabChain = (layout: LabLayout, processes: ProcessSet, blockTimeS: number, anvilPath = ""): Promise<LabChain> =>
+  startAnvilWithRegistry({ host: layout.chain, port: ANVIL_PORT, name: "anvil" }, processes, blockTimeS, anvilPath)
+
+/** Where one anvil runs: its namespace and address, its port, and its process name. */
+export interface AnvilPlace {
+  readonly host: LabHost
+  readonly port: number
+  readonly name: string
+}
+
+/** Starts anvil in `place`'s namespace on its address, deploys a registry, then switches to a block every `blockTimeS` s (0: automine). */
+export const startAnvilWithRegistry = async (place: AnvilPlace, processes: ProcessSet, blockTimeS: number, anvilPath = ""): Promise<LabChain> => {
   const binary = findAnvil(anvilPath, process.cwd())
   if (binary === undefined) throw new BenchFailed({ reason: "anvil not found: run npm install (it carries @foundry-rs/anvil) or pass --anvil" })
   const anvil = processes.start({
-    name: "anvil",
-    netns: layout.chain.netns,
-    argv: [binary, "--host", layout.chain.address, "--port", String(ANVIL_PORT), "--chain-id", String(LAB_CHAIN_ID), "--order", "fifo", "--silent"],
+    name: place.name,
+    netns: place.host.netns,
+    argv: [binary, "--host", place.host.address, "--port", String(place.port), "--chain-id", String(LAB_CHAIN_ID), "--order", "fifo", "--silent"],
   })
-  const rpcUrl = chainRpcUrl(layout)
+  const rpcUrl = `http://${place.host.address}:${place.port}`
   const until = Date.now() + 30_000
   while (!(await rpcAnswers(rpcUrl))) {
-    if (anvil.proc.exitCode !== null || Date.now() > until) throw new BenchFailed({ reason: `anvil in ${layout.chain.netns} did not answer on ${rpcUrl}: ${await logTail(anvil)}` })
+    if (anvil.proc.exitCode !== null || Date.now() > until) throw new BenchFailed({ reason: `anvil in ${place.host.netns} did not answer on ${rpcUrl}: ${await logTail(anvil)}` })
     await Bun.sleep(100)
   }
   const node = makeEthereumNode({ name: "lab-anvil", url: rpcUrl, chainId: LAB_CHAIN_ID, pollingIntervalMs: 100 })

@@ -9,7 +9,7 @@ import { Effect } from "effect"
 import { etcdRange, scopedEtcd } from "../../src/adapters/etcd.ts"
 import { BenchFailed } from "../lib/bench-definition.ts"
 import type { LabHost, LabLayout } from "./lab-layout.ts"
-import { type LabProcess, logTail, type ProcessSet } from "./lab-processes.ts"
+import { type LabProcess, logTail, type ProcessSet } from "../lib/netns-processes.ts"
 
 /** etcd's client and peer ports inside every namespace (each namespace has its own ports). */
 export const ETCD_CLIENT_PORT = 2379
@@ -27,8 +27,8 @@ export const etcdClientUrl = (h: LabHost): string => `http://${h.address}:${ETCD
 /** Every member's client URL, as the bench (in the root namespace) reaches them. */
 export const etcdEndpoints = (layout: LabLayout): ReadonlyArray<string> => layout.nodes.map(etcdClientUrl)
 
-/** The command line of `node`'s member (pure; the data dir and the cluster token are given). */
-export const etcdMemberArgv = (layout: LabLayout, node: LabHost, dataDir: string, token: string, timing: EtcdTiming): ReadonlyArray<string> => {
+/** The command line of `node`'s member of the cluster of `members` (pure; the data dir and the cluster token are given). */
+export const etcdMemberArgv = (members: ReadonlyArray<LabHost>, node: LabHost, dataDir: string, token: string, timing: EtcdTiming): ReadonlyArray<string> => {
   const peer = (h: LabHost) => `http://${h.address}:${ETCD_PEER_PORT}`
   return [
     process.env.GATEWAY_ETCD_BIN ?? "etcd",
@@ -38,7 +38,7 @@ export const etcdMemberArgv = (layout: LabLayout, node: LabHost, dataDir: string
     "--advertise-client-urls", etcdClientUrl(node),
     "--listen-peer-urls", peer(node),
     "--initial-advertise-peer-urls", peer(node),
-    "--initial-cluster", layout.nodes.map((h) => `${h.name}=${peer(h)}`).join(","),
+    "--initial-cluster", members.map((h) => `${h.name}=${peer(h)}`).join(","),
     "--initial-cluster-state", "new",
     "--initial-cluster-token", token,
     "--heartbeat-interval", String(timing.heartbeatMs),
@@ -52,23 +52,35 @@ export const etcdMemberArgv = (layout: LabLayout, node: LabHost, dataDir: string
 }
 
 /** Starts every node's member and waits until the cluster answers a read through each of them. */
-export const startLabEtcd = async (
+export const startLabEtcd = (
   layout: LabLayout,
   processes: ProcessSet,
   dataRoot: string,
   timing: EtcdTiming,
   timeoutMs = 60_000,
+): Promise<ReadonlyArray<LabProcess>> => startEtcdCluster(layout.nodes, `${layout.prefix}-${Date.now().toString(36)}`, processes, dataRoot, timing, timeoutMs)
+
+/**
+ * Starts one member in each of `members` (process `etcd-<host>`, data in `<dataRoot>/etcd-<host>`)
+ * and waits until the cluster answers a read through each of them.
+ */
+export const startEtcdCluster = async (
+  members: ReadonlyArray<LabHost>,
+  token: string,
+  processes: ProcessSet,
+  dataRoot: string,
+  timing: EtcdTiming,
+  timeoutMs = 60_000,
 ): Promise<ReadonlyArray<LabProcess>> => {
-  const token = `${layout.prefix}-${Date.now().toString(36)}`
-  const members = layout.nodes.map((node) =>
-    processes.start({ name: `etcd-${node.name}`, netns: node.netns, argv: etcdMemberArgv(layout, node, `${dataRoot}/etcd-${node.name}`, token, timing) }),
+  const started = members.map((node) =>
+    processes.start({ name: `etcd-${node.name}`, netns: node.netns, argv: etcdMemberArgv(members, node, `${dataRoot}/etcd-${node.name}`, token, timing) }),
   )
   const until = Date.now() + timeoutMs
-  for (const [i, node] of layout.nodes.entries()) {
+  for (const [i, node] of members.entries()) {
     for (;;) {
       if (await etcdAnswers([etcdClientUrl(node)], 1000)) break
-      const member = members[i]
-      const dead = members.find((m) => m.proc.exitCode !== null)
+      const member = started[i]
+      const dead = started.find((m) => m.proc.exitCode !== null)
       if (dead !== undefined || Date.now() > until) {
         const culprit = dead ?? member
         const tail = culprit === undefined ? "" : await logTail(culprit)
@@ -79,7 +91,7 @@ export const startLabEtcd = async (
       await Bun.sleep(250)
     }
   }
-  return members
+  return started
 }
 
 /** True when a linearizable read through `endpoints` succeeds within `timeoutMs`. */

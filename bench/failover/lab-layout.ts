@@ -5,6 +5,7 @@
  * the Ethereum node. Every name starts with `gwfo<subnet>`, so a lab owns exactly the
  * interfaces and namespaces with its prefix and never touches another interface.
  */
+import type { NetnsHost } from "../lib/netns.ts"
 
 /** The second octet-pair of every lab address: 10.77.x.y. */
 export const LAB_NET = "10.77"
@@ -12,18 +13,8 @@ export const LAB_NET = "10.77"
 /** Subnets a lab may take (10.77.<n>.0/24); tests and benches pick a free one. */
 export const LAB_SUBNETS: readonly [first: number, last: number] = [1, 99]
 
-/** One namespace of the lab. */
-export interface LabHost {
-  /** `n1` .. `n6` for nodes, `chain` for the Ethereum node; also the gateway host name. */
-  readonly name: string
-  /** The network namespace (`gwfo7-n1`). */
-  readonly netns: string
-  /** The veth end on the bridge, in the root namespace; taking it down cuts the host off. */
-  readonly hostVeth: string
-  /** The veth end inside the namespace. */
-  readonly innerVeth: string
-  readonly address: string
-}
+/** One namespace of the lab: `n1` .. `n6` for nodes (also the gateway host name), `chain` for the Ethereum node. */
+export type LabHost = NetnsHost
 
 /** The whole lab. */
 export interface LabLayout {

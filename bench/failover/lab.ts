@@ -12,7 +12,7 @@ import { guardInterrupt } from "../lib/interrupt-guard.ts"
 import { createLab, type NetnsLab } from "./netns-lab.ts"
 import { type EtcdTiming, etcdEndpoints, startLabEtcd } from "./lab-etcd.ts"
 import { type LabChain, startLabChain } from "./lab-chain.ts"
-import { makeProcessSet, type ProcessSet } from "./lab-processes.ts"
+import { makeProcessSet, type ProcessSet } from "../lib/netns-processes.ts"
 
 /** What to build. */
 export interface LabOptions {

@@ -1,14 +1,16 @@
 /**
- * The processes of a failover lab: each started inside its namespace with
+ * The processes of a namespace lab (the failover lab's, the multi-host lab's): each started inside its namespace with
  * `ip netns exec` (which execs the command, so the pid is the program's own), its output
  * in `<runDir>/logs/<name>.log` and its pid in `<runDir>/pids/<name>.pid`, and stopped
  * by that pid: SIGTERM, then SIGKILL after a grace period. `killAllNow` is the
- * synchronous form for an interrupt handler.
+ * synchronous form for an interrupt handler. A detached set (the multi-host lab's, whose
+ * processes outlive the command that started them) starts each in its own session and
+ * does not keep the starter alive; they are stopped later from their pid files.
  */
 import type { Subprocess } from "bun"
 import { mkdirSync, openSync, rmSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
-import { inNetns } from "./netns-lab.ts"
+import { inNetns } from "./netns.ts"
 
 /** One process of the lab. */
 export interface LabProcess {
@@ -42,8 +44,14 @@ export interface ProcessSet {
   readonly killAllNow: () => void
 }
 
+/** How a set starts its processes. */
+export interface ProcessSetOptions {
+  /** Own session (setsid) and no hold on the starter: the process outlives it. */
+  readonly detached?: boolean
+}
+
 /** A process set whose files live under `runDir`. */
-export const makeProcessSet = (runDir: string): ProcessSet => {
+export const makeProcessSet = (runDir: string, options: ProcessSetOptions = {}): ProcessSet => {
   const logs = join(runDir, "logs")
   const pids = join(runDir, "pids")
   mkdirSync(logs, { recursive: true })
@@ -68,13 +76,16 @@ export const makeProcessSet = (runDir: string): ProcessSet => {
       if (running.has(spec.name)) throw new Error(`lab process ${spec.name} is already running`)
       const log = join(logs, `${spec.name}.log`)
       const fd = openSync(log, "a")
-      const proc = Bun.spawn([...inNetns(spec.netns, spec.argv)], {
+      // setsid execs the command (it is no group leader here), so the pid stays the program's own.
+      const argv = inNetns(spec.netns, spec.argv)
+      const proc = Bun.spawn(options.detached === true ? ["setsid", ...argv] : [...argv], {
         stdin: "ignore",
         stdout: fd,
         stderr: fd,
         env: { ...process.env, ...spec.env },
         ...(spec.cwd === undefined ? {} : { cwd: spec.cwd }),
       })
+      if (options.detached === true) proc.unref()
       writeFileSync(join(pids, `${spec.name}.pid`), `${proc.pid}\n`)
       const p: LabProcess = { name: spec.name, netns: spec.netns, pid: proc.pid, log, proc }
       running.set(spec.name, p)
