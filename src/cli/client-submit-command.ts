@@ -19,6 +19,7 @@ const PREFIX = "gateway client submit"
 const FLAGS: ReadonlyArray<FlagSpec> = [
   { name: "--request-id", value: "ID", example: "order-17", description: "Request id; send the same id again to retry without applying twice", default: "a new UUID" },
   { name: "--no-retry", description: "Make exactly one attempt (paper B's client)" },
+  { name: "--any-replica", description: "Ask whichever replica the attempt reaches to serve it: a follower relays it to the leader instead of answering 421" },
   { name: "--timeout", value: "MS", example: "2000", description: "How long one attempt may take", default: String(CLIENT_DEFAULTS.requestTimeoutMs) },
   { name: "--deadline", value: "MS", example: "30000", description: "How long the whole submit may take with retries", default: String(CLIENT_DEFAULTS.deadlineMs) },
   { name: "--claim-after", value: "N", example: "3", description: "Unanswered attempts at one location before one claim is sent", default: String(CLIENT_DEFAULTS.claimAfterFailures) },
@@ -34,6 +35,7 @@ export type SubmitArgs =
       readonly number: number
       readonly requestId: string | undefined
       readonly retry: boolean
+      readonly anyReplica: boolean
       readonly timeoutMs: number
       readonly deadlineMs: number
       readonly claimAfter: number
@@ -80,12 +82,12 @@ export const parseSubmitArgs = (argv: ReadonlyArray<string>): SubmitArgs | Usage
   if (keyEnv instanceof UsageError) return keyEnv
   const target = parseTargetArgs(parsed, PREFIX)
   if (target instanceof UsageError) return target
-  return { _tag: "Submit", number, requestId, retry: !parsed.values.has("--no-retry"), timeoutMs, deadlineMs, claimAfter, keyEnv, target }
+  return { _tag: "Submit", number, requestId, retry: !parsed.values.has("--no-retry"), anyReplica: parsed.values.has("--any-replica"), timeoutMs, deadlineMs, claimAfter, keyEnv, target }
 }
 
 /** The text of `gateway client submit --help`. */
 export const SUBMIT_HELP: HelpText = {
-  usage: ["gateway client submit NUMBER [--request-id ID] [--no-retry] [--config FILE] [--rpc-url URL] [--registry ADDRESS] [--service ID]"],
+  usage: ["gateway client submit NUMBER [--request-id ID] [--no-retry] [--any-replica] [--config FILE] [--rpc-url URL] [--registry ADDRESS] [--service ID]"],
   description: [
     "Applies NUMBER through the failover client: it finds the leader in the registry,",
     "follows a 421 to the leader a replica names and, unless --no-retry, re-reads the",
@@ -98,6 +100,7 @@ export const SUBMIT_HELP: HelpText = {
     ["gateway client submit 42", "Apply 42, retrying across a failover"],
     ["gateway client submit 42 --request-id order-17", "Apply it under a chosen id; sending it again answers the first index"],
     ["gateway client submit 42 --no-retry --timeout 1000", "One attempt, as paper B's client"],
+    ["gateway client submit 42 --no-retry --any-replica", "One attempt that a follower relays to the leader"],
   ],
 }
 
@@ -131,6 +134,7 @@ export const makeSubmitCommand = (env: Readonly<Record<string, string | undefine
     const client = makeFailoverClient({
       ...target,
       retry: args.retry,
+      forwardToLeader: args.anyReplica,
       requestTimeoutMs: args.timeoutMs,
       deadlineMs: args.deadlineMs,
       claimAfterFailures: args.claimAfter,
