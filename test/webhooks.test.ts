@@ -103,7 +103,7 @@ const register = async (url: string, events: readonly string[]) => {
 
 const sorted = (s: Iterable<string>) => [...s].sort()
 
-test("every event reaches a receiver that fails, stalls and answers 500 for a while; an endpoint that never recovers is parked and listed; a SIGKILLed notifier delivers what it had not finished", async () => {
+test("every event reaches a receiver that fails, stalls and answers 500 for a while; an endpoint that never recovers is parked and listed, and redelivered on request once fixed; a SIGKILLed notifier delivers what it had not finished", async () => {
   const intake = run.intakes[0] ?? ""
   const hookA = await register(a.url, subscribedA)
   const hookC = await register(c.url, subscribedC)
@@ -173,6 +173,19 @@ test("every event reaches a receiver that fails, stalls and answers 500 for a wh
   if (!gotA3) process.stderr.write(`webhooks: after the restart A is missing ${[...wantA3].filter((id) => !a.accepted().has(id)).join(", ")}\n`)
   expect(sorted([...a.accepted()].filter((id) => !wantA1.has(id)))).toEqual(sorted(wantA3))
   expect(a.received.filter((r) => r.verified !== true)).toEqual([])
+
+  // C is fixed: its parked deliveries are sent again on request, each verified, and unparked.
+  // (Phase 3's confirmations for C may still be retried by the notifier meanwhile; only phase 1's parked ones are asked for.)
+  c.setMode({ _tag: "accept" })
+  const redelivered = await post(intake, `/v1/webhooks/${hookC.id}/deliveries/redeliver`, { event_ids: sorted(wantC1) })
+  expect(redelivered.status).toBe(200)
+  const again = (await redelivered.json()) as { delivered: number; results: Array<{ event_id: string; outcome: string }> }
+  expect(again.delivered).toBe(wantC1.size)
+  expect(again.results.map((r) => [r.event_id, r.outcome])).toEqual(sorted(wantC1).map((id) => [id, "delivered"]))
+  expect([...wantC1].every((id) => c.accepted().has(id))).toBe(true)
+  expect(c.received.every((r) => r.verified === true)).toBe(true)
+  const stillParked = (await get(intake, parkedPath)).body.deliveries as Array<{ event_id: string }>
+  expect(stillParked.filter((p) => wantC1.has(p.event_id))).toEqual([])
 
   // Deleting a webhook removes it and its parked deliveries for this key.
   const deleted = await fetch(`${intake}/v1/webhooks/${hookC.id}`, { method: "DELETE", headers: { authorization: `Bearer ${apiKey}` } })

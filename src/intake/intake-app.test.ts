@@ -409,7 +409,7 @@ describe("metrics and OpenAPI", () => {
       components: { schemas: Record<string, { oneOf?: unknown[] }>; securitySchemes: Record<string, unknown> }
     }
     expect(doc.openapi).toBe("3.1.0")
-    expect(Object.keys(doc.paths).sort()).toEqual(["/healthz", "/metrics", "/openapi.json", "/readyz", "/v1/balances/{chain}/{who}", "/v1/batches", "/v1/batches/{id}", "/v1/requests", "/v1/requests/{id}", "/v1/rpc/{chain}", "/v1/webhooks", "/v1/webhooks/{id}", "/v1/webhooks/{id}/deliveries", "/v1/webhooks/{id}/secret"])
+    expect(Object.keys(doc.paths).sort()).toEqual(["/healthz", "/metrics", "/openapi.json", "/readyz", "/v1/balances/{chain}/{who}", "/v1/batches", "/v1/batches/{id}", "/v1/requests", "/v1/requests/{id}", "/v1/rpc/{chain}", "/v1/webhooks", "/v1/webhooks/{id}", "/v1/webhooks/{id}/deliveries", "/v1/webhooks/{id}/deliveries/redeliver", "/v1/webhooks/{id}/secret"])
     expect(Object.keys(doc.paths["/v1/requests"]?.post?.responses ?? {}).sort()).toEqual(["200", "202", "400", "401", "413", "415", "422", "429", "503"])
     expect(doc.components.schemas.RequestBody?.oneOf).toHaveLength(6)
     expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(["apiKey", "bearer"])

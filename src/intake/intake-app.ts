@@ -20,7 +20,7 @@ import { cancelRequest } from "./routes/cancel-request.ts"
 import { getBatchStatus, getRequestStatus, listRequests } from "./routes/status-routes.ts"
 import { submitBatch } from "./routes/submit-batch.ts"
 import { submitRequest } from "./routes/submit-request.ts"
-import { deleteWebhook, getWebhook, listDeliveries, listWebhooks, registerWebhook, rotateSecret, webhooksReady } from "./routes/webhook-routes.ts"
+import { deleteWebhook, getWebhook, listDeliveries, listWebhooks, redeliverParked, registerWebhook, rotateSecret, webhooksReady } from "./routes/webhook-routes.ts"
 import { errorResponse, unavailable } from "./intake-errors.ts"
 
 export type { IntakeDeps, IntakeLimits } from "./intake-deps.ts"
@@ -67,6 +67,7 @@ export const makeIntakeApp = (deps: IntakeDeps): Hono => {
     app.delete("/v1/webhooks/:id", deleteWebhook(hooks, deps.limits))
     app.post("/v1/webhooks/:id/secret", rotateSecret(hooks, deps.limits, deps.now ?? Date.now))
     app.get("/v1/webhooks/:id/deliveries", listDeliveries(hooks))
+    app.post("/v1/webhooks/:id/deliveries/redeliver", redeliverParked(hooks, deps.limits, deps.now ?? Date.now))
   } else {
     app.all("/v1/webhooks/*", () => errorResponse(unavailable("not_ready", "this intake was started without its webhook book; send webhook calls to another intake", deps.limits.retryAfterS)))
     app.all("/v1/webhooks", () => errorResponse(unavailable("not_ready", "this intake was started without its webhook book; send webhook calls to another intake", deps.limits.retryAfterS)))

@@ -12,6 +12,7 @@ import type { IntakeDeps } from "./intake-deps.ts"
 import { makeIntakeApp } from "./intake-app.ts"
 import { makeWebhookBook, type WebhookBook } from "../webhooks/webhook-book.ts"
 import type { WebhookWrite } from "./webhook-deps.ts"
+import type { AttemptOutcome } from "../adapters/webhook-http.ts"
 
 /** The API key the harness accepts. */
 export const testApiKey = "test-key-1"
@@ -34,6 +35,10 @@ export interface IntakeHarness {
   readonly webhookWrites: WebhookWrite[][]
   /** Makes writes to the webhooks topic fail (true) or succeed again. */
   readonly failWebhookWrites: (fail: boolean) => void
+  /** Every webhook delivery the routes sent (redeliveries), in order. */
+  readonly webhookPosts: Array<{ readonly url: string; readonly headers: Readonly<Record<string, string>>; readonly body: string }>
+  /** What the next deliveries come to (delivered with 200 unless set). */
+  readonly answerPostsWith: (outcome: AttemptOutcome) => void
   /** POSTs JSON with the test API key. */
   readonly post: (path: string, body: unknown, headers?: Record<string, string>) => Promise<Response>
   /** GETs with the test API key. */
@@ -54,6 +59,8 @@ export const intakeHarness = (overrides: Partial<IntakeDeps> = {}): IntakeHarnes
   let failWrites = false
   let hookIds = 0
   let secrets = 0
+  const webhookPosts: Array<{ readonly url: string; readonly headers: Readonly<Record<string, string>>; readonly body: string }> = []
+  let postOutcome: AttemptOutcome = { _tag: "delivered", status: 200 }
   const deps: IntakeDeps = {
     version: "test",
     metrics,
@@ -86,6 +93,11 @@ export const intakeHarness = (overrides: Partial<IntakeDeps> = {}): IntakeHarnes
       newId: () => `wh_${++hookIds}`,
       // whsec_test1, 2, …: one per registration or rotation, in order.
       newSecret: () => `whsec_test${++secrets}`,
+      post: async (args) => {
+        webhookPosts.push({ url: args.url, headers: args.headers, body: args.body })
+        return postOutcome
+      },
+      deliveryTimeoutMs: 1_000,
     },
     ...overrides,
   }
@@ -99,6 +111,8 @@ export const intakeHarness = (overrides: Partial<IntakeDeps> = {}): IntakeHarnes
     webhookBook,
     webhookWrites,
     failWebhookWrites: (fail) => { failWrites = fail },
+    webhookPosts,
+    answerPostsWith: (outcome) => { postOutcome = outcome },
     failPublishFrom: (n, how = "after-send") => {
       failFrom = n === undefined ? undefined : calls + n
       failHow = how

@@ -4,6 +4,7 @@
  * (registrations, and tombstones for a delete). Injected, so the routes are tested
  * in-process with an in-memory book and a fake writer.
  */
+import type { AttemptOutcome } from "../adapters/webhook-http.ts"
 import type { WebhookBook } from "../webhooks/webhook-book.ts"
 import type { WebhookEntry } from "../webhooks/registration.ts"
 
@@ -28,4 +29,8 @@ export interface WebhookDeps {
   readonly newId?: () => string
   /** Secrets of new webhooks (`whsec_` + 32 random bytes, base64url, when not given). */
   readonly newSecret?: () => string
+  /** One delivery attempt (adapters/webhook-http.ts), for redelivering parked deliveries on request; without it that route answers 503. */
+  readonly post?: (args: { readonly url: string; readonly headers: Readonly<Record<string, string>>; readonly body: string; readonly timeoutMs: number }) => Promise<AttemptOutcome>
+  /** `[webhooks].timeout_ms`: how long one redelivery attempt may take. */
+  readonly deliveryTimeoutMs?: number
 }

@@ -11,6 +11,7 @@ import { Effect } from "effect"
 import { scopedSendtoPublisher } from "../../kafka/sendto-publisher.ts"
 import { brokerCount, ensureTopics, makeCluster, scopedAdmin } from "../../adapters/kafka.ts"
 import { scopedHttpServer } from "../../adapters/http-server.ts"
+import { postWebhook } from "../../adapters/webhook-http.ts"
 import { describe } from "../../adapters/errors.ts"
 import { encodeStatus } from "../../domain/wire.ts"
 import { kafkaOptionsFrom } from "../../host/connections.ts"
@@ -113,6 +114,8 @@ export const producer = (ctx: HostContext, version: string, view: StatusView, re
               applyLocal: hooks.applyLocal,
               maxPerKey: webhookSettingsOf(c.webhooks).maxPerKey,
               write: (records) => publisher.publish(records.map((r) => ({ topic: webhooksTopicOf(c), key: r.key, value: r.value }))),
+              post: postWebhook,
+              deliveryTimeoutMs: webhookSettingsOf(c.webhooks).timeoutMs,
             },
           }),
       mounts: mounts.map((mount) => mount({

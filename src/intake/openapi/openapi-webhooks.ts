@@ -3,7 +3,7 @@
  * webhooks, listing parked deliveries, and (as a `webhooks` entry, OpenAPI 3.1's place
  * for calls the API makes) the signed event the notifier posts.
  */
-import { defaultKeepPreviousS, maxKeepPreviousS, webhookRules, webhookStatuses } from "../validate/validate-webhook.ts"
+import { defaultKeepPreviousS, maxKeepPreviousS, maxRedeliverPerCall, webhookRules, webhookStatuses } from "../validate/validate-webhook.ts"
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` })
 const json = (name: string, description: string) => ({ description, content: { "application/json": { schema: ref(name) } } })
@@ -56,6 +56,20 @@ export const webhookPaths = (retryAfter: Readonly<Record<string, unknown>>) => (
       },
     },
   },
+  "/v1/webhooks/{id}/deliveries/redeliver": {
+    post: {
+      summary: "Send parked deliveries again (once the endpoint is fixed): the listed event_ids, or the oldest parked ones, one at a time, signed as the notifier signs; a delivered one is unparked, a failed one stays parked.",
+      description: `At least once, as every delivery: the receiver de-duplicates by Gateway-Event-Id. At most ${maxRedeliverPerCall} per call; still_parked says how many are left.`,
+      parameters: [idParam],
+      requestBody: { required: true, content: { "application/json": { schema: ref("RedeliverRequest"), examples: { oldest: { summary: "The oldest parked ones", value: {} } } } } },
+      responses: {
+        "200": json("Redelivered", "What became of each."),
+        "400": error("event_ids not a non-empty list of distinct ids, or an unknown field (names the field and rule)."),
+        "401": unauthorized,
+        "404": notFound,
+      },
+    },
+  },
   "/v1/webhooks/{id}/deliveries": {
     get: {
       summary: "Deliveries that failed for [webhooks].retry_for_s and were parked (delivered ones are not kept).",
@@ -105,6 +119,24 @@ export const webhookSchemas = () => {
     WebhookRequest: { type: "object", required: ["url", "events"], additionalProperties: false, properties: { url: { type: "string", format: "uri", maxLength: 2048, description: "http:// or https://, without user or password." }, events } },
     WebhookCreated: { ...webhook, required: ["id", "url", "events", "created_at", "secret"], properties: { ...webhook.properties, secret: { type: "string", description: "`whsec_` and 43 base64url characters; shown only in this answer." } } },
     Webhook: webhook,
+    RedeliverRequest: {
+      type: "object",
+      additionalProperties: false,
+      properties: { event_ids: { type: "array", minItems: 1, maxItems: maxRedeliverPerCall, uniqueItems: true, items: { type: "string" }, description: "Parked deliveries to send again; left out: the oldest parked ones." } },
+    },
+    Redelivered: {
+      type: "object",
+      required: ["webhook_id", "delivered", "still_parked", "results"],
+      properties: {
+        webhook_id: { type: "string" },
+        delivered: { type: "integer" },
+        still_parked: { type: "integer", description: "Parked deliveries of this webhook after the call." },
+        results: {
+          type: "array",
+          items: { type: "object", required: ["event_id", "outcome"], properties: { event_id: { type: "string" }, outcome: { enum: ["delivered", "still-parked", "not-parked"] }, detail: { type: "string" } } },
+        },
+      },
+    },
     SecretRotation: {
       type: "object",
       additionalProperties: false,

@@ -2,6 +2,8 @@ import { describe, expect, test } from "bun:test"
 import { ownerOf } from "../../domain/owner.ts"
 import { sampleAddresses } from "../validate/sample-addresses.ts"
 import { makeWebhookBook } from "../../webhooks/webhook-book.ts"
+import type { ParkedDelivery } from "../../webhooks/registration.ts"
+import { isWebhookRejection, verifyWebhook } from "../../domain/webhook-signature.ts"
 import { intakeHarness, testApiKey } from "../intake-harness.fixture.ts"
 
 const otherKey = "test-key-2"
@@ -168,6 +170,65 @@ describe("POST /v1/webhooks/{id}/secret", () => {
     h.failWebhookWrites(true)
     expect((await rotate(h, {})).status).toBe(503)
     expect(h.webhookBook.get("wh_1")?.secret).toBe("whsec_test1")
+  })
+})
+
+describe("POST /v1/webhooks/{id}/deliveries/redeliver", () => {
+  const event = (id: string) => ({ id, type: "request.confirmed", created_at: 5, data: { id: id.split(":")[0], status: "confirmed" } })
+  const parkedFor = (eventId: string, parkedAt: number): ParkedDelivery => ({
+    webhook_id: "wh_1", owner: ownerOf(testApiKey), event_id: eventId, url: good.url, attempts: 9, first_attempt_at: 1, parked_at: parkedAt, last_error: "HTTP 500", event: event(eventId) as unknown as ParkedDelivery["event"],
+  })
+  const withParked = async (...ids: string[]) => {
+    const h = intakeHarness()
+    await h.post("/v1/webhooks", good)
+    ids.forEach((id, i) => h.webhookBook.apply({ _tag: "parked", webhookId: "wh_1", eventId: id, parked: parkedFor(id, 100 + i) }))
+    return h
+  }
+
+  test("sends the parked deliveries again, oldest first, signed; a delivered one is unparked (tombstone after the ack)", async () => {
+    const h = await withParked("r1:3", "r2:3")
+    const res = await h.post("/v1/webhooks/wh_1/deliveries/redeliver", {})
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual({ webhook_id: "wh_1", delivered: 2, still_parked: 0, results: [{ event_id: "r1:3", outcome: "delivered" }, { event_id: "r2:3", outcome: "delivered" }] })
+    expect(h.webhookPosts.map((p) => [p.url, JSON.parse(p.body).id])).toEqual([[good.url, "r1:3"], [good.url, "r2:3"]])
+    const first = h.webhookPosts[0]
+    if (first === undefined) throw new Error("nothing was posted")
+    expect(isWebhookRejection(verifyWebhook({ secret: "whsec_test1", headers: first.headers, body: first.body, nowS: 1_700_000_000 }))).toBe(false)
+    expect(h.webhookWrites.slice(1)).toEqual([[{ key: "parked/wh_1/r1:3", value: null }], [{ key: "parked/wh_1/r2:3", value: null }]])
+    expect(h.webhookBook.parkedOf("wh_1")).toEqual([])
+  })
+
+  test("an endpoint still failing keeps them parked and says why; an id that is not parked is reported, nothing sent for it", async () => {
+    const h = await withParked("r1:3")
+    h.answerPostsWith({ _tag: "http-error", status: 503 })
+    const res = await h.post("/v1/webhooks/wh_1/deliveries/redeliver", { event_ids: ["r1:3", "r9:1"] })
+    expect(await res.json()).toEqual({
+      webhook_id: "wh_1", delivered: 0, still_parked: 1,
+      results: [{ event_id: "r1:3", outcome: "still-parked", detail: "HTTP 503" }, { event_id: "r9:1", outcome: "not-parked", detail: expect.stringContaining("no parked delivery") }],
+    })
+    expect(h.webhookPosts).toHaveLength(1)
+    expect(h.webhookWrites).toHaveLength(1)
+  })
+
+  const bad: ReadonlyArray<readonly [string, unknown, string]> = [
+    ["an empty list", { event_ids: [] }, "event_ids"],
+    ["a repeated id", { event_ids: ["a:1", "a:1"] }, "event_ids[1]"],
+    ["a number", { event_ids: [5] }, "event_ids[0]"],
+    ["an unknown field", { all: true }, "all"],
+  ]
+  test.each(bad)("400 for %s, naming the field, and nothing is sent", async (_name, body, field) => {
+    const h = await withParked("a:1")
+    const res = await h.post("/v1/webhooks/wh_1/deliveries/redeliver", body)
+    expect(res.status).toBe(400)
+    expect(await res.json()).toMatchObject({ error: "invalid_request", field })
+    expect(h.webhookPosts).toEqual([])
+  })
+
+  test("another key's webhook is a 404", async () => {
+    const h = two()
+    await h.post("/v1/webhooks", good)
+    const res = await h.app.request("/v1/webhooks/wh_1/deliveries/redeliver", { method: "POST", headers: { "content-type": "application/json", ...asOther }, body: "{}" })
+    expect(res.status).toBe(404)
   })
 })
 

@@ -1,7 +1,8 @@
 /**
  * `POST /v1/webhooks`, `GET /v1/webhooks`, `GET /v1/webhooks/{id}`,
- * `DELETE /v1/webhooks/{id}`, `POST /v1/webhooks/{id}/secret` (rotation) and
- * `GET /v1/webhooks/{id}/deliveries?state=parked`.
+ * `DELETE /v1/webhooks/{id}`, `POST /v1/webhooks/{id}/secret` (rotation),
+ * `GET /v1/webhooks/{id}/deliveries?state=parked` and
+ * `POST /v1/webhooks/{id}/deliveries/redeliver`.
  *
  * Webhooks belong to the API key that registered them (by its owner id, never the key):
  * another key's webhook answers 404, exactly like one that does not exist. The secret is
@@ -11,8 +12,10 @@
  */
 import { randomBytes, randomUUID } from "node:crypto"
 import type { Context, MiddlewareHandler } from "hono"
-import { validateSecretRotation, validateWebhookRequest } from "../validate/validate-webhook.ts"
-import { encodeWebhook, parkedKey, type Webhook, webhookKey } from "../../webhooks/registration.ts"
+import { describeOutcome } from "../../adapters/webhook-http.ts"
+import { signedHeaders } from "../../domain/webhook-signature.ts"
+import { maxRedeliverPerCall, validateRedeliver, validateSecretRotation, validateWebhookRequest } from "../validate/validate-webhook.ts"
+import { encodeWebhook, type ParkedDelivery, parkedKey, signingSecrets, type Webhook, webhookKey } from "../../webhooks/registration.ts"
 import { presentedOwner } from "../api-key.ts"
 import { errorResponse, intakeError, invalidRequest, unavailable } from "../intake-errors.ts"
 import type { IntakeLimits } from "../intake-deps.ts"
@@ -146,4 +149,58 @@ export const listDeliveries = (deps: WebhookDeps) => (c: Context): Response => {
     return errorResponse(intakeError(400, "invalid_request", message, { field: "query.state", rule: "parked", errors: [{ field: "query.state", rule: "parked", message }] }))
   }
   return c.json({ webhook_id: found.id, state, deliveries: deps.book.parkedOf(found.id) }, 200)
+}
+
+/** What became of one parked delivery sent again. */
+interface Redelivered {
+  readonly event_id: string
+  readonly outcome: "delivered" | "still-parked" | "not-parked"
+  readonly detail?: string
+}
+
+/**
+ * Builds the `POST /v1/webhooks/{id}/deliveries/redeliver` handler: once the endpoint is
+ * fixed, its parked deliveries (the listed `event_ids`, or the oldest up to
+ * `maxRedeliverPerCall`) are sent again from this intake, one at a time, oldest first,
+ * signed as the notifier signs. A delivered one's parked record is tombstoned (after
+ * Kafka's ack), a failed one stays parked; the answer lists each. At least once, as
+ * every delivery: a receiver that got one already sees its event id again.
+ */
+export const redeliverParked = (deps: WebhookDeps, limits: IntakeLimits, now: () => number) => async (c: Context): Promise<Response> => {
+  const found = ownedWebhook(deps, c)
+  if (found === undefined) return notFound(c.req.param("id") ?? "")
+  const post = deps.post
+  if (post === undefined) return errorResponse(unavailable("not_ready", "this intake cannot send deliveries; send the call to another intake", limits.retryAfterS))
+  const read = await readJsonBody(c.req.raw, Math.min(limits.maxBodyBytes, 65_536))
+  if (!read.ok) return errorResponse(read.error)
+  const valid = validateRedeliver(read.value)
+  if (!valid.ok) return errorResponse(invalidRequest(valid.errors))
+  const parked = deps.book.parkedOf(found.id)
+  const byId = new Map(parked.map((p) => [p.event_id, p]))
+  const asked = valid.value.eventIds ?? parked.slice(0, maxRedeliverPerCall).map((p) => p.event_id)
+  const results: Redelivered[] = []
+  for (const eventId of asked) {
+    const delivery: ParkedDelivery | undefined = byId.get(eventId)
+    if (delivery === undefined) {
+      results.push({ event_id: eventId, outcome: "not-parked", detail: "no parked delivery of this webhook has this event id (delivered, deleted, or never parked)" })
+      continue
+    }
+    const body = JSON.stringify(delivery.event)
+    const webhook = deps.book.get(found.id) ?? found
+    const headers = signedHeaders({ webhookId: webhook.id, eventId, secrets: signingSecrets(webhook, now()), body, nowS: Math.floor(now() / 1000) })
+    const outcome = await post({ url: webhook.url, headers, body, timeoutMs: deps.deliveryTimeoutMs ?? 10_000 })
+    if (outcome._tag !== "delivered") {
+      results.push({ event_id: eventId, outcome: "still-parked", detail: describeOutcome(outcome) })
+      continue
+    }
+    try {
+      await deps.write([{ key: parkedKey(found.id, eventId), value: null }])
+      deps.applyLocal([{ _tag: "parked", webhookId: found.id, eventId, parked: undefined }])
+      results.push({ event_id: eventId, outcome: "delivered" })
+    } catch {
+      results.push({ event_id: eventId, outcome: "delivered", detail: "delivered, but Kafka did not take the record that unparks it: it is still listed as parked; redelivering it again sends it once more" })
+    }
+  }
+  const delivered = results.filter((r) => r.outcome === "delivered").length
+  return c.json({ webhook_id: found.id, delivered, still_parked: deps.book.parkedOf(found.id).length, results }, 200)
 }

@@ -96,3 +96,37 @@ export const validateSecretRotation = (body: unknown): { readonly ok: true; read
   if (errors.size > 0) return { ok: false, errors: errors.items }
   return { ok: true, value: { keepPreviousS: keep === undefined ? defaultKeepPreviousS : (keep as number) } }
 }
+
+/** Most parked deliveries one redelivery call sends (the answer says how many are left). */
+export const maxRedeliverPerCall = 100
+
+/** A valid `POST /v1/webhooks/{id}/deliveries/redeliver` body. */
+export interface RedeliverRequest {
+  /** The parked deliveries to send again; undefined: the oldest parked ones, up to `maxRedeliverPerCall`. */
+  readonly eventIds: readonly string[] | undefined
+}
+
+/** `{ event_ids? }`: a non-empty list of at most `maxRedeliverPerCall` distinct event ids. */
+export const validateRedeliver = (body: unknown): { readonly ok: true; readonly value: RedeliverRequest } | { readonly ok: false; readonly errors: readonly FieldError[] } => {
+  const errors = new ErrorList()
+  const obj = asObject(body, "", errors, "a redelivery: { event_ids }")
+  if (obj === undefined) return { ok: false, errors: errors.items }
+  checkFields(obj, "", errors, "a redelivery", [], ["event_ids"])
+  const ids = obj.event_ids
+  const rule = `non-empty list of at most ${maxRedeliverPerCall} distinct event ids`
+  if (ids !== undefined) {
+    if (!Array.isArray(ids) || ids.length === 0 || ids.length > maxRedeliverPerCall) {
+      errors.add("event_ids", rule, `must be a ${rule} (from GET /v1/webhooks/{id}/deliveries?state=parked), or left out for the oldest parked ones`, ids)
+    } else {
+      const seen = new Set<string>()
+      ids.forEach((id: unknown, i) => {
+        const path = indexPath(childPath("", "event_ids"), i)
+        if (typeof id !== "string" || id === "") errors.add(path, "an event id", "must be an event id string, e.g. 3f0c…:3", id)
+        else if (seen.has(id)) errors.add(path, "each id once", "lists an event id already listed", id)
+        else seen.add(id)
+      })
+    }
+  }
+  if (errors.size > 0) return { ok: false, errors: errors.items }
+  return { ok: true, value: { eventIds: ids === undefined ? undefined : (ids as string[]).slice() } }
+}
