@@ -6,11 +6,10 @@
  * client's submission to the leader.
  */
 
+import { type NoAnswer, noAnswerOf } from "./http-failure.ts"
+
 /** The other side's answer, or why there was none. */
-export type ForwardOutcome =
-  | { readonly _tag: "answered"; readonly status: number; readonly body: string; readonly retryAfter: string | null }
-  | { readonly _tag: "timeout"; readonly afterMs: number }
-  | { readonly _tag: "unreachable"; readonly detail: string }
+export type ForwardOutcome = { readonly _tag: "answered"; readonly status: number; readonly body: string; readonly retryAfter: string | null } | NoAnswer
 
 /** POSTs `body` (JSON) to `url` with `headers`, waiting at most `timeoutMs`. */
 export const forwardJson = async (args: { readonly url: string; readonly headers: Readonly<Record<string, string>>; readonly body: string; readonly timeoutMs: number }): Promise<ForwardOutcome> => {
@@ -25,8 +24,6 @@ export const forwardJson = async (args: { readonly url: string; readonly headers
     })
     return { _tag: "answered", status: res.status, body: await res.text(), retryAfter: res.headers.get("retry-after") }
   } catch (cause) {
-    if (deadline.aborted) return { _tag: "timeout", afterMs: args.timeoutMs }
-    const detail = cause instanceof Error ? `${cause.name}${"code" in cause && typeof cause.code === "string" ? ` ${cause.code}` : ""}` : "fetch failed"
-    return { _tag: "unreachable", detail }
+    return noAnswerOf(cause, deadline, args.timeoutMs)
   }
 }

@@ -7,12 +7,13 @@
  * answer body is read up to 4 KiB and dropped, so a chatty receiver cannot hold memory.
  */
 
+import { type NoAnswer, noAnswerOf } from "./http-failure.ts"
+
 /** What one attempt came to. */
 export type AttemptOutcome =
   | { readonly _tag: "delivered"; readonly status: number }
   | { readonly _tag: "http-error"; readonly status: number }
-  | { readonly _tag: "timeout"; readonly afterMs: number }
-  | { readonly _tag: "unreachable"; readonly detail: string }
+  | NoAnswer
 
 /** A short description of an outcome, for logs and the parked record's `last_error`. */
 export const describeOutcome = (o: AttemptOutcome): string => {
@@ -59,8 +60,6 @@ export const postWebhook = async (args: { readonly url: string; readonly headers
     await Promise.race([drain(res), new Promise((resolve) => deadline.addEventListener("abort", resolve, { once: true }))])
     return res.status >= 200 && res.status < 300 ? { _tag: "delivered", status: res.status } : { _tag: "http-error", status: res.status }
   } catch (cause) {
-    if (deadline.aborted) return { _tag: "timeout", afterMs: args.timeoutMs }
-    const detail = cause instanceof Error ? `${cause.name}${"code" in cause && typeof cause.code === "string" ? ` ${cause.code}` : ""}` : "fetch failed"
-    return { _tag: "unreachable", detail }
+    return noAnswerOf(cause, deadline, args.timeoutMs)
   }
 }

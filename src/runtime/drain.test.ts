@@ -22,6 +22,28 @@ const fakeSignals = () => {
   return { source, raise, installed: () => [...handlers.keys()] }
 }
 
+/** A root with one child whose stop is held open until `release`, drained by `drainMain` on fake signals. */
+const slowRoot = (options: { readonly drainTimeoutMs?: number } = {}) =>
+  Effect.gen(function*() {
+    const recorder = yield* makeEventRecorder
+    const signals = fakeSignals()
+    const exits: Array<number> = []
+    const logs: Array<string> = []
+    const journal: Array<string> = []
+    const release = yield* Deferred.make<void>()
+    const slow = yield* makeProbe("slow", journal, { onStop: Deferred.await(release) })
+    const main = yield* Effect.forkChild(
+      drainMain({ id: "root", strategy: "one_for_one", children: [slow.spec] }, {
+        exit: (code) => void exits.push(code),
+        signals: signals.source,
+        log: (line) => void logs.push(line),
+        ...options
+      }).pipe(Effect.provideService(LifecycleEvents, recorder.bus))
+    )
+    yield* recorder.waitFor("started root/slow")
+    return { recorder, signals, exits, logs, journal, release, main }
+  })
+
 describe("drain", () => {
   test("SIGTERM publishes draining, stops the tree in reverse order and exits 0", () =>
     Effect.runPromise(Effect.gen(function*() {
@@ -53,20 +75,7 @@ describe("drain", () => {
 
   test("a second signal while draining forces exit 1", () =>
     Effect.runPromise(Effect.gen(function*() {
-      const recorder = yield* makeEventRecorder
-      const signals = fakeSignals()
-      const exits: Array<number> = []
-      const journal: Array<string> = []
-      const release = yield* Deferred.make<void>()
-      const slow = yield* makeProbe("slow", journal, { onStop: Deferred.await(release) })
-      const main = yield* Effect.forkChild(
-        drainMain({ id: "root", strategy: "one_for_one", children: [slow.spec] }, {
-          exit: (code) => void exits.push(code),
-          signals: signals.source,
-          log: () => undefined
-        }).pipe(Effect.provideService(LifecycleEvents, recorder.bus))
-      )
-      yield* recorder.waitFor("started root/slow")
+      const { recorder, signals, exits, journal, release, main } = yield* slowRoot()
       signals.raise("SIGINT")
       yield* recorder.waitFor("draining root")
       for (let i = 0; i < 20; i++) yield* Effect.yieldNow
@@ -79,22 +88,7 @@ describe("drain", () => {
 
   test("a drain that outlasts drainTimeoutMs exits 1 at the deadline, saying so; one that finishes in time exits 0 once", () =>
     Effect.runPromise(Effect.gen(function*() {
-      const recorder = yield* makeEventRecorder
-      const signals = fakeSignals()
-      const exits: Array<number> = []
-      const logs: Array<string> = []
-      const journal: Array<string> = []
-      const release = yield* Deferred.make<void>()
-      const slow = yield* makeProbe("slow", journal, { onStop: Deferred.await(release) })
-      const main = yield* Effect.forkChild(
-        drainMain({ id: "root", strategy: "one_for_one", children: [slow.spec] }, {
-          exit: (code) => void exits.push(code),
-          signals: signals.source,
-          log: (line) => void logs.push(line),
-          drainTimeoutMs: 30
-        }).pipe(Effect.provideService(LifecycleEvents, recorder.bus))
-      )
-      yield* recorder.waitFor("started root/slow")
+      const { recorder, signals, exits, logs, journal, release, main } = yield* slowRoot({ drainTimeoutMs: 30 })
       signals.raise("SIGTERM")
       // The stop is held open, so only the deadline can end it (waited for, however late its timer fires).
       for (let waited = 0; exits.length === 0 && waited < 5_000; waited += 10) yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 10)))
