@@ -27,7 +27,9 @@ beforeAll(async () => {
     edit: (toml) => {
       const proxied = proxiedEthNodes(toml, 1, cap)
       proxy = proxied.proxies[0] as ReadProxy
-      return withReadsKey(proxied.text, "head_poll_ms", "100")
+      // The reads here are not held back by a drain (test/reads-yield.test.ts tests that), so
+      // the cap-sharing test below sees the node's permits shared, not the host's CPU.
+      return withReadsKey(withReadsKey(proxied.text, "head_poll_ms", "100"), "rate_while_draining", "0")
     },
   })
   intake = run.intakes[0] ?? ""
@@ -189,3 +191,4 @@ test(`reads share the node's cap of ${cap} with a drain, behind the executor's w
   expect(reads).toBeGreaterThan(0)
   expect(readFailures).toBe(0)
 }, 240_000)
+

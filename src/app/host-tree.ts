@@ -32,6 +32,7 @@ import { notifier } from "../actors/notifier/index.ts"
 import { webhookBook } from "../actors/webhook-book/index.ts"
 import { webhookSettingsOf } from "../config/gateway-config.ts"
 import { readFront } from "../actors/read-front/index.ts"
+import { makeWriteBacklog } from "../execution/write-backlog.ts"
 import type { ReadService } from "../reads/read-service.ts"
 import { makeRegistryFeed, type RegistryFeed, registryWatcher } from "../actors/registry-watcher/index.ts"
 import { hostDashboard } from "../dashboard/index.ts"
@@ -62,8 +63,10 @@ const consumerTree = (ctx: HostContext, view: StatusView): { readonly spec: Supe
   const nodes = ctx.config.nodes.filter((n) => ctx.host.nodes.includes(n.name))
   const throttlers = nodes.map((n) => nodeThrottler(ctx, n))
   const pool = makeNodePool(throttlers.map((t) => t.throttle))
-  const front = readFront(ctx, pool)
-  const consumer = partitionConsumer(ctx, front.noticing(pool), view)
+  // The executors' held requests: while there are any, reads yield the host's CPU to them.
+  const backlog = makeWriteBacklog()
+  const front = readFront(ctx, pool, backlog.held)
+  const consumer = partitionConsumer(ctx, front.noticing(pool), view, backlog)
   const spec: SupervisorSpec = {
     id: "consumer",
     strategy: "rest_for_one",

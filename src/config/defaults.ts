@@ -143,6 +143,7 @@ export const CONFIG_DEFAULTS = {
   "reads.head_poll_ms": { value: 250, why: "each chain's head is read 4 times a second; answers about latest live until it moves" },
   "reads.hedge": { value: false, why: "a second node is asked only when the file turns hedging on" },
   "reads.max_batch": { value: 100, why: "most calls in one JSON-RPC batch" },
+  "reads.rate_while_draining": { value: 300, why: "a drain of transfers keeps its pace beside a read storm (reads bench, 2 cores: 1,000 reads/s cost the drain a quarter of its rate)" },
   "status.data_dir": { value: "gateway-data", why: "the status store's files, under the working directory; each host writes <data_dir>/<host>/" },
   "status.history_max": { value: 32, why: "status transitions kept per request; older ones are dropped, so a store stays bounded" },
   "webhooks.enabled": { value: true, why: "consumer hosts deliver webhooks; a deployment that must not call out turns it off" },

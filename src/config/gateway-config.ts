@@ -99,6 +99,8 @@ export const ReadsConfigSchema = table("[reads]", {
   hedge: Schema.optionalKey(Bool),
   /** Most JSON-RPC calls in one batch (default 100). */
   max_batch: Schema.optionalKey(intAtLeast(1)),
+  /** Client read requests a second this host serves while its executors hold transfers not yet sent (default 300); 0: reads never wait for writes. */
+  rate_while_draining: Schema.optionalKey(intAtLeast(0)),
 })
 
 /** `[reads]` with every default filled in. */
@@ -107,6 +109,7 @@ export interface ReadsSettings {
   readonly headPollMs: number
   readonly hedge: boolean
   readonly maxBatch: number
+  readonly rateWhileDraining: number
 }
 
 /** The read front's settings: the config's values, else the defaults of defaults.ts. */
@@ -115,6 +118,7 @@ export const readsSettingsOf = (reads: typeof ReadsConfigSchema.Type | undefined
   headPollMs: reads?.head_poll_ms ?? CONFIG_DEFAULTS["reads.head_poll_ms"].value,
   hedge: reads?.hedge ?? CONFIG_DEFAULTS["reads.hedge"].value,
   maxBatch: reads?.max_batch ?? CONFIG_DEFAULTS["reads.max_batch"].value,
+  rateWhileDraining: reads?.rate_while_draining ?? CONFIG_DEFAULTS["reads.rate_while_draining"].value,
 })
 
 /**

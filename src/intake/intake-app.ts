@@ -6,7 +6,7 @@
  * need no API key. Mounts (the operations page at `/ops`) add their own routes and say
  * which need the key.
  */
-import { Hono } from "hono"
+import { Hono, type Context, type Next } from "hono"
 import { routePath } from "hono/route"
 import { readinessAnswer } from "../host/readiness.ts"
 import { requireApiKey } from "./api-key.ts"
@@ -51,6 +51,17 @@ export const makeIntakeApp = (deps: IntakeDeps): Hono => {
   // One map for both routes: one Idempotency-Key gives a request and a batch the same id,
   // and their fingerprints differ by kind, so using it for both at once is a conflict.
   const inFlight = makeInFlight<PublishRun>()
+  const reads = deps.reads
+  if (reads !== undefined) {
+    // Transfers arriving here are executed here soon: reads start yielding now, not when
+    // the first of them reaches an executor (src/reads/read-gate.ts).
+    const writesComing = async (_c: Context, next: Next) => {
+      reads.writesComing()
+      await next()
+    }
+    app.post("/v1/requests", writesComing)
+    app.post("/v1/batches", writesComing)
+  }
   app.post("/v1/requests", submitRequest(deps, ctx, metrics, inFlight))
   app.post("/v1/batches", submitBatch(deps, ctx, metrics, inFlight))
   app.get("/v1/requests", listRequests(deps.status))

@@ -21,4 +21,5 @@ export const readMetrics = (metrics: MetricsRegistry) => ({
   head: metrics.gauge("gateway_read_head", "The chain head the read front last saw."),
   cacheEntries: metrics.gauge("gateway_read_cache_entries", "Answers in the read cache."),
   cacheBytes: metrics.gauge("gateway_read_cache_bytes", "Bytes the read cache holds (keys and answers)."),
+  deferred: metrics.counter("gateway_reads_deferred_total", "Client read requests that yielded to a drain ([reads].rate_while_draining): waited for their turn, or refused with 503 when it was too far off."),
 })

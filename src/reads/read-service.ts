@@ -17,6 +17,7 @@ import { headPoll } from "../runtime/schedules.ts"
 import { makeAnswerCache, type AnswerCache } from "./answer-cache.ts"
 import { makeHeadWatch, type Head, type HeadWatch } from "./head-watch.ts"
 import { makeLatencyWindow } from "./latency-window.ts"
+import { makeReadGate, type Admission } from "./read-gate.ts"
 import type { ReadCallError, ReadNodes } from "./ports.ts"
 import { answerBlockOf, planRead, type PlannedRead, type ReadChain, type Refusal, type Scope } from "./read-methods.ts"
 import { readEvents, readMetrics } from "./events.ts"
@@ -66,9 +67,25 @@ export interface ReadService {
   readonly head: (chain: ReadChain) => Head | undefined
   /** This host sent from `chain`'s wallet: its wallet answers are no longer true. */
   readonly noteWrite: (chain: ReadChain) => void
+  /**
+   * Whether a client read request may start now (before any work is done for it): at
+   * once, after a wait, or refused because this host's executors hold writes and the
+   * reads allowed meanwhile are taken for longer than `readGateMaxWaitMs` (read-gate.ts).
+   */
+  readonly admit: () => Admission
+  /** This host's intake took transfers: reads yield to them from now on. */
+  readonly writesComing: () => void
   /** Follows every chain's head, forever. */
   readonly follow: Effect.Effect<never>
 }
+
+/** The longest a read waits for its turn behind a drain before it is refused with 503. */
+export const readGateMaxWaitMs = 2000
+/**
+ * Reads stay spaced this long after the executors last held a request or the intake last
+ * took one: the gaps between the fetches of one drain, and the wait for its first.
+ */
+const readGateHoldMs = 2000
 
 /** The node's answer to one fetch, never failing. */
 type Fetched = { readonly ok: true; readonly node: string; readonly result: unknown; readonly hedged: boolean } | { readonly ok: false; readonly error: ReadCallError; readonly node?: string; readonly hedged: boolean }
@@ -102,9 +119,10 @@ const hashAtOf = (nodes: ReadNodes, chain: ReadChain, node: string) => (n: numbe
     : Effect.map(nodes.callFirstOn(node, "getblockhash", [n]), (h) => String(h))
 
 /** Builds the read front over the host's nodes. */
-export const makeReadService = (deps: { readonly nodes: ReadNodes; readonly settings: ReadsSettings; readonly log: Logger; readonly metrics: MetricsRegistry }): ReadService => {
+export const makeReadService = (deps: { readonly nodes: ReadNodes; readonly settings: ReadsSettings; readonly writesHeld: () => number; readonly log: Logger; readonly metrics: MetricsRegistry }): ReadService => {
   const { nodes, settings, log } = deps
   const m = readMetrics(deps.metrics)
+  const gate = makeReadGate({ ratePerS: settings.rateWhileDraining, maxWaitMs: readGateMaxWaitMs, holdMs: readGateHoldMs }, deps.writesHeld)
   const chains = (["ethereum", "bitcoin"] as const).filter((c) => nodes.nodesOf(c).length > 0)
   const perChain = new Map<ReadChain, { readonly cache: AnswerCache; readonly watch: HeadWatch; epoch: number; readonly latency: ReturnType<typeof makeLatencyWindow> }>()
   // The cache budget is split evenly between the chains this host serves.
@@ -304,6 +322,13 @@ export const makeReadService = (deps: { readonly nodes: ReadNodes; readonly sett
     peek,
     read,
     head: (chain) => state(chain)?.watch.current(),
+    admit: () => {
+      const admission = gate.admit(performance.now())
+      if (admission._tag === "refused") m.deferred.inc({ outcome: "refused" })
+      else if (admission.waitMs > 0) m.deferred.inc({ outcome: "waited" })
+      return admission
+    },
+    writesComing: () => gate.writesComing(performance.now()),
     noteWrite: (chain) => {
       const s = state(chain)
       if (s === undefined) return

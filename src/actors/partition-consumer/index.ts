@@ -17,6 +17,7 @@ import type { HostContext } from "../../host/host-context.ts"
 import { failCheckOnStop } from "../../host/check-on-stop.ts"
 import type { ChildSpec } from "../../runtime/child-spec.ts"
 import type { PartitionExecutor } from "../../execution/partition-executor.ts"
+import type { WriteBacklog } from "../../execution/write-backlog.ts"
 import type { NodePool } from "../node-throttler/index.ts"
 import { gatewayTopics } from "../../kafka/topics.ts"
 import type { StatusView } from "../status-view/index.ts"
@@ -36,7 +37,7 @@ interface Held {
 }
 
 /** Builds the consumer-group actor. */
-export const partitionConsumer = (ctx: HostContext, pool: NodePool, view: StatusView): { readonly spec: ChildSpec } => {
+export const partitionConsumer = (ctx: HostContext, pool: NodePool, view: StatusView, backlog: WriteBacklog): { readonly spec: ChildSpec } => {
   const log = ctx.log.forActor("partition-consumer")
   const metrics = partitionConsumerMetrics(ctx.metrics)
   const k = ctx.config.kafka
@@ -90,7 +91,11 @@ export const partitionConsumer = (ctx: HostContext, pool: NodePool, view: Status
       h.executor = Deferred.makeUnsafe<PartitionExecutor>()
       const life = Effect.scoped(takeOver(ctx, { cluster, admin, consumer, view, chains, partition: p, log, metrics }).pipe(
         Effect.flatMap((executor) =>
-          Effect.andThen(Deferred.succeed(h.executor, executor), Effect.sync(() => apply(p, { _tag: "opened" }))).pipe(Effect.andThen(executor.run)),
+          Effect.acquireRelease(Effect.sync(() => backlog.add(executor.held)), (remove) => Effect.sync(remove)).pipe(
+            Effect.andThen(Deferred.succeed(h.executor, executor)),
+            Effect.andThen(Effect.sync(() => apply(p, { _tag: "opened" }))),
+            Effect.andThen(executor.run),
+          ),
         ),
       )).pipe(
         Effect.catch((e) =>

@@ -23,10 +23,10 @@ export interface ReadFront {
   readonly noticing: (pool: NodePool) => NodePool
 }
 
-/** Builds the read front over `pool`. */
-export const readFront = (ctx: HostContext, pool: NodePool): ReadFront => {
+/** Builds the read front over `pool`; `writesHeld` is the requests the host's executors hold, which reads yield to. */
+export const readFront = (ctx: HostContext, pool: NodePool, writesHeld: () => number): ReadFront => {
   const log = ctx.log.forActor("read-front")
-  const service = makeReadService({ nodes: pool, settings: readsSettingsOf(ctx.config.reads), log, metrics: ctx.metrics })
+  const service = makeReadService({ nodes: pool, settings: readsSettingsOf(ctx.config.reads), writesHeld, log, metrics: ctx.metrics })
   const chainOf = (node: string) => pool.throttles.find((t) => t.name === node)?.chain
   const after = (node: string, methods: readonly string[]) => () =>
     Effect.sync(() => {

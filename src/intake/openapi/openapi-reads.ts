@@ -14,6 +14,7 @@ const servedHeaders = {
   "X-Gateway-Node": header("The node that answered (for a hit: the node whose answer was kept)."),
   "X-Gateway-Block": header("The block the answer is about, when it depends on one: `latest` is pinned to the head the gateway follows, so this is the block number actually read.", "integer"),
   "X-Gateway-Hedged": header("true when the answer came from a second node asked because the first was slower than the pool's p95 ([reads].hedge).", "boolean"),
+  "X-Gateway-Deferred-Ms": header("Present when the read arrived while this host was draining transfers, which come first, and so took a turn of the reads it serves meanwhile ([reads].rate_while_draining): the milliseconds it waited for that turn (0 when it was free).", "integer"),
 }
 
 const chainParam = { name: "chain", in: "path", required: true, schema: { type: "string", enum: ["ethereum", "bitcoin"] } }
@@ -49,7 +50,7 @@ export const readPaths = (retryAfter: Readonly<Record<string, unknown>>, rateLim
         "401": errorBody("No or unknown API key."),
         "413": errorBody("Body over [intake].max_body_bytes."),
         "429": rateLimited,
-        "503": { description: "No node of the chain could take the read (JSON-RPC error -32011), or this host serves no reads of the chain (no consumer role or no node of it). Retry.", headers: retryAfter },
+        "503": { description: "No node of the chain could take the read (JSON-RPC error -32011), this host serves no reads of the chain (no consumer role or no node of it), or it is draining transfers and the reads it serves meanwhile ([reads].rate_while_draining) are taken for the next second (`overloaded`, `reason: draining`). Retry after Retry-After.", headers: retryAfter },
       },
     },
   },
@@ -67,7 +68,7 @@ export const readPaths = (retryAfter: Readonly<Record<string, unknown>>, rateLim
         "401": errorBody("No or unknown API key."),
         "429": rateLimited,
         "502": { description: "The node refused the read; `message` and `code` are its own." },
-        "503": { description: "No node could take the read, or this host serves no reads of the chain. Retry.", headers: retryAfter },
+        "503": { description: "No node could take the read, this host serves no reads of the chain, or it is draining transfers and its reads are taken for the next second (`overloaded`, `reason: draining`). Retry after Retry-After.", headers: retryAfter },
       },
     },
   },

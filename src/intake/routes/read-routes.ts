@@ -9,7 +9,7 @@
 import type { Context } from "hono"
 import { Effect } from "effect"
 import { planRead, readMethodsOf, type ReadChain } from "../../reads/read-methods.ts"
-import type { ReadAnswer, ReadService } from "../../reads/read-service.ts"
+import { readGateMaxWaitMs, type ReadAnswer, type ReadService } from "../../reads/read-service.ts"
 import { errorResponse, intakeError, unavailable, type IntakeError } from "../intake-errors.ts"
 import type { KeyLimiter } from "../rate-limit.ts"
 import { chargeOrRefuse } from "../rate-gate.ts"
@@ -38,6 +38,25 @@ const chainOf = (c: Context, reads: ReadService | undefined, retryAfterS: number
   }
   return { ok: true, chain, reads }
 }
+
+/**
+ * Waits for this request's turn when the host's executors hold transfers (writes come
+ * first; src/reads/read-gate.ts). The milliseconds waited, or the 503 that says why it
+ * may not wait that long.
+ */
+const turnOf = async (reads: ReadService): Promise<{ readonly waitMs: number; readonly draining: boolean } | Response> => {
+  const admission = reads.admit()
+  if (admission._tag === "refused") {
+    const retryAfterS = Math.max(1, Math.ceil(admission.retryAfterMs / 1000))
+    const rate = reads.settings.rateWhileDraining
+    return errorResponse(unavailable("overloaded", `this host is draining transfers, which come first: while it does, it serves ${rate} read requests a second ([reads].rate_while_draining), and the next free turn is more than ${readGateMaxWaitMs} ms away; retry after ${retryAfterS} s, or send the read to a host that is not draining`, retryAfterS, { reason: "draining" }))
+  }
+  if (admission.waitMs > 0) await new Promise((resolve) => setTimeout(resolve, admission.waitMs))
+  return admission
+}
+
+/** The header that says a read took its turn behind a drain, and how long it waited for it. */
+const deferredHeader = (turn: { readonly waitMs: number; readonly draining: boolean }): Record<string, string> => (turn.draining ? { "X-Gateway-Deferred-Ms": String(Math.round(turn.waitMs)) } : {})
 
 /** Checks one call's shape; `at` is its place in a batch, for the field name. */
 const callOf = (item: unknown, at: string): { readonly ok: true; readonly call: RpcCall } | { readonly ok: false; readonly error: IntakeError } => {
@@ -89,6 +108,8 @@ export const postRpc = (reads: ReadService | undefined, limits: { readonly maxBo
   const target = chainOf(c, reads, limits.retryAfterS)
   if (!target.ok) return errorResponse(target.error)
   const { chain } = target
+  const waited = await turnOf(target.reads)
+  if (waited instanceof Response) return waited
   const body = await readJsonBody(c.req.raw, limits.maxBodyBytes)
   if (!body.ok) return errorResponse(body.error)
   const batch = Array.isArray(body.value)
@@ -118,13 +139,13 @@ export const postRpc = (reads: ReadService | undefined, limits: { readonly maxBo
     const call = calls[0]
     if (answer === undefined || call === undefined) return errorResponse(intakeError(400, "invalid_request", "body: no call"))
     const text = responseText(call.id, answer)
-    if (answer._tag === "error" && answer.unavailable) return new Response(text, { status: 503, headers: { ...headersOf(answer), "Retry-After": String(limits.retryAfterS) } })
-    return new Response(text, { status: 200, headers: headersOf(answer) })
+    if (answer._tag === "error" && answer.unavailable) return new Response(text, { status: 503, headers: { ...headersOf(answer), ...deferredHeader(waited), "Retry-After": String(limits.retryAfterS) } })
+    return new Response(text, { status: 200, headers: { ...headersOf(answer), ...deferredHeader(waited) } })
   }
   const counts = { hit: 0, merged: 0, miss: 0 }
   for (const a of answers) counts[a.outcome] += 1
   const text = `[${answers.map((a, i) => responseText(calls[i]?.id ?? null, a)).join(",")}]`
-  return new Response(text, { status: 200, headers: { "content-type": "application/json", "X-Gateway-Cache": `hit=${counts.hit}, merged=${counts.merged}, miss=${counts.miss}` } })
+  return new Response(text, { status: 200, headers: { "content-type": "application/json", "X-Gateway-Cache": `hit=${counts.hit}, merged=${counts.merged}, miss=${counts.miss}`, ...deferredHeader(waited) } })
 }
 
 const ethereumAddress = /^0x[0-9a-fA-F]{40}$/
@@ -141,6 +162,8 @@ export const getBalance = (reads: ReadService | undefined, limits: { readonly re
   if (chain === "bitcoin" && !accountName.test(who)) return errorResponse(fieldError("path.account", "1 to 64 characters, no control characters", `must be a wallet account name of 1 to 64 characters without control characters; got ${JSON.stringify(who)}`))
   const limited = chargeOrRefuse(limiter, c, 1, "read")
   if (limited) return limited
+  const waited = await turnOf(target.reads)
+  if (waited instanceof Response) return waited
   const [method, params] = chain === "ethereum" ? ["eth_getBalance", [who.toLowerCase(), "latest"]] as const : ["getbalance", [who]] as const
   const answer = target.reads.peek(chain, method, params) ?? (await Effect.runPromise(target.reads.read(chain, method, params)))
   if (!served(answer)) return errorResponse(intakeError(400, "unknown_method", "the balance read was refused; report it"))
@@ -148,11 +171,11 @@ export const getBalance = (reads: ReadService | undefined, limits: { readonly re
     const status = answer.unavailable ? 503 : 502
     return new Response(JSON.stringify({ error: answer.unavailable ? "not_ready" : "node_refused", message: answer.error.message, code: answer.error.code }), {
       status,
-      headers: { ...headersOf(answer), ...(answer.unavailable ? { "Retry-After": String(limits.retryAfterS) } : {}) },
+      headers: { ...headersOf(answer), ...deferredHeader(waited), ...(answer.unavailable ? { "Retry-After": String(limits.retryAfterS) } : {}) },
     })
   }
   const raw: unknown = JSON.parse(answer.json)
   const balance = chain === "ethereum" && typeof raw === "string" ? BigInt(raw).toString() : String(raw)
   const body = { chain, [chain === "ethereum" ? "address" : "account"]: who, balance, unit: chain === "ethereum" ? "wei" : "BTC", block: answer.block ?? null }
-  return new Response(JSON.stringify(body), { status: 200, headers: headersOf(answer) })
+  return new Response(JSON.stringify(body), { status: 200, headers: { ...headersOf(answer), ...deferredHeader(waited) } })
 }
