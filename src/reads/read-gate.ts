@@ -3,8 +3,9 @@
  * give the executor's writes priority for each node's permits; but a host that serves a
  * read storm from its cache spends its CPU on HTTP and JSON, and the executor, which
  * signs every transfer in JavaScript, is CPU-bound during a drain. Measured on the reads
- * bench (2 cores, 200 clients, 5,000 transfers): unlimited reads at ~9,400/s cut the
- * drain to 0.51x of the same burst alone; 1,000 reads/s to 0.77x; 300/s left it whole.
+ * bench (2 cores, 200 clients, 5,000 transfers, one node): reads unlimited at ~9,400/s
+ * cut the drain to 0.51x of the same burst alone; reads held to 1,000/s for the whole
+ * storm, to 0.77x; to 300/s, 1.04x.
  *
  * So while this host's executors hold requests not yet sent, or its intake takes
  * transfers (or either did within the last `holdMs`, which bridges the gaps between
