@@ -179,7 +179,9 @@ export const runFailover = async (options: Options, io: BenchIo): Promise<BenchR
           forwardToLeader: name === ANY_REPLICA,
           requestTimeoutMs: options.requestTimeoutMs,
           deadlineMs: options.retryDeadlineMs,
-          ...(name === WITH_RETRY ? { claimKey: DEV_KEYS.claimant } : {}),
+          // The SDK client knows the replica set, as a deployment's clients would be told
+          // it: while the registry names a silent leader, it asks the others to relay.
+          ...(name === WITH_RETRY ? { claimKey: DEV_KEYS.claimant, members: lab.net.layout.nodes.map((n) => replicaLocation(n.address)) } : {}),
         })
         clients.push(client)
         return runLoad({

@@ -20,6 +20,7 @@ const FLAGS: ReadonlyArray<FlagSpec> = [
   { name: "--request-id", value: "ID", example: "order-17", description: "Request id; send the same id again to retry without applying twice", default: "a new UUID" },
   { name: "--no-retry", description: "Make exactly one attempt (paper B's client)" },
   { name: "--any-replica", description: "Ask whichever replica the attempt reaches to serve it: a follower relays it to the leader instead of answering 421" },
+  { name: "--members", value: "URLS", example: "http://10.0.0.11:8090,http://10.0.0.12:8090", description: "The replica set's locations, comma-separated: while the registry names a leader that does not answer, retries ask these to relay to whoever leads now" },
   { name: "--timeout", value: "MS", example: "2000", description: "How long one attempt may take", default: String(CLIENT_DEFAULTS.requestTimeoutMs) },
   { name: "--deadline", value: "MS", example: "30000", description: "How long the whole submit may take with retries", default: String(CLIENT_DEFAULTS.deadlineMs) },
   { name: "--claim-after", value: "N", example: "3", description: "Unanswered attempts at one location before one claim is sent", default: String(CLIENT_DEFAULTS.claimAfterFailures) },
@@ -36,6 +37,7 @@ export type SubmitArgs =
       readonly requestId: string | undefined
       readonly retry: boolean
       readonly anyReplica: boolean
+      readonly members: readonly string[]
       readonly timeoutMs: number
       readonly deadlineMs: number
       readonly claimAfter: number
@@ -69,6 +71,12 @@ export const parseSubmitArgs = (argv: ReadonlyArray<string>): SubmitArgs | Usage
   }
   const requestId = flagValue(parsed, "--request-id")
   if (requestId !== undefined && requestId.trim() === "") return new UsageError({ line: `${PREFIX}: --request-id must not be empty; leave it out for a new UUID` })
+  const membersText = flagValue(parsed, "--members")
+  const members = membersText === undefined ? [] : membersText.split(",").map((m) => m.trim()).filter((m) => m !== "")
+  const notUrl = members.find((m) => !/^https?:\/\/\S+$/.test(m))
+  if (membersText !== undefined && (members.length === 0 || notUrl !== undefined)) {
+    return new UsageError({ line: `${PREFIX}: --members takes the replicas' locations, comma-separated http:// URLs, e.g. --members http://10.0.0.11:8090,http://10.0.0.12:8090; found "${notUrl ?? membersText}"` })
+  }
   const timeoutMs = millis(PREFIX, "--timeout", flagValue(parsed, "--timeout"), CLIENT_DEFAULTS.requestTimeoutMs)
   if (timeoutMs instanceof UsageError) return timeoutMs
   const deadlineMs = millis(PREFIX, "--deadline", flagValue(parsed, "--deadline"), CLIENT_DEFAULTS.deadlineMs)
@@ -82,12 +90,12 @@ export const parseSubmitArgs = (argv: ReadonlyArray<string>): SubmitArgs | Usage
   if (keyEnv instanceof UsageError) return keyEnv
   const target = parseTargetArgs(parsed, PREFIX)
   if (target instanceof UsageError) return target
-  return { _tag: "Submit", number, requestId, retry: !parsed.values.has("--no-retry"), anyReplica: parsed.values.has("--any-replica"), timeoutMs, deadlineMs, claimAfter, keyEnv, target }
+  return { _tag: "Submit", number, requestId, retry: !parsed.values.has("--no-retry"), anyReplica: parsed.values.has("--any-replica"), members, timeoutMs, deadlineMs, claimAfter, keyEnv, target }
 }
 
 /** The text of `gateway client submit --help`. */
 export const SUBMIT_HELP: HelpText = {
-  usage: ["gateway client submit NUMBER [--request-id ID] [--no-retry] [--any-replica] [--config FILE] [--rpc-url URL] [--registry ADDRESS] [--service ID]"],
+  usage: ["gateway client submit NUMBER [--request-id ID] [--no-retry] [--any-replica] [--members URLS] [--config FILE] [--rpc-url URL] [--registry ADDRESS] [--service ID]"],
   description: [
     "Applies NUMBER through the failover client: it finds the leader in the registry,",
     "follows a 421 to the leader a replica names and, unless --no-retry, re-reads the",
@@ -101,6 +109,7 @@ export const SUBMIT_HELP: HelpText = {
     ["gateway client submit 42 --request-id order-17", "Apply it under a chosen id; sending it again answers the first index"],
     ["gateway client submit 42 --no-retry --timeout 1000", "One attempt, as paper B's client"],
     ["gateway client submit 42 --no-retry --any-replica", "One attempt that a follower relays to the leader"],
+    ["gateway client submit 42 --members http://10.0.0.11:8090,http://10.0.0.12:8090", "Retry through the other replicas while the registry still names a silent leader"],
   ],
 }
 
@@ -135,6 +144,7 @@ export const makeSubmitCommand = (env: Readonly<Record<string, string | undefine
       ...target,
       retry: args.retry,
       forwardToLeader: args.anyReplica,
+      members: args.members,
       requestTimeoutMs: args.timeoutMs,
       deadlineMs: args.deadlineMs,
       claimAfterFailures: args.claimAfter,

@@ -43,6 +43,13 @@ export interface FailoverClientOptions {
    * B's client.
    */
   readonly forwardToLeader?: boolean
+  /**
+   * The replica set's locations, for the retrying client: while the registry still names
+   * a location that does not answer (its NewLocation waits for a block), attempts go to
+   * the other members, each asked to relay to whoever leads now. Empty by default: only
+   * the registry's location and 421 hints are tried.
+   */
+  readonly members?: readonly string[]
 }
 
 /** The options with every default filled in. */
@@ -61,6 +68,7 @@ export const CLIENT_DEFAULTS = {
   backoff: CLIENT_BACKOFF,
   maxRedirects: 3,
   forwardToLeader: false,
+  members: [] as readonly string[],
 } as const
 
 /** Options that cannot work; `field` is the option's name. */
@@ -85,6 +93,8 @@ export const checkClientOptions = (options: FailoverClientOptions): ResolvedClie
   for (const field of ["confirmations", "maxRedirects"] as const) {
     if (!Number.isSafeInteger(resolved[field]) || resolved[field] < 0) return bad(field, "a whole number of at least 0", resolved[field])
   }
+  const member = resolved.members.find((m) => !/^https?:\/\/\S+$/.test(m))
+  if (member !== undefined) return bad("members", "each an http:// or https:// URL of a replica, e.g. http://10.77.1.12:8090", member)
   if (resolved.claimKey !== undefined && !/^0x[0-9a-fA-F]{64}$/.test(resolved.claimKey)) {
     return bad("claimKey", "a 0x-prefixed 32-byte hex private key", "(a value that is not one; not shown)")
   }

@@ -26,6 +26,7 @@ import {
   lastReasonOf,
   startSubmit,
   startTarget,
+  throughMembers,
   type SubmitPolicy,
   type SubmitState,
   type Target,
@@ -170,7 +171,7 @@ export const makeFailoverClient = (options: FailoverClientOptions): FailoverClie
       state = followMove(state, tracker.current())
       const before = clock()
       if (before.remainingMs <= 0) return finish(deadlinePassed(state, before, last))
-      const answer = await postNumber(state.target.location, { request_id: requestId, number }, Math.min(opts.requestTimeoutMs, before.remainingMs), opts.forwardToLeader)
+      const answer = await postNumber(state.target.location, { request_id: requestId, number }, Math.min(opts.requestTimeoutMs, before.remainingMs), opts.forwardToLeader || state.target.viaMember === true)
       counters.bump("attempts")
       state = { ...state, attempts: state.attempts + 1 }
       last = lastReasonOf(answer)
@@ -194,6 +195,7 @@ export const makeFailoverClient = (options: FailoverClientOptions): FailoverClie
         const read = await tracker.reread()
         if (!isNoLocation(read)) state = afterReread(state, read)
       }
+      state = throughMembers(step.state, state, opts.members)
       carried = state.target
       const moved = state.target.location !== step.state.target.location
       if (!moved) await sleep(Math.min(step.delayMs - (Date.now() - waitFrom), clock().remainingMs))

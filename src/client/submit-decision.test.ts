@@ -13,6 +13,7 @@ import {
   type SubmitPolicy,
   type SubmitState,
   startTarget,
+  throughMembers,
 } from "./submit-decision.ts"
 
 const A = "http://10.77.0.11:8091"
@@ -157,5 +158,41 @@ describe("decideWithoutLocation", () => {
     ["one-shot fails at once", oneShot, 0, clock, { _tag: "Finish", result: { ok: false, _tag: "Unreachable", requestId: "r1", attempts: 0, location: undefined, reason: "no-location", detail: "UnknownService" } }],
   ] as const)("%s", (_name, policy, retries, now, expected) => {
     expect(decideWithoutLocation(policy, "r1", 0, retries, "UnknownService", now)).toEqual(expected)
+  })
+})
+
+describe("throughMembers: the replica set while the registry's location is silent", () => {
+  const C = "http://10.77.0.13:8091"
+  const members = [A, B, C]
+  const silentAtA = state({ attempts: 1 }, { unanswered: 1 })
+  test("no members known: the re-read decides, as before", () => {
+    expect(throughMembers(silentAtA, silentAtA, [])).toBe(silentAtA)
+  })
+  test("the registry still names the silent location: the next attempt goes to another member, through its relay", () => {
+    const next = throughMembers(silentAtA, silentAtA, members)
+    expect(next.target).toEqual({ location: C, epoch: 7n, fromRegistry: false, unanswered: 0, claimed: false, viaMember: true })
+    expect(next.registryDown).toEqual({ location: A, epoch: 7n })
+  })
+  test("a member that answered (503: no leader yet) is kept, though the re-read named the silent location again", () => {
+    const atMember = state({ attempts: 2, registryDown: { location: A, epoch: 7n } }, { location: B, fromRegistry: false, viaMember: true, unanswered: 0 })
+    const reread = afterReread(atMember, { location: A, epoch: 7n })
+    expect(reread.target.location).toBe(A)
+    expect(throughMembers(atMember, reread, members).target).toMatchObject({ location: B, viaMember: true })
+  })
+  test("a member that did not answer either gives way to another one, never the silent location", () => {
+    const silentMember = state({ attempts: 2, registryDown: { location: A, epoch: 7n } }, { location: B, fromRegistry: false, viaMember: true, unanswered: 1 })
+    const next = throughMembers(silentMember, afterReread(silentMember, { location: A, epoch: 7n }), members)
+    expect(next.target).toMatchObject({ location: C, viaMember: true })
+  })
+  test("the registry names a new leader: it wins, and the silent location is forgotten", () => {
+    const atMember = state({ attempts: 3, registryDown: { location: A, epoch: 7n } }, { location: B, fromRegistry: false, viaMember: true, unanswered: 0 })
+    const moved = afterReread(atMember, { location: C, epoch: 9n })
+    const next = throughMembers(atMember, moved, members)
+    expect(next.target).toEqual({ location: C, epoch: 9n, fromRegistry: true, unanswered: 0, claimed: false })
+    expect(next.registryDown).toBeUndefined()
+  })
+  test("an answered attempt at the registry's location leaves the registry in charge", () => {
+    const answered = state({ attempts: 1 }, { unanswered: 0 })
+    expect(throughMembers(answered, answered, members)).toBe(answered)
   })
 })

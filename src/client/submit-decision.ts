@@ -34,6 +34,8 @@ export interface Target {
   readonly unanswered: number
   /** A claim has been sent against `location` at `epoch`; the client sends one at most. */
   readonly claimed: boolean
+  /** A member of the replica set tried instead of the registry's silent location: sent with `Gateway-Forward: leader`, so it relays to whoever leads. */
+  readonly viaMember?: true
 }
 
 /** One submit in progress. */
@@ -44,6 +46,8 @@ export interface SubmitState {
   /** Waits so far, for the backoff. */
   readonly retries: number
   readonly redirectStreak: number
+  /** The registry's location (at its epoch) that left an attempt of this submit unanswered, while the registry still names it. */
+  readonly registryDown?: { readonly location: string; readonly epoch: bigint }
 }
 
 /** Time as the decision sees it. */
@@ -213,3 +217,28 @@ export const followMove = (state: SubmitState, known: KnownLocation | undefined)
 
 /** The failure reason an answer stands for, for the Timeout that may follow it. */
 export const lastReasonOf = (answer: ServiceAnswer): UnreachableReason => reasonOf(answer)
+
+/**
+ * After a retry's re-read, when the client knows the replica set (`members`): while the
+ * registry still names a location that left an attempt unanswered, the next attempt goes
+ * to another member, which relays it to whichever replica leads now (the registry learns
+ * of a new leader only when its NewLocation transaction is mined). A member that answered
+ * (a 503 while no leader is known, say) is kept; one that did not gives way to the next.
+ * Once the registry names another location or epoch, it wins again. `before` is the state
+ * the retry decision gave, `after` the same after the re-read (afterReread).
+ */
+export const throughMembers = (before: SubmitState, after: SubmitState, members: readonly string[]): SubmitState => {
+  const t = before.target
+  const down = t.fromRegistry && t.unanswered > 0 ? { location: t.location, epoch: t.epoch } : before.registryDown
+  if (members.length === 0 || down === undefined) return after
+  const named = after.target.fromRegistry ? after.target : undefined
+  if (named !== undefined && (named.location !== down.location || named.epoch !== down.epoch)) {
+    const { registryDown: _, ...rest } = after
+    return rest
+  }
+  if (t.viaMember === true && t.unanswered === 0) return { ...after, target: t, registryDown: down }
+  const candidates = members.filter((m) => m !== down.location && !(t.viaMember === true && m === t.location))
+  const next = candidates[before.attempts % Math.max(1, candidates.length)] ?? members.find((m) => m !== down.location)
+  if (next === undefined) return { ...after, registryDown: down }
+  return { ...after, target: { location: next, epoch: down.epoch, fromRegistry: false, unanswered: 0, claimed: false, viaMember: true }, registryDown: down }
+}
