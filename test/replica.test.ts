@@ -113,9 +113,9 @@ describe("replica on the shared etcd cluster", () => {
     expect(replicas.filter((r) => r.handle.status().role === "leader")).toHaveLength(1)
   }, 90_000)
 
-  const failover = async (ttlS: number, stepDownAfterMs: number) => {
-    const svc = service(`failover-${ttlS}`, sharedEndpoints)
-    const replicas = await Promise.all(["a", "b", "c"].map((n) => start(n, svc, sharedEndpoints, { leaseTtlS: ttlS, stepDownAfterMs })))
+  const failover = async (ttlS: number, stepDownAfterMs: number, leaderBeatMs = 0) => {
+    const svc = service(`failover-${ttlS}${leaderBeatMs > 0 ? "-beat" : ""}`, sharedEndpoints)
+    const replicas = await Promise.all(["a", "b", "c"].map((n) => start(n, svc, sharedEndpoints, { leaseTtlS: ttlS, stepDownAfterMs, leaderBeatMs })))
     const old = await awaitLeader(replicas)
     const oldEpoch = old.handle.status().epoch ?? 0
     const acked = await submitMany(replicas, "pre", 0, 20)
@@ -130,7 +130,7 @@ describe("replica on the shared etcd cluster", () => {
     expect(successor?.handle.node).toBe(served.node)
     const newEpoch = successor?.handle.status().epoch ?? 0
     expect(newEpoch).toBeGreaterThan(oldEpoch)
-    console.log(`[replica] failover after a leader crash (TTL ${ttlS} s, step-down ${stepDownAfterMs} ms): served again after ${failoverMs.toFixed(0)} ms; epoch ${oldEpoch} -> ${newEpoch}`)
+    console.log(`[replica] failover after a leader crash (TTL ${ttlS} s, step-down ${stepDownAfterMs} ms, beat ${leaderBeatMs || "off"}): served again after ${failoverMs.toFixed(0)} ms; epoch ${oldEpoch} -> ${newEpoch}`)
     expect(failoverMs).toBeLessThan(ttlS * 1000 + 5_000)
 
     // Nothing acknowledged under the old epoch is lost.
@@ -171,6 +171,13 @@ describe("replica on the shared etcd cluster", () => {
   test("leader crash with a 2 s lease: failover follows the TTL", async () => {
     const ms = await failover(2, 1400)
     expect(ms).toBeLessThan(2_000 + 3_000)
+  }, 120_000)
+
+  test("with a leader beat, a silent leader is replaced long before its 5 s lease expires, and its epoch stays fenced", async () => {
+    // The lease expires 3.3 to 5 s after the crash (renewed every 1.67 s); three missed
+    // beats of 100 ms end the leadership after about 0.3 s, and the rest is the election.
+    const ms = await failover(5, 3500, 100)
+    expect(ms).toBeLessThan(3_000)
   }, 120_000)
 
   test("a leader whose key etcd deletes stops serving from its key watch, long before a keep-alive could tell it", async () => {

@@ -25,6 +25,8 @@ export interface ReplicaConfigInput {
   readonly chainId: number
   readonly leaseTtlS: number
   readonly stepDownAfterMs: number
+  /** `[etcd].leader_beat_ms`; absent or 0: no beat. */
+  readonly leaderBeatMs?: number
   readonly snapshotEvery: number
   /** `[registry].confirmations`: blocks before a NewLocation counts. */
   readonly confirmations: number
@@ -94,6 +96,7 @@ export const replicaConfigToml = (input: ReplicaConfigInput): string => {
     `endpoints = [${q(`http://127.0.0.1:${ETCD_CLIENT_PORT}`)}]  # this node's own member`,
     `lease_ttl_s = ${input.leaseTtlS}`,
     `step_down_after_ms = ${input.stepDownAfterMs}`,
+    `leader_beat_ms = ${input.leaderBeatMs ?? 0}`,
     "dial_timeout_ms = 2000",
     "",
     "[replica]",

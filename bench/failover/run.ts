@@ -84,6 +84,7 @@ const startReplicas = async (lab: Lab, options: Options, serviceId: string, io: 
       chainId: LAB_CHAIN_ID,
       leaseTtlS: options.leaseTtl,
       stepDownAfterMs: options.stepDownAfterMs,
+      leaderBeatMs: options.leaderBeatMs,
       snapshotEvery: 1000,
       confirmations: 1,
       pollIntervalMs: 500,

@@ -65,14 +65,28 @@ const kafkaChecks: CrossCheck = ({ kafka }) => {
 }
 
 const etcdChecks: CrossCheck = ({ etcd }) => {
-  if (etcd === undefined || etcd.step_down_after_ms < etcd.lease_ttl_s * 1000) return []
-  return [
-    issue(
-      ["etcd", "step_down_after_ms"],
-      `less than lease_ttl_s * 1000 (${etcd.lease_ttl_s * 1000}), so a cut-off leader stops before its lease can expire`,
-      String(etcd.step_down_after_ms),
-    ),
-  ]
+  if (etcd === undefined) return []
+  const found: Array<ConfigIssue> = []
+  if (etcd.step_down_after_ms >= etcd.lease_ttl_s * 1000) {
+    found.push(
+      issue(
+        ["etcd", "step_down_after_ms"],
+        `less than lease_ttl_s * 1000 (${etcd.lease_ttl_s * 1000}), so a cut-off leader stops before its lease can expire`,
+        String(etcd.step_down_after_ms),
+      ),
+    )
+  }
+  const beat = etcd.leader_beat_ms ?? 0
+  if (beat > 0 && 3 * beat >= etcd.lease_ttl_s * 1000) {
+    found.push(
+      issue(
+        ["etcd", "leader_beat_ms"],
+        `0 (off) or less than a third of lease_ttl_s * 1000 (so under ${Math.ceil((etcd.lease_ttl_s * 1000) / 3)}): followers end a leadership silent for 3 beats, which must come before its lease expires to gain anything`,
+        String(beat),
+      ),
+    )
+  }
+  return found
 }
 
 const runtimeChecks: CrossCheck = ({ runtime }) => {

@@ -91,6 +91,7 @@ export const CONFIG_DEFAULTS = {
   },
   "etcd.lease_ttl_s": { value: 5, why: "a leader cut off from etcd loses its lease within 5 s" },
   "etcd.step_down_after_ms": { value: 3500, why: "a cut-off leader stops on its own timer before its lease can expire" },
+  "etcd.leader_beat_ms": { value: 0, why: "followers wait for a silent leader's lease to expire unless the file asks for a beat, which trades a spurious election on a stalled leader for a faster failover" },
   "etcd.dial_timeout_ms": { value: 3000, why: "an etcd member that takes longer to answer a dial is treated as down" },
   "replica.service_id": { value: "registry-dashboard", why: "the sample service's name in the ServiceRegistry" },
   "replica.snapshot_every": { value: 1000, why: "log entries between snapshots, after which the log is trimmed" },

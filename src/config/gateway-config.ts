@@ -47,6 +47,8 @@ export const EtcdConfigSchema = table("[etcd]", {
   lease_ttl_s: intAtLeast(1),
   step_down_after_ms: intAtLeast(1),
   dial_timeout_ms: intAtLeast(1),
+  /** How often the leader writes its beat; followers end a leadership silent for 3 beats (0, the default: they wait for its lease to expire). */
+  leader_beat_ms: Schema.optionalKey(intAtLeast(0)),
 })
 
 /** `[replica]`: the replicated sample service (the Service Registry Dashboard). */

@@ -143,6 +143,13 @@ const invalid: ReadonlyArray<{
     ],
   },
   {
+    name: "a leader beat too slow to come before the lease expires",
+    edits: [["leader_beat_ms = 0", "leader_beat_ms = 1667"]],
+    lines: [
+      `${FILE}: etcd.leader_beat_ms: expected 0 (off) or less than a third of lease_ttl_s * 1000 (so under 1667): followers end a leadership silent for 3 beats, which must come before its lease expires to gain anything; found 1667`,
+    ],
+  },
+  {
     name: "heartbeat not below session timeout",
     edits: [["heartbeat_interval_ms = 1000", "heartbeat_interval_ms = 6000"]],
     lines: [
@@ -226,6 +233,7 @@ const boundaries: ReadonlyArray<{ readonly name: string; readonly edits: Readonl
   { name: "one partition", edits: [["partitions = 12", "partitions = 1"]] },
   { name: "min.insync equal to the replication factor", edits: [["min_insync_replicas = 2", "min_insync_replicas = 3"]] },
   { name: "step-down 1 ms before the lease expires", edits: [["step_down_after_ms = 3500", "step_down_after_ms = 4999"]] },
+  { name: "the slowest leader beat that still beats the lease", edits: [["leader_beat_ms = 0", "leader_beat_ms = 1666"]] },
   { name: "heartbeat 1 ms below the session timeout", edits: [["heartbeat_interval_ms = 1000", "heartbeat_interval_ms = 5999"]] },
   { name: "zero confirmations", edits: [["confirmations = 1", "confirmations = 0"]] },
   { name: "an older file that still sets the unused linger_ms", edits: [["max_batch_messages = 500", "max_batch_messages = 500\nlinger_ms = 0"]] },

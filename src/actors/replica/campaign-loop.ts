@@ -13,11 +13,51 @@ import { appendLoop } from "./appender.ts"
 import { labelsOf, noteSize, type ReplicaCore, type Session, updateRole } from "./core.ts"
 import { replicaEvents } from "./events.ts"
 import { decodeLeaderValue, encodeLeaderValue, type LeaderValue } from "./leader-value.ts"
-import { type AppendPosition, campaign, readSnapshot } from "./log-store.ts"
+import { type AppendPosition, campaign, deposeSilent, putBeat, readBeatRevision, readSnapshot } from "./log-store.ts"
+import { silentBeats } from "./settings.ts"
 import { decodeSnapshot } from "./snapshot-codec.ts"
 
-/** Waits until the leader key is deleted, or one TTL passes. */
-const awaitVacancy = <S>(core: ReplicaCore<S>, fromRevision: number) =>
+/**
+ * With a leader beat (`[etcd].leader_beat_ms`): follows the beat key and, once leadership
+ * `epoch` has written no beat for `silentBeats` beats, deletes its leader key under a
+ * compare on its create revision and on the beat key's last revision seen (log-store.ts
+ * `deposeSilent`), so the election starts before the silent leader's lease expires.
+ * Runs until the scope closes.
+ */
+const watchBeat = <S>(core: ReplicaCore<S>, epoch: number, fromRevision: number, beatMs: number) =>
+  Effect.gen(function* () {
+    let heardAt = Date.now()
+    let beatRevision = 0
+    let seen = false
+    yield* watchKey(core.etcd, core.keys.beat, fromRevision + 1, {
+      onPut: (kv) => {
+        seen = true
+        beatRevision = kv.modRevision
+        if (kv.value === String(epoch)) heardAt = Date.now()
+      },
+      onDelete: () => {
+        seen = true
+        beatRevision = 0
+      },
+    })
+    const read = yield* Effect.result(readBeatRevision(core.etcd, core.keys))
+    if (read._tag === "Success" && !seen) beatRevision = read.success
+    const silentMs = silentBeats * beatMs
+    const check = Effect.gen(function* () {
+      const silent = Date.now() - heardAt
+      if (silent <= silentMs) return
+      const deposed = yield* Effect.result(deposeSilent(core.etcd, core.keys, epoch, beatRevision))
+      if (deposed._tag === "Success" && deposed.success) {
+        core.log.warn(replicaEvents.deposedSilent, { ...labelsOf(core), epoch, leader: core.leader?.node ?? null, silent_ms: silent, beat_ms: beatMs })
+      }
+      // Whatever the answer, give the next beat (or the watch's news) a full window.
+      heardAt = Date.now()
+    })
+    yield* Effect.forkScoped(Effect.forever(Effect.andThen(Effect.sleep(Math.max(10, Math.floor(beatMs / 2))), check)))
+  })
+
+/** Waits until the leader key is deleted (by etcd, or by `watchBeat` for a silent leader), or one TTL passes. */
+const awaitVacancy = <S>(core: ReplicaCore<S>, fromRevision: number, epoch: number) =>
   Effect.scoped(
     Effect.gen(function* () {
       const vacated = yield* Deferred.make<void>()
@@ -32,9 +72,15 @@ const awaitVacancy = <S>(core: ReplicaCore<S>, fromRevision: number) =>
         },
         onBroken: open,
       })
+      const beatMs = core.settings.leaderBeatMs ?? 0
+      if (beatMs > 0 && epoch > 0) yield* watchBeat(core, epoch, fromRevision, beatMs)
       yield* Effect.raceFirst(Deferred.await(vacated), Effect.sleep(core.settings.leaseTtlS * 1000))
     }),
   )
+
+/** The leader's beat: its epoch to the beat key every `beatMs`, while it leads (errors are the step-down timer's business). */
+const beatLoop = <S>(core: ReplicaCore<S>, session: Session, epoch: number, beatMs: number) =>
+  Effect.forever(Effect.andThen(Effect.ignore(putBeat(core.etcd, core.keys, epoch, session.lease)), Effect.sleep(beatMs)))
 
 /**
  * Watches this leader's own key from just after its creation. Any change means etcd ended
@@ -75,6 +121,8 @@ const lead = <S>(core: ReplicaCore<S>, session: Session, epoch: number, position
     updateRole(core, { _tag: "elected", epoch, logSize: position.size, lpi: core.applied.index })
     Queue.offerUnsafe(core.signals, { _tag: "size", size: position.size })
     yield* watchOwnKey(core, epoch)
+    const beatMs = core.settings.leaderBeatMs ?? 0
+    if (beatMs > 0) yield* Effect.forkScoped(beatLoop(core, session, epoch, beatMs))
     // Where the last snapshot stands, so the first one this leader writes is not redundant.
     const snapshot = yield* Effect.result(readSnapshot(core.etcd, core.keys))
     const snap = snapshot._tag === "Success" && snapshot.success !== undefined ? decodeSnapshot(core.machine, snapshot.success) : undefined
@@ -102,6 +150,6 @@ export const campaignLoop = <S>(core: ReplicaCore<S>, session: Session): Effect.
       const r = attempt.success
       if (r._tag === "elected") return yield* lead(core, session, r.epoch, r.position)
       core.leader = r.leader
-      yield* awaitVacancy(core, r.revision)
+      yield* awaitVacancy(core, r.revision, r.epoch)
     }),
   )

@@ -13,6 +13,8 @@ export const replicaEvents = {
   serving: "replica.serving",
   steppedDown: "replica.stepped-down",
   fenced: "replica.fenced",
+  /** A follower ended a leadership whose beat stopped (`[etcd].leader_beat_ms`), before its lease expired. */
+  deposedSilent: "replica.deposed-silent-leader",
   resynced: "replica.resynced",
   snapshotWritten: "replica.snapshot-written",
   snapshotLoaded: "replica.snapshot-loaded",

@@ -18,6 +18,8 @@ export interface ReplicaKeys {
   readonly logSize: string
   /** The election key, bound to the leader's lease; its create revision is the epoch. */
   readonly leader: string
+  /** The leader's beat (`[etcd].leader_beat_ms`): its epoch, rewritten every beat while that epoch holds `leader`. */
+  readonly beat: string
   /** The prefix of every `Log/<index>` key. */
   readonly entryPrefix: string
   readonly entry: (index: number) => string
@@ -33,6 +35,7 @@ export const replicaKeys = (serviceId: string): ReplicaKeys => ({
   prefix: `${serviceId}/`,
   logSize: `${serviceId}/LogSize`,
   leader: `${serviceId}/Leader`,
+  beat: `${serviceId}/LeaderBeat`,
   entryPrefix: `${serviceId}/Log/`,
   entry: (index) => `${serviceId}/Log/${padIndex(index)}`,
   lpiPrefix: `${serviceId}/LPI/`,

@@ -186,3 +186,27 @@ export const readLeader = (etcd: EtcdCluster, keys: ReplicaKeys): Effect.Effect<
     const kv = r.kvs[0]
     return kv ? { leader: decodeLeaderValue(kv.value), epoch: kv.createRevision } : undefined
   })
+
+/**
+ * The leader's beat: its epoch, written to the beat key on its lease only while that
+ * epoch still holds the leader key. False when it does not (the leader was deposed).
+ */
+export const putBeat = (etcd: EtcdCluster, keys: ReplicaKeys, epoch: number, lease: EtcdLease): Effect.Effect<boolean, EtcdUnavailable | EtcdLeaseExpired> =>
+  Effect.map(etcdTxn(etcd, "leader beat", [{ key: keys.leader, target: "create", equals: epoch }], [{ _tag: "put", key: keys.beat, value: String(epoch), lease }]), (r) => r.succeeded)
+
+/** The beat key's mod revision now (0 when it does not exist), for `deposeSilent`'s compare. */
+export const readBeatRevision = (etcd: EtcdCluster, keys: ReplicaKeys): Effect.Effect<number, EtcdUnavailable> =>
+  Effect.map(etcdRange(etcd, "get LeaderBeat", { key: keys.beat }), (r) => r.kvs[0]?.modRevision ?? 0)
+
+/**
+ * Ends leadership `epoch` if the beat key has not been written since `beatRevision`:
+ * deletes the leader key, in one transaction that compares both, so a beat that did come
+ * (or a newer leader) leaves everything as it was. True when it deleted the key. Safe
+ * against a leader that is alive after all: every append is fenced on the leader key's
+ * create revision, so a deposed leader can append nothing more.
+ */
+export const deposeSilent = (etcd: EtcdCluster, keys: ReplicaKeys, epoch: number, beatRevision: number): Effect.Effect<boolean, EtcdUnavailable | EtcdLeaseExpired> =>
+  Effect.map(
+    etcdTxn(etcd, "depose a silent leader", [{ key: keys.leader, target: "create", equals: epoch }, { key: keys.beat, target: "mod", equals: beatRevision }], [{ _tag: "delete", key: keys.leader }]),
+    (r) => r.succeeded,
+  )

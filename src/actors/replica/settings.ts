@@ -6,6 +6,7 @@ import type { EtcdOptions } from "../../adapters/etcd.ts"
 import { etcdOptionsFrom } from "../../host/connections.ts"
 import type { HostContext } from "../../host/host-context.ts"
 import { replicaLocationOf } from "../../config/replica-listen.ts"
+import { CONFIG_DEFAULTS } from "../../config/defaults.ts"
 
 /** One replica's settings. */
 export interface ReplicaSettings {
@@ -22,6 +23,8 @@ export interface ReplicaSettings {
   readonly stepDownAfterMs: number
   /** Entries between snapshots; the log below the lowest live LPI is trimmed at each. */
   readonly snapshotEvery: number
+  /** How often the leader writes its beat (`[etcd].leader_beat_ms`); 0 or absent: no beat, and followers wait for a silent leader's lease to expire. */
+  readonly leaderBeatMs?: number
 }
 
 /** The settings of the host's replica, from `[etcd]` and `[replica]`. */
@@ -33,7 +36,11 @@ export const replicaSettingsFrom = (ctx: HostContext): ReplicaSettings => ({
   leaseTtlS: ctx.config.etcd.lease_ttl_s,
   stepDownAfterMs: ctx.config.etcd.step_down_after_ms,
   snapshotEvery: ctx.config.replica.snapshot_every,
+  leaderBeatMs: ctx.config.etcd.leader_beat_ms ?? CONFIG_DEFAULTS["etcd.leader_beat_ms"].value,
 })
+
+/** Beats a leader may miss before the followers end its leadership. */
+export const silentBeats = 3
 
 /**
  * How often a keep-alive is sent: three times per TTL, as etcd's Go client does, so one
