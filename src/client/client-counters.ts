@@ -13,6 +13,8 @@ export interface ClientCounters {
   readonly failed: number
   readonly attempts: number
   readonly redirects: number
+  /** Attempts also sent to a member because the registry's location was silent past the hedge delay. */
+  readonly hedges: number
   /** Waits between attempts (retry mode). */
   readonly retries: number
   readonly rereads: number
@@ -31,6 +33,7 @@ export const ZERO_COUNTERS: ClientCounters = {
   failed: 0,
   attempts: 0,
   redirects: 0,
+  hedges: 0,
   retries: 0,
   rereads: 0,
   moves: 0,

@@ -50,6 +50,12 @@ export interface FailoverClientOptions {
    * the registry's location and 421 hints are tried.
    */
   readonly members?: readonly string[]
+  /**
+   * With `members`: an attempt at the registry's location still unanswered after this
+   * long is also sent to a member (same request id, applied once), and the first answer
+   * wins, so a silent leader costs this much rather than a whole attempt timeout.
+   */
+  readonly hedgeAfterMs?: number
 }
 
 /** The options with every default filled in. */
@@ -69,6 +75,7 @@ export const CLIENT_DEFAULTS = {
   maxRedirects: 3,
   forwardToLeader: false,
   members: [] as readonly string[],
+  hedgeAfterMs: 500,
 } as const
 
 /** Options that cannot work; `field` is the option's name. */
@@ -87,7 +94,7 @@ export const checkClientOptions = (options: FailoverClientOptions): ResolvedClie
   if (!/^https?:\/\/\S+$/.test(resolved.rpcUrl)) return bad("rpcUrl", "an http:// or https:// URL, e.g. http://127.0.0.1:8545", resolved.rpcUrl)
   if (!/^0x[0-9a-fA-F]{40}$/.test(resolved.registryAddress)) return bad("registryAddress", "a 0x address of 40 hex digits (gateway contracts deploy prints it)", resolved.registryAddress)
   if (resolved.serviceId === "") return bad("serviceId", "a non-empty service id, e.g. registry-dashboard", resolved.serviceId)
-  for (const field of ["requestTimeoutMs", "deadlineMs", "claimAfterFailures", "chainId", "pollIntervalMs", "claimTimeoutMs"] as const) {
+  for (const field of ["requestTimeoutMs", "deadlineMs", "claimAfterFailures", "chainId", "pollIntervalMs", "claimTimeoutMs", "hedgeAfterMs"] as const) {
     if (!positiveInt(resolved[field])) return bad(field, "a whole number of at least 1", resolved[field])
   }
   for (const field of ["confirmations", "maxRedirects"] as const) {

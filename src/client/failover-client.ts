@@ -17,6 +17,7 @@ import type { KnownLocation } from "./location-fold.ts"
 import { isNoLocation, makeLocationTracker, type NoLocation } from "./location-tracker.ts"
 import { lookupAt, type RequestLookup } from "./request-lookup.ts"
 import { getJson, postNumber } from "./service-http.ts"
+import type { ServiceAnswer } from "./service-answer.ts"
 import {
   afterReread,
   deadlinePassed,
@@ -27,6 +28,8 @@ import {
   startSubmit,
   startTarget,
   throughMembers,
+  hedgeMember,
+  answeredByMember,
   type SubmitPolicy,
   type SubmitState,
   type Target,
@@ -89,6 +92,23 @@ const isNumberArray = (v: unknown): v is ReadonlyArray<number> => Array.isArray(
  * Makes a client. Throws InvalidClientOptions for options that cannot work (a bad
  * address or key); everything after that is answered, not thrown.
  */
+/**
+ * The first answer of an attempt and, if it is still unanswered after `hedgeAfterMs`, of
+ * a hedge sent then: whichever answers first (a NoAnswer counts only when both have
+ * none, and then the first attempt's is kept). The loser runs on; it carries the same
+ * request id, so it is applied at most once.
+ */
+const firstAnswer = async (first: Promise<ServiceAnswer>, hedgeAfterMs: number, hedge: () => Promise<ServiceAnswer>): Promise<{ readonly answer: ServiceAnswer; readonly from: "first" | "hedge"; readonly hedged: boolean }> => {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const early = await Promise.race([first.then((a) => ({ a })), new Promise<undefined>((resolve) => { timer = setTimeout(() => resolve(undefined), hedgeAfterMs) })])
+  clearTimeout(timer)
+  if (early !== undefined) return { answer: early.a, from: "first", hedged: false }
+  const second = hedge()
+  const answered = (p: Promise<ServiceAnswer>, from: "first" | "hedge") => p.then((a) => (a._tag === "NoAnswer" ? new Promise<never>(() => undefined) : { answer: a, from, hedged: true }))
+  const neither = Promise.all([first, second]).then(([a, b]) => (a._tag === "NoAnswer" && b._tag === "NoAnswer" ? { answer: a, from: "first" as const, hedged: true } : new Promise<never>(() => undefined)))
+  return Promise.race([answered(first, "first"), answered(second, "hedge"), neither])
+}
+
 export const makeFailoverClient = (options: FailoverClientOptions): FailoverClient => {
   const checked = checkClientOptions(options)
   if (checked instanceof InvalidClientOptions) throw checked
@@ -171,7 +191,18 @@ export const makeFailoverClient = (options: FailoverClientOptions): FailoverClie
       state = followMove(state, tracker.current())
       const before = clock()
       if (before.remainingMs <= 0) return finish(deadlinePassed(state, before, last))
-      const answer = await postNumber(state.target.location, { request_id: requestId, number }, Math.min(opts.requestTimeoutMs, before.remainingMs), opts.forwardToLeader || state.target.viaMember === true)
+      const timeoutMs = Math.min(opts.requestTimeoutMs, before.remainingMs)
+      const body = { request_id: requestId, number }
+      const first = postNumber(state.target.location, body, timeoutMs, opts.forwardToLeader || state.target.viaMember === true)
+      const member = opts.retry ? hedgeMember(state, opts.members) : undefined
+      let answer: ServiceAnswer
+      if (member === undefined || opts.hedgeAfterMs >= timeoutMs) answer = await first
+      else {
+        const raced = await firstAnswer(first, opts.hedgeAfterMs, () => postNumber(member, body, Math.max(1, timeoutMs - opts.hedgeAfterMs), true))
+        answer = raced.answer
+        if (raced.hedged) counters.bump("hedges")
+        if (raced.from === "hedge") state = answeredByMember(state, member)
+      }
       counters.bump("attempts")
       state = { ...state, attempts: state.attempts + 1 }
       last = lastReasonOf(answer)

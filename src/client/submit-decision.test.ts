@@ -14,6 +14,8 @@ import {
   type SubmitState,
   startTarget,
   throughMembers,
+  hedgeMember,
+  answeredByMember,
 } from "./submit-decision.ts"
 
 const A = "http://10.77.0.11:8091"
@@ -194,5 +196,20 @@ describe("throughMembers: the replica set while the registry's location is silen
   test("an answered attempt at the registry's location leaves the registry in charge", () => {
     const answered = state({ attempts: 1 }, { unanswered: 0 })
     expect(throughMembers(answered, answered, members)).toBe(answered)
+  })
+})
+
+describe("hedging a silent registry location with a member", () => {
+  const C = "http://10.77.0.13:8091"
+  test("the hedge goes to another member, turning with the attempts, and never from a member", () => {
+    expect(hedgeMember(state({ attempts: 0 }), [A, B, C])).toBe(B)
+    expect(hedgeMember(state({ attempts: 1 }), [A, B, C])).toBe(C)
+    expect(hedgeMember(state(), [A])).toBeUndefined()
+    expect(hedgeMember(state({}, { location: B, fromRegistry: false, viaMember: true }), [A, B, C])).toBeUndefined()
+  })
+  test("a member's answer moves the submit there, remembering the silent registry location", () => {
+    const next = answeredByMember(state(), B)
+    expect(next.target).toEqual({ location: B, epoch: 7n, fromRegistry: false, unanswered: 0, claimed: false, viaMember: true })
+    expect(next.registryDown).toEqual({ location: A, epoch: 7n })
   })
 })

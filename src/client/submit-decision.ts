@@ -242,3 +242,22 @@ export const throughMembers = (before: SubmitState, after: SubmitState, members:
   if (next === undefined) return { ...after, registryDown: down }
   return { ...after, target: { location: next, epoch: down.epoch, fromRegistry: false, unanswered: 0, claimed: false, viaMember: true }, registryDown: down }
 }
+
+/**
+ * The member a retrying client also asks when the registry's location has not answered
+ * an attempt within the hedge delay: another member of the replica set, which relays to
+ * whoever leads now. The same request id goes to both, so it is applied at most once.
+ * Undefined when the attempt already goes to a member, or no other member is known.
+ */
+export const hedgeMember = (state: SubmitState, members: readonly string[]): string | undefined => {
+  if (state.target.viaMember === true) return undefined
+  const others = members.filter((m) => m !== state.target.location)
+  return others[state.attempts % Math.max(1, others.length)]
+}
+
+/** The state once a hedged attempt's answer came from `member` rather than the registry's silent location. */
+export const answeredByMember = (state: SubmitState, member: string): SubmitState => ({
+  ...state,
+  target: { location: member, epoch: state.target.epoch, fromRegistry: false, unanswered: 0, claimed: false, viaMember: true },
+  registryDown: state.target.fromRegistry ? { location: state.target.location, epoch: state.target.epoch } : state.registryDown,
+})
