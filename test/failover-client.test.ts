@@ -257,4 +257,26 @@ describe("failover client against real replicas and the registry on anvil", () =
     const after = await ok(claimEvents(registry, { fromBlock, toBlock: "latest", serviceId: SERVICE }))
     expect(after.map((e) => e.claimant)).toEqual([claimant.account.address, other.account.address])
   })
+
+  test("with the replica set known, a registry location that applies but never answers is hedged to a member: answered at once, applied once", async () => {
+    const survivor = await leader()
+    // The registry names a location that reaches the leader but loses every answer: silent.
+    const lossy = startReplyDroppingProxy(survivor.url)
+    proxies.push(lossy)
+    await ok(updateLocation(registry, manager, SERVICE, lossy.url, epochOf(survivor)))
+    const hedging = client({ members: alive().map((r) => r.url), hedgeAfterMs: 200, requestTimeoutMs: 5_000, deadlineMs: 20_000 })
+    const n = uniqueNumber()
+    const result = await hedging.submit(n, "req-hedge")
+    expect(result).toMatchObject({ ok: true, requestId: "req-hedge", node: survivor.node, location: survivor.url })
+    // One attempt, answered by the hedge long before its 5 s timeout; the silent one applied it or the hedge did, once.
+    expect(hedging.counters()).toMatchObject({ attempts: 1, hedges: 1, applied: 1 })
+    expect(lossy.delivered()).toBeGreaterThanOrEqual(1)
+    await waitFor("the leader to hold req-hedge", () => count(survivor.replica.handle.state(), n) === 1, 10_000)
+    expect(count(survivor.replica.handle.state(), n)).toBe(1)
+
+    // The next submit starts at the member that answered, while the registry still names the silent location.
+    const next = await hedging.submit(uniqueNumber(), "req-hedge-2")
+    expect(next).toMatchObject({ ok: true, location: survivor.url })
+    expect(hedging.counters()).toMatchObject({ attempts: 2, hedges: 1 })
+  })
 })
