@@ -89,10 +89,6 @@ const sleep = (ms: number) => (ms > 0 ? new Promise<void>((resolve) => setTimeou
 const isNumberArray = (v: unknown): v is ReadonlyArray<number> => Array.isArray(v) && v.every((n) => typeof n === "number")
 
 /**
- * Makes a client. Throws InvalidClientOptions for options that cannot work (a bad
- * address or key); everything after that is answered, not thrown.
- */
-/**
  * The first answer of an attempt and, if it is still unanswered after `hedgeAfterMs`, of
  * a hedge sent then: whichever answers first (a NoAnswer counts only when both have
  * none, and then the first attempt's is kept). The loser runs on; it carries the same
@@ -109,6 +105,10 @@ const firstAnswer = async (first: Promise<ServiceAnswer>, hedgeAfterMs: number, 
   return Promise.race([answered(first, "first"), answered(second, "hedge"), neither])
 }
 
+/**
+ * Makes a client. Throws InvalidClientOptions for options that cannot work (a bad
+ * address or key); everything after that is answered, not thrown.
+ */
 export const makeFailoverClient = (options: FailoverClientOptions): FailoverClient => {
   const checked = checkClientOptions(options)
   if (checked instanceof InvalidClientOptions) throw checked

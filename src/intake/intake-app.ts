@@ -53,11 +53,12 @@ export const makeIntakeApp = (deps: IntakeDeps): Hono => {
   const inFlight = makeInFlight<PublishRun>()
   const reads = deps.reads
   if (reads !== undefined) {
-    // Transfers arriving here are executed here soon: reads start yielding now, not when
-    // the first of them reaches an executor (src/reads/read-gate.ts).
-    const writesComing = async (_c: Context, next: Next) => {
-      reads.writesComing()
+    // Transfers accepted here are executed here soon: reads start yielding now, not when
+    // the first of them reaches an executor (src/reads/read-gate.ts). A refused submission
+    // (bad input, overloaded) changes nothing, the reads' pace included.
+    const writesComing = async (c: Context, next: Next) => {
       await next()
+      if (c.res.status < 300) reads.writesComing()
     }
     app.post("/v1/requests", writesComing)
     app.post("/v1/batches", writesComing)

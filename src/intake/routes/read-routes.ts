@@ -41,8 +41,8 @@ const chainOf = (c: Context, reads: ReadService | undefined, retryAfterS: number
 
 /**
  * Waits for this request's turn when the host's executors hold transfers (writes come
- * first; src/reads/read-gate.ts). The milliseconds waited, or the 503 that says why it
- * may not wait that long.
+ * first; src/reads/read-gate.ts). The turn it took (how long it waited, and whether the
+ * host was draining), or the 503 that says why it may not wait that long.
  */
 const turnOf = async (reads: ReadService): Promise<{ readonly waitMs: number; readonly draining: boolean } | Response> => {
   const admission = reads.admit()
