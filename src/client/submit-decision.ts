@@ -63,6 +63,9 @@ export type Step =
   | { readonly _tag: "Redirect"; readonly state: SubmitState }
   | { readonly _tag: "Retry"; readonly state: SubmitState; readonly delayMs: number; readonly reread: boolean; readonly claim: string | undefined }
 
+/** A member of the replica set, asked to relay to whoever leads (`epoch` is the registry's, kept for the moves that follow). */
+const memberTarget = (location: string, epoch: bigint): Target => ({ location, epoch, fromRegistry: false, unanswered: 0, claimed: false, viaMember: true })
+
 /** A fresh target at the registry's location. */
 export const registryTarget = (known: KnownLocation): Target => ({ location: known.location, epoch: known.epoch, fromRegistry: true, unanswered: 0, claimed: false })
 
@@ -240,7 +243,7 @@ export const throughMembers = (before: SubmitState, after: SubmitState, members:
   const candidates = members.filter((m) => m !== down.location && !(t.viaMember === true && m === t.location))
   const next = candidates[before.attempts % Math.max(1, candidates.length)] ?? members.find((m) => m !== down.location)
   if (next === undefined) return { ...after, registryDown: down }
-  return { ...after, target: { location: next, epoch: down.epoch, fromRegistry: false, unanswered: 0, claimed: false, viaMember: true }, registryDown: down }
+  return { ...after, target: memberTarget(next, down.epoch), registryDown: down }
 }
 
 /**
@@ -258,6 +261,6 @@ export const hedgeMember = (state: SubmitState, members: readonly string[]): str
 /** The state once a hedged attempt's answer came from `member` rather than the registry's silent location. */
 export const answeredByMember = (state: SubmitState, member: string): SubmitState => ({
   ...state,
-  target: { location: member, epoch: state.target.epoch, fromRegistry: false, unanswered: 0, claimed: false, viaMember: true },
+  target: memberTarget(member, state.target.epoch),
   registryDown: state.target.fromRegistry ? { location: state.target.location, epoch: state.target.epoch } : state.registryDown,
 })

@@ -31,8 +31,6 @@ export interface ReadGate {
   readonly admit: (now: number) => Admission
   /** Writes are on their way (this host's intake took transfers): reads yield from now, for `holdMs` at least. */
   readonly writesComing: (now: number) => void
-  /** True while writes are held (or were, within `holdMs`), as of the last `admit`. */
-  readonly draining: () => boolean
 }
 
 const goNow: Admission = { _tag: "go", waitMs: 0, draining: false }
@@ -41,14 +39,12 @@ const goNow: Admission = { _tag: "go", waitMs: 0, draining: false }
 export const makeReadGate = (settings: ReadGateSettings, writesHeld: () => number): ReadGate => {
   let busyUntil = Number.NEGATIVE_INFINITY
   let lastSlot = Number.NEGATIVE_INFINITY
-  let busy = false
   const interval = settings.ratePerS > 0 ? 1000 / settings.ratePerS : 0
   return {
     admit: (now) => {
       if (interval === 0) return goNow
       if (writesHeld() > 0) busyUntil = now + settings.holdMs
-      busy = now < busyUntil
-      if (!busy) {
+      if (now >= busyUntil) {
         lastSlot = Number.NEGATIVE_INFINITY
         return goNow
       }
@@ -60,6 +56,5 @@ export const makeReadGate = (settings: ReadGateSettings, writesHeld: () => numbe
     writesComing: (now) => {
       busyUntil = Math.max(busyUntil, now + settings.holdMs)
     },
-    draining: () => busy,
   }
 }
