@@ -193,7 +193,8 @@ export const makeThrottle = (node: NodeConfig, now: () => number = Date.now): No
         Effect.tap(() =>
           Effect.sync(() => {
             record({ _tag: "success" })
-            adaptive = adapt(adaptive, { _tag: "ok", latencyMs: performance.now() - started }, policy)
+            const ended = performance.now()
+            adaptive = adapt(adaptive, { _tag: "ok", latencyMs: ended - started, startedAt: started }, policy, ended)
           }),
         ),
         Effect.tapError((error) =>
@@ -201,7 +202,7 @@ export const makeThrottle = (node: NodeConfig, now: () => number = Date.now): No
             failures += 1
             if (error._tag === "NodeOverloaded") {
               overloads += 1
-              adaptive = adapt(adaptive, { _tag: "overloaded" }, policy)
+              adaptive = adapt(adaptive, { _tag: "overloaded", startedAt: started }, policy, performance.now())
             }
             // A refused call proves the node is alive; only transport and overload count against it.
             if (error._tag !== "NodeRejected") record({ _tag: "failure", now: now() })
@@ -241,12 +242,13 @@ export const makeThrottle = (node: NodeConfig, now: () => number = Date.now): No
         failures += 1
         if (transport.some((o) => !o.ok && o.error._tag === "NodeOverloaded")) {
           overloads += 1
-          adaptive = adapt(adaptive, { _tag: "overloaded" }, policy)
+          adaptive = adapt(adaptive, { _tag: "overloaded", startedAt: started }, policy, performance.now())
         }
         record({ _tag: "failure", now: now() })
       } else {
         record({ _tag: "success" })
-        adaptive = adapt(adaptive, { _tag: "ok", latencyMs: (performance.now() - started) / Math.max(1, batch.length) }, policy)
+        const ended = performance.now()
+        adaptive = adapt(adaptive, { _tag: "ok", latencyMs: (ended - started) / Math.max(1, batch.length), startedAt: started }, policy, ended)
       }
       return outcomes
     })
