@@ -13,6 +13,7 @@ import { endToEndRate, type TrackerSummary } from "../lib/status-tracker.ts"
 import { waitReachedThenFinal, withWatchedGateway } from "../lib/watched-gateway.ts"
 import { type IntakeTarget, submitBatches } from "../intake/intake-client.ts"
 import type { LoadResult } from "../intake/load.ts"
+import { cpuMeter, type CpuWindow, ownCpuSeconds, stackGroups } from "../lib/process-cpu.ts"
 
 /** What one pass is. */
 export interface PhaseOptions {
@@ -37,6 +38,8 @@ export interface PhaseOptions {
   readonly finalTimeoutMs: number
   /** Runs after the gateway is ready and before the first submission (e.g. an idle probe window). */
   readonly beforeSubmit?: () => Promise<void>
+  /** Measure the CPU each process of the path used from the first submission until every request reached the node (the drain's window). */
+  readonly meterCpu?: boolean
 }
 
 /** The gateway's own view of the node during the pass. */
@@ -74,6 +77,8 @@ export interface PhaseResult {
   readonly reachedTimes: ReadonlyArray<number>
   readonly gateway: GatewayNodeView
   readonly readyMs: number
+  /** CPU seconds by process group (gateway, kafka, anvil, bench) from the first submission until every request reached the node, when asked for. */
+  readonly cpu?: CpuWindow
 }
 
 /** Runs one pass and always stops its gateway and deletes its topics. */
@@ -96,9 +101,14 @@ export const runGatewayPhase = async (options: PhaseOptions, io: BenchIo): Promi
       await options.beforeSubmit?.()
       const target: IntakeTarget = { baseUrl: run.intakeUrl, apiKey: options.apiKey }
       const burst = { batchSize: options.batchSize, clients: options.batchClients, label: `${options.name} submit`, progress: io.progress }
+      const meter = options.meterCpu === true ? cpuMeter(stackGroups(), { gateway: () => gateway.cpuSeconds() ?? 0, bench: ownCpuSeconds }) : undefined
+      meter?.start()
       const { submit, submitFrom, submitTo } = await submitBatches(target, options.bodies, burst)
       const accepted = submit.okItems
-      const { reached, final } = await waitReachedThenFinal(watcher, accepted, options, options.name, io)
+      let cpu: CpuWindow | undefined
+      const { reached, final } = await waitReachedThenFinal(watcher, accepted, options, options.name, io, () => {
+        cpu = meter?.stop()
+      })
       const first202 = submit.timeline.length === 0 ? null : submitFrom + Math.min(...submit.timeline.map(([t]) => t))
       const firstAcceptedAt = reached.firstAcceptedAt ?? first202
       await scrape()
@@ -125,6 +135,7 @@ export const runGatewayPhase = async (options: PhaseOptions, io: BenchIo): Promi
           warnings: warningsOf(gateway.lines),
         },
         readyMs,
+        ...(cpu === undefined ? {} : { cpu }),
       }
     } finally {
       clearInterval(scraper)

@@ -45,6 +45,11 @@ export const DRAIN_FLAGS = {
     description: "Where the burst's node latency / in-flight chart is written (the results' own chart is the rates)",
     default: "bench/results/drain-timeline-latest.svg",
   }),
+  cpuSvg: stringFlag({
+    value: "FILE",
+    description: "Where the Ethereum drain's CPU per request by process (gateway, Kafka, anvil, bench) is drawn, beside the node driven directly",
+    default: "bench/results/drain-cpu-latest.svg",
+  }),
 }
 
 /** `gateway bench drain`. */

@@ -3,7 +3,7 @@ import type { DirectRunResult } from "../lib/direct-node.ts"
 import { ratioRows } from "../lib/results.ts"
 import type { TrackerSummary } from "../lib/status-tracker.ts"
 import type { PhaseResult } from "./gateway-phase.ts"
-import { type BurstPass, burstTimeline, drainReport, lost, nodeErrors, perSecond, probeStats } from "./report.ts"
+import { type BurstPass, burstTimeline, cpuChart, cpuPerRequest, type DrainPass, drainReport, lost, nodeErrors, perSecond, probeStats } from "./report.ts"
 
 const summary = (over: Partial<TrackerSummary>): TrackerSummary => ({
   seen: 100, byStatus: { confirmed: 100 }, reachedNode: 100, final: 100, failed: 0, dlq: 0,
@@ -90,5 +90,43 @@ describe("drainReport", () => {
     expect(chart.series[2]?.points).toEqual([[1, 8]])
     expect(report.details).toHaveProperty("directBurstProbeP99PerSecond", [[0, 60]])
     expect(report.details).toHaveProperty("timelineChart")
+  })
+})
+
+describe("CPU per request", () => {
+  const base: DrainPass = { chain: "ethereum", call: "eth_sendTransaction", ladder: { steps: [step(8, 250)], best: step(8, 250) }, phase: phase(), maxInFlight: 8, mined: 100, nodeState: null, nudges: [] }
+  const measured: DrainPass = {
+    ...base,
+    // 100 requests through the gateway in 2 s; 200 direct calls in 0.5 s.
+    phase: phase({ cpu: { wallSeconds: 2, seconds: { gateway: 0.2, kafka: 0.3, anvil: 0.1, bench: 0.02 } } }),
+    directCpu: { wallSeconds: 0.5, calls: 200, seconds: { kafka: 0.01, anvil: 0.08, bench: 0.02 } },
+  }
+
+  test("each group's CPU is divided by the requests through the gateway, or by the direct calls", () => {
+    const cpu = cpuPerRequest(measured)
+    expect(cpu?.through).toEqual({ gateway: 2, kafka: 3, anvil: 1, bench: 0.2 })
+    expect(cpu?.direct).toEqual({ gateway: 0, kafka: 0.05, anvil: 0.4, bench: 0.1 })
+    // The path leaves the bench out: it is the load, not the service.
+    expect(cpu?.throughPath).toBe(6)
+    expect(cpu?.directPath).toBe(0.45)
+    expect(cpu?.throughBusy).toBe(0.31)
+    expect(cpu?.directBusy).toBe(0.22)
+  })
+
+  test("a report compares the path's CPU per request with the node driven directly, with no target", () => {
+    const rows = ratioRows(drainReport({ ethereum: measured }).comparisons)
+    expect(rows.find((r) => r.measure.includes("CPU per request"))).toMatchObject({ ratio: 13.333, met: null })
+  })
+
+  test("without both windows there is no breakdown, figure or chart", () => {
+    expect(cpuPerRequest(base)).toBeUndefined()
+    expect(cpuChart(base)).toBeUndefined()
+    expect(drainReport({ ethereum: base }).figures.some((f) => f.name.includes("CPU"))).toBe(false)
+    expect(cpuChart(measured)?.groups.map((g) => [g.label, ...g.values])).toEqual([
+      ["gateway", 2, 0],
+      ["kafka", 3, 0.05],
+      ["anvil", 1, 0.4],
+      ["bench", 0.2, 0.1],
+    ])
   })
 })

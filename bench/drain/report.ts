@@ -6,7 +6,8 @@
  * kept in `details` (and written as its own SVG by the run).
  */
 import { type DirectRunResult, directStepJson, type LadderResult } from "../lib/direct-node.ts"
-import type { BarGroup, LineChart } from "../lib/chart-svg.ts"
+import type { BarChart, BarGroup, LineChart } from "../lib/chart-svg.ts"
+import type { CpuWindow } from "../lib/process-cpu.ts"
 import type { BenchReport, Comparison, Figure, JsonValue } from "../lib/results.ts"
 import { percentile, rateSeries, round, sortedCopy } from "../lib/stats.ts"
 import type { TrackerSummary } from "../lib/status-tracker.ts"
@@ -34,6 +35,10 @@ export interface DrainPass {
   readonly nodeState: EthNodeState | null
   /** Blocks the bench mined because anvil stopped mining during the pass. */
   readonly nudges: ReadonlyArray<Nudge>
+  /** CPU by process group over the direct ladder, and the calls it made (Ethereum). */
+  readonly directCpu?: CpuWindow & { readonly calls: number }
+  /** The node's pool after the direct ladder, and the blocks the bench mined to empty it before the pass (Ethereum). */
+  readonly poolBeforePass?: { readonly pendingAtStart: number; readonly minedBlocks: number; readonly pendingAtEnd: number }
 }
 
 /** The burst through the gateway and the same burst sent directly, each probed from the side. */
@@ -124,7 +129,39 @@ const phaseJson = (p: PhaseResult): JsonValue => {
   }
 }
 
+const roundAll = (r: Readonly<Record<string, number>>): JsonValue => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, round(v, 2)]))
+
 const rate = (v: number | null) => (v === null ? 0 : round(v, 1))
+
+/** The process groups a CPU breakdown shows, in this order; the path is the first three. */
+const cpuGroups = ["gateway", "kafka", "anvil", "bench"] as const
+const pathGroups = ["gateway", "kafka", "anvil"] as const
+
+/** CPU ms of each group per request through the gateway and per call driven directly, and the cores busy in each window; undefined when not measured. */
+export const cpuPerRequest = (d: DrainPass) => {
+  const through = d.phase.cpu
+  const direct = d.directCpu
+  if (through === undefined || direct === undefined || d.phase.accepted === 0 || direct.calls === 0) return undefined
+  const per = (w: CpuWindow, n: number) => Object.fromEntries(cpuGroups.map((g) => [g, round((1000 * (w.seconds[g] ?? 0)) / n, 3)])) as Record<(typeof cpuGroups)[number], number>
+  const busy = (w: CpuWindow) => round(Object.values(w.seconds).reduce((a, b) => a + b, 0) / Math.max(w.wallSeconds, 1e-9), 2)
+  const path = (r: Record<(typeof cpuGroups)[number], number>) => round(pathGroups.reduce((n, g) => n + r[g], 0), 3)
+  const t = per(through, d.phase.accepted)
+  const dr = per(direct, direct.calls)
+  return { through: t, direct: dr, throughPath: path(t), directPath: path(dr), throughBusy: busy(through), directBusy: busy(direct) }
+}
+
+/** The Ethereum drain's CPU per request by process, through the gateway and driven directly. */
+export const cpuChart = (d: DrainPass): BarChart | undefined => {
+  const cpu = cpuPerRequest(d)
+  if (cpu === undefined) return undefined
+  return {
+    kind: "bar",
+    title: `${d.chain} drain: CPU per request by process (${cpu.throughBusy} cores busy through the gateway, ${cpu.directBusy} driven directly)`,
+    yLabel: "CPU ms per request",
+    series: ["through the gateway", "node driven directly"],
+    groups: cpuGroups.map((g) => ({ label: g, values: [cpu.through[g], cpu.direct[g]], note: "" })),
+  }
+}
 
 const drainParts = (d: DrainPass) => {
   const best = d.ladder.best
@@ -143,8 +180,33 @@ const drainParts = (d: DrainPass) => {
     { measure: `${d.chain}: end-to-end drain rate`, unit: "requests/s", value: e2e, reference: best.ratePerSec, referenceName: `direct, c=${best.concurrency}`, target: ratioAtLeast(DRAIN_TARGETS.drainRatio) },
     { measure: `${d.chain}: node errors during the drain`, unit: "errors", value: nodeErrors(d.phase), reference: best.failed, referenceName: "direct best step", target: valueAtMost(DRAIN_TARGETS.nodeErrors) },
   ]
+  const cpu = cpuPerRequest(d)
+  if (cpu !== undefined) {
+    for (const g of cpuGroups) figures.push({ name: `${d.chain}: CPU per request through the gateway, ${g}`, unit: "ms", value: cpu.through[g] })
+    for (const g of cpuGroups) figures.push({ name: `${d.chain}: CPU per call driven directly, ${g}`, unit: "ms", value: cpu.direct[g] })
+    figures.push({ name: `${d.chain}: cores busy through the gateway (all measured processes)`, unit: "cores", value: cpu.throughBusy })
+    comparisons.push({ measure: `${d.chain}: CPU per request, gateway + Kafka + node (no target)`, unit: "ms", value: cpu.throughPath, reference: cpu.directPath, referenceName: "same processes, node driven directly" })
+  }
   const group: BarGroup = { label: `${d.chain} drain`, values: [e2e, best.ratePerSec], note: best.ratePerSec > 0 ? `${(e2e / best.ratePerSec).toFixed(2)}x` : "-", target: { value: best.ratePerSec * DRAIN_TARGETS.drainRatio, label: `target >= ${DRAIN_TARGETS.drainRatio}x` } }
-  const details: JsonValue = { call: d.call, maxInFlight: d.maxInFlight, mined: d.mined, nodeStateAtEnd: d.nodeState === null ? null : { ...d.nodeState }, nudges: d.nudges.map((n) => ({ ...n })), direct: { best: best.concurrency, steps: d.ladder.steps.map(directStepJson) }, gateway: phaseJson(d.phase) }
+  const cpuJson: JsonValue | undefined =
+    cpu === undefined || d.phase.cpu === undefined || d.directCpu === undefined
+      ? undefined
+      : {
+          perRequestMs: { through: { ...cpu.through }, direct: { ...cpu.direct } },
+          through: { wallSeconds: round(d.phase.cpu.wallSeconds, 2), requests: d.phase.accepted, seconds: roundAll(d.phase.cpu.seconds) },
+          direct: { wallSeconds: round(d.directCpu.wallSeconds, 2), calls: d.directCpu.calls, seconds: roundAll(d.directCpu.seconds) },
+        }
+  const details: JsonValue = {
+    call: d.call,
+    maxInFlight: d.maxInFlight,
+    mined: d.mined,
+    nodeStateAtEnd: d.nodeState === null ? null : { ...d.nodeState },
+    nudges: d.nudges.map((n) => ({ ...n })),
+    direct: { best: best.concurrency, steps: d.ladder.steps.map(directStepJson) },
+    gateway: phaseJson(d.phase),
+    ...(cpuJson === undefined ? {} : { cpu: cpuJson }),
+    ...(d.poolBeforePass === undefined ? {} : { poolBeforePass: { ...d.poolBeforePass } }),
+  }
   return { figures, comparisons, group, details }
 }
 

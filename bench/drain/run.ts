@@ -22,9 +22,10 @@ import { apiKeyFrom, loadBaseConfig } from "../intake/run.ts"
 import { walletAddress, walletEndpoint } from "../intake/wallet-address.ts"
 import { type PhaseOptions, runGatewayPhase } from "./gateway-phase.ts"
 import type { DRAIN_FLAGS } from "./index.ts"
-import { type BurstPass, burstTimeline, type DrainPass, drainReport } from "./report.ts"
+import { type BurstPass, burstTimeline, cpuChart, type DrainPass, drainReport } from "./report.ts"
 import { startProbe } from "./side-probe.ts"
-import { type Nudge, startStallNudger } from "./stall-nudger.ts"
+import { cpuMeter, ownCpuSeconds, stackGroups } from "../lib/process-cpu.ts"
+import { clearPool, type Nudge, startStallNudger } from "./stall-nudger.ts"
 import { btcPaymentBodies, type EthNodeState, ethNodeState, ethTransferBodies, minedFrom, sinkAddress } from "./workload.ts"
 
 type Options = OptionsOf<typeof DRAIN_FLAGS>
@@ -80,7 +81,14 @@ const ethereumDrain = async (config: GatewayConfig, options: Options, io: BenchI
   const endpoint = { name: `${node.name}-direct`, url: node.url, chainId: config.chains.ethereum.chain_id, pollingIntervalMs: 250 }
   const prepared = await prepareEthereumTransfer({ endpoint, senders: { kind: "fresh" }, workers: Math.max(...options.ethLadder) })
   io.err(`drain: ethereum direct: ${prepared.describe}`)
+  // What the node costs driven directly, per call: the reference of the gateway path's CPU per request.
+  const directMeter = cpuMeter(stackGroups(), { bench: ownCpuSeconds })
+  directMeter.start()
   const ladder = await bestConcurrency({ ladder: options.ethLadder, callsPerStep: options.ethCallsPerStep, call: prepared.call, label: "ethereum direct", progress: io.progress, betweenSteps: () => sleep(500) }).finally(() => prepared.close())
+  const directWindow = directMeter.stop()
+  const directCpu = { ...directWindow, calls: ladder.steps.reduce((n, s) => n + s.succeeded, 0) }
+  const cleared = await clearPool(probeNode)
+  if (cleared.pendingAtStart > 0) io.err(`drain: anvil held ${cleared.pendingAtStart} pending transactions after the direct ladder; ${cleared.minedBlocks} blocks mined (evm_mine) before the gateway pass, ${cleared.pendingAtEnd} still pending`)
   io.err(`drain: ethereum direct best: c=${ladder.best.concurrency}, ${ladder.best.ratePerSec}/s`)
   const keys = freshKeys(options.ethSenders)
   await fundAddresses([probeNode], keys.addresses, "drain")
@@ -93,12 +101,13 @@ const ethereumDrain = async (config: GatewayConfig, options: Options, io: BenchI
       nodeOverride: options.ethMaxInFlight > 0 ? { max_in_flight: options.ethMaxInFlight } : {},
       env: { [config.chains.ethereum.keystore_env]: keys.keys.join(",") },
       bodies: ethTransferBodies(keys.addresses, sinkAddress(), options.ethRequests),
+      meterCpu: true,
     },
     io,
   ))
   const mined = await minedFrom(probeNode, keys.addresses)
   const nodeState = await checkNode(probeNode, "drain-eth", phase.accepted - phase.final.final, io)
-  return { chain: "ethereum", call: prepared.describe, ladder, phase, maxInFlight, mined, nodeState, nudges }
+  return { chain: "ethereum", call: prepared.describe, ladder, phase, maxInFlight, mined, nodeState, nudges, directCpu, poolBeforePass: cleared }
 }
 
 const bitcoinDrain = async (config: GatewayConfig, options: Options, io: BenchIo, apiKey: string): Promise<DrainPass> => {
@@ -181,6 +190,13 @@ export const runDrain = async (options: Options, io: BenchIo): Promise<BenchRepo
     const ethereum = wants("ethereum") ? await ethereumDrain(config, options, io, probeNode, apiKey) : undefined
     const bitcoin = wants("bitcoin") ? await bitcoinDrain(config, options, io, apiKey) : undefined
     const burst = wants("burst") ? await ethereumBurst(config, options, io, probeNode, apiKey, ethereum?.ladder.best.ratePerSec ?? null) : undefined
+    const cpu = ethereum === undefined ? undefined : cpuChart(ethereum)
+    if (cpu !== undefined) {
+      const path = resolve(options.cpuSvg)
+      await mkdir(dirname(path), { recursive: true })
+      await Bun.write(path, renderChart(cpu))
+      io.err(`drain: CPU per request chart: ${path}`)
+    }
     if (burst !== undefined) {
       const path = resolve(options.timelineSvg)
       await mkdir(dirname(path), { recursive: true })

@@ -60,3 +60,28 @@ export const startStallNudger = (node: EthereumNode, onNudge: (n: Nudge) => void
     },
   }
 }
+
+/**
+ * Waits until the node's pool is empty, mining a block (`evm_mine`) whenever a second
+ * passes with pending transactions and no block taking them, at most `maxBlocks` times.
+ * Run between passes, so a pass does not start against a node still busy with (or
+ * wedged on) the last one's transactions: a wedged anvil spends a whole core retrying
+ * its pool, which the next pass would be charged for. Answers what it found and did.
+ */
+export const clearPool = async (node: EthereumNode, maxBlocks = 30, everyMs = 1000): Promise<{ readonly pendingAtStart: number; readonly minedBlocks: number; readonly pendingAtEnd: number }> => {
+  const first = await ethNodeState(node).catch(() => undefined)
+  const pendingAtStart = first?.pending ?? 0
+  let last = first
+  let minedBlocks = 0
+  while ((last?.pending ?? 0) > 0 && minedBlocks < maxBlocks) {
+    await new Promise((done) => setTimeout(done, everyMs))
+    const now = await ethNodeState(node).catch(() => undefined)
+    if (now === undefined) break
+    if (last !== undefined && looksStalled(last, now)) {
+      await Effect.runPromise(Effect.ignore(ethereumCall(node, "evm_mine", [])))
+      minedBlocks += 1
+    }
+    last = now
+  }
+  return { pendingAtStart, minedBlocks, pendingAtEnd: last?.pending ?? 0 }
+}

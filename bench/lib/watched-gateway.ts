@@ -82,6 +82,8 @@ export const waitReachedThenFinal = async (
   timeouts: { readonly reachTimeoutMs: number; readonly finalTimeoutMs: number },
   label: string,
   io: BenchIo,
+  /** Runs once every request reached the node (or the wait gave up), before the wait for final. */
+  onReached?: () => void,
 ): Promise<ReachedAndFinal> => {
   const s = () => watcher.tracker.summary()
   await waitWithProgress(`${label} reached node`, accepted, () => {
@@ -89,6 +91,7 @@ export const waitReachedThenFinal = async (
     return now.reachedNode + now.failed + now.dlq
   }, timeouts.reachTimeoutMs, io.progress)
   const reached = s()
+  onReached?.()
   await waitWithProgress(`${label} final`, accepted, () => s().final, timeouts.finalTimeoutMs, io.progress)
   return { reached, final: s() }
 }
