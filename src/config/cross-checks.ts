@@ -58,6 +58,16 @@ const kafkaChecks: CrossCheck = ({ kafka }) => {
       ),
     )
   }
+  // A broadcast relies on the last commit for half the session timeout; a longer pause would make every one wait for fresh proof.
+  if (consumer.transaction_interval_ms >= consumer.session_timeout_ms / 2) {
+    found.push(
+      issue(
+        ["kafka", "consumer", "transaction_interval_ms"],
+        `less than half of session_timeout_ms (${consumer.session_timeout_ms / 2}), the time a broadcast may rely on the last commit`,
+        String(consumer.transaction_interval_ms),
+      ),
+    )
+  }
   const names = [topics.requests, topics.results, topics.dlq]
   const keys = ["requests", "results", "dlq"]
   found.push(...duplicates(names, (i) => ["kafka", "topics", keys[i] ?? ""], "a topic name not used by another topic"))

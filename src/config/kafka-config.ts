@@ -39,6 +39,8 @@ export const KafkaConsumerSchema = table("[kafka.consumer]", {
   max_held_per_partition: intAtLeast(1),
   /** The coordinator aborts a partition's transaction left open longer than this (a frozen executor's). */
   transaction_timeout_ms: intAtLeast(1000),
+  /** Least time between the starts of two transactions of one partition's writer; what queues meanwhile rides in the next (group commit under load). 0: back to back. */
+  transaction_interval_ms: intAtLeast(0),
 })
 
 /** `[kafka]`: the durable queue every accepted request goes through. */

@@ -157,6 +157,13 @@ const invalid: ReadonlyArray<{
     ],
   },
   {
+    name: "a transaction interval that outlasts the ownership grace",
+    edits: [["transaction_interval_ms = 1000", "transaction_interval_ms = 3000"]],
+    lines: [
+      `${FILE}: kafka.consumer.transaction_interval_ms: expected less than half of session_timeout_ms (3000), the time a broadcast may rely on the last commit; found 3000`,
+    ],
+  },
+  {
     name: "two topics with one name",
     edits: [['dlq = "sendto.dlq"', 'dlq = "sendto"']],
     lines: [`${FILE}: kafka.topics.dlq: expected a topic name not used by another topic; found "sendto" again (first at kafka.topics.requests)`],

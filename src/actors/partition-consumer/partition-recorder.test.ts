@@ -24,6 +24,18 @@ const scriptedSink = (fail: (n: number) => unknown | undefined) => {
 }
 
 describe("partition recorder", () => {
+  test("with an interval, a transaction starts no sooner than the interval after the last one started, and carries what queued meanwhile", async () => {
+    const starts: number[] = []
+    const { sink: inner, txns } = scriptedSink(() => undefined)
+    const sink: TransactionSink = { ...inner, commit: (records, next) => (starts.push(performance.now()), inner.commit(records, next)) }
+    const r = makePartitionRecorder(sink, makeOffsetBook(), "results", { committedAt: 0 }, undefined, undefined, 0, 250)
+    await Effect.runPromise(r.commit([rec("a")]))
+    // Three callers arrive one after another during the pause: one transaction takes them all.
+    await Effect.runPromise(Effect.all([r.commit([rec("b")]), Effect.andThen(Effect.sleep("20 millis"), r.commit([rec("c")])), Effect.andThen(Effect.sleep("40 millis"), r.commit([rec("d")]))], { concurrency: "unbounded" }))
+    expect(txns.map((t) => t.ids)).toEqual([["a"], ["b", "c", "d"]])
+    expect((starts[1] ?? 0) - (starts[0] ?? 0)).toBeGreaterThanOrEqual(249)
+  })
+
   test("callers queued during a transaction share the next one, with the offset through what they finish", async () => {
     const { sink, txns } = scriptedSink(() => undefined)
     const book = makeOffsetBook()

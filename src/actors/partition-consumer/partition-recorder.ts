@@ -72,6 +72,16 @@ export const makePartitionRecorder = (
   onRetry: (error: RecordError, attempt: number) => void = () => undefined,
   onCommit: (records: number, ms: number) => void = () => undefined,
   offsetEveryMs = 1_000,
+  /**
+   * The least time between the starts of two transactions (`[kafka.consumer].transaction_interval_ms`).
+   * A commit after a quiet spell starts at once; under load whatever queues in the pause
+   * rides in the next transaction. A Kafka transaction costs the brokers about the same
+   * CPU whatever it holds: on the 2-core stack, 12 writers committing 64 records each back
+   * to back made 57 transactions/s at 137% broker CPU (about 24 ms each), and
+   * `gateway bench drain` (3,000 transfers, 12 partitions on one host) spent 3.2 ms of
+   * broker CPU per request back to back against 2.3 ms with 1 s between starts.
+   */
+  intervalMs = 0,
 ): Recorder => {
   let offsetAt = Number.NEGATIVE_INFINITY
   // The newest proof of ownership: the writer's opening, then each commit.
@@ -84,6 +94,8 @@ export const makePartitionRecorder = (
   // The offset the last offset-carrying transaction committed, and the trailing commit waiting to catch up to the book.
   let sentOffset: bigint | undefined
   let trailing: ReturnType<typeof setTimeout> | undefined
+  // The earliest the next transaction may start.
+  let nextStartAt = Number.NEGATIVE_INFINITY
 
   const flush = async (): Promise<void> => {
     if (flushing) return
@@ -91,6 +103,9 @@ export const makePartitionRecorder = (
     let attempt = 0
     try {
       while (fenced === undefined && (inFlight.length > 0 || queue.length > 0)) {
+        // Paced under load (see `intervalMs`); whatever queues meanwhile joins this transaction.
+        const wait = nextStartAt - performance.now()
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait))
         let count = inFlight.reduce((n, p) => n + p.records.length, 0)
         while (queue.length > 0) {
           const next = queue[0] as Pending
@@ -116,6 +131,7 @@ export const makePartitionRecorder = (
           attempt = 0
           last = proof
           for (const p of batch) p.resolve(proof)
+          nextStartAt = started + intervalMs
         } catch (cause) {
           const error = asRecordError(cause)
           if (error._tag === "WriterFenced" || error._tag === "CommitAmbiguous") {
