@@ -9,11 +9,11 @@
  */
 import type { BenchIo } from "../lib/bench-definition.ts"
 import { metricSum, type MetricSample, type NodeOverride, prepareRun, warningsOf } from "../lib/gateway-under-test.ts"
+import { cpuMeter, type CpuWindow, ownCpuSeconds, stackGroups } from "../lib/process-cpu.ts"
 import { endToEndRate, type TrackerSummary } from "../lib/status-tracker.ts"
 import { waitReachedThenFinal, withWatchedGateway } from "../lib/watched-gateway.ts"
 import { type IntakeTarget, submitBatches } from "../intake/intake-client.ts"
 import type { LoadResult } from "../intake/load.ts"
-import { cpuMeter, type CpuWindow, ownCpuSeconds, stackGroups } from "../lib/process-cpu.ts"
 
 /** What one pass is. */
 export interface PhaseOptions {

@@ -54,7 +54,7 @@ export const defaultPolicy = (max: number): AdaptivePolicy => ({ max, slowFactor
 
 /** The next state after one observation finished at `now` (the caller's clock, as `startedAt`). */
 export const adapt = (state: AdaptiveState, obs: CallObservation, policy: AdaptivePolicy, now: number): AdaptiveState => {
-  // Lowered at most once per call sent under the current cap (see the module comment).
+  // A call sent before the last lowering cannot lower the cap again (see the module comment).
   const lowered = (baselineMs: number | undefined): AdaptiveState =>
     obs.startedAt >= state.loweredAt
       ? { limit: Math.max(1, Math.floor(state.limit / 2)), baselineMs, streak: 0, loweredAt: now }
