@@ -7,7 +7,7 @@
 import { Effect } from "effect"
 import type { StatusRecord } from "../domain/status.ts"
 import { commitRetry } from "../runtime/schedules.ts"
-import type { CommitProof, ExtraRecord, Recorder, RecordError } from "./ports.ts"
+import type { CommitOptions, CommitProof, ExtraRecord, Recorder, RecordError } from "./ports.ts"
 
 /**
  * The executor must stop and broadcast nothing more: a newer owner fenced it, or its
@@ -24,8 +24,9 @@ export const commitDurably = (
   records: readonly StatusRecord[],
   finishes: readonly bigint[] = [],
   extra: readonly ExtraRecord[] = [],
+  options: CommitOptions = {},
 ): Effect.Effect<CommitProof, Fenced> =>
-  recorder.commit(records, finishes, extra).pipe(
+  recorder.commit(records, finishes, extra, options).pipe(
     Effect.retry({ schedule: commitRetry, while: (e) => !halts(e) }),
     Effect.catch((e) => (halts(e) ? Effect.fail(e) : Effect.die(e))),
   )

@@ -60,13 +60,23 @@ export interface ExtraRecord {
   readonly value: string
 }
 
+/** How a commit may be scheduled. */
+export interface CommitOptions {
+  /**
+   * Start the transaction now, even inside the pause between transactions that spreads
+   * them out under load (`[kafka.consumer].transaction_interval_ms`): for a lane whose next
+   * run waits for this one, such as the Bitcoin lane of an account, one run at a time.
+   */
+  readonly urgent?: boolean
+}
+
 /** The partition's fenced recorder. */
 export interface Recorder {
   /**
    * Makes `records` durable and marks the messages at `finishes` done, in one
    * transaction with the consumer offset through which every message is done.
    */
-  readonly commit: (records: readonly StatusRecord[], finishes?: readonly bigint[], extra?: readonly ExtraRecord[]) => Effect.Effect<CommitProof, RecordError>
+  readonly commit: (records: readonly StatusRecord[], finishes?: readonly bigint[], extra?: readonly ExtraRecord[], options?: CommitOptions) => Effect.Effect<CommitProof, RecordError>
   /**
    * Succeeds while the last commit (or the opening of the writer) is recent enough to
    * vouch that this executor still owns its partition; otherwise commits a transaction

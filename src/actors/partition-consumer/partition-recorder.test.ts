@@ -36,6 +36,15 @@ describe("partition recorder", () => {
     expect((starts[1] ?? 0) - (starts[0] ?? 0)).toBeGreaterThanOrEqual(249)
   })
 
+  test("an urgent caller ends the pause: its transaction starts at once, with whatever queued before it", async () => {
+    const { sink, txns } = scriptedSink(() => undefined)
+    // A pause far longer than the test may take.
+    const r = makePartitionRecorder(sink, makeOffsetBook(), "results", { committedAt: 0 }, undefined, undefined, 0, 60_000)
+    await Effect.runPromise(r.commit([rec("a")]))
+    await Effect.runPromise(Effect.all([r.commit([rec("b")]), Effect.andThen(Effect.sleep("20 millis"), r.commit([rec("c")], [], [], { urgent: true }))], { concurrency: "unbounded" }))
+    expect(txns.map((t) => t.ids)).toEqual([["a"], ["b", "c"]])
+  })
+
   test("callers queued during a transaction share the next one, with the offset through what they finish", async () => {
     const { sink, txns } = scriptedSink(() => undefined)
     const book = makeOffsetBook()

@@ -305,7 +305,8 @@ export const runBitcoinAccount = (ctx: BitcoinContext, account: string, items: r
       pendings.push({ txid: signed.txid, raw: signed.hex, account, members, recorded: false, sentAt: undefined, triedAt: undefined, mined: undefined, reported: "signed" })
     }
     if (records.length > 0 || finishes.length > 0) {
-      yield* commitDurably(ctx.recorder, records, finishes, extras)
+      // The account's next run waits for this one: not held for the pause between transactions.
+      yield* commitDurably(ctx.recorder, records, finishes, extras, { urgent: true })
       ctx.records.remember(records)
     }
     const account_ = ctx.accounts.get(account)
