@@ -66,14 +66,17 @@ export const startStallNudger = (node: EthereumNode, onNudge: (n: Nudge) => void
  * passes with pending transactions and no block taking them, at most `maxBlocks` times.
  * Run between passes, so a pass does not start against a node still busy with (or
  * wedged on) the last one's transactions: a wedged anvil spends a whole core retrying
- * its pool, which the next pass would be charged for. Answers what it found and did.
+ * its pool, which the next pass would be charged for. Gives up after `maxBlocks` blocks
+ * or `maxWaitMs`, and answers what it found and did (the caller says so when the pool
+ * is still not empty).
  */
-export const clearPool = async (node: EthereumNode, maxBlocks = 30, everyMs = 1000): Promise<{ readonly pendingAtStart: number; readonly minedBlocks: number; readonly pendingAtEnd: number }> => {
+export const clearPool = async (node: EthereumNode, maxBlocks = 30, everyMs = 1000, maxWaitMs = 60_000): Promise<{ readonly pendingAtStart: number; readonly minedBlocks: number; readonly pendingAtEnd: number }> => {
   const first = await ethNodeState(node).catch(() => undefined)
   const pendingAtStart = first?.pending ?? 0
+  const deadline = Date.now() + maxWaitMs
   let last = first
   let minedBlocks = 0
-  while ((last?.pending ?? 0) > 0 && minedBlocks < maxBlocks) {
+  while ((last?.pending ?? 0) > 0 && minedBlocks < maxBlocks && Date.now() < deadline) {
     await new Promise((done) => setTimeout(done, everyMs))
     const now = await ethNodeState(node).catch(() => undefined)
     if (now === undefined) break
