@@ -17,6 +17,11 @@ export const PAYOUTS_FLAGS = {
   coins: intFlag({ description: "Coins of 10 BTC the batching account is funded with before the pass", default: 20, min: 1, max: 500 }),
   batchMaxOutputs: intFlag({ description: "[chains.bitcoin].batch_max_outputs for the pass", default: 500, min: 1, max: 3000 }),
   batchLingerMs: intFlag({ value: "MS", description: "[chains.bitcoin].batch_linger_ms for the pass", default: 500, min: 0 }),
+  changeAddressUses: intFlag({
+    description: "[chains.bitcoin].change_address_uses for the pass: batched transactions that share one change address (1: a fresh address each, the shipped default)",
+    default: 25,
+    min: 1,
+  }),
   ladder: intListFlag({ description: "Concurrencies tried directly on the wallet (sendtoaddress)", default: [1, 2, 4], min: 1, max: 16 }),
   callsPerStep: intFlag({ description: "Direct wallet calls per ladder step", default: 60, min: 1 }),
   amount: numberFlag({ value: "BTC", description: "Base amount of each payout (each gets a distinct amount from here up)", default: 0.0001, min: 0.00001, max: 1 }),
@@ -39,11 +44,14 @@ export const payoutsBench = defineBench({
     "(sendfrom, each a distinct amount to one address of the account). The rate is the",
     "first payout accepted to the last one reaching the wallet (its transaction",
     "recorded and sent); each payout is then checked paid exactly once in the wallet.",
+    "The pass lets --change-address-uses transactions share a change address; the",
+    "shipped config asks the wallet for a fresh one each time.",
   ],
   flags: PAYOUTS_FLAGS,
   examples: [
     ["gateway bench payouts", "5,000 payouts, batches of up to 500 outputs"],
     ["gateway bench payouts --payouts 20000 --coins 60", "A larger airdrop"],
+    ["gateway bench payouts --change-address-uses 1", "A fresh change address for every transaction, as the shipped config"],
   ],
   run: async (options, io) => {
     const { runPayouts } = await import("./run.ts")

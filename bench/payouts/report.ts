@@ -24,7 +24,7 @@ export interface PayoutsRun {
   readonly paidOnce: number
   readonly paidTwice: number
   readonly unpaid: number
-  readonly settings: { readonly batchMaxOutputs: number; readonly batchLingerMs: number }
+  readonly settings: { readonly batchMaxOutputs: number; readonly batchLingerMs: number; readonly changeAddressUses: number }
 }
 
 /** Builds the report. */
@@ -70,7 +70,7 @@ export const payoutsReport = (run: PayoutsRun): BenchReport => {
       series: ["payouts/s"],
       groups: [
         { label: `wallet direct (c=${run.ladder.best.concurrency})`, values: [round(direct, 1)] },
-        { label: `gateway batching lane (${round(perTx, 0)} per tx)`, values: [round(rate, 1)], target: { value: direct * PAYOUT_TARGETS.ratio, label: `${PAYOUT_TARGETS.ratio}x direct` } },
+        { label: `gateway batching lane (${round(perTx, 0)} per tx, change address × ${run.settings.changeAddressUses})`, values: [round(rate, 1)], target: { value: direct * PAYOUT_TARGETS.ratio, label: `${PAYOUT_TARGETS.ratio}x direct` } },
       ],
     },
     details,

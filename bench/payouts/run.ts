@@ -89,7 +89,7 @@ export const runPayouts = async (options: Options, io: BenchIo): Promise<BenchRe
       configPath: options.config,
       node: node.name,
       nodeOverride: {},
-      bitcoin: { batch_accounts: [account], batch_max_outputs: options.batchMaxOutputs, batch_linger_ms: options.batchLingerMs },
+      bitcoin: { batch_accounts: [account], batch_max_outputs: options.batchMaxOutputs, batch_linger_ms: options.batchLingerMs, change_address_uses: options.changeAddressUses },
       apiKey,
       env: {},
       bodies: amounts.map((amount) => ({ chain: "bitcoin", method: "sendfrom", params: { account, address: target, amount } })),
@@ -106,5 +106,5 @@ export const runPayouts = async (options: Options, io: BenchIo): Promise<BenchRe
   const paidTwice = amounts.filter((a) => (counts.get(a) ?? 0) > 1).length
   const unpaid = amounts.filter((a) => (counts.get(a) ?? 0) === 0).length
   io.err(`payouts: ${paidOnce} paid once, ${paidTwice} more than once, ${unpaid} not paid, in ${transactions} transactions`)
-  return payoutsReport({ ladder, call: prepared.describe, phase, transactions, paidOnce, paidTwice, unpaid, settings: { batchMaxOutputs: options.batchMaxOutputs, batchLingerMs: options.batchLingerMs } })
+  return payoutsReport({ ladder, call: prepared.describe, phase, transactions, paidOnce, paidTwice, unpaid, settings: { batchMaxOutputs: options.batchMaxOutputs, batchLingerMs: options.batchLingerMs, changeAddressUses: options.changeAddressUses } })
 }

@@ -119,6 +119,7 @@ export const CONFIG_DEFAULTS = {
   },
   "chains.bitcoin.fee_rate_sat_vb": { value: 10, why: "satoshis per virtual byte of the transactions the gateway builds" },
   "chains.bitcoin.change_fanout_coins": { value: 16, why: "one coin pays 25 transactions a block, so 16 coins pay 400" },
+  "chains.bitcoin.change_address_uses": { value: 1, why: "a fresh change address for every transaction, unless the operator trades that for speed" },
   "chains.bitcoin.batch_accounts": { value: [], why: "no account batches its payouts until the file names it" },
   "chains.bitcoin.batch_max_outputs": { value: 500, why: "most payouts in one batched transaction" },
   "chains.bitcoin.batch_linger_ms": { value: 1000, why: "a batch waits at most 1 s, from its oldest payout, for more" },

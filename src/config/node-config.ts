@@ -54,6 +54,14 @@ export const BitcoinChainSchema = table("[chains.bitcoin]", {
    * (Bitcoin Core's descendant limit); N coins pay 25·N.
    */
   change_fanout_coins: intAtLeast(1),
+  /**
+   * How many of an account's transactions pay their change to one address before the
+   * wallet is asked for a fresh one. 1 keeps every change address fresh; more links those
+   * transactions by address (a batching account's transactions are already linked, each
+   * spending the last one's change) and spares the wallet a call it answers slowly while
+   * it files the transaction just sent.
+   */
+  change_address_uses: intAtLeast(1),
   /** Accounts whose payouts are paid together, many outputs to one transaction (payroll, airdrops). */
   batch_accounts: listOf(NonEmptyString, "account names"),
   /** Most payouts in one batched transaction. */

@@ -7,9 +7,9 @@
  * transactions, never from a listing, and pay each payout once.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test"
-import { btcPaidCounts, btcPayouts, expectExactlyOnce, startFaultRun, statusesOf, submitAll, waitAllFinal, type FaultRun } from "../support/fault-run.ts"
+import { btcPaidCounts, btcPayouts, countRecordedUnfinished, expectExactlyOnce, replaceEveryConsumer, startFaultRun, statusesOf, submitAll, waitAllFinal, type FaultRun } from "../support/fault-run.ts"
 import { waitUntil } from "../support/intake-client.ts"
-import { freeze, thaw } from "../support/stack-process.ts"
+import { freeze, thaw, thawIfFrozen } from "../support/stack-process.ts"
 
 let run: FaultRun
 
@@ -18,11 +18,7 @@ beforeAll(async () => {
 }, 180_000)
 
 afterAll(async () => {
-  try {
-    thaw("btc-miner")
-  } catch {
-    // not frozen
-  }
+  thawIfFrozen("btc-miner")
   await run?.stop()
 }, 120_000)
 
@@ -32,18 +28,11 @@ test("400 unconfirmed payouts, then every consumer SIGKILLed: each payout lands 
   const payouts = btcPayouts(run, 400)
   const ids = await submitAll(intake, payouts)
   // Wait until most payouts are recorded and sent (none can confirm while mining is paused).
-  const sent = await waitUntil(async () => {
-    const s = await statusesOf(intake, ids)
-    return ids.filter((id) => ["signed", "submitted"].includes(String(s.get(id)?.status))).length >= 320
-  }, 120_000, 1_000)
+  const sent = await waitUntil(async () => (await countRecordedUnfinished(intake, ids)) >= 320, 120_000, 1_000)
   expect(sent).toBe(true)
   const unconfirmed = ((await statusesOf(intake, ids)).size)
   process.stderr.write(`unconfirmed-backlog: ${unconfirmed} payouts recorded with mining paused; killing every consumer\n`)
-  for (const c of [...run.consumers]) c.proc.kill("SIGKILL")
-  await Promise.all(run.consumers.map((c) => c.proc.exited))
-  run.consumers.length = 0
-  await run.startConsumer()
-  await run.startConsumer()
+  await replaceEveryConsumer(run, 2)
   thaw("btc-miner")
   expect(await waitAllFinal("unconfirmed-backlog", intake, ids, 300_000)).toBe(true)
   const statuses = await statusesOf(intake, ids)

@@ -30,8 +30,8 @@ export interface FaultRunOptions {
   readonly ethSenders?: number
   /** Coins of 1 BTC the run's wallet account gets. */
   readonly btcCoins?: number
-  /** Changes to the config text, after the run's own topics and port are set. */
-  readonly edit?: (toml: string) => string
+  /** Changes to the config text, after the run's own topics and port are set; `run.account` is the run's wallet account. */
+  readonly edit?: (toml: string, run: { readonly account: string }) => string
   /** Extra environment for the gateways. */
   readonly env?: Readonly<Record<string, string>>
   /** The producers' `--role` (default "producer"); "producer,consumer" gives hosts that also serve reads. */
@@ -131,7 +131,8 @@ export const startFaultRun = async (options: FaultRunOptions): Promise<FaultRun>
   const eth = (method: string, params: readonly unknown[] = []) => Effect.runPromise(ethereumCall(node, method, params))
   const withAnvil = base.replace(/(name = "eth-1"[\s\S]*?\nurl = )"[^"]*"/, `$1"${anvil.url}"`)
   if (!withAnvil.includes(`url = "${anvil.url}"`)) throw new Error("config/local.toml has no eth-1 node whose url the run could point at its anvil")
-  const edited = options.edit === undefined ? withAnvil : options.edit(withAnvil)
+  const account = `fault-${tag}`
+  const edited = options.edit === undefined ? withAnvil : options.edit(withAnvil, { account })
   const intakes: string[] = []
   const configs: string[] = []
   for (let i = 0; i < Math.max(1, options.producers ?? 1); i++) {
@@ -145,7 +146,6 @@ export const startFaultRun = async (options: FaultRunOptions): Promise<FaultRun>
   const senders = wallets.map((w) => w.address)
   await fundEth(eth, senders)
   const sink = Wallet.createRandom().address
-  const account = `fault-${tag}`
   const target = await fundAccount(account, options.btcCoins ?? 20)
   const env = { ...stackEnv(), GATEWAY_ETH_KEYS: wallets.map((w) => w.privateKey).join(","), ...options.env }
   const producers = configs.map((c) => startGateway(dir, ["--config", c, "--host", "local", "--role", options.producerRoles ?? "producer"], env))
@@ -218,6 +218,20 @@ export const statusesOf = async (intake: string, ids: readonly string[]) => {
     if (r.status === 200) out.set(id, r.body)
   }
   return out
+}
+
+/** How many of `ids` are recorded and sent but not final yet (signed or submitted) on `intake`. */
+export const countRecordedUnfinished = async (intake: string, ids: readonly string[]): Promise<number> => {
+  const s = await statusesOf(intake, ids)
+  return ids.filter((id) => ["signed", "submitted"].includes(String(s.get(id)?.status))).length
+}
+
+/** SIGKILLs every consumer host of `run`, waits for them to exit, and starts `count` new ones. */
+export const replaceEveryConsumer = async (run: FaultRun, count: number): Promise<void> => {
+  for (const c of [...run.consumers]) c.proc.kill("SIGKILL")
+  await Promise.all(run.consumers.map((c) => c.proc.exited))
+  run.consumers.length = 0
+  for (let i = 0; i < count; i++) await run.startConsumer()
 }
 
 const finals = new Set(["confirmed", "failed", "dlq"])

@@ -44,6 +44,11 @@ export const thaw = (name: string): void => {
   frozen.delete(pid)
 }
 
+/** Resumes `name` if this process froze it and has not resumed it yet (an afterAll after a failed test). */
+export const thawIfFrozen = (name: string): void => {
+  if (frozen.has(stackPid(name))) thaw(name)
+}
+
 /** Freezes `name` for `ms`, then resumes it. */
 export const freezeFor = async (name: string, ms: number): Promise<void> => {
   freeze(name)

@@ -59,6 +59,7 @@ export const hostChains = (ctx: HostContext, nodes: ChainNodes): HostChains => {
       network: btc.network,
       feeRateSatPerVbyte: btc.fee_rate_sat_vb,
       changeFanoutCoins: btc.change_fanout_coins,
+      changeAddressUses: btc.change_address_uses,
       confirmations: btc.confirmations,
       batchAccounts: new Set(btc.batch_accounts),
       batchMaxOutputs: btc.batch_max_outputs,

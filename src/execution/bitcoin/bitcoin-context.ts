@@ -10,7 +10,7 @@ import type { WalletStep } from "../../adapters/bitcoin/wallet-step.ts"
 import type { BitcoinNetwork } from "../../intake/validate/bitcoin-network.ts"
 import type { Logger } from "../../observability/log.ts"
 import type { ChainNodes, NodeCallError, Recorder, RecordCache } from "../ports.ts"
-import type { UtxoBook } from "./utxo-book.ts"
+import { UtxoBook } from "./utxo-book.ts"
 
 /** `[chains.bitcoin]` settings the executor follows. */
 export interface BitcoinSettings {
@@ -23,6 +23,8 @@ export interface BitcoinSettings {
   readonly feeRateSatPerVbyte: number
   /** Coins an account should hold: below that, a transaction splits its change (coin-selection.ts, `fanoutCoins`). */
   readonly changeFanoutCoins: number
+  /** Transactions of an account that pay their change to one address before the wallet is asked for a fresh one. */
+  readonly changeAddressUses: number
   readonly confirmations: number
   /** Accounts whose payouts are paid together, many outputs to a transaction. */
   readonly batchAccounts: ReadonlySet<string>
@@ -61,7 +63,12 @@ export interface AccountState {
   /** Epoch ms of the last listing: a shortfall lists again, at most once a second. */
   loadedAt: number
   readonly pending: Map<string, PendingTx>
+  /** The change script the account's transactions pay to, and how many more may use it (`changeAddressUses`). */
+  change: { readonly script: string; left: number } | undefined
 }
+
+/** An account the lane has not listed yet. */
+export const newAccountState = (): AccountState => ({ book: new UtxoBook(), loaded: false, loadedAt: 0, pending: new Map(), change: undefined })
 
 /** The shared state and ports of one partition's Bitcoin work. */
 export interface BitcoinContext {

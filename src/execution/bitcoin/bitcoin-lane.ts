@@ -7,12 +7,12 @@
 import { Effect, Result } from "effect"
 import type { StatusRecord } from "../../domain/status.ts"
 import type { DeadLetterFor, Lane } from "../lane.ts"
-import type { AccountState, BitcoinContext } from "./bitcoin-context.ts"
+import { newAccountState, type AccountState, type BitcoinContext } from "./bitcoin-context.ts"
 import { runBitcoinAccount } from "./bitcoin-run.ts"
 import { trackBitcoin, type ChainTip } from "./bitcoin-track.ts"
 import { decodeRawTransaction } from "./raw-transaction.ts"
 import { changeVoutsOf, membersOf } from "./tx-records.ts"
-import { recordedSpendOf, UtxoBook } from "./utxo-book.ts"
+import { recordedSpendOf } from "./utxo-book.ts"
 import { executorEvents } from "../events.ts"
 
 /** Requests of one account started per run when payouts are not batched (each is its own transaction). */
@@ -21,7 +21,7 @@ const unbatchedRun = 25
 const stateOf = (ctx: BitcoinContext, account: string): AccountState => {
   let state = ctx.accounts.get(account)
   if (state === undefined) {
-    state = { book: new UtxoBook(), loaded: false, loadedAt: 0, pending: new Map() }
+    state = newAccountState()
     ctx.accounts.set(account, state)
   }
   return state

@@ -22,11 +22,10 @@ import { ensureOwned, commitDurably, type Fenced } from "../durable.ts"
 import type { DeadLetterFor, LaneItem, RunResult } from "../lane.ts"
 import type { ExtraRecord, NodeCallError } from "../ports.ts"
 import { scriptForAddress } from "./address-script.ts"
-import { walletStep, type AccountState, type BitcoinContext, type PendingTx } from "./bitcoin-context.ts"
+import { newAccountState, walletStep, type AccountState, type BitcoinContext, type PendingTx } from "./bitcoin-context.ts"
 import { buildSigned, buildSignedBatch, type SignedTransaction } from "./build-transaction.ts"
 import type { SelectionError } from "./coin-selection.ts"
 import type { TxOutput } from "./raw-transaction.ts"
-import { UtxoBook } from "./utxo-book.ts"
 import { memberRecord, transactionRecord } from "./tx-records.ts"
 import { executorEvents } from "../events.ts"
 
@@ -54,7 +53,7 @@ const accountOf = (ctx: BitcoinContext, account: string): Effect.Effect<AccountS
   Effect.gen(function* () {
     let state = ctx.accounts.get(account)
     if (state === undefined) {
-      state = { book: new UtxoBook(), loaded: false, loadedAt: 0, pending: new Map() }
+      state = newAccountState()
       ctx.accounts.set(account, state)
     }
     if (!state.loaded) yield* listCoins(ctx, account, state)
@@ -109,6 +108,21 @@ const changeScript = (ctx: BitcoinContext, account: string) =>
       if (attempt >= 3) return yield* Effect.fail(address.failure)
     }
   })
+
+/**
+ * The change script of the account's next transaction: the last one while it has uses
+ * left, else a fresh address from the wallet. Right after a broadcast the wallet takes
+ * 300–650 ms to hand out an address (3–5 ms idle), so a batching lane that asks for one
+ * per transaction spends most of each run waiting for it.
+ */
+const takeChange = (ctx: BitcoinContext, account: string, state: AccountState) => {
+  const kept = state.change
+  if (kept !== undefined && kept.left > 0) {
+    kept.left -= 1
+    return Effect.succeed(kept.script)
+  }
+  return Effect.tap(changeScript(ctx, account), (script) => Effect.sync(() => { state.change = { script, left: ctx.settings.changeAddressUses - 1 } }))
+}
 
 /** Why a selection failed, for the request's record, and whether waiting for blocks would help. */
 const selectionReason = (e: SelectionError): { readonly reason: string; readonly wait: boolean } =>
@@ -225,7 +239,7 @@ export const runBitcoinAccount = (ctx: BitcoinContext, account: string, items: r
         if (batching && first.outputs.length === 1) {
           while (i + group.length < payments.length && group.length < ctx.settings.batchMaxOutputs && (payments[i + group.length] as Payment).outputs.length === 1) group.push(payments[i + group.length] as Payment)
         }
-        const change = yield* Effect.result(changeScript(ctx, account))
+        const change = yield* Effect.result(takeChange(ctx, account, state.success))
         if (Result.isFailure(change)) {
           stop = { _tag: "later", remaining: items.slice(items.indexOf(first.item)), reason: change.failure.message }
           break
