@@ -5,7 +5,7 @@
  * the deadline; after --claim-after unanswered attempts it files one claim when a key
  * is set. Exit 0 when applied, 1 when not, 2 for a bad command line or config.
  */
-import { type ClaimOutcome, CLIENT_DEFAULTS, describeFailure, makeFailoverClient } from "../client/index.ts"
+import { type ClaimOutcome, CLIENT_DEFAULTS, describeFailure, isHttpUrl, makeFailoverClient } from "../client/index.ts"
 import type { CliContext, Command } from "./command.ts"
 import { DEFAULT_CLIENT_KEY_ENV, KEY_ENV_FLAG, type KeyEnvArg, parseKeyEnv, readKey } from "./client-key.ts"
 import { millis } from "./client-list-command.ts"
@@ -73,7 +73,7 @@ export const parseSubmitArgs = (argv: ReadonlyArray<string>): SubmitArgs | Usage
   if (requestId !== undefined && requestId.trim() === "") return new UsageError({ line: `${PREFIX}: --request-id must not be empty; leave it out for a new UUID` })
   const membersText = flagValue(parsed, "--members")
   const members = membersText === undefined ? [] : membersText.split(",").map((m) => m.trim()).filter((m) => m !== "")
-  const notUrl = members.find((m) => !/^https?:\/\/\S+$/.test(m))
+  const notUrl = members.find((m) => !isHttpUrl(m))
   if (membersText !== undefined && (members.length === 0 || notUrl !== undefined)) {
     return new UsageError({ line: `${PREFIX}: --members takes the replicas' locations, comma-separated http:// URLs, e.g. --members http://10.0.0.11:8090,http://10.0.0.12:8090; found "${notUrl ?? membersText}"` })
   }

@@ -87,11 +87,14 @@ export class InvalidClientOptions extends Data.TaggedError("InvalidClientOptions
 
 const positiveInt = (v: number) => Number.isSafeInteger(v) && v >= 1
 
+/** Whether `text` is an http:// or https:// URL, as the registry's RPC and every replica location must be. */
+export const isHttpUrl = (text: string): boolean => /^https?:\/\/\S+$/.test(text)
+
 /** Fills in the defaults and checks every option; answers the first problem found. */
 export const checkClientOptions = (options: FailoverClientOptions): ResolvedClientOptions | InvalidClientOptions => {
   const resolved: ResolvedClientOptions = { ...CLIENT_DEFAULTS, ...options, claimKey: options.claimKey }
   const bad = (field: string, expected: string, found: unknown) => new InvalidClientOptions({ field, expected, found: JSON.stringify(found) ?? String(found) })
-  if (!/^https?:\/\/\S+$/.test(resolved.rpcUrl)) return bad("rpcUrl", "an http:// or https:// URL, e.g. http://127.0.0.1:8545", resolved.rpcUrl)
+  if (!isHttpUrl(resolved.rpcUrl)) return bad("rpcUrl", "an http:// or https:// URL, e.g. http://127.0.0.1:8545", resolved.rpcUrl)
   if (!/^0x[0-9a-fA-F]{40}$/.test(resolved.registryAddress)) return bad("registryAddress", "a 0x address of 40 hex digits (gateway contracts deploy prints it)", resolved.registryAddress)
   if (resolved.serviceId === "") return bad("serviceId", "a non-empty service id, e.g. registry-dashboard", resolved.serviceId)
   for (const field of ["requestTimeoutMs", "deadlineMs", "claimAfterFailures", "chainId", "pollIntervalMs", "claimTimeoutMs", "hedgeAfterMs"] as const) {
@@ -100,7 +103,7 @@ export const checkClientOptions = (options: FailoverClientOptions): ResolvedClie
   for (const field of ["confirmations", "maxRedirects"] as const) {
     if (!Number.isSafeInteger(resolved[field]) || resolved[field] < 0) return bad(field, "a whole number of at least 0", resolved[field])
   }
-  const member = resolved.members.find((m) => !/^https?:\/\/\S+$/.test(m))
+  const member = resolved.members.find((m) => !isHttpUrl(m))
   if (member !== undefined) return bad("members", "each an http:// or https:// URL of a replica, e.g. http://10.77.1.12:8090", member)
   if (resolved.claimKey !== undefined && !/^0x[0-9a-fA-F]{64}$/.test(resolved.claimKey)) {
     return bad("claimKey", "a 0x-prefixed 32-byte hex private key", "(a value that is not one; not shown)")

@@ -8,7 +8,7 @@
 export { backoffDelayMs, CLIENT_BACKOFF, type ClientBackoff } from "./backoff.ts"
 export type { ClaimOutcome } from "./claim-sender.ts"
 export { type ClientCounters, ZERO_COUNTERS } from "./client-counters.ts"
-export { CLIENT_DEFAULTS, checkClientOptions, type FailoverClientOptions, InvalidClientOptions } from "./client-options.ts"
+export { CLIENT_DEFAULTS, checkClientOptions, isHttpUrl, type FailoverClientOptions, InvalidClientOptions } from "./client-options.ts"
 export { type FailoverClient, makeFailoverClient, type NoClaimKey, type NumberListing, type ReadFailed } from "./failover-client.ts"
 export { confirmedThrough, foldNewLocations, type KnownLocation } from "./location-fold.ts"
 export { isNoLocation, type NoLocation } from "./location-tracker.ts"
