@@ -39,6 +39,8 @@ export interface DrainPass {
   readonly directCpu?: CpuWindow & { readonly calls: number }
   /** The node's pool after the direct ladder, and the blocks the bench mined to empty it before the pass (Ethereum). */
   readonly poolBeforePass?: { readonly pendingAtStart: number; readonly minedBlocks: number; readonly pendingAtEnd: number }
+  /** Bitcoin: the wallet's unconfirmed coins after the direct calls, and the wait for blocks before the pass. */
+  readonly walletBeforePass?: { readonly unconfirmedAtStart: number; readonly unconfirmedAtEnd: number; readonly waitedMs: number }
 }
 
 /** The burst through the gateway and the same burst sent directly, each probed from the side. */
@@ -206,6 +208,7 @@ const drainParts = (d: DrainPass) => {
     gateway: phaseJson(d.phase),
     ...(cpuJson === undefined ? {} : { cpu: cpuJson }),
     ...(d.poolBeforePass === undefined ? {} : { poolBeforePass: { ...d.poolBeforePass } }),
+    ...(d.walletBeforePass === undefined ? {} : { walletBeforePass: { ...d.walletBeforePass } }),
   }
   return { figures, comparisons, group, details }
 }

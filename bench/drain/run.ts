@@ -20,7 +20,7 @@ import { prepareBitcoinTransfer, prepareEthereumTransfer } from "../lib/node-cal
 import { cpuMeter, ownCpuSeconds, stackGroups } from "../lib/process-cpu.ts"
 import type { BenchReport } from "../lib/results.ts"
 import { apiKeyFrom, loadBaseConfig } from "../intake/run.ts"
-import { walletAddress, walletEndpoint } from "../intake/wallet-address.ts"
+import { settleWallet, walletAddress, walletEndpoint } from "../intake/wallet-address.ts"
 import { type PhaseOptions, runGatewayPhase } from "./gateway-phase.ts"
 import type { DRAIN_FLAGS } from "./index.ts"
 import { type BurstPass, burstTimeline, cpuChart, type DrainPass, drainReport } from "./report.ts"
@@ -118,6 +118,9 @@ const bitcoinDrain = async (config: GatewayConfig, options: Options, io: BenchIo
   io.err(`drain: bitcoin direct: ${prepared.describe}`)
   const ladder = await bestConcurrency({ ladder: options.btcLadder, callsPerStep: options.btcCallsPerStep, call: prepared.call, label: "bitcoin direct", progress: io.progress, betweenSteps: () => sleep(500) }).finally(() => prepared.close())
   io.err(`drain: bitcoin direct best: c=${ladder.best.concurrency}, ${ladder.best.ratePerSec}/s`)
+  // The direct calls started from confirmed coins; so does the gateway's pass.
+  const settled = await settleWallet(endpoint)
+  io.err(`drain: bitcoin: ${settled.unconfirmedAtStart} unconfirmed coins after the direct calls, ${settled.unconfirmedAtEnd} after waiting ${settled.waitedMs} ms for blocks`)
   const phase = await runGatewayPhase(
     {
       ...common(options, apiKey),
@@ -129,7 +132,7 @@ const bitcoinDrain = async (config: GatewayConfig, options: Options, io: BenchIo
     },
     io,
   )
-  return { chain: "bitcoin", call: prepared.describe, ladder, phase, maxInFlight: capOf(node, options.btcMaxInFlight), mined: null, nodeState: null, nudges: [] }
+  return { chain: "bitcoin", call: prepared.describe, ladder, phase, maxInFlight: capOf(node, options.btcMaxInFlight), mined: null, nodeState: null, nudges: [], walletBeforePass: settled }
 }
 
 const ethereumBurst = async (config: GatewayConfig, options: Options, io: BenchIo, probeNode: EthereumNode, apiKey: string, capacity: number | null): Promise<BurstPass> => {
