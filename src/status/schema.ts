@@ -28,6 +28,7 @@ CREATE TABLE IF NOT EXISTS request_status (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS request_status_batch ON request_status (batch_id, status, id) WHERE batch_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS request_status_status ON request_status (status, first_at, id);
+CREATE INDEX IF NOT EXISTS request_status_other_kinds ON request_status (kind, id) WHERE kind <> 'request';
 CREATE INDEX IF NOT EXISTS request_status_first ON request_status (first_at, id);
 CREATE INDEX IF NOT EXISTS request_status_sender ON request_status (sender, first_at, id);
 CREATE INDEX IF NOT EXISTS request_status_final_at ON request_status (final, at);
@@ -63,6 +64,12 @@ CREATE TABLE IF NOT EXISTS read_offsets (
   PRIMARY KEY (topic, partition)
 ) WITHOUT ROWID;
 `
+
+/**
+ * The ids of one kind other than requests. The second term repeats the condition of the
+ * partial index request_status_other_kinds, which is what lets SQLite use it.
+ */
+export const otherKindIds = "SELECT id FROM request_status WHERE kind = ? AND kind <> 'request'"
 
 /** Every table, for emptying a store that belongs to another cluster, topic or layout. */
 export const tables = ["meta", "request_status", "request_history", "sender_nonce", "status_counts", "read_offsets"] as const

@@ -18,7 +18,7 @@ import { Database } from "bun:sqlite"
 import { isFinal, type RecordKind, type RequestStatus, type StatusRecord } from "../domain/status.ts"
 import type { ListPage, ListQuery } from "./list-query.ts"
 import { decodeCursor, encodeCursor } from "./list-query.ts"
-import { addTransition, raiseNonce, schema, schemaVersion, tables, trimHistory, upsert } from "./schema.ts"
+import { addTransition, otherKindIds, raiseNonce, schema, schemaVersion, tables, trimHistory, upsert } from "./schema.ts"
 
 /** Every status, in the order a request moves through them; the index breaks ties on `at`. */
 export const statusOrder: readonly RequestStatus[] = ["accepted", "intent", "signed", "submitted", "confirmed", "failed", "dlq", "cancelled"]
@@ -79,8 +79,12 @@ export interface StatusStore {
   readonly highestNonce: (sender: string) => number | undefined
   /** Records signed or submitted and not final, in the given `sendto` partitions (what a new owner tracks). */
   readonly awaitingConfirmation: (partitions: ReadonlySet<number>) => StatusRecord[]
-  /** Ids of every record of `kind` (e.g. the `cancel` records, few, which the view keeps in memory). */
-  readonly idsOfKind: (kind: RecordKind) => string[]
+  /**
+   * Ids of every record of `kind` other than requests (e.g. the `cancel` records, few,
+   * which the view keeps in memory), through an index of those kinds alone: a scan for
+   * them took 184–814 ms of a producer's start with 1,000,000 requests in the store.
+   */
+  readonly idsOfKind: (kind: Exclude<RecordKind, "request">) => string[]
   /** Where each partition of `topic` has been read to (the offset of the next record). */
   readonly readPositions: (topic: string) => Map<number, bigint>
   /** Records that `partition` of `topic` has been read up to `next`; call after its records were applied. */
@@ -192,7 +196,7 @@ export const openStatusStore = (path = ":memory:", options: StoreOptions = {}): 
   const removeOne = db.prepare("DELETE FROM request_status WHERE id = ?")
   const removeSteps = db.prepare("DELETE FROM request_history WHERE id = ?")
   const rowCount = db.prepare<{ n: number }, []>("SELECT count(*) AS n FROM request_status")
-  const kindIds = db.prepare<{ id: string }, [string]>("SELECT id FROM request_status WHERE kind = ?")
+  const kindIds = db.prepare<{ id: string }, [string]>(otherKindIds)
   const expiredIds = db.prepare<{ id: string }, [number, number]>("SELECT id FROM request_status WHERE final = 1 AND at < ? LIMIT ?")
 
   const apply = (r: StatusRecord): void => {
