@@ -33,7 +33,8 @@ export interface WalletSettle {
 }
 
 /**
- * Waits (at most `maxWaitMs`) until the wallet holds no unconfirmed coins. A pass that
+ * Waits (at most `maxWaitMs`) until the wallet holds no unconfirmed coins; a listing that
+ * fails (-1) ends the wait at once, and the pass runs as it would have. A pass that
  * follows the direct calls would otherwise start on their unconfirmed change: the
  * gateway's lane keeps each chain of unconfirmed spends within the 25-ancestor limit
  * (Bitcoin Core's), so it would wait for a block that the direct calls, which start from
@@ -48,7 +49,7 @@ export const settleWallet = async (endpoint: BitcoinEndpoint, maxWaitMs = 60_000
   const started = Date.now()
   const unconfirmedAtStart = await unconfirmed()
   let now = unconfirmedAtStart
-  while (now !== 0 && Date.now() - started < maxWaitMs) {
+  while (now > 0 && Date.now() - started < maxWaitMs) {
     await new Promise((done) => setTimeout(done, everyMs))
     now = await unconfirmed()
   }

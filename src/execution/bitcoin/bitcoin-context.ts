@@ -67,8 +67,15 @@ export interface AccountState {
   change: { readonly script: string; left: number } | undefined
 }
 
-/** An account the lane has not listed yet. */
-export const newAccountState = (): AccountState => ({ book: new UtxoBook(), loaded: false, loadedAt: 0, pending: new Map(), change: undefined })
+/** The account's state in `ctx`, made empty (coins not listed yet) the first time. */
+export const accountStateOf = (ctx: BitcoinContext, account: string): AccountState => {
+  let state = ctx.accounts.get(account)
+  if (state === undefined) {
+    state = { book: new UtxoBook(), loaded: false, loadedAt: 0, pending: new Map(), change: undefined }
+    ctx.accounts.set(account, state)
+  }
+  return state
+}
 
 /** The shared state and ports of one partition's Bitcoin work. */
 export interface BitcoinContext {

@@ -7,7 +7,7 @@
 import { Effect, Result } from "effect"
 import type { StatusRecord } from "../../domain/status.ts"
 import type { DeadLetterFor, Lane } from "../lane.ts"
-import { newAccountState, type AccountState, type BitcoinContext } from "./bitcoin-context.ts"
+import { accountStateOf, type BitcoinContext } from "./bitcoin-context.ts"
 import { runBitcoinAccount } from "./bitcoin-run.ts"
 import { trackBitcoin, type ChainTip } from "./bitcoin-track.ts"
 import { decodeRawTransaction } from "./raw-transaction.ts"
@@ -17,15 +17,6 @@ import { executorEvents } from "../events.ts"
 
 /** Requests of one account started per run when payouts are not batched (each is its own transaction). */
 const unbatchedRun = 25
-
-const stateOf = (ctx: BitcoinContext, account: string): AccountState => {
-  let state = ctx.accounts.get(account)
-  if (state === undefined) {
-    state = newAccountState()
-    ctx.accounts.set(account, state)
-  }
-  return state
-}
 
 /** Builds the lane over `ctx`. */
 export const makeBitcoinLane = (ctx: BitcoinContext, deadLetter: DeadLetterFor): Lane => {
@@ -44,7 +35,7 @@ export const makeBitcoinLane = (ctx: BitcoinContext, deadLetter: DeadLetterFor):
             ctx.log.warn(executorEvents.unreadableRecord, { partition: ctx.partition, id: record.id, problem: decoded.failure.message })
             continue
           }
-          const state = stateOf(ctx, record.sender)
+          const state = accountStateOf(ctx, record.sender)
           state.book.reserve(recordedSpendOf(decoded.success, changeVoutsOf(record)))
           state.pending.set(record.txid, {
             txid: record.txid, raw: record.raw_tx, account: record.sender, members: membersOf(record), recorded: true,

@@ -22,7 +22,7 @@ import { ensureOwned, commitDurably, type Fenced } from "../durable.ts"
 import type { DeadLetterFor, LaneItem, RunResult } from "../lane.ts"
 import type { ExtraRecord, NodeCallError } from "../ports.ts"
 import { scriptForAddress } from "./address-script.ts"
-import { newAccountState, walletStep, type AccountState, type BitcoinContext, type PendingTx } from "./bitcoin-context.ts"
+import { accountStateOf, walletStep, type AccountState, type BitcoinContext, type PendingTx } from "./bitcoin-context.ts"
 import { buildSigned, buildSignedBatch, type SignedTransaction } from "./build-transaction.ts"
 import type { SelectionError } from "./coin-selection.ts"
 import type { TxOutput } from "./raw-transaction.ts"
@@ -51,11 +51,7 @@ const alreadyHandled = (r: StatusRecord | undefined): boolean => r !== undefined
 /** The account's state, its coins listed from the wallet the first time. */
 const accountOf = (ctx: BitcoinContext, account: string): Effect.Effect<AccountState, NodeCallError | { readonly _tag: string; readonly message: string }> =>
   Effect.gen(function* () {
-    let state = ctx.accounts.get(account)
-    if (state === undefined) {
-      state = newAccountState()
-      ctx.accounts.set(account, state)
-    }
+    const state = accountStateOf(ctx, account)
     if (!state.loaded) yield* listCoins(ctx, account, state)
     return state
   })
