@@ -44,9 +44,16 @@ export const thaw = (name: string): void => {
   frozen.delete(pid)
 }
 
-/** Resumes `name` if this process froze it and has not resumed it yet (an afterAll after a failed test). */
+/**
+ * Resumes `name` if this process froze it and has not resumed it yet (an afterAll after a
+ * failed test); never throws, so the cleanup after it still runs.
+ */
 export const thawIfFrozen = (name: string): void => {
-  if (frozen.has(stackPid(name))) thaw(name)
+  try {
+    if (frozen.has(stackPid(name))) thaw(name)
+  } catch {
+    // No pid file, or the process is gone: nothing left to resume.
+  }
 }
 
 /** Freezes `name` for `ms`, then resumes it. */
