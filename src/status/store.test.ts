@@ -20,6 +20,17 @@ const rec = (id: string, status: RequestStatus, at: number, extra: Partial<Statu
 let store: StatusStore
 afterEach(() => store.close())
 
+/** Runs `body` with the path of a store file in a fresh folder, then closes the store and removes the folder. */
+const withStoreFile = (body: (path: string) => void) => {
+  const dir = mkdtempSync(join(tmpdir(), "status-store-"))
+  try {
+    body(join(dir, "status.sqlite"))
+  } finally {
+    store.close()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
 describe("apply / get", () => {
   test("stores and returns a record; unknown ids are undefined", () => {
     store = openStatusStore()
@@ -153,18 +164,13 @@ describe("batch / countByStatus / applyMany", () => {
 
 describe("a file-backed store", () => {
   test("keeps its records across a reopen", () => {
-    const dir = mkdtempSync(join(tmpdir(), "status-store-"))
-    try {
-      const path = join(dir, "status.sqlite")
+    withStoreFile((path) => {
       store = openStatusStore(path)
       store.apply(rec("a", "confirmed", 1))
       store.close()
       store = openStatusStore(path)
       expect(store.get("a")?.status).toBe("confirmed")
-    } finally {
-      store.close()
-      rmSync(dir, { recursive: true, force: true })
-    }
+    })
   })
 })
 
@@ -280,9 +286,7 @@ describe("what the executors read", () => {
 
 describe("records of other kinds", () => {
   test("idsOfKind answers the ids of that kind only, through the index of the kinds that are not requests", () => {
-    const dir = mkdtempSync(join(tmpdir(), "status-store-"))
-    try {
-      const path = join(dir, "status.sqlite")
+    withStoreFile((path) => {
       store = openStatusStore(path)
       store.applyMany([
         rec("r1", "accepted", 1),
@@ -298,18 +302,13 @@ describe("records of other kinds", () => {
       const plan = reader.query<{ detail: string }, [string]>(`EXPLAIN QUERY PLAN ${otherKindIds}`).all("cancel")
       reader.close()
       expect(plan.map((p) => p.detail).join("; ")).toContain("USING COVERING INDEX request_status_other_kinds")
-    } finally {
-      store.close()
-      rmSync(dir, { recursive: true, force: true })
-    }
+    })
   })
 })
 
 describe("read positions, source and tombstones", () => {
   test("positions are kept per topic and partition, and survive a reopen", () => {
-    const dir = mkdtempSync(join(tmpdir(), "status-store-"))
-    try {
-      const path = join(dir, "status.sqlite")
+    withStoreFile((path) => {
       store = openStatusStore(path)
       store.claimSource("cluster-1/results")
       store.apply(rec("a", "confirmed", 1))
@@ -325,10 +324,7 @@ describe("read positions, source and tombstones", () => {
         [3, 7n],
       ])
       expect(store.get("a")?.status).toBe("confirmed")
-    } finally {
-      store.close()
-      rmSync(dir, { recursive: true, force: true })
-    }
+    })
   })
   test("a store filled from another source is emptied when claimed", () => {
     store = openStatusStore()
@@ -346,9 +342,7 @@ describe("read positions, source and tombstones", () => {
     expect([store.get("a"), store.history("a"), store.size()]).toEqual([undefined, [], 1])
   })
   test("a file written by an older layout is emptied, not misread", () => {
-    const dir = mkdtempSync(join(tmpdir(), "status-store-"))
-    try {
-      const path = join(dir, "status.sqlite")
+    withStoreFile((path) => {
       const old = new Database(path)
       old.run("CREATE TABLE request_status (id TEXT PRIMARY KEY, status TEXT NOT NULL, record TEXT NOT NULL)")
       old.run("INSERT INTO request_status VALUES ('a', 'confirmed', '{}')")
@@ -357,10 +351,7 @@ describe("read positions, source and tombstones", () => {
       expect([store.get("a"), store.size()]).toEqual([undefined, 0])
       store.apply(rec("b", "signed", 1))
       expect(store.get("b")?.status).toBe("signed")
-    } finally {
-      store.close()
-      rmSync(dir, { recursive: true, force: true })
-    }
+    })
   })
 })
 
