@@ -81,6 +81,9 @@ export const feeMarketTtl = Duration.seconds(1)
 /** Between rounds of the Ethereum chain follower (new heads, receipts of watched slots): every 250 ms. */
 export const chainFollowRound = Schedule.spaced("250 millis")
 
+/** Between reads of the Bitcoin wallet node's best block by the host's chain watch: every 250 ms (one call while it stands still). */
+export const bitcoinWatchRound = Schedule.spaced("250 millis")
+
 // ------------------------------------------------------------------ nodes and reads
 
 /** Between probes of a node by its throttler (health, latency): every 2 s. */

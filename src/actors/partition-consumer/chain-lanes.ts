@@ -11,6 +11,7 @@ import type { Lane, DeadLetterFor } from "../../execution/lane.ts"
 import type { ChainNodes, Recorder, RecordCache } from "../../execution/ports.ts"
 import type { BitcoinSettings } from "../../execution/bitcoin/bitcoin-context.ts"
 import { makeBitcoinLane } from "../../execution/bitcoin/bitcoin-lane.ts"
+import { makeBitcoinChainWatch, type BitcoinChainWatch } from "../../execution/bitcoin/bitcoin-chain-watch.ts"
 import { makeFeeMarkets, type EthereumSettings } from "../../execution/ethereum/ethereum-context.ts"
 import { makeEthereumLane } from "../../execution/ethereum/ethereum-lane.ts"
 import { makeChainFollower, type ChainFollower } from "../../execution/ethereum/chain-follower.ts"
@@ -29,6 +30,8 @@ export interface HostChains {
   readonly market: ReturnType<typeof makeFeeMarkets>
   /** The host's one reader of each Ethereum node's blocks; the actor runs it. */
   readonly follower: ChainFollower
+  /** The host's one reader of the Bitcoin wallet node's blocks; the actor runs it. */
+  readonly bitcoinWatch: BitcoinChainWatch
 }
 
 /** Reads the host's chain settings; throws `BadSigningKey` for a malformed key list (a config error, at start). */
@@ -43,6 +46,7 @@ export const hostChains = (ctx: HostContext, nodes: ChainNodes): HostChains => {
     signers: signersFromKeyList(ctx.env[eth.keystore_env] ?? ""),
     market: makeFeeMarkets(nodes),
     follower: makeChainFollower(nodes, eth.reorg_window_blocks, ctx.log.forActor("partition-consumer")),
+    bitcoinWatch: makeBitcoinChainWatch(nodes),
     ethereum: {
       chainId: eth.chain_id,
       maxInFlightPerSender: eth.max_in_flight_per_sender,
@@ -80,7 +84,7 @@ export const partitionLanes = (host: HostChains, partition: number, recorder: Re
     }, host.follower, deadLetter))
   }
   if (host.chains.has("bitcoin") && host.bitcoin !== undefined) {
-    lanes.set("bitcoin", makeBitcoinLane({ partition, nodes: host.nodes, recorder, records, settings: host.bitcoin, accounts: new Map(), log, now: Date.now }, deadLetter))
+    lanes.set("bitcoin", makeBitcoinLane({ partition, nodes: host.nodes, recorder, records, settings: host.bitcoin, accounts: new Map(), log, now: Date.now }, host.bitcoinWatch, deadLetter))
   }
   return lanes
 }

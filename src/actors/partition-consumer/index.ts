@@ -65,8 +65,9 @@ export const partitionConsumer = (ctx: HostContext, pool: NodePool, view: Status
     })
     onMembershipEvents(consumer, reportMembership(groupCheck, k.consumer.group_id))
 
-    // The host's one reader of the Ethereum nodes' blocks, for every partition's tracker.
+    // The host's one reader of each chain's blocks, for every partition's tracker.
     yield* Effect.forkScoped(chains.follower.run)
+    yield* Effect.forkScoped(chains.bitcoinWatch.run)
 
     const held = new Map<number, Held>()
     let generation = 0

@@ -1,15 +1,17 @@
 /**
  * The Bitcoin lane of a partition executor: runs (bitcoin-run.ts), the tracker round
- * (bitcoin-track.ts), and the takeover that rebuilds each account's coin book and
- * pending transactions from the partition's unfinished `transaction` records. Nothing is
- * signed anew on takeover: the recorded bytes are sent again by the first round.
+ * (bitcoin-track.ts) over the host's chain watch (bitcoin-chain-watch.ts), and the
+ * takeover that rebuilds each account's coin book and pending transactions from the
+ * partition's unfinished `transaction` records. Nothing is signed anew on takeover: the
+ * recorded bytes are sent again by the first round.
  */
 import { Effect, Result } from "effect"
 import type { StatusRecord } from "../../domain/status.ts"
 import type { DeadLetterFor, Lane } from "../lane.ts"
 import { accountStateOf, type BitcoinContext } from "./bitcoin-context.ts"
 import { runBitcoinAccount } from "./bitcoin-run.ts"
-import { trackBitcoin, type ChainTip } from "./bitcoin-track.ts"
+import { trackBitcoin } from "./bitcoin-track.ts"
+import type { BitcoinChainWatch } from "./bitcoin-chain-watch.ts"
 import { decodeRawTransaction } from "./raw-transaction.ts"
 import { changeVoutsOf, membersOf } from "./tx-records.ts"
 import { recordedSpendOf } from "./utxo-book.ts"
@@ -18,13 +20,21 @@ import { executorEvents } from "../events.ts"
 /** Requests of one account started per run when payouts are not batched (each is its own transaction). */
 const unbatchedRun = 25
 
-/** Builds the lane over `ctx`. */
-export const makeBitcoinLane = (ctx: BitcoinContext, deadLetter: DeadLetterFor): Lane => {
-  const holder: { tip: ChainTip | undefined } = { tip: undefined }
+/** True while some account of `ctx` has a recorded transaction not yet final. */
+const following = (ctx: BitcoinContext) => (): boolean => {
+  for (const state of ctx.accounts.values()) for (const tx of state.pending.values()) if (tx.recorded) return true
+  return false
+}
+
+/** Builds the lane over `ctx`, registered with the host's chain `watch`. */
+export const makeBitcoinLane = (ctx: BitcoinContext, watch: BitcoinChainWatch, deadLetter: DeadLetterFor): Lane => {
+  const holder = { looked: false }
+  const registration = watch.register(ctx.settings.node, following(ctx))
   return {
     capacity: (account) => (ctx.settings.batchAccounts.has(account) ? ctx.settings.batchMaxOutputs : unbatchedRun),
     run: (account, items) => runBitcoinAccount(ctx, account, items, deadLetter),
-    track: trackBitcoin(ctx, holder),
+    track: trackBitcoin(ctx, registration, holder),
+    close: Effect.sync(() => registration.unregister()),
     restore: (records: readonly StatusRecord[]) =>
       Effect.sync(() => {
         let restored = 0

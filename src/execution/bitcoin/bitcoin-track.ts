@@ -1,38 +1,27 @@
 /**
  * The Bitcoin tracker round of one partition executor: follows every transaction the
- * lane recorded until it is final, reading the chain once per new block.
+ * lane recorded until it is final. The host's chain watch (bitcoin-chain-watch.ts) reads
+ * the blocks once for every partition.
  *
- * - New blocks: one `listsinceblock` from the last block seen names the wallet's
- *   transactions mined since, with their confirmations; pending ones are marked mined.
- * - Reorgs: the block last seen is looked up again by height; if its hash changed, every
- *   mined transaction is asked about again, and one no block holds any more goes back to
- *   `submitted`, its same bytes sent again.
+ * - New blocks: the watch's `listsinceblock` names the wallet's transactions mined since
+ *   the last block it saw; this partition's pending ones are marked mined.
+ * - Reorgs: when the watch finds the block it last saw replaced, every mined transaction
+ *   is asked about again, and one no block holds any more goes back to `submitted`, its
+ *   same bytes sent again.
  * - Transactions never sent (restored on takeover, or unanswered) are sent; one the
  *   wallet still does not know `rebroadcast_after_s` after its broadcast is sent again;
  *   one whose coin another transaction spent in a block can never be mined, and its
  *   requests fail, reported as double-spent.
  */
-import { Effect, Result } from "effect"
+import { Effect } from "effect"
 import { txStatus, unspentOutput } from "../../adapters/bitcoin/wallet-calls.ts"
 import type { StatusRecord } from "../../domain/status.ts"
 import { commitDurably, type Fenced } from "../durable.ts"
 import { walletStep, type AccountState, type BitcoinContext, type PendingTx } from "./bitcoin-context.ts"
+import type { BitcoinWatchRegistration } from "./bitcoin-chain-watch.ts"
 import { failTransaction, sendPending } from "./bitcoin-run.ts"
 import { statusRecords } from "./tx-records.ts"
 import { executorEvents } from "../events.ts"
-
-/** The block the tracker last read up to. */
-export interface ChainTip {
-  height: number
-  hash: string
-}
-
-interface SinceBlock {
-  readonly transactions?: readonly { readonly txid?: string; readonly blockhash?: string; readonly confirmations?: number }[]
-  readonly lastblock?: string
-}
-
-const blockHashAt = (ctx: BitcoinContext, height: number) => Effect.map(ctx.nodes.callNode(ctx.settings.node, "getblockhash", [height]), String)
 
 /** Asks the wallet where each given transaction stands, and marks it mined or not. */
 const lookUp = (ctx: BitcoinContext, txs: readonly PendingTx[], head: number) =>
@@ -50,27 +39,28 @@ const lookUp = (ctx: BitcoinContext, txs: readonly PendingTx[], head: number) =>
       }
     }), { discard: true })
 
-/** Reads the blocks since `tip`: mined transactions, and reorgs. Answers the new tip. */
-const readBlocks = (ctx: BitcoinContext, tip: ChainTip | undefined, all: readonly PendingTx[]) =>
+/**
+ * Takes what the host's chain watch saw since the last round: marks the partition's
+ * transactions found mined, and on the first round (or after a reorg) asks the wallet
+ * about each one that could have moved. Answers the head, or undefined before the watch
+ * has read one.
+ */
+const readBlocks = (ctx: BitcoinContext, watch: BitcoinWatchRegistration, holder: { looked: boolean }, all: readonly PendingTx[]) =>
   Effect.gen(function* () {
-    const head = Number(yield* ctx.nodes.callNode(ctx.settings.node, "getblockcount", []))
-    if (tip === undefined) {
-      // First round (or after a takeover): ask about each transaction once.
-      yield* lookUp(ctx, all, head)
-      return { head, tip: { height: head, hash: yield* blockHashAt(ctx, head) } }
+    const seen = watch.drain()
+    if (seen.head === undefined) return undefined
+    for (const tx of all) {
+      const at = seen.mined.get(tx.txid)
+      if (at !== undefined) tx.mined = at
     }
-    const then = yield* blockHashAt(ctx, Math.min(tip.height, head))
-    if (then !== tip.hash || head < tip.height) yield* lookUp(ctx, all.filter((t) => t.mined !== undefined), head)
-    if (head === tip.height && then === tip.hash) return { head, tip }
-    const since = (yield* ctx.nodes.callNode(ctx.settings.node, "listsinceblock", [tip.hash])) as SinceBlock | null
-    const byTxid = new Map(all.map((t) => [t.txid, t]))
-    for (const entry of since?.transactions ?? []) {
-      const tx = entry.txid === undefined ? undefined : byTxid.get(entry.txid)
-      const confirmations = entry.confirmations ?? 0
-      if (tx === undefined || confirmations <= 0 || entry.blockhash === undefined || entry.blockhash === "") continue
-      tx.mined = { blockHash: entry.blockhash, height: head - confirmations + 1 }
+    if (!holder.looked) {
+      // First round (or after a takeover): the transactions may have been mined before the watch looked.
+      yield* lookUp(ctx, all, seen.head)
+      holder.looked = true
+    } else if (seen.reorged) {
+      yield* lookUp(ctx, all.filter((t) => t.mined !== undefined), seen.head)
     }
-    return { head, tip: { height: head, hash: since?.lastblock ?? (yield* blockHashAt(ctx, head)) } }
+    return seen.head
   })
 
 /** A transaction the wallet does not know long after its broadcast: sent again, or failed if a block spent one of its coins. */
@@ -98,15 +88,13 @@ const revive = (ctx: BitcoinContext, state: AccountState, tx: PendingTx) =>
   })
 
 /** One tracker round (see the module comment). */
-export const trackBitcoin = (ctx: BitcoinContext, holder: { tip: ChainTip | undefined }): Effect.Effect<void, Fenced> =>
+export const trackBitcoin = (ctx: BitcoinContext, watch: BitcoinWatchRegistration, holder: { looked: boolean }): Effect.Effect<void, Fenced> =>
   Effect.gen(function* () {
     const all: PendingTx[] = []
     for (const state of ctx.accounts.values()) for (const tx of state.pending.values()) if (tx.recorded) all.push(tx)
     if (all.length === 0) return
-    const read = yield* Effect.result(readBlocks(ctx, holder.tip, all))
-    if (Result.isFailure(read)) return
-    holder.tip = read.success.tip
-    const head = read.success.head
+    const head = yield* readBlocks(ctx, watch, holder, all)
+    if (head === undefined) return
     const now = ctx.now()
     const out: StatusRecord[] = []
     for (const state of ctx.accounts.values()) {
