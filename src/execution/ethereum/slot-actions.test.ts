@@ -81,4 +81,24 @@ describe("a refusal heard twice", () => {
     expect(state.next).toBe(2)
     expect(state.slots.get(0)?.filler).toBe(true)
   })
+
+  test("a late 'nonce too low' to the old bytes of a slot already failed and filled signs nothing and records nothing", async () => {
+    const { ctx, committed, book } = context()
+    // The node: none of r0's bytes known, two transactions of the sender mined (the filler at 0, r1 at 1).
+    const nodes: ChainNodes = { ...ctx.nodes, callNode: (_node, method) => Effect.succeed(method === "eth_getTransactionCount" ? "0x2" : null) }
+    const late = { ...ctx, nodes }
+    const state = book.get(sender)
+    state.next = 2
+    const slot = slotAt(0)
+    book.put(slot)
+    book.put({ ...slotAt(1), owner: "r1", versions: [{ hash: "0xr1", raw: "0x02", fees: { maxFee: 2n, tip: 1n }, at: 1 }] })
+    await Effect.runPromise(afterBroadcast(late, slot, { _tag: "refused", kind: "insufficient-funds", detail: "insufficient funds" }))
+    const settled = committed.length
+    expect(committed.filter((r) => r.id === "r0").map((r) => r.status)).toEqual(["failed"])
+    // The tracker's broadcast of the same old bytes is answered after the filler was mined.
+    await Effect.runPromise(afterBroadcast(late, slot, { _tag: "refused", kind: "nonce-too-low", detail: "nonce too low" }))
+    expect(committed.length).toBe(settled)
+    expect(late.records.get("r0")?.status).toBe("failed")
+    expect(state.slots.get(0)?.filler).toBe(true)
+  })
 })

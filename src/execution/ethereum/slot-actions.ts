@@ -141,6 +141,7 @@ export const cancelSlot = (ctx: EthereumContext, slot: Slot): Effect.Effect<void
  */
 export const resignElsewhere = (ctx: EthereumContext, slot: Slot, pendingCount: number): Effect.Effect<void, Fenced> =>
   Effect.gen(function* () {
+    if (!stillHeld(ctx, slot)) return
     ctx.book.drop(slot.sender, slot.nonce)
     if (slot.filler) return
     if (cancelSigned(slot)) {
@@ -174,11 +175,22 @@ export const resignElsewhere = (ctx: EthereumContext, slot: Slot, pendingCount: 
 export const transactionCountOf = (ctx: EthereumContext, sender: string, node: string, block: "latest" | "pending"): Effect.Effect<number | undefined> =>
   Effect.map(Effect.option(ctx.nodes.callNode(node, "eth_getTransactionCount", [sender, block])), (r) => (r._tag === "Some" ? Number(r.value) : undefined))
 
+/**
+ * True while the sender book still holds `slot`'s nonce for `slot`'s request. The run and
+ * the tracker each broadcast from a slot they read earlier; once one of them settled it
+ * (refused for good, its nonce reused or filled), the other's copy is stale.
+ */
+const stillHeld = (ctx: EthereumContext, slot: Slot): boolean => ctx.book.get(slot.sender).slots.get(slot.nonce)?.owner === slot.owner
+
 /** Acts on what the node said to a broadcast of `slot`. */
 export const afterBroadcast = (ctx: EthereumContext, slot: Slot, outcome: BroadcastOutcome): Effect.Effect<void, Fenced> =>
   Effect.gen(function* () {
     slot.triedAt = ctx.now()
     if (outcome._tag !== "refused") return
+    // A refusal of bytes whose slot was settled meanwhile says nothing about the request: acting
+    // on it signed a request already failed for good again ("nonce too low" once a filler
+    // took its nonce), and its status went from failed back to signed (seen once in CI).
+    if (!stillHeld(ctx, slot)) return
     const hashes = slot.versions.map((v) => v.hash)
     switch (outcome.kind) {
       case "nonce-too-low": {
@@ -228,8 +240,7 @@ const refusedForGood = (ctx: EthereumContext, slot: Slot, kind: RefusalKind, det
     // Only the first handles it: handled twice, the first let the sender's next request
     // reuse the nonce and the second then filled it too, two transactions at one nonce
     // (seen once in five runs of a burst with mining held; the request stayed signed).
-    const held = ctx.book.get(slot.sender).slots.get(slot.nonce)
-    if (held === undefined || held.owner !== slot.owner) return
+    if (!stillHeld(ctx, slot)) return
     if (slot.filler) {
       // A filler without gas money: the tracker tries it again later (the sender may be funded meanwhile).
       if (slot.refused !== reason) ctx.log.warn(executorEvents.fillerRefused, { partition: ctx.partition, sender: slot.sender, nonce: slot.nonce, reason })
