@@ -279,4 +279,37 @@ describe("failover client against real replicas and the registry on anvil", () =
     expect(next).toMatchObject({ ok: true, location: survivor.url })
     expect(hedging.counters()).toMatchObject({ attempts: 2, hedges: 1 })
   })
+
+  test("one-shot: the client any replica serves, knowing the replica set, is served past a silent and then a dead registry location; paper B's client is not", async () => {
+    const survivor = await leader()
+    const members = alive().map((r) => r.url)
+    const paper = client({ retry: false, members, hedgeAfterMs: 200, requestTimeoutMs: 2_000 })
+    const anyReplica = client({ retry: false, forwardToLeader: true, members, hedgeAfterMs: 200, requestTimeoutMs: 2_000 })
+
+    // The registry still names the proxy that delivers to the leader and loses every answer.
+    const silent = uniqueNumber()
+    expect(await paper.submit(uniqueNumber(), "req-paper-silent")).toMatchObject({ ok: false, _tag: "Timeout", attempts: 1 })
+    expect(await anyReplica.submit(silent, "req-one-shot-silent")).toMatchObject({ ok: true, requestId: "req-one-shot-silent", node: survivor.node })
+
+    // Now it names the killed leader: refused at once, so the member is asked at once.
+    await ok(updateLocation(registry, manager, SERVICE, dead.url, epochOf(survivor) + 1n))
+    for (const c of [paper, anyReplica]) {
+      const until = Date.now() + 10_000
+      for (let at = await c.locate(); !("location" in at) || at.location !== dead.url; at = await c.locate()) {
+        if (Date.now() > until) throw new Error("the clients never learnt the move to the dead location")
+        await Bun.sleep(50)
+      }
+    }
+    const refused = uniqueNumber()
+    const started = performance.now()
+    expect(await anyReplica.submit(refused, "req-one-shot-dead")).toMatchObject({ ok: true, requestId: "req-one-shot-dead", node: survivor.node })
+    expect(performance.now() - started).toBeLessThan(2_000)
+    expect(await paper.submit(uniqueNumber(), "req-paper-dead")).toMatchObject({ ok: false, _tag: "Unreachable", attempts: 1 })
+
+    // One submit each, one hedge each, never a retry; the paper's client never hedged. Each number applied once.
+    expect(anyReplica.counters()).toMatchObject({ submits: 2, attempts: 2, hedges: 2, retries: 0, applied: 2 })
+    expect(paper.counters()).toMatchObject({ submits: 2, attempts: 2, hedges: 0, failed: 2 })
+    await waitFor("the leader to hold both", () => count(survivor.replica.handle.state(), silent) === 1 && count(survivor.replica.handle.state(), refused) === 1, 10_000)
+    for (const r of alive()) await waitFor(`${r.node} to hold each once`, () => count(r.replica.handle.state(), silent) === 1 && count(r.replica.handle.state(), refused) === 1, 10_000)
+  })
 })

@@ -215,13 +215,14 @@ export const failoverReport = (run: FailoverRun): BenchReport => {
     series: ["this run", "paper B"],
     groups: [
       ...(run.clients.includes(NO_RETRY) ? [{ label: "failed, no retry", values: [no.failed, ref?.failed ?? 0] }] : []),
+      ...(run.clients.includes(ANY_REPLICA) ? [{ label: "failed, one-shot any replica", values: [any.failed, ref?.failed ?? 0] }] : []),
       ...(run.clients.includes(WITH_RETRY) ? [{ label: "failed, SDK retry", values: [yes.failed, ref?.failed ?? 0] }] : []),
       { label: "leader changes", values: [changes, ref?.leaderChanges ?? 0] },
     ],
   }
   const details: Record<string, JsonValue> = {
     paper: ref === undefined ? null : { ...ref },
-    failedReasons: { [NO_RETRY]: no.reasons, [WITH_RETRY]: yes.reasons },
+    failedReasons: { [NO_RETRY]: no.reasons, ...(run.clients.includes(ANY_REPLICA) ? { [ANY_REPLICA]: any.reasons } : {}), [WITH_RETRY]: yes.reasons },
     outcomes: Object.fromEntries(run.clients.map((name) => {
       const { acknowledged, gaveUpApplied, gaveUpNotApplied, unresolved } = count(run.records, name, run.resolved)
       return [name, { acknowledged, gaveUpApplied, gaveUpNotApplied, unresolved }]

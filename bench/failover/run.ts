@@ -180,9 +180,11 @@ export const runFailover = async (options: Options, io: BenchIo): Promise<BenchR
           forwardToLeader: name === ANY_REPLICA,
           requestTimeoutMs: options.requestTimeoutMs,
           deadlineMs: options.retryDeadlineMs,
-          // The SDK client knows the replica set, as a deployment's clients would be told
-          // it: while the registry names a silent leader, it asks the others to relay.
-          ...(name === WITH_RETRY ? { claimKey: DEV_KEYS.claimant, members: lab.net.layout.nodes.map((n) => replicaLocation(n.address)) } : {}),
+          // The SDK client and the gateway's one-shot client know the replica set, as a
+          // deployment's clients would be told it: while the registry names a silent
+          // leader, they ask another member to relay. Paper B's client knows only the registry.
+          ...(name === WITH_RETRY ? { claimKey: DEV_KEYS.claimant } : {}),
+          ...(name === NO_RETRY ? {} : { members: lab.net.layout.nodes.map((n) => replicaLocation(n.address)) }),
         })
         clients.push(client)
         return runLoad({

@@ -20,7 +20,7 @@ const FLAGS: ReadonlyArray<FlagSpec> = [
   { name: "--request-id", value: "ID", example: "order-17", description: "Request id; send the same id again to retry without applying twice", default: "a new UUID" },
   { name: "--no-retry", description: "Make exactly one attempt (paper B's client)" },
   { name: "--any-replica", description: "Ask whichever replica the attempt reaches to serve it: a follower relays it to the leader instead of answering 421" },
-  { name: "--members", value: "URLS", example: "http://10.0.0.11:8090,http://10.0.0.12:8090", description: "The replica set's locations, comma-separated: while the registry names a leader that does not answer, retries ask these to relay to whoever leads now" },
+  { name: "--members", value: "URLS", example: "http://10.0.0.11:8090,http://10.0.0.12:8090", description: "The replica set's locations, comma-separated: an attempt the registry's location leaves unanswered for 500 ms (or refuses) is also sent to one of these, and while it stays silent retries go to them; each relays to whoever leads now. With --no-retry, only together with --any-replica" },
   { name: "--timeout", value: "MS", example: "2000", description: "How long one attempt may take", default: String(CLIENT_DEFAULTS.requestTimeoutMs) },
   { name: "--deadline", value: "MS", example: "30000", description: "How long the whole submit may take with retries", default: String(CLIENT_DEFAULTS.deadlineMs) },
   { name: "--claim-after", value: "N", example: "3", description: "Unanswered attempts at one location before one claim is sent", default: String(CLIENT_DEFAULTS.claimAfterFailures) },
@@ -109,6 +109,7 @@ export const SUBMIT_HELP: HelpText = {
     ["gateway client submit 42 --request-id order-17", "Apply it under a chosen id; sending it again answers the first index"],
     ["gateway client submit 42 --no-retry --timeout 1000", "One attempt, as paper B's client"],
     ["gateway client submit 42 --no-retry --any-replica", "One attempt that a follower relays to the leader"],
+    ["gateway client submit 42 --no-retry --any-replica --members http://10.0.0.11:8090,http://10.0.0.12:8090", "One submission, also sent to a member if the registry's location is silent or refuses it"],
     ["gateway client submit 42 --members http://10.0.0.11:8090,http://10.0.0.12:8090", "Retry through the other replicas while the registry still names a silent leader"],
   ],
 }

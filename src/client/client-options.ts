@@ -44,16 +44,19 @@ export interface FailoverClientOptions {
    */
   readonly forwardToLeader?: boolean
   /**
-   * The replica set's locations, for the retrying client: while the registry still names
+   * The replica set's locations. For the retrying client: while the registry still names
    * a location that does not answer (its NewLocation waits for a block), attempts go to
-   * the other members, each asked to relay to whoever leads now. Empty by default: only
-   * the registry's location and 421 hints are tried.
+   * the other members, each asked to relay to whoever leads now. For both it and the
+   * one-shot client with `forwardToLeader`: the hedge below. Empty by default: only the
+   * registry's location and 421 hints are tried.
    */
   readonly members?: readonly string[]
   /**
-   * With `members`: an attempt at the registry's location still unanswered after this
-   * long is also sent to a member (same request id, applied once), and the first answer
-   * wins, so a silent leader costs this much rather than a whole attempt timeout.
+   * With `members`, for the retrying client and the one-shot client with
+   * `forwardToLeader`: an attempt at the registry's location still unanswered after this
+   * long is also sent to a member (same request id, applied once), which relays it to
+   * whoever leads, holding it through an election; the first answer wins, so a silent
+   * leader costs this much rather than the attempt. Paper B's one-shot client never hedges.
    */
   readonly hedgeAfterMs?: number
 }

@@ -89,16 +89,16 @@ const sleep = (ms: number) => (ms > 0 ? new Promise<void>((resolve) => setTimeou
 const isNumberArray = (v: unknown): v is ReadonlyArray<number> => Array.isArray(v) && v.every((n) => typeof n === "number")
 
 /**
- * The first answer of an attempt and, if it is still unanswered after `hedgeAfterMs`, of
- * a hedge sent then: whichever answers first (a NoAnswer counts only when both have
- * none, and then the first attempt's is kept). The loser runs on; it carries the same
- * request id, so it is applied at most once.
+ * The first answer of an attempt and, if it is still unanswered after `hedgeAfterMs` (or
+ * found no one sooner: refused, unreachable), of a hedge sent then: whichever answers
+ * first (a NoAnswer counts only when both have none, and then the first attempt's is
+ * kept). The loser runs on; it carries the same request id, so it is applied at most once.
  */
 const firstAnswer = async (first: Promise<ServiceAnswer>, hedgeAfterMs: number, hedge: () => Promise<ServiceAnswer>): Promise<{ readonly answer: ServiceAnswer; readonly from: "first" | "hedge"; readonly hedged: boolean }> => {
   let timer: ReturnType<typeof setTimeout> | undefined
   const early = await Promise.race([first.then((a) => ({ a })), new Promise<undefined>((resolve) => { timer = setTimeout(() => resolve(undefined), hedgeAfterMs) })])
   clearTimeout(timer)
-  if (early !== undefined) return { answer: early.a, from: "first", hedged: false }
+  if (early !== undefined && early.a._tag !== "NoAnswer") return { answer: early.a, from: "first", hedged: false }
   const second = hedge()
   const answered = (p: Promise<ServiceAnswer>, from: "first" | "hedge") => p.then((a) => (a._tag === "NoAnswer" ? new Promise<never>(() => undefined) : { answer: a, from, hedged: true }))
   const neither = Promise.all([first, second]).then(([a, b]) => (a._tag === "NoAnswer" && b._tag === "NoAnswer" ? { answer: a, from: "first" as const, hedged: true } : new Promise<never>(() => undefined)))
@@ -194,7 +194,8 @@ export const makeFailoverClient = (options: FailoverClientOptions): FailoverClie
       const timeoutMs = Math.min(opts.requestTimeoutMs, before.remainingMs)
       const body = { request_id: requestId, number }
       const first = postNumber(state.target.location, body, timeoutMs, opts.forwardToLeader || state.target.viaMember === true)
-      const member = opts.retry ? hedgeMember(state, opts.members) : undefined
+      // Paper B's one-shot client asks one location; the retrying client and the one-shot client that any replica serves also ask a member when it is silent.
+      const member = opts.retry || opts.forwardToLeader ? hedgeMember(state, opts.members) : undefined
       let answer: ServiceAnswer
       if (member === undefined || opts.hedgeAfterMs >= timeoutMs) answer = await first
       else {

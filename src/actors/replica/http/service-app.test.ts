@@ -101,8 +101,9 @@ describe("POST /v1/numbers", () => {
   })
 
   describe("Gateway-Forward: leader", () => {
-    const forwardingApp = (forward: NonNullable<Parameters<typeof makeServiceApp>[0]["forward"]>) =>
-      makeServiceApp({ version: "test", replica: fakeReplica({ role: "follower" }).replica, metrics: makeMetrics(), limits: defaultServiceLimits, readiness: makeReadiness().report, forward })
+    type Forward = NonNullable<Parameters<typeof makeServiceApp>[0]["forward"]>
+    const forwardingApp = (forward: Forward, replica: ServiceReplica = fakeReplica({ role: "follower" }).replica, limits: Partial<ServiceLimits> = {}) =>
+      makeServiceApp({ version: "test", replica, metrics: makeMetrics(), limits: { ...defaultServiceLimits, ...limits }, readiness: makeReadiness().report, forward })
     const send = (app: ReturnType<typeof forwardingApp>, headers: Record<string, string>) =>
       app.request("/v1/numbers", { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ request_id: "a", number: 1 }) })
 
@@ -115,7 +116,9 @@ describe("POST /v1/numbers", () => {
       const res = await send(app, { "gateway-forward": "leader" })
       expect([res.status, res.headers.get("gateway-forwarded-to")]).toEqual([200, "n2"])
       expect(await res.json()).toMatchObject({ index: 4, node: "n2" })
-      expect(calls).toEqual([{ url: "http://127.0.0.1:2/v1/numbers", headers: { "gateway-forwarded-by": "n1" }, body: JSON.stringify({ request_id: "a", number: 1 }), timeoutMs: defaultServiceLimits.submitTimeoutMs }])
+      expect(calls).toEqual([{ url: "http://127.0.0.1:2/v1/numbers", headers: { "gateway-forwarded-by": "n1" }, body: JSON.stringify({ request_id: "a", number: 1 }), timeoutMs: expect.any(Number) }])
+      // The relay may wait as long as what is left of the submit timeout, never longer.
+      expect(calls[0]?.timeoutMs).toBeLessThanOrEqual(defaultServiceLimits.submitTimeoutMs)
     })
 
     test("without the header, or already relayed once, a follower answers 421 and relays nothing", async () => {
@@ -129,12 +132,73 @@ describe("POST /v1/numbers", () => {
       expect(calls).toBe(0)
     })
 
-    test("a leader that does not answer is a 503 saying whether the outcome is unknown (timeout) or nothing was applied (unreachable)", async () => {
-      const late = await send(forwardingApp(async () => ({ _tag: "timeout", afterMs: 10 })), { "gateway-forward": "leader" })
+    test("a leader that does not answer, and no other leader within the submit timeout, is a 503 saying whether the outcome is unknown (timeout) or nothing was applied (unreachable)", async () => {
+      const short = { submitTimeoutMs: 150 }
+      const late = await send(forwardingApp(async () => ({ _tag: "timeout", afterMs: 10 }), undefined, short), { "gateway-forward": "leader" })
       expect([late.status, late.headers.get("retry-after")]).toEqual([503, "1"])
       expect(await late.json()).toMatchObject({ error: "timeout", leader: { node: "n2" } })
-      const gone = await send(forwardingApp(async () => ({ _tag: "unreachable", detail: "ECONNREFUSED" })), { "gateway-forward": "leader" })
+      const gone = await send(forwardingApp(async () => ({ _tag: "unreachable", detail: "ECONNREFUSED" }), undefined, short), { "gateway-forward": "leader" })
       expect(await gone.json()).toMatchObject({ error: "leader_unreachable", message: expect.stringContaining("nothing was applied") })
+    })
+
+    /** A follower whose known leader is `leader()`, and which leads itself once `leads()` (then it applies at once). */
+    const movingReplica = (leader: () => string, leads: () => boolean = () => false) => {
+      const f = fakeReplica({ role: "follower" })
+      const where = (node: string) => ({ node, incarnation: "i", location: `http://${node}` })
+      const status = (): ReplicaStatus => ({ ...f.replica.status(), role: leads() ? "leader" : "follower", leader: where(leads() ? "n1" : leader()) })
+      const replica: ServiceReplica = {
+        ...f.replica,
+        status,
+        submit: (id, n) => (leads() ? Promise.resolve({ index: 1 }) : Promise.reject(new NotLeader({ node: "n1", reason: "follower", leader: status().leader }))),
+      }
+      return replica
+    }
+
+    test("a leader that does not answer: the follower holds the submission until another is elected and relays it there, same request id", async () => {
+      let leader = "n2"
+      const calls: string[] = []
+      const app = forwardingApp(async (args) => {
+        calls.push(args.url)
+        if (args.url.startsWith("http://n2")) {
+          setTimeout(() => { leader = "n3" }, 120)
+          return { _tag: "unreachable", detail: "EHOSTUNREACH" }
+        }
+        return { _tag: "answered", status: 200, body: args.body, retryAfter: null }
+      }, movingReplica(() => leader), { submitTimeoutMs: 2_000 })
+      const res = await send(app, { "gateway-forward": "leader" })
+      expect([res.status, res.headers.get("gateway-forwarded-to")]).toEqual([200, "n3"])
+      expect(await res.json()).toEqual({ request_id: "a", number: 1 })
+      expect(calls).toEqual(["http://n2/v1/numbers", "http://n3/v1/numbers"])
+    })
+
+    test("a relay still unanswered when another leader is elected goes to the new leader at once", async () => {
+      let leader = "n2"
+      const calls: string[] = []
+      const app = forwardingApp(async (args) => {
+        calls.push(args.url)
+        if (args.url.startsWith("http://n2")) {
+          // A cut leader: no answer until the relay's own timeout.
+          setTimeout(() => { leader = "n3" }, 100)
+          return new Promise((resolve) => setTimeout(() => resolve({ _tag: "timeout", afterMs: args.timeoutMs }), args.timeoutMs))
+        }
+        return { _tag: "answered", status: 200, body: "{}", retryAfter: null }
+      }, movingReplica(() => leader), { submitTimeoutMs: 5_000 })
+      const started = performance.now()
+      const res = await send(app, { "gateway-forward": "leader" })
+      expect([res.status, res.headers.get("gateway-forwarded-to")]).toEqual([200, "n3"])
+      expect(performance.now() - started).toBeLessThan(2_000)
+      expect(calls).toEqual(["http://n2/v1/numbers", "http://n3/v1/numbers"])
+    })
+
+    test("a follower elected while it holds the submission applies it itself", async () => {
+      let leads = false
+      const app = forwardingApp(async () => {
+        setTimeout(() => { leads = true }, 100)
+        return { _tag: "unreachable", detail: "EHOSTUNREACH" }
+      }, movingReplica(() => "n2", () => leads), { submitTimeoutMs: 2_000 })
+      const res = await send(app, { "gateway-forward": "leader" })
+      expect(res.status).toBe(200)
+      expect(await res.json()).toMatchObject({ request_id: "a", index: 1, node: "n1" })
     })
 
     test("the leader's refusal comes back as it was, with its Retry-After", async () => {

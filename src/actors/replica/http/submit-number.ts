@@ -9,10 +9,14 @@
  * A client that sends `Gateway-Forward: leader` asks any replica to serve it: a follower
  * that knows the leader relays the submission there and answers with the leader's own
  * answer (header `Gateway-Forwarded-To` names the leader), so a client whose first
- * replica is not the leader needs no second round. A relayed request carries
- * `Gateway-Forwarded-By` and is never relayed again (a replica that is not the leader
- * either answers 421). Paper B's client sends no such header and sees the 421s it
- * always did.
+ * replica is not the leader needs no second round. When the leader does not answer, the
+ * follower holds the submission until the replicas elect another leader (or it leads
+ * itself) and relays it there, within the submit timeout: a one-shot client is served
+ * across the failover instead of failing with the leader it could not know was gone.
+ * The request id is the same on every relay, so it is applied at most once. A relayed
+ * request carries `Gateway-Forwarded-By` and is never relayed again (a replica that is
+ * not the leader either answers 421). Paper B's client sends no such header and sees
+ * the 421s it always did.
  */
 import type { Context } from "hono"
 import type { ForwardOutcome } from "../../../adapters/http-forward.ts"
@@ -97,34 +101,102 @@ export const submitNumber = (deps: ServiceDeps, metrics: ServiceMetrics) => {
       return errorResponse(unavailable("overloaded", `${inFlight} submissions are waiting to be applied; nothing was applied, retry with the same request_id`, retryAfterS))
     }
     const { requestId, number } = check.value
-    const before = deps.replica.status()
+    const deadline = started + submitTimeoutMs
+    const wantsRelay = deps.forward !== undefined && c.req.header(FORWARD_HEADER) === "leader" && c.req.header(FORWARDED_BY_HEADER) === undefined
+    // The last relay that found no answer, reported if no other leader serves in time.
+    let unanswered: { readonly leader: Leader; readonly outcome: ForwardOutcome } | undefined
     inFlight += 1
     metrics.inFlight.set(inFlight)
     try {
-      const submitted = await within(deps.replica.submit(requestId, number), submitTimeoutMs)
-      if (submitted === undefined) {
-        return errorResponse(unavailable("timeout", `not applied within ${submitTimeoutMs} ms; the outcome is unknown, so retry with the same request_id (it is applied at most once)`, retryAfterS))
+      for (;;) {
+        const before = deps.replica.status()
+        try {
+          const submitted = await within(deps.replica.submit(requestId, number), Math.max(1, deadline - performance.now()))
+          if (submitted === undefined) {
+            return errorResponse(unavailable("timeout", `not applied within ${submitTimeoutMs} ms; the outcome is unknown, so retry with the same request_id (it is applied at most once)`, retryAfterS))
+          }
+          metrics.submitSeconds.observe((performance.now() - started) / 1000)
+          return c.json({
+            request_id: requestId,
+            index: submitted.index,
+            node: deps.replica.node,
+            epoch: deps.replica.status().epoch ?? before.epoch ?? null,
+            // A new entry lands after everything applied before the submit; an earlier index is the first application of a repeat.
+            duplicate: submitted.index <= before.lpi,
+          })
+        } catch (e) {
+          if (!isSubmitError(e)) throw e
+          const leader = e._tag === "NotLeader" && e.leader !== undefined && e.leader.node !== e.node && e.leader.location !== "" ? e.leader : undefined
+          if (!wantsRelay || deps.forward === undefined || e._tag !== "NotLeader") return errorResponse(refusal(deps, e))
+          if (leader === undefined) {
+            // No leader known yet (an election, or this replica catching up to lead): wait for one.
+            if ((await leaderChange(deps, undefined, deadline))._tag === "still") return unanswered === undefined ? errorResponse(refusal(deps, e)) : relayed(deps, unanswered.leader, unanswered.outcome)
+          } else {
+            const relay = deps.forward({ url: `${leader.location}/v1/numbers`, headers: { [FORWARDED_BY_HEADER]: deps.replica.node }, body: text, timeoutMs: Math.max(1, deadline - performance.now()) })
+            const change = watchLeader(deps, leader.node, deadline)
+            const first = await Promise.race([relay, change.moved])
+            change.stop()
+            switch (first._tag) {
+              case "answered":
+                metrics.forwarded.inc({ outcome: first._tag })
+                // A leader that has just stepped down answers 421: wait for the next one, as for one that is gone.
+                if (first.status !== 421) return relayed(deps, leader, first)
+                unanswered = { leader, outcome: first }
+                if ((await leaderChange(deps, leader.node, deadline))._tag === "still") return relayed(deps, leader, first)
+                break
+              case "still": {
+                // The whole submit timeout passed with the relay unanswered: the outcome is unknown.
+                const late = { _tag: "timeout", afterMs: Math.round(performance.now() - started) } as const
+                metrics.forwarded.inc({ outcome: late._tag })
+                return relayed(deps, leader, late)
+              }
+              case "moved":
+                // Another leader was elected while the relay waited: relay there (the same request id, so applied at most once).
+                unanswered = { leader, outcome: { _tag: "timeout", afterMs: Math.round(performance.now() - started) } }
+                break
+              default:
+                metrics.forwarded.inc({ outcome: first._tag })
+                unanswered = { leader, outcome: first }
+                // The leader is gone: wait for the next one, or this replica, to lead.
+                if ((await leaderChange(deps, leader.node, deadline))._tag === "still") return relayed(deps, leader, first)
+            }
+          }
+        }
       }
-      metrics.submitSeconds.observe((performance.now() - started) / 1000)
-      return c.json({
-        request_id: requestId,
-        index: submitted.index,
-        node: deps.replica.node,
-        epoch: deps.replica.status().epoch ?? before.epoch ?? null,
-        // A new entry lands after everything applied before the submit; an earlier index is the first application of a repeat.
-        duplicate: submitted.index <= before.lpi,
-      })
-    } catch (e) {
-      if (!isSubmitError(e)) throw e
-      const leader = e._tag === "NotLeader" && e.leader !== undefined && e.leader.node !== e.node && e.leader.location !== "" ? e.leader : undefined
-      const relay = deps.forward !== undefined && leader !== undefined && c.req.header(FORWARD_HEADER) === "leader" && c.req.header(FORWARDED_BY_HEADER) === undefined
-      if (!relay || leader === undefined || deps.forward === undefined) return errorResponse(refusal(deps, e))
-      const outcome = await deps.forward({ url: `${leader.location}/v1/numbers`, headers: { [FORWARDED_BY_HEADER]: deps.replica.node }, body: text, timeoutMs: submitTimeoutMs })
-      metrics.forwarded.inc({ outcome: outcome._tag })
-      return relayed(deps, leader, outcome)
     } finally {
       inFlight -= 1
       metrics.inFlight.set(inFlight)
     }
   }
 }
+
+type Leader = { readonly node: string; readonly location: string }
+
+/** How often a held submission looks for a new leader. */
+const leaderPollMs = 50
+
+/**
+ * Watches for this replica to know a leader other than `from` (or to lead itself):
+ * `moved` resolves `moved` then, or `still` at `deadline`; `stop` ends the watch early
+ * (its promise then never resolves).
+ */
+const watchLeader = (deps: ServiceDeps, from: string | undefined, deadline: number) => {
+  let timer: ReturnType<typeof setInterval> | undefined
+  const changed = () => {
+    const s = deps.replica.status()
+    return s.role === "leader" || (s.leader !== undefined && s.leader.node !== from && s.leader.node !== deps.replica.node)
+  }
+  const moved = new Promise<{ readonly _tag: "moved" | "still" }>((resolve) => {
+    if (changed()) return resolve({ _tag: "moved" })
+    timer = setInterval(() => {
+      const done = changed() ? "moved" : performance.now() >= deadline ? "still" : undefined
+      if (done === undefined) return
+      clearInterval(timer)
+      resolve({ _tag: done })
+    }, leaderPollMs)
+  })
+  return { moved, stop: () => clearInterval(timer) }
+}
+
+/** `watchLeader(...).moved`, watched to the end. */
+const leaderChange = (deps: ServiceDeps, from: string | undefined, deadline: number) => watchLeader(deps, from, deadline).moved
