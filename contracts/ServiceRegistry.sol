@@ -11,6 +11,9 @@ contract ServiceRegistry {
     struct Service {
         string location;
         string info;
+        // Every replica's location, comma-separated: where a client's attempt may go when the
+        // location above is silent (a follower relays it to whoever leads).
+        string members;
         uint64 epoch;
         bool exists;
         address[] managers;
@@ -33,6 +36,7 @@ contract ServiceRegistry {
     event ServiceRegistered(bytes32 indexed serviceId, address indexed manager, string location, string info);
     event NewLocation(bytes32 indexed serviceId, string location, uint64 epoch);
     event InfoUpdated(bytes32 indexed serviceId, string info);
+    event MembersUpdated(bytes32 indexed serviceId, string members);
     event ManagerAdded(bytes32 indexed serviceId, address indexed manager, address by);
     event ManagerRemoved(bytes32 indexed serviceId, address indexed manager, address by);
     event Claim(bytes32 indexed serviceId, string failedLocation, address indexed claimant);
@@ -95,6 +99,14 @@ contract ServiceRegistry {
         s.epoch = epoch;
         s.location = location;
         emit NewLocation(serviceId, location, epoch);
+    }
+
+    /// Replaces the service's replica set: every replica's location, comma-separated. Unlike
+    /// the location it carries no epoch: the set changes when replicas are added or removed,
+    /// not when a leader is elected, and any of them relays to whoever leads.
+    function updateMembers(bytes32 serviceId, string calldata members) external onlyManagers(serviceId) {
+        services[serviceId].members = members;
+        emit MembersUpdated(serviceId, members);
     }
 
     /// Replaces the service's free-form info (what the service is, how to use it).
@@ -164,6 +176,11 @@ contract ServiceRegistry {
     function getServiceLocation(bytes32 serviceId) external view known(serviceId) returns (string memory location, uint64 epoch) {
         Service storage s = services[serviceId];
         return (s.location, s.epoch);
+    }
+
+    /// Every replica's location, comma-separated ("" until a manager wrote them).
+    function getServiceMembers(bytes32 serviceId) external view known(serviceId) returns (string memory) {
+        return services[serviceId].members;
     }
 
     /// Everything stored about a service, for the dashboard.

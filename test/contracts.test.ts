@@ -26,6 +26,7 @@ import {
   encodeServiceId,
   getService,
   getServiceLocation,
+  getServiceMembers,
   isManager,
   newLocationEvents,
   nextClaimBlock,
@@ -39,6 +40,7 @@ import {
   sendClaim,
   updateInfo,
   updateLocation,
+  updateMembers,
 } from "../src/registry/index.ts"
 import { registryCodec } from "../src/registry/artifact.ts"
 import claimBurstArtifact from "../contracts/build/test/ClaimBurst.json" with { type: "json" }
@@ -210,6 +212,19 @@ describe("managers", () => {
     expect((await ok(getService(registry, SVC))).info).toBe("info-1")
   })
 
+  test("the replica set: empty at first, published by a manager with MembersUpdated, refused to others and when malformed", async () => {
+    expect(await ok(getServiceMembers(registry, SVC))).toEqual([])
+    const set = ["http://10.0.0.11:8090", "http://10.0.0.12:8090", "https://r3.example:443"]
+    const outcome = await ok(updateMembers(registry, alice, SVC, set))
+    expect(outcome.event).toMatchObject({ _tag: "MembersUpdated", serviceId: SVC, members: set })
+    expect(await ok(getServiceMembers(registry, SVC))).toEqual(set)
+    expect(fields(await fails(updateMembers(registry, bob, SVC, ["http://evil:1"])))).toEqual({ _tag: "NotManager", serviceId: SVC, account: bob.address })
+    // A comma would split one member in two; a bare host is not a location.
+    expect(fields(await fails(updateMembers(registry, alice, SVC, ["http://a:1,http://b:2"])))).toMatchObject({ _tag: "InvalidRegistryArgument", field: "members", value: "http://a:1,http://b:2" })
+    expect(fields(await fails(updateMembers(registry, alice, SVC, ["10.0.0.11:8090"])))).toMatchObject({ _tag: "InvalidRegistryArgument", field: "members" })
+    expect(await ok(getServiceMembers(registry, SVC))).toEqual(set)
+  })
+
   test("an added manager can update; ManagerAdded names who and by whom", async () => {
     const outcome = await ok(addManager(registry, alice, SVC, bob.address))
     expect(outcome.event).toMatchObject({ _tag: "ManagerAdded", serviceId: SVC, manager: bob.address, by: alice.address })
@@ -254,6 +269,8 @@ describe("unknown service", () => {
     expect(fields(await fails(getService(registry, SVC)))).toEqual(expected)
     expect(fields(await fails(updateLocation(registry, alice, SVC, "http://x", 1n)))).toEqual(expected)
     expect(fields(await fails(updateInfo(registry, alice, SVC, "x")))).toEqual(expected)
+    expect(fields(await fails(getServiceMembers(registry, SVC)))).toEqual(expected)
+    expect(fields(await fails(updateMembers(registry, alice, SVC, ["http://x:1"])))).toEqual(expected)
     expect(fields(await fails(addManager(registry, alice, SVC, bob.address)))).toEqual(expected)
     expect(fields(await fails(removeManager(registry, alice, SVC, alice.address)))).toEqual(expected)
     expect(fields(await fails(sendClaim(registry, alice, SVC, "http://x")))).toEqual(expected)

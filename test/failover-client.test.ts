@@ -25,7 +25,7 @@ import { accountFromKey, closeEthereumNode, type EthereumAccount, ethereumCall, 
 import { captureContext } from "../src/cli/capture-context.fixture.ts"
 import { makeClientCommand } from "../src/cli/client-command.ts"
 import { type FailoverClient, type FailoverClientOptions, makeFailoverClient } from "../src/client/index.ts"
-import { claimEvents, deployRegistry, getServiceLocation, type Registry, register, updateLocation } from "../src/registry/index.ts"
+import { claimEvents, deployRegistry, getServiceLocation, type Registry, register, updateLocation, updateMembers } from "../src/registry/index.ts"
 import { deleteService, waitFor } from "./support/replica-harness.ts"
 import { type ReplyDroppingProxy, startReplyDroppingProxy } from "./support/reply-dropping-proxy.ts"
 import { type ServedReplica, startServedReplica } from "./support/served-replica.ts"
@@ -280,11 +280,12 @@ describe("failover client against real replicas and the registry on anvil", () =
     expect(hedging.counters()).toMatchObject({ attempts: 2, hedges: 1 })
   })
 
-  test("one-shot: the client any replica serves, knowing the replica set, is served past a silent and then a dead registry location; paper B's client is not", async () => {
+  test("one-shot: the client any replica serves, reading the replica set from the registry, is served past a silent and then a dead registry location; paper B's client is not", async () => {
     const survivor = await leader()
-    const members = alive().map((r) => r.url)
-    const paper = client({ retry: false, members, hedgeAfterMs: 200, requestTimeoutMs: 2_000 })
-    const anyReplica = client({ retry: false, forwardToLeader: true, members, hedgeAfterMs: 200, requestTimeoutMs: 2_000 })
+    // The set a leader's registry-watcher publishes; neither client is given it.
+    await ok(updateMembers(registry, manager, SERVICE, alive().map((r) => r.url)))
+    const paper = client({ retry: false, hedgeAfterMs: 200, requestTimeoutMs: 2_000 })
+    const anyReplica = client({ retry: false, forwardToLeader: true, hedgeAfterMs: 200, requestTimeoutMs: 2_000 })
 
     // The registry still names the proxy that delivers to the leader and loses every answer.
     const silent = uniqueNumber()

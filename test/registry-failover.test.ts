@@ -19,7 +19,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect } from "effect"
 import { accountFromKey, closeEthereumNode, ethereumCall, makeEthereumNode } from "../src/adapters/ethereum.ts"
-import { DEFAULT_CLAIM_BOUND, deployRegistry, getServiceLocation, newLocationEvents, type Registry } from "../src/registry/index.ts"
+import { DEFAULT_CLAIM_BOUND, deployRegistry, getServiceLocation, getServiceMembers, newLocationEvents, type Registry } from "../src/registry/index.ts"
 import { builtBinary, type GatewayProcess, startGateway } from "./support/gateway-process.ts"
 import { deleteService } from "./support/replica-harness.ts"
 import { freePort, replicaHostsConfig } from "./support/replica-hosts-config.ts"
@@ -119,6 +119,12 @@ describe("registry failover through the compiled binary", () => {
       return r._tag === "Success" && r.success.location === first.replica.url && r.success.epoch === BigInt(first.epoch) ? r.success : undefined
     }, 20_000)
     expect(located.epoch).toBe(BigInt(first.epoch))
+    // The leader also published the replica set from the config, for clients to try when the location is silent.
+    const members = await waitForValue("the replica set in the registry", async () => {
+      const r = await Effect.runPromise(Effect.result(getServiceMembers(registry, SERVICE)))
+      return r._tag === "Success" && r.success.length > 0 ? r.success : undefined
+    }, 20_000)
+    expect([...members].sort()).toEqual(replicas.map((r) => r.url).sort())
 
     // 2. Numbers acknowledged by the first leader.
     const acked: { id: string; number: number; index: number }[] = []

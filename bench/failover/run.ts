@@ -108,14 +108,16 @@ const startReplicas = async (lab: Lab, options: Options, serviceId: string, io: 
     const dead = replicas.find((r) => r.proc.exitCode !== null)
     if (dead !== undefined) throw new BenchFailed({ reason: `replica ${dead.name} exited with ${dead.proc.exitCode}: ${await logTail(dead)}` })
     const location = await probe.locate()
+    // The leader publishes the replica set a block after its location; the clients that hedge read it from there.
+    const members = await probe.members()
     const ready = await Promise.all(lab.net.layout.nodes.map((n) => getJson(`${replicaLocation(n.address)}/v1/replica`, 2000).then(() => true, () => false)))
-    if (!isNoLocation(location) && ready.every(Boolean)) {
-      io.err(`failover: registry names ${location.location}; all ${replicas.length} replicas answer`)
+    if (!isNoLocation(location) && members.length === replicas.length && ready.every(Boolean)) {
+      io.err(`failover: registry names ${location.location} and ${members.length} members; all ${replicas.length} replicas answer`)
       return probe
     }
     if (Date.now() > until) {
       const replica = replicas[0]
-      throw new BenchFailed({ reason: `the service did not come up: ${isNoLocation(location) ? "no location in the registry" : "not every replica answers"}; ${replica === undefined ? "" : await logTail(replica)}` })
+      throw new BenchFailed({ reason: `the service did not come up: ${isNoLocation(location) ? "no location in the registry" : members.length !== replicas.length ? `the registry lists ${members.length} of ${replicas.length} replicas` : "not every replica answers"}; ${replica === undefined ? "" : await logTail(replica)}` })
     }
     await Bun.sleep(1000)
   }
@@ -180,11 +182,10 @@ export const runFailover = async (options: Options, io: BenchIo): Promise<BenchR
           forwardToLeader: name === ANY_REPLICA,
           requestTimeoutMs: options.requestTimeoutMs,
           deadlineMs: options.retryDeadlineMs,
-          // The SDK client and the gateway's one-shot client know the replica set, as a
-          // deployment's clients would be told it: while the registry names a silent
-          // leader, they ask another member to relay. Paper B's client knows only the registry.
+          // The SDK client and the gateway's one-shot client read the replica set the leader
+          // published in the registry: while the registry names a silent leader, they ask
+          // another member to relay. Paper B's client uses only the location.
           ...(name === WITH_RETRY ? { claimKey: DEV_KEYS.claimant } : {}),
-          ...(name === NO_RETRY ? {} : { members: lab.net.layout.nodes.map((n) => replicaLocation(n.address)) }),
         })
         clients.push(client)
         return runLoad({

@@ -47,8 +47,10 @@ export interface FailoverClientOptions {
    * The replica set's locations. For the retrying client: while the registry still names
    * a location that does not answer (its NewLocation waits for a block), attempts go to
    * the other members, each asked to relay to whoever leads now. For both it and the
-   * one-shot client with `forwardToLeader`: the hedge below. Empty by default: only the
-   * registry's location and 421 hints are tried.
+   * one-shot client with `forwardToLeader`: the hedge below. Empty by default: then the
+   * set the service's leader published in the registry is used (read at the first
+   * submit, again once a minute old), and without one only the registry's location and
+   * 421 hints are tried.
    */
   readonly members?: readonly string[]
   /**

@@ -9,7 +9,7 @@
  */
 import { Effect } from "effect"
 import { accountFromKey, closeEthereumNode, type EthereumAccount, makeEthereumNode } from "../adapters/ethereum.ts"
-import { registryAt } from "../registry/index.ts"
+import { getServiceMembers, registryAt } from "../registry/index.ts"
 import { fileClaim, type ClaimOutcome } from "./claim-sender.ts"
 import { type ClientCounters, makeCounters } from "./client-counters.ts"
 import { checkClientOptions, type FailoverClientOptions, InvalidClientOptions, type ResolvedClientOptions } from "./client-options.ts"
@@ -64,6 +64,8 @@ export interface FailoverClient {
   readonly submit: (number: number, requestId?: string) => Promise<SubmitResult>
   /** Reads the registry now: the location and epoch, or why there is none. */
   readonly locate: () => Promise<KnownLocation | NoLocation>
+  /** The replica set this client would hedge to: `members` when given, else what the registry publishes now (empty: none published, or unreadable). */
+  readonly members: () => Promise<ReadonlyArray<string>>
   /** The numbers applied by the replica at the service's location (the leader's list). */
   readonly list: () => Promise<NumberListing | ReadFailed | NoLocation>
   /**
@@ -104,6 +106,10 @@ const firstAnswer = async (first: Promise<ServiceAnswer>, hedgeAfterMs: number, 
   const neither = Promise.all([first, second]).then(([a, b]) => (a._tag === "NoAnswer" && b._tag === "NoAnswer" ? { answer: a, from: "first" as const, hedged: true } : new Promise<never>(() => undefined)))
   return Promise.race([answered(first, "first"), answered(second, "hedge"), neither])
 }
+
+/** How old the registry's replica set may get before a submit reads it again; an empty one, how soon. */
+const membersRereadMs = 60_000
+const emptyMembersRereadMs = 5_000
 
 /**
  * Makes a client. Throws InvalidClientOptions for options that cannot work (a bad
@@ -159,6 +165,29 @@ export const makeFailoverClient = (options: FailoverClientOptions): FailoverClie
     return result
   }
 
+  /** The replica set the registry published, and when it was read. */
+  let published: { readonly members: ReadonlyArray<string>; readonly at: number } | undefined
+
+  /**
+   * The members an attempt may also go to: `members` when given, else the set the
+   * registry publishes (read at the first submit and again once it is a minute old; a
+   * failed read keeps the last one). Paper B's client uses none.
+   */
+  const membersNow = async (): Promise<ReadonlyArray<string>> => {
+    if (!opts.retry && !opts.forwardToLeader) return []
+    if (opts.members.length > 0) return opts.members
+    // An empty set is read again sooner: the leader publishes it a block after its location.
+    const ttl = published !== undefined && published.members.length > 0 ? membersRereadMs : emptyMembersRereadMs
+    if (published === undefined || Date.now() - published.at >= ttl) await readMembers()
+    return published?.members ?? []
+  }
+
+  const readMembers = async (): Promise<ReadonlyArray<string>> => {
+    const read = await Effect.runPromise(Effect.result(getServiceMembers(registry, opts.serviceId)))
+    published = { members: read._tag === "Success" ? read.success : (published?.members ?? []), at: Date.now() }
+    return published.members
+  }
+
   const locate = async (): Promise<KnownLocation | NoLocation> => {
     tracker.start()
     return tracker.reread()
@@ -185,6 +214,7 @@ export const makeFailoverClient = (options: FailoverClientOptions): FailoverClie
       counters.bump("retries")
       await sleep(step.delayMs)
     }
+    const members = await membersNow()
     let state: SubmitState = startSubmit(requestId, startTarget(known, carried))
     let last: UnreachableReason = "timeout"
     for (;;) {
@@ -195,7 +225,7 @@ export const makeFailoverClient = (options: FailoverClientOptions): FailoverClie
       const body = { request_id: requestId, number }
       const first = postNumber(state.target.location, body, timeoutMs, opts.forwardToLeader || state.target.viaMember === true)
       // Paper B's one-shot client asks one location; the retrying client and the one-shot client that any replica serves also ask a member when it is silent.
-      const member = opts.retry || opts.forwardToLeader ? hedgeMember(state, opts.members) : undefined
+      const member = opts.retry || opts.forwardToLeader ? hedgeMember(state, members) : undefined
       let answer: ServiceAnswer
       if (member === undefined || opts.hedgeAfterMs >= timeoutMs) answer = await first
       else {
@@ -227,7 +257,7 @@ export const makeFailoverClient = (options: FailoverClientOptions): FailoverClie
         const read = await tracker.reread()
         if (!isNoLocation(read)) state = afterReread(state, read)
       }
-      state = throughMembers(step.state, state, opts.members)
+      state = throughMembers(step.state, state, members)
       carried = state.target
       const moved = state.target.location !== step.state.target.location
       if (!moved) await sleep(Math.min(step.delayMs - (Date.now() - waitFrom), clock().remainingMs))
@@ -272,6 +302,7 @@ export const makeFailoverClient = (options: FailoverClientOptions): FailoverClie
   return {
     submit,
     locate,
+    members: () => (opts.members.length > 0 ? Promise.resolve(opts.members) : readMembers()),
     list,
     lookup,
     claim,

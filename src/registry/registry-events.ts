@@ -10,6 +10,7 @@ import { registryCodec } from "./artifact.ts"
 import { checkServiceId } from "./registry-arguments.ts"
 import type { InvalidRegistryArgument } from "./registry-errors.ts"
 import type { Registry } from "./registry-handle.ts"
+import { splitMembers } from "./members.ts"
 import { decodeServiceId } from "./service-id.ts"
 
 /** Where a log is in the chain. */
@@ -46,6 +47,13 @@ export interface InfoUpdatedEvent extends LogPosition {
   readonly info: string
 }
 
+/** The service's replica set changed. */
+export interface MembersUpdatedEvent extends LogPosition {
+  readonly _tag: "MembersUpdated"
+  readonly serviceId: string
+  readonly members: ReadonlyArray<string>
+}
+
 /** `by` made `manager` a manager. */
 export interface ManagerAddedEvent extends LogPosition {
   readonly _tag: "ManagerAdded"
@@ -71,13 +79,13 @@ export interface ClaimEvent extends LogPosition {
 }
 
 /** Any registry event. */
-export type RegistryEvent = ServiceRegisteredEvent | NewLocationEvent | InfoUpdatedEvent | ManagerAddedEvent | ManagerRemovedEvent | ClaimEvent
+export type RegistryEvent = ServiceRegisteredEvent | NewLocationEvent | InfoUpdatedEvent | MembersUpdatedEvent | ManagerAddedEvent | ManagerRemovedEvent | ClaimEvent
 
 /** The event names, which are also the contract's. */
 export type RegistryEventName = RegistryEvent["_tag"]
 
 /** Every event name, in the order the contract declares them. */
-export const REGISTRY_EVENT_NAMES: ReadonlyArray<RegistryEventName> = ["ServiceRegistered", "NewLocation", "InfoUpdated", "ManagerAdded", "ManagerRemoved", "Claim"]
+export const REGISTRY_EVENT_NAMES: ReadonlyArray<RegistryEventName> = ["ServiceRegistered", "NewLocation", "InfoUpdated", "MembersUpdated", "ManagerAdded", "ManagerRemoved", "Claim"]
 
 const text = (v: unknown): string => (typeof v === "string" ? v : String(v))
 const address = (v: unknown): string => text(v).toLowerCase()
@@ -100,6 +108,7 @@ const builders: { readonly [K in RegistryEventName]: (args: ReadonlyArray<unknow
     ...at,
   }),
   InfoUpdated: ([s, info], at) => ({ _tag: "InfoUpdated", serviceId: decodeServiceId(text(s)), info: text(info), ...at }),
+  MembersUpdated: ([s, members], at) => ({ _tag: "MembersUpdated", serviceId: decodeServiceId(text(s)), members: splitMembers(text(members)), ...at }),
   ManagerAdded: ([s, manager, by], at) => ({ _tag: "ManagerAdded", serviceId: decodeServiceId(text(s)), manager: address(manager), by: address(by), ...at }),
   ManagerRemoved: ([s, manager, by], at) => ({ _tag: "ManagerRemoved", serviceId: decodeServiceId(text(s)), manager: address(manager), by: address(by), ...at }),
   Claim: ([s, failedLocation, claimant], at) => ({

@@ -7,6 +7,7 @@ import { Effect } from "effect"
 import { callContract } from "../adapters/ethereum.ts"
 import type { ClaimBound } from "./claim-bound.ts"
 import { registryCodec } from "./artifact.ts"
+import { splitMembers } from "./members.ts"
 import { checkAddress, checkServiceId } from "./registry-arguments.ts"
 import { NotARegistry, type RegistryError, revertToRegistryError } from "./registry-errors.ts"
 import type { Registry } from "./registry-handle.ts"
@@ -44,6 +45,13 @@ export const getServiceLocation = (registry: Registry, serviceId: string): Effec
   Effect.gen(function* () {
     const [location, epoch] = yield* view(registry, "getServiceLocation", [yield* checkServiceId(serviceId)])
     return { location: text(location), epoch: big(epoch) }
+  })
+
+/** The service's replica set (empty until a manager wrote it); UnknownService if it was never registered. */
+export const getServiceMembers = (registry: Registry, serviceId: string): Effect.Effect<ReadonlyArray<string>, RegistryError> =>
+  Effect.gen(function* () {
+    const [members] = yield* view(registry, "getServiceMembers", [yield* checkServiceId(serviceId)])
+    return splitMembers(text(members))
   })
 
 /** The service's whole record, for the dashboard. */

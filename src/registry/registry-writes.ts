@@ -1,6 +1,6 @@
 /**
  * The registry's transactions: register a service, move it (with the leader's epoch),
- * change its info, add and remove managers, and file a claim. Each one is checked
+ * change its info or its replica set, add and remove managers, and file a claim. Each one is checked
  * client-side, sent from the given account, waited for, and answered with the event it
  * emitted. A contract refusal comes back as the tagged error named after the contract's
  * (StaleEpoch with the epoch the registry holds, NotManager with the account, ...).
@@ -9,7 +9,8 @@ import { Effect } from "effect"
 import { type EthereumAccount, sendContractTransaction } from "../adapters/ethereum.ts"
 import { registryCodec } from "./artifact.ts"
 import { checkAddress, checkEpoch, checkServiceId } from "./registry-arguments.ts"
-import { NotARegistry, type RegistryError, revertToRegistryError } from "./registry-errors.ts"
+import { InvalidRegistryArgument, NotARegistry, type RegistryError, revertToRegistryError } from "./registry-errors.ts"
+import { joinMembers } from "./members.ts"
 import { decodeRegistryLog, type RegistryEvent, type RegistryEventName } from "./registry-events.ts"
 import type { Registry } from "./registry-handle.ts"
 
@@ -67,6 +68,15 @@ export const updateLocation = (registry: Registry, from: EthereumAccount, servic
 /** Replaces the service's info text. */
 export const updateInfo = (registry: Registry, from: EthereumAccount, serviceId: string, info: string) =>
   Effect.flatMap(checkServiceId(serviceId), (id) => transact(registry, from, "updateInfo", [id, info], "InfoUpdated"))
+
+/** Replaces the service's replica set: every replica's location (http(s) URLs, no commas). */
+export const updateMembers = (registry: Registry, from: EthereumAccount, serviceId: string, members: ReadonlyArray<string>) =>
+  Effect.gen(function* () {
+    const id = yield* checkServiceId(serviceId)
+    const joined = joinMembers(members)
+    if (!joined.ok) return yield* new InvalidRegistryArgument({ field: "members", value: joined.bad, expected: "http:// or https:// URLs without commas or blanks, e.g. http://10.0.0.11:8090" })
+    return yield* transact(registry, from, "updateMembers", [id, joined.stored], "MembersUpdated")
+  })
 
 /** Makes `account` a manager of the service as well. */
 export const addManager = (registry: Registry, from: EthereumAccount, serviceId: string, account: string) =>

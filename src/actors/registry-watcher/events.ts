@@ -11,6 +11,7 @@ export const registryWatcherEvents = {
   noManagerKey: "registry-watcher.no-manager-key",
   registered: "registry-watcher.registered",
   locationWritten: "registry-watcher.location-written",
+  membersWritten: "registry-watcher.members-written",
   staleEpoch: "registry-watcher.stale-epoch",
   writeFailed: "registry-watcher.write-failed",
   locationChanged: "registry-watcher.location-changed",

@@ -88,9 +88,12 @@ export const registryWatcher = (ctx: HostContext, replica: Pick<ReplicaHandle<un
       log.warn(registryWatcherEvents.noManagerKey, { variable: keyEnv, effect: "this host's leader will not write its location to the registry", fix: `set ${keyEnv} to a manager's 0x private key (64 hex digits)` })
       return follow
     }
+    // The replica set clients may try when the location is silent: every replica host of the config (one alone adds nothing).
+    const replicaHosts = ctx.config.hosts.filter((h) => h.roles.includes("replica"))
+    const members = replicaHosts.length > 1 ? replicaHosts.map((h) => replicaLocationOf(ctx.config, h)) : []
     const write = yield* locationWriter({
       registry, account, serviceId: ctx.config.replica.service_id, location: replicaLocationOf(ctx.config, ctx.host),
-      replica, log, metrics, checkEveryMs: roleCheckMs,
+      members, replica, log, metrics, checkEveryMs: roleCheckMs,
     })
     return Effect.asVoid(Effect.all([follow, write], { concurrency: "unbounded", discard: true }))
   })

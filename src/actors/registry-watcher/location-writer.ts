@@ -1,7 +1,8 @@
 /**
  * The leader's half of the watcher: whenever the host's replica becomes the serving
  * leader at a new epoch, make the registry point at this replica with that epoch
- * (registering the service first if nobody has). StaleEpoch means a newer leader already
+ * (registering the service first if nobody has), and publish the replica set from the
+ * config when the registry holds another. StaleEpoch means a newer leader already
  * moved it: logged, never retried. Any other failure (node down, nonce race, not a
  * manager) is retried with backoff for as long as this epoch still leads.
  *
@@ -17,8 +18,8 @@ import type { EthereumAccount } from "../../adapters/ethereum.ts"
 import type { Logger } from "../../observability/log.ts"
 import type { RegistryError } from "../../registry/registry-errors.ts"
 import type { Registry } from "../../registry/registry-handle.ts"
-import { getServiceLocation, type ServiceLocation } from "../../registry/registry-reads.ts"
-import { register, updateLocation } from "../../registry/registry-writes.ts"
+import { getServiceLocation, getServiceMembers, type ServiceLocation } from "../../registry/registry-reads.ts"
+import { register, updateLocation, updateMembers } from "../../registry/registry-writes.ts"
 import { type ActorRef, makeScopedActor } from "../../runtime/actor.ts"
 import { locationWriteRetryDelayMs } from "../../runtime/schedules.ts"
 import type { ReplicaHandle } from "../replica/index.ts"
@@ -33,6 +34,8 @@ export interface LocationWriterDeps {
   readonly serviceId: string
   /** This replica's location, `http://<replica listen>`. */
   readonly location: string
+  /** Every replica's location from the config, published as the service's replica set (empty: none published). */
+  readonly members: ReadonlyArray<string>
   readonly replica: Pick<ReplicaHandle<unknown>, "status" | "node">
   readonly log: Logger
   readonly metrics: RegistryWatcherMetrics
@@ -52,18 +55,35 @@ const currentOrRegister = (d: LocationWriterDeps): Effect.Effect<ServiceLocation
       )),
   )
 
-/** One attempt to move the registry to this leader of `epoch`; answers the outcome label. */
+/**
+ * Publishes the configured replica set when the registry holds another one (after this
+ * leader wrote its location: clients that read the set try these members when the
+ * location is silent). Fails like any registry write; the writer's retry covers it.
+ */
+const writeMembers = (d: LocationWriterDeps, epoch: number): Effect.Effect<void, RegistryError> =>
+  Effect.gen(function* () {
+    if (d.members.length === 0) return
+    const held = yield* getServiceMembers(d.registry, d.serviceId)
+    if (held.length === d.members.length && held.every((m, i) => m === d.members[i])) return
+    const w = yield* updateMembers(d.registry, d.account, d.serviceId, d.members)
+    d.log.info(registryWatcherEvents.membersWritten, { service: d.serviceId, node: d.replica.node, epoch, members: d.members.join(","), tx: w.hash, block: w.blockNumber })
+  })
+
+/** One attempt to move the registry to this leader of `epoch`, and to publish the replica set; answers the outcome label. */
 export const writeLocation = (d: LocationWriterDeps, epoch: number): Effect.Effect<WriteOutcomeLabel, RegistryError> =>
   Effect.gen(function* () {
     const labels = { service: d.serviceId, node: d.replica.node, epoch, location: d.location }
     const current = yield* currentOrRegister(d)
     const plan = planWrite(current, d.location, epoch)
-    if (plan === "already") return "already"
+    if (plan === "already") {
+      yield* writeMembers(d, epoch)
+      return "already"
+    }
     if (plan === "stale") {
       d.log.warn(registryWatcherEvents.staleEpoch, { ...labels, registry_epoch: Number(current.epoch), registry_location: current.location })
       return "stale"
     }
-    return yield* updateLocation(d.registry, d.account, d.serviceId, d.location, BigInt(epoch)).pipe(
+    const outcome = yield* updateLocation(d.registry, d.account, d.serviceId, d.location, BigInt(epoch)).pipe(
       Effect.map((w): WriteOutcomeLabel => {
         d.log.info(registryWatcherEvents.locationWritten, { ...labels, tx: w.hash, block: w.blockNumber })
         return "written"
@@ -74,6 +94,8 @@ export const writeLocation = (d: LocationWriterDeps, epoch: number): Effect.Effe
           return "stale"
         })),
     )
+    if (outcome === "written") yield* writeMembers(d, epoch)
+    return outcome
   })
 
 /** The epoch this replica serves as leader at, or undefined. */

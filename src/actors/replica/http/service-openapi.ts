@@ -31,7 +31,7 @@ export const serviceOpenApi = (version: string) => ({
             in: "header",
             required: false,
             schema: { enum: ["leader"] },
-            description: "`leader`: a follower that knows the leader relays the request there and answers with the leader's answer (header Gateway-Forwarded-To names it) instead of a 421. A relayed request is never relayed again.",
+            description: "`leader`: a follower that knows the leader relays the request there and answers with the leader's answer (header Gateway-Forwarded-To names it) instead of a 421; when that leader does not answer, the follower waits for the next leader (or to lead) and relays there, within the submit timeout, under the same request id. A relayed request is never relayed again.",
           },
         ],
         requestBody: { required: true, content: { "application/json": { schema: ref("NumberRequest") } } },
