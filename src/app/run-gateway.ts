@@ -9,6 +9,7 @@ import { makeReadiness } from "../host/readiness.ts"
 import type { Role } from "../config/role.ts"
 import { makeLogger, type Logger } from "../observability/log.ts"
 import { makeMetrics } from "../observability/metrics.ts"
+import { registerProcessMetrics } from "../observability/process-metrics.ts"
 import { runMain } from "../runtime/drain.ts"
 import { lifecycleEventNames, LifecycleEvents, makeLifecycleBus, toLogRecord, type LifecycleEvent } from "../runtime/events.ts"
 import type { ChildSpec } from "../runtime/child-spec.ts"
@@ -63,7 +64,9 @@ export const runGateway = (options: RunGatewayOptions): Promise<number> => {
   const hostConfig = options.config.hosts.find((h) => h.name === options.host)
   if (hostConfig === undefined) return Promise.resolve(2)
   const log = makeLogger(options.host)
-  const ctx: HostContext = { config: options.config, host: hostConfig, log, metrics: makeMetrics(), readiness: makeReadiness(), env: process.env }
+  const metrics = makeMetrics()
+  registerProcessMetrics(metrics)
+  const ctx: HostContext = { config: options.config, host: hostConfig, log, metrics, readiness: makeReadiness(), env: process.env }
   log.info(gatewayEvents.starting, { version: VERSION, config: options.configPath, roles: options.roles.join(",") })
   const root = hostTree(ctx, options.roles, VERSION, [readyMarker(log, options.roles)])
   return new Promise((resolve) => {

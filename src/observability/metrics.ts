@@ -38,6 +38,8 @@ export interface MetricsRegistry {
   readonly counter: (name: string, help: string) => Counter
   readonly gauge: (name: string, help: string) => Gauge
   readonly histogram: (name: string, help: string, buckets?: readonly number[]) => Histogram
+  /** Runs `sample` before every render, to set values read at scrape time (the process's memory). */
+  readonly beforeRender: (sample: () => void) => void
   readonly render: () => string
 }
 
@@ -47,6 +49,7 @@ export const latencyBuckets: readonly number[] = [0.001, 0.0025, 0.005, 0.01, 0.
 /** Makes an empty registry. Declaring the same name twice returns the first series. */
 export const makeMetrics = (): MetricsRegistry => {
   const series = new Map<string, Series & { readonly handle: Counter | Gauge | Histogram }>()
+  const samplers: Array<() => void> = []
 
   const scalar = (name: string, help: string, type: "counter" | "gauge") => {
     const values = new Map<string, number>()
@@ -94,7 +97,10 @@ export const makeMetrics = (): MetricsRegistry => {
     counter: (name, help) => declare<Counter>(name, () => scalar(name, help, "counter") as Series & { readonly handle: Counter }),
     gauge: (name, help) => declare<Gauge>(name, () => scalar(name, help, "gauge") as Series & { readonly handle: Gauge }),
     histogram: (name, help, buckets = latencyBuckets) => declare<Histogram>(name, () => hist(name, help, buckets)),
-    render: () =>
-      [...series.values()].flatMap((s) => [`# HELP ${s.name} ${s.help}`, `# TYPE ${s.name} ${s.type}`, ...s.render()]).join("\n") + "\n",
+    beforeRender: (sample) => void samplers.push(sample),
+    render: () => {
+      for (const sample of samplers) sample()
+      return [...series.values()].flatMap((s) => [`# HELP ${s.name} ${s.help}`, `# TYPE ${s.name} ${s.type}`, ...s.render()]).join("\n") + "\n"
+    },
   }
 }
