@@ -201,6 +201,23 @@ describe("POST /v1/numbers", () => {
       expect(await res.json()).toMatchObject({ request_id: "a", index: 1, node: "n1" })
     })
 
+    test("a replica that says it leads yet refuses is asked again every 50 ms, never in a spin, and answers when the timeout is up", async () => {
+      const f = fakeReplica({ role: "follower" })
+      let submits = 0
+      const replica: ServiceReplica = {
+        ...f.replica,
+        status: () => ({ ...f.replica.status(), role: "leader" }),
+        submit: () => {
+          submits += 1
+          return Promise.reject(new NotLeader({ node: "n1", reason: "follower", leader: undefined }))
+        },
+      }
+      const res = await send(forwardingApp(async () => ({ _tag: "unreachable", detail: "never called" }), replica, { submitTimeoutMs: 300 }), { "gateway-forward": "leader" })
+      expect(res.status).toBe(421)
+      expect(submits).toBeGreaterThan(1)
+      expect(submits).toBeLessThanOrEqual(8)
+    })
+
     test("the leader's refusal comes back as it was, with its Retry-After", async () => {
       const res = await send(forwardingApp(async () => ({ _tag: "answered", status: 503, body: JSON.stringify({ error: "overloaded" }), retryAfter: "3" })), { "gateway-forward": "leader" })
       expect([res.status, res.headers.get("retry-after")]).toEqual([503, "3"])

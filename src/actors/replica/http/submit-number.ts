@@ -152,6 +152,7 @@ export const submitNumber = (deps: ServiceDeps, metrics: ServiceMetrics) => {
               }
               case "moved":
                 // Another leader was elected while the relay waited: relay there (the same request id, so applied at most once).
+                metrics.forwarded.inc({ outcome: "superseded" })
                 unanswered = { leader, outcome: { _tag: "timeout", afterMs: Math.round(performance.now() - started) } }
                 break
               default:
@@ -176,9 +177,10 @@ type Leader = { readonly node: string; readonly location: string }
 const leaderPollMs = 50
 
 /**
- * Watches for this replica to know a leader other than `from` (or to lead itself):
- * `moved` resolves `moved` then, or `still` at `deadline`; `stop` ends the watch early
- * (its promise then never resolves).
+ * Watches for this replica to know a leader other than `from` (or to lead itself),
+ * looking every `leaderPollMs` (never at once, so a submission whose replica changes its
+ * mind between two looks cannot spin): `moved` resolves `moved` then, or `still` at
+ * `deadline`; `stop` ends the watch early (its promise then never resolves).
  */
 const watchLeader = (deps: ServiceDeps, from: string | undefined, deadline: number) => {
   let timer: ReturnType<typeof setInterval> | undefined
@@ -187,9 +189,8 @@ const watchLeader = (deps: ServiceDeps, from: string | undefined, deadline: numb
     return s.role === "leader" || (s.leader !== undefined && s.leader.node !== from && s.leader.node !== deps.replica.node)
   }
   const moved = new Promise<{ readonly _tag: "moved" | "still" }>((resolve) => {
-    if (changed()) return resolve({ _tag: "moved" })
     timer = setInterval(() => {
-      const done = changed() ? "moved" : performance.now() >= deadline ? "still" : undefined
+      const done = performance.now() >= deadline ? "still" : changed() ? "moved" : undefined
       if (done === undefined) return
       clearInterval(timer)
       resolve({ _tag: done })
