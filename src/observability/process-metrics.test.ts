@@ -15,7 +15,8 @@ describe("process metrics", () => {
     expect(first).toContain("# TYPE process_resident_memory_bytes gauge")
     expect(valueOf(first, "process_resident_memory_bytes")).toBeGreaterThan(1_000_000)
     expect(valueOf(first, 'gateway_js_heap_bytes{kind="used"}')).toBeGreaterThan(0)
-    expect(valueOf(first, 'gateway_js_heap_bytes{kind="total"}')).toBeGreaterThanOrEqual(valueOf(first, 'gateway_js_heap_bytes{kind="used"}') ?? 0)
+    // Bun's heapUsed counts more than the capacity heapTotal reports, so the two are not ordered.
+    expect(valueOf(first, 'gateway_js_heap_bytes{kind="total"}')).toBeGreaterThan(0)
     expect(valueOf(first, "gateway_js_external_bytes")).toBeGreaterThanOrEqual(0)
     expect(valueOf(first, "process_start_time_seconds")).toBe(1_796_000_000)
     // A render after 20 MB more is held shows more heap: the values are read at render, not at registration.
