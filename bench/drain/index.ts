@@ -22,7 +22,7 @@ export const DRAIN_FLAGS = {
   ethLadder: intListFlag({ description: "Concurrencies tried directly on the Ethereum node", default: [1, 2, 4, 8, 16], min: 1, max: 256 }),
   ethCallsPerStep: intFlag({ description: "Direct Ethereum calls per ladder step", default: 200, min: 1 }),
   ethMaxInFlight: intFlag({ description: "Override the Ethereum node's max_in_flight for the gateway; 0 keeps the config's", default: 0, min: 0 }),
-  btcRequests: intFlag({ description: "Bitcoin payments in the drain pass", default: 150, min: 1 }),
+  btcRequests: intFlag({ description: "Bitcoin payments in the drain pass (150 drained in under a second, too short a window to time steadily)", default: 600, min: 1 }),
   btcLadder: intListFlag({ description: "Concurrencies tried directly on the wallet", default: [1, 2, 4], min: 1, max: 16 }),
   btcCallsPerStep: intFlag({ description: "Direct wallet calls per ladder step", default: 40, min: 1 }),
   btcMaxInFlight: intFlag({ description: "Override the wallet's max_in_flight for the gateway; 0 keeps the config's", default: 0, min: 0 }),

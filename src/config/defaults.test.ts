@@ -143,6 +143,7 @@ describe("the defaults table", () => {
     const differ = DEFAULT_ROWS.filter((row) => JSON.stringify(valueAt(config, row.path)) !== JSON.stringify(row.value)).map((row) => row.path)
     expect(differ).toEqual([
       "etcd.endpoints", // the stand-in is one member; local.toml lists the stack's three
+      "chains.bitcoin.change_address_uses", // local.toml trades fresh change addresses for the drain's speed
       "chains.bitcoin.batch_accounts", // local.toml batches a demo "payroll" account
       "chains.ethereum.max_in_flight_per_sender", // anvil has no per-account limit; geth keeps 16
       "status.data_dir", // local.toml keeps the stack's files under .run/
