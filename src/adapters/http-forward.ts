@@ -6,24 +6,28 @@
  * client's submission to the leader.
  */
 
-import { type NoAnswer, noAnswerOf } from "./http-failure.ts"
+import { byDeadline, type NoAnswer, noAnswerOf } from "./http-failure.ts"
 
 /** The other side's answer, or why there was none. */
 export type ForwardOutcome = { readonly _tag: "answered"; readonly status: number; readonly body: string; readonly retryAfter: string | null } | NoAnswer
 
 /** POSTs `body` (JSON) to `url` with `headers`, waiting at most `timeoutMs`. */
-export const forwardJson = async (args: { readonly url: string; readonly headers: Readonly<Record<string, string>>; readonly body: string; readonly timeoutMs: number }): Promise<ForwardOutcome> => {
-  const deadline = AbortSignal.timeout(args.timeoutMs)
-  try {
-    const res = await fetch(args.url, {
-      method: "POST",
-      headers: { "content-type": "application/json", ...args.headers },
-      body: args.body,
-      redirect: "manual",
-      signal: deadline,
-    })
-    return { _tag: "answered", status: res.status, body: await res.text(), retryAfter: res.headers.get("retry-after") }
-  } catch (cause) {
-    return noAnswerOf(cause, deadline, args.timeoutMs)
-  }
-}
+export const forwardJson = (args: { readonly url: string; readonly headers: Readonly<Record<string, string>>; readonly body: string; readonly timeoutMs: number }): Promise<ForwardOutcome> =>
+  byDeadline(
+    args.timeoutMs,
+    async (signal, deadline): Promise<ForwardOutcome> => {
+      try {
+        const res = await fetch(args.url, {
+          method: "POST",
+          headers: { "content-type": "application/json", ...args.headers },
+          body: args.body,
+          redirect: "manual",
+          signal,
+        })
+        return { _tag: "answered", status: res.status, body: await res.text(), retryAfter: res.headers.get("retry-after") }
+      } catch (cause) {
+        return noAnswerOf(cause, deadline, args.timeoutMs)
+      }
+    },
+    () => ({ _tag: "timeout", afterMs: args.timeoutMs }),
+  )

@@ -11,6 +11,7 @@
 import { Effect } from "effect"
 import { describe, NodeOverloaded, nodeRejected, NodeUnreachable, type NodeRejected } from "./errors.ts"
 import { transportFailure, unavailableAnswer, type NodeChain } from "./node-errors.ts"
+import { byDeadline } from "./http-failure.ts"
 
 /** One JSON-RPC endpoint. */
 export interface JsonRpcEndpoint {
@@ -91,16 +92,23 @@ const redact = (endpoint: JsonRpcEndpoint, text: string): string => {
 let nextId = 0
 
 /** One POST of a JSON-RPC body: the HTTP status and text, or why no answer came (redacted). */
-const post = async (endpoint: JsonRpcEndpoint, body: string, signal?: AbortSignal): Promise<{ readonly status: number; readonly text: string } | { readonly failure: string }> => {
+const post = (endpoint: JsonRpcEndpoint, body: string, signal?: AbortSignal): Promise<{ readonly status: number; readonly text: string } | { readonly failure: string }> => {
   const headers: Record<string, string> = { "content-type": "application/json" }
   if (endpoint.authorization !== undefined) headers.authorization = endpoint.authorization
-  const timeout = AbortSignal.timeout(endpoint.timeoutMs)
-  try {
-    const response = await fetch(endpoint.url, { method: "POST", headers, body, signal: signal === undefined ? timeout : AbortSignal.any([signal, timeout]) })
-    return { status: response.status, text: await response.text() }
-  } catch (cause) {
-    return { failure: timeout.aborted ? `no answer within ${endpoint.timeoutMs} ms` : redact(endpoint, describe(cause)) }
-  }
+  const late = () => ({ failure: `no answer within ${endpoint.timeoutMs} ms` })
+  return byDeadline(
+    endpoint.timeoutMs,
+    async (aborts, deadline) => {
+      try {
+        const response = await fetch(endpoint.url, { method: "POST", headers, body, signal: aborts })
+        return { status: response.status, text: await response.text() }
+      } catch (cause) {
+        return deadline.aborted ? late() : { failure: redact(endpoint, describe(cause)) }
+      }
+    },
+    late,
+    signal,
+  )
 }
 
 /** Sends one call; the promise never rejects (a failure is an outcome). `signal` aborts it early. */

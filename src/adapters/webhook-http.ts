@@ -7,7 +7,7 @@
  * answer body is read up to 4 KiB and dropped, so a chatty receiver cannot hold memory.
  */
 
-import { type NoAnswer, noAnswerOf } from "./http-failure.ts"
+import { byDeadline, type NoAnswer, noAnswerOf } from "./http-failure.ts"
 
 /** What one attempt came to. */
 export type AttemptOutcome =
@@ -46,20 +46,24 @@ const drain = async (res: Response): Promise<void> => {
 }
 
 /** POSTs `body` to `url` with `headers`, waiting at most `timeoutMs` for the answer; `stop` aborts it (the notifier stopping). */
-export const postWebhook = async (args: { readonly url: string; readonly headers: Readonly<Record<string, string>>; readonly body: string; readonly timeoutMs: number; readonly stop?: AbortSignal }): Promise<AttemptOutcome> => {
-  const deadline = AbortSignal.timeout(args.timeoutMs)
-  const signal = args.stop === undefined ? deadline : AbortSignal.any([deadline, args.stop])
-  try {
-    const res = await fetch(args.url, {
-      method: "POST",
-      headers: { "content-type": "application/json", "user-agent": "gateway-notifier", ...args.headers },
-      body: args.body,
-      redirect: "manual",
-      signal,
-    })
-    await Promise.race([drain(res), new Promise((resolve) => deadline.addEventListener("abort", resolve, { once: true }))])
-    return res.status >= 200 && res.status < 300 ? { _tag: "delivered", status: res.status } : { _tag: "http-error", status: res.status }
-  } catch (cause) {
-    return noAnswerOf(cause, deadline, args.timeoutMs)
-  }
-}
+export const postWebhook = (args: { readonly url: string; readonly headers: Readonly<Record<string, string>>; readonly body: string; readonly timeoutMs: number; readonly stop?: AbortSignal }): Promise<AttemptOutcome> =>
+  byDeadline(
+    args.timeoutMs,
+    async (signal, deadline): Promise<AttemptOutcome> => {
+      try {
+        const res = await fetch(args.url, {
+          method: "POST",
+          headers: { "content-type": "application/json", "user-agent": "gateway-notifier", ...args.headers },
+          body: args.body,
+          redirect: "manual",
+          signal,
+        })
+        await Promise.race([drain(res), new Promise((resolve) => deadline.addEventListener("abort", resolve, { once: true }))])
+        return res.status >= 200 && res.status < 300 ? { _tag: "delivered", status: res.status } : { _tag: "http-error", status: res.status }
+      } catch (cause) {
+        return noAnswerOf(cause, deadline, args.timeoutMs)
+      }
+    },
+    () => ({ _tag: "timeout", afterMs: args.timeoutMs }),
+    args.stop,
+  )
