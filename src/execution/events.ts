@@ -57,4 +57,8 @@ export const executorEvents = {
   btcRefused: "partition-executor.btc-refused",
   /** A Bitcoin request could not be funded; it fails. */
   btcUnpaid: "partition-executor.btc-unpaid",
+  /** A run of one key has gone on past `slowRunAfter` (once per run): something it waits on has not answered. */
+  slowRun: "partition-executor.slow-run",
+  /** A key waits for its chain to have a healthy node again (once per wait). */
+  waitingForNode: "partition-executor.waiting-for-node",
 } as const

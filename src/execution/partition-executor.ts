@@ -16,11 +16,11 @@
  * `run` stops all of it. A fenced recorder fails `run`: a newer owner holds the
  * partition, and nothing more may be broadcast.
  */
-import { Effect, FiberSet, Queue } from "effect"
+import { Effect, Fiber, FiberSet, Queue } from "effect"
 import type { ChainName } from "../domain/request.ts"
 import { decodeRequest } from "../domain/wire.ts"
 import type { Logger } from "../observability/log.ts"
-import { maxRequestAttempts, nodeHealthPoll, requestRetryDelay, trackerRound } from "../runtime/schedules.ts"
+import { maxRequestAttempts, nodeHealthPoll, requestRetryDelay, slowRunAfter, trackerRound } from "../runtime/schedules.ts"
 import { runnablePrefix, skippedRecord, skipsAsCancelled } from "./cancel.ts"
 import { commitDurably, type Fenced } from "./durable.ts"
 import type { DeadLetterFor, Lane, LaneItem } from "./lane.ts"
@@ -115,6 +115,15 @@ export const makePartitionExecutor = (deps: ExecutorDeps): Effect.Effect<Partiti
         deps.observe("recorded", 1)
       })
 
+    /** `run` of `key`, logged once if it is still going after `slowRunAfter`. */
+    const watchedRun = <A, E>(key: string, items: readonly LaneItem[], run: Effect.Effect<A, E>): Effect.Effect<A, E> =>
+      Effect.gen(function* () {
+        const started = Date.now()
+        const warn = Effect.sync(() => log.warn(executorEvents.slowRun, { partition: deps.partition, key, requests: items.length, first: items[0]?.request.id, seconds: Math.round((Date.now() - started) / 1000) }))
+        const watch = yield* Effect.forkChild(Effect.delay(warn, slowRunAfter))
+        return yield* Effect.ensuring(run, Fiber.interrupt(watch))
+      })
+
     /** Runs a key until its queue is empty or its lane has no room; then lets it go. */
     const runKey = (key: string): Effect.Effect<void, Fenced> =>
       Effect.gen(function* () {
@@ -138,7 +147,7 @@ export const makePartitionExecutor = (deps: ExecutorDeps): Effect.Effect<Partiti
           if (capacity === 0) break
           const candidates = q.slice(0, capacity)
           const take = candidates.slice(0, runnablePrefix(candidates, skips))
-          const result = yield* lane.run(sender, take)
+          const result = yield* watchedRun(key, take, lane.run(sender, take))
           if (result._tag === "wait") {
             const handled = take.length - (result.remaining?.length ?? take.length)
             deps.observe("recorded", handled)
@@ -161,6 +170,7 @@ export const makePartitionExecutor = (deps: ExecutorDeps): Effect.Effect<Partiti
           const chain = stuck.request.body.chain
           if (!deps.nodes.healthy(chain)) {
             // No healthy node: wait for one without counting attempts (the backlog waits in Kafka).
+            log.warn(executorEvents.waitingForNode, { partition: deps.partition, key, chain, id: stuck.request.id, reason: result.reason })
             yield* Effect.repeat(Effect.sync(() => deps.nodes.healthy(chain)), { schedule: nodeHealthPoll, until: (ok) => ok })
             continue
           }

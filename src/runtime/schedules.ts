@@ -72,6 +72,12 @@ export const maxRequestAttempts = 8
 /** Between rounds of the confirmation tracker of one partition: every 500 ms. */
 export const trackerRound = Schedule.spaced("500 millis")
 
+/**
+ * A run of one key still going after this long is logged once (a run takes milliseconds
+ * to seconds; one that hangs holds every later request of its sender): 30 s.
+ */
+export const slowRunAfter = Duration.seconds(30)
+
 /** While a partition waits for its chain to have a healthy node again: every 250 ms. */
 export const nodeHealthPoll = Schedule.spaced("250 millis")
 
