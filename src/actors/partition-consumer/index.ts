@@ -65,9 +65,9 @@ export const partitionConsumer = (ctx: HostContext, pool: NodePool, view: Status
     })
     onMembershipEvents(consumer, reportMembership(groupCheck, k.consumer.group_id))
 
-    // The host's one reader of each chain's blocks, for every partition's tracker.
-    yield* Effect.forkScoped(chains.follower.run)
-    yield* Effect.forkScoped(chains.bitcoinWatch.run)
+    // The host's one reader of each chain's blocks, for every partition's tracker; none for a chain the host calls no node of.
+    if (chains.chains.has("ethereum")) yield* Effect.forkScoped(chains.follower.run)
+    if (chains.bitcoin !== undefined) yield* Effect.forkScoped(chains.bitcoinWatch.run)
 
     const held = new Map<number, Held>()
     let generation = 0
