@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test"
-import { joinMembers, splitMembers } from "./members.ts"
+import { joinMembers, sameMembers, splitMembers } from "./members.ts"
 
 describe("a replica set as the registry stores it", () => {
   test.each([
@@ -25,5 +25,15 @@ describe("a replica set as the registry stores it", () => {
     ["ftp://a:1", "not http(s)"],
   ])("%j is refused (%s)", (bad) => {
     expect(joinMembers(["http://ok:1", bad])).toEqual({ ok: false, bad })
+  })
+
+  test.each([
+    ["the same order", ["http://a:1", "http://b:2"], ["http://a:1", "http://b:2"], true],
+    ["another order", ["http://b:2", "http://a:1"], ["http://a:1", "http://b:2"], true],
+    ["one missing", ["http://a:1"], ["http://a:1", "http://b:2"], false],
+    ["one different", ["http://a:1", "http://c:3"], ["http://a:1", "http://b:2"], false],
+    ["both empty", [], [], true],
+  ] as const)("sameMembers: %s", (_name, a, b, same) => {
+    expect(sameMembers(a, b)).toBe(same)
   })
 })

@@ -16,3 +16,10 @@ export const joinMembers = (members: ReadonlyArray<string>): { readonly ok: true
   const bad = members.find((m) => !storableMember(m))
   return bad === undefined ? { ok: true, stored: members.join(",") } : { ok: false, bad }
 }
+
+/** True when `a` and `b` hold the same locations, in any order (replicas may list their peers differently). */
+export const sameMembers = (a: ReadonlyArray<string>, b: ReadonlyArray<string>): boolean => {
+  const left = new Set(a)
+  const right = new Set(b)
+  return left.size === right.size && [...left].every((m) => right.has(m))
+}

@@ -19,6 +19,7 @@ import type { Logger } from "../../observability/log.ts"
 import type { RegistryError } from "../../registry/registry-errors.ts"
 import type { Registry } from "../../registry/registry-handle.ts"
 import { getServiceLocation, getServiceMembers, type ServiceLocation } from "../../registry/registry-reads.ts"
+import { sameMembers } from "../../registry/members.ts"
 import { register, updateLocation, updateMembers } from "../../registry/registry-writes.ts"
 import { type ActorRef, makeScopedActor } from "../../runtime/actor.ts"
 import { locationWriteRetryDelayMs } from "../../runtime/schedules.ts"
@@ -64,7 +65,7 @@ const writeMembers = (d: LocationWriterDeps, epoch: number): Effect.Effect<void,
   Effect.gen(function* () {
     if (d.members.length === 0) return
     const held = yield* getServiceMembers(d.registry, d.serviceId)
-    if (held.length === d.members.length && held.every((m, i) => m === d.members[i])) return
+    if (sameMembers(held, d.members)) return
     const w = yield* updateMembers(d.registry, d.account, d.serviceId, d.members)
     d.log.info(registryWatcherEvents.membersWritten, { service: d.serviceId, node: d.replica.node, epoch, members: d.members.join(","), tx: w.hash, block: w.blockNumber })
   })
