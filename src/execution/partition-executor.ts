@@ -115,7 +115,7 @@ export const makePartitionExecutor = (deps: ExecutorDeps): Effect.Effect<Partiti
         deps.observe("recorded", 1)
       })
 
-    /** `run` of `key`, logged once if it is still going after `slowRunAfter`. */
+    /** `run` of `key` (or of the tracker), logged once if it is still going after `slowRunAfter`. */
     const watchedRun = <A, E>(key: string, items: readonly LaneItem[], run: Effect.Effect<A, E>): Effect.Effect<A, E> =>
       Effect.gen(function* () {
         const started = Date.now()
@@ -233,7 +233,8 @@ export const makePartitionExecutor = (deps: ExecutorDeps): Effect.Effect<Partiti
       Effect.gen(function* () {
         const runs = yield* FiberSet.make<void, Fenced>()
         const scheduler = Effect.forever(Effect.andThen(Queue.take(wake), schedule(runs)))
-        const tracker = Effect.repeat(track, trackerRound).pipe(Effect.andThen(Effect.never))
+        // A round that never ends leaves every key its progress would free unscheduled: logged like a slow run.
+        const tracker = Effect.repeat(watchedRun("tracker", [], track), trackerRound).pipe(Effect.andThen(Effect.never))
         // The first to end, with success or failure, ends the executor (a fenced run, a fenced tracker round).
         return yield* Effect.raceAllFirst([scheduler, tracker, FiberSet.join(runs).pipe(Effect.andThen(Effect.never))])
       }),

@@ -9,6 +9,8 @@ export const partitionConsumerEvents = {
   halted: "partition-consumer.halted",
   recordRetrying: "partition-consumer.record-retrying",
   commits: "partition-consumer.commits",
+  /** A partition's Kafka transaction has been committing for 30 s (once per transaction): everything the partition does waits on it. */
+  commitSlow: "partition-consumer.commit-slow",
 } as const
 
 /** The metrics this actor keeps, labelled by partition. */

@@ -65,6 +65,9 @@ const asRecordError = (e: unknown): RecordError => {
   return { _tag: "KafkaUnavailable", message: e instanceof Error ? e.message : String(e) }
 }
 
+/** A transaction still committing after this long is logged (once). */
+const slowCommitMs = 30_000
+
 /** Builds the recorder of a partition over its sink and offset book. */
 export const makePartitionRecorder = (
   sink: TransactionSink,
@@ -85,6 +88,8 @@ export const makePartitionRecorder = (
    * caller (a lane whose next run waits for this commit) ends the pause at once.
    */
   intervalMs = 0,
+  /** Called once for a transaction still committing after `slowCommitMs`, with its records and how long it has taken. */
+  onSlowCommit: (records: number, ms: number) => void = () => undefined,
 ): Recorder => {
   let offsetAt = Number.NEGATIVE_INFINITY
   // The newest proof of ownership: the writer's opening, then each commit.
@@ -134,7 +139,9 @@ export const makePartitionRecorder = (
           const records = batch.flatMap((p) => p.records)
           const withOffset = records.length === 0 || started - offsetAt >= offsetEveryMs
           const offset = withOffset ? (offsets.committable() ?? offsets.floor()) : undefined
-          const proof = await sink.commit(records, offset)
+          // Every run and tracker round of the partition waits on this commit: say so when it takes long.
+          const slow = setTimeout(() => onSlowCommit(records.length, Math.round(performance.now() - started)), slowCommitMs)
+          const proof = await sink.commit(records, offset).finally(() => clearTimeout(slow))
           if (withOffset) {
             offsetAt = started
             sentOffset = offset
