@@ -99,8 +99,12 @@ export interface PaymentCheck {
   readonly duplicateSamples: ReadonlyArray<{ readonly amount: string; readonly times: number }>
 }
 
-/** Counts each requested amount's payments; the transactions in `ignore` (the funding) are left out. */
-export const checkPayments = (requested: ReadonlyArray<string>, payments: ReadonlyArray<Payment>, ignore: ReadonlyArray<string> = []): PaymentCheck => {
+/** How often each requested amount was paid (amounts never paid are absent), and how many payments had an amount nobody asked for. */
+export const timesPaid = (
+  requested: ReadonlyArray<string>,
+  payments: ReadonlyArray<Payment>,
+  ignore: ReadonlyArray<string> = [],
+): { readonly times: ReadonlyMap<string, number>; readonly unexpected: number } => {
   const wanted = new Set(requested)
   const skip = new Set(ignore)
   const times = new Map<string, number>()
@@ -113,6 +117,13 @@ export const checkPayments = (requested: ReadonlyArray<string>, payments: Readon
     }
     times.set(p.amount, (times.get(p.amount) ?? 0) + 1)
   }
+  return { times, unexpected }
+}
+
+/** Counts each requested amount's payments; the transactions in `ignore` (the funding) are left out. */
+export const checkPayments = (requested: ReadonlyArray<string>, payments: ReadonlyArray<Payment>, ignore: ReadonlyArray<string> = []): PaymentCheck => {
+  const wanted = new Set(requested)
+  const { times, unexpected } = timesPaid(requested, payments, ignore)
   const counts = [...times.entries()]
   const dupes = counts.filter(([, n]) => n > 1)
   return {
