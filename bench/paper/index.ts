@@ -71,6 +71,10 @@ export const paperBench = defineBench({
     ["sudo -E dist/gateway bench paper --lab --cut-host none", "The lab without a cut"],
   ],
   run: async (options, io) => {
+    if (options.lab) {
+      const { runPaperLab } = await import("./lab-run.ts")
+      return runPaperLab(options, io)
+    }
     const { runPaper } = await import("./run.ts")
     return runPaper(options, io)
   },
