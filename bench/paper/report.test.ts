@@ -22,6 +22,15 @@ describe("paper report", () => {
     expect(passFigures(direct, 4)).toMatchObject({ delivered: 2, failed: 2, wallS: 2.5, peakPayments: 4 })
   })
 
+  test("the gateway's raw broadcasts are its payments, and a rebroadcast of the same bytes counts once", () => {
+    const raw = (startMs: number, endMs: number, key: string, ok = true): ProxiedCall => ({ ...call("sendrawtransaction", startMs, endMs, ok), paramsKey: key })
+    const calls = [call("signrawtransaction", 900, 1000), raw(1000, 1100, "t1"), raw(1200, 1300, "t2"), raw(3000, 3100, "t1"), raw(1400, 1500, "t3", false), raw(2000, 2100, "t3")]
+    expect(deliveries(calls)).toEqual([1100, 1300, 2100])
+    const pass: GatewayPass = { ...gateway, workload: workload(3, 0, 1000, 1050), calls, stats: stats(calls), check: check(3) }
+    // Wall time runs to the last first broadcast (2.1 s), not to the last POST's answer.
+    expect(passFigures(pass, 3)).toMatchObject({ delivered: 3, wallS: 1.1, peakPayments: 1 })
+  })
+
   test("the exactly-once row is met only with every request delivered once; the node's peak is held to max_in_flight", () => {
     const report = paperReport({ gateway, direct, total: 4, maxInFlight: 1 })
     const row = (m: string) => report.comparisons.find((c) => c.measure.startsWith(m))

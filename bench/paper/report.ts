@@ -17,7 +17,11 @@ import type { PaymentCheck } from "./wallet.ts"
 import type { WorkloadResult } from "./workers.ts"
 
 /** Wallet calls that move money: the ones `max_in_flight` exists for. */
-export const PAYMENT_METHODS: ReadonlySet<string> = new Set(["sendfrom", "sendtoaddress", "sendmany"])
+/**
+ * The wallet calls that pay: the direct clients' sends, and the gateway's broadcasts of
+ * the transactions it built and had the wallet sign (it never calls sendfrom itself).
+ */
+export const PAYMENT_METHODS: ReadonlySet<string> = new Set(["sendfrom", "sendtoaddress", "sendmany", "sendrawtransaction"])
 
 const isPayment = (method: string) => PAYMENT_METHODS.has(method)
 
@@ -69,9 +73,24 @@ export interface PassFigures {
   readonly nodeErrors: number
 }
 
-/** Epoch ms of each successful payment call's answer, in order. */
-export const deliveries = (calls: ReadonlyArray<ProxiedCall>): ReadonlyArray<number> =>
-  calls.filter((c) => c.ok && isPayment(c.method)).map((c) => c.endMs).sort((a, b) => a - b)
+/**
+ * Epoch ms of each successful payment call's answer, in order. A transaction broadcast
+ * again (the same params: a rebroadcast, or a new owner sending the recorded bytes)
+ * counts once, at its first success.
+ */
+export const deliveries = (calls: ReadonlyArray<ProxiedCall>): ReadonlyArray<number> => {
+  const seen = new Set<string>()
+  const out: number[] = []
+  for (const c of [...calls].sort((a, b) => a.endMs - b.endMs)) {
+    if (!c.ok || !isPayment(c.method)) continue
+    if (c.paramsKey !== undefined) {
+      if (seen.has(c.paramsKey)) continue
+      seen.add(c.paramsKey)
+    }
+    out.push(c.endMs)
+  }
+  return out
+}
 
 /** Requests that did not end delivered: for the gateway, refused at the intake plus not delivered after acceptance. */
 const failedOf = (p: Pass, total: number): number => Math.max(p.workload.failed, total - p.check.delivered)

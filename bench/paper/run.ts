@@ -143,7 +143,8 @@ export const runPaper = async (options: Options, io: BenchIo): Promise<BenchRepo
   const apiKey = apiKeyFrom(local, io.env)
   const wallet = walletEndpoint(local, io.env)
   const maxInFlight = layout.nodes.find((n) => n.chain === "bitcoin")?.max_in_flight ?? 1
-  const proxy = startCountingProxy(wallet.url, { timeoutMs: wallet.timeoutMs * 3 })
+  // A transaction the gateway broadcasts again is told from a new one by its params.
+  const proxy = startCountingProxy(wallet.url, { timeoutMs: wallet.timeoutMs * 3, keyParamsOf: ["sendrawtransaction"] })
   const workDir = mkdtempSync(join(tmpdir(), "gateway-bench-paper-"))
   io.err(`paper: counting proxy ${proxy.url} in front of the wallet at ${wallet.url}`)
   try {

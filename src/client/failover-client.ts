@@ -215,6 +215,7 @@ export const makeFailoverClient = (options: FailoverClientOptions): FailoverClie
       await sleep(step.delayMs)
     }
     const members = await membersNow()
+    const spread = Math.floor(Math.random() * Math.max(1, members.length))
     let state: SubmitState = startSubmit(requestId, startTarget(known, carried))
     let last: UnreachableReason = "timeout"
     for (;;) {
@@ -225,7 +226,7 @@ export const makeFailoverClient = (options: FailoverClientOptions): FailoverClie
       const body = { request_id: requestId, number }
       const first = postNumber(state.target.location, body, timeoutMs, opts.forwardToLeader || state.target.viaMember === true)
       // Paper B's one-shot client asks one location; the retrying client and the one-shot client that any replica serves also ask a member when it is silent.
-      const member = opts.retry || opts.forwardToLeader ? hedgeMember(state, members) : undefined
+      const member = opts.retry || opts.forwardToLeader ? hedgeMember(state, members, spread) : undefined
       let answer: ServiceAnswer
       if (member === undefined || opts.hedgeAfterMs >= timeoutMs) answer = await first
       else {

@@ -204,6 +204,9 @@ describe("hedging a silent registry location with a member", () => {
   test("the hedge goes to another member, turning with the attempts, and never from a member", () => {
     expect(hedgeMember(state({ attempts: 0 }), [A, B, C])).toBe(B)
     expect(hedgeMember(state({ attempts: 1 }), [A, B, C])).toBe(C)
+    // A submit's spread moves where it starts: another one-shot client asks the other member first.
+    expect(hedgeMember(state({ attempts: 0 }), [A, B, C], 1)).toBe(C)
+    expect(hedgeMember(state({ attempts: 1 }), [A, B, C], 1)).toBe(B)
     expect(hedgeMember(state(), [A])).toBeUndefined()
     expect(hedgeMember(state({}, { location: B, fromRegistry: false, viaMember: true }), [A, B, C])).toBeUndefined()
   })

@@ -251,11 +251,13 @@ export const throughMembers = (before: SubmitState, after: SubmitState, members:
  * an attempt within the hedge delay: another member of the replica set, which relays to
  * whoever leads now. The same request id goes to both, so it is applied at most once.
  * Undefined when the attempt already goes to a member, or no other member is known.
+ * Each attempt asks the next member; `spread` (drawn per submit) picks where a submit
+ * starts, so one-shot clients, which make one attempt, do not all ask the same member.
  */
-export const hedgeMember = (state: SubmitState, members: readonly string[]): string | undefined => {
+export const hedgeMember = (state: SubmitState, members: readonly string[], spread = 0): string | undefined => {
   if (state.target.viaMember === true) return undefined
   const others = members.filter((m) => m !== state.target.location)
-  return others[state.attempts % Math.max(1, others.length)]
+  return others[(state.attempts + spread) % Math.max(1, others.length)]
 }
 
 /** The state once a hedged attempt's answer came from `member` rather than the registry's silent location. */

@@ -30,8 +30,8 @@ beforeAll(async () => {
       const edited = toml
         .replace('batch_accounts = ["payroll"]', `batch_accounts = ["${account}"]`)
         .replace("batch_max_outputs = 500", `batch_max_outputs = ${perTransaction}`)
-        .replace("change_address_uses = 1", `change_address_uses = ${usesPerChangeAddress}`)
-      if (!edited.includes(`batch_accounts = ["${account}"]`) || !edited.includes(`change_address_uses = ${usesPerChangeAddress}`)) {
+        .replace(/^change_address_uses = \d+ /m, `change_address_uses = ${usesPerChangeAddress} `)
+      if (!edited.includes(`batch_accounts = ["${account}"]`) || !edited.includes(`change_address_uses = ${usesPerChangeAddress} `)) {
         throw new Error("config/local.toml no longer has the batch_accounts and change_address_uses lines this test edits")
       }
       return edited
