@@ -102,7 +102,7 @@ export const runPaperLab = async (options: Options, io: BenchIo): Promise<BenchR
   const logs = join(plan.runDir, "logs")
 
   // Listening on every address: the bridge's only exists once the lab is up, and the gateways are given the URL before.
-  const proxy = startCountingProxy(wallet.url, { timeoutMs: wallet.timeoutMs * 3, listen: "0.0.0.0" })
+  const proxy = startCountingProxy(wallet.url, { timeoutMs: wallet.timeoutMs * 3, listen: "0.0.0.0", keyParamsOf: ["sendrawtransaction"] })
   const proxyOnBridge = `http://${plan.network.bridgeAddress}:${proxy.port}`
   const workDir = mkdtempSync(join(tmpdir(), "gateway-bench-paper-lab-"))
   let release: () => void = () => undefined
