@@ -320,11 +320,21 @@ export const runBitcoinAccount = (ctx: BitcoinContext, account: string, items: r
       ctx.records.remember(records)
     }
     const account_ = ctx.accounts.get(account)
+    const claimedAt = ctx.now()
     for (const tx of pendings) {
       tx.recorded = true
+      // This run sends it next: the tracker leaves a transaction tried within the last second alone.
+      tx.triedAt = claimedAt
       account_?.pending.set(tx.txid, tx)
     }
-    if (account_ !== undefined) for (const tx of pendings) yield* sendPending(ctx, account_, tx)
+    if (account_ !== undefined) {
+      for (const [k, tx] of pendings.entries()) {
+        // Still this run's while it sends the ones before (a slow wallet can take over a second for a run).
+        const now = ctx.now()
+        for (let j = k + 1; j < pendings.length; j++) (pendings[j] as PendingTx).triedAt = now
+        yield* sendPending(ctx, account_, tx)
+      }
+    }
     return stop ?? ({ _tag: "done" } as const)
   })
 
