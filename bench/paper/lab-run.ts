@@ -17,9 +17,9 @@ import { BenchFailed, type BenchIo } from "../lib/bench-definition.ts"
 import type { OptionsOf } from "../lib/bench-flags.ts"
 import { guardInterrupt } from "../lib/interrupt-guard.ts"
 import { defaultKafkaLib } from "../lib/kafka-producer-perf.ts"
-import { destroyNetwork } from "../lib/netns.ts"
+import { destroyNetwork, inNetns } from "../lib/netns.ts"
 import type { BenchReport } from "../lib/results.ts"
-import { labDown, labExists, labUp, runInNetns } from "../lab/host-lab.ts"
+import { labDown, labExists, labUp } from "../lab/host-lab.ts"
 import { LAB_ROOT, type LabPlan, labPlan } from "../lab/lab-plan.ts"
 import { firstApiKey } from "../intake/intake-client.ts"
 import { loadBaseConfig } from "../intake/run.ts"
@@ -52,12 +52,15 @@ export const defaultEtcdBin = (root: string, env: Readonly<Record<string, string
  * Asks the counting proxy from inside a consumer host's namespace, without credentials:
  * any answer but none or the proxy's own 502 (the wallet's 401, typically) means the
  * consumers reach the wallet through it. Answers the host asked from and the HTTP code
- * (0 for none), or undefined when the layout has no consumer host.
+ * (0 for none), or undefined when the layout has no consumer host. The curl runs apart
+ * (not `runInNetns`, which waits synchronously): the proxy answering it is this process.
  */
-const proxyCodeFrom = (plan: LabPlan, url: string): { readonly host: string; readonly code: number } | undefined => {
+const proxyCodeFrom = async (plan: LabPlan, url: string): Promise<{ readonly host: string; readonly code: number } | undefined> => {
   const consumer = plan.hosts.find((h) => h.roles.includes("consumer"))
   if (consumer === undefined) return undefined
-  const out = runInNetns(consumer.netns, ["curl", "-s", "-o", "/dev/null", "-m", "5", "-w", "%{http_code}", "-X", "POST", "-d", "{}", url]).out.trim()
+  const child = Bun.spawn([...inNetns(consumer.netns, ["curl", "-s", "-o", "/dev/null", "-m", "5", "-w", "%{http_code}", "-X", "POST", "-d", "{}", url])], { stdout: "pipe", stderr: "ignore" })
+  const out = (await new Response(child.stdout).text()).trim()
+  await child.exited
   return { host: consumer.name, code: Number(out) || 0 }
 }
 
@@ -125,7 +128,7 @@ export const runPaperLab = async (options: Options, io: BenchIo): Promise<BenchR
     // An interrupted bench must not leave the lab (or a host cut off) behind.
     release = guardInterrupt(() => destroyNetwork(plan.network))
     say(`up in ${Math.round(upMs / 1000)} s; intakes ${intakes.map((i) => `${i.host} ${i.url}`).join(", ")}`)
-    const reach = proxyCodeFrom(plan, proxyOnBridge)
+    const reach = await proxyCodeFrom(plan, proxyOnBridge)
     if (reach !== undefined && (reach.code === 0 || reach.code === 502)) {
       throw new BenchFailed({ reason: `${reach.host} cannot reach the wallet through the counting proxy at ${proxyOnBridge} (${reach.code === 0 ? "no answer: is a firewall dropping traffic from the bridge into the root namespace?" : "the proxy cannot reach the wallet"})` })
     }
