@@ -96,6 +96,8 @@ export const runPaperLab = async (options: Options, io: BenchIo): Promise<BenchR
   if (labExists(plan)) throw new BenchFailed({ reason: `the lab of ${options.config} (${plan.prefix}*) exists already; take it down with 'scripts/lab down ${options.config}' and run again` })
   // bench/failover/lab-etcd.ts reads the etcd binary from the process environment, as scripts/lib.sh exports it.
   process.env.GATEWAY_ETCD_BIN = etcdBin
+  // scripts/stack (the Bitcoin host's services) runs bun scripts; a compiled gateway run by sudo may have none on PATH.
+  process.env.PATH = `${join(root, "node_modules", ".bin")}:${process.env.PATH ?? ""}`
   const btcPassword = io.env.GATEWAY_BTC_PASSWORD ?? DEFAULT_BTC_PASSWORD
   const apiKeys = io.env.GATEWAY_API_KEYS ?? DEFAULT_API_KEYS
   const apiKey = firstApiKey(apiKeys)
