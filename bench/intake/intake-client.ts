@@ -20,12 +20,15 @@ export interface IntakeTarget {
   readonly timeoutMs?: number
 }
 
-/** POSTs `body` (JSON text) to `path`; never rejects. */
-export const postJson = async (target: IntakeTarget, path: string, body: string): Promise<Answer> => {
+/**
+ * POSTs `body` (JSON text) to `path`; never rejects. `headers` are sent as well, e.g. an
+ * `idempotency-key`, so a retrying client resends the same request rather than a new one.
+ */
+export const postJson = async (target: IntakeTarget, path: string, body: string, headers: Readonly<Record<string, string>> = {}): Promise<Answer> => {
   try {
     const response = await fetch(`${target.baseUrl}${path}`, {
       method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${target.apiKey}` },
+      headers: { ...headers, "content-type": "application/json", authorization: `Bearer ${target.apiKey}` },
       body,
       signal: AbortSignal.timeout(target.timeoutMs ?? 30_000),
     })

@@ -19,7 +19,7 @@ import { logTail, makeProcessSet, type ProcessSet } from "../lib/netns-processes
 import { DEV_KEYS, startAnvilWithRegistry } from "../failover/lab-chain.ts"
 import { startEtcdCluster } from "../failover/lab-etcd.ts"
 import { type LabPlan, type PlannedHost, servicesOf } from "./lab-plan.ts"
-import { bitcoinStackEnv, KAFKA_LOG4J, kafkaArgv, kafkaProperties, WALLET_LOOPBACK_PORT, walletRelayArgv, zooCfg, zookeeperArgv } from "./lab-services.ts"
+import { bitcoinStackEnv, bunFor, KAFKA_LOG4J, kafkaArgv, kafkaProperties, WALLET_LOOPBACK_PORT, walletRelayArgv, zooCfg, zookeeperArgv } from "./lab-services.ts"
 
 /** What `up` needs besides the plan. */
 export interface LabUpOptions {
@@ -128,7 +128,7 @@ const startKafka = async (plan: LabPlan, processes: ProcessSet, o: LabUpOptions)
     processes.start({ name: `${h.name}.kafka`, netns: h.netns, argv: kafkaArgv(o.kafkaLib, join(dir, "server.properties"), log4j, join(plan.runDir, "logs", `kafka-${h.name}`)) })
   }
   // Asked from the root namespace across the bridge: every broker registered with the cluster.
-  const ready = () => Bun.spawnSync(["bun", join(o.root, "scripts", "kafka-ready.ts"), plan.kafkaBrokers.join(","), String(hosts.length)], { stdout: "ignore", stderr: "ignore" }).exitCode === 0
+  const ready = () => Bun.spawnSync([bunFor(o.root), join(o.root, "scripts", "kafka-ready.ts"), plan.kafkaBrokers.join(","), String(hosts.length)], { stdout: "ignore", stderr: "ignore" }).exitCode === 0
   await waitUntil("the Kafka brokers", 180_000, () => hosts.every((h) => !exited(processes, `${h.name}.kafka`)) && ready(), async () => (await Promise.all(hosts.map((h) => tailOf(processes, `${h.name}.kafka`)))).join("\n"))
   o.say(`kafka: ${hosts.length} brokers on ${plan.kafkaBrokers.join(", ")}`)
 }

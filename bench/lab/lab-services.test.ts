@@ -2,7 +2,8 @@ import { describe, expect, test } from "bun:test"
 import { Result } from "effect"
 import { loadConfig } from "../../src/config/index.ts"
 import { labPlan, type PlannedHost } from "./lab-plan.ts"
-import { kafkaProperties, walletRelayArgv, zooCfg } from "./lab-services.ts"
+import { join } from "node:path"
+import { bunFor, kafkaProperties, walletRelayArgv, zooCfg } from "./lab-services.ts"
 
 const paperPlan = async () => {
   const loaded = await loadConfig(`${import.meta.dir}/../../config/paper.toml`)
@@ -37,5 +38,11 @@ describe("lab services of paper.toml", () => {
   test("the wallet relay serves the [[nodes]] URL's address and port from the namespace's loopback", async () => {
     const plan = await paperPlan()
     expect(walletRelayArgv("/repo", hostNamed(plan.hosts, "bitcoin-1")).slice(1)).toEqual(["/repo/bench/lab/tcp-forward.ts", "10.77.0.21:8332", "127.0.0.1:18554"])
+  })
+
+  test("the relay runs under bun: this process's when it is bun, else the checkout's", () => {
+    expect(bunFor("/repo", "/usr/local/bin/bun")).toBe("/usr/local/bin/bun")
+    expect(bunFor("/nowhere", "/work/main/dist/gateway")).toBe("bun")
+    expect(bunFor(join(import.meta.dir, "..", ".."), "/work/main/dist/gateway")).toBe(join(import.meta.dir, "..", "..", "node_modules", ".bin", "bun"))
   })
 })

@@ -5,6 +5,8 @@
  * of the Bitcoin host's `scripts/stack up bitcoin` with the relay to its wallet. Each
  * listens on its host's address.
  */
+import { existsSync } from "node:fs"
+import { basename, join } from "node:path"
 import type { LabPlan, PlannedHost } from "./lab-plan.ts"
 import { ZK_PORTS } from "./lab-plan.ts"
 
@@ -94,5 +96,16 @@ export const bitcoinStackEnv = (hostRunDir: string, password: string): Readonly<
 /** The relay that puts the wallet (loopback only: it serves RPC without TLS nowhere else) at the host's address and the `[[nodes]]` URL's port. */
 export const walletRelayArgv = (root: string, host: PlannedHost): ReadonlyArray<string> => {
   if (host.bitcoinWalletPort === undefined) throw new RangeError(`${host.name} carries no Bitcoin node`)
-  return [process.execPath, `${root}/bench/lab/tcp-forward.ts`, `${host.address}:${host.bitcoinWalletPort}`, `127.0.0.1:${WALLET_LOOPBACK_PORT}`]
+  return [bunFor(root), `${root}/bench/lab/tcp-forward.ts`, `${host.address}:${host.bitcoinWalletPort}`, `127.0.0.1:${WALLET_LOOPBACK_PORT}`]
+}
+
+/**
+ * The bun that runs a TypeScript file of the checkout at `root`: this process's own when
+ * it is bun (`scripts/lab`), else the checkout's (a compiled gateway running the lab for
+ * `gateway bench paper --lab` cannot run a .ts file itself), else whatever PATH has.
+ */
+export const bunFor = (root: string, execPath = process.execPath): string => {
+  if (/^bun(-debug)?(\.exe)?$/.test(basename(execPath))) return execPath
+  const local = join(root, "node_modules", ".bin", "bun")
+  return existsSync(local) ? local : "bun"
 }

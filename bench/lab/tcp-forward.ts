@@ -17,6 +17,8 @@ interface Side {
   peer?: Socket<Side>
   /** Bytes for the peer that it has not taken yet (not connected, or its buffer was full). */
   queued: Array<Uint8Array>
+  /** This side closed: end the peer once it has taken everything queued for it. */
+  ending?: boolean
 }
 
 /** Writes what is queued for `side`'s peer; a partial write keeps the rest for the peer's drain. */
@@ -32,6 +34,17 @@ const flush = (side: Side): void => {
     }
     side.queued.shift()
   }
+  if (side.ending === true) peer.end()
+}
+
+/**
+ * This side closed: its peer is ended once it has what is queued for it. Ending it at once
+ * cut the tail off a large answer (a wallet's listtransactions) still waiting for the
+ * client's buffer, which the client saw as a reset connection.
+ */
+const closeSide = (side: Side): void => {
+  side.ending = true
+  flush(side)
 }
 
 /** Queues `data` (copied: Bun reuses the buffer) for `side`'s peer and writes what it takes. */
@@ -66,8 +79,8 @@ Bun.listen<Side>({
           data: (upstream, data) => relay(upstream.data, data),
           // The peer's buffer has room again: write what waits for it.
           drain: () => flush(client.data),
-          close: closeClient,
-          error: closeClient,
+          close: (upstream) => closeSide(upstream.data),
+          error: (upstream) => closeSide(upstream.data),
           connectError: closeClient,
         },
       }).catch(closeClient)
@@ -77,12 +90,8 @@ Bun.listen<Side>({
       const upstream = client.data.peer
       if (upstream !== undefined) flush(upstream.data)
     },
-    close: (client) => {
-      client.data.peer?.end()
-    },
-    error: (client) => {
-      client.data.peer?.end()
-    },
+    close: (client) => closeSide(client.data),
+    error: (client) => closeSide(client.data),
   },
 })
 console.error(`tcp-forward: ${listenArg} -> ${targetArg}`)

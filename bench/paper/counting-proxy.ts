@@ -44,6 +44,8 @@ export interface ProxyStats {
 export interface CountingProxy {
   /** `http://127.0.0.1:PORT`: give this to whoever should reach the node through the proxy. */
   readonly url: string
+  /** The port it listens on, on every address of `listen` (e.g. the lab bridge's address when it listens on 0.0.0.0). */
+  readonly port: number
   readonly upstream: string
   readonly stats: () => ProxyStats
   /** Every call in completion order, e.g. to draw deliveries over time. */
@@ -140,6 +142,8 @@ export interface ProxyOptions {
   readonly timeoutMs?: number
   /** Methods whose params are hashed into `paramsKey` (e.g. `eth_sendRawTransaction`, to tell a first broadcast from a repeat). */
   readonly keyParamsOf?: ReadonlyArray<string>
+  /** The address to listen on: 127.0.0.1 unless callers elsewhere need it (0.0.0.0 lets the lab's namespaces reach it across the bridge). */
+  readonly listen?: string
 }
 
 /** Starts a proxy on a free loopback port in front of `upstream` (the node's JSON-RPC URL). */
@@ -150,7 +154,7 @@ export const startCountingProxy = (upstream: string, options: ProxyOptions = {})
   let inFlight = 0
   let peak = 0
   const server = Bun.serve({
-    hostname: "127.0.0.1",
+    hostname: options.listen ?? "127.0.0.1",
     port: 0,
     idleTimeout: 60,
     fetch: async (request) => {
@@ -183,6 +187,7 @@ export const startCountingProxy = (upstream: string, options: ProxyOptions = {})
   })
   return {
     url: `http://127.0.0.1:${server.port}`,
+    port: server.port ?? 0,
     upstream,
     calls: () => calls,
     stats: () => {

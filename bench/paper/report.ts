@@ -12,6 +12,7 @@ import { round, summarize } from "../lib/stats.ts"
 import type { TrackerSummary } from "../lib/status-tracker.ts"
 import { ratioAtLeast, valueAtMost } from "../lib/target.ts"
 import { type ProxiedCall, type ProxyStats, peakOverlap } from "./counting-proxy.ts"
+import { type LabGatewayRun, labSection } from "./lab-report.ts"
 import type { PaymentCheck } from "./wallet.ts"
 import type { WorkloadResult } from "./workers.ts"
 
@@ -43,6 +44,8 @@ export interface GatewayPass extends Pass {
   readonly final: TrackerSummary
   readonly readyMs: number
   readonly processes: { readonly consumers: number; readonly producers: number }
+  /** With `--lab`: the cut, every attempt of every request, and what the wallet paid per request. */
+  readonly lab?: LabGatewayRun
 }
 
 /** Everything the report is made from. */
@@ -234,9 +237,15 @@ export const paperReport = (input: PaperInput): BenchReport => {
   }
   if (input.gateway !== undefined && g !== undefined) details.gateway = gatewayJson(input.gateway, g)
   if (input.direct !== undefined && d !== undefined) details.direct = passJson(input.direct, d)
+  const lab = input.gateway?.lab === undefined ? undefined : labSection(input.gateway.lab, input.gateway.workload.startedAt, input.gateway.check, input.total, input.direct?.check)
+  if (lab !== undefined) details.lab = lab.details
   return {
-    figures: [...(input.gateway !== undefined && g !== undefined ? figuresOf(input.gateway, g) : []), ...(input.direct !== undefined && d !== undefined ? figuresOf(input.direct, d) : [])],
-    comparisons,
+    figures: [
+      ...(input.gateway !== undefined && g !== undefined ? figuresOf(input.gateway, g) : []),
+      ...(lab?.figures ?? []),
+      ...(input.direct !== undefined && d !== undefined ? figuresOf(input.direct, d) : []),
+    ],
+    comparisons: [...comparisons, ...(lab?.comparisons ?? [])],
     chart: { kind: "bar", title: "Paper A workload (5 x 10 x 20 sendfrom): through the gateway vs direct", yLabel: "requests / calls", series, groups },
     details,
   }

@@ -28,7 +28,7 @@ import { type CountingProxy, startCountingProxy } from "./counting-proxy.ts"
 import { startCluster } from "./gateway-cluster.ts"
 import type { PAPER_FLAGS } from "./index.ts"
 import { localStackOf, writeLocalLayout } from "./layout.ts"
-import { type GatewayPass, type Pass, paperReport, paperTimeline } from "./report.ts"
+import { type GatewayPass, type Pass, type PaperInput, paperReport, paperTimeline } from "./report.ts"
 import { checkPayments, distinctAmounts, type FundedAccount, fundFreshAccount, paymentsTo } from "./wallet.ts"
 import { runWorkers } from "./workers.ts"
 
@@ -37,7 +37,7 @@ type Options = OptionsOf<typeof PAPER_FLAGS>
 const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms))
 
 /** A name no earlier run used: `paper-gw-20261121t163725z-k3f9`. */
-const accountName = (kind: string): string =>
+export const accountName = (kind: string): string =>
   `paper-${kind}-${new Date().toISOString().replace(/\.\d{3}Z$/, "Z").replace(/[-:]/g, "").toLowerCase()}-${Math.random().toString(36).slice(2, 6)}`
 
 /** The wallet's view of a pass, read once its sends have had time to be listed. */
@@ -100,7 +100,8 @@ const gatewayPass = async (options: Options, io: BenchIo, local: GatewayConfig, 
   }
 }
 
-const directPass = async (options: Options, io: BenchIo, wallet: BitcoinEndpoint, proxy: CountingProxy): Promise<Pass> => {
+/** The reference: the same workers sending sendfrom straight to the wallet, through `proxy` (loopback) so the node's concurrency is counted. */
+export const directPass = async (options: Options, io: BenchIo, wallet: BitcoinEndpoint, proxy: CountingProxy): Promise<Pass> => {
   const total = options.producers * options.workers * options.requests
   const funded = await fundFreshAccount(wallet, accountName("direct"), options.fundBtc, 60_000)
   io.err(`paper: direct pass: account ${funded.account} funded with ${options.fundBtc} BTC; ${options.producers * options.workers} workers x ${options.requests} sendfrom straight to the wallet`)
@@ -126,6 +127,15 @@ const directPass = async (options: Options, io: BenchIo, wallet: BitcoinEndpoint
   return { kind: "direct", account: funded.account, address: funded.address, workload, calls, stats, check }
 }
 
+/** Writes the cumulative-deliveries chart to `--timeline-svg` and builds the report (on loopback and in the lab alike). */
+export const reportPasses = async (options: Options, io: BenchIo, input: PaperInput): Promise<BenchReport> => {
+  const path = resolve(options.timelineSvg)
+  await mkdir(dirname(path), { recursive: true })
+  await Bun.write(path, renderChart(paperTimeline(input)))
+  io.err(`paper: cumulative-deliveries chart: ${path}`)
+  return paperReport(input)
+}
+
 /** Runs the chosen passes and builds the report. */
 export const runPaper = async (options: Options, io: BenchIo): Promise<BenchReport> => {
   const local = await loadBaseConfig(options.local)
@@ -141,12 +151,7 @@ export const runPaper = async (options: Options, io: BenchIo): Promise<BenchRepo
     const gateway = options.passes.includes("gateway") ? await gatewayPass(options, io, local, wallet, proxy, apiKey, workDir) : undefined
     const direct = options.passes.includes("direct") ? await directPass(options, io, wallet, proxy) : undefined
     if (gateway === undefined && direct === undefined) throw new BenchFailed({ reason: "no pass chosen; give --passes gateway,direct" })
-    const input = { ...(gateway === undefined ? {} : { gateway }), ...(direct === undefined ? {} : { direct }), total: options.producers * options.workers * options.requests, maxInFlight }
-    const path = resolve(options.timelineSvg)
-    await mkdir(dirname(path), { recursive: true })
-    await Bun.write(path, renderChart(paperTimeline(input)))
-    io.err(`paper: cumulative-deliveries chart: ${path}`)
-    return paperReport(input)
+    return await reportPasses(options, io, { ...(gateway === undefined ? {} : { gateway }), ...(direct === undefined ? {} : { direct }), total: options.producers * options.workers * options.requests, maxInFlight })
   } finally {
     await proxy.stop().catch(() => undefined)
     rmSync(workDir, { recursive: true, force: true })

@@ -13,10 +13,21 @@ import { BenchFailed } from "../lib/bench-definition.ts"
 
 const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms))
 
+/**
+ * One wallet call; a call that got no answer (a reset connection: the lab reaches the
+ * wallet through a relay, which a burst of direct calls can leave with a dead pooled
+ * socket) is asked again, twice, before the run fails. A refusal is never retried.
+ */
 const call = async (endpoint: BitcoinEndpoint, method: string, params: ReadonlyArray<unknown>): Promise<unknown> => {
-  const r = await Effect.runPromise(Effect.result(bitcoinCall(endpoint, method, [...params])))
-  if (Result.isSuccess(r)) return r.success
-  throw new BenchFailed({ reason: `${method} at ${endpoint.url} failed (${r.failure.message}); is the wallet up? (npm run stack -- status)` })
+  for (let attempt = 1; ; attempt++) {
+    const r = await Effect.runPromise(Effect.result(bitcoinCall(endpoint, method, [...params])))
+    if (Result.isSuccess(r)) return r.success
+    if (r.failure._tag === "NodeUnreachable" && attempt < 3) {
+      await sleep(500 * attempt)
+      continue
+    }
+    throw new BenchFailed({ reason: `${method} at ${endpoint.url} failed (${r.failure.message}); is the wallet up? (npm run stack -- status)` })
+  }
 }
 
 /** A funded account: its name, the address the run pays (one of its own), and the funding payment (not one of the run's). */
@@ -99,8 +110,12 @@ export interface PaymentCheck {
   readonly duplicateSamples: ReadonlyArray<{ readonly amount: string; readonly times: number }>
 }
 
-/** Counts each requested amount's payments; the transactions in `ignore` (the funding) are left out. */
-export const checkPayments = (requested: ReadonlyArray<string>, payments: ReadonlyArray<Payment>, ignore: ReadonlyArray<string> = []): PaymentCheck => {
+/** How often each requested amount was paid (amounts never paid are absent), and how many payments had an amount nobody asked for. */
+export const timesPaid = (
+  requested: ReadonlyArray<string>,
+  payments: ReadonlyArray<Payment>,
+  ignore: ReadonlyArray<string> = [],
+): { readonly times: ReadonlyMap<string, number>; readonly unexpected: number } => {
   const wanted = new Set(requested)
   const skip = new Set(ignore)
   const times = new Map<string, number>()
@@ -113,6 +128,13 @@ export const checkPayments = (requested: ReadonlyArray<string>, payments: Readon
     }
     times.set(p.amount, (times.get(p.amount) ?? 0) + 1)
   }
+  return { times, unexpected }
+}
+
+/** Counts each requested amount's payments; the transactions in `ignore` (the funding) are left out. */
+export const checkPayments = (requested: ReadonlyArray<string>, payments: ReadonlyArray<Payment>, ignore: ReadonlyArray<string> = []): PaymentCheck => {
+  const wanted = new Set(requested)
+  const { times, unexpected } = timesPaid(requested, payments, ignore)
   const counts = [...times.entries()]
   const dupes = counts.filter(([, n]) => n > 1)
   return {
