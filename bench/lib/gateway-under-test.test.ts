@@ -9,6 +9,7 @@ import {
   parseProcStatCpuSeconds,
   parseProcStatus,
   programCommand,
+  withCpuProfile,
   runNames,
   startTimeline,
   type TomlTable,
@@ -149,5 +150,18 @@ describe("programCommand", () => {
     ["/opt/gateway", "/opt/main.ts", ["/opt/gateway"]],
   ])("%s running %s", (execPath, main, expected) => {
     expect(programCommand(execPath, main, "/src/main.ts")).toEqual(expected)
+  })
+})
+
+describe("withCpuProfile", () => {
+  test("puts Bun's profiler flags before the script when a folder is given", () => {
+    expect(withCpuProfile(["/usr/local/bin/bun", "/src/main.ts"], "/tmp/prof")).toEqual([
+      "/usr/local/bin/bun", "--cpu-prof", "--cpu-prof-md", "--cpu-prof-dir=/tmp/prof", "/src/main.ts",
+    ])
+  })
+  test("leaves the command alone without a folder, or for a compiled binary", () => {
+    expect(withCpuProfile(["/usr/local/bin/bun", "/src/main.ts"], undefined)).toEqual(["/usr/local/bin/bun", "/src/main.ts"])
+    expect(withCpuProfile(["/usr/local/bin/bun", "/src/main.ts"], "")).toEqual(["/usr/local/bin/bun", "/src/main.ts"])
+    expect(withCpuProfile(["/work/main/dist/gateway"], "/tmp/prof")).toEqual(["/work/main/dist/gateway"])
   })
 })

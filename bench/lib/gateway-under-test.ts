@@ -400,12 +400,24 @@ const installHandlers = () => {
   }
 }
 
+/**
+ * `bun src/main.ts` with Bun's sampling profiler on, when `dir` is set (the benches'
+ * `GATEWAY_BENCH_CPU_PROF=<dir>`): each gateway writes a `.cpuprofile` and a Markdown
+ * summary of its hottest frames to `dir` when it exits. Only a bench run from source
+ * (`bun src/main.ts bench ...`) can pass Bun's flags to the gateways it starts.
+ */
+export const withCpuProfile = (program: ReadonlyArray<string>, dir: string | undefined): ReadonlyArray<string> => {
+  if (dir === undefined || dir === "" || program.length < 2) return program
+  const [bun, ...rest] = program
+  return [bun ?? "bun", "--cpu-prof", "--cpu-prof-md", `--cpu-prof-dir=${resolve(dir)}`, ...rest]
+}
+
 /** Spawns `gateway --config <derived> --host <host> --role <roles>` and starts reading its log. */
 export const startGateway = (options: StartOptions): GatewayUnderTest => {
   const { run } = options
   const program = programCommand(process.execPath, Bun.main, resolve(import.meta.dir, "..", "..", "src", "main.ts"))
   const command = [
-    ...(program.length === 1 ? [compiledProgram()] : program),
+    ...(program.length === 1 ? [compiledProgram()] : withCpuProfile(program, options.baseEnv.GATEWAY_BENCH_CPU_PROF)),
     "--config", run.configPath, "--host", run.host, "--role", options.roles.join(","),
   ]
   const env: Record<string, string> = {}
