@@ -8,6 +8,7 @@ import { Kafka, logLevel, type Admin, type Consumer, type Producer } from "kafka
 import { kafkaRetries, topicCreationRetry } from "../runtime/schedules.ts"
 import { describe, KafkaUnavailable } from "./errors.ts"
 import { worthAnotherAttempt } from "./kafka-transaction-errors.ts"
+import { memoisedKeyPartitioner } from "./keyed-partitioner.ts"
 import { produceChunks } from "./produce-chunks.ts"
 
 /** How to reach the cluster. */
@@ -78,7 +79,13 @@ export const scopedAdmin = (cluster: KafkaCluster): Effect.Effect<Admin, KafkaUn
  * skips by its request id.
  */
 export const connectSendtoProducer = async (cluster: KafkaCluster): Promise<Producer> => {
-  const producer = cluster.client.producer({ idempotent: false, maxInFlightRequests: 1, allowAutoTopicCreation: false, retry: { ...kafkaRetries.cluster, retries: 0 } })
+  const producer = cluster.client.producer({
+    idempotent: false,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    retry: { ...kafkaRetries.cluster, retries: 0 },
+    createPartitioner: memoisedKeyPartitioner,
+  })
   try {
     await producer.connect()
   } catch (cause) {

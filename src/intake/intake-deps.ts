@@ -77,7 +77,7 @@ export interface IntakeDeps {
   readonly webhooks?: WebhookDeps
   /** Epoch ms, for `accepted_at`; `Date.now` when not given. */
   readonly now?: () => number
-  /** Ids for requests without an Idempotency-Key; `crypto.randomUUID` when not given. */
+  /** Ids for requests without an Idempotency-Key; time-ordered UUIDv7s (`randomId`) when not given. */
   readonly newId?: () => string
   /** Routes other parts of the host add (the operations page at `/ops`), added before the not-found answer. */
   readonly mounts?: ReadonlyArray<(app: Hono) => void>

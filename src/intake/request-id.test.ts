@@ -23,7 +23,12 @@ describe("ids", () => {
     expect(batchItemId(batch, 0)).toBe(batchItemId(batch, 0))
     expect(batchItemId(batch, 0)).not.toBe(batchItemId(batch, 1))
   })
-  test("random ids differ", () => expect(randomId()).not.toBe(randomId()))
+  test("random ids differ, and are UUIDv7s that sort in the order they were made", () => {
+    const ids = Array.from({ length: 1000 }, () => randomId())
+    expect(new Set(ids).size).toBe(1000)
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
+    expect([...ids].sort()).toEqual(ids)
+  })
 })
 
 describe("idempotency keys", () => {

@@ -4,7 +4,7 @@
  * intake host and the consumer can tell it is a repeat. The body hash is over a
  * canonical JSON form, so a retry that only reorders keys still counts as the same body.
  */
-import { createHash, randomUUID } from "node:crypto"
+import { createHash } from "node:crypto"
 import type { RequestBody } from "../domain/request.ts"
 
 /** The header's rule, for the 400 that refuses a malformed one. */
@@ -35,8 +35,13 @@ export const idempotentId = (apiKey: string, idempotencyKey: string): string => 
 /** The id of item `index` of a batch whose id was derived: sha256(batchId + ":" + index) as a UUID. */
 export const batchItemId = (batchId: string, index: number): string => uuidFromDigest(sha256(`${batchId}:${index}`))
 
-/** A fresh random id, for requests sent without an idempotency key. */
-export const randomId = (): string => randomUUID()
+/**
+ * A fresh id, for requests sent without an idempotency key: a UUIDv7 (RFC 9562), its
+ * first 48 bits the time in ms and the rest random. Ids made one after another sort
+ * together, so the status store's id index takes each write near the last one instead of
+ * on a random page: with v4 ids its writer thread spent as much CPU as the intake itself.
+ */
+export const randomId = (): string => Bun.randomUUIDv7()
 
 /** JSON with object keys sorted at every level, so equal bodies hash equally. */
 export const canonicalJson = (value: unknown): string => {

@@ -6,11 +6,18 @@
 
 type Labels = Readonly<Record<string, string>>
 
-const key = (labels: Labels): string =>
-  Object.keys(labels)
-    .sort()
-    .map((k) => `${k}="${String(labels[k]).replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`)
-    .join(",")
+const needsEscape = /[\\"\n]/
+const escapeValue = (v: string): string => (needsEscape.test(v) ? v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n") : v)
+
+// Called on every update (several per intake request), so it avoids the sort and the
+// replaces when it can: most label sets have one or two names and plain values.
+const key = (labels: Labels): string => {
+  const names = Object.keys(labels)
+  if (names.length > 1) names.sort()
+  let out = ""
+  for (const k of names) out += `${out === "" ? "" : ","}${k}="${escapeValue(String(labels[k]))}"`
+  return out
+}
 
 interface Series {
   readonly name: string
@@ -53,7 +60,10 @@ export const makeMetrics = (): MetricsRegistry => {
 
   const scalar = (name: string, help: string, type: "counter" | "gauge") => {
     const values = new Map<string, number>()
-    const add = (delta: number, labels: Labels = {}) => values.set(key(labels), (values.get(key(labels)) ?? 0) + delta)
+    const add = (delta: number, labels: Labels = {}) => {
+      const k = key(labels)
+      values.set(k, (values.get(k) ?? 0) + delta)
+    }
     const handle = type === "counter"
       ? { inc: (labels?: Labels, by = 1) => add(by, labels) }
       : { set: (value: number, labels: Labels = {}) => void values.set(key(labels), value), add: (d: number, l?: Labels) => add(d, l) }

@@ -22,6 +22,13 @@ const batchKey = (batchId: string) => `batch:${batchId}`
  */
 const mostInFlight = 50_000
 
+/**
+ * How long applied records wait for more before they go to the writer. Sending each
+ * event-loop turn's records on its own cost the single-call intake a twentieth of its CPU
+ * in messages (profiled at 5,500 requests/s); nothing reads them sooner without asking.
+ */
+const gatherMs = 5
+
 /** How long a reader waits for the writer before it gives up and says so. */
 const waitLimitMs = 30_000
 
@@ -42,8 +49,9 @@ export const openWriteBehindStore = (path: string, options: { readonly historyMa
   const inFlight = new Map<string, number>()
   const writes: Array<{ readonly seq: number; readonly ids: string[] }> = []
   let idsQueued = 0
-  // Records applied during one turn of the event loop leave together, as one message and
-  // one SQLite transaction (a single-request intake otherwise pays a commit per request).
+  // Records applied within `gatherMs` leave together, as one message and one SQLite
+  // transaction (a single-request intake otherwise pays a commit per request, and a
+  // message per Kafka ack). A read that needs them sends them at once (`waitFor`).
   let gathering: { readonly seq: number; readonly records: StatusRecord[] } | undefined
 
   const post = (message: WriterMessage) => worker.postMessage(message)
@@ -118,7 +126,7 @@ export const openWriteBehindStore = (path: string, options: { readonly historyMa
     if (records.length === 0) return
     if (gathering === undefined) {
       gathering = { seq: next(), records: [] }
-      setImmediate(send)
+      setTimeout(send, gatherMs)
     }
     gathering.records.push(...records)
     const keys = records.map((r) => r.id)
