@@ -163,6 +163,10 @@ export const openStatusStore = (path = ":memory:", options: StoreOptions = {}): 
   db.run("PRAGMA synchronous = NORMAL")
   db.run(`PRAGMA cache_size = -${pageCacheKib}`)
   db.run("PRAGMA mmap_size = 0")
+  // The status_counts triggers make SQLite keep a statement journal for every upsert. In a
+  // temporary file (the default) each costs file writes: 33 us a record in batches of 500,
+  // against 14 us with the journal in memory (it holds one statement's changes).
+  db.run("PRAGMA temp_store = MEMORY")
   // Checkpoints (the WAL copied into the file, with an fsync) every ~40 MB of WAL instead of 4 MB.
   db.run("PRAGMA wal_autocheckpoint = 10000")
   const version = db.query<{ user_version: number }, []>("PRAGMA user_version").get()?.user_version ?? 0
