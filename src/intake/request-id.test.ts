@@ -48,6 +48,12 @@ describe("body hash", () => {
   test("canonical JSON sorts keys at every level", () => {
     expect(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: 2 }], c: null } })).toBe(`{"a":{"c":null,"d":[2,{"y":2,"z":1}]},"b":1}`)
   })
+  test("the hash of a body stays what stores already hold (pinned)", () => {
+    expect(bodyHash(a)).toBe("0e53815f503313bd6f128bdc1db673a5804e7b80e085103f2076478060ef01e9")
+    expect(canonicalJson({ b: [1, undefined, null, { Z: 1, a: 2, "\u00e4": 3, 10: 4, 9: 5 }], a: true, x: undefined })).toBe(
+      `{"a":true,"b":[1,null,null,{"10":4,"9":5,"Z":1,"a":2,"\u00e4":3}]}`,
+    )
+  })
   test("key order does not change the hash; a value does", () => {
     const reordered: RequestBody = { params: { value: "1", to: "0xb", from: "0xa" }, method: "transfer", chain: "ethereum" }
     expect(bodyHash(reordered)).toBe(bodyHash(a))

@@ -43,14 +43,27 @@ export const batchItemId = (batchId: string, index: number): string => uuidFromD
  */
 export const randomId = (): string => Bun.randomUUIDv7()
 
-/** JSON with object keys sorted at every level, so equal bodies hash equally. */
+/**
+ * JSON with object keys sorted at every level (by UTF-16 code unit), so equal bodies hash
+ * equally; keys whose value is undefined are left out, as JSON.stringify does. Built by
+ * concatenation: the batch intake hashes every item, and the entries/filter/map/join
+ * version of this was a twelfth of its main thread in a profile.
+ */
 export const canonicalJson = (value: unknown): string => {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`
-  if (typeof value === "object" && value !== null) {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`
+  if (typeof value !== "object" || value === null) return JSON.stringify(value) ?? "null"
+  if (Array.isArray(value)) {
+    let out = "["
+    for (let i = 0; i < value.length; i++) out += `${i === 0 ? "" : ","}${canonicalJson(value[i])}`
+    return `${out}]`
   }
-  return JSON.stringify(value) ?? "null"
+  const record = value as Readonly<Record<string, unknown>>
+  let out = "{"
+  for (const k of Object.keys(record).sort()) {
+    const v = record[k]
+    if (v === undefined) continue
+    out += `${out === "{" ? "" : ","}${JSON.stringify(k)}:${canonicalJson(v)}`
+  }
+  return `${out}}`
 }
 
 /** SHA-256 (hex) of the validated body's canonical JSON: the `body_hash` of `QueuedRequest`. Bun's one-shot hash: a 10,000-item batch hashes every item. */
