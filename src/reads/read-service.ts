@@ -107,9 +107,12 @@ const readHead = (nodes: ReadNodes, chain: ReadChain, node: string): Effect.Effe
         return Effect.succeed({ number: Number.parseInt(b.number, 16), hash: b.hash, ...(typeof b.parentHash === "string" ? { parentHash: b.parentHash } : {}) })
       })
     : Effect.gen(function* () {
-        const hash = yield* nodes.callFirstOn(node, "getbestblockhash", [])
+        // The height, then the hash at it, as for Ethereum: the best hash read before the
+        // count could belong to the block below it, and the next poll saw a "reorg".
         const height = yield* nodes.callFirstOn(node, "getblockcount", [])
-        if (typeof hash !== "string" || typeof height !== "number") return yield* Effect.fail({ _tag: "BadHead" as const, message: `node ${node} sent no best block` })
+        if (typeof height !== "number") return yield* Effect.fail({ _tag: "BadHead" as const, message: `node ${node} sent no block count` })
+        const hash = yield* nodes.callFirstOn(node, "getblockhash", [height])
+        if (typeof hash !== "string") return yield* Effect.fail({ _tag: "BadHead" as const, message: `node ${node} sent no hash for block ${height}` })
         return { number: height, hash }
       })
 

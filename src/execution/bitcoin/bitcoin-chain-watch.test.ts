@@ -7,9 +7,20 @@ const chain = () => {
   const blocks: string[] = ["b0"]
   const txsIn = new Map<string, string[]>()
   const calls: string[] = []
+  // Runs once, right after the next call of that method answered (a block found meanwhile).
+  const after = new Map<string, () => void>()
   const callNode = (_node: string, method: string, params: readonly unknown[] = []) =>
     Effect.sync(() => {
       calls.push(method)
+      const hook = after.get(method)
+      after.delete(method)
+      try {
+        return answer(method, params)
+      } finally {
+        hook?.()
+      }
+    })
+  const answer = (method: string, params: readonly unknown[]): unknown => {
       switch (method) {
         case "getbestblockhash": return blocks[blocks.length - 1]
         case "getblockcount": return blocks.length - 1
@@ -22,12 +33,12 @@ const chain = () => {
         }
         default: throw new Error(`unexpected ${method}`)
       }
-    })
+  }
   const mine = (hash: string, txids: string[] = []) => {
     blocks.push(hash)
     txsIn.set(hash, txids)
   }
-  return { blocks, calls, callNode, mine }
+  return { blocks, calls, callNode, mine, after }
 }
 
 describe("bitcoin chain watch", () => {
@@ -54,7 +65,7 @@ describe("bitcoin chain watch", () => {
     c.mine("b2", ["t2", "t3"])
     c.calls.length = 0
     await Effect.runPromise(watch.readOnce)
-    expect(c.calls).toEqual(["getbestblockhash", "getblockcount", "getblockhash", "listsinceblock"])
+    expect(c.calls).toEqual(["getbestblockhash", "getblockcount", "getblockhash", "getblockhash", "listsinceblock"])
     const seen = reg.drain()
     expect(seen.head).toBe(2)
     expect(seen.reorged).toBe(false)
@@ -65,6 +76,27 @@ describe("bitcoin chain watch", () => {
     ])
     // Drained: the next call starts empty.
     expect(reg.drain().mined.size).toBe(0)
+  })
+
+  test("a block found between the best hash and the count is no reorg, before or after the first tip", async () => {
+    const c = chain()
+    const watch = makeBitcoinChainWatch({ callNode: c.callNode })
+    const reg = watch.register("btc-1", () => true)
+    c.after.set("getbestblockhash", () => c.mine("b1"))
+    await Effect.runPromise(watch.readOnce)
+    expect(reg.drain().head).toBe(1)
+    c.mine("b2", ["t2"])
+    c.after.set("getbestblockhash", () => c.mine("b3", ["t3"]))
+    await Effect.runPromise(watch.readOnce)
+    await Effect.runPromise(watch.readOnce)
+    await Effect.runPromise(watch.readOnce)
+    const seen = reg.drain()
+    expect(seen.reorged).toBe(false)
+    expect(seen.head).toBe(3)
+    expect([...seen.mined]).toEqual([
+      ["t2", { blockHash: "b2", height: 2 }],
+      ["t3", { blockHash: "b3", height: 3 }],
+    ])
   })
 
   test("every following partition gets the block's transactions; one not following gets nothing", async () => {

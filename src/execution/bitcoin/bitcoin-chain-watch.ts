@@ -70,12 +70,16 @@ export const makeBitcoinChainWatch = (nodes: Pick<ChainNodes, "callNode">): Bitc
       const best = String(yield* nodes.callNode(node, "getbestblockhash", []))
       const tip = tips.get(node)
       if (tip !== undefined && tip.hash === best) return
+      // The height, then the hash at that height: a pair from one moment. A block found
+      // between the best hash and the count would pair the new height with the old hash,
+      // and the next round would take the mismatch for a reorg.
       const head = Number(yield* nodes.callNode(node, "getblockcount", []))
+      const headHash = String(yield* nodes.callNode(node, "getblockhash", [head]))
       if (tip === undefined) {
-        tips.set(node, { height: head, hash: best })
+        tips.set(node, { height: head, hash: headHash })
         return
       }
-      const then = yield* nodes.callNode(node, "getblockhash", [Math.min(tip.height, head)])
+      const then = tip.height === head ? headHash : yield* nodes.callNode(node, "getblockhash", [Math.min(tip.height, head)])
       if (String(then) !== tip.hash || head < tip.height) for (const w of following) w.reorged = true
       const since = (yield* nodes.callNode(node, "listsinceblock", [tip.hash])) as SinceBlock | null
       for (const entry of since?.transactions ?? []) {
@@ -84,7 +88,9 @@ export const makeBitcoinChainWatch = (nodes: Pick<ChainNodes, "callNode">): Bitc
         const at = { blockHash: entry.blockhash, height: head - confirmations + 1 }
         for (const w of following) w.mined.set(entry.txid, at)
       }
-      tips.set(node, { height: head, hash: since?.lastblock ?? best })
+      // Not listsinceblock's lastblock: a block found since `head` would pair with it.
+      // Its transactions come again in the next round's listing, and are set again.
+      tips.set(node, { height: head, hash: headHash })
     })
 
   const round = Effect.gen(function* () {
