@@ -6,7 +6,9 @@
  *   old leadership was last seen;
  * - `electedMs`: from there until the new leader's key appeared in etcd;
  * - `servingMs`: from there until the first request the new leader acknowledged (any
- *   client), or undefined if it acknowledged none.
+ *   client), or undefined if it acknowledged none;
+ * - `servingByClient`: the same for each client of the run on its own ("served again"
+ *   as that client saw it), undefined for a client the new leader acknowledged nothing of.
  */
 import type { Outage } from "./attacker.ts"
 import type { Leadership } from "./leader-log.ts"
@@ -21,7 +23,14 @@ export interface Failover {
   readonly fromMs: number
   readonly electedMs: number
   readonly servingMs: number | undefined
+  readonly servingByClient: Readonly<Record<string, number | undefined>>
 }
+
+/** The earliest acknowledgement in `records` by `node` at or after `fromMs`. */
+const firstAckOn = (records: ReadonlyArray<RequestRecord>, node: string, fromMs: number): number | undefined =>
+  records
+    .filter((r) => r.ok && r.node === node && r.doneAtMs >= fromMs)
+    .reduce<number | undefined>((min, r) => (min === undefined || r.doneAtMs < min ? r.doneAtMs : min), undefined)
 
 /** The failovers of a run. */
 export const failoversOf = (
@@ -35,9 +44,14 @@ export const failoversOf = (
     const lostAt = prev.untilMs ?? next.fromMs
     const cut = outages.find((o) => o.node === prev.node && o.startMs <= lostAt && (o.endMs === undefined || lostAt <= o.endMs + 1000))
     const fromMs = cut?.startMs ?? lostAt
-    const firstAck = records
-      .filter((r) => r.ok && r.node === next.node && r.doneAtMs >= next.fromMs)
-      .reduce<number | undefined>((min, r) => (min === undefined || r.doneAtMs < min ? r.doneAtMs : min), undefined)
+    const firstAck = firstAckOn(records, next.node, next.fromMs)
+    const clients = [...new Set(records.map((r) => r.client))]
+    const servingByClient = Object.fromEntries(
+      clients.map((client) => {
+        const at = firstAckOn(records.filter((r) => r.client === client), next.node, next.fromMs)
+        return [client, at === undefined ? undefined : at - fromMs]
+      }),
+    )
     return [
       {
         atMs: next.fromMs,
@@ -47,6 +61,7 @@ export const failoversOf = (
         fromMs,
         electedMs: next.fromMs - fromMs,
         servingMs: firstAck === undefined ? undefined : firstAck - fromMs,
+        servingByClient,
       },
     ]
   })

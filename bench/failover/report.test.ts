@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test"
 import { checkConsistency, type Resolution } from "./consistency.ts"
-import { type FailoverRun, failoverReport, NO_RETRY, paperTable, WITH_RETRY } from "./report.ts"
+import { ANY_REPLICA, type FailoverRun, failoverReport, NO_RETRY, paperTable, WITH_RETRY } from "./report.ts"
 import type { RequestRecord } from "./request-record.ts"
 
 const rec = (client: string, seq: number, number: number, index: number | undefined): RequestRecord => ({
@@ -42,5 +42,26 @@ describe("the failover report", () => {
     expect(details.requests[1]?.slice(-2)).toEqual(["applied", 2])
     expect(details.requests[2]?.slice(-2)).toEqual(["not-applied", null])
     expect(details.requests[0]?.slice(-2)).toEqual([null, null])
+  })
+
+  test("served again is given per client, and the request rows name their client by its index in `clients`", () => {
+    const three: FailoverRun = {
+      ...run,
+      clients: [NO_RETRY, ANY_REPLICA, WITH_RETRY],
+      records: [...records, { ...rec(ANY_REPLICA, 0, 12, 6) }],
+      failovers: [
+        { atMs: 200, from: "n1", to: "n2", cause: "leader cut", fromMs: 100, electedMs: 100, servingMs: 300, servingByClient: { [NO_RETRY]: 900, [ANY_REPLICA]: 400, [WITH_RETRY]: 300 } },
+        { atMs: 9200, from: "n2", to: "n1", cause: "leader cut", fromMs: 9000, electedMs: 200, servingMs: 500, servingByClient: { [NO_RETRY]: undefined, [ANY_REPLICA]: 600, [WITH_RETRY]: 500 } },
+      ],
+    }
+    const report = failoverReport(three)
+    const fig = (name: string) => report.figures.find((f) => f.name === name)?.value
+    expect([fig(`failover to first acknowledgement p50, ${NO_RETRY}`), fig(`failover to first acknowledgement max, ${NO_RETRY}`)]).toEqual([900, 900])
+    expect(fig(`failover to first acknowledgement max, ${ANY_REPLICA}`)).toBe(600)
+    expect([fig(`failover to first acknowledgement p50, ${WITH_RETRY}`), fig(`failover to first acknowledgement max, ${WITH_RETRY}`)]).toEqual([300, 500])
+    const details = report.details as { clients: string[]; requests: unknown[][]; failovers: Array<{ servingByClient: Record<string, number | null> }> }
+    expect(details.clients).toEqual([NO_RETRY, ANY_REPLICA, WITH_RETRY])
+    expect(details.requests.map((r) => r[0])).toEqual([0, 0, 0, 2, 2, 2, 1])
+    expect(details.failovers[1]?.servingByClient).toEqual({ [NO_RETRY]: null, [ANY_REPLICA]: 600, [WITH_RETRY]: 500 })
   })
 })

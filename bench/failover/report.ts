@@ -160,6 +160,12 @@ export const failoverReport = (run: FailoverRun): BenchReport => {
   const refName = ref === undefined ? undefined : `paper B Table 2, ${run.mode} every ${run.periodS} s${ref.scaled ? ", scaled" : ""}`
   const changes = Math.max(0, run.leaderships.length - 1)
   const serving = run.failovers.flatMap((f) => (f.servingMs === undefined ? [] : [f.servingMs])).sort((a, b) => a - b)
+  // "Served again" as each client saw it: its own first acknowledgement by the new leader.
+  const servingOf = (client: string) =>
+    run.failovers.flatMap((f) => {
+      const v = f.servingByClient[client]
+      return v === undefined ? [] : [v]
+    }).sort((a, b) => a - b)
   const elected = run.failovers.map((f) => f.electedMs).sort((a, b) => a - b)
   const notIdentical = run.consistency.replicas.filter((v) => !v.identical).length
   const figures: Figure[] = [
@@ -174,6 +180,15 @@ export const failoverReport = (run: FailoverRun): BenchReport => {
       { name: "failover to first acknowledgement p50", unit: "ms", value: percentile(serving, 0.5) ?? 0 },
       { name: "failover to first acknowledgement max", unit: "ms", value: serving[serving.length - 1] ?? 0 },
     ]),
+    ...run.clients.flatMap((client) => {
+      const mine = servingOf(client)
+      return mine.length === 0
+        ? []
+        : [
+            { name: `failover to first acknowledgement p50, ${client}`, unit: "ms", value: percentile(mine, 0.5) ?? 0 },
+            { name: `failover to first acknowledgement max, ${client}`, unit: "ms", value: mine[mine.length - 1] ?? 0 },
+          ]
+    }),
     { name: "acknowledged requests lost", unit: "requests", value: run.consistency.lostAcknowledged },
     { name: "acknowledged requests", unit: "requests", value: run.consistency.acknowledged },
     { name: "gave up, applied (client not told)", unit: "requests", value: run.consistency.gaveUpApplied },
@@ -229,7 +244,11 @@ export const failoverReport = (run: FailoverRun): BenchReport => {
     })),
     outages: run.outages.map((o) => ({ index: o.index, node: o.node, leaderAtCut: o.leaderAtCut ?? null, startMs: o.startMs, endMs: o.endMs ?? null })),
     leaderships: run.leaderships.map((l) => ({ node: l.node, epoch: l.epoch, fromMs: l.fromMs, untilMs: l.untilMs ?? null })),
-    failovers: run.failovers.map((f) => ({ ...f, servingMs: f.servingMs ?? null })),
+    failovers: run.failovers.map((f) => ({
+      ...f,
+      servingMs: f.servingMs ?? null,
+      servingByClient: Object.fromEntries(run.clients.map((c) => [c, f.servingByClient[c] ?? null])),
+    })),
     consistency: {
       compared: "each replica's list against the acknowledged numbers plus the gave-up ones the serving leader found applied (GET /v1/requests/:id), in log-index order",
       resolvedOn: run.resolvedOn,
@@ -244,15 +263,20 @@ export const failoverReport = (run: FailoverRun): BenchReport => {
       consistent: run.consistency.consistent,
       replicas: run.consistency.replicas.map((v) => ({ ...v })),
     },
-    failoverTable: run.failovers.map((f) => `${ms(f.atMs)}: ${f.from} -> ${f.to} (${f.cause}) elected after ${ms(f.electedMs)}, serving after ${ms(f.servingMs)}`),
+    failoverTable: run.failovers.map(
+      (f) => `${ms(f.atMs)}: ${f.from} -> ${f.to} (${f.cause}) elected after ${ms(f.electedMs)}, serving after ${ms(f.servingMs)} (${run.clients.map((c) => `${c} ${ms(f.servingByClient[c])}`).join(", ")})`,
+    ),
     lab: run.lab,
     requests: run.records.map((r) => {
       const res = r.ok ? undefined : run.resolved.get(r.requestId)
       const lookup = r.ok ? null : res?._tag ?? "unresolved"
-      return [r.client === NO_RETRY ? 0 : 1, r.seq, r.sentAtMs, r.doneAtMs, r.ok ? 1 : 0, r.outcome, r.index ?? null, r.node ?? null, r.attempts, lookup, res?._tag === "applied" ? res.index : null]
+      return [run.clients.indexOf(r.client), r.seq, r.sentAtMs, r.doneAtMs, r.ok ? 1 : 0, r.outcome, r.index ?? null, r.node ?? null, r.attempts, lookup, res?._tag === "applied" ? res.index : null]
     }),
+    // Before 6 December 2026 the client column was 0 for paper B's client and 1 for every
+    // other; the rows are in client order either way (each client's seq starts at 0 again).
+    clients: [...run.clients],
     requestColumns: [
-      "client (0 no retry, 1 SDK retry)", "seq", "sentAtMs", "doneAtMs", "ok", "outcome", "index", "node", "attempts",
+      "client (index into clients)", "seq", "sentAtMs", "doneAtMs", "ok", "outcome", "index", "node", "attempts",
       "lookup (gave up: applied, not-applied, unresolved)", "applied index (found by lookup)",
     ],
   }
