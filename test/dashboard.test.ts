@@ -230,6 +230,10 @@ describe("Service Registry Dashboard in headless Chromium", () => {
     await waitForValue("three replica rows", async () => ((await page.locator("#replicas-body tr").count()) === 3 ? true : undefined), 15_000)
     expect(await page.locator(`#replicas-body tr[data-node="${first.host.name}"]`).textContent()).toContain("leader")
     expect(await page.locator("#replicas-body tr td:nth-child(4)").allTextContents()).toEqual(["0", "0", "0"])
+    // The replica set the leader published in the registry (what the hedging clients read),
+    // drawn by the page's refresh once the leader's write is mined.
+    await waitForValue("the published replica set", async () => ((await page.locator("#members li").count()) === hosts.length ? true : undefined), 30_000)
+    expect((await page.locator("#members li").allTextContents()).sort()).toEqual(hosts.map((h) => h.url).sort())
     // The first leader's location change is in the feed (after the registration's, at epoch 0).
     await page.locator(`#feed li[data-kind="location"]:has-text("${first.host.url} at epoch ${first.epoch}")`).waitFor({ timeout: 15_000 })
 

@@ -13,6 +13,7 @@ import type { ActionError, ActionReceipt, DashboardDeps } from "./dashboard-deps
 import { actionErrorAnswer, dashboardErrorResponse, invalidInput } from "./dashboard-errors.ts"
 import { feedStream } from "./feed-stream.ts"
 import { feedView, serviceView } from "./json-views.ts"
+import { membersView } from "./members-view.ts"
 import { requireOperatorKey } from "./operator-key.ts"
 import { replicationView } from "./replication-view.ts"
 
@@ -76,6 +77,7 @@ export const dashboardApi = (deps: DashboardDeps): Hono => {
     return c.json({
       registry: r.address,
       service: serviceView(record.value),
+      ...(await membersView(r, id.value)),
       signer,
       signer_is_manager: signer !== null && record.value.managers.includes(signer),
       replication: await replicationView(deps),

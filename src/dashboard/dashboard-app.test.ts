@@ -15,6 +15,7 @@ const KEY = "operator-key-1"
 /** An in-memory registry with the contract's rules, recording every write asked for. */
 const fakeRegistry = (signer: string | undefined) => {
   const services = new Map<string, ServiceRecord>()
+  const members = new Map<string, ReadonlyArray<string>>()
   const writes: string[] = []
   let block = 100
   const receipt = () => Effect.succeed({ txHash: `0x${(++block).toString(16).padStart(64, "0")}`, blockNumber: block })
@@ -34,6 +35,8 @@ const fakeRegistry = (signer: string | undefined) => {
       const s = services.get(id)
       return s === undefined ? Effect.fail(new UnknownService({ serviceId: id })) : Effect.succeed(s)
     },
+    getMembers: (id) =>
+      services.has(id) ? Effect.succeed(members.get(id) ?? []) : Effect.fail(new UnknownService({ serviceId: id })),
     register: (id, location, info) =>
       Effect.gen(function* () {
         writes.push(`register ${id}`)
@@ -71,7 +74,7 @@ const fakeRegistry = (signer: string | undefined) => {
         return yield* receipt()
       }),
   }
-  return { registry, services, writes }
+  return { registry, services, members, writes }
 }
 
 const status: ReplicaStatus = {
@@ -178,6 +181,20 @@ describe("pages", () => {
     expect(await missing.text()).toContain("no service &quot;nobody&quot; is registered")
   })
 
+  test("a service page lists the replica set its leader published, says when none is, and shows a failed read", async () => {
+    const { app, services, members, registry } = setup()
+    services.set("numbers", { serviceId: "numbers", location: "http://10.0.0.1:8090", epoch: 7n, info: "", managers: [SIGNER] })
+    expect(await (await app.request("/dashboard/services/numbers")).text()).toContain("none published yet")
+    members.set("numbers", ["http://10.0.0.1:8090", "http://10.0.0.2:8090?<x>"])
+    const page = await (await app.request("/dashboard/services/numbers")).text()
+    expect(page).toContain('<ul id="members"><li><code>http://10.0.0.1:8090</code></li><li><code>http://10.0.0.2:8090?&lt;x&gt;</code></li></ul>')
+    const failing = setup({ registry: { ...registry, getMembers: () => Effect.fail(new NodeUnreachable({ node: "eth-1", method: "eth_call", detail: "connection refused" })) } })
+    failing.services.set("numbers", { serviceId: "numbers", location: "http://10.0.0.1:8090", epoch: 7n, info: "", managers: [SIGNER] })
+    const shown = await failing.app.request("/dashboard/services/numbers")
+    expect(shown.status).toBe(200)
+    expect(await shown.text()).toContain('id="members-error"')
+  })
+
   test("a page for another service than the host's says it cannot show its replication", async () => {
     const { app, services } = setup()
     services.set("other", { serviceId: "other", location: "http://a:1", epoch: 0n, info: "", managers: [SIGNER] })
@@ -202,6 +219,7 @@ describe("JSON API", () => {
     expect(list.signer).toBe(SIGNER)
     const one = (await (await app.request("/api/dashboard/services/numbers")).json()) as Record<string, unknown>
     expect(one.signer_is_manager).toBe(true)
+    expect(one.members).toEqual([])
     expect(one.replication).toMatchObject({ service: "numbers", self: { role: "leader", epoch: 42, lpi: 10 }, replicas: [{ node: "gw-1" }, { node: "gw-2", lag: 3 }] })
   })
 

@@ -17,6 +17,7 @@ import { feedView, serviceView } from "./json-views.ts"
 import { dashboardOpenApiDocument } from "./openapi.ts"
 import { pageLayout, type PageFrame } from "./page-layout.ts"
 import { replicationView } from "./replication-view.ts"
+import { membersView } from "./members-view.ts"
 import { servicePage } from "./service-page.ts"
 import { servicesPage } from "./services-page.ts"
 
@@ -69,6 +70,7 @@ export const dashboardApp = (deps: DashboardDeps): Hono => {
     }
     const content = servicePage({
       service: serviceView(record.success),
+      members: await membersView(deps.registry, id),
       signer: deps.registry.signer,
       replication: await replicationView(deps),
       feed: deps.feed.recent().map(feedView),

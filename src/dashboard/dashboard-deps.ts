@@ -28,6 +28,8 @@ export interface DashboardRegistry {
   /** Every registered service with its record, in registration order. */
   readonly listServices: () => Effect.Effect<ReadonlyArray<ServiceRecord>, RegistryError>
   readonly getService: (serviceId: string) => Effect.Effect<ServiceRecord, RegistryError>
+  /** The replica set the service's leader published (empty until one did). */
+  readonly getMembers: (serviceId: string) => Effect.Effect<ReadonlyArray<string>, RegistryError>
   readonly register: (serviceId: string, location: string, info: string) => Effect.Effect<ActionReceipt, ActionError>
   readonly updateLocation: (serviceId: string, location: string, epoch: bigint) => Effect.Effect<ActionReceipt, ActionError>
   readonly updateInfo: (serviceId: string, info: string) => Effect.Effect<ActionReceipt, ActionError>

@@ -7,6 +7,7 @@
  */
 
 import { DOM_HELPERS_JS } from "./dom-helpers.ts"
+import { NO_MEMBERS_YET } from "./service-page.ts"
 
 /** Served at `/dashboard/assets/dashboard.js`. */
 export const DASHBOARD_JS = String.raw`"use strict";
@@ -22,6 +23,7 @@ export const DASHBOARD_JS = String.raw`"use strict";
   keyInput.addEventListener("input", function () { sessionStorage.setItem(KEY, keyInput.value.trim()); });
 
 ${DOM_HELPERS_JS}
+  var NO_MEMBERS_YET = ${JSON.stringify(NO_MEMBERS_YET)};
   function apiPath(id) { return "/api/dashboard/services/" + encodeURIComponent(id); }
 
   async function getJson(url) {
@@ -124,7 +126,20 @@ ${DOM_HELPERS_JS}
           el("button", { type: "button", "data-remove-manager": m, "data-url": apiPath(s.service_id) + "/managers/" + m, text: "Remove" }));
       }));
     }
+    renderMembers(d);
     renderReplication(d.replication, s.epoch);
+  }
+
+  // The replica set the leader published, redrawn only when it changed.
+  function renderMembers(d) {
+    var cell = $("members-cell");
+    if (!cell || d.members === undefined) return;
+    var shown = d.members === null ? "error " + d.members_error : d.members.join(",");
+    if (cell.dataset.shown === shown) return;
+    cell.dataset.shown = shown;
+    if (d.members === null) cell.replaceChildren(el("p", { class: "banner", id: "members-error", text: d.members_error }));
+    else if (d.members.length === 0) cell.replaceChildren(el("span", { id: "members", class: "hint", text: NO_MEMBERS_YET }));
+    else cell.replaceChildren(el.apply(null, ["ul", { id: "members" }].concat(d.members.map(function (url) { return el("li", {}, el("code", { text: url })); }))));
   }
 
   var refreshing = false;

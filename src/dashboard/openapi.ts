@@ -112,8 +112,24 @@ export const dashboardOpenApi = () => ({
     "/api/dashboard/services/{id}": {
       parameters: [idParam],
       get: {
-        summary: "One service, whether the gateway's key manages it, and this host's replication.",
-        responses: { "200": json({ type: "object", properties: { service: ref("Service"), signer: { type: ["string", "null"] }, signer_is_manager: { type: "boolean" }, replication: ref("Replication") } }, "The service."), "404": error("unknown_service.") },
+        summary: "One service, the replica set its leader published, whether the gateway's key manages it, and this host's replication.",
+        responses: {
+          "200": json(
+            {
+              type: "object",
+              properties: {
+                service: ref("Service"),
+                members: { type: ["array", "null"], items: { type: "string" }, description: "The replica URLs the leader published (empty until it did); null when they could not be read, with members_error saying why." },
+                members_error: { type: "string" },
+                signer: { type: ["string", "null"] },
+                signer_is_manager: { type: "boolean" },
+                replication: ref("Replication"),
+              },
+            },
+            "The service.",
+          ),
+          "404": error("unknown_service."),
+        },
       },
     },
     "/api/dashboard/services/{id}/location": { parameters: [idParam], post: action("Move the service, with an epoch above the registry's.", "LocationBody") },

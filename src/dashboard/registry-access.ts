@@ -8,6 +8,7 @@ import type { EthereumAccount } from "../adapters/ethereum.ts"
 import {
   addManager,
   getService,
+  getServiceMembers,
   NotARegistry,
   type Registry,
   type RegistryError,
@@ -58,6 +59,7 @@ export const registryAccess = (registry: Registry, manager: EthereumAccount | un
     signer: manager?.address,
     listServices,
     getService: (serviceId) => getService(registry, serviceId),
+    getMembers: (serviceId) => getServiceMembers(registry, serviceId),
     register: (serviceId, location, info) => signed((from) => register(registry, from, serviceId, location, info)),
     updateLocation: (serviceId, location, epoch) => signed((from) => updateLocation(registry, from, serviceId, location, epoch)),
     updateInfo: (serviceId, info) => signed((from) => updateInfo(registry, from, serviceId, info)),
@@ -79,6 +81,7 @@ export const noRegistry = (): DashboardRegistry => {
     signer: undefined,
     listServices: () => missing,
     getService: () => missing,
+    getMembers: () => missing,
     register: () => missing,
     updateLocation: () => missing,
     updateInfo: () => missing,

@@ -1,16 +1,18 @@
 /**
  * `/dashboard/services/:id`: one service's record (location, epoch, info, managers),
- * the manager actions on it, its replication when this host replicates it, and its
+ * the replica set its leader published, the manager actions on it, its replication when this host replicates it, and its
  * entries of the live feed.
  */
 import { type Html, html } from "./html.ts"
 import type { FeedView, ServiceView } from "./json-views.ts"
+import type { MembersView } from "./members-view.ts"
 import { feedSection, replicationSection } from "./page-sections.ts"
 import type { ReplicationView } from "./replication-view.ts"
 
 /** What the page shows. */
 export interface ServicePageData {
   readonly service: ServiceView
+  readonly members: MembersView
   readonly signer: string | undefined
   readonly replication: ReplicationView | null
   readonly feed: ReadonlyArray<FeedView>
@@ -21,6 +23,17 @@ const apiPath = (id: string) => `/api/dashboard/services/${encodeURIComponent(id
 /** One manager with its remove button; the script renders the same. */
 export const managerItem = (serviceId: string, account: string, signer: string | undefined): Html =>
   html`<li data-account="${account}"><code>${account}</code>${account === signer ? " (this gateway)" : ""} <button type="button" data-remove-manager="${account}" data-url="${apiPath(serviceId)}/managers/${account}">Remove</button></li>`
+
+/** What the page says while no replica set is published; the script says the same. */
+export const NO_MEMBERS_YET = "none published yet (the leader publishes them a block after its location)"
+
+/** The published replica set: what the hedging clients ask when the location is silent. */
+const membersItems = (m: MembersView): Html =>
+  m.members === null
+    ? html`<p class="banner" id="members-error">${m.members_error}</p>`
+    : m.members.length === 0
+      ? html`<span id="members" class="hint">${NO_MEMBERS_YET}</span>`
+      : html`<ul id="members">${m.members.map((url) => html`<li><code>${url}</code></li>`)}</ul>`
 
 /** The page's content. */
 export const servicePage = (d: ServicePageData): Html => {
@@ -37,6 +50,7 @@ export const servicePage = (d: ServicePageData): Html => {
 <dt>epoch</dt><dd id="epoch">${s.epoch}</dd>
 <dt>info</dt><dd id="info">${s.info}</dd>
 <dt>managers</dt><dd><ul id="managers">${s.managers.map((m) => managerItem(s.service_id, m, d.signer))}</ul></dd>
+<dt>replica set</dt><dd id="members-cell" data-shown="${d.members.members === null ? `error ${d.members.members_error}` : d.members.members.join(",")}">${membersItems(d.members)}</dd>
 </dl>
 <p class="result" id="managers-result" role="status"></p>
 </section>
