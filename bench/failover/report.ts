@@ -75,6 +75,22 @@ export const NO_RETRY = "no retry"
 export const WITH_RETRY = "SDK retry"
 export const ANY_REPLICA = "one-shot, any replica"
 
+/** The clients `--clients` names, in the order the report shows them. */
+export const clientsOf = (which: string): ReadonlyArray<string> => {
+  switch (which) {
+    case "all":
+      return [NO_RETRY, ANY_REPLICA, WITH_RETRY]
+    case "both":
+      return [NO_RETRY, WITH_RETRY]
+    case "any-replica":
+      return [ANY_REPLICA]
+    case "retry":
+      return [WITH_RETRY]
+    default:
+      return [NO_RETRY]
+  }
+}
+
 const count = (records: ReadonlyArray<RequestRecord>, client: string, resolved: ReadonlyMap<string, Resolution> = new Map()) => {
   const mine = records.filter((r) => r.client === client)
   const failed = mine.filter((r) => !r.ok)

@@ -25,7 +25,7 @@ import { logTail } from "../lib/netns-processes.ts"
 import { resolveGaveUp, servingLeader } from "./unknown-outcomes.ts"
 import { startLeaderPoller } from "./leader-poller.ts"
 import { makeNumberSource, type RequestRecord, runLoad } from "./load.ts"
-import { ANY_REPLICA, failoverReport, NO_RETRY, paperTable, WITH_RETRY } from "./report.ts"
+import { ANY_REPLICA, clientsOf, failoverReport, NO_RETRY, paperTable, WITH_RETRY } from "./report.ts"
 import { MANAGER_KEY_ENV, replicaConfigToml, replicaLocation } from "./replica-config.ts"
 import { timelineSvg } from "./timeline-svg.ts"
 
@@ -120,22 +120,6 @@ const startReplicas = async (lab: Lab, options: Options, serviceId: string, io: 
       throw new BenchFailed({ reason: `the service did not come up: ${isNoLocation(location) ? "no location in the registry" : members.length !== replicas.length ? `the registry lists ${members.length} of ${replicas.length} replicas` : "not every replica answers"}; ${replica === undefined ? "" : await logTail(replica)}` })
     }
     await Bun.sleep(1000)
-  }
-}
-
-/** The clients `--clients` names, in the order the report shows them. */
-export const clientsOf = (which: string): ReadonlyArray<string> => {
-  switch (which) {
-    case "all":
-      return [NO_RETRY, ANY_REPLICA, WITH_RETRY]
-    case "both":
-      return [NO_RETRY, WITH_RETRY]
-    case "any-replica":
-      return [ANY_REPLICA]
-    case "retry":
-      return [WITH_RETRY]
-    default:
-      return [NO_RETRY]
   }
 }
 

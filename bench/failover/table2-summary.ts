@@ -15,7 +15,7 @@ import type { AttackMode } from "./attack-schedule.ts"
 import type { Outage } from "./attacker.ts"
 import { failoversOf } from "./failover-times.ts"
 import type { Leadership } from "./leader-log.ts"
-import { ANY_REPLICA, NO_RETRY, PAPER_TABLE2, WITH_RETRY } from "./report.ts"
+import { ANY_REPLICA, clientsOf, NO_RETRY, PAPER_TABLE2, WITH_RETRY } from "./report.ts"
 import type { RequestRecord } from "./request-record.ts"
 
 /** What the summary needs from one run's results JSON. */
@@ -40,10 +40,6 @@ export interface Table2Run {
   /** Per leader change, in order: ms from its start until each client was served again (undefined: never). */
   readonly servedAgain: ReadonlyArray<Readonly<Record<string, number | undefined>>>
 }
-
-/** The clients of `--clients`, as the bench names them (results written before `details.clients` existed). */
-const clientsOfFlag = (flag: unknown): ReadonlyArray<string> =>
-  flag === "all" ? [NO_RETRY, ANY_REPLICA, WITH_RETRY] : flag === "both" ? [NO_RETRY, WITH_RETRY] : flag === "any-replica" ? [ANY_REPLICA] : flag === "retry" ? [WITH_RETRY] : [NO_RETRY]
 
 /**
  * The request rows as records, with their clients' names. The rows come client by client
@@ -118,7 +114,7 @@ export const table2RunOf = (file: string, doc: Json): Table2Run | string => {
   if (missing.length > 0) return `${file}: no figure for ${missing.join(", ")}; is it a failover bench result with both clients?`
   if (p.mode !== "random" && p.mode !== "leader") return `${file}: parameters.mode is ${String(p.mode)}`
   const details = (doc.details ?? {}) as Json
-  const clients = Array.isArray(details.clients) ? (details.clients as ReadonlyArray<unknown>).map(String) : clientsOfFlag(p.clients)
+  const clients = Array.isArray(details.clients) ? (details.clients as ReadonlyArray<unknown>).map(String) : clientsOf(String(p.clients))
   return {
     file,
     mode: p.mode,
