@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Paper B's Table 2 in full: the six schedules of `gateway bench failover` (a 20 s cut
 # every 60, 30 and 25 s; random node and leader's node; 10 minutes each, about 66 minutes
-# in all), one after another so no run loads another, then one table beside the paper's
-# and a chart. Root only (network namespaces). Usage, from the repo root after
-# `npm run build`:
+# in all), one after another so no run loads another, then one table beside the paper's,
+# a chart of failed requests and one of "served again" per leader change and client.
+# Root only (network namespaces). Usage, from the repo root after `npm run build`:
 #
 #   bash bench/failover/table2.sh            # all six
 #   bash bench/failover/table2.sh 60         # only the two 60 s schedules
@@ -25,4 +25,5 @@ for period in "${periods[@]}"; do
     results+=("$after")
   done
 done
-node_modules/.bin/bun bench/failover/table2-summary.ts "${results[@]}" --svg bench/results/failover-table2.svg | tee bench/results/failover-table2.md
+node_modules/.bin/bun bench/failover/table2-summary.ts "${results[@]}" --svg bench/results/failover-table2.svg \
+  --served-svg bench/results/failover-served-again.svg | tee bench/results/failover-table2.md
