@@ -76,10 +76,12 @@ test(`anvil never sees more than ${cap} calls at once from the gateway`, async (
     return (body.counts as Record<string, number> | undefined)?.confirmed === 400
   }, 180_000)
   expect(done).toBe(true)
-  // The traffic went through the proxy: every transfer's broadcast at least, carried by fewer HTTP calls.
+  // The traffic went through the proxy: every transfer's broadcast at least. A JSON-RPC batch
+  // (the tracker's block reads when it is more than a block behind) is one call against the cap;
+  // with the stack's block a second the tracker seldom falls behind, so batches are not required.
   process.stderr.write(`node-cap: ${calls} HTTP calls carried ${rpcRequests} JSON-RPC requests (${sends.count} eth_sendRawTransaction); at most ${peak} at once\n`)
   expect(sends.count).toBeGreaterThanOrEqual(400)
-  expect(rpcRequests).toBeGreaterThan(calls)
+  expect(rpcRequests).toBeGreaterThanOrEqual(calls)
   expect(peak).toBeLessThanOrEqual(cap)
   expect(peak).toBe(cap)
 }, 240_000)

@@ -158,7 +158,7 @@ export const CONFIG_DEFAULTS = {
   "webhooks.max_pending_per_endpoint": { value: 1000, why: "an endpoint down for long holds at most this many; its further events are parked at once, so the others' keep flowing" },
   "webhooks.max_per_key": { value: 16, why: "webhooks one API key may register; each event is posted to each of them" },
   "stack.profile": { value: "kraft", why: "Kafka without ZooKeeper; \"paper\" runs the papers' ZooKeeper ensemble" },
-  "stack.anvil_block_time_s": { value: 0, why: "anvil mines each transaction at once" },
+  "stack.anvil_block_time_s": { value: 1, why: "a block every second: anvil 1.7.1's automine (alone or mixed) stops mining for good after a burst of a few thousand transactions (foundry-rs/foundry#10122)" },
   "stack.etcd_members": { value: 3, why: "an etcd cluster that survives the loss of one member" },
   "runtime.mailbox_capacity": { value: 1024, why: "accepted so older files still load, and not used: each actor's mailbox has the capacity its messages need (the status view's holds 16 fetched batches, the location writer's 16 leadership changes)" },
   "runtime.max_restarts": { value: 5, why: "more restarts than this within restart_window_ms escalate to the parent" },

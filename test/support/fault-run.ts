@@ -36,7 +36,12 @@ export interface FaultRunOptions {
   readonly env?: Readonly<Record<string, string>>
   /** The producers' `--role` (default "producer"); "producer,consumer" gives hosts that also serve reads. */
   readonly producerRoles?: string
-  /** How the run's anvil mines: "mixed" (default, as the stack's: automine plus a block every second) or "auto" (a block only per transaction or evm_mine). */
+  /**
+   * How the run's anvil mines: "mixed" (default: automine plus a block every second, so each
+   * transfer mines at once and a run stays short; a fault run's bursts of a few hundred are
+   * far below the few thousand that wedge anvil 1.7.1's automine, which is why the stack
+   * mines on an interval instead) or "auto" (a block only per transaction or evm_mine).
+   */
   readonly anvilMining?: "mixed" | "auto"
 }
 
@@ -68,7 +73,7 @@ const fundEth = async (eth: FaultRun["eth"], addresses: readonly string[]) => {
   for (const a of addresses) await eth("anvil_setBalance", [a, "0x3635c9adc5dea00000"])
 }
 
-/** Starts an anvil of the run's own on a free port, mining as the stack's does (automine plus a block every second) unless told "auto". */
+/** Starts an anvil of the run's own on a free port, with automine plus a block every second unless told "auto". */
 const startAnvil = async (mining: "mixed" | "auto"): Promise<{ readonly url: string; readonly proc: Subprocess; readonly states: string }> => {
   const [port] = await freePorts(1)
   const blocks = mining === "mixed" ? ["--mixed-mining", "--block-time", "1"] : []
