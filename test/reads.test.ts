@@ -12,6 +12,7 @@ import { post, waitUntil } from "./support/intake-client.ts"
 import { proxiedEthNodes, type ReadProxy, withReadsKey } from "./support/read-proxy.ts"
 
 const cap = 4
+const idleAfterMs = 2_000
 let run: FaultRun
 let proxy: ReadProxy
 let intake = ""
@@ -29,7 +30,8 @@ beforeAll(async () => {
       proxy = proxied.proxies[0] as ReadProxy
       // The reads here are not held back by a drain (test/reads-yield.test.ts tests that), so
       // the cap-sharing test below sees the node's permits shared, not the host's CPU.
-      return withReadsKey(withReadsKey(proxied.text, "head_poll_ms", "100"), "rate_while_draining", "0")
+      // A chain nobody read for 2 s is no longer followed (the last test watches that happen).
+      return withReadsKey(withReadsKey(withReadsKey(proxied.text, "head_poll_ms", "100"), "rate_while_draining", "0"), "head_idle_after_ms", String(idleAfterMs))
     },
   })
   intake = run.intakes[0] ?? ""
@@ -54,10 +56,10 @@ const metric = async (name: string): Promise<number> => {
   return line === undefined ? 0 : Number(line.split(" ").pop())
 }
 
-/** Waits until the gateway's head has reached the node's. */
+/** Waits until the gateway's head has reached the node's; reading through it meanwhile, so it follows the head. */
 const headCaughtUp = async () => {
   const head = Number(await run.eth("eth_blockNumber"))
-  expect(await waitUntil(async () => (await metric("gateway_read_head")) >= head, 10_000, 50)).toBe(true)
+  expect(await waitUntil(async () => (await rpc("eth_chainId", [])).status === 200 && (await metric("gateway_read_head")) >= head, 10_000, 50)).toBe(true)
   return head
 }
 
@@ -130,7 +132,7 @@ test("a reorg drops the answers about the blocks it replaced", async () => {
   // Both blocks replaced by empty ones: the payment is gone from the chain.
   await run.eth("anvil_reorg", [2, []])
   expect(await run.eth("eth_getBalance", [who, at])).toBe("0x0")
-  expect(await waitUntil(async () => (await metric("gateway_read_reorgs_total")) > reorgsBefore, 10_000, 50)).toBe(true)
+  expect(await waitUntil(async () => (await rpc("eth_chainId", [])).status === 200 && (await metric("gateway_read_reorgs_total")) > reorgsBefore, 10_000, 50)).toBe(true)
   const after = await rpc("eth_getBalance", [who, at])
   expect([after.cache, after.result]).toEqual(["miss", "0x0"])
   // The old receipt is gone: the gateway now says what the node says (none, or a new block if anvil mined it again).
@@ -192,3 +194,26 @@ test(`reads share the node's cap of ${cap} with a drain, behind the executor's w
   expect(readFailures).toBe(0)
 }, 240_000)
 
+
+test("a chain nobody reads is no longer followed, and the next read reads its head first: no stale answer", async () => {
+  const who = Wallet.createRandom().address
+  await headCaughtUp()
+  const before = await rpc("eth_getBalance", [who, "latest"])
+  expect([before.cache, before.result]).toEqual(["miss", "0x0"])
+  // Nobody reads for longer than the idle time: the head polls stop.
+  await Bun.sleep(idleAfterMs + 500)
+  const stopped = await metric("gateway_read_head_reads_total")
+  // The chain moves meanwhile, paying the address whose balance the cache holds.
+  const paid = await pay(who, 4_242n)
+  await Bun.sleep(1_000)
+  expect(await metric("gateway_read_head_reads_total")).toBe(stopped)
+  const head = Number(await run.eth("eth_blockNumber"))
+  expect(head).toBeGreaterThanOrEqual(paid.block)
+  // The next read reads the head first: a miss at the new head, not the cached 0 of the old one.
+  const after = await rpc("eth_getBalance", [who, "latest"])
+  expect([after.cache, after.block, after.result]).toEqual(["miss", head, "0x1092"])
+  expect(await metric("gateway_read_head_reads_total")).toBeGreaterThan(stopped)
+  // And it is followed again.
+  await Bun.sleep(500)
+  expect(await metric("gateway_read_head_reads_total")).toBeGreaterThan(stopped + 2)
+}, 60_000)

@@ -144,6 +144,7 @@ export const CONFIG_DEFAULTS = {
   "nodes[].breaker_reset_ms": { value: 5000, why: "an open breaker probes the node again after 5 s" },
   "reads.cache_mb": { value: 64, why: "answers kept per host, least recently used out first" },
   "reads.head_poll_ms": { value: 250, why: "each chain's head is read 4 times a second; answers about latest live until it moves" },
+  "reads.head_idle_after_ms": { value: 30000, why: "a chain nobody read for 30 s is no longer followed (two node calls every head_poll_ms); the next read reads its head first" },
   "reads.hedge": { value: false, why: "a second node is asked only when the file turns hedging on" },
   "reads.max_batch": { value: 100, why: "most calls in one JSON-RPC batch" },
   "reads.rate_while_draining": { value: 300, why: "a drain of transfers keeps its pace beside a read storm (reads bench, 2 cores: 1,000 reads/s cost the drain a quarter of its rate)" },

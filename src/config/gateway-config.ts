@@ -97,6 +97,8 @@ export const ReadsConfigSchema = table("[reads]", {
   cache_mb: Schema.optionalKey(intAtLeast(1)),
   /** How often each chain's head is read, in ms (default 250); answers about `latest` live until it moves. */
   head_poll_ms: Schema.optionalKey(intAtLeast(10)),
+  /** Stop following a chain's head after this long without a read of it, in ms (default 30000); the next read reads the head first. 0: always follow. */
+  head_idle_after_ms: Schema.optionalKey(intAtLeast(0)),
   /** Send a read slower than the pool's p95 to a second node too (default false). */
   hedge: Schema.optionalKey(Bool),
   /** Most JSON-RPC calls in one batch (default 100). */
@@ -109,6 +111,7 @@ export const ReadsConfigSchema = table("[reads]", {
 export interface ReadsSettings {
   readonly cacheBytes: number
   readonly headPollMs: number
+  readonly headIdleAfterMs: number
   readonly hedge: boolean
   readonly maxBatch: number
   readonly rateWhileDraining: number
@@ -118,6 +121,7 @@ export interface ReadsSettings {
 export const readsSettingsOf = (reads: typeof ReadsConfigSchema.Type | undefined): ReadsSettings => ({
   cacheBytes: (reads?.cache_mb ?? CONFIG_DEFAULTS["reads.cache_mb"].value) * 1024 * 1024,
   headPollMs: reads?.head_poll_ms ?? CONFIG_DEFAULTS["reads.head_poll_ms"].value,
+  headIdleAfterMs: reads?.head_idle_after_ms ?? CONFIG_DEFAULTS["reads.head_idle_after_ms"].value,
   hedge: reads?.hedge ?? CONFIG_DEFAULTS["reads.hedge"].value,
   maxBatch: reads?.max_batch ?? CONFIG_DEFAULTS["reads.max_batch"].value,
   rateWhileDraining: reads?.rate_while_draining ?? CONFIG_DEFAULTS["reads.rate_while_draining"].value,

@@ -14,6 +14,7 @@ import type { ReadsSettings } from "../config/gateway-config.ts"
 import type { Logger } from "../observability/log.ts"
 import type { MetricsRegistry } from "../observability/metrics.ts"
 import { headPoll } from "../runtime/schedules.ts"
+import { makeHeadFollowing, type HeadFollowing } from "./head-following.ts"
 import { makeAnswerCache, type AnswerCache } from "./answer-cache.ts"
 import { makeHeadWatch, type Head, type HeadWatch } from "./head-watch.ts"
 import { makeLatencyWindow } from "./latency-window.ts"
@@ -127,9 +128,11 @@ export const makeReadService = (deps: { readonly nodes: ReadNodes; readonly sett
   const m = readMetrics(deps.metrics)
   const gate = makeReadGate({ ratePerS: settings.rateWhileDraining, maxWaitMs: readGateMaxWaitMs, holdMs: readGateHoldMs }, deps.writesHeld)
   const chains = (["ethereum", "bitcoin"] as const).filter((c) => nodes.nodesOf(c).length > 0)
-  const perChain = new Map<ReadChain, { readonly cache: AnswerCache; readonly watch: HeadWatch; epoch: number; readonly latency: ReturnType<typeof makeLatencyWindow> }>()
+  const perChain = new Map<ReadChain, { readonly cache: AnswerCache; readonly watch: HeadWatch; readonly following: HeadFollowing; epoch: number; readonly latency: ReturnType<typeof makeLatencyWindow> }>()
   // The cache budget is split evenly between the chains this host serves.
-  for (const c of chains) perChain.set(c, { cache: makeAnswerCache(Math.floor(settings.cacheBytes / chains.length)), watch: makeHeadWatch(), epoch: 0, latency: makeLatencyWindow(512) })
+  for (const c of chains) {
+    perChain.set(c, { cache: makeAnswerCache(Math.floor(settings.cacheBytes / chains.length)), watch: makeHeadWatch(), following: makeHeadFollowing(settings.headIdleAfterMs), epoch: 0, latency: makeLatencyWindow(512) })
+  }
   const state = (chain: ReadChain) => perChain.get(chain)
   const inFlight = new Map<string, Promise<Fetched>>()
 
@@ -260,8 +263,10 @@ export const makeReadService = (deps: { readonly nodes: ReadNodes; readonly sett
       const s = state(chain)
       const node = nodes.readerOf(chain)
       if (s === undefined || node === undefined) return s?.watch.current()
+      m.headReads.inc({ chain })
       const head = yield* readHead(nodes, chain, node)
       const change = yield* s.watch.observe(head, hashAtOf(nodes, chain, node))
+      s.following.notePolled()
       if (change.moved) {
         s.epoch += 1
         s.cache.dropHead()
@@ -283,10 +288,23 @@ export const makeReadService = (deps: { readonly nodes: ReadNodes; readonly sett
       ),
     )
 
+  /** One head read shared by every read that finds the chain's head stale (not followed while nobody read it). */
+  const waking = new Map<ReadChain, Promise<Head | undefined>>()
+  const wake = (chain: ReadChain): Effect.Effect<Head | undefined> =>
+    Effect.promise(() => {
+      const running = waking.get(chain)
+      if (running !== undefined) return running
+      const started = Effect.runPromise(followOnce(chain)).finally(() => waking.delete(chain))
+      waking.set(chain, started)
+      return started
+    })
+
   const peek = (chain: ReadChain, method: string, params: readonly unknown[]): ReadAnswer | undefined => {
     const s = state(chain)
-    const head = s?.watch.current()
-    if (s === undefined || head === undefined) return undefined
+    if (s === undefined) return undefined
+    s.following.noteRead(performance.now())
+    const head = s.following.stale() ? undefined : s.watch.current()
+    if (head === undefined) return undefined
     const plan = planRead(chain, method, params, head)
     if (plan._tag !== "read") return undefined
     const kept = s.cache.get(plan.key)
@@ -301,7 +319,8 @@ export const makeReadService = (deps: { readonly nodes: ReadNodes; readonly sett
       if (s === undefined) {
         return { _tag: "error", error: { code: unavailableCode, message: `gateway: this host has no ${chain} node; add one to its nodes list in the config` }, unavailable: true, outcome: "miss", hedged: false } as const
       }
-      const head = s.watch.current() ?? (yield* followOnce(chain))
+      s.following.noteRead(performance.now())
+      const head = s.following.stale() || s.watch.current() === undefined ? yield* wake(chain) : s.watch.current()
       if (head === undefined) {
         return { _tag: "error", error: { code: unavailableCode, message: `gateway: the ${chain} head is not known yet (no node answered); retry shortly` }, unavailable: true, outcome: "miss", hedged: false } as const
       }
@@ -338,6 +357,12 @@ export const makeReadService = (deps: { readonly nodes: ReadNodes; readonly sett
       s.epoch += 1
       if (s.cache.dropWallet() > 0) showSize(chain)
     },
-    follow: Effect.asVoid(Effect.forEach(chains, (c) => Effect.repeat(followOnce(c), headPoll(settings.headPollMs)), { concurrency: "unbounded" })).pipe(Effect.andThen(Effect.never)),
+    follow: Effect.asVoid(
+      Effect.forEach(
+        chains,
+        (c) => Effect.repeat(Effect.suspend(() => (state(c)?.following.pollDue(performance.now()) === false ? Effect.void : followOnce(c))), headPoll(settings.headPollMs)),
+        { concurrency: "unbounded" },
+      ),
+    ).pipe(Effect.andThen(Effect.never)),
   }
 }
