@@ -17,6 +17,10 @@ export const executorEvents = {
   retrying: "partition-executor.retrying",
   /** A `sendto` message that does not decode as a request. */
   unreadable: "partition-executor.unreadable",
+  /** A fetched batch started past the executor's position (fetched for a halted owner): refused, and the consumer moved back. */
+  staleBatch: "partition-executor.stale-batch",
+  /** The same hole in the log met again and again: the messages below the batch are gone (retention), and are skipped. */
+  messagesGone: "partition-executor.messages-gone",
   /** An executor's records of a partition were read back on takeover. */
   restored: "partition-executor.restored",
   /** A mined transaction's block was reorged away; it goes back to `submitted`. */

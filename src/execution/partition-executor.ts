@@ -27,6 +27,7 @@ import type { DeadLetterFor, Lane, LaneItem } from "./lane.ts"
 import type { OffsetBook } from "./offset-book.ts"
 import type { ChainNodes, ExtraRecord, Recorder, RecordCache } from "./ports.ts"
 import { executorEvents } from "./events.ts"
+import { makeFetchPosition } from "./fetch-position.ts"
 
 /** A fetched `sendto` message. */
 export interface FetchedMessage {
@@ -43,6 +44,8 @@ export interface ExecutorDeps {
   /** The partition's records, and which requests their clients cancelled. */
   readonly records: Pick<RecordCache, "get" | "remember" | "cancelRequested">
   readonly offsets: OffsetBook
+  /** The offset the takeover moved the consumer to: the first message this executor must take (see fetch-position.ts). */
+  readonly from: bigint
   readonly nodes: Pick<ChainNodes, "healthy">
   readonly deadLetter: DeadLetterFor
   /** The DLQ message of a message that is not a request at all. */
@@ -55,10 +58,19 @@ export interface ExecutorDeps {
   readonly observe: (outcome: "recorded" | "retry" | "dlq", n: number) => void
 }
 
+/** What became of an offered batch. */
+export type OfferOutcome = { readonly _tag: "taken" } | { readonly _tag: "refused"; readonly seekTo: bigint }
+
+const taken: OfferOutcome = { _tag: "taken" }
+
 /** The executor's handle. */
 export interface PartitionExecutor {
-  /** Queues fetched messages; waits while the executor holds `maxHeld` or more. */
-  readonly offer: (messages: readonly FetchedMessage[]) => Effect.Effect<void, Fenced>
+  /**
+   * Queues fetched messages; waits while the executor holds `maxHeld` or more. Answers
+   * `seekTo` when it refused the batch because it starts past the executor's position: the
+   * caller moves the consumer there and does not mark the batch as read.
+   */
+  readonly offer: (messages: readonly FetchedMessage[]) => Effect.Effect<OfferOutcome, Fenced>
   /** Runs the keys and the trackers until interrupted, or until fenced. */
   readonly run: Effect.Effect<never, Fenced>
   /** Messages queued or running. */
@@ -77,7 +89,7 @@ export const makePartitionExecutor = (deps: ExecutorDeps): Effect.Effect<Partiti
     let held = 0
     // Set once `run` ended: the executor is halted, and `offer` refuses more messages.
     let stopped: Fenced | undefined
-    let lastReceived: bigint | undefined
+    const position = makeFetchPosition(deps.from)
     const wake = yield* Queue.dropping<void>(1)
     const room = yield* Queue.dropping<void>(1)
     const log = deps.log
@@ -186,14 +198,21 @@ export const makePartitionExecutor = (deps: ExecutorDeps): Effect.Effect<Partiti
         }
       }).pipe(Effect.ensuring(Effect.sync(() => active.delete(key))), Effect.andThen(signal(wake)))
 
-    const offer = (messages: readonly FetchedMessage[]): Effect.Effect<void, Fenced> =>
+    const offer = (messages: readonly FetchedMessage[]): Effect.Effect<OfferOutcome, Fenced> =>
       Effect.gen(function* () {
         while (held >= deps.maxHeld && stopped === undefined) yield* Queue.take(room)
         if (stopped !== undefined) return yield* Effect.fail(stopped)
-        // A batch fetched again (after an aborted hand-over) must not be queued twice.
-        const fresh = messages.filter((m) => lastReceived === undefined || m.offset > lastReceived)
-        if (fresh.length === 0) return
-        lastReceived = fresh[fresh.length - 1]?.offset
+        // In log order from the takeover's position, every message once (see fetch-position.ts).
+        const admitted = position.admit(messages)
+        if (admitted._tag === "seen") return taken
+        if (admitted._tag === "hole") {
+          log.warn(executorEvents.staleBatch, { partition: deps.partition, expected: String(admitted.expected), first: String(admitted.first) })
+          return { _tag: "refused", seekTo: admitted.expected } as const
+        }
+        if (admitted._tag === "skip") {
+          log.error(executorEvents.messagesGone, { partition: deps.partition, from: String(admitted.from), to: String(admitted.to), reason: "the log no longer holds these offsets (retention?); no executor can run them" })
+        }
+        const fresh = admitted.messages
         deps.offsets.receive(fresh.map((m) => m.offset))
         for (const m of fresh) {
           const decoded = m.value === null ? { ok: false as const, problem: "no value (a tombstone)" } : decodeRequest(m.value)
@@ -209,6 +228,7 @@ export const makePartitionExecutor = (deps: ExecutorDeps): Effect.Effect<Partiti
           held += 1
         }
         yield* signal(wake)
+        return taken
       })
 
     const schedule = (runs: FiberSet.FiberSet<void, Fenced>) =>

@@ -141,6 +141,11 @@ export const partitionConsumer = (ctx: HostContext, pool: NodePool, view: Status
         const executor = await Effect.runPromise(Deferred.await(h.executor), { signal: abort.signal })
         const messages = batch.messages.map((m) => ({ offset: BigInt(m.offset), key: m.key?.toString() ?? "", value: m.value?.toString() ?? null }))
         const offered = await Effect.runPromiseExit(executor.offer(messages), { signal: abort.signal })
+        if (Exit.isSuccess(offered) && offered.value._tag === "refused") {
+          // Fetched before the takeover moved the position back: read again from there, not past this batch.
+          consumer.seek({ topic: k.topics.requests, partition: batch.partition, offset: offered.value.seekTo.toString() })
+          return
+        }
         if (Exit.isSuccess(offered)) payload.resolveOffset(batch.lastOffset())
         metrics.backlog.set(Number(BigInt(batch.highWatermark) - BigInt(batch.lastOffset()) - 1n), { partition: String(batch.partition) })
       } catch {

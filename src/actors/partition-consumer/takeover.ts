@@ -104,6 +104,7 @@ export const takeOver = (ctx: HostContext, deps: TakeoverDeps): Effect.Effect<Pa
       recorder,
       records,
       offsets,
+      from,
       nodes: deps.chains.nodes,
       deadLetter,
       unreadable: unreadableLetter(k.topics.dlq, p),
