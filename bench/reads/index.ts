@@ -35,7 +35,7 @@ export const READS_FLAGS = {
   headPollMs: intFlag({ value: "MS", description: "The bench's own head poller (eth_blockNumber straight to anvil) that stale answers are judged by", default: 100, min: 10 }),
   blockTimeS: intFlag({
     value: "S",
-    description: "Seconds between blocks during the run: the stack's anvil mines on an interval (as a real chain does; automine makes a block per transaction, so `latest` moves hundreds of times a second under a drain) and is set back to automine plus a block a second afterwards; 0 leaves its mining alone",
+    description: "Seconds between blocks during the run: the stack's anvil mines on an interval (as a real chain does; automine makes a block per transaction, so `latest` moves hundreds of times a second under a drain) and is set back to the stack's own mining afterwards ([stack].anvil_block_time_s); 0 leaves its mining alone",
     default: 2,
     min: 0,
     max: 60,

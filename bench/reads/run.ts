@@ -52,27 +52,30 @@ const describePass = (p: PoolPassResult): string => {
   return `${storm}burst ${p.drain.accepted} accepted, ${p.drain.final.final} final, ${round(p.drain.reachedRatePerSec ?? Number.NaN, 1)}/s reached the node; peak in-flight ${peaks}`
 }
 
+/** The stack's own mining, as `scripts/stack up` starts anvil: a block every `seconds`, or automine when 0. */
+const stackMining = (seconds: number): ReadonlyArray<readonly [string, readonly unknown[]]> =>
+  seconds === 0 ? [["evm_setIntervalMining", [0]], ["evm_setAutomine", [true]]] : [["evm_setAutomine", [false]], ["evm_setIntervalMining", [seconds]]]
+
 /**
  * Switches the stack's anvil to a block every `seconds` for the run, and answers how to
- * set it back to the stack's own mining (automine plus a block a second).
+ * set it back to the stack's own mining (`[stack].anvil_block_time_s`).
  */
-const mineEvery = async (node: EthereumNode, seconds: number): Promise<() => Promise<void>> => {
+const mineEvery = async (node: EthereumNode, seconds: number, stackSeconds: number): Promise<() => Promise<void>> => {
   if (seconds === 0) return async () => undefined
   const call = (method: string, params: readonly unknown[]) => Effect.runPromise(ethereumCall(node, method, params))
   await call("evm_setAutomine", [false])
   await call("evm_setIntervalMining", [seconds])
   return async () => {
-    await call("evm_setAutomine", [true])
-    await call("evm_setIntervalMining", [1])
+    for (const [method, params] of stackMining(stackSeconds)) await call(method, params)
   }
 }
 
 /**
- * The same restore for an interrupted run (Ctrl-C), when nothing async can finish: two
- * blocking JSON-RPC posts with curl, so the stack's anvil is not left mining on the bench's interval.
+ * The same restore for an interrupted run (Ctrl-C), when nothing async can finish: blocking
+ * JSON-RPC posts with curl, so the stack's anvil is not left mining on the bench's interval.
  */
-const restoreMiningNow = (url: string) => {
-  for (const [method, params] of [["evm_setAutomine", [true]], ["evm_setIntervalMining", [1]]] as const) {
+const restoreMiningNow = (url: string, stackSeconds: number) => {
+  for (const [method, params] of stackMining(stackSeconds)) {
     Bun.spawnSync(["curl", "-s", "-m", "5", "-H", "content-type: application/json", "-d", JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }), url], { stdout: "ignore", stderr: "ignore" })
   }
 }
@@ -96,8 +99,8 @@ export const runReads = async (options: Options, io: BenchIo): Promise<BenchRepo
   let restoreMining: () => Promise<void> = async () => undefined
   let releaseGuard: () => void = () => undefined
   try {
-    restoreMining = await mineEvery(node, options.blockTimeS)
-    if (options.blockTimeS > 0) releaseGuard = guardInterrupt(() => restoreMiningNow(eth.url))
+    restoreMining = await mineEvery(node, options.blockTimeS, config.stack.anvil_block_time_s)
+    if (options.blockTimeS > 0) releaseGuard = guardInterrupt(() => restoreMiningNow(eth.url, config.stack.anvil_block_time_s))
     if (options.blockTimeS > 0) io.err(`reads: anvil at ${eth.url} mines a block every ${options.blockTimeS} s for this run`)
     io.err(`reads: seeding ${addresses.length} hot addresses on ${eth.url} (anvil_setBalance, 1 ETH + index gwei each)`)
     await seedBalances(node, addresses)
@@ -167,7 +170,7 @@ export const runReads = async (options: Options, io: BenchIo): Promise<BenchRepo
       anvil: eth.url,
       poolNodes: "counting proxies in front of the one stack anvil, each its own [[nodes]] entry (eth-1..N) with its own cap",
       readsTable: readsTable(options),
-      blockTimeS: options.blockTimeS === 0 ? "the stack's own (automine plus a block a second)" : options.blockTimeS,
+      blockTimeS: options.blockTimeS === 0 ? `the stack's own (${config.stack.anvil_block_time_s === 0 ? "automine" : `a block every ${config.stack.anvil_block_time_s} s`})` : options.blockTimeS,
       headPoller: { everyMs: options.headPollMs, polls: polls.polls, failed: polls.failed },
       zipfTopShare: round(mix(options.seed).share(0), 4),
       loadAverage: { start: loadAtStart.map((x) => round(x, 2)), end: loadavg().map((x) => round(x, 2)) },
