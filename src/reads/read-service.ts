@@ -17,6 +17,7 @@ import { headPoll } from "../runtime/schedules.ts"
 import { makeHeadFollowing, type HeadFollowing } from "./head-following.ts"
 import { makeAnswerCache, type AnswerCache } from "./answer-cache.ts"
 import { makeHeadWatch, type Head, type HeadWatch } from "./head-watch.ts"
+import { shareRun } from "./share-run.ts"
 import { makeLatencyWindow } from "./latency-window.ts"
 import { makeReadGate, type Admission } from "./read-gate.ts"
 import type { ReadCallError, ReadNodes } from "./ports.ts"
@@ -122,13 +123,23 @@ const hashAtOf = (nodes: ReadNodes, chain: ReadChain, node: string) => (n: numbe
     ? Effect.map(nodes.callFirstOn(node, "eth_getBlockByNumber", [`0x${n.toString(16)}`, false]), (b) => String((b as { hash?: unknown } | null)?.hash ?? ""))
     : Effect.map(nodes.callFirstOn(node, "getblockhash", [n]), (h) => String(h))
 
+/** What the read front keeps for each chain it serves. */
+interface ChainState {
+  readonly cache: AnswerCache
+  readonly watch: HeadWatch
+  readonly following: HeadFollowing
+  /** Raised at each head move, so an answer fetched under an older head is not kept. */
+  epoch: number
+  readonly latency: ReturnType<typeof makeLatencyWindow>
+}
+
 /** Builds the read front over the host's nodes. */
 export const makeReadService = (deps: { readonly nodes: ReadNodes; readonly settings: ReadsSettings; readonly writesHeld: () => number; readonly log: Logger; readonly metrics: MetricsRegistry }): ReadService => {
   const { nodes, settings, log } = deps
   const m = readMetrics(deps.metrics)
   const gate = makeReadGate({ ratePerS: settings.rateWhileDraining, maxWaitMs: readGateMaxWaitMs, holdMs: readGateHoldMs }, deps.writesHeld)
   const chains = (["ethereum", "bitcoin"] as const).filter((c) => nodes.nodesOf(c).length > 0)
-  const perChain = new Map<ReadChain, { readonly cache: AnswerCache; readonly watch: HeadWatch; readonly following: HeadFollowing; epoch: number; readonly latency: ReturnType<typeof makeLatencyWindow> }>()
+  const perChain = new Map<ReadChain, ChainState>()
   // The cache budget is split evenly between the chains this host serves.
   for (const c of chains) {
     perChain.set(c, { cache: makeAnswerCache(Math.floor(settings.cacheBytes / chains.length)), watch: makeHeadWatch(), following: makeHeadFollowing(settings.headIdleAfterMs), epoch: 0, latency: makeLatencyWindow(512) })
@@ -237,24 +248,22 @@ export const makeReadService = (deps: { readonly nodes: ReadNodes; readonly sett
   /** The node's answer, shared by every identical read that arrives while it is on its way. */
   const fetchMerged = (chain: ReadChain, plan: PlannedRead): Effect.Effect<{ readonly fetched: Fetched; readonly merged: boolean }> =>
     Effect.promise(() => {
-      const waiting = inFlight.get(plan.key)
-      if (waiting !== undefined) return waiting.then((fetched) => ({ fetched, merged: true }))
-      const s = state(chain)
-      const epoch = s?.epoch ?? 0
-      const head = s?.watch.current()
-      // Run apart from the caller: a client that goes away must not cancel the callers merged into its read.
-      // Hedging needs a read of its own to race; Bitcoin wallets take no batches.
-      const started = chain === "ethereum" && !settings.hedge ? fetchBatched(chain, plan) : Effect.runPromise(fetch(chain, plan))
-      const running = started.then((fetched) => {
-        inFlight.delete(plan.key)
-        if (fetched.ok && s !== undefined && head !== undefined && s.epoch === epoch) {
-          s.cache.put(plan.key, { json: JSON.stringify(fetched.result) ?? "null", node: fetched.node, scope: scopeOf(plan, fetched.result, head), wallet: plan.wallet })
-          showSize(chain)
-        }
-        return fetched
+      const { running, joined } = shareRun(inFlight, plan.key, () => {
+        const s = state(chain)
+        const epoch = s?.epoch ?? 0
+        const head = s?.watch.current()
+        // Run apart from the caller: a client that goes away must not cancel the callers merged into its read.
+        // Hedging needs a read of its own to race; Bitcoin wallets take no batches.
+        const started = chain === "ethereum" && !settings.hedge ? fetchBatched(chain, plan) : Effect.runPromise(fetch(chain, plan))
+        return started.then((fetched) => {
+          if (fetched.ok && s !== undefined && head !== undefined && s.epoch === epoch) {
+            s.cache.put(plan.key, { json: JSON.stringify(fetched.result) ?? "null", node: fetched.node, scope: scopeOf(plan, fetched.result, head), wallet: plan.wallet })
+            showSize(chain)
+          }
+          return fetched
+        })
       })
-      inFlight.set(plan.key, running)
-      return running.then((fetched) => ({ fetched, merged: false }))
+      return running.then((fetched) => ({ fetched, merged: joined }))
     })
 
   /** Reads and observes the head of `chain` once; drops what it made untrue. */
@@ -290,14 +299,15 @@ export const makeReadService = (deps: { readonly nodes: ReadNodes; readonly sett
 
   /** One head read shared by every read that finds the chain's head stale (not followed while nobody read it). */
   const waking = new Map<ReadChain, Promise<Head | undefined>>()
-  const wake = (chain: ReadChain): Effect.Effect<Head | undefined> =>
-    Effect.promise(() => {
-      const running = waking.get(chain)
-      if (running !== undefined) return running
-      const started = Effect.runPromise(followOnce(chain)).finally(() => waking.delete(chain))
-      waking.set(chain, started)
-      return started
-    })
+  const wake = (chain: ReadChain): Effect.Effect<Head | undefined> => Effect.promise(() => shareRun(waking, chain, () => Effect.runPromise(followOnce(chain))).running)
+
+  /** The kept answer of a planned read, counted as a hit; undefined when none is kept. */
+  const cached = (chain: ReadChain, s: ChainState, plan: PlannedRead): ReadAnswer | undefined => {
+    const kept = s.cache.get(plan.key)
+    if (kept === undefined) return undefined
+    m.reads.inc({ chain, outcome: "hit" })
+    return { _tag: "result", json: kept.json, node: kept.node, ...(kept.scope.block === undefined ? {} : { block: kept.scope.block }), outcome: "hit", hedged: false }
+  }
 
   const peek = (chain: ReadChain, method: string, params: readonly unknown[]): ReadAnswer | undefined => {
     const s = state(chain)
@@ -306,11 +316,7 @@ export const makeReadService = (deps: { readonly nodes: ReadNodes; readonly sett
     const head = s.following.stale() ? undefined : s.watch.current()
     if (head === undefined) return undefined
     const plan = planRead(chain, method, params, head)
-    if (plan._tag !== "read") return undefined
-    const kept = s.cache.get(plan.key)
-    if (kept === undefined) return undefined
-    m.reads.inc({ chain, outcome: "hit" })
-    return { _tag: "result", json: kept.json, node: kept.node, ...(kept.scope.block === undefined ? {} : { block: kept.scope.block }), outcome: "hit", hedged: false }
+    return plan._tag === "read" ? cached(chain, s, plan) : undefined
   }
 
   const read = (chain: ReadChain, method: string, params: readonly unknown[]): Effect.Effect<ReadAnswer> =>
@@ -326,7 +332,7 @@ export const makeReadService = (deps: { readonly nodes: ReadNodes; readonly sett
       }
       const plan = planRead(chain, method, params, head)
       if (plan._tag !== "read") return { _tag: "refused", refusal: plan } as const
-      const kept = peek(chain, method, params)
+      const kept = cached(chain, s, plan)
       if (kept !== undefined) return kept
       const { fetched, merged } = yield* fetchMerged(chain, plan)
       const outcome: ReadOutcome = merged ? "merged" : "miss"
