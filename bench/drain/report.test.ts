@@ -130,3 +130,28 @@ describe("CPU per request", () => {
     ])
   })
 })
+
+describe("drain to mined", () => {
+  const base: DrainPass = { chain: "ethereum", call: "eth_sendTransaction", ladder: { steps: [step(8, 250)], best: step(8, 250) }, phase: phase(), maxInFlight: 8, mined: 100, nodeState: null, nudges: [] }
+  const direct = { concurrency: 8, sent: 100, failed: 0, sendRatePerSec: 250, from: 1_000, minedAt: 1_500, ratePerSec: 200 }
+  const timed: DrainPass = { ...base, toMined: { direct, gatewayMinedAt: 2_000, gatewayRatePerSec: 150 } }
+
+  test("the gateway's drain to mined is a ratio to the node's own, with the drain target", () => {
+    const rows = ratioRows(drainReport({ ethereum: timed }).comparisons)
+    expect(rows.find((r) => r.measure === "ethereum: drain rate to mined")).toMatchObject({ value: 150, reference: 200, ratio: 0.75, met: false })
+    expect(drainReport({ ethereum: timed }).figures.filter((f) => f.name.includes("to mined")).map((f) => [f.name, f.value])).toEqual([
+      ["ethereum: direct drain to mined, 100 sends at c=8", 200],
+      ["ethereum: gateway drain to mined", 150],
+    ])
+  })
+
+  test("the chart shows it beside the drain it belongs to; a path that never got mined counts 0", () => {
+    expect(drainReport({ ethereum: timed }).chart).toMatchObject({ groups: [{ label: "ethereum drain" }, { label: "ethereum drain, to mined", values: [150, 200], note: "0.75x" }] })
+    const never: DrainPass = { ...base, toMined: { direct, gatewayMinedAt: null, gatewayRatePerSec: null } }
+    expect(ratioRows(drainReport({ ethereum: never }).comparisons).find((r) => r.measure === "ethereum: drain rate to mined")).toMatchObject({ value: 0, met: false })
+  })
+
+  test("without it the report has no such row", () => {
+    expect(drainReport({ ethereum: base }).comparisons.some((c) => c.measure.includes("to mined"))).toBe(false)
+  })
+})

@@ -20,6 +20,28 @@ import type { EthNodeState } from "./workload.ts"
 /** The brief's targets for draining and bursts. */
 export const DRAIN_TARGETS = { drainRatio: 0.9, nodeErrors: 0, lost: 0, p99Ratio: 2 } as const
 
+/** The node's own drain of the pass's size, sent at its best concurrency and timed to the block holding the last send. */
+export interface DirectToMined {
+  readonly concurrency: number
+  /** Sends the node answered, and the ones it refused. */
+  readonly sent: number
+  readonly failed: number
+  /** Answered sends per second (what the ladder measures). */
+  readonly sendRatePerSec: number
+  /** Epoch ms of the first send, and of the block that held the last answered one (null: not within the wait). */
+  readonly from: number
+  readonly minedAt: number | null
+  /** Sends per second from the first send to that block; null when it never came. */
+  readonly ratePerSec: number | null
+}
+
+/** Both paths timed to mined (Ethereum): the node driven directly, and the gateway from its first accepted request. */
+export interface ToMined {
+  readonly direct: DirectToMined
+  readonly gatewayMinedAt: number | null
+  readonly gatewayRatePerSec: number | null
+}
+
 /** One chain's drain: the direct ladder and the pass through the gateway. */
 export interface DrainPass {
   readonly chain: "ethereum" | "bitcoin"
@@ -41,6 +63,8 @@ export interface DrainPass {
   readonly poolBeforePass?: { readonly pendingAtStart: number; readonly minedBlocks: number; readonly pendingAtEnd: number }
   /** Bitcoin: the wallet's unconfirmed coins after the direct calls, and the wait for blocks before the pass. */
   readonly walletBeforePass?: { readonly unconfirmedAtStart: number; readonly unconfirmedAtEnd: number; readonly waitedMs: number }
+  /** Ethereum: both paths timed to the block holding their last transaction. */
+  readonly toMined?: ToMined
 }
 
 /** The burst through the gateway and the same burst sent directly, each probed from the side. */
@@ -182,6 +206,17 @@ const drainParts = (d: DrainPass) => {
     { measure: `${d.chain}: end-to-end drain rate`, unit: "requests/s", value: e2e, reference: best.ratePerSec, referenceName: `direct, c=${best.concurrency}`, target: ratioAtLeast(DRAIN_TARGETS.drainRatio) },
     { measure: `${d.chain}: node errors during the drain`, unit: "errors", value: nodeErrors(d.phase), reference: best.failed, referenceName: "direct best step", target: valueAtMost(DRAIN_TARGETS.nodeErrors) },
   ]
+  if (d.toMined !== undefined) {
+    const m = d.toMined
+    const direct = m.direct.ratePerSec ?? 0
+    const through = m.gatewayRatePerSec ?? 0
+    figures.push(
+      { name: `${d.chain}: direct sends answered, ${m.direct.sent} at c=${m.direct.concurrency}`, unit: "requests/s", value: m.direct.sendRatePerSec },
+      { name: `${d.chain}: direct drain to mined, ${m.direct.sent} sends at c=${m.direct.concurrency}`, unit: "requests/s", value: direct },
+      { name: `${d.chain}: gateway drain to mined`, unit: "requests/s", value: through },
+    )
+    comparisons.push({ measure: `${d.chain}: drain rate to mined`, unit: "requests/s", value: through, reference: direct, referenceName: `direct, ${m.direct.sent} sends at c=${m.direct.concurrency}, to mined`, target: ratioAtLeast(DRAIN_TARGETS.drainRatio) })
+  }
   const cpu = cpuPerRequest(d)
   if (cpu !== undefined) {
     for (const g of cpuGroups) figures.push({ name: `${d.chain}: CPU per request through the gateway, ${g}`, unit: "ms", value: cpu.through[g] })
@@ -209,8 +244,17 @@ const drainParts = (d: DrainPass) => {
     ...(cpuJson === undefined ? {} : { cpu: cpuJson }),
     ...(d.poolBeforePass === undefined ? {} : { poolBeforePass: { ...d.poolBeforePass } }),
     ...(d.walletBeforePass === undefined ? {} : { walletBeforePass: { ...d.walletBeforePass } }),
+    ...(d.toMined === undefined ? {} : { toMined: { direct: { ...d.toMined.direct }, gatewayMinedAt: d.toMined.gatewayMinedAt, gatewayRatePerSec: d.toMined.gatewayRatePerSec } }),
   }
-  return { figures, comparisons, group, details }
+  const minedGroup: ReadonlyArray<BarGroup> =
+    d.toMined === undefined
+      ? []
+      : [(() => {
+          const direct = d.toMined.direct.ratePerSec ?? 0
+          const through = d.toMined.gatewayRatePerSec ?? 0
+          return { label: `${d.chain} drain, to mined`, values: [through, direct], note: direct > 0 ? `${(through / direct).toFixed(2)}x` : "-", target: { value: direct * DRAIN_TARGETS.drainRatio, label: `target >= ${DRAIN_TARGETS.drainRatio}x` } }
+        })()]
+  return { figures, comparisons, group, minedGroup, details }
 }
 
 const burstParts = (b: BurstPass) => {
@@ -317,7 +361,7 @@ export const drainReport = (passes: {
   const burst = passes.burst === undefined ? undefined : burstParts(passes.burst)
   const all = [ethereum, bitcoin, burst].filter((p) => p !== undefined)
   const details: Record<string, JsonValue> = {
-    note: "end-to-end = first request accepted to the last reaching the node (Ethereum: signed, recorded just before the broadcast; Bitcoin: submitted), from the run's results topic; node errors = failed + DLQ + consumer retries; gateway_node_in_flight is refreshed by the gateway's 2 s health probe",
+    note: "end-to-end = first request accepted to the last reaching the node (Ethereum: signed, recorded just before the broadcast; Bitcoin: submitted), from the run's results topic; to mined (Ethereum) = first send or first request accepted to the first sight of the block holding the last transaction, the head polled every 50 ms; node errors = failed + DLQ + consumer retries; gateway_node_in_flight is refreshed by the gateway's 2 s health probe",
   }
   if (passes.loadAverage !== undefined) details.loadAverage = { start: passes.loadAverage.start.map((x) => round(x, 2)), end: passes.loadAverage.end.map((x) => round(x, 2)) }
   if (ethereum !== undefined) details.ethereum = ethereum.details
@@ -336,7 +380,7 @@ export const drainReport = (passes: {
       title: "Rate into one node: through the gateway vs driven directly",
       yLabel: "requests/s",
       series: ["through the gateway", "node driven directly"],
-      groups: all.map((p) => p.group),
+      groups: [...[ethereum, bitcoin].flatMap((p) => (p === undefined ? [] : [p.group, ...p.minedGroup])), ...(burst === undefined ? [] : [burst.group])],
     },
     details,
   }

@@ -14,7 +14,8 @@ import type { NodeConfig } from "../../src/config/node-config.ts"
 import { BenchFailed, type BenchIo } from "../lib/bench-definition.ts"
 import type { OptionsOf } from "../lib/bench-flags.ts"
 import { renderChart } from "../lib/chart-svg.ts"
-import { bestConcurrency, driveNode } from "../lib/direct-node.ts"
+import { minedRate, reachedAt, startBlockClock } from "../lib/block-clock.ts"
+import { bestConcurrency, driveNode, type LadderResult, type NodeCall } from "../lib/direct-node.ts"
 import { freshKeys, fundAddresses } from "../lib/fresh-keys.ts"
 import { prepareBitcoinTransfer, prepareEthereumTransfer } from "../lib/node-calls.ts"
 import { cpuMeter, ownCpuSeconds, stackGroups } from "../lib/process-cpu.ts"
@@ -23,7 +24,7 @@ import { apiKeyFrom, loadBaseConfig } from "../intake/run.ts"
 import { settleWallet, walletAddress, walletEndpoint } from "../intake/wallet-address.ts"
 import { type PhaseOptions, runGatewayPhase } from "./gateway-phase.ts"
 import type { DRAIN_FLAGS } from "./index.ts"
-import { type BurstPass, burstTimeline, cpuChart, type DrainPass, drainReport } from "./report.ts"
+import { type BurstPass, burstTimeline, cpuChart, type DirectToMined, type DrainPass, drainReport } from "./report.ts"
 import { startProbe } from "./side-probe.ts"
 import { clearPool, type Nudge, startStallNudger } from "./stall-nudger.ts"
 import { btcPaymentBodies, type EthNodeState, ethNodeState, ethTransferBodies, minedFrom, sinkAddress } from "./workload.ts"
@@ -74,6 +75,21 @@ const nudging = async <A>(node: EthereumNode, label: string, options: Options, i
   }
 }
 
+/**
+ * Sends `requests` calls straight to the node, `concurrency` at a time, and waits (up to
+ * `timeoutMs`) until its blocks hold every answered one: the node's own drain, sends to
+ * mined, on the clock the gateway's pass is timed with. The pool must be empty at the start.
+ */
+const driveToMined = async (node: EthereumNode, call: NodeCall, concurrency: number, requests: number, timeoutMs: number, io: BenchIo): Promise<DirectToMined> => {
+  const clock = await startBlockClock(node)
+  const from = Date.now()
+  const run = await driveNode({ concurrency, callsPerWorker: Math.ceil(requests / concurrency), call, label: `ethereum direct to mined c=${concurrency}`, progress: io.progress })
+  const deadline = Date.now() + timeoutMs
+  while (reachedAt(clock.blocks(), run.succeeded) === null && Date.now() < deadline) await sleep(100)
+  const minedAt = reachedAt(await clock.stop(), run.succeeded)
+  return { concurrency, sent: run.succeeded, failed: run.failed, sendRatePerSec: run.ratePerSec, from, minedAt, ratePerSec: minedRate(run.succeeded, from, minedAt) }
+}
+
 const capOf = (node: NodeConfig, override: number) => (override > 0 ? override : node.max_in_flight)
 
 const ethereumDrain = async (config: GatewayConfig, options: Options, io: BenchIo, probeNode: EthereumNode, apiKey: string): Promise<DrainPass> => {
@@ -84,15 +100,26 @@ const ethereumDrain = async (config: GatewayConfig, options: Options, io: BenchI
   // What the node costs driven directly, per call: the reference of the gateway path's CPU per request.
   const directMeter = cpuMeter(stackGroups(), { bench: ownCpuSeconds })
   directMeter.start()
-  const ladder = await bestConcurrency({ ladder: options.ethLadder, callsPerStep: options.ethCallsPerStep, call: prepared.call, label: "ethereum direct", progress: io.progress, betweenSteps: () => sleep(500) }).finally(() => prepared.close())
-  const directWindow = directMeter.stop()
-  const directCpu = { ...directWindow, calls: ladder.steps.reduce((n, s) => n + s.succeeded, 0) }
+  let ladder: LadderResult
+  let directToMined: DirectToMined
+  let directCpu: NonNullable<DrainPass["directCpu"]>
+  try {
+    ladder = await bestConcurrency({ ladder: options.ethLadder, callsPerStep: options.ethCallsPerStep, call: prepared.call, label: "ethereum direct", progress: io.progress, betweenSteps: () => sleep(500) })
+    const directWindow = directMeter.stop()
+    directCpu = { ...directWindow, calls: ladder.steps.reduce((n, s) => n + s.succeeded, 0) }
+    io.err(`drain: ethereum direct best: c=${ladder.best.concurrency}, ${ladder.best.ratePerSec}/s`)
+    await clearPool(probeNode)
+    directToMined = await driveToMined(probeNode, prepared.call, ladder.best.concurrency, options.ethRequests, options.reachTimeoutS * 1000, io)
+    io.err(`drain: ethereum direct to mined: ${directToMined.sent} sends answered at ${directToMined.sendRatePerSec}/s, all mined ${directToMined.minedAt === null ? "(not within the wait)" : `${directToMined.minedAt - directToMined.from} ms after the first send: ${directToMined.ratePerSec}/s`}`)
+  } finally {
+    await prepared.close()
+  }
   const cleared = await clearPool(probeNode)
-  if (cleared.pendingAtStart > 0) io.err(`drain: anvil held ${cleared.pendingAtStart} pending transactions after the direct ladder; ${cleared.minedBlocks} blocks mined (evm_mine) before the gateway pass, ${cleared.pendingAtEnd} still pending`)
-  io.err(`drain: ethereum direct best: c=${ladder.best.concurrency}, ${ladder.best.ratePerSec}/s`)
+  if (cleared.pendingAtStart > 0) io.err(`drain: anvil held ${cleared.pendingAtStart} pending transactions after the direct sends; ${cleared.minedBlocks} blocks mined (evm_mine) before the gateway pass, ${cleared.pendingAtEnd} still pending`)
   const keys = freshKeys(options.ethSenders)
   await fundAddresses([probeNode], keys.addresses, "drain")
   const maxInFlight = capOf(node, options.ethMaxInFlight)
+  const clock = await startBlockClock(probeNode)
   const { result: phase, nudges } = await nudging(probeNode, "drain-eth", options, io, () => runGatewayPhase(
     {
       ...common(options, apiKey),
@@ -105,9 +132,11 @@ const ethereumDrain = async (config: GatewayConfig, options: Options, io: BenchI
     },
     io,
   ))
+  const gatewayMinedAt = reachedAt(await clock.stop(), phase.accepted)
   const mined = await minedFrom(probeNode, keys.addresses)
   const nodeState = await checkNode(probeNode, "drain-eth", phase.accepted - phase.final.final, io)
-  return { chain: "ethereum", call: prepared.describe, ladder, phase, maxInFlight, mined, nodeState, nudges, directCpu, poolBeforePass: cleared }
+  const toMined = { direct: directToMined, gatewayMinedAt, gatewayRatePerSec: minedRate(phase.accepted, phase.firstAcceptedAt, gatewayMinedAt) }
+  return { chain: "ethereum", call: prepared.describe, ladder, phase, maxInFlight, mined, nodeState, nudges, directCpu, poolBeforePass: cleared, toMined }
 }
 
 const bitcoinDrain = async (config: GatewayConfig, options: Options, io: BenchIo, apiKey: string): Promise<DrainPass> => {

@@ -1,0 +1,78 @@
+/**
+ * When transactions were mined, seen from outside: a poller that notes the wall time each
+ * new block of an Ethereum node was first seen, and how many transactions it holds.
+ *
+ * A node that pools what it is sent and mines on an interval (the stack's anvil: a block a
+ * second, at most 1,428 transfers in its 30,000,000 gas) answers sends far faster than it
+ * can mine them, so the rate of answered sends is not the rate at which it drains a
+ * burst. The drain bench times both paths, the node driven directly and the gateway, to
+ * the block that holds their last transaction, with this one clock.
+ */
+import { Effect } from "effect"
+import { ethereumCall, type EthereumNode } from "../../src/adapters/ethereum.ts"
+
+/** One block, when it was first seen (epoch ms), and its transaction count. */
+export interface BlockSeen {
+  readonly number: number
+  readonly seenAt: number
+  readonly transactions: number
+}
+
+/** A running clock: the blocks seen after the start so far; `stop` ends the polling and answers them all. */
+export interface BlockClock {
+  readonly blocks: () => ReadonlyArray<BlockSeen>
+  readonly stop: () => Promise<ReadonlyArray<BlockSeen>>
+}
+
+/**
+ * When the blocks seen held `total` transactions between them: the `seenAt` of the block
+ * that reached the count, or null when they never did.
+ */
+export const reachedAt = (blocks: ReadonlyArray<BlockSeen>, total: number): number | null => {
+  let sum = 0
+  for (const b of [...blocks].sort((a, c) => a.number - c.number)) {
+    sum += b.transactions
+    if (sum >= total) return b.seenAt
+  }
+  return null
+}
+
+/** `count` transactions from `from` (epoch ms) until `to`, per second; null when not measurable. */
+export const minedRate = (count: number, from: number | null, to: number | null): number | null =>
+  from === null || to === null || to <= from || count <= 0 ? null : Math.round(((count * 1000) / (to - from)) * 10) / 10
+
+const call = (node: EthereumNode, method: string, params: readonly unknown[]) => Effect.runPromise(ethereumCall(node, method, params))
+
+/**
+ * Starts polling `node`'s head every `everyMs`; blocks above the head at the start are
+ * recorded. A poll that fails is skipped (the node may be busy), and a block that could
+ * not be read is read at the next poll, counted from then.
+ */
+export const startBlockClock = async (node: EthereumNode, everyMs = 50, now: () => number = Date.now): Promise<BlockClock> => {
+  let known = Number(await call(node, "eth_blockNumber", []))
+  const seen: BlockSeen[] = []
+  let running = true
+  const poll = async () => {
+    while (running) {
+      await new Promise((r) => setTimeout(r, everyMs))
+      const head = await call(node, "eth_blockNumber", []).then(Number, () => known)
+      const at = now()
+      for (let n = known + 1; n <= head; n++) {
+        const block = (await call(node, "eth_getBlockByNumber", [`0x${n.toString(16)}`, false]).catch(() => null)) as { transactions?: ReadonlyArray<unknown> } | null
+        // Unread: this block and the ones after it are read again at the next poll.
+        if (block?.transactions === undefined) break
+        seen.push({ number: n, seenAt: at, transactions: block.transactions.length })
+        known = n
+      }
+    }
+  }
+  const polling = poll()
+  return {
+    blocks: () => [...seen],
+    stop: async () => {
+      running = false
+      await polling
+      return seen
+    },
+  }
+}
