@@ -8,6 +8,7 @@
  *
  *   bun bench/failover/table2-summary.ts bench/results/failover-2026…Z.json … [--svg OUT.svg] [--served-svg OUT.svg]
  */
+import { parseArgs } from "node:util"
 import type { BarChart, LineChart } from "../lib/chart-svg.ts"
 import { renderChart } from "../lib/chart-svg.ts"
 import { percentile } from "../lib/stats.ts"
@@ -205,19 +206,23 @@ export const servedAgainChart = (runs: ReadonlyArray<Table2Run>): LineChart => {
   }
 }
 
-const main = async (files: ReadonlyArray<string>) => {
-  if (files.length === 0) {
-    process.stderr.write("usage: bun bench/failover/table2-summary.ts RESULT.json... [--svg OUT.svg] [--served-svg OUT.svg]\n")
+const usage = "usage: bun bench/failover/table2-summary.ts RESULT.json... [--svg OUT.svg] [--served-svg OUT.svg]\n"
+
+const main = async (args: ReadonlyArray<string>) => {
+  let parsed: { readonly values: { readonly svg?: string; readonly "served-svg"?: string }; readonly positionals: ReadonlyArray<string> }
+  try {
+    parsed = parseArgs({ args: [...args], allowPositionals: true, options: { svg: { type: "string" }, "served-svg": { type: "string" } } })
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${usage}`)
     process.exit(2)
   }
-  const valueOf = (flag: string) => {
-    const at = files.indexOf(flag)
-    return at >= 0 ? { at, value: files[at + 1] } : undefined
+  const inputs = parsed.positionals
+  if (inputs.length === 0) {
+    process.stderr.write(usage)
+    process.exit(2)
   }
-  const svg = valueOf("--svg")
-  const servedSvg = valueOf("--served-svg")
-  const flagged = new Set([svg?.at, svg === undefined ? undefined : svg.at + 1, servedSvg?.at, servedSvg === undefined ? undefined : servedSvg.at + 1])
-  const inputs = files.filter((_, i) => !flagged.has(i))
+  const svg = { value: parsed.values.svg }
+  const servedSvg = { value: parsed.values["served-svg"] }
   const runs: Table2Run[] = []
   for (const file of inputs) {
     const run = table2RunOf(file, (await Bun.file(file).json()) as Json)
@@ -228,8 +233,8 @@ const main = async (files: ReadonlyArray<string>) => {
     runs.push(run)
   }
   process.stdout.write(`${table2Markdown(runs)}\n`)
-  if (svg?.value !== undefined) await Bun.write(svg.value, renderChart(table2Chart(runs)))
-  if (servedSvg?.value !== undefined) await Bun.write(servedSvg.value, renderChart(servedAgainChart(runs)))
+  if (svg.value !== undefined) await Bun.write(svg.value, renderChart(table2Chart(runs)))
+  if (servedSvg.value !== undefined) await Bun.write(servedSvg.value, renderChart(servedAgainChart(runs)))
 }
 
 if (import.meta.main) await main(process.argv.slice(2))
