@@ -332,7 +332,8 @@ export const makeReadService = (deps: { readonly nodes: ReadNodes; readonly sett
       }
       const plan = planRead(chain, method, params, head)
       if (plan._tag !== "read") return { _tag: "refused", refusal: plan } as const
-      const kept = cached(chain, s, plan)
+      // A head that is still stale (its wake failed) vouches for no kept answer: ask the node.
+      const kept = s.following.stale() ? undefined : cached(chain, s, plan)
       if (kept !== undefined) return kept
       const { fetched, merged } = yield* fetchMerged(chain, plan)
       const outcome: ReadOutcome = merged ? "merged" : "miss"
