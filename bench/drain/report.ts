@@ -189,6 +189,14 @@ export const cpuChart = (d: DrainPass): BarChart | undefined => {
   }
 }
 
+/** A drain's bar pair, through the gateway then direct, with its ratio and the drain target. */
+const rateGroup = (label: string, through: number, direct: number): BarGroup => ({
+  label,
+  values: [through, direct],
+  note: direct > 0 ? `${(through / direct).toFixed(2)}x` : "-",
+  target: { value: direct * DRAIN_TARGETS.drainRatio, label: `target >= ${DRAIN_TARGETS.drainRatio}x` },
+})
+
 const drainParts = (d: DrainPass) => {
   const best = d.ladder.best
   const e2e = rate(d.phase.e2eRatePerSec)
@@ -206,6 +214,7 @@ const drainParts = (d: DrainPass) => {
     { measure: `${d.chain}: end-to-end drain rate`, unit: "requests/s", value: e2e, reference: best.ratePerSec, referenceName: `direct, c=${best.concurrency}`, target: ratioAtLeast(DRAIN_TARGETS.drainRatio) },
     { measure: `${d.chain}: node errors during the drain`, unit: "errors", value: nodeErrors(d.phase), reference: best.failed, referenceName: "direct best step", target: valueAtMost(DRAIN_TARGETS.nodeErrors) },
   ]
+  const minedGroup: BarGroup[] = []
   if (d.toMined !== undefined) {
     const m = d.toMined
     const direct = m.direct.ratePerSec ?? 0
@@ -216,6 +225,7 @@ const drainParts = (d: DrainPass) => {
       { name: `${d.chain}: gateway drain to mined`, unit: "requests/s", value: through },
     )
     comparisons.push({ measure: `${d.chain}: drain rate to mined`, unit: "requests/s", value: through, reference: direct, referenceName: `direct, ${m.direct.sent} sends at c=${m.direct.concurrency}, to mined`, target: ratioAtLeast(DRAIN_TARGETS.drainRatio) })
+    minedGroup.push(rateGroup(`${d.chain} drain, to mined`, through, direct))
   }
   const cpu = cpuPerRequest(d)
   if (cpu !== undefined) {
@@ -224,7 +234,7 @@ const drainParts = (d: DrainPass) => {
     figures.push({ name: `${d.chain}: cores busy through the gateway (all measured processes)`, unit: "cores", value: cpu.throughBusy })
     comparisons.push({ measure: `${d.chain}: CPU per request, gateway + Kafka + node (no target)`, unit: "ms", value: cpu.throughPath, reference: cpu.directPath, referenceName: "same processes, node driven directly" })
   }
-  const group: BarGroup = { label: `${d.chain} drain`, values: [e2e, best.ratePerSec], note: best.ratePerSec > 0 ? `${(e2e / best.ratePerSec).toFixed(2)}x` : "-", target: { value: best.ratePerSec * DRAIN_TARGETS.drainRatio, label: `target >= ${DRAIN_TARGETS.drainRatio}x` } }
+  const group = rateGroup(`${d.chain} drain`, e2e, best.ratePerSec)
   const cpuJson: JsonValue | undefined =
     cpu === undefined || d.phase.cpu === undefined || d.directCpu === undefined
       ? undefined
@@ -244,16 +254,8 @@ const drainParts = (d: DrainPass) => {
     ...(cpuJson === undefined ? {} : { cpu: cpuJson }),
     ...(d.poolBeforePass === undefined ? {} : { poolBeforePass: { ...d.poolBeforePass } }),
     ...(d.walletBeforePass === undefined ? {} : { walletBeforePass: { ...d.walletBeforePass } }),
-    ...(d.toMined === undefined ? {} : { toMined: { direct: { ...d.toMined.direct }, gatewayMinedAt: d.toMined.gatewayMinedAt, gatewayRatePerSec: d.toMined.gatewayRatePerSec } }),
+    ...(d.toMined === undefined ? {} : { toMined: { ...d.toMined, direct: { ...d.toMined.direct } } }),
   }
-  const minedGroup: ReadonlyArray<BarGroup> =
-    d.toMined === undefined
-      ? []
-      : [(() => {
-          const direct = d.toMined.direct.ratePerSec ?? 0
-          const through = d.toMined.gatewayRatePerSec ?? 0
-          return { label: `${d.chain} drain, to mined`, values: [through, direct], note: direct > 0 ? `${(through / direct).toFixed(2)}x` : "-", target: { value: direct * DRAIN_TARGETS.drainRatio, label: `target >= ${DRAIN_TARGETS.drainRatio}x` } }
-        })()]
   return { figures, comparisons, group, minedGroup, details }
 }
 

@@ -10,6 +10,7 @@
  */
 import { Effect } from "effect"
 import { ethereumCall, type EthereumNode } from "../../src/adapters/ethereum.ts"
+import { ratePerSecond, round } from "./stats.ts"
 
 /** One block, when it was first seen (epoch ms), and its transaction count. */
 export interface BlockSeen {
@@ -39,7 +40,7 @@ export const reachedAt = (blocks: ReadonlyArray<BlockSeen>, total: number): numb
 
 /** `count` transactions from `from` (epoch ms) until `to`, per second; null when not measurable. */
 export const minedRate = (count: number, from: number | null, to: number | null): number | null =>
-  from === null || to === null || to <= from || count <= 0 ? null : Math.round(((count * 1000) / (to - from)) * 10) / 10
+  from === null || to === null || to <= from || count <= 0 ? null : round(ratePerSecond(count, to - from), 1)
 
 const call = (node: EthereumNode, method: string, params: readonly unknown[]) => Effect.runPromise(ethereumCall(node, method, params))
 
