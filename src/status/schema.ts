@@ -80,7 +80,11 @@ export const tables = ["meta", "request_status", "request_history", "sender_nonc
 // revision (counted by the partition's executor) always wins, which is how a reorg moves
 // `confirmed` back to `submitted`. batch_id and body_hash are kept from whichever record
 // had them, so a later record that omits them does not drop a request from its batch or
-// from the idempotency check; first_at keeps the earliest time seen.
+// from the idempotency check; first_at keeps the earliest time seen. partition comes from
+// any record that knows it: the intake's `accepted` (applied to its own host's view only)
+// does not, and a request's row on a host with both roles kept -1 for good before, which
+// hid every signed request from `awaitingConfirmation`, so a new owner of the partition
+// never tracked them (they stayed `signed`, and their nonces were filled).
 const newer =
   "excluded.rev > request_status.rev OR (excluded.rev = request_status.rev AND (request_status.final = 0 OR excluded.final = 1) AND (excluded.rank > 0 OR request_status.rank = 0) AND (excluded.at > request_status.at OR (excluded.at = request_status.at AND excluded.rank > request_status.rank)))"
 
@@ -94,11 +98,21 @@ ON CONFLICT (id) DO UPDATE SET
   rev       = CASE WHEN w THEN excluded.rev    ELSE request_status.rev    END,
   at        = CASE WHEN w THEN excluded.at     ELSE request_status.at     END,
   record    = CASE WHEN w THEN excluded.record ELSE request_status.record END,
+  partition = CASE WHEN excluded.partition >= 0 THEN excluded.partition ELSE request_status.partition END,
   first_at  = min(request_status.first_at, excluded.first_at),
   batch_id  = COALESCE(request_status.batch_id, excluded.batch_id),
   body_hash = COALESCE(request_status.body_hash, excluded.body_hash),
   owner     = COALESCE(request_status.owner, excluded.owner)
 `.replaceAll("WHEN w", `WHEN ${newer}`)
+
+/**
+ * Mends the rows an older upsert left at partition -1 although their record names the
+ * partition (see the upsert's note). Only unfinished rows matter (what a new owner
+ * tracks), and the status index finds them, so it runs on every open.
+ */
+export const repairPartitions = `
+UPDATE request_status SET partition = json_extract(record, '$.partition')
+WHERE status IN ('signed', 'submitted') AND partition < 0 AND json_extract(record, '$.partition') >= 0`
 
 export const addTransition = "INSERT OR IGNORE INTO request_history (id, at, rev, status, reason, txid) VALUES ($id, $at, $rev, $status, $reason, $txid)"
 

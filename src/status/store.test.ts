@@ -282,6 +282,35 @@ describe("what the executors read", () => {
         .sort(),
     ).toEqual(["a", "b"])
   })
+  test("a request first seen as the intake's accepted (partition unknown, -1) is found in its partition once signed, whichever record arrives first", () => {
+    store = openStatusStore()
+    // On a host with both roles the intake applies `accepted` with partition -1 before the executor's record.
+    store.apply(rec("a", "accepted", 1, { partition: -1 }))
+    store.apply(rec("a", "signed", 2, { partition: 4, rev: 1 }))
+    // A late accepted (a republished duplicate) must not take the partition back.
+    store.apply(rec("b", "submitted", 2, { partition: 4, rev: 2 }))
+    store.apply(rec("b", "accepted", 1, { partition: -1 }))
+    expect(
+      store
+        .awaitingConfirmation(new Set([4]))
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(["a", "b"])
+  })
+  test("opening a file mends unfinished rows an older upsert left at partition -1, from their records", () => {
+    withStoreFile((path) => {
+      store = openStatusStore(path)
+      store.applyMany([rec("a", "signed", 1, { partition: 4 }), rec("b", "confirmed", 1, { partition: 4 }), rec("c", "accepted", 1, { partition: -1 })])
+      store.close()
+      // What the old upsert left behind: the column at -1 while the record names partition 4.
+      const raw = new Database(path)
+      raw.run("UPDATE request_status SET partition = -1")
+      raw.close()
+      store = openStatusStore(path)
+      expect(store.awaitingConfirmation(new Set([4])).map((r) => r.id)).toEqual(["a"])
+      expect(store.get("c")?.partition).toBe(-1)
+    })
+  })
 })
 
 describe("records of other kinds", () => {

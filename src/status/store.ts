@@ -18,7 +18,7 @@ import { Database } from "bun:sqlite"
 import { isFinal, type RecordKind, type RequestStatus, type StatusRecord } from "../domain/status.ts"
 import type { ListPage, ListQuery } from "./list-query.ts"
 import { decodeCursor, encodeCursor } from "./list-query.ts"
-import { addTransition, otherKindIds, raiseNonce, schema, schemaVersion, tables, trimHistory, upsert } from "./schema.ts"
+import { addTransition, otherKindIds, raiseNonce, repairPartitions, schema, schemaVersion, tables, trimHistory, upsert } from "./schema.ts"
 
 /** Every status, in the order a request moves through them; the index breaks ties on `at`. */
 export const statusOrder: readonly RequestStatus[] = ["accepted", "intent", "signed", "submitted", "confirmed", "failed", "dlq", "cancelled"]
@@ -176,6 +176,7 @@ export const openStatusStore = (path = ":memory:", options: StoreOptions = {}): 
     db.run(`PRAGMA user_version = ${Number(schemaVersion)}`)
   }
   db.run(schema)
+  db.run(repairPartitions)
   const put = db.prepare(upsert)
   const transition = db.prepare(addTransition)
   const trim = db.prepare(trimHistory)

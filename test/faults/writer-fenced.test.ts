@@ -17,9 +17,8 @@
  */
 import { afterAll, beforeAll, expect, test } from "bun:test"
 import { Kafka, logLevel } from "kafkajs"
-import { executorTransactionalId } from "../../src/kafka/fenced-writer.ts"
 import { testCluster } from "../support/kafka-fixtures.ts"
-import { btcPaidCounts, btcPayouts, ethPaidCounts, ethTransfers, expectExactlyOnce, startFaultRun, submitAll, waitAllFinal, type FaultRun } from "../support/fault-run.ts"
+import { btcPaidCounts, btcPayouts, ethPaidCounts, ethTransfers, expectExactlyOnce, fenceExecutors, startFaultRun, submitAll, waitAllFinal, type FaultRun } from "../support/fault-run.ts"
 
 let run: FaultRun
 const partitions = 12
@@ -33,20 +32,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await run?.stop()
 }, 120_000)
-
-/** Gives every partition's executor id a new epoch: InitProducerId, as a new owner's writer sends on open. */
-const fenceAll = async (kafka: Kafka, groupId: string): Promise<void> => {
-  await Promise.all(
-    Array.from({ length: partitions }, async (_, p) => {
-      const producer = kafka.producer({ transactionalId: executorTransactionalId(groupId, p), idempotent: true, maxInFlightRequests: 1 })
-      await producer.connect()
-      // The transactional InitProducerId is sent when the first transaction begins.
-      const txn = await producer.transaction()
-      await txn.abort()
-      await producer.disconnect()
-    }),
-  )
-}
 
 test("every request ends exactly once while the executors' writers are fenced from outside six times during a stream", async () => {
   const intake = run.intakes[0] ?? ""
@@ -67,7 +52,7 @@ test("every request ends exactly once while the executors' writers are fenced fr
   })()
   for (let round = 0; round < fenceRounds; round++) {
     await new Promise((r) => setTimeout(r, fenceEveryMs))
-    await fenceAll(kafka, run.topics.group)
+    await fenceExecutors(kafka, run.topics.group, partitions)
   }
   await streaming
   const consumer = run.consumers[0]

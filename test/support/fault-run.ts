@@ -13,8 +13,10 @@ import { join } from "node:path"
 import { expect } from "bun:test"
 import { Wallet } from "ethers"
 import { Effect } from "effect"
+import type { Kafka } from "kafkajs"
 import type { Subprocess } from "bun"
 import { ethereumCall, makeEthereumNode } from "../../src/adapters/ethereum.ts"
+import { executorTransactionalId } from "../../src/kafka/fenced-writer.ts"
 import { btc } from "./chain-clients.ts"
 import { freePorts } from "./free-ports.ts"
 import { connectedAdmin, deleteTopics, testCluster } from "./kafka-fixtures.ts"
@@ -40,9 +42,11 @@ export interface FaultRunOptions {
    * How the run's anvil mines: "mixed" (default: automine plus a block every second, so each
    * transfer mines at once and a run stays short; a fault run's bursts of a few hundred are
    * far below the few thousand that wedge anvil 1.7.1's automine, which is why the stack
-   * mines on an interval instead) or "auto" (a block only per transaction or evm_mine).
+   * mines on an interval instead), "auto" (a block only per transaction or evm_mine) or
+   * "interval" (a block a second and no automine, as the stack mines: a transfer waits up to
+   * a second between its broadcast and its block, so a fault meets transfers in flight).
    */
-  readonly anvilMining?: "mixed" | "auto"
+  readonly anvilMining?: "mixed" | "auto" | "interval"
 }
 
 /** A running scenario. */
@@ -73,10 +77,10 @@ const fundEth = async (eth: FaultRun["eth"], addresses: readonly string[]) => {
   for (const a of addresses) await eth("anvil_setBalance", [a, "0x3635c9adc5dea00000"])
 }
 
-/** Starts an anvil of the run's own on a free port, with automine plus a block every second unless told "auto". */
-const startAnvil = async (mining: "mixed" | "auto"): Promise<{ readonly url: string; readonly proc: Subprocess; readonly states: string }> => {
+/** Starts an anvil of the run's own on a free port, mining as told (see `FaultRunOptions.anvilMining`). */
+const startAnvil = async (mining: "mixed" | "auto" | "interval"): Promise<{ readonly url: string; readonly proc: Subprocess; readonly states: string }> => {
   const [port] = await freePorts(1)
-  const blocks = mining === "mixed" ? ["--mixed-mining", "--block-time", "1"] : []
+  const blocks = { mixed: ["--mixed-mining", "--block-time", "1"], auto: [], interval: ["--block-time", "1"] }[mining]
   // Old states go to a folder of the run's own, capped, and removed with the run (anvil's default keeps them all in ~/.foundry).
   const states = mkdtempSync(join(tmpdir(), "gateway-fault-anvil-states-"))
   const proc = Bun.spawn([join(repoRoot, "node_modules", ".bin", "anvil"), "--host", "127.0.0.1", "--port", String(port), "--chain-id", "31337", "--order", "fifo", "--silent", "--max-persisted-states", "5000", "--cache-path", states, ...blocks], { stdout: "ignore", stderr: "ignore" })
@@ -188,6 +192,24 @@ export const startFaultRun = async (options: FaultRunOptions): Promise<FaultRun>
     process.stderr.write(`${options.name}: gateway logs copied to ${kept}\n`)
   }
   return { dir, topics, intakes, producers, consumers, senders, sink, account, target, ethUrl: anvil.url, eth, startConsumer, stop }
+}
+
+/**
+ * Gives each of the first `partitions` executor ids of `groupId` a new epoch: the
+ * InitProducerId a new owner's writer sends on open. Each working executor's next commit
+ * is then refused, and it halts.
+ */
+export const fenceExecutors = async (kafka: Kafka, groupId: string, partitions: number): Promise<void> => {
+  await Promise.all(
+    Array.from({ length: partitions }, async (_, p) => {
+      const producer = kafka.producer({ transactionalId: executorTransactionalId(groupId, p), idempotent: true, maxInFlightRequests: 1 })
+      await producer.connect()
+      // The transactional InitProducerId is sent when the first transaction begins.
+      const txn = await producer.transaction()
+      await txn.abort()
+      await producer.disconnect()
+    }),
+  )
 }
 
 /** A run's Ethereum transfers: `perSender` from each sender to the sink, each with a value of its own. */
