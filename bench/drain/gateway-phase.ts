@@ -50,6 +50,9 @@ export interface GatewayNodeView {
   readonly calls: number
   /** Requests the consumer put back for a retry (gateway_consumer_outcomes_total{outcome="retry"}). */
   readonly retries: number
+  /** Kafka transactions the partition executors committed (gateway_partition_transactions_total), and the records in them. */
+  readonly transactions: number
+  readonly recordsCommitted: number
   readonly breakerOpenSeen: boolean
   /** Warn and error log events, by name. */
   readonly warnings: Readonly<Record<string, number>>
@@ -131,6 +134,8 @@ export const runGatewayPhase = async (options: PhaseOptions, io: BenchIo): Promi
           peakInFlight: metricSum(last, "gateway_node_in_flight_peak", { node: options.node }),
           calls: metricSum(last, "gateway_node_calls", { node: options.node }),
           retries: metricSum(last, "gateway_consumer_outcomes_total", { outcome: "retry" }),
+          transactions: metricSum(last, "gateway_partition_transactions_total", {}),
+          recordsCommitted: metricSum(last, "gateway_partition_records_committed_total", {}),
           breakerOpenSeen,
           warnings: warningsOf(gateway.lines),
         },

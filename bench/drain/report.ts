@@ -148,6 +148,8 @@ const phaseJson = (p: PhaseResult): JsonValue => {
       peakInFlight: p.gateway.peakInFlight,
       calls: p.gateway.calls,
       retries: p.gateway.retries,
+      transactions: p.gateway.transactions,
+      recordsCommitted: p.gateway.recordsCommitted,
       breakerOpenSeen: p.gateway.breakerOpenSeen,
       warnings: { ...p.gateway.warnings },
     },
