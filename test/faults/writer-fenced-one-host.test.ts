@@ -17,7 +17,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test"
 import { Kafka, logLevel } from "kafkajs"
 import { testCluster } from "../support/kafka-fixtures.ts"
-import { btcPaidCounts, btcPayouts, ethPaidCounts, ethTransfers, expectExactlyOnce, fenceExecutors, startFaultRun, submitAll, waitAllFinal, type FaultRun } from "../support/fault-run.ts"
+import { btcPaidCounts, btcPayouts, ethPaidCounts, ethTransfers, expectExactlyOnce, startFaultRun, streamWhileFencing, waitAllFinal, type FaultRun } from "../support/fault-run.ts"
 
 let run: FaultRun
 const partitions = 12
@@ -40,20 +40,7 @@ test("on a host with both roles, a takeover picks up the requests its fenced exe
   const transfers = ethTransfers(run, 48)
   const payouts = btcPayouts(run, 60)
   const bodies = [...transfers, ...payouts].sort(() => Math.random() - 0.5)
-  const ids: string[] = []
-  const slices = fenceRounds * 4
-  const per = Math.ceil(bodies.length / slices)
-  const streaming = (async () => {
-    for (let i = 0; i < slices; i++) {
-      ids.push(...(await submitAll(intake, bodies.slice(i * per, (i + 1) * per))))
-      await new Promise((r) => setTimeout(r, fenceEveryMs / 4))
-    }
-  })()
-  for (let round = 0; round < fenceRounds; round++) {
-    await new Promise((r) => setTimeout(r, fenceEveryMs))
-    await fenceExecutors(kafka, run.topics.group, partitions)
-  }
-  await streaming
+  const ids = await streamWhileFencing(run, kafka, intake, bodies, { rounds: fenceRounds, everyMs: fenceEveryMs, partitions })
   const lines = host?.lines ?? []
   const halts = lines.filter((l) => l.event === "partition-consumer.halted").length
   const takeovers = lines.filter((l) => l.event === "partition-consumer.taken-over")

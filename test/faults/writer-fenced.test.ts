@@ -18,7 +18,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test"
 import { Kafka, logLevel } from "kafkajs"
 import { testCluster } from "../support/kafka-fixtures.ts"
-import { btcPaidCounts, btcPayouts, ethPaidCounts, ethTransfers, expectExactlyOnce, fenceExecutors, startFaultRun, submitAll, waitAllFinal, type FaultRun } from "../support/fault-run.ts"
+import { btcPaidCounts, btcPayouts, ethPaidCounts, ethTransfers, expectExactlyOnce, startFaultRun, streamWhileFencing, waitAllFinal, type FaultRun } from "../support/fault-run.ts"
 
 let run: FaultRun
 const partitions = 12
@@ -40,21 +40,7 @@ test("every request ends exactly once while the executors' writers are fenced fr
   const transfers = ethTransfers(run, 48)
   const payouts = btcPayouts(run, 60)
   const bodies = [...transfers, ...payouts].sort(() => Math.random() - 0.5)
-  const ids: string[] = []
-  // The requests arrive in small batches all through the fences, so fetches are in flight at each one.
-  const slices = fenceRounds * 4
-  const per = Math.ceil(bodies.length / slices)
-  const streaming = (async () => {
-    for (let i = 0; i < slices; i++) {
-      ids.push(...(await submitAll(intake, bodies.slice(i * per, (i + 1) * per))))
-      await new Promise((r) => setTimeout(r, fenceEveryMs / 4))
-    }
-  })()
-  for (let round = 0; round < fenceRounds; round++) {
-    await new Promise((r) => setTimeout(r, fenceEveryMs))
-    await fenceExecutors(kafka, run.topics.group, partitions)
-  }
-  await streaming
+  const ids = await streamWhileFencing(run, kafka, intake, bodies, { rounds: fenceRounds, everyMs: fenceEveryMs, partitions })
   const consumer = run.consumers[0]
   const halts = consumer?.lines.filter((l) => l.event === "partition-consumer.halted").length ?? 0
   const stale = consumer?.lines.filter((l) => l.event === "partition-executor.stale-batch").length ?? 0

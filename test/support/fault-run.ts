@@ -66,6 +66,11 @@ export interface FaultRun {
   readonly eth: (method: string, params?: readonly unknown[]) => Promise<unknown>
   /** Starts one more consumer host (e.g. to replace a killed one). */
   readonly startConsumer: () => Promise<GatewayProcess>
+  /**
+   * SIGKILLs producer host `index` and starts it again on the same config (same port, same
+   * host name, so the same status store file); resolves once it is ready again.
+   */
+  readonly restartProducer: (index: number) => Promise<GatewayProcess>
   /** Stops every gateway (SIGTERM, then SIGKILL) and removes the run's folder unless KEEP_TEST_LOGS is set. */
   readonly stop: () => Promise<void>
 }
@@ -157,8 +162,19 @@ export const startFaultRun = async (options: FaultRunOptions): Promise<FaultRun>
   const sink = Wallet.createRandom().address
   const target = await fundAccount(account, options.btcCoins ?? 20)
   const env = { ...stackEnv(), GATEWAY_ETH_KEYS: wallets.map((w) => w.privateKey).join(","), ...options.env }
-  const producers = configs.map((c) => startGateway(dir, ["--config", c, "--host", "local", "--role", options.producerRoles ?? "producer"], env))
+  const startProducer = (config: string) => startGateway(dir, ["--config", config, "--host", "local", "--role", options.producerRoles ?? "producer"], env)
+  const producers = configs.map(startProducer)
   await Promise.all(producers.map(ready))
+  const restartProducer = async (index: number) => {
+    const old = producers[index]
+    if (old === undefined) throw new Error(`the run has no producer ${index}`)
+    old.proc.kill("SIGKILL")
+    await old.proc.exited
+    const fresh = startProducer(configs[index] ?? "")
+    producers[index] = fresh
+    await ready(fresh)
+    return fresh
+  }
   const startConsumer = async () => {
     const g = startGateway(dir, ["--config", configs[0] ?? "", "--host", "local", "--role", "consumer"], env)
     consumers.push(g)
@@ -191,7 +207,7 @@ export const startFaultRun = async (options: FaultRunOptions): Promise<FaultRun>
     else rmSync(dir, { recursive: true, force: true })
     process.stderr.write(`${options.name}: gateway logs copied to ${kept}\n`)
   }
-  return { dir, topics, intakes, producers, consumers, senders, sink, account, target, ethUrl: anvil.url, eth, startConsumer, stop }
+  return { dir, topics, intakes, producers, consumers, senders, sink, account, target, ethUrl: anvil.url, eth, startConsumer, restartProducer, stop }
 }
 
 /**
@@ -210,6 +226,35 @@ export const fenceExecutors = async (kafka: Kafka, groupId: string, partitions: 
       await producer.disconnect()
     }),
   )
+}
+
+/**
+ * Submits `bodies` to `intake` in `rounds * 4` small batches, one every quarter of
+ * `everyMs`, while fencing every executor of the run's group every `everyMs`, so fetches
+ * and transfers are in flight at each fence. Answers the request ids, in the order sent.
+ */
+export const streamWhileFencing = async (
+  run: FaultRun,
+  kafka: Kafka,
+  intake: string,
+  bodies: readonly unknown[],
+  fences: { readonly rounds: number; readonly everyMs: number; readonly partitions: number },
+): Promise<string[]> => {
+  const ids: string[] = []
+  const slices = fences.rounds * 4
+  const per = Math.ceil(bodies.length / slices)
+  const streaming = (async () => {
+    for (let i = 0; i < slices; i++) {
+      ids.push(...(await submitAll(intake, bodies.slice(i * per, (i + 1) * per))))
+      await new Promise((r) => setTimeout(r, fences.everyMs / 4))
+    }
+  })()
+  for (let round = 0; round < fences.rounds; round++) {
+    await new Promise((r) => setTimeout(r, fences.everyMs))
+    await fenceExecutors(kafka, run.topics.group, fences.partitions)
+  }
+  await streaming
+  return ids
 }
 
 /** A run's Ethereum transfers: `perSender` from each sender to the sink, each with a value of its own. */
