@@ -5,9 +5,10 @@
  * chains are the judge: every request's transaction is on chain once, and nothing else.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test"
-import { rmSync } from "node:fs"
+import { cpSync, mkdirSync, rmSync } from "node:fs"
+import { join } from "node:path"
 import { anvilAccounts, btc, ethRpc } from "./support/chain-clients.ts"
-import { isolatedCopy, stackEnv, startGateway, type GatewayProcess } from "./support/gateway-process.ts"
+import { isolatedCopy, repoRoot, stackEnv, startGateway, type GatewayProcess } from "./support/gateway-process.ts"
 import { get, post, waitUntil } from "./support/intake-client.ts"
 
 const intake = "http://127.0.0.1:8080"
@@ -37,6 +38,13 @@ afterAll(async () => {
   clearTimeout(forced)
   // Every survivor drains on SIGTERM and exits 0.
   expect(codes.every((c) => c === 0)).toBe(true)
+  // The gateways' logs outlive the run (in the checkout's .run/, which git ignores), so a stall can be read afterwards.
+  if (dir) {
+    const kept = join(process.env.GATEWAY_RUN_DIR ?? join(repoRoot, ".run"), "fault-logs", `exactly-once-${Date.now().toString(36)}`)
+    mkdirSync(kept, { recursive: true })
+    cpSync(join(dir, "logs"), kept, { recursive: true })
+    process.stderr.write(`exactly-once: gateway logs copied to ${kept}\n`)
+  }
   if (dir && !process.env.KEEP_TEST_LOGS) rmSync(dir, { recursive: true, force: true })
 })
 
