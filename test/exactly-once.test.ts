@@ -5,10 +5,9 @@
  * chains are the judge: every request's transaction is on chain once, and nothing else.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test"
-import { cpSync, mkdirSync, rmSync } from "node:fs"
-import { join } from "node:path"
+import { rmSync } from "node:fs"
 import { anvilAccounts, btc, ethRpc } from "./support/chain-clients.ts"
-import { isolatedCopy, repoRoot, stackEnv, startGateway, type GatewayProcess } from "./support/gateway-process.ts"
+import { isolatedCopy, keepGatewayLogs, stackEnv, startGateway, type GatewayProcess } from "./support/gateway-process.ts"
 import { get, post, waitUntil } from "./support/intake-client.ts"
 
 const intake = "http://127.0.0.1:8080"
@@ -39,12 +38,7 @@ afterAll(async () => {
   // Every survivor drains on SIGTERM and exits 0.
   expect(codes.every((c) => c === 0)).toBe(true)
   // The gateways' logs outlive the run (in the checkout's .run/, which git ignores), so a stall can be read afterwards.
-  if (dir) {
-    const kept = join(process.env.GATEWAY_RUN_DIR ?? join(repoRoot, ".run"), "fault-logs", `exactly-once-${Date.now().toString(36)}`)
-    mkdirSync(kept, { recursive: true })
-    cpSync(join(dir, "logs"), kept, { recursive: true })
-    process.stderr.write(`exactly-once: gateway logs copied to ${kept}\n`)
-  }
+  if (dir) process.stderr.write(`exactly-once: gateway logs copied to ${keepGatewayLogs(dir, `exactly-once-${Date.now().toString(36)}`)}\n`)
   if (dir && !process.env.KEEP_TEST_LOGS) rmSync(dir, { recursive: true, force: true })
 })
 
@@ -68,6 +62,22 @@ const finalCount = async (batchIds: readonly string[]) => {
     n += (counts.confirmed ?? 0) + (counts.failed ?? 0) + (counts.dlq ?? 0)
   }
   return n
+}
+
+/** Each batch that is not all final, with its position and its counts by status. */
+const unfinishedBatches = async (batchIds: readonly string[]) => {
+  const parts: string[] = []
+  for (const [i, id] of batchIds.entries()) {
+    const { status, body } = await get(intake, `/v1/batches/${id}?limit=1`)
+    if (status !== 200) {
+      parts.push(`#${i} ${id}: HTTP ${status}`)
+      continue
+    }
+    const counts = body.counts as Record<string, number>
+    const final = (counts.confirmed ?? 0) + (counts.failed ?? 0) + (counts.dlq ?? 0)
+    if (final !== body.total) parts.push(`#${i} ${id}: ${JSON.stringify(counts)}`)
+  }
+  return parts.join("; ")
 }
 
 /** Creates a wallet account, pays it `btcAmount` from the default account, and returns one of its addresses. */
@@ -122,11 +132,16 @@ const runAndVerify = async (label: string, killPlan: { min: number; max: number 
     consumers.push(startConsumer())
   }, killEveryMs)
   let lastReport = 0
+  let lastCount = -1
+  let sameSince = Date.now()
   const allFinal = await waitUntil(async () => {
     const n = await finalCount(batches)
+    if (n !== lastCount) [lastCount, sameSince] = [n, Date.now()]
     if (Date.now() - lastReport > 10_000) {
       lastReport = Date.now()
       process.stderr.write(`${label}: ${n}/${2 * perChain} final after ${Math.round((Date.now() - started) / 1000)} s, ${kills} consumer kills (logs in ${dir}/logs)\n`)
+      // No progress for 30 s: say which batches (the first half Bitcoin, the rest Ethereum) hold what, so a stall names its chain and statuses.
+      if (Date.now() - sameSince >= 30_000) process.stderr.write(`${label}: stalled; unfinished batches: ${await unfinishedBatches(batches)}\n`)
     }
     return n === 2 * perChain
   }, 600_000, 1_000).finally(() => clearInterval(killer))

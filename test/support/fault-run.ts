@@ -7,7 +7,7 @@
  * fault, waits until every request is final, and then judges from the chains
  * themselves: each Ethereum value and each Bitcoin amount appears exactly once.
  */
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { expect } from "bun:test"
@@ -20,7 +20,7 @@ import { executorTransactionalId } from "../../src/kafka/fenced-writer.ts"
 import { btc } from "./chain-clients.ts"
 import { freePorts } from "./free-ports.ts"
 import { connectedAdmin, deleteTopics, testCluster } from "./kafka-fixtures.ts"
-import { builtBinary, repoRoot, stackEnv, startGateway, type GatewayProcess } from "./gateway-process.ts"
+import { builtBinary, keepGatewayLogs, killOnExit, repoRoot, stackEnv, startGateway, type GatewayProcess } from "./gateway-process.ts"
 import { get, post, waitUntil } from "./intake-client.ts"
 
 /** What a scenario's gateway is made of. */
@@ -89,6 +89,7 @@ const startAnvil = async (mining: "mixed" | "auto" | "interval"): Promise<{ read
   // Old states go to a folder of the run's own, capped, and removed with the run (anvil's default keeps them all in ~/.foundry).
   const states = mkdtempSync(join(tmpdir(), "gateway-fault-anvil-states-"))
   const proc = Bun.spawn([join(repoRoot, "node_modules", ".bin", "anvil"), "--host", "127.0.0.1", "--port", String(port), "--chain-id", "31337", "--order", "fifo", "--silent", "--max-persisted-states", "5000", "--cache-path", states, ...blocks], { stdout: "ignore", stderr: "ignore" })
+  killOnExit(proc)
   const url = `http://127.0.0.1:${port}`
   const up = await waitUntil(async () => {
     try {
@@ -97,7 +98,11 @@ const startAnvil = async (mining: "mixed" | "auto" | "interval"): Promise<{ read
       return false
     }
   }, 30_000, 100)
-  if (!up) throw new Error(`the run's anvil did not answer on ${url} within 30 s`)
+  if (!up) {
+    proc.kill("SIGKILL")
+    rmSync(states, { recursive: true, force: true })
+    throw new Error(`the run's anvil did not answer on ${url} within 30 s`)
+  }
   return { url, proc, states }
 }
 
@@ -140,50 +145,13 @@ export const startFaultRun = async (options: FaultRunOptions): Promise<FaultRun>
     .replace('dlq = "sendto.dlq"', `dlq = "${topics.dlq}"`)
     .replace('webhooks = "sendto.webhooks"', `webhooks = "${topics.webhooks}"`)
     .replace('group_id = "gateway-consumers"', `group_id = "${topics.group}"`)
-  const anvil = await startAnvil(options.anvilMining ?? "mixed")
-  const node = makeEthereumNode({ name: "fault-anvil", url: anvil.url, chainId: 31337, pollingIntervalMs: 250 })
-  const eth = (method: string, params: readonly unknown[] = []) => Effect.runPromise(ethereumCall(node, method, params))
-  const withAnvil = base.replace(/(name = "eth-1"[\s\S]*?\nurl = )"[^"]*"/, `$1"${anvil.url}"`)
-  if (!withAnvil.includes(`url = "${anvil.url}"`)) throw new Error("config/local.toml has no eth-1 node whose url the run could point at its anvil")
-  const account = `fault-${tag}`
-  const edited = options.edit === undefined ? withAnvil : options.edit(withAnvil, { account })
-  const intakes: string[] = []
-  const configs: string[] = []
-  for (let i = 0; i < Math.max(1, options.producers ?? 1); i++) {
-    const [port] = await freePorts(1)
-    const file = `fault-${i}.toml`
-    writeFileSync(join(dir, file), edited.replace('listen = "127.0.0.1:8080"', `listen = "127.0.0.1:${port}"`))
-    configs.push(file)
-    intakes.push(`http://127.0.0.1:${port}`)
-  }
-  const wallets = Array.from({ length: options.ethSenders ?? 4 }, () => Wallet.createRandom())
-  const senders = wallets.map((w) => w.address)
-  await fundEth(eth, senders)
-  const sink = Wallet.createRandom().address
-  const target = await fundAccount(account, options.btcCoins ?? 20)
-  const env = { ...stackEnv(), GATEWAY_ETH_KEYS: wallets.map((w) => w.privateKey).join(","), ...options.env }
-  const startProducer = (config: string) => startGateway(dir, ["--config", config, "--host", "local", "--role", options.producerRoles ?? "producer"], env)
-  const producers = configs.map(startProducer)
-  await Promise.all(producers.map(ready))
-  const restartProducer = async (index: number) => {
-    const old = producers[index]
-    if (old === undefined) throw new Error(`the run has no producer ${index}`)
-    old.proc.kill("SIGKILL")
-    await old.proc.exited
-    const fresh = startProducer(configs[index] ?? "")
-    producers[index] = fresh
-    await ready(fresh)
-    return fresh
-  }
-  const startConsumer = async () => {
-    const g = startGateway(dir, ["--config", configs[0] ?? "", "--host", "local", "--role", "consumer"], env)
-    consumers.push(g)
-    await ready(g)
-    return g
-  }
+  const anvil = await startAnvil(options.anvilMining ?? "mixed").catch((error: unknown) => {
+    rmSync(dir, { recursive: true, force: true })
+    throw error
+  })
+  const producers: GatewayProcess[] = []
   const consumers: GatewayProcess[] = []
-  for (let i = 0; i < (options.consumers ?? 2); i++) await startConsumer()
-  const stop = async () => {
+  const stopProcesses = async () => {
     const all = [...producers, ...consumers].filter((p) => p.proc.exitCode === null)
     for (const p of all) p.proc.kill("SIGCONT")
     for (const p of all) p.proc.kill("SIGTERM")
@@ -193,21 +161,70 @@ export const startFaultRun = async (options: FaultRunOptions): Promise<FaultRun>
     anvil.proc.kill("SIGTERM")
     await anvil.proc.exited
     rmSync(anvil.states, { recursive: true, force: true })
-    // The run's topics go too: thousands of leftover partitions weigh on the brokers' heap.
-    const admin = await testCluster(`fault-${tag}-cleanup`).then(connectedAdmin).catch(() => undefined)
-    if (admin !== undefined) {
-      await deleteTopics(admin, [topics.requests, topics.results, topics.dlq, topics.webhooks])
-      await admin.disconnect().catch(() => undefined)
-    }
-    // The gateways' logs outlive the run (in the checkout's .run/, which git ignores), so a failure can be read afterwards.
-    const kept = join(process.env.GATEWAY_RUN_DIR ?? join(repoRoot, ".run"), "fault-logs", tag)
-    mkdirSync(kept, { recursive: true })
-    cpSync(join(dir, "logs"), kept, { recursive: true })
-    if (process.env.KEEP_TEST_LOGS) process.stderr.write(`${options.name}: gateway logs kept in ${dir}/logs\n`)
-    else rmSync(dir, { recursive: true, force: true })
-    process.stderr.write(`${options.name}: gateway logs copied to ${kept}\n`)
   }
-  return { dir, topics, intakes, producers, consumers, senders, sink, account, target, ethUrl: anvil.url, eth, startConsumer, restartProducer, stop }
+  try {
+    const node = makeEthereumNode({ name: "fault-anvil", url: anvil.url, chainId: 31337, pollingIntervalMs: 250 })
+    const eth = (method: string, params: readonly unknown[] = []) => Effect.runPromise(ethereumCall(node, method, params))
+    const withAnvil = base.replace(/(name = "eth-1"[\s\S]*?\nurl = )"[^"]*"/, `$1"${anvil.url}"`)
+    if (!withAnvil.includes(`url = "${anvil.url}"`)) throw new Error("config/local.toml has no eth-1 node whose url the run could point at its anvil")
+    const account = `fault-${tag}`
+    const edited = options.edit === undefined ? withAnvil : options.edit(withAnvil, { account })
+    const intakes: string[] = []
+    const configs: string[] = []
+    for (let i = 0; i < Math.max(1, options.producers ?? 1); i++) {
+      const [port] = await freePorts(1)
+      const file = `fault-${i}.toml`
+      writeFileSync(join(dir, file), edited.replace('listen = "127.0.0.1:8080"', `listen = "127.0.0.1:${port}"`))
+      configs.push(file)
+      intakes.push(`http://127.0.0.1:${port}`)
+    }
+    const wallets = Array.from({ length: options.ethSenders ?? 4 }, () => Wallet.createRandom())
+    const senders = wallets.map((w) => w.address)
+    await fundEth(eth, senders)
+    const sink = Wallet.createRandom().address
+    const target = await fundAccount(account, options.btcCoins ?? 20)
+    const env = { ...stackEnv(), GATEWAY_ETH_KEYS: wallets.map((w) => w.privateKey).join(","), ...options.env }
+    const startProducer = (config: string) => startGateway(dir, ["--config", config, "--host", "local", "--role", options.producerRoles ?? "producer"], env)
+    producers.push(...configs.map(startProducer))
+    await Promise.all(producers.map(ready))
+    const restartProducer = async (index: number) => {
+      const old = producers[index]
+      if (old === undefined) throw new Error(`the run has no producer ${index}`)
+      old.proc.kill("SIGKILL")
+      await old.proc.exited
+      const fresh = startProducer(configs[index] ?? "")
+      producers[index] = fresh
+      await ready(fresh)
+      return fresh
+    }
+    const startConsumer = async () => {
+      const g = startGateway(dir, ["--config", configs[0] ?? "", "--host", "local", "--role", "consumer"], env)
+      consumers.push(g)
+      await ready(g)
+      return g
+    }
+    for (let i = 0; i < (options.consumers ?? 2); i++) await startConsumer()
+    const stop = async () => {
+      await stopProcesses()
+      // The run's topics go too: thousands of leftover partitions weigh on the brokers' heap.
+      const admin = await testCluster(`fault-${tag}-cleanup`).then(connectedAdmin).catch(() => undefined)
+      if (admin !== undefined) {
+        await deleteTopics(admin, [topics.requests, topics.results, topics.dlq, topics.webhooks])
+        await admin.disconnect().catch(() => undefined)
+      }
+      // The gateways' logs outlive the run (in the checkout's .run/, which git ignores), so a failure can be read afterwards.
+      const kept = keepGatewayLogs(dir, tag)
+      if (process.env.KEEP_TEST_LOGS) process.stderr.write(`${options.name}: gateway logs kept in ${dir}/logs\n`)
+      else rmSync(dir, { recursive: true, force: true })
+      process.stderr.write(`${options.name}: gateway logs copied to ${kept}\n`)
+    }
+    return { dir, topics, intakes, producers, consumers, senders, sink, account, target, ethUrl: anvil.url, eth, startConsumer, restartProducer, stop }
+  } catch (error) {
+    // A setup that fails part way stops what it started: its gateways and its anvil.
+    await stopProcesses().catch(() => undefined)
+    rmSync(dir, { recursive: true, force: true })
+    throw error
+  }
 }
 
 /**

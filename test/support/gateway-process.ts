@@ -3,7 +3,7 @@
  * temporary folder that has no node_modules anywhere above it, and reads its structured
  * log lines as they arrive.
  */
-import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
+import { appendFileSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { basename, join } from "node:path"
 import type { Subprocess } from "bun"
@@ -65,6 +65,22 @@ const started = new Set<Subprocess>()
 process.on("exit", () => {
   for (const p of started) if (p.exitCode === null) p.kill("SIGKILL")
 })
+
+/** Kills `proc` too when the test process exits (a helper process a run starts beside its gateways, such as its own anvil). */
+export const killOnExit = (proc: Subprocess): void => {
+  started.add(proc)
+}
+
+/**
+ * Copies the logs a run's gateways wrote under `dir` to the checkout's `.run/fault-logs/<label>`
+ * (git ignores `.run/`), so a failed run can be read after its folder is gone. Returns where.
+ */
+export const keepGatewayLogs = (dir: string, label: string): string => {
+  const kept = join(process.env.GATEWAY_RUN_DIR ?? join(repoRoot, ".run"), "fault-logs", label)
+  mkdirSync(kept, { recursive: true })
+  cpSync(join(dir, "logs"), kept, { recursive: true })
+  return kept
+}
 
 /** Starts `./gateway args...` in `cwd` with a minimal environment plus `env`. */
 export const startGateway = (cwd: string, args: readonly string[], env: Readonly<Record<string, string>> = {}): GatewayProcess => {
