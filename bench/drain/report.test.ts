@@ -43,9 +43,12 @@ const burst: BurstPass = {
   capacity: 200,
   // Idle 999_000..999_990 at 2 ms; during the burst (999_990..1_000_500) at 3 ms.
   probe: [...probe(999_000, Array.from({ length: 10 }, () => 2)), ...probe(1_000_000, [3, 3, 3, 3, 3])],
+  // The probe in the bench's event loop: the same idle, 9 ms during the burst (it also waits for the bench's turns).
+  loopProbe: [...probe(999_000, Array.from({ length: 10 }, () => 2)), ...probe(1_000_000, [9, 9, 9, 9, 9])],
   idleFrom: 999_000,
   direct: step(100, 150, 7),
   directProbe: [...probe(2_000_000, [2, 2]), ...probe(2_000_200, [40, 60])],
+  directLoopProbe: [...probe(2_000_000, [2, 2]), ...probe(2_000_200, [80, 90])],
   directIdleFrom: 2_000_000,
   directFrom: 2_000_200,
   directTo: 2_000_400,
@@ -70,6 +73,14 @@ describe("drainReport", () => {
       ["burst: node p99 during the burst", 1.5, true],
       ["direct burst: node p99 (no target)", 30, null],
     ])
+  })
+
+  test("the probe in the bench's event loop is reported beside the thread probe, which the target judges", () => {
+    const figure = (name: string) => report.figures.find((f) => f.name === name)?.value
+    expect(figure("burst: node p99 during the gateway burst")).toBe(3)
+    expect(figure("burst: node p99 during the gateway burst, probe in the bench's event loop")).toBe(9)
+    expect(figure("direct burst: node p99")).toBe(60)
+    expect(figure("direct burst: node p99, probe in the bench's event loop (which also sends the burst)")).toBe(90)
   })
 
   test("lost and node errors count what the brief counts", () => {

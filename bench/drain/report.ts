@@ -78,11 +78,15 @@ export interface BurstPass {
   readonly directNudges: ReadonlyArray<Nudge>
   /** The node's best direct rate (from the Ethereum drain's ladder), or null when it did not run. */
   readonly capacity: number | null
+  /** The side probe, on a thread of its own. */
   readonly probe: ReadonlyArray<ProbeSample>
+  /** The same probe in the bench's own event loop (the only one before 6 December 13:30), which also times the bench's turns. */
+  readonly loopProbe: ReadonlyArray<ProbeSample>
   /** Epoch ms: idle window `[idleFrom, phase.submitFrom)`. */
   readonly idleFrom: number
   readonly direct: DirectRunResult
   readonly directProbe: ReadonlyArray<ProbeSample>
+  readonly directLoopProbe: ReadonlyArray<ProbeSample>
   /** Epoch ms: the direct burst's idle window `[directIdleFrom, directFrom)` and its run `[directFrom, directTo)`. */
   readonly directIdleFrom: number
   readonly directFrom: number
@@ -266,6 +270,9 @@ const burstParts = (b: BurstPass) => {
   const during = probeStats(b.probe, b.phase.submitFrom, burstEnd(b))
   const directIdle = probeStats(b.directProbe, b.directIdleFrom, b.directFrom)
   const directDuring = probeStats(b.directProbe, b.directFrom, b.directTo)
+  const loopIdle = probeStats(b.loopProbe, b.idleFrom, b.phase.submitFrom)
+  const loopDuring = probeStats(b.loopProbe, b.phase.submitFrom, burstEnd(b))
+  const directLoopDuring = probeStats(b.directLoopProbe, b.directFrom, b.directTo)
   const submitRate = b.phase.submit.itemsPerSec
   const e2e = rate(b.phase.e2eRatePerSec)
   const figures: Array<Figure> = [
@@ -282,7 +289,10 @@ const burstParts = (b: BurstPass) => {
     { name: "burst: probe failures during the gateway burst", unit: "probes", value: during.failed },
     { name: "direct burst: rate", unit: "requests/s", value: b.direct.ratePerSec },
     { name: "direct burst: failed", unit: "requests", value: b.direct.failed },
-    { name: "direct burst: node p99 (probe shares the bench's HTTP client)", unit: "ms", value: directDuring.p99 ?? Number.NaN },
+    { name: "burst: node p99 idle, probe in the bench's event loop", unit: "ms", value: loopIdle.p99 ?? Number.NaN },
+    { name: "burst: node p99 during the gateway burst, probe in the bench's event loop", unit: "ms", value: loopDuring.p99 ?? Number.NaN },
+    { name: "direct burst: node p99", unit: "ms", value: directDuring.p99 ?? Number.NaN },
+    { name: "direct burst: node p99, probe in the bench's event loop (which also sends the burst)", unit: "ms", value: directLoopDuring.p99 ?? Number.NaN },
     ...(b.mined === null ? [] : [{ name: "burst: transactions on chain from the burst's senders", unit: "transactions", value: b.mined }]),
     { name: "burst: node stalls the bench mined through (evm_mine)", unit: "blocks", value: b.nudges.length },
     { name: "direct burst: node stalls the bench mined through (evm_mine)", unit: "blocks", value: b.directNudges.length },
@@ -301,7 +311,8 @@ const burstParts = (b: BurstPass) => {
     nodeStateAtEnd: b.nodeState === null ? null : { ...b.nodeState },
     nudges: b.nudges.map((n) => ({ ...n })),
     directNudges: b.directNudges.map((n) => ({ ...n })),
-    probe: { idle: { ...idle }, during: { ...during }, directIdle: { ...directIdle }, directDuring: { ...directDuring } },
+    probe: { thread: "its own", idle: { ...idle }, during: { ...during }, directIdle: { ...directIdle }, directDuring: { ...directDuring } },
+    loopProbe: { thread: "the bench's event loop", idle: { ...loopIdle }, during: { ...loopDuring }, directDuring: { ...directLoopDuring } },
     gateway: phaseJson(b.phase),
     direct: directStepJson(b.direct),
   }

@@ -25,7 +25,7 @@ import { settleWallet, walletAddress, walletEndpoint } from "../intake/wallet-ad
 import { type PhaseOptions, runGatewayPhase } from "./gateway-phase.ts"
 import type { DRAIN_FLAGS } from "./index.ts"
 import { type BurstPass, burstTimeline, cpuChart, type DirectToMined, type DrainPass, drainReport } from "./report.ts"
-import { startProbe } from "./side-probe.ts"
+import { startProbe, startThreadProbe } from "./side-probe.ts"
 import { clearPool, type Nudge, startStallNudger } from "./stall-nudger.ts"
 import { btcPaymentBodies, type EthNodeState, ethNodeState, ethTransferBodies, minedFrom, sinkAddress } from "./workload.ts"
 
@@ -170,7 +170,9 @@ const ethereumBurst = async (config: GatewayConfig, options: Options, io: BenchI
   const idleMs = options.idleSeconds * 1000
   const keys = freshKeys(options.burstSenders)
   await fundAddresses([probeNode], keys.addresses, "drain")
-  const probe = startProbe(probeCall, options.probeMs)
+  // The node's latency from a thread of its own, and, for comparison with the figures before 6 December 13:30, from the bench's own event loop.
+  const probe = startThreadProbe(probeNode.endpoint.url, options.probeMs)
+  const loopProbe = startProbe(probeCall, options.probeMs)
   const idleFrom = Date.now()
   const phaseOptions: PhaseOptions = {
     ...common(options, apiKey),
@@ -185,7 +187,7 @@ const ethereumBurst = async (config: GatewayConfig, options: Options, io: BenchI
       return sleep(idleMs)
     },
   }
-  const { result: phase, nudges } = await nudging(probeNode, "burst-eth", options, io, () => runGatewayPhase(phaseOptions, io)).finally(() => probe.stop())
+  const { result: phase, nudges } = await nudging(probeNode, "burst-eth", options, io, () => runGatewayPhase(phaseOptions, io)).finally(() => Promise.all([probe.stop(), loopProbe.stop()]))
   // The probe started before the gateway; the idle window is the last idleSeconds before the first submission.
   const gatewayIdleFrom = Math.max(idleFrom, phase.submitFrom - idleMs)
   const mined = await minedFrom(probeNode, keys.addresses)
@@ -194,7 +196,8 @@ const ethereumBurst = async (config: GatewayConfig, options: Options, io: BenchI
   const directSenders = Math.min(options.burstSenders, options.burstRequests)
   const prepared = await prepareEthereumTransfer({ endpoint: { name: `${node.name}-direct`, url: node.url, chainId: config.chains.ethereum.chain_id, pollingIntervalMs: 250 }, senders: { kind: "fresh" }, workers: directSenders })
   try {
-    const directProbe = startProbe(probeCall, options.probeMs)
+    const directProbe = startThreadProbe(probeNode.endpoint.url, options.probeMs)
+    const directLoopProbe = startProbe(probeCall, options.probeMs)
     const directIdleFrom = Date.now()
     io.err(`drain: direct burst: probing the idle node for ${options.idleSeconds} s, then ${options.burstRequests} calls at once (${prepared.describe})`)
     await sleep(idleMs)
@@ -203,8 +206,11 @@ const ethereumBurst = async (config: GatewayConfig, options: Options, io: BenchI
       driveNode({ concurrency: options.burstRequests, callsPerWorker: 1, call: prepared.call, label: "direct burst", progress: io.progress }),
     )
     const directTo = Date.now()
-    const samples = await directProbe.stop()
-    return { phase, maxInFlight: capOf(node, options.ethMaxInFlight), mined, nodeState, nudges, directNudges, capacity, probe: probe.samples, idleFrom: gatewayIdleFrom, direct, directProbe: samples, directIdleFrom, directFrom, directTo }
+    const [samples, loopSamples] = await Promise.all([directProbe.stop(), directLoopProbe.stop()])
+    return {
+      phase, maxInFlight: capOf(node, options.ethMaxInFlight), mined, nodeState, nudges, directNudges, capacity, probe: probe.samples, loopProbe: loopProbe.samples,
+      idleFrom: gatewayIdleFrom, direct, directProbe: samples, directLoopProbe: loopSamples, directIdleFrom, directFrom, directTo,
+    }
   } finally {
     await prepared.close()
   }

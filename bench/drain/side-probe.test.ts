@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test"
-import { probeWindow, startProbe } from "./side-probe.ts"
+import { probeWindow, startProbe, startThreadProbe } from "./side-probe.ts"
 
 describe("startProbe", () => {
   test("one call at a time, spaced by the interval, failures kept as samples", async () => {
@@ -46,5 +46,42 @@ describe("probeWindow", () => {
       { at: 200, ms: 4, ok: true },
     ]
     expect(probeWindow(samples, 100, 200)).toEqual({ latencies: [2, 3], failed: 1 })
+  })
+})
+
+describe("startThreadProbe", () => {
+  test("probes a JSON-RPC server from its own thread while this one is busy, and counts error answers as failures", async () => {
+    let calls = 0
+    const server = Bun.serve({
+      port: 0,
+      hostname: "127.0.0.1",
+      fetch: async (request) => {
+        const body = (await request.json()) as { method: string }
+        calls++
+        // Every third call answers a JSON-RPC error.
+        return Response.json(calls % 3 === 0 ? { jsonrpc: "2.0", id: 1, error: { code: -32000, message: "busy" } } : { jsonrpc: "2.0", id: 1, result: body.method })
+      },
+    })
+    try {
+      const probe = startThreadProbe(`http://127.0.0.1:${server.port}`, 10)
+      // The server answers from this thread, so it needs turns; the probe's own loop runs meanwhile.
+      while (probe.samples.length < 9) await Bun.sleep(5)
+      const samples = await probe.stop()
+      const after = samples.length
+      await Bun.sleep(50)
+      expect(samples.length).toBe(after)
+      expect(samples.filter((s) => !s.ok).length).toBeGreaterThanOrEqual(2)
+      expect(samples.filter((s) => s.ok).length).toBeGreaterThanOrEqual(5)
+      expect(samples.every((s) => s.ms >= 0 && s.at > 0)).toBe(true)
+    } finally {
+      server.stop(true)
+    }
+  })
+
+  test("a node that does not answer gives failed samples, not a hung stop", async () => {
+    const probe = startThreadProbe("http://127.0.0.1:1", 10, "eth_blockNumber", 200)
+    while (probe.samples.length < 2) await Bun.sleep(5)
+    const samples = await probe.stop()
+    expect(samples.every((s) => !s.ok)).toBe(true)
   })
 })
