@@ -95,4 +95,9 @@ export interface RecordCache {
   readonly cancelRequested: (id: string) => boolean
   /** The highest nonce recorded for an Ethereum sender, in any record of the partition. */
   readonly highestNonce: (sender: string) => number | undefined
+  /**
+   * The sender's requests recorded as signed or submitted and not final (any partition),
+   * each as the newest record this executor or the host's view holds.
+   */
+  readonly awaitingOf: (sender: string) => readonly StatusRecord[]
 }

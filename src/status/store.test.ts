@@ -282,6 +282,17 @@ describe("what the executors read", () => {
         .sort(),
     ).toEqual(["a", "b"])
   })
+  test("awaitingOfSender lists one sender's signed or submitted records, whatever their partition", () => {
+    store = openStatusStore()
+    store.applyMany([
+      rec("a", "signed", 1, { sender: "0xs", partition: 1 }),
+      rec("b", "submitted", 1, { sender: "0xs", partition: 2 }),
+      rec("c", "confirmed", 1, { sender: "0xs", partition: 1 }),
+      rec("d", "signed", 1, { sender: "0xother", partition: 1 }),
+    ])
+    expect(store.awaitingOfSender("0xs").map((r) => r.id).sort()).toEqual(["a", "b"])
+    expect(store.awaitingOfSender("0xnobody")).toEqual([])
+  })
   test("a request first seen as the intake's accepted (partition unknown, -1) is found in its partition once signed, whichever record arrives first", () => {
     store = openStatusStore()
     // On a host with both roles the intake applies `accepted` with partition -1 before the executor's record.

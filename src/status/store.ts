@@ -79,6 +79,8 @@ export interface StatusStore {
   readonly highestNonce: (sender: string) => number | undefined
   /** Records signed or submitted and not final, in the given `sendto` partitions (what a new owner tracks). */
   readonly awaitingConfirmation: (partitions: ReadonlySet<number>) => StatusRecord[]
+  /** One sender's requests signed or submitted and not final, of any partition. */
+  readonly awaitingOfSender: (sender: string) => StatusRecord[]
   /**
    * Ids of every record of `kind` other than requests (e.g. the `cancel` records, few,
    * which the view keeps in memory), through an index of those kinds alone: a scan for
@@ -194,6 +196,9 @@ export const openStatusStore = (path = ":memory:", options: StoreOptions = {}): 
   const awaiting = db.prepare<{ record: string; partition: number }, []>(
     "SELECT record, partition FROM request_status WHERE status IN ('signed', 'submitted')",
   )
+  const awaitingSender = db.prepare<{ record: string }, [string]>(
+    "SELECT record FROM request_status WHERE sender = ? AND status IN ('signed', 'submitted')",
+  )
   const positions = db.prepare<{ partition: number; next: string }, [string]>("SELECT partition, next FROM read_offsets WHERE topic = ?")
   const savePosition = db.prepare("INSERT INTO read_offsets (topic, partition, next) VALUES (?, ?, ?) ON CONFLICT (topic, partition) DO UPDATE SET next = excluded.next")
   const metaGet = db.prepare<{ value: string }, [string]>("SELECT value FROM meta WHERE key = ?")
@@ -301,6 +306,7 @@ export const openStatusStore = (path = ":memory:", options: StoreOptions = {}): 
     highestNonce: (sender) => senderNonce.get(sender)?.nonce,
     idsOfKind: (kind) => kindIds.all(kind).map((row) => row.id),
     awaitingConfirmation: (partitions) => awaiting.all().filter((row) => partitions.has(row.partition)).map((row) => parsed(row.record)),
+    awaitingOfSender: (sender) => awaitingSender.all(sender).map((row) => parsed(row.record)),
     readPositions: (topic) => new Map(positions.all(topic).map((row) => [row.partition, BigInt(row.next)])),
     saveReadPosition: (topic, partition, next) => void savePosition.run(topic, partition, next.toString()),
     claimSource: (source) => {

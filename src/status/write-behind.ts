@@ -151,6 +151,7 @@ export const openWriteBehindStore = (path: string, options: { readonly historyMa
     size: () => (waitForAll(), reader.size()),
     highestNonce: (sender) => (waitForAll(), reader.highestNonce(sender)),
     awaitingConfirmation: (partitions) => (waitForAll(), reader.awaitingConfirmation(partitions)),
+    awaitingOfSender: (sender) => (waitForAll(), reader.awaitingOfSender(sender)),
     idsOfKind: (kind) => (waitForAll(), reader.idsOfKind(kind)),
     readPositions: (topic) => (waitForAll(), reader.readPositions(topic)),
     expired: (before, limit) => (waitForAll(), reader.expired(before, limit)),

@@ -30,6 +30,11 @@ export const makeRecordCache = (view: StatusView): RecordCache => {
       view.applyLocal(records)
     },
     highestNonce: (sender) => view.highestNonce(sender),
+    awaitingOf: (sender) =>
+      view.awaitingOfSender(sender).flatMap((r) => {
+        const newest = mine.get(r.id) ?? r
+        return newest.status === "signed" || newest.status === "submitted" ? [newest] : []
+      }),
     cancelRequested: (id) => view.cancelRequested(id),
   }
 }

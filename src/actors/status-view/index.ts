@@ -56,6 +56,8 @@ export interface StatusView {
   readonly cancelRequested: (id: string) => boolean
   /** Requests signed or submitted and not final, in the given `sendto` partitions. */
   readonly awaitingConfirmation: (partitions: ReadonlySet<number>) => StatusRecord[]
+  /** One sender's requests signed or submitted and not final, of any partition. */
+  readonly awaitingOfSender: (sender: string) => StatusRecord[]
   readonly store: StatusStore
   /** Applies records this host just wrote, before they come back from Kafka. */
   readonly applyLocal: (records: readonly StatusRecord[]) => void
@@ -104,6 +106,7 @@ export const statusView = (ctx: HostContext): { readonly view: StatusView; reado
     get: (id) => store.get(id),
     highestNonce: (sender) => store.highestNonce(sender),
     awaitingConfirmation: (partitions) => store.awaitingConfirmation(partitions),
+    awaitingOfSender: (sender) => store.awaitingOfSender(sender),
     applyLocal: (records) => {
       store.applyMany(records)
       noteCancels(records)

@@ -6,39 +6,14 @@
  * first tracker round.
  */
 import { Effect } from "effect"
-import { replaceableFields } from "../../adapters/ethereum-codec.ts"
-import type { StatusRecord } from "../../domain/status.ts"
 import type { DeadLetterFor, Lane } from "../lane.ts"
 import type { EthereumContext } from "./ethereum-context.ts"
 import { runEthereumSender } from "./ethereum-run.ts"
 import type { ChainFollower } from "./chain-follower.ts"
 import { trackEthereum, type HeadWatch } from "./ethereum-track.ts"
-import { versionsOf } from "./slot-records.ts"
-import { startingNonce, type Slot } from "./sender-book.ts"
+import { slotOf } from "./slot-records.ts"
+import { startingNonce } from "./sender-book.ts"
 import { executorEvents } from "../events.ts"
-
-/** The slot a record describes, if it describes one the executor must follow. */
-const slotOf = (record: StatusRecord): Slot | undefined => {
-  const versions = versionsOf(record)
-  if (record.chain !== "ethereum" || record.nonce === undefined || versions.length === 0 || record.node === undefined) return undefined
-  const minedVersion = record.block !== undefined && record.txid !== undefined ? record.txid : undefined
-  return {
-    sender: record.sender,
-    nonce: record.nonce,
-    owner: record.id,
-    filler: record.kind === "filler",
-    clientSigned: versions.length === 1 && versions[0]?.fees.maxFee === 0n && record.kind !== "filler",
-    call: (replaceableFields(versions[0]?.raw ?? "")?.data ?? "0x") !== "0x",
-    versions,
-    node: record.node,
-    sentAt: undefined,
-    mined: minedVersion === undefined ? undefined : { hash: minedVersion, block: record.block ?? 0, blockHash: record.block_hash ?? "", succeeded: true },
-    refused: undefined,
-    recorded: true,
-    reported: record.status,
-    triedAt: undefined,
-  }
-}
 
 /** Builds the lane over `ctx`, its book registered with the host's chain follower until `close`. */
 export const makeEthereumLane = (ctx: EthereumContext, follower: ChainFollower, deadLetter: DeadLetterFor): Lane => {

@@ -22,7 +22,7 @@ import { broadcastSlot, knownToNode } from "./broadcast.ts"
 import type { FollowerRegistration } from "./chain-follower.ts"
 import type { EthereumContext } from "./ethereum-context.ts"
 import { afterBroadcast, bumpSlot, cancelSlot, fillNonce, ownerRecord, recordDurably, transactionCountOf, resignElsewhere } from "./slot-actions.ts"
-import { cancelSigned, minedAsCancel } from "./slot-records.ts"
+import { cancelSigned, minedAsCancel, slotOf } from "./slot-records.ts"
 import { unfilledNonces, type SenderState, type Slot } from "./sender-book.ts"
 import { executorEvents } from "../events.ts"
 
@@ -133,14 +133,40 @@ const unstick = (ctx: EthereumContext, sender: SenderState, lowest: Slot, head: 
 /** Most gap-filling self-transfers one sender gets per tracker round. */
 const maxFillsPerRound = 64
 
-/** Fills the nonces below the sender's next one that nothing holds. */
-const fillGaps = (ctx: EthereumContext, sender: SenderState, minedCount: number, node: string) =>
+/**
+ * Takes into the book every request of this partition that the records say is signed or
+ * submitted at one of `nonces` and that the book does not hold, so its recorded bytes are
+ * sent again instead of a filler taking its nonce. A takeover rebuilds the book from
+ * those records, so this finds something only when the rebuild missed one (as a host with
+ * both roles did before its records kept their partition); a request the book already
+ * holds at another nonce (moved after a refusal, its newer record not yet seen) is left
+ * alone. Returns the nonces it filled this way.
+ */
+const adoptRecorded = (ctx: EthereumContext, sender: SenderState, nonces: ReadonlySet<number>): ReadonlySet<number> => {
+  if (nonces.size === 0) return new Set()
+  const held = new Set([...sender.slots.values()].map((s) => s.owner))
+  const adopted = new Set<number>()
+  for (const record of ctx.records.awaitingOf(sender.address)) {
+    if (record.partition !== ctx.partition || record.nonce === undefined || !nonces.has(record.nonce) || held.has(record.id) || adopted.has(record.nonce)) continue
+    const slot = slotOf(record)
+    if (slot === undefined) continue
+    ctx.book.put(slot)
+    adopted.add(slot.nonce)
+    ctx.log.warn(executorEvents.gapAdopted, { partition: ctx.partition, sender: sender.address, nonce: slot.nonce, id: record.id, status: record.status })
+  }
+  return adopted
+}
+
+/** Fills the nonces below the sender's next one that nothing holds: with a recorded request of ours if there is one, else a zero-value self-transfer. */
+export const fillGaps = (ctx: EthereumContext, sender: SenderState, minedCount: number, node: string) =>
   Effect.gen(function* () {
     if (sender.next === undefined) return
     const pending = yield* transactionCountOf(ctx, sender.address, node, "pending")
     if (pending === undefined) return
+    const gaps = unfilledNonces(minedCount, pending, sender.next, new Set(sender.slots.keys()))
+    const adopted = adoptRecorded(ctx, sender, new Set(gaps))
     // At most `maxFillsPerRound` at a time, lowest first: the rest follow in later rounds, once these are in.
-    for (const nonce of unfilledNonces(minedCount, pending, sender.next, new Set(sender.slots.keys())).slice(0, maxFillsPerRound)) yield* fillNonce(ctx, sender.address, nonce, node)
+    for (const nonce of gaps.filter((n) => !adopted.has(n)).slice(0, maxFillsPerRound)) yield* fillNonce(ctx, sender.address, nonce, node)
   })
 
 /** Sends every unmined, recorded slot of the sender that is not known to be in, in nonce order. */

@@ -4,6 +4,7 @@ import type { StatusRecord } from "../../domain/status.ts"
 import { makeLogger } from "../../observability/log.ts"
 import type { ChainNodes, Recorder, RecordCache } from "../ports.ts"
 import type { EthereumContext } from "./ethereum-context.ts"
+import { fillGaps } from "./ethereum-track.ts"
 import { afterBroadcast } from "./slot-actions.ts"
 import { makeSenderBook, type Slot } from "./sender-book.ts"
 
@@ -22,6 +23,7 @@ const context = () => {
     remember: (rs) => rs.forEach((r) => records.set(r.id, r)),
     cancelRequested: () => false,
     highestNonce: () => undefined,
+    awaitingOf: (address) => [...records.values()].filter((r) => r.sender === address && (r.status === "signed" || r.status === "submitted")),
   }
   const nodes: ChainNodes = {
     callFor: () => Effect.succeed({ node: "eth-1", result: null }),
@@ -100,5 +102,48 @@ describe("a refusal heard twice", () => {
     expect(committed.length).toBe(settled)
     expect(late.records.get("r0")?.status).toBe("failed")
     expect(state.slots.get(0)?.filler).toBe(true)
+  })
+})
+
+describe("a gap in the sender's nonces", () => {
+  /** A record of request `id` signed at `nonce` in `partition`, as the status store keeps it. */
+  const signedAt = (id: string, nonce: number, partition = 0): StatusRecord => ({
+    id, status: "signed", chain: "ethereum", sender, partition, at: 1, rev: 2, nonce, node: "eth-1",
+    versions: [{ txid: `0x${id}`, raw_tx: "0x02", max_fee: "2", tip: "1", at: 1 }],
+  })
+  /** The node: nothing of the sender mined or pending; every send answered with its hash. */
+  const emptyNode = (ctx: EthereumContext): EthereumContext => ({
+    ...ctx,
+    nodes: { ...ctx.nodes, callNode: (_node, method) => Effect.succeed(method === "eth_getTransactionCount" ? "0x0" : "0xhash") },
+  })
+
+  test("a request the records hold at the gap is taken into the book and sent again, not replaced by a filler", async () => {
+    const { ctx, committed, book } = context()
+    const cache = ctx.records
+    cache.remember([signedAt("r1", 1)])
+    const state = book.get(sender)
+    state.next = 3
+    book.put({ ...slotAt(0), owner: "r0" })
+    book.put({ ...slotAt(2), owner: "r2", versions: [{ hash: "0xr2", raw: "0x02", fees: { maxFee: 2n, tip: 1n }, at: 1 }] })
+    await Effect.runPromise(fillGaps(emptyNode(ctx), state, 0, "eth-1"))
+    expect(committed.filter((r) => r.kind === "filler")).toEqual([])
+    expect(state.slots.get(1)?.owner).toBe("r1")
+    expect(state.slots.get(1)?.recorded).toBe(true)
+    expect(state.slots.get(1)?.versions.map((v) => v.hash)).toEqual(["0xr1"])
+  })
+
+  test("a request the book holds at another nonce, or one of another partition, does not stop the filler", async () => {
+    const { ctx, committed, book } = context()
+    // r1's store record still says nonce 1, but the book has moved it to 3 (its newer record not yet applied); r4 belongs to partition 5.
+    ctx.records.remember([signedAt("r1", 1), signedAt("r4", 2, 5)])
+    const state = book.get(sender)
+    state.next = 4
+    book.put({ ...slotAt(0), owner: "r0" })
+    book.put({ ...slotAt(3), owner: "r1", versions: [{ hash: "0xr1b", raw: "0x02", fees: { maxFee: 2n, tip: 1n }, at: 1 }] })
+    await Effect.runPromise(fillGaps(emptyNode(ctx), state, 0, "eth-1"))
+    expect(committed.filter((r) => r.kind === "filler").map((r) => r.nonce)).toEqual([1, 2])
+    expect(state.slots.get(3)?.owner).toBe("r1")
+    expect(state.slots.get(1)?.filler).toBe(true)
+    expect(state.slots.get(2)?.filler).toBe(true)
   })
 })

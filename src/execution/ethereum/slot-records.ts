@@ -6,6 +6,7 @@
 import { nextRecord, statusRecordFor } from "../../domain/status-record.ts"
 import type { QueuedRequest } from "../../domain/request.ts"
 import type { RequestStatus, StatusRecord, TxVersion } from "../../domain/status.ts"
+import { replaceableFields } from "../../adapters/ethereum-codec.ts"
 import { currentVersion, type Slot, type SlotVersion } from "./sender-book.ts"
 
 /** A version as a record field. */
@@ -54,4 +55,27 @@ export const versionsOf = (record: StatusRecord): SlotVersion[] => {
   if (record.versions !== undefined && record.versions.length > 0) return record.versions.map(slotVersion)
   if (record.txid !== undefined && record.raw_tx !== undefined) return [{ hash: record.txid, raw: record.raw_tx, fees: { maxFee: 0n, tip: 0n }, at: record.at }]
   return []
+}
+
+/** The slot a record describes, if it describes one the executor must follow. */
+export const slotOf = (record: StatusRecord): Slot | undefined => {
+  const versions = versionsOf(record)
+  if (record.chain !== "ethereum" || record.nonce === undefined || versions.length === 0 || record.node === undefined) return undefined
+  const minedVersion = record.block !== undefined && record.txid !== undefined ? record.txid : undefined
+  return {
+    sender: record.sender,
+    nonce: record.nonce,
+    owner: record.id,
+    filler: record.kind === "filler",
+    clientSigned: versions.length === 1 && versions[0]?.fees.maxFee === 0n && record.kind !== "filler",
+    call: (replaceableFields(versions[0]?.raw ?? "")?.data ?? "0x") !== "0x",
+    versions,
+    node: record.node,
+    sentAt: undefined,
+    mined: minedVersion === undefined ? undefined : { hash: minedVersion, block: record.block ?? 0, blockHash: record.block_hash ?? "", succeeded: true },
+    refused: undefined,
+    recorded: true,
+    reported: record.status,
+    triedAt: undefined,
+  }
 }
