@@ -32,6 +32,7 @@ export const executorEvents = {
   /** A zero-value self-transfer filled a nonce gap so later nonces can be mined. */
   nonceFilled: "partition-executor.nonce-filled",
   gapAdopted: "partition-executor.gap-adopted",
+  untrackedAdopted: "partition-executor.untracked-adopted",
   /** A replacement would pass `[chains.ethereum].max_fee_gwei`: it waits for the base fee to fall. */
   feeCapped: "partition-executor.fee-capped",
   /** An unmined transaction was signed again at its nonce with both fees raised. */

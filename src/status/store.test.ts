@@ -293,6 +293,19 @@ describe("what the executors read", () => {
     expect(store.awaitingOfSender("0xs").map((r) => r.id).sort()).toEqual(["a", "b"])
     expect(store.awaitingOfSender("0xnobody")).toEqual([])
   })
+  test("awaitingRecordedIn asks the records which partition they belong to, not the partition column", () => {
+    withStoreFile((path) => {
+      store = openStatusStore(path)
+      store.applyMany([rec("a", "signed", 1, { partition: 4 }), rec("b", "submitted", 1, { partition: 5 }), rec("c", "confirmed", 1, { partition: 4 })])
+      // A column gone wrong (as the old upsert left it) hides "a" from the column's query only.
+      const raw = new Database(path)
+      raw.run("UPDATE request_status SET partition = -1 WHERE id = 'a'")
+      raw.close()
+      expect(store.awaitingConfirmation(new Set([4]))).toEqual([])
+      expect(store.awaitingRecordedIn(4).map((r) => r.id)).toEqual(["a"])
+      expect(store.awaitingRecordedIn(5).map((r) => r.id)).toEqual(["b"])
+    })
+  })
   test("a request first seen as the intake's accepted (partition unknown, -1) is found in its partition once signed, whichever record arrives first", () => {
     store = openStatusStore()
     // On a host with both roles the intake applies `accepted` with partition -1 before the executor's record.

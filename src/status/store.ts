@@ -82,6 +82,13 @@ export interface StatusStore {
   /** One sender's requests signed or submitted and not final, of any partition. */
   readonly awaitingOfSender: (sender: string) => StatusRecord[]
   /**
+   * Requests signed or submitted and not final whose record names `partition`: the same
+   * question as `awaitingConfirmation`, asked of the records themselves rather than the
+   * partition column, as a second opinion (the column once stayed -1 on a host with both
+   * roles, and hid those requests from every takeover).
+   */
+  readonly awaitingRecordedIn: (partition: number) => StatusRecord[]
+  /**
    * Ids of every record of `kind` other than requests (e.g. the `cancel` records, few,
    * which the view keeps in memory), through an index of those kinds alone: a scan for
    * them took 184–814 ms of a producer's start with 1,000,000 requests in the store.
@@ -193,8 +200,11 @@ export const openStatusStore = (path = ":memory:", options: StoreOptions = {}): 
   )
   const allCounts = db.prepare<CountRow, []>("SELECT status, n FROM status_counts WHERE n > 0")
   const senderNonce = db.prepare<{ nonce: number }, [string]>("SELECT nonce FROM sender_nonce WHERE sender = ?")
-  const awaiting = db.prepare<{ record: string; partition: number }, []>(
-    "SELECT record, partition FROM request_status WHERE status IN ('signed', 'submitted')",
+  const awaiting = db.prepare<{ record: string }, [number]>(
+    "SELECT record FROM request_status WHERE status IN ('signed', 'submitted') AND partition = ?",
+  )
+  const awaitingRecorded = db.prepare<{ record: string }, [number]>(
+    "SELECT record FROM request_status WHERE status IN ('signed', 'submitted') AND json_extract(record, '$.partition') = ?",
   )
   const awaitingSender = db.prepare<{ record: string }, [string]>(
     "SELECT record FROM request_status WHERE sender = ? AND status IN ('signed', 'submitted')",
@@ -305,8 +315,9 @@ export const openStatusStore = (path = ":memory:", options: StoreOptions = {}): 
     countsSoFar: () => counted(allCounts.all()),
     highestNonce: (sender) => senderNonce.get(sender)?.nonce,
     idsOfKind: (kind) => kindIds.all(kind).map((row) => row.id),
-    awaitingConfirmation: (partitions) => awaiting.all().filter((row) => partitions.has(row.partition)).map((row) => parsed(row.record)),
+    awaitingConfirmation: (partitions) => [...partitions].flatMap((p) => awaiting.all(p).map((row) => parsed(row.record))),
     awaitingOfSender: (sender) => awaitingSender.all(sender).map((row) => parsed(row.record)),
+    awaitingRecordedIn: (partition) => awaitingRecorded.all(partition).map((row) => parsed(row.record)),
     readPositions: (topic) => new Map(positions.all(topic).map((row) => [row.partition, BigInt(row.next)])),
     saveReadPosition: (topic, partition, next) => void savePosition.run(topic, partition, next.toString()),
     claimSource: (source) => {

@@ -152,6 +152,7 @@ export const openWriteBehindStore = (path: string, options: { readonly historyMa
     highestNonce: (sender) => (waitForAll(), reader.highestNonce(sender)),
     awaitingConfirmation: (partitions) => (waitForAll(), reader.awaitingConfirmation(partitions)),
     awaitingOfSender: (sender) => (waitForAll(), reader.awaitingOfSender(sender)),
+    awaitingRecordedIn: (partition) => (waitForAll(), reader.awaitingRecordedIn(partition)),
     idsOfKind: (kind) => (waitForAll(), reader.idsOfKind(kind)),
     readPositions: (topic) => (waitForAll(), reader.readPositions(topic)),
     expired: (before, limit) => (waitForAll(), reader.expired(before, limit)),

@@ -255,7 +255,7 @@ export const streamWhileFencing = async (
   kafka: Kafka,
   intake: string,
   bodies: readonly unknown[],
-  fences: { readonly rounds: number; readonly everyMs: number; readonly partitions: number },
+  fences: { readonly rounds: number; readonly everyMs: number; readonly partitions: number; readonly beforeFence?: () => void },
 ): Promise<string[]> => {
   const ids: string[] = []
   const slices = fences.rounds * 4
@@ -268,6 +268,7 @@ export const streamWhileFencing = async (
   })()
   for (let round = 0; round < fences.rounds; round++) {
     await new Promise((r) => setTimeout(r, fences.everyMs))
+    fences.beforeFence?.()
     await fenceExecutors(kafka, run.topics.group, fences.partitions)
   }
   await streaming

@@ -15,6 +15,12 @@ const remembered = 20_000
 /** A cache over `view`. */
 export const makeRecordCache = (view: StatusView): RecordCache => {
   const mine = new Map<string, StatusRecord>()
+  // The view's unfinished records, each replaced by what this executor committed since, if newer and still unfinished.
+  const newestUnfinished = (records: readonly StatusRecord[]) =>
+    records.flatMap((r) => {
+      const newest = mine.get(r.id) ?? r
+      return newest.status === "signed" || newest.status === "submitted" ? [newest] : []
+    })
   return {
     get: (id) => mine.get(id) ?? view.get(id),
     remember: (records) => {
@@ -30,11 +36,8 @@ export const makeRecordCache = (view: StatusView): RecordCache => {
       view.applyLocal(records)
     },
     highestNonce: (sender) => view.highestNonce(sender),
-    awaitingOf: (sender) =>
-      view.awaitingOfSender(sender).flatMap((r) => {
-        const newest = mine.get(r.id) ?? r
-        return newest.status === "signed" || newest.status === "submitted" ? [newest] : []
-      }),
+    awaitingOf: (sender) => newestUnfinished(view.awaitingOfSender(sender)),
+    awaitingIn: (partition) => newestUnfinished(view.awaitingRecordedIn(partition)),
     cancelRequested: (id) => view.cancelRequested(id),
   }
 }

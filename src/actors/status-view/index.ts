@@ -58,6 +58,8 @@ export interface StatusView {
   readonly awaitingConfirmation: (partitions: ReadonlySet<number>) => StatusRecord[]
   /** One sender's requests signed or submitted and not final, of any partition. */
   readonly awaitingOfSender: (sender: string) => StatusRecord[]
+  /** Requests signed or submitted and not final whose record names `partition` (see the store's `awaitingRecordedIn`). */
+  readonly awaitingRecordedIn: (partition: number) => StatusRecord[]
   readonly store: StatusStore
   /** Applies records this host just wrote, before they come back from Kafka. */
   readonly applyLocal: (records: readonly StatusRecord[]) => void
@@ -107,6 +109,7 @@ export const statusView = (ctx: HostContext): { readonly view: StatusView; reado
     highestNonce: (sender) => store.highestNonce(sender),
     awaitingConfirmation: (partitions) => store.awaitingConfirmation(partitions),
     awaitingOfSender: (sender) => store.awaitingOfSender(sender),
+    awaitingRecordedIn: (partition) => store.awaitingRecordedIn(partition),
     applyLocal: (records) => {
       store.applyMany(records)
       noteCancels(records)

@@ -34,33 +34,73 @@ const following = (ctx: BitcoinContext) => (): boolean => {
   return false
 }
 
+/** Takes one unfinished `transaction` record into its account's pending transactions and coin book; false when the record is not one, or unreadable. */
+const restoreTransaction = (ctx: BitcoinContext, record: StatusRecord): boolean => {
+  if (record.kind !== "transaction" || record.raw_tx === undefined || record.txid === undefined) return false
+  const decoded = decodeRawTransaction(record.raw_tx)
+  if (Result.isFailure(decoded)) {
+    ctx.log.warn(executorEvents.unreadableRecord, { partition: ctx.partition, id: record.id, problem: decoded.failure.message })
+    return false
+  }
+  const state = accountStateOf(ctx, record.sender)
+  state.book.reserve(recordedSpendOf(decoded.success, changeVoutsOf(record)))
+  state.pending.set(record.txid, {
+    txid: record.txid, raw: record.raw_tx, account: record.sender, members: membersOf(record), recorded: true,
+    sentAt: undefined, triedAt: undefined, mined: undefined, reported: record.status,
+  })
+  return true
+}
+
+/** How often the lane compares the transactions the status store says are in flight with its own, and how long one must have stood still first (as the Ethereum tracker does). */
+const reconcileEveryMs = 15_000
+const reconcileAfterMs = 30_000
+const reconciledAt = new WeakMap<object, number>()
+
+/**
+ * Takes back every `transaction` record of the partition that the status store says is
+ * signed or submitted, that has stood still for `reconcileAfterMs`, and that no account
+ * holds: one a takeover missed, which nothing would otherwise send again or follow to a
+ * final status. The first round after a takeover only starts the clock. Answers how many
+ * it took back: those may have been mined before, in blocks the chain watch reported while
+ * nothing here held them, so the caller asks the wallet about them, as after a takeover.
+ */
+export const reconcileBitcoin = (ctx: BitcoinContext): number => {
+  const now = ctx.now()
+  const last = reconciledAt.get(ctx.accounts)
+  if (last !== undefined && now - last < reconcileEveryMs) return 0
+  reconciledAt.set(ctx.accounts, now)
+  if (last === undefined) return 0
+  let adopted = 0
+  const held = new Set<string>()
+  for (const state of ctx.accounts.values()) for (const txid of state.pending.keys()) held.add(txid)
+  for (const record of ctx.records.awaitingIn(ctx.partition)) {
+    if (record.chain !== "bitcoin" || record.kind !== "transaction" || record.txid === undefined || held.has(record.txid) || now - record.at < reconcileAfterMs) continue
+    if (!restoreTransaction(ctx, record)) continue
+    adopted += 1
+    ctx.log.warn(executorEvents.untrackedAdopted, { partition: ctx.partition, sender: record.sender, id: record.id, txid: record.txid, status: record.status, adopted: true })
+  }
+  return adopted
+}
+
 /** Builds the lane over `ctx`, registered with the host's chain `watch`. */
 export const makeBitcoinLane = (ctx: BitcoinContext, watch: BitcoinChainWatch, deadLetter: DeadLetterFor): Lane => {
   const holder = { looked: false }
   const registration = watch.register(ctx.settings.node, following(ctx))
+  const tracking = trackBitcoin(ctx, registration, holder)
   return {
     capacity: (account) => (ctx.settings.batchAccounts.has(account) ? ctx.settings.batchMaxOutputs : unbatchedRun),
     run: (account, items) => runBitcoinAccount(ctx, account, items, deadLetter),
-    track: trackBitcoin(ctx, registration, holder),
+    track: Effect.flatMap(
+      Effect.sync(() => {
+        if (reconcileBitcoin(ctx) > 0) holder.looked = false
+      }),
+      () => tracking,
+    ),
     close: Effect.sync(() => registration.unregister()),
     restore: (records: readonly StatusRecord[]) =>
       Effect.sync(() => {
         let restored = 0
-        for (const record of records) {
-          if (record.kind !== "transaction" || record.raw_tx === undefined || record.txid === undefined) continue
-          const decoded = decodeRawTransaction(record.raw_tx)
-          if (Result.isFailure(decoded)) {
-            ctx.log.warn(executorEvents.unreadableRecord, { partition: ctx.partition, id: record.id, problem: decoded.failure.message })
-            continue
-          }
-          const state = accountStateOf(ctx, record.sender)
-          state.book.reserve(recordedSpendOf(decoded.success, changeVoutsOf(record)))
-          state.pending.set(record.txid, {
-            txid: record.txid, raw: record.raw_tx, account: record.sender, members: membersOf(record), recorded: true,
-            sentAt: undefined, triedAt: undefined, mined: undefined, reported: record.status,
-          })
-          restored += 1
-        }
+        for (const record of records) if (restoreTransaction(ctx, record)) restored += 1
         ctx.log.info(executorEvents.restored, { partition: ctx.partition, chain: "bitcoin", transactions: restored })
       }),
   }

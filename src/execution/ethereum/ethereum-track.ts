@@ -157,6 +157,40 @@ const adoptRecorded = (ctx: EthereumContext, sender: SenderState, nonces: Readon
   return adopted
 }
 
+/** How often a partition's tracker compares the requests the status store says are in flight with its book. */
+const reconcileEveryMs = 15_000
+/** How old a request's newest record must be before the comparison takes it back: a younger one may be settling at this moment. */
+const reconcileAfterMs = 30_000
+/** When each book was last compared; the first round after a takeover only starts the clock (the takeover just rebuilt it). */
+const reconciledAt = new WeakMap<object, number>()
+
+/**
+ * Takes back every Ethereum request of the partition that the status store records as
+ * signed or submitted, that has not moved for `reconcileAfterMs`, and that the book does
+ * not hold: a request a takeover missed, whose transaction the node may well hold or have
+ * mined, which nothing would otherwise follow to a final status (it stayed `signed` for
+ * good). It is followed as a takeover follows what it rebuilds: its recorded bytes are
+ * sent again and its receipt read. One whose nonce the book holds for another request is
+ * left, and logged.
+ */
+export const reconcileBook = (ctx: EthereumContext): void => {
+  const now = ctx.now()
+  const last = reconciledAt.get(ctx.book)
+  if (last !== undefined && now - last < reconcileEveryMs) return
+  reconciledAt.set(ctx.book, now)
+  if (last === undefined) return
+  const held = new Set<string>()
+  for (const sender of ctx.book.all()) for (const slot of sender.slots.values()) held.add(slot.owner)
+  for (const record of ctx.records.awaitingIn(ctx.partition)) {
+    if (record.chain !== "ethereum" || held.has(record.id) || now - record.at < reconcileAfterMs) continue
+    const slot = slotOf(record)
+    if (slot === undefined) continue
+    const there = ctx.book.get(slot.sender).slots.get(slot.nonce)
+    ctx.log.warn(executorEvents.untrackedAdopted, { partition: ctx.partition, sender: slot.sender, nonce: slot.nonce, id: record.id, status: record.status, adopted: there === undefined, ...(there === undefined ? {} : { nonce_held_by: there.owner }) })
+    if (there === undefined) ctx.book.put(slot)
+  }
+}
+
 /** Fills the nonces below the sender's next one that nothing holds: with a recorded request of ours if there is one, else a zero-value self-transfer. */
 export const fillGaps = (ctx: EthereumContext, sender: SenderState, minedCount: number, node: string) =>
   Effect.gen(function* () {
@@ -244,6 +278,7 @@ export const trackEthereum = (ctx: EthereumContext, follower: { readonly head: (
   Effect.gen(function* () {
     const { mined, reorged } = registration.drain()
     yield* readOutcomes(ctx, mined)
+    reconcileBook(ctx)
     const nodes = new Set<string>()
     for (const sender of ctx.book.all()) for (const slot of sender.slots.values()) nodes.add(slot.node)
     const headsNow = new Map<string, number>()

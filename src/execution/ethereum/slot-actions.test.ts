@@ -4,7 +4,7 @@ import type { StatusRecord } from "../../domain/status.ts"
 import { makeLogger } from "../../observability/log.ts"
 import type { ChainNodes, Recorder, RecordCache } from "../ports.ts"
 import type { EthereumContext } from "./ethereum-context.ts"
-import { fillGaps } from "./ethereum-track.ts"
+import { fillGaps, reconcileBook } from "./ethereum-track.ts"
 import { afterBroadcast } from "./slot-actions.ts"
 import { makeSenderBook, type Slot } from "./sender-book.ts"
 
@@ -24,6 +24,7 @@ const context = () => {
     cancelRequested: () => false,
     highestNonce: () => undefined,
     awaitingOf: (address) => [...records.values()].filter((r) => r.sender === address && (r.status === "signed" || r.status === "submitted")),
+    awaitingIn: (partition) => [...records.values()].filter((r) => r.partition === partition && (r.status === "signed" || r.status === "submitted")),
   }
   const nodes: ChainNodes = {
     callFor: () => Effect.succeed({ node: "eth-1", result: null }),
@@ -145,5 +146,50 @@ describe("a gap in the sender's nonces", () => {
     expect(state.slots.get(3)?.owner).toBe("r1")
     expect(state.slots.get(1)?.filler).toBe(true)
     expect(state.slots.get(2)?.filler).toBe(true)
+  })
+})
+
+describe("the book compared with the status store", () => {
+  /** A record of request `id` submitted at `nonce` in partition 0, `at` ms on the test's clock. */
+  const submittedAt = (id: string, nonce: number, at: number): StatusRecord => ({
+    id, status: "submitted", chain: "ethereum", sender, partition: 0, at, rev: 3, nonce, node: "eth-1",
+    versions: [{ txid: `0x${id}`, raw_tx: "0x02", max_fee: "2", tip: "1", at }],
+  })
+
+  test("a request the store says is in flight and the book lost is taken back once it has not moved for 30 s, not at the takeover's first round", () => {
+    const { ctx, book } = context()
+    let now = 100_000
+    const clocked: EthereumContext = { ...ctx, now: () => now }
+    ctx.records.remember([submittedAt("lost", 4, 80_000), submittedAt("young", 5, 99_000)])
+    book.put({ ...slotAt(3), owner: "held" })
+    ctx.records.remember([{ ...submittedAt("held", 3, 50_000) }])
+    reconcileBook(clocked)
+    expect([...book.get(sender).slots.keys()]).toEqual([3])
+    now += 10_000
+    reconcileBook(clocked)
+    expect([...book.get(sender).slots.keys()]).toEqual([3])
+    now += 6_000
+    reconcileBook(clocked)
+    // "lost" (20 s idle at the takeover, 36 s at this comparison) is back; "young" (17 s) waits for the next one.
+    expect([...book.get(sender).slots.keys()].sort()).toEqual([3, 4])
+    expect(book.get(sender).slots.get(4)?.owner).toBe("lost")
+    expect(book.get(sender).slots.get(4)?.recorded).toBe(true)
+    expect(book.get(sender).slots.get(4)?.sentAt).toBeUndefined()
+    now += 15_000
+    reconcileBook(clocked)
+    expect(book.get(sender).slots.get(5)?.owner).toBe("young")
+  })
+
+  test("a lost request whose nonce the book holds for another request is not put beside it", () => {
+    const { ctx, book } = context()
+    let now = 100_000
+    const clocked: EthereumContext = { ...ctx, now: () => now }
+    ctx.records.remember([submittedAt("lost", 3, 10_000)])
+    book.put({ ...slotAt(3), owner: "filler-at-3", filler: true })
+    reconcileBook(clocked)
+    now += 20_000
+    reconcileBook(clocked)
+    expect(book.get(sender).slots.get(3)?.owner).toBe("filler-at-3")
+    expect(book.get(sender).slots.size).toBe(1)
   })
 })
