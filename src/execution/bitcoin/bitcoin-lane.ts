@@ -16,6 +16,7 @@ import { decodeRawTransaction } from "./raw-transaction.ts"
 import { changeVoutsOf, membersOf } from "./tx-records.ts"
 import { recordedSpendOf } from "./utxo-book.ts"
 import { executorEvents } from "../events.ts"
+import { reconcileAfterMs, timeToReconcile } from "../reconcile-clock.ts"
 
 /**
  * Requests of one account started per run when payouts are not batched (each is its own
@@ -51,11 +52,6 @@ const restoreTransaction = (ctx: BitcoinContext, record: StatusRecord): boolean 
   return true
 }
 
-/** How often the lane compares the transactions the status store says are in flight with its own, and how long one must have stood still first (as the Ethereum tracker does). */
-const reconcileEveryMs = 15_000
-const reconcileAfterMs = 30_000
-const reconciledAt = new WeakMap<object, number>()
-
 /**
  * Takes back every `transaction` record of the partition that the status store says is
  * signed or submitted, that has stood still for `reconcileAfterMs`, and that no account
@@ -66,10 +62,7 @@ const reconciledAt = new WeakMap<object, number>()
  */
 export const reconcileBitcoin = (ctx: BitcoinContext): number => {
   const now = ctx.now()
-  const last = reconciledAt.get(ctx.accounts)
-  if (last !== undefined && now - last < reconcileEveryMs) return 0
-  reconciledAt.set(ctx.accounts, now)
-  if (last === undefined) return 0
+  if (!timeToReconcile(ctx.accounts, now)) return 0
   let adopted = 0
   const held = new Set<string>()
   for (const state of ctx.accounts.values()) for (const txid of state.pending.keys()) held.add(txid)

@@ -25,6 +25,7 @@ import { afterBroadcast, bumpSlot, cancelSlot, fillNonce, ownerRecord, recordDur
 import { cancelSigned, minedAsCancel, slotOf } from "./slot-records.ts"
 import { unfilledNonces, type SenderState, type Slot } from "./sender-book.ts"
 import { executorEvents } from "../events.ts"
+import { reconcileAfterMs, timeToReconcile } from "../reconcile-clock.ts"
 
 interface Receipt {
   readonly status?: string
@@ -157,13 +158,6 @@ const adoptRecorded = (ctx: EthereumContext, sender: SenderState, nonces: Readon
   return adopted
 }
 
-/** How often a partition's tracker compares the requests the status store says are in flight with its book. */
-const reconcileEveryMs = 15_000
-/** How old a request's newest record must be before the comparison takes it back: a younger one may be settling at this moment. */
-const reconcileAfterMs = 30_000
-/** When each book was last compared; the first round after a takeover only starts the clock (the takeover just rebuilt it). */
-const reconciledAt = new WeakMap<object, number>()
-
 /**
  * Takes back every Ethereum request of the partition that the status store records as
  * signed or submitted, that has not moved for `reconcileAfterMs`, and that the book does
@@ -175,10 +169,7 @@ const reconciledAt = new WeakMap<object, number>()
  */
 export const reconcileBook = (ctx: EthereumContext): void => {
   const now = ctx.now()
-  const last = reconciledAt.get(ctx.book)
-  if (last !== undefined && now - last < reconcileEveryMs) return
-  reconciledAt.set(ctx.book, now)
-  if (last === undefined) return
+  if (!timeToReconcile(ctx.book, now)) return
   const held = new Set<string>()
   for (const sender of ctx.book.all()) for (const slot of sender.slots.values()) held.add(slot.owner)
   for (const record of ctx.records.awaitingIn(ctx.partition)) {

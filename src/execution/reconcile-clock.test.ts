@@ -1,0 +1,14 @@
+import { describe, expect, test } from "bun:test"
+import { reconcileEveryMs, timeToReconcile } from "./reconcile-clock.ts"
+
+describe("timeToReconcile", () => {
+  test("the first call only starts the clock; then once every interval, per lane", () => {
+    const lane = {}
+    const other = {}
+    expect(timeToReconcile(lane, 1_000)).toBe(false)
+    expect(timeToReconcile(lane, 1_000 + reconcileEveryMs - 1)).toBe(false)
+    expect(timeToReconcile(lane, 1_000 + reconcileEveryMs)).toBe(true)
+    expect(timeToReconcile(lane, 1_000 + reconcileEveryMs + 1)).toBe(false)
+    expect(timeToReconcile(other, 1_000 + reconcileEveryMs)).toBe(false)
+  })
+})
