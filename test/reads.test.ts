@@ -70,9 +70,9 @@ const headCaughtUp = async () => {
  * and the block that holds it, from its receipt: anvil answers eth_sendTransaction a moment
  * before eth_blockNumber shows that block.
  */
-const pay = async (to: string, wei: bigint): Promise<{ readonly tx: string; readonly block: number }> => {
+const pay = async (to: string, wei: bigint, data?: string): Promise<{ readonly tx: string; readonly block: number }> => {
   const [from] = (await run.eth("eth_accounts")) as string[]
-  const tx = String(await run.eth("eth_sendTransaction", [{ from, to, value: `0x${wei.toString(16)}` }]))
+  const tx = String(await run.eth("eth_sendTransaction", [{ from, to, value: `0x${wei.toString(16)}`, ...(data === undefined ? {} : { data }) }]))
   let block: string | undefined
   expect(await waitUntil(async () => {
     block = ((await run.eth("eth_getTransactionReceipt", [tx])) as { blockNumber?: string } | null)?.blockNumber
@@ -98,6 +98,48 @@ test("a read at the same head is served from the cache, and a new head makes the
   // The answer is the node's at that block.
   expect(await run.eth("eth_getBalance", [who, `0x${next.toString(16)}`])).toBe("0x3039")
   expect(proxy.stats().byFirstParam[`eth_getBalance ${who.toLowerCase()}`]).toBe(2)
+}, 60_000)
+
+/** How many eth_getBalance calls for `who` reached the node. */
+const balanceCalls = (who: string) => proxy.stats().byFirstParam[`eth_getBalance ${who.toLowerCase()}`] ?? 0
+
+test("a new block of plain transfers carries the balance answers of the accounts it did not touch; the ones it touched go to the node", async () => {
+  const paid = Wallet.createRandom().address
+  const bystander = Wallet.createRandom().address
+  const head = await headCaughtUp()
+  expect((await rpc("eth_getBalance", [bystander, "latest"])).cache).toBe("miss")
+  expect((await rpc("eth_getBalance", [paid, "latest"])).cache).toBe("miss")
+  const carriedBefore = await metric("gateway_read_carried_total")
+
+  // One transfer, mined alone in the next block (anvil mines per transaction here).
+  const { block } = await pay(paid, 5n)
+  expect(block).toBe(head + 1)
+  await headCaughtUp()
+  expect(await metric("gateway_read_carried_total")).toBeGreaterThan(carriedBefore)
+  const still = await rpc("eth_getBalance", [bystander, "latest"])
+  expect([still.cache, still.block, still.result]).toEqual(["hit", block, "0x0"])
+  expect(balanceCalls(bystander)).toBe(1)
+  const moved = await rpc("eth_getBalance", [paid, "latest"])
+  expect([moved.cache, moved.block, moved.result]).toEqual(["miss", block, "0x5"])
+  expect(balanceCalls(paid)).toBe(2)
+  // Both are what the node says at that block.
+  expect(await run.eth("eth_getBalance", [bystander, `0x${block.toString(16)}`])).toBe("0x0")
+  expect(await run.eth("eth_getBalance", [paid, `0x${block.toString(16)}`])).toBe("0x5")
+}, 60_000)
+
+test("a block whose transactions used more than a transfer's gas (calldata, code) carries nothing", async () => {
+  const paid = Wallet.createRandom().address
+  const bystander = Wallet.createRandom().address
+  const head = await headCaughtUp()
+  expect((await rpc("eth_getBalance", [bystander, "latest"])).cache).toBe("miss")
+  const carriedBefore = await metric("gateway_read_carried_total")
+  const { block } = await pay(paid, 6n, "0x01")
+  expect(block).toBe(head + 1)
+  await headCaughtUp()
+  const after = await rpc("eth_getBalance", [bystander, "latest"])
+  expect([after.cache, after.block, after.result]).toEqual(["miss", block, "0x0"])
+  expect(balanceCalls(bystander)).toBe(2)
+  expect(await metric("gateway_read_carried_total")).toBe(carriedBefore)
 }, 60_000)
 
 test("identical reads that arrive while the first is at the node share its one node call", async () => {

@@ -89,6 +89,8 @@ export interface ReadMetrics {
   readonly nodeCalls: Readonly<Record<string, number>>
   readonly hedged: number
   readonly cacheEntries: number
+  /** Answers carried to a new head because its block did not touch their account (`[reads].carry_untouched`). */
+  readonly carried: number
 }
 
 /** What one pass measured. */
@@ -128,6 +130,7 @@ const readMetrics = (samples: ReadonlyArray<MetricSample>, nodes: ReadonlyArray<
   nodeCalls: Object.fromEntries(nodes.map((n) => [n, metricSum(samples, "gateway_read_node_calls_total", { chain: "ethereum", node: n })])),
   hedged: metricSum(samples, "gateway_reads_hedged_total", { chain: "ethereum" }),
   cacheEntries: metricSum(samples, "gateway_read_cache_entries", { chain: "ethereum" }),
+  carried: metricSum(samples, "gateway_read_carried_total", { chain: "ethereum" }),
 })
 
 const snapshot = (proxies: ReadonlyArray<CountingProxy>, names: ReadonlyArray<string>): Record<string, ProxyStats> =>

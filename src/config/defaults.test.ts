@@ -90,7 +90,7 @@ describe("a misspelt key is still an error, never a fallback to the default", ()
     [
       "reads.cache_mbs",
       "[reads]\ncache_mbs = 32",
-      `${FILE}: reads.cache_mbs: expected one of the keys cache_mb, head_poll_ms, head_idle_after_ms, hedge, max_batch, rate_while_draining; found an unknown key (did you mean cache_mb?)`,
+      `${FILE}: reads.cache_mbs: expected one of the keys cache_mb, head_poll_ms, head_idle_after_ms, hedge, carry_untouched, max_batch, rate_while_draining; found an unknown key (did you mean cache_mb?)`,
     ],
     [
       "[intak]",

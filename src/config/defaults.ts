@@ -146,6 +146,7 @@ export const CONFIG_DEFAULTS = {
   "reads.head_poll_ms": { value: 250, why: "each chain's head is read 4 times a second; answers about latest live until it moves" },
   "reads.head_idle_after_ms": { value: 30000, why: "a chain nobody read for 30 s is no longer followed (two node calls every head_poll_ms); the next read reads its head first" },
   "reads.hedge": { value: false, why: "a second node is asked only when the file turns hedging on" },
+  "reads.carry_untouched": { value: true, why: "a new block of plain transfers leaves every other account as it was: their balance, nonce and code answers stay kept (Ethereum's fee rules; turn off for a rollup that pays fees to vault accounts)" },
   "reads.max_batch": { value: 100, why: "most calls in one JSON-RPC batch" },
   "reads.rate_while_draining": { value: 300, why: "a drain of transfers keeps its pace beside a read storm (reads bench, 2 cores: 1,000 reads/s cost the drain a quarter of its rate)" },
   "status.data_dir": { value: "gateway-data", why: "the status store's files, under the working directory; each host writes <data_dir>/<host>/" },

@@ -101,6 +101,8 @@ export const ReadsConfigSchema = table("[reads]", {
   head_idle_after_ms: Schema.optionalKey(intAtLeast(0)),
   /** Send a read slower than the pool's p95 to a second node too (default false). */
   hedge: Schema.optionalKey(Bool),
+  /** Carry Ethereum balance, nonce and code answers to a new head whose block of plain transfers did not touch their account (default true); off for a chain with other fee rules. */
+  carry_untouched: Schema.optionalKey(Bool),
   /** Most JSON-RPC calls in one batch (default 100). */
   max_batch: Schema.optionalKey(intAtLeast(1)),
   /** Client read requests a second this host serves while its executors hold transfers not yet sent (default 300); 0: reads never wait for writes. */
@@ -113,6 +115,7 @@ export interface ReadsSettings {
   readonly headPollMs: number
   readonly headIdleAfterMs: number
   readonly hedge: boolean
+  readonly carryUntouched: boolean
   readonly maxBatch: number
   readonly rateWhileDraining: number
 }
@@ -123,6 +126,7 @@ export const readsSettingsOf = (reads: typeof ReadsConfigSchema.Type | undefined
   headPollMs: reads?.head_poll_ms ?? CONFIG_DEFAULTS["reads.head_poll_ms"].value,
   headIdleAfterMs: reads?.head_idle_after_ms ?? CONFIG_DEFAULTS["reads.head_idle_after_ms"].value,
   hedge: reads?.hedge ?? CONFIG_DEFAULTS["reads.hedge"].value,
+  carryUntouched: reads?.carry_untouched ?? CONFIG_DEFAULTS["reads.carry_untouched"].value,
   maxBatch: reads?.max_batch ?? CONFIG_DEFAULTS["reads.max_batch"].value,
   rateWhileDraining: reads?.rate_while_draining ?? CONFIG_DEFAULTS["reads.rate_while_draining"].value,
 })

@@ -2,10 +2,12 @@
  * The read front's answers, bounded by size with least-recently-used eviction. Each
  * entry remembers what it depends on (its scope, the block it is about, whether it is
  * wallet state), so a new head drops the `head` answers, a reorg drops everything about
- * the blocks it replaced, and a send from the wallet drops the wallet's answers. Sizes
+ * the blocks it replaced, and a send from the wallet drops the wallet's answers. Before a
+ * new head drops them, the answers about accounts its block did not touch are carried to
+ * it (block-touches.ts). Sizes
  * are the answer's JSON length plus the key's, which is what the process holds.
  */
-import type { Scope } from "./read-methods.ts"
+import { accountReadKey, type Scope } from "./read-methods.ts"
 
 /** One kept answer. */
 export interface CachedAnswer {
@@ -14,6 +16,15 @@ export interface CachedAnswer {
   readonly node: string
   readonly scope: Scope
   readonly wallet: boolean
+  /** A balance, nonce or code read pinned to the head: its method and account, so the answer can be carried to the next head. */
+  readonly carry?: { readonly method: string; readonly account: string }
+}
+
+/** A head move whose block's untouched accounts keep their answers (see `dropHead`). */
+export interface HeadCarry {
+  readonly from: number
+  readonly to: number
+  readonly untouched: (account: string) => boolean
 }
 
 /** What a cache holds now. */
@@ -26,8 +37,13 @@ export interface CacheSize {
 export interface AnswerCache {
   readonly get: (key: string) => CachedAnswer | undefined
   readonly put: (key: string, answer: CachedAnswer) => void
-  /** Drops every answer about the head: it moved. */
-  readonly dropHead: () => number
+  /**
+   * Drops every answer about the head: it moved. With `carry`, first copies each answer
+   * about head `from` that can be carried, and whose account `untouched` says the new
+   * head's block left alone, to the key a read pinned to head `to` has. Returns how many
+   * answers were dropped and how many carried.
+   */
+  readonly dropHead: (carry?: HeadCarry) => { readonly dropped: number; readonly carried: number }
   /** Drops every answer about block `from` or later: a reorg replaced them. */
   readonly dropFrom: (from: number) => number
   /** Drops every answer about the wallet's state: the gateway sent from it. */
@@ -60,6 +76,19 @@ export const makeAnswerCache = (maxBytes: number): AnswerCache => {
     return n
   }
 
+  const put = (key: string, answer: CachedAnswer) => {
+    const size = key.length + answer.json.length + entryOverhead
+    if (size > maxBytes) return
+    remove(key)
+    while (bytes + size > maxBytes) {
+      const oldest = entries.keys().next()
+      if (oldest.done === true) break
+      remove(oldest.value)
+    }
+    entries.set(key, { ...answer, bytes: size })
+    bytes += size
+  }
+
   return {
     get: (key) => {
       const e = entries.get(key)
@@ -68,19 +97,19 @@ export const makeAnswerCache = (maxBytes: number): AnswerCache => {
       entries.set(key, e)
       return e
     },
-    put: (key, answer) => {
-      const size = key.length + answer.json.length + entryOverhead
-      if (size > maxBytes) return
-      remove(key)
-      while (bytes + size > maxBytes) {
-        const oldest = entries.keys().next()
-        if (oldest.done === true) break
-        remove(oldest.value)
+    put,
+    dropHead: (carry) => {
+      const carried: Array<readonly [string, CachedAnswer]> = []
+      if (carry !== undefined) {
+        for (const e of entries.values()) {
+          if (e.carry === undefined || e.scope._tag !== "head" || e.scope.block !== carry.from || !carry.untouched(e.carry.account.toLowerCase())) continue
+          carried.push([accountReadKey(e.carry.method, e.carry.account, carry.to), { json: e.json, node: e.node, scope: { _tag: "head", block: carry.to }, wallet: e.wallet, carry: e.carry }])
+        }
       }
-      entries.set(key, { ...answer, bytes: size })
-      bytes += size
+      const dropped = dropWhere((e) => e.scope._tag === "head")
+      for (const [key, answer] of carried) put(key, answer)
+      return { dropped, carried: carried.length }
     },
-    dropHead: () => dropWhere((e) => e.scope._tag === "head"),
     dropFrom: (from) => dropWhere((e) => e.scope.block !== undefined && e.scope.block >= from),
     dropWallet: () => dropWhere((e) => e.wallet),
     size: () => ({ entries: entries.size, bytes }),

@@ -17,6 +17,7 @@ export const readMetrics = (metrics: MetricsRegistry) => ({
   nodeCalls: metrics.counter("gateway_read_node_calls_total", "Node calls made for client reads (each call of a batch counted; hedges included)."),
   batches: metrics.counter("gateway_read_batches_total", "JSON-RPC batches that carried client reads to a node (the round trips the misses cost)."),
   hedged: metrics.counter("gateway_reads_hedged_total", "Reads also sent to a second node because the first was slower than the pool's p95."),
+  carried: metrics.counter("gateway_read_carried_total", "Balance, nonce and code answers carried to a new head because its block did not touch their account (a block of plain transfers only), instead of asked again."),
   reorgs: metrics.counter("gateway_read_reorgs_total", "Reorgs the read front saw; the answers about the replaced blocks were dropped."),
   head: metrics.gauge("gateway_read_head", "The chain head the read front last saw (it stops following a chain nobody reads: [reads].head_idle_after_ms)."),
   headReads: metrics.counter("gateway_read_head_reads_total", "Head reads of the read front: every head_poll_ms while the chain is read, and once when a read finds it no longer followed."),

@@ -32,6 +32,12 @@ export interface PlannedRead {
   readonly wallet: boolean
   /** Decide the scope from the answer (a transaction or receipt is final once it names its block). */
   readonly byAnswer: boolean
+  /**
+   * The account (as the client spelled it) of a balance, nonce or code read pinned to the
+   * head: its answer may be carried to the next head when that block did not touch the
+   * account (block-touches.ts).
+   */
+  readonly account?: string
 }
 
 /** Why a call is not served. */
@@ -178,6 +184,12 @@ const blockOf = (tag: unknown, head: HeadView): { readonly pinned: unknown; read
 
 const keyOf = (chain: ReadChain, method: string, params: readonly unknown[]) => `${chain}\u0000${method}\u0000${JSON.stringify(params)}`
 
+/** Methods whose answer depends only on one account's balance, nonce or code. */
+const accountReads = new Set(["eth_getBalance", "eth_getTransactionCount", "eth_getCode"])
+
+/** The cache key of `method` about `account` at `block`, as `planRead` makes it for that read pinned to that head. */
+export const accountReadKey = (method: string, account: string, block: number): string => keyOf("ethereum", method, [account, `0x${block.toString(16)}`])
+
 const planned = (chain: ReadChain, method: string, params: readonly unknown[], scope: Scope, extra: { wallet?: boolean; byAnswer?: boolean } = {}): PlannedRead => ({
   _tag: "read",
   method,
@@ -230,7 +242,10 @@ export const planRead = (chain: ReadChain, method: string, params: readonly unkn
       const pinnedParams = [...params]
       while (pinnedParams.length < rule.at) pinnedParams.push(undefined)
       pinnedParams[rule.at] = b.pinned
-      return planned(chain, method, pinnedParams, b.scope)
+      const plan = planned(chain, method, pinnedParams, b.scope)
+      const account = pinnedParams[0]
+      const carryable = accountReads.has(method) && pinnedParams.length === 2 && b.scope._tag === "head" && b.scope.block === head.number && typeof account === "string" && /^0x[0-9a-fA-F]{40}$/.test(account)
+      return carryable ? { ...plan, account } : plan
     }
   }
 }

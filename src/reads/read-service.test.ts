@@ -44,7 +44,7 @@ test("a head gone stale whose head read fails vouches for no kept answer: the re
   const { state, nodes } = standIn()
   const service = makeReadService({
     nodes,
-    settings: { cacheBytes: 1024 * 1024, headPollMs: 10, headIdleAfterMs: 60, hedge: false, maxBatch: 100, rateWhileDraining: 0 },
+    settings: { cacheBytes: 1024 * 1024, headPollMs: 10, headIdleAfterMs: 60, hedge: false, carryUntouched: true, maxBatch: 100, rateWhileDraining: 0 },
     writesHeld: () => 0,
     log: makeLogger("test", { write: () => undefined }),
     metrics: makeMetrics(),

@@ -3,8 +3,9 @@
  * on, merges identical reads that arrive while the first is at a node into one node
  * call, and otherwise sends the read to the least-loaded healthy node behind the
  * executor's writes. Each chain's head is read once per `headPollMs` for the whole
- * host; when it moves, the answers about the old head go, and when a reorg replaced
- * blocks, every answer about them goes too.
+ * host; when it moves, the answers about the old head go (but for the balances, nonces
+ * and codes of accounts the new block did not touch, which are carried to it), and when a
+ * reorg replaced blocks, every answer about them goes too.
  *
  * An answer is stored only if the chain's head did not move while it was being fetched,
  * so a slow answer about an old head never outlives the head it was about.
@@ -18,6 +19,7 @@ import { makeHeadFollowing, type HeadFollowing } from "./head-following.ts"
 import { makeAnswerCache, type AnswerCache } from "./answer-cache.ts"
 import { makeHeadWatch, type Head, type HeadWatch } from "./head-watch.ts"
 import { shareRun } from "./share-run.ts"
+import { accountsTouchedBy } from "./block-touches.ts"
 import { makeLatencyWindow } from "./latency-window.ts"
 import { makeReadGate, type Admission } from "./read-gate.ts"
 import type { ReadCallError, ReadNodes } from "./ports.ts"
@@ -257,7 +259,13 @@ export const makeReadService = (deps: { readonly nodes: ReadNodes; readonly sett
         const started = chain === "ethereum" && !settings.hedge ? fetchBatched(chain, plan) : Effect.runPromise(fetch(chain, plan))
         return started.then((fetched) => {
           if (fetched.ok && s !== undefined && head !== undefined && s.epoch === epoch) {
-            s.cache.put(plan.key, { json: JSON.stringify(fetched.result) ?? "null", node: fetched.node, scope: scopeOf(plan, fetched.result, head), wallet: plan.wallet })
+            s.cache.put(plan.key, {
+              json: JSON.stringify(fetched.result) ?? "null",
+              node: fetched.node,
+              scope: scopeOf(plan, fetched.result, head),
+              wallet: plan.wallet,
+              ...(plan.account === undefined ? {} : { carry: { method: plan.method, account: plan.account } }),
+            })
             showSize(chain)
           }
           return fetched
@@ -265,6 +273,13 @@ export const makeReadService = (deps: { readonly nodes: ReadNodes; readonly sett
       })
       return running.then((fetched) => ({ fetched, merged: joined }))
     })
+
+  /** The accounts the block `hash` may have changed, from the block with its transactions; undefined when it may have changed any, or the node did not say. */
+  const touchedAt = (node: string, hash: string): Effect.Effect<ReadonlySet<string> | undefined> =>
+    nodes.callFirstOn(node, "eth_getBlockByHash", [hash, true]).pipe(
+      Effect.map(accountsTouchedBy),
+      Effect.catch(() => Effect.succeed(undefined)),
+    )
 
   /** Reads and observes the head of `chain` once; drops what it made untrue. */
   const followOnce = (chain: ReadChain): Effect.Effect<Head | undefined> =>
@@ -274,11 +289,16 @@ export const makeReadService = (deps: { readonly nodes: ReadNodes; readonly sett
       if (s === undefined || node === undefined) return s?.watch.current()
       m.headReads.inc({ chain })
       const head = yield* readHead(nodes, chain, node)
+      const before = s.watch.current()
+      const extends1 = chain === "ethereum" && settings.carryUntouched && before !== undefined && head.number === before.number + 1 && head.parentHash === before.hash
+      const touched = extends1 ? yield* touchedAt(node, head.hash) : undefined
       const change = yield* s.watch.observe(head, hashAtOf(nodes, chain, node))
       s.following.notePolled()
       if (change.moved) {
         s.epoch += 1
-        s.cache.dropHead()
+        const carry = touched !== undefined && before !== undefined && change.reorgFrom === undefined ? { from: before.number, to: head.number, untouched: (account: string) => !touched.has(account) } : undefined
+        const { carried } = s.cache.dropHead(carry)
+        if (carried > 0) m.carried.inc({ chain }, carried)
         m.head.set(head.number, { chain })
       }
       if (change.reorgFrom !== undefined) {
