@@ -88,7 +88,7 @@ export interface PhaseResult {
 export const runGatewayPhase = async (options: PhaseOptions, io: BenchIo): Promise<PhaseResult> => {
   const run = await prepareRun({ bench: options.name, configPath: options.configPath, hostNodes: [options.node], nodes: { [options.node]: options.nodeOverride }, ...(options.bitcoin === undefined ? {} : { bitcoin: options.bitcoin }) })
   const pass = { run, env: options.env, readyTimeoutMs: options.readyTimeoutMs, label: options.name, nodes: `node ${options.node} only` }
-  return withWatchedGateway(pass, io, async ({ gateway, watcher, readyMs }) => {
+  return withWatchedGateway(pass, io, async ({ gateway, watcher, readyMs, keepLogs }) => {
     const inFlight: Array<readonly [number, number]> = []
     let last: ReadonlyArray<MetricSample> = []
     let breakerOpenSeen = false
@@ -112,6 +112,7 @@ export const runGatewayPhase = async (options: PhaseOptions, io: BenchIo): Promi
       const { reached, final } = await waitReachedThenFinal(watcher, accepted, options, options.name, io, () => {
         cpu = meter?.stop()
       })
+      if (final.final < accepted) keepLogs(`${accepted - final.final} of ${accepted} requests not final`)
       const first202 = submit.timeline.length === 0 ? null : submitFrom + Math.min(...submit.timeline.map(([t]) => t))
       const firstAcceptedAt = reached.firstAcceptedAt ?? first202
       await scrape()

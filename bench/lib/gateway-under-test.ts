@@ -587,7 +587,7 @@ export const sampleMemory = (gateway: GatewayUnderTest, everyMs = 250) => {
  * otherwise; then drops the pass's interrupt guard and finishes its run, keeping the
  * run's folder (and saying where) unless the gateway stopped cleanly.
  */
-export const endPass = async (gateway: GatewayUnderTest, run: GatewayRun, ok: boolean, release: () => void, say: (line: string) => void): Promise<void> => {
+export const endPass = async (gateway: GatewayUnderTest, run: GatewayRun, ok: boolean, release: () => void, say: (line: string) => void, keepBecause?: string): Promise<void> => {
   let clean = false
   try {
     if (ok) {
@@ -596,8 +596,8 @@ export const endPass = async (gateway: GatewayUnderTest, run: GatewayRun, ok: bo
     } else gateway.kill()
   } finally {
     release()
-    await run.finish({ keepDir: !clean })
-    if (!clean) say(`the run's config and gateway log are kept in ${run.dir}`)
+    await run.finish({ keepDir: !clean || keepBecause !== undefined })
+    if (!clean || keepBecause !== undefined) say(`the run's config and gateway log are kept in ${run.dir}${keepBecause === undefined ? "" : ` (${keepBecause})`}`)
   }
 }
 

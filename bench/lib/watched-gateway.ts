@@ -31,6 +31,8 @@ export interface WatchedGateway {
   readonly watcher: ResultsWatcher
   /** From spawn to `gateway.ready`. */
   readonly readyMs: number
+  /** Keeps the run's folder (config and gateway log) when the pass ends, saying why: something in it needs reading. */
+  readonly keepLogs: (why: string) => void
 }
 
 const ROLES: ReadonlyArray<Role> = ["producer", "consumer"]
@@ -53,15 +55,16 @@ export const withWatchedGateway = async <A>(options: WatchedGatewayOptions, io: 
   const release = guardInterrupt(() => gateway.kill())
   const watcher = watchResults(run.config.kafka.brokers, run.names.results, `${run.names.prefix}-watch`)
   let ok = false
+  let keepBecause: string | undefined
   try {
     const ready = await gateway.waitReady(options.readyTimeoutMs)
     await watcher.started
-    const result = await measure({ gateway, watcher, readyMs: ready.spawnToReadyMs })
+    const result = await measure({ gateway, watcher, readyMs: ready.spawnToReadyMs, keepLogs: (why) => (keepBecause = why) })
     ok = true
     return result
   } finally {
     await watcher.stop().catch(() => undefined)
-    await endPass(gateway, run, ok, release, say)
+    await endPass(gateway, run, ok, release, say, keepBecause)
   }
 }
 

@@ -156,7 +156,7 @@ export const runPoolPass = async (options: PoolPassOptions, io: BenchIo): Promis
     label,
     nodes: `pool ${names.map((n, i) => `${n} (${options.proxies[i]?.url}, cap ${caps[n]})`).join(", ")}`,
   }
-  return withWatchedGateway(pass, io, async ({ gateway, watcher, readyMs }) => {
+  return withWatchedGateway(pass, io, async ({ gateway, watcher, readyMs, keepLogs }) => {
     for (const p of options.proxies) p.reset()
     const nudger = startStallNudger(options.node, (n) => io.err(`${label}: anvil held ${n.pending} pending transactions without mining them (foundry-rs/foundry#10122); the bench mined one block (evm_mine)`), 1000, STALL_MS)
     const passFrom = Date.now()
@@ -188,6 +188,7 @@ export const runPoolPass = async (options: PoolPassOptions, io: BenchIo): Promis
     const stormResult = await stormRun
     const checked = (await checker?.finish()) ?? []
     const { reached, final } = await waitReachedThenFinal(watcher, accepted, options, label, io)
+    if (final.final < accepted) keepLogs(`${accepted - final.final} of ${accepted} requests not final`)
     const nudges = await nudger.stop()
     const passProxies = snapshot(options.proxies, names)
     const span = (to: number | null) => (to === null || to <= submitFrom ? null : to - submitFrom)
