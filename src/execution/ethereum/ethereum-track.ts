@@ -8,7 +8,7 @@
  * call's receipt says whether the EVM reverted it.
  *
  * The slow path looks only at a sender whose lowest unmined slot has waited longer than
- * `rebroadcast_after_s`: its mined-nonce count says whether the slot's nonce was used
+ * `rebroadcast_after_s`: its mined-nonce count in the finished blocks (nonce-fate.ts) says whether the slot's nonce was used
  * (by one of its versions, found by receipt — mined before this executor looked — or by
  * another transaction, and then the request is signed again elsewhere); a node that
  * forgot the slot gets the same bytes again, with any nonce below it that nothing holds
@@ -26,12 +26,7 @@ import { cancelSigned, minedAsCancel, slotOf } from "./slot-records.ts"
 import { unfilledNonces, type SenderState, type Slot } from "./sender-book.ts"
 import { executorEvents } from "../events.ts"
 import { reconcileAfterMs, timeToReconcile } from "../reconcile-clock.ts"
-
-interface Receipt {
-  readonly status?: string
-  readonly blockNumber?: string
-  readonly blockHash?: string
-}
+import { minedByReceipt, settledCountOf } from "./nonce-fate.ts"
 
 /** A node whose head has not moved this long while it holds our unmined transactions is reported as stalled. */
 const stallAfterMs = 15_000
@@ -55,20 +50,6 @@ const watchStall = (ctx: EthereumContext, watch: HeadWatch, node: string, head: 
   last.reported = true
   ctx.log.warn(executorEvents.nodeStalled, { partition: ctx.partition, node, head, seconds: Math.round((now - last.since) / 1000), waiting, hint: "the node holds sent transactions but mines no block; check it (anvil automine can stall: foundry-rs/foundry#10122)" })
 }
-
-/** Which version of a slot a block holds (by receipt), null if none, "unknown" if the node did not answer. */
-export const minedByReceipt = (ctx: EthereumContext, slot: Slot) =>
-  Effect.gen(function* () {
-    for (const v of [...slot.versions].reverse()) {
-      const answer = yield* Effect.option(ctx.nodes.callNode(slot.node, "eth_getTransactionReceipt", [v.hash]))
-      if (answer._tag === "None") return "unknown" as const
-      const receipt = answer.value as Receipt | null
-      if (receipt !== null && receipt.blockNumber !== undefined) {
-        return { hash: v.hash, block: Number(receipt.blockNumber), blockHash: receipt.blockHash ?? "", succeeded: receipt.status !== "0x0" }
-      }
-    }
-    return null
-  })
 
 /** Learns whether mined contract calls succeeded (a plain transfer cannot revert). */
 const readOutcomes = (ctx: EthereumContext, slots: readonly Slot[]) =>
@@ -95,12 +76,16 @@ const unstick = (ctx: EthereumContext, sender: SenderState, lowest: Slot, head: 
   Effect.gen(function* () {
     const node = lowest.node
     const count = Number(yield* ctx.nodes.callNode(node, "eth_getTransactionCount", [sender.address, "latest"]))
+    // Judged from finished blocks only, counted before the receipts are asked (nonce-fate.ts):
+    // a nonce in the block being mined may have no receipt yet, and is looked at next round.
+    const settled = yield* settledCountOf(ctx, sender.address, node)
+    if (settled === undefined) return
     for (const slot of ctx.book.unmined(sender)) {
-      if (slot.nonce >= count || !slot.recorded) break
+      if (slot.nonce >= settled || !slot.recorded) break
       const found = yield* minedByReceipt(ctx, slot)
       if (found === "unknown") return
       if (found === null) {
-        // Another transaction took this nonce: none of ours can ever be mined there.
+        // Another transaction took this nonce in a finished block: none of ours can ever be mined there.
         const pending = yield* transactionCountOf(ctx, sender.address, node, "pending")
         if (pending !== undefined) yield* resignElsewhere(ctx, slot, pending)
         continue

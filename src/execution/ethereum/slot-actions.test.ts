@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test"
 import { Effect } from "effect"
+import { Transaction } from "ethers"
 import type { StatusRecord } from "../../domain/status.ts"
 import { makeLogger } from "../../observability/log.ts"
 import type { ChainNodes, Recorder, RecordCache } from "../ports.ts"
@@ -191,5 +192,61 @@ describe("the book compared with the status store", () => {
     reconcileBook(clocked)
     expect(book.get(sender).slots.get(3)?.owner).toBe("filler-at-3")
     expect(book.get(sender).slots.size).toBe(1)
+  })
+})
+
+describe("'nonce too low' while the node mines the block that holds the nonce", () => {
+  /** Bytes the codec can read back, so a re-sign has something to copy. */
+  const raw = Transaction.from({ type: 2, chainId: 31337, nonce: 0, to: sender, value: 1n, gasLimit: 21_000n, maxFeePerGas: 2n, maxPriorityFeePerGas: 1n }).unsignedSerialized
+  /**
+   * The node at head 0x10, whose `latest` already counts nonce 0 (the block being mined),
+   * which does not know the hash any more (out of its pool), and whose finished blocks
+   * (0xf and below) count `settled` of the sender's transactions; `receipt` for 0xr0.
+   */
+  const miningNode = (ctx: EthereumContext, settled: string, receipt: object | null): EthereumContext => ({
+    ...ctx,
+    nodes: {
+      ...ctx.nodes,
+      callNode: (_node, method, params = []) => {
+        if (method === "eth_blockNumber") return Effect.succeed("0x10")
+        if (method === "eth_getTransactionCount") return Effect.succeed(params[1] === "0xf" ? settled : "0x1")
+        if (method === "eth_getTransactionReceipt") return Effect.succeed(params[0] === "0xr0" ? receipt : null)
+        return Effect.succeed(null)
+      },
+    },
+  })
+  const setUp = (settled: string, receipt: object | null) => {
+    const { ctx, committed, book } = context()
+    const state = book.get(sender)
+    state.next = 1
+    const slot: Slot = { ...slotAt(0), versions: [{ hash: "0xr0", raw, fees: { maxFee: 2n, tip: 1n }, at: 1 }], sentAt: 1 }
+    book.put(slot)
+    return { ctx: miningNode(ctx, settled, receipt), committed, state, slot }
+  }
+  const tooLow = { _tag: "refused" as const, kind: "nonce-too-low" as const, detail: "nonce too low" }
+
+  test("no finished block uses the nonce yet: the slot waits, nothing is signed again", async () => {
+    const { ctx, committed, state, slot } = setUp("0x0", null)
+    await Effect.runPromise(afterBroadcast(ctx, slot, tooLow))
+    expect(committed).toEqual([])
+    expect(state.slots.get(0)?.owner).toBe("r0")
+    expect(state.next).toBe(1)
+    expect(slot.refused).toBe("nonce too low")
+  })
+
+  test("a finished block holds our own bytes at it: the slot is mined, nothing is signed again", async () => {
+    const { ctx, committed, state, slot } = setUp("0x1", { blockNumber: "0xf", blockHash: "0xbf", status: "0x1" })
+    await Effect.runPromise(afterBroadcast(ctx, slot, tooLow))
+    expect(committed).toEqual([])
+    expect(slot.mined).toEqual({ hash: "0xr0", block: 15, blockHash: "0xbf", succeeded: true })
+    expect(state.slots.get(0)?.owner).toBe("r0")
+  })
+
+  test("a finished block used it for another transaction: the request is signed again at the next nonce", async () => {
+    const { ctx, committed, state } = setUp("0x1", null)
+    await Effect.runPromise(afterBroadcast(ctx, state.slots.get(0) as Slot, tooLow))
+    expect(committed.map((r) => `${r.id}:${r.status}:${r.nonce}`)).toEqual(["r0:signed:1"])
+    expect(state.slots.has(0)).toBe(false)
+    expect(state.slots.get(1)?.owner).toBe("r0")
   })
 })

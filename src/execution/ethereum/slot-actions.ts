@@ -21,6 +21,7 @@ import type { EthereumContext } from "./ethereum-context.ts"
 import { bumpedFees, freshFees, type Fees } from "./fee-policy.ts"
 import { cancelSigned, fillerRecord, fillerId, slotFields } from "./slot-records.ts"
 import { afterRefusal, currentVersion, type Slot, type SlotVersion } from "./sender-book.ts"
+import { nonceFate } from "./nonce-fate.ts"
 import { executorEvents } from "../events.ts"
 
 /** Refusals that no retry of the same bytes can cure. */
@@ -200,13 +201,20 @@ export const afterBroadcast = (ctx: EthereumContext, slot: Slot, outcome: Broadc
           slot.refused = undefined
           return
         }
-        // Believed only when the chain agrees: anvil under its queued-nonce wedge (foundry#10122)
-        // answers "nonce too low" for nonces no mined transaction holds, and re-signing on each
-        // such answer walked one request 680 nonces ahead of its sender's chain nonce in a
-        // 10,000-transfer burst. Until a mined transaction holds the nonce, the slot waits for
-        // the tracker, which sends it again (and fills any gap below it).
-        const mined = yield* transactionCountOf(ctx, slot.sender, slot.node, "latest")
-        if (mined === undefined || mined <= slot.nonce) {
+        // Believed only when a finished block agrees: anvil under its queued-nonce wedge
+        // (foundry#10122) answers "nonce too low" for nonces no mined transaction holds, and
+        // re-signing on each such answer walked one request 680 nonces ahead of its sender's
+        // chain nonce in a 10,000-transfer burst; and while it mines a block holding these very
+        // bytes it can answer "nonce too low" before it knows them as mined (nonce-fate.ts).
+        // Until then the slot waits for the tracker, which sends it again (and fills any gap below it).
+        const fate = yield* nonceFate(ctx, slot)
+        if (fate._tag === "ours") {
+          slot.mined = fate.mined
+          slot.sentAt ??= ctx.now()
+          slot.refused = undefined
+          return
+        }
+        if (fate._tag === "open") {
           slot.refused = outcome.detail
           return
         }
