@@ -1,11 +1,11 @@
 /**
  * What became of a slot's nonce, judged only from blocks the node has finished.
  *
- * anvil answers a read about its newest block from the block it is still mining. With two
- * dev accounts sending transfers and anvil mining a block a second (6 December), a
- * sender's nonce count at `eth_blockNumber` was above that block's final count in 45 of
- * 8,769 reads, and its `latest` count above the count of every finished block in 1 of
- * 9,240; a balance at `eth_blockNumber` was the next block's in 79 of 4,178. So `latest`
+ * anvil answers a read about its newest block from the block it is still mining
+ * (`bun scripts/probe-anvil-newest-block.ts 60`, 6 December: two dev accounts sending
+ * transfers, a block a second; a sender's nonce count at `eth_blockNumber` was above that
+ * block's final count in 47 of 7,678 reads, its `latest` count above the count of every
+ * finished block in 2 of 7,678, a balance at `eth_blockNumber` ahead in 31). So `latest`
  * can count one of our transactions that no finished block holds, while the node neither
  * has its receipt nor keeps it in its pool, and "the nonce is used, by none of our
  * versions" would be concluded from a moment in the middle of a block. Acting on it signs
