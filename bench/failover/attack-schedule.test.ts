@@ -34,4 +34,10 @@ describe("pickTarget", () => {
     expect(pickTarget("random", nodes, "n2", () => 0)).toBe("n1")
     expect(pickTarget("random", nodes, "n2", () => 0.5)).toBe("n2")
   })
+  test("etcd-leader mode cuts the node whose etcd member leads raft, whoever leads the service; unknown, a random node", () => {
+    expect(pickTarget("etcd-leader", nodes, "n2", () => 0, "n3")).toBe("n3")
+    expect(pickTarget("etcd-leader", nodes, "n2", () => 0, "n2")).toBe("n2")
+    expect(pickTarget("etcd-leader", nodes, "n2", () => 0.5, undefined)).toBe("n2")
+    expect(pickTarget("etcd-leader", nodes, "n2", () => 0, "n9")).toBe("n1")
+  })
 })

@@ -5,8 +5,15 @@
  * 600 s run has 10, 20 or 24 cuts at periods of 60, 30 or 25 s.
  */
 
-/** Which node the attacker cuts: any node at random, or the current leader's. */
-export type AttackMode = "random" | "leader"
+/**
+ * Which node the attacker cuts: any node at random, the current leader's, or the node
+ * whose etcd member leads etcd's raft group (every lease renewal then waits for etcd to
+ * elect again, whichever replica leads the service).
+ */
+export type AttackMode = "random" | "leader" | "etcd-leader"
+
+/** The two modes of paper B's Table 2. */
+export type PaperMode = Exclude<AttackMode, "etcd-leader">
 
 /** One planned outage, in ms from the start of the load. */
 export interface PlannedCut {
@@ -24,9 +31,10 @@ export const attackSchedule = (durationS: number, periodS: number, outageS: numb
   return cuts
 }
 
-/** Picks the node to cut: the leader in leader mode when one is known, else a random node. */
-export const pickTarget = (mode: AttackMode, nodes: ReadonlyArray<string>, leader: string | undefined, random: () => number): string => {
+/** Picks the node to cut: the leader in leader mode, etcd's raft leader in etcd-leader mode, when known; else a random node. */
+export const pickTarget = (mode: AttackMode, nodes: ReadonlyArray<string>, leader: string | undefined, random: () => number, etcdLeader?: string): string => {
   if (mode === "leader" && leader !== undefined && nodes.includes(leader)) return leader
+  if (mode === "etcd-leader" && etcdLeader !== undefined && nodes.includes(etcdLeader)) return etcdLeader
   const i = Math.min(nodes.length - 1, Math.floor(random() * nodes.length))
   const node = nodes[i]
   if (node === undefined) throw new RangeError("no node to cut")

@@ -13,6 +13,8 @@ export interface Outage {
   readonly node: string
   /** The leader the poller saw when the node was picked. */
   readonly leaderAtCut: string | undefined
+  /** The node whose etcd member led raft when the node was picked (etcd-leader mode only). */
+  readonly etcdLeaderAtCut?: string
   readonly startMs: number
   /** When the link came back up (undefined only while the cut lasts). */
   readonly endMs: number | undefined
@@ -25,6 +27,8 @@ export interface AttackerDeps {
   readonly restore: (host: LabHost) => void
   /** Reads the leader now (attack on the leader). */
   readonly leaderNow: () => Promise<string | undefined>
+  /** Reads which node's etcd member leads raft now (etcd-leader mode). */
+  readonly etcdLeaderNow?: () => Promise<string | undefined>
   /** Run time in ms since the load started. */
   readonly clock: () => number
   readonly random: () => number
@@ -70,14 +74,16 @@ export const startAttacker = (plan: ReadonlyArray<PlannedCut>, mode: AttackMode,
         await sleepUntil(planned.startMs)
         if (stopped) return
         const leader = await deps.leaderNow()
-        const name = pickTarget(mode, deps.nodes.map((n) => n.name), leader, deps.random)
+        const etcdLeader = mode === "etcd-leader" ? await deps.etcdLeaderNow?.() : undefined
+        const name = pickTarget(mode, deps.nodes.map((n) => n.name), leader, deps.random, etcdLeader)
         const host = deps.nodes.find((n) => n.name === name)
         if (host === undefined) continue
         deps.cut(host)
         cutNow = host
         const cutAt = deps.clock()
-        outages.push({ index: planned.index, node: name, leaderAtCut: leader, startMs: cutAt, endMs: undefined })
-        deps.onEvent?.(`attacker: cut ${name}${name === leader ? " (the leader)" : ""} for ${((planned.endMs - planned.startMs) / 1000).toFixed(0)} s`)
+        outages.push({ index: planned.index, node: name, leaderAtCut: leader, ...(etcdLeader === undefined ? {} : { etcdLeaderAtCut: etcdLeader }), startMs: cutAt, endMs: undefined })
+        const roles = [name === leader ? "the leader" : undefined, name === etcdLeader ? "etcd's raft leader" : undefined].filter((r) => r !== undefined)
+        deps.onEvent?.(`attacker: cut ${name}${roles.length === 0 ? "" : ` (${roles.join(", ")})`} for ${((planned.endMs - planned.startMs) / 1000).toFixed(0)} s`)
         // The whole planned length from the cut itself: asking who leads can take a while on a loaded machine.
         await sleepUntil(Math.max(planned.endMs, cutAt + planned.endMs - planned.startMs))
         restoreCut()

@@ -9,7 +9,7 @@ import { intFlag, numberFlag, stringFlag } from "../lib/bench-flags.ts"
 
 /** The flags of `gateway bench failover`. */
 export const FAILOVER_FLAGS = {
-  mode: stringFlag({ value: "MODE", description: "Which node is cut: random (any node) or leader (the current leader's)", default: "random", choices: ["random", "leader"] }),
+  mode: stringFlag({ value: "MODE", description: "Which node is cut: random (any node), leader (the current leader's) or etcd-leader (the node whose etcd member leads raft; not one of paper B's schedules)", default: "random", choices: ["random", "leader", "etcd-leader"] }),
   period: intFlag({ value: "S", description: "A cut starts every this many seconds (paper: 60, 30 or 25)", default: 60, min: 1, max: 3600 }),
   outage: intFlag({ value: "S", description: "How long each cut lasts; each cut ends on a multiple of --period", default: 20, min: 0, max: 3600 }),
   duration: intFlag({ value: "S", description: "How long the clients send", default: 600, min: 1, max: 86_400 }),

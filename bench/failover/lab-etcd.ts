@@ -102,3 +102,31 @@ export const etcdAnswers = (endpoints: ReadonlyArray<string>, timeoutMs: number)
     () => true,
     () => false,
   )
+
+/** POSTs `body` to one of etcd's JSON gateway routes; null when the member does not answer in time. */
+const etcdJson = async (endpoint: string, route: string, timeoutMs: number): Promise<Record<string, unknown> | null> => {
+  try {
+    const response = await fetch(`${endpoint}${route}`, { method: "POST", body: "{}", signal: AbortSignal.timeout(timeoutMs) })
+    return response.ok ? ((await response.json()) as Record<string, unknown>) : null
+  } catch {
+    return null
+  }
+}
+
+/**
+ * The name of the member that leads etcd's raft group, as the first member that answers
+ * says (`/v3/maintenance/status` gives the leader's id, `/v3/cluster/member/list` its
+ * name); undefined when none answers or it knows no leader.
+ */
+export const etcdRaftLeader = async (endpoints: ReadonlyArray<string>, timeoutMs = 500): Promise<string | undefined> => {
+  for (const endpoint of endpoints) {
+    const status = await etcdJson(endpoint, "/v3/maintenance/status", timeoutMs)
+    const leader = status?.leader
+    if (typeof leader !== "string" || leader === "0") continue
+    const list = await etcdJson(endpoint, "/v3/cluster/member/list", timeoutMs)
+    const members = Array.isArray(list?.members) ? (list.members as ReadonlyArray<{ ID?: unknown; name?: unknown }>) : []
+    const name = members.find((m) => String(m.ID) === leader)?.name
+    if (typeof name === "string") return name
+  }
+  return undefined
+}

@@ -11,7 +11,7 @@ import type { Chart } from "../lib/chart-svg.ts"
 import type { BenchReport, Comparison, Figure, JsonValue } from "../lib/results.ts"
 import { percentile } from "../lib/stats.ts"
 import { ratioAtMost, valueAtMost } from "../lib/target.ts"
-import type { AttackMode } from "./attack-schedule.ts"
+import type { AttackMode, PaperMode } from "./attack-schedule.ts"
 import type { Outage } from "./attacker.ts"
 import type { Consistency, Resolution } from "./consistency.ts"
 import type { Failover } from "./failover-times.ts"
@@ -19,7 +19,7 @@ import type { Leadership } from "./leader-log.ts"
 import type { RequestRecord } from "./request-record.ts"
 
 /** Paper B's Table 2: failed requests of 1,200 and leader changes in 10 minutes, per period. */
-export const PAPER_TABLE2: Readonly<Record<number, Readonly<Record<AttackMode, { readonly failed: number; readonly leaderChanges: number }>>>> = {
+export const PAPER_TABLE2: Readonly<Record<number, Readonly<Record<PaperMode, { readonly failed: number; readonly leaderChanges: number }>>>> = {
   60: { random: { failed: 8, leaderChanges: 1 }, leader: { failed: 441, leaderChanges: 10 } },
   30: { random: { failed: 79, leaderChanges: 3 }, leader: { failed: 564, leaderChanges: 20 } },
   25: { random: { failed: 137, leaderChanges: 6 }, leader: { failed: 976, leaderChanges: 25 } },
@@ -40,7 +40,8 @@ export interface PaperReference {
 
 /** Paper B's figure for `periodS`/`mode`, scaled by requests and duration when this run is smaller. */
 export const paperReference = (periodS: number, mode: AttackMode, requests: number, durationS: number, outageS: number): PaperReference | undefined => {
-  const row = PAPER_TABLE2[periodS]?.[mode]
+  // etcd-leader is this bench's own schedule: the paper has no row for it.
+  const row = mode === "etcd-leader" ? undefined : PAPER_TABLE2[periodS]?.[mode]
   if (row === undefined) return undefined
   const exact = requests === PAPER_REQUESTS && durationS === PAPER_DURATION_S && outageS === PAPER_OUTAGE_S
   if (exact) return { ...row, requests, scaled: false }
@@ -258,7 +259,7 @@ export const failoverReport = (run: FailoverRun): BenchReport => {
       const { acknowledged, gaveUpApplied, gaveUpNotApplied, unresolved } = count(run.records, name, run.resolved)
       return [name, { acknowledged, gaveUpApplied, gaveUpNotApplied, unresolved }]
     })),
-    outages: run.outages.map((o) => ({ index: o.index, node: o.node, leaderAtCut: o.leaderAtCut ?? null, startMs: o.startMs, endMs: o.endMs ?? null })),
+    outages: run.outages.map((o) => ({ index: o.index, node: o.node, leaderAtCut: o.leaderAtCut ?? null, ...(o.etcdLeaderAtCut === undefined ? {} : { etcdLeaderAtCut: o.etcdLeaderAtCut }), startMs: o.startMs, endMs: o.endMs ?? null })),
     leaderships: run.leaderships.map((l) => ({ node: l.node, epoch: l.epoch, fromMs: l.fromMs, untilMs: l.untilMs ?? null })),
     failovers: run.failovers.map((f) => ({
       ...f,

@@ -20,6 +20,7 @@ import { failoversOf } from "./failover-times.ts"
 import type { FAILOVER_FLAGS } from "./index.ts"
 import { type Lab, startLab } from "./lab.ts"
 import { DEV_KEYS, LAB_CHAIN_ID } from "./lab-chain.ts"
+import { etcdRaftLeader } from "./lab-etcd.ts"
 import type { LabHost } from "./lab-layout.ts"
 import { logTail } from "../lib/netns-processes.ts"
 import { resolveGaveUp, servingLeader } from "./unknown-outcomes.ts"
@@ -151,6 +152,7 @@ export const runFailover = async (options: Options, io: BenchIo): Promise<BenchR
         cut: lab.net.cut,
         restore: lab.net.restore,
         leaderNow: poller.readNow,
+        etcdLeaderNow: () => etcdRaftLeader(lab.etcdEndpoints),
         clock,
         random: Math.random,
         onEvent: (line) => io.err(`failover: ${(clock() / 1000).toFixed(1)} s ${line}`),

@@ -12,7 +12,7 @@ import { parseArgs } from "node:util"
 import type { BarChart, LineChart } from "../lib/chart-svg.ts"
 import { renderChart } from "../lib/chart-svg.ts"
 import { percentile } from "../lib/stats.ts"
-import type { AttackMode } from "./attack-schedule.ts"
+import type { PaperMode } from "./attack-schedule.ts"
 import type { Outage } from "./attacker.ts"
 import { failoversOf } from "./failover-times.ts"
 import type { Leadership } from "./leader-log.ts"
@@ -22,7 +22,7 @@ import type { RequestRecord } from "./request-record.ts"
 /** What the summary needs from one run's results JSON. */
 export interface Table2Run {
   readonly file: string
-  readonly mode: AttackMode
+  readonly mode: PaperMode
   readonly period: number
   readonly outage: number
   readonly duration: number
