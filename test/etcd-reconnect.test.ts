@@ -154,7 +154,12 @@ describe("etcd client after a network cut heals", () => {
       const result = await withEtcd({ endpoints, dialTimeoutMs: 5_000 }, (etcd) =>
         Effect.promise(async () => {
           // Open a connection to every member, then let the proxied one swallow what it is sent.
-          await Promise.all(Array.from({ length: 12 }, () => run(etcdRange(etcd, "warm", { key: "test/etcd-reconnect" }))))
+          // etcd3 picks a member at random for each call, so 12 reads miss the proxied one
+          // 0.8% of the time (CI failed once so: nothing was stalled); read until it is open.
+          for (let batch = 0; proxy.connections() === 0; batch++) {
+            if (batch === 20) throw new Error("no read went through the proxy in 20 batches of 12")
+            await Promise.all(Array.from({ length: 12 }, () => run(etcdRange(etcd, "warm", { key: "test/etcd-reconnect" }))))
+          }
           proxy.stall()
           const startedAt = performance.now()
           const reads = Array.from({ length: 40 }, () =>

@@ -14,6 +14,8 @@ export interface TcpProxy {
   readonly cut: () => void
   readonly heal: () => void
   readonly stall: () => void
+  /** How many client connections are passing through now. */
+  readonly connections: () => number
   readonly close: () => Promise<void>
 }
 
@@ -61,6 +63,7 @@ export const startTcpProxy = async (targetPort: number): Promise<TcpProxy> => {
         upstream.pause()
       }
     },
+    connections: () => pairs.length,
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of open) s.destroy()
