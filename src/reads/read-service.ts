@@ -290,8 +290,8 @@ export const makeReadService = (deps: { readonly nodes: ReadNodes; readonly sett
       m.headReads.inc({ chain })
       const head = yield* readHead(nodes, chain, node)
       const before = s.watch.current()
-      const extends1 = chain === "ethereum" && settings.carryUntouched && before !== undefined && head.number === before.number + 1 && head.parentHash === before.hash
-      const touched = extends1 ? yield* touchedAt(node, head.hash) : undefined
+      const oneBlockOn = chain === "ethereum" && settings.carryUntouched && before !== undefined && head.number === before.number + 1 && head.parentHash === before.hash
+      const touched = oneBlockOn ? yield* touchedAt(node, head.hash) : undefined
       const change = yield* s.watch.observe(head, hashAtOf(nodes, chain, node))
       s.following.notePolled()
       if (change.moved) {

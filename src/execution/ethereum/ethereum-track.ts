@@ -21,7 +21,7 @@ import type { Fenced } from "../durable.ts"
 import { broadcastSlot, knownToNode } from "./broadcast.ts"
 import type { FollowerRegistration } from "./chain-follower.ts"
 import type { EthereumContext } from "./ethereum-context.ts"
-import { afterBroadcast, bumpSlot, cancelSlot, fillNonce, ownerRecord, recordDurably, transactionCountOf, resignElsewhere } from "./slot-actions.ts"
+import { afterBroadcast, bumpSlot, cancelSlot, fillNonce, ownerRecord, recordDurably, pendingCountOf, resignElsewhere } from "./slot-actions.ts"
 import { cancelSigned, minedAsCancel, slotOf } from "./slot-records.ts"
 import { unfilledNonces, type SenderState, type Slot } from "./sender-book.ts"
 import { executorEvents } from "../events.ts"
@@ -86,7 +86,7 @@ const unstick = (ctx: EthereumContext, sender: SenderState, lowest: Slot, head: 
       if (found === "unknown") return
       if (found === null) {
         // Another transaction took this nonce in a finished block: none of ours can ever be mined there.
-        const pending = yield* transactionCountOf(ctx, sender.address, node, "pending")
+        const pending = yield* pendingCountOf(ctx, sender.address, node)
         if (pending !== undefined) yield* resignElsewhere(ctx, slot, pending)
         continue
       }
@@ -171,7 +171,7 @@ export const reconcileBook = (ctx: EthereumContext): void => {
 export const fillGaps = (ctx: EthereumContext, sender: SenderState, minedCount: number, node: string) =>
   Effect.gen(function* () {
     if (sender.next === undefined) return
-    const pending = yield* transactionCountOf(ctx, sender.address, node, "pending")
+    const pending = yield* pendingCountOf(ctx, sender.address, node)
     if (pending === undefined) return
     const gaps = unfilledNonces(minedCount, pending, sender.next, new Set(sender.slots.keys()))
     const adopted = adoptRecorded(ctx, sender, new Set(gaps))

@@ -170,11 +170,13 @@ export const resignElsewhere = (ctx: EthereumContext, slot: Slot, pendingCount: 
   })
 
 /**
- * Reads a sender's transaction count at `block`: `latest` is how many are mined,
- * `pending` adds the contiguous nonces in the node's pool. Undefined when the node did not answer.
+ * How many of a sender's transactions the node counts with its pool (`pending`: the mined
+ * ones and the contiguous nonces it holds): the lowest nonce free to sign at. Undefined
+ * when the node did not answer. (Whether a nonce is used for good is read from finished
+ * blocks only: nonce-fate.ts.)
  */
-export const transactionCountOf = (ctx: EthereumContext, sender: string, node: string, block: "latest" | "pending"): Effect.Effect<number | undefined> =>
-  Effect.map(Effect.option(ctx.nodes.callNode(node, "eth_getTransactionCount", [sender, block])), (r) => (r._tag === "Some" ? Number(r.value) : undefined))
+export const pendingCountOf = (ctx: EthereumContext, sender: string, node: string): Effect.Effect<number | undefined> =>
+  Effect.map(Effect.option(ctx.nodes.callNode(node, "eth_getTransactionCount", [sender, "pending"])), (r) => (r._tag === "Some" ? Number(r.value) : undefined))
 
 /**
  * True while the sender book still holds `slot`'s nonce for `slot`'s request. The run and
@@ -218,7 +220,7 @@ export const afterBroadcast = (ctx: EthereumContext, slot: Slot, outcome: Broadc
           slot.refused = outcome.detail
           return
         }
-        const pending = yield* transactionCountOf(ctx, slot.sender, slot.node, "pending")
+        const pending = yield* pendingCountOf(ctx, slot.sender, slot.node)
         if (pending !== undefined) yield* resignElsewhere(ctx, slot, pending)
         return
       }
