@@ -12,14 +12,14 @@
  * Judged from the takeovers' own reports, the statuses, and the chains.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test"
-import { btcPaidCounts, btcPayouts, countRecordedUnfinished, ethPaidCounts, ethTransfers, expectExactlyOnce, startFaultRun, submitAll, waitAllFinal, type FaultRun } from "../support/fault-run.ts"
+import { btcPaidCounts, btcPayouts, countRecordedUnfinished, ethPaidCounts, ethTransfers, expectExactlyOnce, type FaultRun, startOneHostRun, submitAll, waitAllFinal } from "../support/fault-run.ts"
 import { waitUntil } from "../support/intake-client.ts"
 
 let run: FaultRun
 const kills = 3
 
 beforeAll(async () => {
-  run = await startFaultRun({ name: "one-host-killed", ethSenders: 8, producers: 1, producerRoles: "producer,consumer", consumers: 0, anvilMining: "interval" })
+  run = await startOneHostRun("one-host-killed")
 }, 180_000)
 
 afterAll(async () => {

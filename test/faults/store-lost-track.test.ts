@@ -19,7 +19,7 @@ import { Database } from "bun:sqlite"
 import { join } from "node:path"
 import { Kafka, logLevel } from "kafkajs"
 import { testCluster } from "../support/kafka-fixtures.ts"
-import { btcPaidCounts, btcPayouts, ethPaidCounts, ethTransfers, expectExactlyOnce, startFaultRun, streamWhileFencing, waitAllFinal, type FaultRun } from "../support/fault-run.ts"
+import { btcPaidCounts, btcPayouts, ethPaidCounts, ethTransfers, expectExactlyOnce, type FaultRun, startOneHostRun, streamWhileFencing, waitAllFinal } from "../support/fault-run.ts"
 
 let run: FaultRun
 const partitions = 12
@@ -27,7 +27,7 @@ const fenceRounds = 6
 const fenceEveryMs = 2_500
 
 beforeAll(async () => {
-  run = await startFaultRun({ name: "store-lost-track", ethSenders: 8, producers: 1, producerRoles: "producer,consumer", consumers: 0, anvilMining: "interval" })
+  run = await startOneHostRun("store-lost-track")
 }, 180_000)
 
 afterAll(async () => {

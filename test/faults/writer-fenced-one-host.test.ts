@@ -17,7 +17,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test"
 import { Kafka, logLevel } from "kafkajs"
 import { testCluster } from "../support/kafka-fixtures.ts"
-import { btcPaidCounts, btcPayouts, ethPaidCounts, ethTransfers, expectExactlyOnce, startFaultRun, streamWhileFencing, waitAllFinal, type FaultRun } from "../support/fault-run.ts"
+import { btcPaidCounts, btcPayouts, ethPaidCounts, ethTransfers, expectExactlyOnce, type FaultRun, startOneHostRun, streamWhileFencing, waitAllFinal } from "../support/fault-run.ts"
 
 let run: FaultRun
 const partitions = 12
@@ -25,7 +25,7 @@ const fenceRounds = 6
 const fenceEveryMs = 2_500
 
 beforeAll(async () => {
-  run = await startFaultRun({ name: "writer-fenced-one-host", ethSenders: 8, producers: 1, producerRoles: "producer,consumer", consumers: 0, anvilMining: "interval" })
+  run = await startOneHostRun("writer-fenced-one-host")
 }, 180_000)
 
 afterAll(async () => {

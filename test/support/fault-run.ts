@@ -228,6 +228,14 @@ export const startFaultRun = async (options: FaultRunOptions): Promise<FaultRun>
 }
 
 /**
+ * One host that both takes requests and executes them (`--role producer,consumer`), eight
+ * Ethereum senders, and an anvil mining a block a second: the scenarios that fault the
+ * single host of a small deployment.
+ */
+export const startOneHostRun = (name: string): Promise<FaultRun> =>
+  startFaultRun({ name, ethSenders: 8, producers: 1, producerRoles: "producer,consumer", consumers: 0, anvilMining: "interval" })
+
+/**
  * Gives each of the first `partitions` executor ids of `groupId` a new epoch: the
  * InitProducerId a new owner's writer sends on open. Each working executor's next commit
  * is then refused, and it halts.
