@@ -13,6 +13,7 @@
  */
 import type { EthereumNode } from "../../src/adapters/ethereum.ts"
 import { BenchFailed, type BenchIo } from "../lib/bench-definition.ts"
+import { headOf, type SenderTally, tallySenders } from "../lib/chain-payments.ts"
 import { metricSum, type MetricSample, prepareRun, type TomlValue, warningsOf } from "../lib/gateway-under-test.ts"
 import { silentSink } from "../lib/progress.ts"
 import type { TrackerSummary } from "../lib/status-tracker.ts"
@@ -81,6 +82,8 @@ export interface BurstDrain {
   readonly confirmRatePerSec: number | null
   /** Epoch ms at which each request reached the node. */
   readonly reachedTimes: ReadonlyArray<number>
+  /** The burst's senders' transactions in the pass's blocks, read from the chain (null if the node could not be read). */
+  readonly onChain: SenderTally | null
 }
 
 /** What the gateway's /metrics said about reads at the end of the storm. */
@@ -136,6 +139,21 @@ const readMetrics = (samples: ReadonlyArray<MetricSample>, nodes: ReadonlyArray<
 const snapshot = (proxies: ReadonlyArray<CountingProxy>, names: ReadonlyArray<string>): Record<string, ProxyStats> =>
   Object.fromEntries(proxies.map((p, i) => [names[i] ?? p.url, p.stats()]))
 
+/** The burst's senders' transactions from the block after `firstBlock` to the head now. */
+const paidOnChain = async (options: PoolPassOptions, firstBlock: number | null): Promise<SenderTally | null> => {
+  if (firstBlock === null) return null
+  const senders = new Set<string>()
+  for (const body of options.bodies) {
+    const from = (body as { params?: { from?: unknown } }).params?.from
+    if (typeof from === "string") senders.add(from)
+  }
+  try {
+    return await tallySenders(options.node, senders, firstBlock + 1, await headOf(options.node))
+  } catch {
+    return null
+  }
+}
+
 /** Runs one pass and always stops its gateway and deletes its topics. */
 export const runPoolPass = async (options: PoolPassOptions, io: BenchIo): Promise<PoolPassResult> => {
   const names = poolNodeNames(options.proxies.length)
@@ -160,6 +178,7 @@ export const runPoolPass = async (options: PoolPassOptions, io: BenchIo): Promis
     for (const p of options.proxies) p.reset()
     const nudger = startStallNudger(options.node, (n) => io.err(`${label}: anvil held ${n.pending} pending transactions without mining them (foundry-rs/foundry#10122); the bench mined one block (evm_mine)`), 1000, STALL_MS)
     const passFrom = Date.now()
+    const firstBlock = (await headOf(options.node).catch(() => undefined)) ?? null
     let stormProxies: Record<string, ProxyStats> | null = null
     let metrics: ReadMetrics | null = null
     const storm = options.storm
@@ -190,6 +209,13 @@ export const runPoolPass = async (options: PoolPassOptions, io: BenchIo): Promis
     const { reached, final } = await waitReachedThenFinal(watcher, accepted, options, label, io)
     if (final.final < accepted) keepLogs(`${accepted - final.final} of ${accepted} requests not final`)
     const nudges = await nudger.stop()
+    const onChain = await paidOnChain(options, firstBlock)
+    const confirmed = final.byStatus.confirmed ?? 0
+    if (onChain === null) io.err(`${label}: could not read the pass's blocks from the node; payments on chain not checked`)
+    else if (onChain.transfers !== confirmed) {
+      io.err(`${label}: ${onChain.transfers} transfers of the burst's senders in blocks ${onChain.fromBlock}-${onChain.toBlock} for ${confirmed} confirmed requests`)
+      keepLogs(`${onChain.transfers} transfers on chain for ${confirmed} confirmed requests`)
+    }
     const passProxies = snapshot(options.proxies, names)
     const span = (to: number | null) => (to === null || to <= submitFrom ? null : to - submitFrom)
     const reachedSpan = span(reached.lastReachedAt)
@@ -213,6 +239,7 @@ export const runPoolPass = async (options: PoolPassOptions, io: BenchIo): Promis
         reachedRatePerSec: reachedSpan === null ? null : (reached.reachedNode * 1000) / reachedSpan,
         confirmRatePerSec: finalSpan === null ? null : ((final.byStatus.confirmed ?? 0) * 1000) / finalSpan,
         reachedTimes: [...watcher.tracker.reachedTimes()],
+        onChain,
       },
       metrics,
       nudges,

@@ -33,6 +33,7 @@ const pass = (over: Partial<PoolPassResult>): PoolPassResult => ({
   drain: {
     submit: { calls: 1, okCalls: 1, okItems: 100, failures: [], wallMs: 50, itemsPerSec: 2000, latenciesMs: [50], timeline: [[50, 50]] },
     submitFrom: 10_000, submitTo: 10_050, accepted: 100, reached: summary({}), final: summary({}), reachedRatePerSec: 100, confirmRatePerSec: 66.7, reachedTimes: [10_500, 11_000],
+    onChain: { fromBlock: 5, toBlock: 9, transfers: 100, selfTransfers: 0 },
   },
   metrics: null,
   nudges: [],
@@ -90,6 +91,15 @@ describe("the reads report", () => {
     const report = readsReport({ ...input, pools: [{ nodes: 1, drainOnly: pass({ kind: "drain-only" }), reads: null, verdict: null }] })
     expect(ratioRows(report.comparisons).map((r) => r.measure)).toEqual(["1 node: eth-1 peak in-flight (proxy)", "1 node: eth-2 peak in-flight (proxy)"])
     expect(report.figures.map((f) => f.name)).toContain("1 node: burst drain rate alone")
+  })
+
+  test("transfers on chain beyond the confirmed requests are reported per pass, and a pass whose chain was not read says so", () => {
+    const twice = pass({ kind: "drain-only", drain: { ...pass({}).drain, onChain: { fromBlock: 5, toBlock: 9, transfers: 101, selfTransfers: 2 } } })
+    const unread = pass({ drain: { ...pass({}).drain, onChain: null } })
+    const figures = readsReport({ ...input, pools: [{ nodes: 1, drainOnly: twice, reads: unread, verdict: null }] }).figures
+    const beyond = (label: string) => figures.find((f) => f.name === `1 node: burst transfers on chain beyond its confirmed requests (paid twice if above 0), ${label}`)?.value
+    expect(beyond("alone")).toBe(1)
+    expect(beyond("with the read storm")).toBeNaN()
   })
 
   test("the timeline has the direct storm, and each reads pass's reads and transfers from its start", () => {

@@ -105,6 +105,7 @@ const passJson = (p: PoolPassResult): JsonValue => ({
     reasons: p.drain.final.reasons.map(([reason, count]) => ({ reason, count })),
     reachedRatePerSec: p.drain.reachedRatePerSec === null ? null : round(p.drain.reachedRatePerSec, 1),
     confirmRatePerSec: p.drain.confirmRatePerSec === null ? null : round(p.drain.confirmRatePerSec, 1),
+    onChain: p.drain.onChain === null ? null : { ...p.drain.onChain },
     burstAfterPassStartMs: p.drain.submitFrom - p.passFrom,
     lastReachedAfterPassStartMs: p.drain.reached.lastReachedAt === null ? null : p.drain.reached.lastReachedAt - p.passFrom,
   },
@@ -175,6 +176,7 @@ const poolParts = (pool: PoolRun, input: ReadsInput) => {
       { name: `${name}: burst confirmed rate ${label}`, unit: "requests/s", value: round(pass.drain.confirmRatePerSec ?? Number.NaN, 1) },
       { name: `${name}: burst not final at the end of the wait, ${label}`, unit: "requests", value: Math.max(0, pass.drain.accepted - pass.drain.final.final) },
       { name: `${name}: node stalls the bench mined through (evm_mine), ${label}`, unit: "blocks", value: pass.nudges.length },
+      { name: `${name}: burst transfers on chain beyond its confirmed requests (paid twice if above 0), ${label}`, unit: "transfers", value: pass.drain.onChain === null ? Number.NaN : pass.drain.onChain.transfers - (pass.drain.final.byStatus.confirmed ?? 0) },
     )
   }
   if (withReads !== null) {

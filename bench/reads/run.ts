@@ -49,7 +49,7 @@ const describeStorm = (s: StormResult): string =>
 const describePass = (p: PoolPassResult): string => {
   const storm = p.storm === null ? "" : `${describeStorm(p.storm)}; cache ${JSON.stringify(p.storm.cache)}; stale ${p.storm.stale} of ${p.storm.judged}; `
   const peaks = Object.entries(p.passProxies).map(([n, s]) => `${n} ${s.peakInFlight}/${p.caps[n]}`).join(", ")
-  return `${storm}burst ${p.drain.accepted} accepted, ${p.drain.final.final} final, ${round(p.drain.reachedRatePerSec ?? Number.NaN, 1)}/s reached the node; peak in-flight ${peaks}`
+  return `${storm}burst ${p.drain.accepted} accepted, ${p.drain.final.final} final, ${p.drain.onChain === null ? "chain not read" : `${p.drain.onChain.transfers} transfers on chain`}, ${round(p.drain.reachedRatePerSec ?? Number.NaN, 1)}/s reached the node; peak in-flight ${peaks}`
 }
 
 /** The stack's own mining, as `scripts/stack up` starts anvil: a block every `seconds`, or automine when 0. */
