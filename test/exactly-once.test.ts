@@ -123,12 +123,14 @@ const runAndVerify = async (label: string, killPlan: { min: number; max: number 
   const batches = [...(await submit(btcBodies)), ...(await submit(ethBodies))]
 
   let kills = 0
+  let lastKillAt = 0
   const killer = setInterval(() => {
     if (kills >= maxKills) return
     const victim = consumers.shift()
     if (victim === undefined) return
     victim.proc.kill("SIGKILL")
     kills += 1
+    lastKillAt = Date.now()
     consumers.push(startConsumer())
   }, killEveryMs)
   let lastReport = 0
@@ -140,8 +142,10 @@ const runAndVerify = async (label: string, killPlan: { min: number; max: number 
     if (Date.now() - lastReport > 10_000) {
       lastReport = Date.now()
       process.stderr.write(`${label}: ${n}/${2 * perChain} final after ${Math.round((Date.now() - started) / 1000)} s, ${kills} consumer kills (logs in ${dir}/logs)\n`)
-      // No progress for 30 s: say which batches (the first half Bitcoin, the rest Ethereum) hold what, so a stall names its chain and statuses.
-      if (Date.now() - sameSince >= 30_000) process.stderr.write(`${label}: stalled; unfinished batches: ${await unfinishedBatches(batches)}\n`)
+      // No progress for 30 s, the last kill older than that too (every kill pauses the work while
+      // its partitions move): say which batches (the first half Bitcoin, the rest Ethereum) hold
+      // what, so a stall names its chain and statuses.
+      if (Date.now() - Math.max(sameSince, lastKillAt) >= 30_000) process.stderr.write(`${label}: stalled; unfinished batches: ${await unfinishedBatches(batches)}\n`)
     }
     return n === 2 * perChain
   }, 600_000, 1_000).finally(() => clearInterval(killer))
