@@ -45,6 +45,8 @@ export const executorEvents = {
   fillerRefused: "partition-executor.filler-refused",
   /** The node refused a transaction; its request fails. */
   refused: "partition-executor.refused",
+  /** The node refused a slot's bytes for a reason the tracker waits out (its first answer of that kind for the slot). */
+  refusedForNow: "partition-executor.refused-for-now",
   /** The node mines blocks again after a stall. */
   nodeResumed: "partition-executor.node-resumed",
   /** The node holds sent transactions but mines no block. */

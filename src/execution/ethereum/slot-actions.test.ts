@@ -34,20 +34,22 @@ const context = () => {
     healthy: () => true,
   }
   let signed = 0
+  /** The nonce of every transaction the signer was asked to sign, in order. */
+  const signedNonces: number[] = []
   const book = makeSenderBook()
   const ctx: EthereumContext = {
     partition: 0,
     nodes,
     recorder,
     records: cache,
-    signers: new Map([[sender, { address: sender, sign: () => ({ hash: `0xfill${++signed}`, raw: "0x02" }) }]]),
+    signers: new Map([[sender, { address: sender, sign: (tx) => (signedNonces.push(Number(tx.nonce)), { hash: `0xfill${++signed}`, raw: "0x02" }) }]]),
     settings: { chainId: 31337, maxInFlightPerSender: 16, fees: { feeCap: 10n ** 12n, tipCap: 10n ** 10n, bumpPercent: 10 }, confirmations: 1, bumpAfterMs: 15_000, rebroadcastAfterMs: 3_000, reorgWindowBlocks: 12 },
     book,
     market: () => Effect.succeed({ baseFee: 1n, suggestedTip: 1n }),
     log: makeLogger("test", { write: () => undefined }),
     now: Date.now,
   }
-  return { ctx, committed, book }
+  return { ctx, committed, book, signedNonces }
 }
 
 const slotAt = (nonce: number): Slot => ({
@@ -216,12 +218,12 @@ describe("'nonce too low' while the node mines the block that holds the nonce", 
     },
   })
   const setUp = (settled: string, receipt: object | null) => {
-    const { ctx, committed, book } = context()
+    const { ctx, committed, book, signedNonces } = context()
     const state = book.get(sender)
     state.next = 1
     const slot: Slot = { ...slotAt(0), versions: [{ hash: "0xr0", raw, fees: { maxFee: 2n, tip: 1n }, at: 1 }], sentAt: 1 }
     book.put(slot)
-    return { ctx: miningNode(ctx, settled, receipt), committed, state, slot }
+    return { ctx: miningNode(ctx, settled, receipt), committed, state, slot, signedNonces }
   }
   const tooLow = { _tag: "refused" as const, kind: "nonce-too-low" as const, detail: "nonce too low" }
 
@@ -243,9 +245,11 @@ describe("'nonce too low' while the node mines the block that holds the nonce", 
   })
 
   test("a finished block used it for another transaction: the request is signed again at the next nonce", async () => {
-    const { ctx, committed, state } = setUp("0x1", null)
+    const { ctx, committed, state, signedNonces } = setUp("0x1", null)
     await Effect.runPromise(afterBroadcast(ctx, state.slots.get(0) as Slot, tooLow))
     expect(committed.map((r) => `${r.id}:${r.status}:${r.nonce}`)).toEqual(["r0:signed:1"])
+    // The bytes are signed at the new nonce, not the old one the copied fields came from.
+    expect(signedNonces).toEqual([1])
     expect(state.slots.has(0)).toBe(false)
     expect(state.slots.get(1)?.owner).toBe("r0")
   })

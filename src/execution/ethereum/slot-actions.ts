@@ -27,11 +27,17 @@ import { executorEvents } from "../events.ts"
 /** Refusals that no retry of the same bytes can cure. */
 const forGood: ReadonlySet<RefusalKind> = new Set<RefusalKind>(["insufficient-funds", "intrinsic-gas", "gas-limit", "invalid", "reverted", "other", "conflict", "inputs-spent", "wallet-locked"])
 
-/** Signs `fields` at the slot's nonce with `fees` as a new version. */
+/**
+ * Signs `fields` at `nonce` with `fees` as a new version. Only the four fields are taken:
+ * those read back from earlier bytes carry that transaction's nonce too, and spread over
+ * the new one it signed a request "again at nonce 2" with nonce 0's bytes, which the node
+ * refused as "nonce too low" for good (test/faults/nonce-taken.test.ts).
+ */
 const signVersion = (ctx: EthereumContext, sender: string, nonce: number, fields: { to: string; value: bigint; data: string; gasLimit: bigint }, fees: Fees): SlotVersion | undefined => {
   const signer = ctx.signers.get(sender)
   if (signer === undefined) return undefined
-  const signed = signer.sign({ chainId: ctx.settings.chainId, nonce, ...fields, maxFeePerGas: fees.maxFee, maxPriorityFeePerGas: fees.tip })
+  const { to, value, data, gasLimit } = fields
+  const signed = signer.sign({ chainId: ctx.settings.chainId, nonce, to, value, data, gasLimit, maxFeePerGas: fees.maxFee, maxPriorityFeePerGas: fees.tip })
   return { hash: signed.hash, raw: signed.raw, fees, at: ctx.now() }
 }
 
@@ -194,6 +200,9 @@ export const afterBroadcast = (ctx: EthereumContext, slot: Slot, outcome: Broadc
     // on it signed a request already failed for good again ("nonce too low" once a filler
     // took its nonce), and its status went from failed back to signed (seen once in CI).
     if (!stillHeld(ctx, slot)) return
+    if (!forGood.has(outcome.kind) && slot.refused !== outcome.detail) {
+      ctx.log.info(executorEvents.refusedForNow, { partition: ctx.partition, id: slot.owner, sender: slot.sender, nonce: slot.nonce, kind: outcome.kind, reason: outcome.detail })
+    }
     const hashes = slot.versions.map((v) => v.hash)
     switch (outcome.kind) {
       case "nonce-too-low": {
