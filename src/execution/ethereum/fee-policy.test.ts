@@ -37,6 +37,12 @@ describe("fee policy", () => {
     expect(out._tag === "bumped" && includable(out.fees, 50n * gwei)).toBe(true)
   })
 
+  test("a base fee above the cap: the bump offers the cap itself, and the next one is refused", () => {
+    const first = bumpedFees({ maxFee: 3n * gwei, tip: gwei }, { baseFee: 300n * gwei, suggestedTip: gwei }, settings)
+    expect(first).toEqual({ _tag: "bumped", fees: { maxFee: 500n * gwei, tip: 1_125_000_000n } })
+    if (first._tag === "bumped") expect(bumpedFees(first.fees, { baseFee: 300n * gwei, suggestedTip: gwei }, settings)).toEqual({ _tag: "capped" })
+  })
+
   test("a bump that would pass the cap is refused", () => {
     expect(bumpedFees({ maxFee: 480n * gwei, tip: gwei }, { baseFee: gwei, suggestedTip: gwei }, settings)).toEqual({ _tag: "capped" })
   })

@@ -8,8 +8,9 @@
  * - A replacement (same nonce) must raise BOTH the tip and the max fee by at least the
  *   node's replacement minimum (geth: 10 %); it also rises to what a fresh transaction
  *   would offer now, whichever is higher.
- * - Nothing is ever offered above the fee cap. A transaction that would need more is
- *   left as it is, and says so.
+ * - Nothing is ever offered above the fee cap. A replacement the market would price
+ *   above it offers the cap itself (mined as soon as the base fee falls under it); one
+ *   whose minimum raise would pass the cap is left as it is, and says so.
  */
 
 /** Fees of one signed version, in wei per gas. */
@@ -51,13 +52,17 @@ export const raisedBy = (value: bigint, percent: number): bigint => {
   return value + maxBigint(scaled, 1n)
 }
 
-/** The fees of a replacement for `current`, or `capped` when the cap does not leave room for the minimum raise. */
+/**
+ * The fees of a replacement for `current`: at least the minimum raise of both, up to what a
+ * fresh transaction would offer now, never above the cap; `capped` when the cap does not
+ * leave room for the minimum raise.
+ */
 export const bumpedFees = (current: Fees, market: FeeMarket, settings: FeeSettings): { readonly _tag: "bumped"; readonly fees: Fees } | { readonly _tag: "capped" } => {
   const fresh = freshFees(market, { ...settings, feeCap: settings.feeCap * 4n })
   const tip = maxBigint(raisedBy(current.tip, settings.bumpPercent), minBigint(fresh.tip, settings.tipCap))
-  const maxFee = maxBigint(maxBigint(raisedBy(current.maxFee, settings.bumpPercent), fresh.maxFee), tip)
-  if (maxFee > settings.feeCap) return { _tag: "capped" }
-  return { _tag: "bumped", fees: { maxFee, tip } }
+  const least = maxBigint(raisedBy(current.maxFee, settings.bumpPercent), tip)
+  if (least > settings.feeCap) return { _tag: "capped" }
+  return { _tag: "bumped", fees: { maxFee: minBigint(maxBigint(least, fresh.maxFee), settings.feeCap), tip } }
 }
 
 /** True when a transaction offering `fees` can be included in a block of `baseFee`. */
