@@ -5,7 +5,7 @@
  * the base fee to fall. When it falls the transfers are mined at the cap, each paid once.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test"
-import { ethPaidCounts, expectExactlyOnce, startFaultRun, statusesOf, submitAll, waitAllFinal, type FaultRun } from "../support/fault-run.ts"
+import { ethPaidCounts, expectExactlyOnce, type FaultRun, pauseMining, pooledOf, resumeMining, startFaultRun, statusesOf, submitAll, waitAllFinal } from "../support/fault-run.ts"
 import { waitUntil } from "../support/intake-client.ts"
 
 let run: FaultRun
@@ -34,14 +34,9 @@ test("a base fee above the cap: replacements stop at the cap, the request says i
   const sender = run.senders[0] ?? ""
   const base = 71_000_000 + Math.floor(Math.random() * 1_000) * 1_000
   const bodies = [0, 1].map((i) => ({ chain: "ethereum", method: "transfer", params: { from: sender, to: run.sink, value: String(base + i) } }))
-  await run.eth("evm_setAutomine", [false])
-  await run.eth("evm_setIntervalMining", [0])
+  await pauseMining(run)
   const ids = await submitAll(intake, bodies)
-  const pooled = async () => {
-    const content = (await run.eth("txpool_content", [])) as { pending: Record<string, Record<string, unknown>> }
-    return Object.entries(content.pending).find(([a]) => a.toLowerCase() === sender.toLowerCase())?.[1] ?? {}
-  }
-  expect(await waitUntil(async () => Object.keys(await pooled()).length === 2, 30_000, 200)).toBe(true)
+  expect(await waitUntil(async () => (await pooledOf(run, sender)).size === 2, 30_000, 200)).toBe(true)
 
   // One block at 50 gwei holds nothing of theirs; no other block comes until the test says.
   await run.eth("anvil_setNextBlockBaseFeePerGas", [`0x${(50n * gwei).toString(16)}`])
@@ -64,8 +59,7 @@ test("a base fee above the cap: replacements stop at the cap, the request says i
   }
 
   await run.eth("anvil_setNextBlockBaseFeePerGas", [`0x${gwei.toString(16)}`])
-  await run.eth("evm_setAutomine", [true])
-  await run.eth("evm_setIntervalMining", [1])
+  await resumeMining(run)
   expect(await waitAllFinal("fee-cap", intake, ids, 120_000)).toBe(true)
   const final = await statusesOf(intake, ids)
   for (const id of ids) {

@@ -13,7 +13,7 @@
  * confirms once, judged from the chain.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test"
-import { ethPaidCounts, expectExactlyOnce, startFaultRun, statusesOf, submitAll, waitAllFinal, type FaultRun } from "../support/fault-run.ts"
+import { ethPaidCounts, expectExactlyOnce, type FaultRun, pauseMining, pooledOf, resumeMining, startFaultRun, statusesOf, submitAll, waitAllFinal } from "../support/fault-run.ts"
 import { waitUntil } from "../support/intake-client.ts"
 import { type LaggingNodeProxy, startLaggingNodeProxy } from "../support/lagging-node-proxy.ts"
 
@@ -44,13 +44,6 @@ afterAll(async () => {
   await proxy?.stop()
 }, 120_000)
 
-/** How many of `sender`'s transactions anvil's pool holds. */
-const pooledCount = async (sender: string) => {
-  const content = (await run.eth("txpool_content", [])) as Record<"pending" | "queued", Record<string, Record<string, unknown>>>
-  const of = (part: Record<string, Record<string, unknown>>) => Object.entries(part).find(([a]) => a.toLowerCase() === sender.toLowerCase())?.[1] ?? {}
-  return Object.keys(of(content.pending)).length + Object.keys(of(content.queued)).length
-}
-
 test("transfers whose nonces the node counts before it shows their block are paid once", async () => {
   const lagging = proxy
   if (lagging === undefined) throw new Error("the proxy did not start")
@@ -58,10 +51,9 @@ test("transfers whose nonces the node counts before it shows their block are pai
   const base = 51_000_000 + Math.floor(Math.random() * 1_000) * 1_000
   const bodies = run.senders.flatMap((from, s) =>
     Array.from({ length: 3 }, (_, i) => ({ chain: "ethereum", method: "transfer", params: { from, to: run.sink, value: String(base + s * 10 + i) } })))
-  await run.eth("evm_setAutomine", [false])
-  await run.eth("evm_setIntervalMining", [0])
+  await pauseMining(run)
   const ids = await submitAll(intake, bodies)
-  const inPool = await waitUntil(async () => (await Promise.all(run.senders.map(pooledCount))).every((n) => n === 3), 30_000, 200)
+  const inPool = await waitUntil(async () => (await Promise.all(run.senders.map((s) => pooledOf(run, s)))).every((pool) => pool.size === 3), 30_000, 200)
   expect(inPool).toBe(true)
 
   // One block takes them all; the gateway's node answers from the block before it for `lagMs`.
@@ -73,8 +65,7 @@ test("transfers whose nonces the node counts before it shows their block are pai
   await Bun.sleep(lagMs)
   const seen = lagging.stats()
   lagging.thaw()
-  await run.eth("evm_setAutomine", [true])
-  await run.eth("evm_setIntervalMining", [1])
+  await resumeMining(run)
   process.stderr.write(`lagging: block ${heldAt} held the transfers; while the node answered from block ${before}: ${JSON.stringify(seen)}\n`)
 
   // The fault reached the executor's slow path: it read counts that already included the

@@ -9,7 +9,7 @@
  * nonce. Judged from the chain: each request's value paid once, the intruder's once.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test"
-import { ethPaidCounts, expectExactlyOnce, startFaultRun, statusesOf, submitAll, waitAllFinal, type FaultRun } from "../support/fault-run.ts"
+import { ethPaidCounts, expectExactlyOnce, type FaultRun, pauseMining, pooledOf, resumeMining, startFaultRun, statusesOf, submitAll, waitAllFinal } from "../support/fault-run.ts"
 import { waitUntil } from "../support/intake-client.ts"
 
 let run: FaultRun
@@ -22,23 +22,15 @@ afterAll(async () => {
   await run?.stop()
 }, 120_000)
 
-/** The pool's transactions of `sender`, by nonce. */
-const pooled = async (sender: string) => {
-  const content = (await run.eth("txpool_content", [])) as Record<"pending" | "queued", Record<string, Record<string, { hash: string; to: string }>>>
-  const of = (part: Record<string, Record<string, { hash: string; to: string }>>) => Object.entries(part).find(([a]) => a.toLowerCase() === sender.toLowerCase())?.[1] ?? {}
-  return new Map([...Object.entries(of(content.pending)), ...Object.entries(of(content.queued))].map(([n, tx]) => [Number(n), tx]))
-}
-
 test("a request whose nonce another transaction took is signed again at the next nonce and paid once", async () => {
   const intake = run.intakes[0] ?? ""
   const sender = run.senders[0] ?? ""
   const base = 61_000_000 + Math.floor(Math.random() * 1_000) * 1_000
   const bodies = [0, 1].map((i) => ({ chain: "ethereum", method: "transfer", params: { from: sender, to: run.sink, value: String(base + i) } }))
-  await run.eth("evm_setAutomine", [false])
-  await run.eth("evm_setIntervalMining", [0])
+  await pauseMining(run)
   const [first, second] = await submitAll(intake, bodies)
-  expect(await waitUntil(async () => (await pooled(sender)).size === 2, 30_000, 200)).toBe(true)
-  const gatewaysFirst = (await pooled(sender)).get(0)?.hash
+  expect(await waitUntil(async () => (await pooledOf(run, sender)).size === 2, 30_000, 200)).toBe(true)
+  const gatewaysFirst = (await pooledOf(run, sender)).get(0)?.hash
   // Which request the gateway signed at nonce 0 (one batch of one sender keeps its order, but the test need not rely on it).
   const signedAt = await statusesOf(intake, [first ?? "", second ?? ""])
   const atZero = [first ?? "", second ?? ""].find((id) => (signedAt.get(id) as { nonce?: number } | undefined)?.nonce === 0)
@@ -57,8 +49,7 @@ test("a request whose nonce another transaction took is signed again at the next
   expect(receipt).not.toBeNull()
   expect(await run.eth("eth_getTransactionReceipt", [gatewaysFirst])).toBeNull()
   process.stderr.write(`nonce-taken: the intruder ${intruder} took nonce 0 in block ${Number(receipt?.blockNumber)} in place of the gateway's ${gatewaysFirst}\n`)
-  await run.eth("evm_setAutomine", [true])
-  await run.eth("evm_setIntervalMining", [1])
+  await resumeMining(run)
 
   const ids = [atZero ?? "", ...[first ?? "", second ?? ""].filter((id) => id !== atZero)]
   const final = await waitAllFinal("nonce-taken", intake, ids, 60_000)

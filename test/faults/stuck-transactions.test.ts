@@ -9,7 +9,7 @@
  * Every request confirms once; the chain holds each value once.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test"
-import { ethPaidCounts, expectExactlyOnce, startFaultRun, statusesOf, submitAll, waitAllFinal, type FaultRun } from "../support/fault-run.ts"
+import { ethPaidCounts, expectExactlyOnce, type FaultRun, pauseMining, pooledOf, startFaultRun, statusesOf, submitAll, waitAllFinal } from "../support/fault-run.ts"
 import { waitUntil } from "../support/intake-client.ts"
 
 let run: FaultRun
@@ -22,38 +22,23 @@ afterAll(async () => {
   await run?.stop()
 }, 120_000)
 
-const pauseMining = async () => {
-  await run.eth("evm_setAutomine", [false])
-  await run.eth("evm_setIntervalMining", [0])
-}
-const resumeMining = async () => {
-  await run.eth("evm_setAutomine", [true])
-}
-
 const transfersOf = (from: string, count: number, base: number) =>
   Array.from({ length: count }, (_, i) => ({ chain: "ethereum", method: "transfer", params: { from, to: run.sink, value: String(base + i) } }))
-
-/** The pool's transactions of `sender` (pending, or queued behind a missing nonce), by nonce. */
-const pooled = async (sender: string) => {
-  const content = (await run.eth("txpool_content", [])) as Record<"pending" | "queued", Record<string, Record<string, { hash: string }>>>
-  const of = (part: Record<string, Record<string, { hash: string }>>) => Object.entries(part).find(([a]) => a.toLowerCase() === sender.toLowerCase())?.[1] ?? {}
-  return new Map([...Object.entries(of(content.pending)), ...Object.entries(of(content.queued))].map(([n, tx]) => [Number(n), tx.hash]))
-}
 
 test("transactions dropped from the pool are sent again and confirm", async () => {
   const intake = run.intakes[0] ?? ""
   const [sender] = run.senders
   const bodies = transfersOf(sender ?? "", 6, 31_000_000 + Math.floor(Math.random() * 1_000) * 1_000)
-  await pauseMining()
+  await pauseMining(run)
   const ids = await submitAll(intake, bodies)
-  expect(await waitUntil(async () => (await pooled(sender ?? "")).size === 6, 30_000, 200)).toBe(true)
-  const pool = await pooled(sender ?? "")
-  for (const nonce of [0, 3]) await run.eth("anvil_dropTransaction", [pool.get(nonce)])
+  expect(await waitUntil(async () => (await pooledOf(run, sender ?? "")).size === 6, 30_000, 200)).toBe(true)
+  const pool = await pooledOf(run, sender ?? "")
+  for (const nonce of [0, 3]) await run.eth("anvil_dropTransaction", [pool.get(nonce)?.hash])
   // anvil drops a transaction together with those that depend on it (its later nonces).
-  const left = (await pooled(sender ?? "")).size
+  const left = (await pooledOf(run, sender ?? "")).size
   process.stderr.write(`stuck/dropped: dropped nonces 0 and 3; the pool holds ${left} of the sender's 6 transactions\n`)
   expect(left).toBeLessThan(6)
-  await resumeMining()
+  await run.eth("evm_setAutomine", [true])
   expect(await waitAllFinal("stuck/dropped", intake, ids, 120_000)).toBe(true)
   const statuses = await statusesOf(intake, ids)
   expect(ids.map((id) => statuses.get(id)?.status)).toEqual(ids.map(() => "confirmed"))
@@ -64,12 +49,12 @@ test("transactions priced under a jumped base fee are signed again with higher f
   const intake = run.intakes[0] ?? ""
   const sender = run.senders[1] ?? ""
   const bodies = transfersOf(sender, 5, 41_000_000 + Math.floor(Math.random() * 1_000) * 1_000)
-  await pauseMining()
+  await pauseMining(run)
   const ids = await submitAll(intake, bodies)
-  expect(await waitUntil(async () => (await pooled(sender)).size === 5, 30_000, 200)).toBe(true)
+  expect(await waitUntil(async () => (await pooledOf(run, sender)).size === 5, 30_000, 200)).toBe(true)
   // The next block's base fee jumps to 50 gwei: far above what the pooled transactions offer.
   await run.eth("anvil_setNextBlockBaseFeePerGas", ["0xba43b7400"])
-  await resumeMining()
+  await run.eth("evm_setAutomine", [true])
   expect(await waitAllFinal("stuck/underpriced", intake, ids, 180_000)).toBe(true)
   const statuses = await statusesOf(intake, ids)
   expect(ids.map((id) => statuses.get(id)?.status)).toEqual(ids.map(() => "confirmed"))

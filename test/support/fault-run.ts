@@ -235,6 +235,32 @@ export const startFaultRun = async (options: FaultRunOptions): Promise<FaultRun>
 export const startOneHostRun = (name: string): Promise<FaultRun> =>
   startFaultRun({ name, ethSenders: 8, producers: 1, producerRoles: "producer,consumer", consumers: 0, anvilMining: "interval" })
 
+/** Stops the run's anvil from mining (no automine, no interval): sent transactions wait in its pool. */
+export const pauseMining = async (run: FaultRun): Promise<void> => {
+  await run.eth("evm_setAutomine", [false])
+  await run.eth("evm_setIntervalMining", [0])
+}
+
+/** Mines again as the run's anvil does by default: at once for each transaction, and a block every second. */
+export const resumeMining = async (run: FaultRun): Promise<void> => {
+  await run.eth("evm_setAutomine", [true])
+  await run.eth("evm_setIntervalMining", [1])
+}
+
+/** A transaction in anvil's pool. */
+export interface PooledTransaction {
+  readonly hash: string
+  readonly to: string | null
+}
+
+/** The transactions of `sender` in the run's anvil's pool (pending, or queued behind a missing nonce), by nonce. */
+export const pooledOf = async (run: FaultRun, sender: string): Promise<Map<number, PooledTransaction>> => {
+  type Part = Record<string, Record<string, PooledTransaction>>
+  const content = (await run.eth("txpool_content", [])) as Record<"pending" | "queued", Part>
+  const of = (part: Part) => Object.entries(part).find(([a]) => a.toLowerCase() === sender.toLowerCase())?.[1] ?? {}
+  return new Map([...Object.entries(of(content.pending)), ...Object.entries(of(content.queued))].map(([n, tx]) => [Number(n), tx]))
+}
+
 /**
  * Gives each of the first `partitions` executor ids of `groupId` a new epoch: the
  * InitProducerId a new owner's writer sends on open. Each working executor's next commit
