@@ -126,6 +126,10 @@ describe("Service Registry Dashboard in headless Chromium", () => {
       hosts.push({ name, url: `http://127.0.0.1:${ports[i]}`, gw })
     }
     await Promise.all(hosts.map((h) => h.gw.waitFor((l) => l.event === "gateway.ready", 30_000)))
+    // The leader registers the service, writes its location, then the replica set, all from
+    // the key the dashboard's forms send with. A form sent meanwhile can pick the same
+    // pending nonce ("replacement transaction underpriced", seen once in CI): start after them.
+    await Promise.any(hosts.map((h) => h.gw.waitFor((l) => l.event === "registry-watcher.members-written", 60_000)))
     browser = await launchChromium()
   })
 
