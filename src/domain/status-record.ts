@@ -29,14 +29,20 @@ export const statusRecordFor = (
   ...fields,
 })
 
-/** The next record of an existing one: same identity, a new status and revision, fields merged. */
+/**
+ * The next record of an existing one: same identity, a new status and revision, fields
+ * merged. A `reason` explains one status, so it is not carried into the next: a request
+ * confirmed after waiting at the fee cap does not still say it waits.
+ */
 export const nextRecord = (prior: StatusRecord, status: RequestStatus, at: number, fields: RecordFields = {}): StatusRecord => ({
-  ...prior,
+  ...withoutReason(prior),
   status,
   at,
   rev: (prior.rev ?? 0) + 1,
   ...fields,
 })
+
+const withoutReason = ({ reason: _reason, ...rest }: StatusRecord): StatusRecord => rest
 
 /** The id of the record that asks to cancel request `id`. */
 export const cancelRecordId = (id: string): string => `cancel:${id}`

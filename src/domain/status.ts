@@ -98,6 +98,6 @@ export interface StatusRecord {
   readonly intent_at?: number
   /** `cancel` records: the request to cancel. */
   readonly target?: string
-  /** Why it failed or went to the DLQ. */
+  /** Why this record has its status: why it failed, went to the DLQ, or waits (the fee cap, a reorg). Not carried into the next record. */
   readonly reason?: string
 }

@@ -65,6 +65,8 @@ test("a base fee above the cap: replacements stop at the cap, the request says i
   for (const id of ids) {
     const r = final.get(id) as Versions
     expect(r.status).toBe("confirmed")
+    // The wait is over: a confirmed request no longer says it waits at the cap.
+    expect(r.reason ?? "").not.toContain("fee cap reached")
     expect((r.versions ?? []).every((v) => BigInt(v.max_fee) <= capGwei * gwei)).toBe(true)
     expect(r.txid).toBe(r.versions?.at(-1)?.txid)
   }
