@@ -261,6 +261,31 @@ describe("managers", () => {
   })
 })
 
+describe("one registry key in several processes", () => {
+  // Each host's leader and the dashboard hold their own account for the registry key; an
+  // account object serialises only its own sends. Three such accounts writing at once read
+  // the same pending nonce, and the node refuses all but one ("replacement transaction
+  // underpriced"). Every write must still land, each at a nonce of its own.
+  const SVC = "one-key"
+  let key = ""
+  beforeAll(async () => {
+    const fresh = await freshAccount()
+    key = fresh.key
+    await ok(register(registry, fresh.account, SVC, "http://k:1", "info-0"))
+  })
+
+  test("writes sent at once from one key by separate senders all land", async () => {
+    const senders = [1, 2, 3].map(() => accountFromKey(node, key) as EthereumAccount)
+    const start = Number(await rpc("eth_getTransactionCount", [senders[0]!.address, "latest"]))
+    const outcomes = await Promise.all(senders.map((sender, i) => ok(updateInfo(registry, sender, SVC, `info-from-${i}`))))
+    expect(outcomes.map((o) => o.event.info).sort()).toEqual(["info-from-0", "info-from-1", "info-from-2"])
+    // Read back from the chain: three mined transactions at three consecutive nonces.
+    const nonces = await Promise.all(outcomes.map(async (o) => Number(((await rpc("eth_getTransactionByHash", [o.hash])) as { nonce: string }).nonce)))
+    expect(nonces.sort((a, b) => a - b)).toEqual([start, start + 1, start + 2])
+    expect(Number(await rpc("eth_getTransactionCount", [senders[0]!.address, "latest"]))).toBe(start + 3)
+  })
+})
+
 describe("unknown service", () => {
   const SVC = "never-registered"
   const expected = { _tag: "UnknownService", serviceId: SVC }

@@ -9,6 +9,7 @@ import { Interface, JsonRpcProvider, Network, Wallet, Transaction } from "ethers
 import { describe, type NodeOverloaded, NodeRejected, NodeUnreachable } from "./errors.ts"
 import { errorForRpcError, jsonRpcCall, postJsonRpcBatch, readAnswer, type JsonRpcEndpoint } from "./json-rpc.ts"
 import type { RefusalKind } from "./node-errors.ts"
+import { nonceTakenResendDelayMs, nonceTakenResends } from "../runtime/schedules.ts"
 
 /** One Ethereum JSON-RPC endpoint. */
 export interface EthereumEndpoint {
@@ -384,6 +385,26 @@ const signAndBroadcast = async (account: EthereumAccount, wallet: Wallet, tx: Co
 }
 
 /**
+ * `signAndBroadcast`, signed again at the fresh pending nonce when the node says another
+ * transaction holds the nonce (mined: "nonce too low"; pooled: "replacement transaction
+ * underpriced"). The refused bytes never entered the pool, so a new nonce cannot pay twice.
+ * Another process sending from the same key between our nonce read and our broadcast
+ * causes it: the leader's registry writes on each host, and the dashboard's forms.
+ */
+const broadcastAtFreeNonce = async (account: EthereumAccount, wallet: Wallet, tx: ContractTransaction): Promise<string> => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await signAndBroadcast(account, wallet, tx)
+    } catch (cause) {
+      const read = toNodeError(account.node, "eth_sendRawTransaction", cause)
+      const taken = read._tag === "NodeRejected" && (read.kind === "nonce-too-low" || read.kind === "replacement-underpriced")
+      if (!taken || attempt > nonceTakenResends) throw cause
+      await Bun.sleep(nonceTakenResendDelayMs(attempt))
+    }
+  }
+}
+
+/**
  * Signs and broadcasts a transaction from `account`, then waits for its confirmations.
  * The node estimates gas first, so a call that would revert fails with ContractReverted
  * before anything is sent. A transaction that is mined and still fails (its state changed
@@ -397,7 +418,7 @@ export const sendContractTransaction = (account: EthereumAccount, tx: ContractTr
     if (state === undefined) return yield* Effect.die(new Error("sendContractTransaction: the account was not made by accountFromKey"))
     const hash = yield* Effect.tryPromise({
       try: () => {
-        const sent = state.tail.then(() => signAndBroadcast(account, state.wallet, tx))
+        const sent = state.tail.then(() => broadcastAtFreeNonce(account, state.wallet, tx))
         state.tail = sent.catch(() => undefined)
         return sent
       },

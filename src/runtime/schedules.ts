@@ -203,6 +203,14 @@ export const logSizeReread = Duration.seconds(5)
 /** Between failed writes of the registry location for one epoch: 500 ms, doubling, at most 10 s (`failures` counts from 1). */
 export const locationWriteRetryDelayMs = (failures: number): number => exponentialDelayMs({ baseMs: 500, factor: 2, maxMs: 10_000 }, failures - 1)
 
+/**
+ * A contract transaction whose nonce another process took first (several hosts, or the
+ * dashboard, send from one registry key): signed again at the fresh pending nonce this many
+ * times at most, 100 ms, doubling, jittered, between tries (`attempt` counts from 1).
+ */
+export const nonceTakenResends = 4
+export const nonceTakenResendDelayMs = (attempt: number): number => Math.round(jitterMs(exponentialDelayMs({ baseMs: 100, factor: 2, maxMs: 1_000 }, attempt - 1)))
+
 // ------------------------------------------------------------------ operations page
 
 /** Between rewrites of this process's throttle report in etcd, and between reads of everyone's: every 2 s. */
