@@ -7,6 +7,7 @@
 import { Effect, Result } from "effect"
 import type { WalletKind } from "../../adapters/bitcoin/wallet-step.ts"
 import type { WalletStep } from "../../adapters/bitcoin/wallet-step.ts"
+import type { RefusalKind } from "../../adapters/node-errors.ts"
 import type { BitcoinNetwork } from "../../intake/validate/bitcoin-network.ts"
 import type { Logger } from "../../observability/log.ts"
 import type { ChainNodes, NodeCallError, Recorder, RecordCache } from "../ports.ts"
@@ -49,6 +50,12 @@ export interface PendingTx {
   sentAt: number | undefined
   /** Epoch ms of its last broadcast attempt. */
   triedAt: number | undefined
+  /**
+   * Why the node refused its last broadcast, when a block may yet settle it: an input
+   * spent by another transaction (pooled, then mined) or a fee under the node's floor.
+   * The tracker then asks whether a block spent one of its coins.
+   */
+  refusedAs?: RefusalKind
   /** Where it was mined: the block's hash and height. */
   mined: { readonly blockHash: string; readonly height: number } | undefined
   /** The last status recorded for its members. */

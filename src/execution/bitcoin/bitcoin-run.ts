@@ -134,6 +134,7 @@ export const sendPending = (ctx: BitcoinContext, state: AccountState, tx: Pendin
     const sent = yield* Effect.result(walletStep(ctx, sendRaw(tx.raw)))
     if (Result.isSuccess(sent)) {
       tx.sentAt = ctx.now()
+      tx.refusedAs = undefined
       return
     }
     const e = sent.failure
@@ -141,12 +142,15 @@ export const sendPending = (ctx: BitcoinContext, state: AccountState, tx: Pendin
     switch (e.kind) {
       case "already-known":
         tx.sentAt ??= ctx.now()
+        tx.refusedAs = undefined
         return
       case "conflict":
       case "inputs-spent":
       case "underpriced":
-        // Another spend holds an input, or the fee is below the node's floor: the tracker decides once a block settles it.
-        if (tx.sentAt === undefined) ctx.log.warn(executorEvents.btcRefused, { partition: ctx.partition, txid: tx.txid, kind: e.kind, reason: e.detail })
+        // Another spend holds an input, or the fee is below the node's floor: the tracker
+        // decides once a block settles it (bitcoin-track.ts). Said once, not every try.
+        if (tx.sentAt === undefined && tx.refusedAs !== e.kind) ctx.log.warn(executorEvents.btcRefused, { partition: ctx.partition, txid: tx.txid, kind: e.kind, reason: e.detail })
+        tx.refusedAs = e.kind
         return
       default: {
         ctx.log.warn(executorEvents.btcRefused, { partition: ctx.partition, txid: tx.txid, kind: e.kind, reason: e.detail })

@@ -11,7 +11,8 @@
  * - Transactions never sent (restored on takeover, or unanswered) are sent; one the
  *   wallet still does not know `rebroadcast_after_s` after its broadcast is sent again;
  *   one whose coin another transaction spent in a block can never be mined, and its
- *   requests fail, reported as double-spent.
+ *   requests fail, reported as double-spent — whether the node took it once (and then
+ *   forgot it) or refused it from the start because the other spend came first.
  */
 import { Effect } from "effect"
 import { txStatus, unspentOutput } from "../../adapters/bitcoin/wallet-calls.ts"
@@ -63,28 +64,56 @@ const readBlocks = (ctx: BitcoinContext, watch: BitcoinWatchRegistration, holder
     return seen.head
   })
 
-/** A transaction the wallet does not know long after its broadcast: sent again, or failed if a block spent one of its coins. */
-const revive = (ctx: BitcoinContext, state: AccountState, tx: PendingTx) =>
+/**
+ * Whether `tx` can never be mined because a block spent one of its coins: asks the wallet
+ * about the transaction first (one it holds, pooled or mined, is "known": a resend that
+ * the node refused because the transaction itself spent those coins must not fail it),
+ * then about each coin it spends that is not the output of this account's own transaction
+ * still waiting for a block. A double-spent transaction is failed here, with its requests.
+ */
+const settleIfSpentElsewhere = (ctx: BitcoinContext, state: AccountState, tx: PendingTx): Effect.Effect<"known" | "failed" | "open", Fenced> =>
   Effect.gen(function* () {
     const status = yield* Effect.option(walletStep(ctx, txStatus(tx.txid)))
-    if (status._tag === "None") return
-    if (status.value.known && status.value.confirmations >= 0) {
-      tx.sentAt = ctx.now()
-      return
-    }
-    const raw = ctx.records.get(`btc-tx:${tx.txid}`)?.inputs ?? []
-    for (const input of raw) {
+    if (status._tag === "None") return "open"
+    if (status.value.known && status.value.confirmations >= 0) return "known"
+    const inputs = ctx.records.get(`btc-tx:${tx.txid}`)?.inputs ?? []
+    for (const input of inputs) {
       const at = input.lastIndexOf(":")
+      const parent = input.slice(0, at)
+      const own = state.pending.get(parent)
+      if (own !== undefined && own.mined === undefined) continue
       // btcd's gettxout still lists a coin a mempool transaction spent; null means a block spent it (or it never was).
-      const unspent = yield* Effect.option(walletStep(ctx, unspentOutput({ txid: input.slice(0, at), vout: Number(input.slice(at + 1)) })))
+      const unspent = yield* Effect.option(walletStep(ctx, unspentOutput({ txid: parent, vout: Number(input.slice(at + 1)) })))
       if (unspent._tag === "Some" && unspent.value === undefined) {
         ctx.log.warn(executorEvents.doubleSpent, { partition: ctx.partition, txid: tx.txid, input })
         yield* failTransaction(ctx, state, tx, `conflicted by a double spend: coin ${input} was spent in a block by another transaction, so ${tx.txid} can never be mined`)
-        return
+        return "failed"
       }
     }
+    return "open"
+  })
+
+/** A transaction the wallet does not know long after its broadcast: sent again, or failed if a block spent one of its coins. */
+const revive = (ctx: BitcoinContext, state: AccountState, tx: PendingTx) =>
+  Effect.gen(function* () {
+    const settled = yield* settleIfSpentElsewhere(ctx, state, tx)
+    if (settled === "known") tx.sentAt = ctx.now()
+    if (settled !== "open") return
     ctx.log.warn(executorEvents.rebroadcast, { partition: ctx.partition, txid: tx.txid, reason: "the wallet does not know it" })
     yield* sendPending(ctx, state, tx)
+  })
+
+/**
+ * A transaction the node refused because another spend holds one of its coins: once a
+ * block holds that spend it can never be mined and fails; until then it is tried again.
+ */
+const settleRefused = (ctx: BitcoinContext, state: AccountState, tx: PendingTx) =>
+  Effect.gen(function* () {
+    const settled = yield* settleIfSpentElsewhere(ctx, state, tx)
+    if (settled === "known") {
+      tx.sentAt = ctx.now()
+      tx.refusedAs = undefined
+    }
   })
 
 /** One tracker round (see the module comment). */
@@ -102,7 +131,10 @@ export const trackBitcoin = (ctx: BitcoinContext, watch: BitcoinWatchRegistratio
         if (!tx.recorded) continue
         if (tx.mined === undefined) {
           if (tx.sentAt === undefined) {
-            if (tx.triedAt === undefined || now - tx.triedAt >= 1_000) yield* sendPending(ctx, state, tx)
+            if (tx.triedAt === undefined || now - tx.triedAt >= 1_000) {
+              yield* sendPending(ctx, state, tx)
+              if (tx.sentAt === undefined && (tx.refusedAs === "inputs-spent" || tx.refusedAs === "conflict")) yield* settleRefused(ctx, state, tx)
+            }
           } else if (now - tx.sentAt >= ctx.settings.rebroadcastAfterMs) {
             yield* revive(ctx, state, tx)
           }
