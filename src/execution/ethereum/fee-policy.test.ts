@@ -47,6 +47,34 @@ describe("fee policy", () => {
     expect(bumpedFees({ maxFee: 480n * gwei, tip: gwei }, { baseFee: gwei, suggestedTip: gwei }, settings)).toEqual({ _tag: "capped" })
   })
 
+  test("over a grid of fees and markets: a bump raises both fees by the minimum, stays within the caps, or is refused only when the cap leaves no room", () => {
+    const amounts = [0n, 1n, gwei, 3n * gwei, 40n * gwei, 300n * gwei, 450n * gwei, 499n * gwei]
+    const caps = [settings, { ...settings, tipCap: 900n * gwei }, { ...settings, feeCap: 20n * gwei }]
+    let bumped = 0
+    for (const s of caps)
+      for (const maxFee of amounts)
+        for (const tip of amounts.filter((t) => t <= maxFee))
+          for (const baseFee of amounts)
+            for (const suggestedTip of [...amounts, 600n * gwei]) {
+              const out = bumpedFees({ maxFee, tip }, { baseFee, suggestedTip }, s)
+              const leastTip = raisedBy(tip, s.bumpPercent)
+              const leastMax = raisedBy(maxFee, s.bumpPercent)
+              if (out._tag === "capped") {
+                expect(leastMax > s.feeCap || leastTip > s.feeCap).toBe(true)
+                continue
+              }
+              bumped += 1
+              const f = out.fees
+              expect(f.maxFee).toBeLessThanOrEqual(s.feeCap)
+              expect(f.tip).toBeLessThanOrEqual(f.maxFee)
+              expect(f.maxFee).toBeGreaterThanOrEqual(leastMax)
+              expect(f.tip).toBeGreaterThanOrEqual(leastTip)
+              // Never below what a fresh transaction would offer now.
+              expect(f.maxFee).toBeGreaterThanOrEqual(freshFees({ baseFee, suggestedTip }, s).maxFee)
+            }
+    expect(bumped).toBeGreaterThan(100)
+  })
+
   test("includable compares the max fee with the base fee", () => {
     expect(includable({ maxFee: 10n, tip: 1n }, 10n)).toBe(true)
     expect(includable({ maxFee: 9n, tip: 1n }, 10n)).toBe(false)

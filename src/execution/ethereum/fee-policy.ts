@@ -58,11 +58,12 @@ export const raisedBy = (value: bigint, percent: number): bigint => {
  * leave room for the minimum raise.
  */
 export const bumpedFees = (current: Fees, market: FeeMarket, settings: FeeSettings): { readonly _tag: "bumped"; readonly fees: Fees } | { readonly _tag: "capped" } => {
-  const fresh = freshFees(market, { ...settings, feeCap: settings.feeCap * 4n })
-  const tip = maxBigint(raisedBy(current.tip, settings.bumpPercent), minBigint(fresh.tip, settings.tipCap))
+  const fresh = freshFees(market, settings)
+  const tip = maxBigint(raisedBy(current.tip, settings.bumpPercent), fresh.tip)
   const least = maxBigint(raisedBy(current.maxFee, settings.bumpPercent), tip)
   if (least > settings.feeCap) return { _tag: "capped" }
-  return { _tag: "bumped", fees: { maxFee: minBigint(maxBigint(least, fresh.maxFee), settings.feeCap), tip } }
+  // Both are within the cap: `least` was just checked, and a fresh offer never exceeds it.
+  return { _tag: "bumped", fees: { maxFee: maxBigint(least, fresh.maxFee), tip } }
 }
 
 /** True when a transaction offering `fees` can be included in a block of `baseFee`. */
