@@ -92,6 +92,8 @@ const status: ReplicaStatus = {
   snapshotLoads: 0,
   elections: 1,
   stepDowns: 0,
+  pauses: 0,
+  pausedAt: undefined,
   electedAt: 1,
   servingAt: 2,
   lastStepDown: undefined,

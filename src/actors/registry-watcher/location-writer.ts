@@ -99,10 +99,10 @@ export const writeLocation = (d: LocationWriterDeps, epoch: number): Effect.Effe
     return outcome
   })
 
-/** The epoch this replica serves as leader at, or undefined. */
+/** The epoch this replica leads at, or undefined; a paused leader still leads (it resumes, or its session ends). */
 const servingEpoch = (d: LocationWriterDeps): number | undefined => {
   const s = d.replica.status()
-  return s.role === "leader" ? s.epoch : undefined
+  return s.role === "leader" || s.role === "paused" ? s.epoch : undefined
 }
 
 /** News waiting for the writer before the watch waits too (news is rare: one per change of leader). */

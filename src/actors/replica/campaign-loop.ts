@@ -93,7 +93,7 @@ const beatLoop = <S>(core: ReplicaCore<S>, session: Session, epoch: number, beat
 const watchOwnKey = <S>(core: ReplicaCore<S>, epoch: number) => {
   // Events that arrive while the watch is being cancelled (its session ended) must not
   // touch a later session's leadership: only this epoch's is ours to end.
-  const ours = () => (core.role._tag === "leader" || core.role._tag === "catching-up") && core.role.epoch === epoch
+  const ours = () => (core.role._tag === "leader" || core.role._tag === "paused" || core.role._tag === "catching-up") && core.role.epoch === epoch
   const deposed = (leader: LeaderValue | undefined, detail: string) => {
     if (!ours()) return
     core.leader = leader

@@ -14,7 +14,7 @@ import { InvalidPayload, MissingRequestId, NotLeader, type NotLeaderReason } fro
 import { replicaEvents, type ReplicaMetrics } from "./events.ts"
 import { replicaKeys, type ReplicaKeys } from "./keys.ts"
 import type { LeaderValue } from "./leader-value.ts"
-import { type EndReason, type Leadership, type LeadershipMsg, transition } from "./leadership.ts"
+import { type EndReason, type Leadership, type LeadershipMsg, type LeaseTimers, transition } from "./leadership.ts"
 import type { LogEntry } from "./log-entry.ts"
 import type { ReplicaSettings } from "./settings.ts"
 import type { StateMachine } from "./state-machine.ts"
@@ -60,7 +60,7 @@ export interface ReplicaStatus {
   readonly service: string
   /** `ended`: between sessions (stepped down or lost its lease; a new session starts shortly). */
   readonly role: Leadership["_tag"] | "stopped"
-  /** The leader key's create revision while leading or catching up. */
+  /** The leader key's create revision while leading, paused or catching up. */
   readonly epoch: number | undefined
   /** Who leads, as far as this replica knows. */
   readonly leader: LeaderValue | undefined
@@ -73,8 +73,12 @@ export interface ReplicaStatus {
   readonly snapshotLoads: number
   readonly elections: number
   readonly stepDowns: number
+  /** Times a leader paused for an overdue renewal (each one either resumed or ended the session). */
+  readonly pauses: number
   readonly electedAt: number | undefined
   readonly servingAt: number | undefined
+  /** When the current (or last) pause began. */
+  readonly pausedAt: number | undefined
   readonly lastStepDown: StepDown | undefined
 }
 
@@ -101,8 +105,10 @@ export interface ReplicaCore<S> {
   snapshotIndex: number
   trimmedTo: number
   crashed: boolean
-  readonly stats: { resyncs: number; snapshotLoads: number; elections: number; stepDowns: number }
+  readonly stats: { resyncs: number; snapshotLoads: number; elections: number; stepDowns: number; pauses: number }
   electedAt: number | undefined
+  /** When the current (or last) pause began. */
+  pausedAt: number | undefined
   servingAt: number | undefined
   lastStepDown: StepDown | undefined
 }
@@ -137,8 +143,9 @@ export const makeCore = <S>(
       snapshotIndex: 0,
       trimmedTo: 0,
       crashed: false,
-      stats: { resyncs: 0, snapshotLoads: 0, elections: 0, stepDowns: 0 },
+      stats: { resyncs: 0, snapshotLoads: 0, elections: 0, stepDowns: 0, pauses: 0 },
       electedAt: undefined,
+      pausedAt: undefined,
       servingAt: undefined,
       lastStepDown: undefined,
     }
@@ -147,22 +154,35 @@ export const makeCore = <S>(
 /** Labels and log fields naming this replica. */
 export const labelsOf = (core: { readonly settings: ReplicaSettings }) => ({ service: core.settings.serviceId, node: core.settings.node })
 
+/** The lease timers of `settings`: pause at `stepDownAfterMs`, end at the lease TTL. */
+export const leaseTimersOf = (settings: Pick<ReplicaSettings, "stepDownAfterMs" | "leaseTtlS">): LeaseTimers => ({
+  pauseAfterMs: settings.stepDownAfterMs,
+  endAfterMs: Math.max(settings.stepDownAfterMs, settings.leaseTtlS * 1000),
+})
+
 /** Applies one leadership message; logs, counts, and ends the session when the role reaches `ended`. */
 export const updateRole = <S>(core: ReplicaCore<S>, msg: LeadershipMsg): void => {
   const before = core.role
-  const after = transition(before, msg, core.settings.stepDownAfterMs)
+  const after = transition(before, msg, leaseTimersOf(core.settings))
   if (after === before) return
   core.role = after
   const now = Date.now()
   const labels = labelsOf(core)
-  if (after._tag === "leader") {
+  const msSinceRenewal = now - (core.session?.renewedFrom ?? now)
+  if (after._tag === "paused") {
+    core.pausedAt = now
+    core.stats.pauses += 1
+    core.metrics?.pauses.inc(labels)
+    core.log.warn(replicaEvents.paused, { ...labels, epoch: after.epoch, ms_since_renewal: msSinceRenewal, ends_after_ms: core.settings.leaseTtlS * 1000 })
+  } else if (after._tag === "leader" && before._tag === "paused") {
+    core.log.info(replicaEvents.resumed, { ...labels, epoch: after.epoch, paused_ms: now - (core.pausedAt ?? now) })
+  } else if (after._tag === "leader") {
     core.servingAt = now
     core.log.info(replicaEvents.serving, { ...labels, epoch: after.epoch, lpi: core.applied.index, ms_since_elected: now - (core.electedAt ?? now) })
   }
   if (after._tag === "ended") {
     const session = core.session
     if (after.epoch !== undefined) {
-      const msSinceRenewal = now - (session?.renewedFrom ?? now)
       core.stats.stepDowns += 1
       core.lastStepDown = { at: now, epoch: after.epoch, reason: after.reason, msSinceRenewal }
       core.metrics?.stepDowns.inc(labels)
@@ -172,7 +192,7 @@ export const updateRole = <S>(core: ReplicaCore<S>, msg: LeadershipMsg): void =>
     if (session) Deferred.doneUnsafe(session.ended, Effect.succeed(after.reason))
   }
   core.metrics?.leader.set(after._tag === "leader" ? 1 : 0, labels)
-  core.metrics?.epoch.set(after._tag === "leader" || after._tag === "catching-up" ? after.epoch : 0, labels)
+  core.metrics?.epoch.set(after._tag === "leader" || after._tag === "paused" || after._tag === "catching-up" ? after.epoch : 0, labels)
 }
 
 /** Raises the known `LogSize`; it never goes down. */
@@ -193,11 +213,13 @@ export const notLeader = <S>(core: ReplicaCore<S> | undefined, node: string, rea
 /**
  * Accepts a request if this replica is the serving leader, and parks the reply until the
  * entry is applied here. A request id already applied is answered at once with the index
- * it took effect at; one already waiting shares that wait (no second append).
+ * it took effect at; one already waiting shares that wait (no second append). A paused
+ * leader takes requests too: they wait in its queue until it resumes (their appends are
+ * fenced by etcd meanwhile) or are refused when its session ends.
  */
 export const submitTo = <S>(core: ReplicaCore<S>, id: string, payload: unknown): Promise<Submitted> => {
   if (id === "") return Promise.reject(new MissingRequestId())
-  if (core.role._tag !== "leader") return Promise.reject(notLeader(core, core.settings.node))
+  if (core.role._tag !== "leader" && core.role._tag !== "paused") return Promise.reject(notLeader(core, core.settings.node))
   const invalid = core.machine.validate(payload)
   if (invalid !== undefined) return Promise.reject(new InvalidPayload({ requestId: id, reason: invalid }))
   const first = firstIndexOf(core.applied.dedupe, id)
@@ -213,7 +235,7 @@ export const statusOf = <S>(core: ReplicaCore<S>): ReplicaStatus => ({
   node: core.settings.node,
   service: core.settings.serviceId,
   role: core.role._tag,
-  epoch: core.role._tag === "leader" || core.role._tag === "catching-up" ? core.role.epoch : undefined,
+  epoch: core.role._tag === "leader" || core.role._tag === "paused" || core.role._tag === "catching-up" ? core.role.epoch : undefined,
   leader: core.leader,
   lpi: core.applied.index,
   logSize: core.logSize,
@@ -223,5 +245,6 @@ export const statusOf = <S>(core: ReplicaCore<S>): ReplicaStatus => ({
   ...core.stats,
   electedAt: core.electedAt,
   servingAt: core.servingAt,
+  pausedAt: core.pausedAt,
   lastStepDown: core.lastStepDown,
 })

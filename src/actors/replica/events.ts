@@ -12,6 +12,10 @@ export const replicaEvents = {
   elected: "replica.elected",
   serving: "replica.serving",
   steppedDown: "replica.stepped-down",
+  /** A leader's renewals are overdue (`[etcd].step_down_after_ms`): it stops serving and holds its lease and queue. */
+  paused: "replica.paused",
+  /** A paused leader's lease was renewed: it serves again at the same epoch, no election. */
+  resumed: "replica.resumed",
   fenced: "replica.fenced",
   /** A follower ended a leadership whose beat stopped (`[etcd].leader_beat_ms`), before its lease expired. */
   deposedSilent: "replica.deposed-silent-leader",
@@ -33,6 +37,7 @@ export const replicaMetrics = (metrics: MetricsRegistry) => ({
   epoch: metrics.gauge("gateway_replica_epoch", "Epoch (leader key create revision) of this replica's leadership, 0 when not leading."),
   appended: metrics.counter("gateway_replica_appended_total", "Log entries this replica appended as leader."),
   stepDowns: metrics.counter("gateway_replica_step_downs_total", "Sessions that ended while leading or catching up."),
+  pauses: metrics.counter("gateway_replica_pauses_total", "Times a leader paused for an overdue lease renewal (then resumed, or its session ended)."),
   resyncs: metrics.counter("gateway_replica_resyncs_total", "Full re-syncs after a watch broke (compaction, cancel)."),
   appendSeconds: metrics.histogram("gateway_replica_append_seconds", "Latency of one fenced append transaction."),
 })

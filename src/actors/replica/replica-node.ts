@@ -121,7 +121,7 @@ export const makeReplica = <S>(
         ? statusOf(current)
         : lastStatus ?? {
           node: settings.node, service: settings.serviceId, role: "stopped", epoch: undefined, leader: undefined, lpi: 0, logSize: 0, lag: 0,
-          snapshotIndex: 0, trimmedTo: 0, resyncs: 0, snapshotLoads: 0, elections: 0, stepDowns: 0, electedAt: undefined, servingAt: undefined, lastStepDown: undefined,
+          snapshotIndex: 0, trimmedTo: 0, resyncs: 0, snapshotLoads: 0, elections: 0, stepDowns: 0, pauses: 0, pausedAt: undefined, electedAt: undefined, servingAt: undefined, lastStepDown: undefined,
         },
     lookup: (requestId) => firstIndexOf(current ? current.applied.dedupe : lastDedupe, requestId),
     replicas: () =>

@@ -1,7 +1,7 @@
 /**
  * A session is one lease's worth of membership. It renews the lease by hand three times
  * per TTL, publishes this node's LPI on it, campaigns with a value unique to the session,
- * and runs the step-down timer. It ends when the role reaches `ended`: the timer fired,
+ * and runs the lease timers (pause, then end). It ends when the role reaches `ended`: the timer fired,
  * etcd said the lease is gone, an append was fenced, or the replica stops. Ending
  * refuses the replies that cannot be answered any more and revokes the lease (on a
  * crash drill it only stops renewing, as a dead process would). Then a new session starts.
@@ -48,7 +48,7 @@ const keepAlive = <S>(core: ReplicaCore<S>, session: Session) => {
   return Effect.forever(Effect.andThen(Effect.sleep(every), Effect.forkChild(once)))
 }
 
-/** The step-down timer: a leader whose lease went `stepDownAfterMs` unrenewed ends its session. */
+/** The lease timers: a leader whose lease went `stepDownAfterMs` unrenewed pauses, and the session ends at the TTL (leadership.ts). */
 const stepDownTimer = <S>(core: ReplicaCore<S>, session: Session) =>
   Effect.forever(
     Effect.andThen(Effect.sleep(stepDownTickMs), Effect.sync(() => updateRole(core, { _tag: "tick", now: Date.now(), renewedFrom: session.renewedFrom }))),

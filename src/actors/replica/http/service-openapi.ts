@@ -80,7 +80,7 @@ export const serviceOpenApi = (version: string) => ({
   },
   components: {
     schemas: {
-      Readiness: { ...readinessSchema, properties: { ...readinessSchema.properties, node: { type: "string" }, role: { type: "string", description: "This replica's role (leader, follower, catching-up, ended, stopped)." } } },
+      Readiness: { ...readinessSchema, properties: { ...readinessSchema.properties, node: { type: "string" }, role: { type: "string", description: "This replica's role (leader; paused: a leader whose lease renewal is overdue, holding requests until it resumes or steps down; follower, catching-up, ended, stopped)." } } },
       NumberRequest: {
         type: "object",
         additionalProperties: false,
