@@ -294,7 +294,7 @@ describe("replica on a private etcd cluster (failure drills)", () => {
   }, 120_000)
 
   test("etcd frozen for 4 s (every member SIGSTOPped): the leader pauses, holds what it is sent, and resumes at the same epoch with no election", async () => {
-    // Renewals every 8/3 s: a 4 s freeze always passes the 3.2 s pause, and never the 8 s TTL.
+    // Renewals every 8/3 s: a 4 s freeze always passes the 3.2 s pause, and never the end at twice the 8 s TTL.
     const { members } = privateCluster()
     const svc = service("frozen-etcd", privateCluster().endpoints)
     const replicas = await Promise.all(["a", "b", "c"].map((n) => start(n, svc, privateCluster().endpoints, { leaseTtlS: 8, stepDownAfterMs: 3200 })))

@@ -23,7 +23,7 @@ export const FAILOVER_FLAGS = {
   nodes: intFlag({ description: "Nodes (namespaces), each with an etcd member and a replica", default: 6, min: 3, max: 9 }),
   blockTime: intFlag({ value: "S", description: "Seconds between blocks during the run (the paper's chain: 10-15 s)", default: 12, min: 0, max: 60 }),
   leaseTtl: intFlag({ value: "S", description: "The replicas' etcd lease TTL ([etcd].lease_ttl_s); 2 is etcd's floor at its default tick", default: 2, min: 1, max: 60 }),
-  stepDownAfterMs: intFlag({ value: "MS", description: "A leader steps down this long without a renewed lease; below --lease-ttl x 1000", default: 1300, min: 100, max: 60_000 }),
+  stepDownAfterMs: intFlag({ value: "MS", description: "A leader pauses (stops serving, keeps its lease) this long without a renewed lease, and steps down at twice --lease-ttl; below --lease-ttl x 1000", default: 1300, min: 100, max: 60_000 }),
   leaderBeatMs: intFlag({ value: "MS", description: "[etcd].leader_beat_ms: the leader's beat; followers end a leadership silent for 3 beats, before its lease expires (0: they wait for the lease)", default: 200, min: 0, max: 60_000 }),
   etcdHeartbeatMs: intFlag({ value: "MS", description: "etcd's --heartbeat-interval", default: 100, min: 10, max: 5000 }),
   etcdElectionMs: intFlag({ value: "MS", description: "etcd's --election-timeout", default: 1000, min: 50, max: 50_000 }),

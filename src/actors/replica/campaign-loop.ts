@@ -79,8 +79,13 @@ const awaitVacancy = <S>(core: ReplicaCore<S>, fromRevision: number, epoch: numb
   )
 
 /** The leader's beat: its epoch to the beat key every `beatMs`, while it leads (errors are the step-down timer's business). */
-const beatLoop = <S>(core: ReplicaCore<S>, session: Session, epoch: number, beatMs: number) =>
-  Effect.forever(Effect.andThen(Effect.ignore(putBeat(core.etcd, core.keys, epoch, session.lease)), Effect.sleep(beatMs)))
+const beatLoop = <S>(core: ReplicaCore<S>, session: Session, epoch: number, beatMs: number) => {
+  // Each beat on its own fiber, as keep-alives are: one sent to an etcd member that stopped
+  // answering (cut off, frozen) would otherwise hold back every later beat until its call
+  // timed out, and the followers, seeing etcd serve again, would depose a live leader.
+  const beat = Effect.ignore(Effect.timeout(putBeat(core.etcd, core.keys, epoch, session.lease), silentBeats * beatMs))
+  return Effect.forever(Effect.andThen(Effect.forkChild(beat), Effect.sleep(beatMs)))
+}
 
 /**
  * Watches this leader's own key from just after its creation. Any change means etcd ended

@@ -154,10 +154,17 @@ export const makeCore = <S>(
 /** Labels and log fields naming this replica. */
 export const labelsOf = (core: { readonly settings: ReplicaSettings }) => ({ service: core.settings.serviceId, node: core.settings.node })
 
-/** The lease timers of `settings`: pause at `stepDownAfterMs`, end at the lease TTL. */
+/**
+ * The lease timers of `settings`: pause at `stepDownAfterMs`, end at twice the lease TTL.
+ * Past one TTL a successor may lead (if etcd kept its raft leader all along), but a paused
+ * leader serves nothing and its appends are fenced, so waiting longer costs only the
+ * requests it holds; an election inside etcd took longer than one TTL from the last
+ * renewal in one cut of five in the failover lab, and etcd renews every lease when its
+ * new raft leader takes over.
+ */
 export const leaseTimersOf = (settings: Pick<ReplicaSettings, "stepDownAfterMs" | "leaseTtlS">): LeaseTimers => ({
   pauseAfterMs: settings.stepDownAfterMs,
-  endAfterMs: Math.max(settings.stepDownAfterMs, settings.leaseTtlS * 1000),
+  endAfterMs: Math.max(settings.stepDownAfterMs, 2 * settings.leaseTtlS * 1000),
 })
 
 /** Applies one leadership message; logs, counts, and ends the session when the role reaches `ended`. */

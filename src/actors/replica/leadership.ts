@@ -12,7 +12,7 @@
  *   here (renewals stall for a second or two while etcd has no raft leader, and etcd
  *   extends every lease when its new leader takes over), and before pausing existed each
  *   such stall ended the session and changed the service's leader.
- * - at `endAfterMs` (the lease TTL: past it the lease may be gone) the session ends.
+ * - at `endAfterMs` (twice the lease TTL, see `leaseTimersOf`) the session ends.
  *
  * Neither waits for the client library to report the lease lost (that took about 2x TTL
  * here, long after a new leader was elected).
@@ -22,13 +22,13 @@
 export interface LeaseTimers {
   /** A leader stops serving and waits for a renewal (`[etcd].step_down_after_ms`). */
   readonly pauseAfterMs: number
-  /** The session ends (`[etcd].lease_ttl_s`). */
+  /** The session ends (twice `[etcd].lease_ttl_s`). */
   readonly endAfterMs: number
 }
 
 /** Why a session ended. */
 export type EndReason =
-  /** No keep-alive answered for `endAfterMs` (the lease TTL): the lease may be gone. */
+  /** No keep-alive answered for `endAfterMs` (twice the lease TTL): the lease may well be gone. */
   | "lease-not-renewed"
   /** etcd said the lease is gone. */
   | "lease-expired"
