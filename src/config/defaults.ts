@@ -91,7 +91,7 @@ export const CONFIG_DEFAULTS = {
     needed: { role: "replica", what: "the etcd cluster's client URLs (e.g. [\"http://10.0.0.1:2379\"])" },
   },
   "etcd.lease_ttl_s": { value: 5, why: "a leader cut off from etcd loses its lease within 5 s" },
-  "etcd.step_down_after_ms": { value: 3500, why: "a leader whose lease renewal is this overdue stops serving and waits for a renewal (it steps down at the lease TTL): an election inside etcd stalls renewals for a second or two without ending the lease" },
+  "etcd.step_down_after_ms": { value: 3500, why: "a leader whose lease renewal is this overdue stops serving and waits for a renewal (it steps down at twice the lease TTL): an election inside etcd stalls renewals for a second or two without ending the lease" },
   "etcd.leader_beat_ms": { value: 0, why: "followers wait for a silent leader's lease to expire unless the file asks for a beat, which trades a spurious election on a stalled leader for a faster failover" },
   "etcd.dial_timeout_ms": { value: 3000, why: "an etcd member that takes longer to answer a dial is treated as down" },
   "replica.service_id": { value: "registry-dashboard", why: "the sample service's name in the ServiceRegistry" },

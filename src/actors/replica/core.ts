@@ -180,7 +180,7 @@ export const updateRole = <S>(core: ReplicaCore<S>, msg: LeadershipMsg): void =>
     core.pausedAt = now
     core.stats.pauses += 1
     core.metrics?.pauses.inc(labels)
-    core.log.warn(replicaEvents.paused, { ...labels, epoch: after.epoch, ms_since_renewal: msSinceRenewal, ends_after_ms: core.settings.leaseTtlS * 1000 })
+    core.log.warn(replicaEvents.paused, { ...labels, epoch: after.epoch, ms_since_renewal: msSinceRenewal, ends_after_ms: leaseTimersOf(core.settings).endAfterMs })
   } else if (after._tag === "leader" && before._tag === "paused") {
     core.log.info(replicaEvents.resumed, { ...labels, epoch: after.epoch, paused_ms: now - (core.pausedAt ?? now) })
   } else if (after._tag === "leader") {

@@ -48,7 +48,7 @@ const keepAlive = <S>(core: ReplicaCore<S>, session: Session) => {
   return Effect.forever(Effect.andThen(Effect.sleep(every), Effect.forkChild(once)))
 }
 
-/** The lease timers: a leader whose lease went `stepDownAfterMs` unrenewed pauses, and the session ends at the TTL (leadership.ts). */
+/** The lease timers: a leader whose lease went `stepDownAfterMs` unrenewed pauses, and the session ends at twice the TTL (leadership.ts, `leaseTimersOf`). */
 const stepDownTimer = <S>(core: ReplicaCore<S>, session: Session) =>
   Effect.forever(
     Effect.andThen(Effect.sleep(stepDownTickMs), Effect.sync(() => updateRole(core, { _tag: "tick", now: Date.now(), renewedFrom: session.renewedFrom }))),

@@ -69,13 +69,19 @@ const readBlocks = (ctx: BitcoinContext, watch: BitcoinWatchRegistration, holder
  * about the transaction first (one it holds, pooled or mined, is "known": a resend that
  * the node refused because the transaction itself spent those coins must not fail it),
  * then about each coin it spends that is not the output of this account's own transaction
- * still waiting for a block. A double-spent transaction is failed here, with its requests.
+ * still waiting for a block. A known transaction counts as sent; a double-spent one is
+ * failed here, with its requests. Until a block settles it, it stays open (tried again).
  */
 const settleIfSpentElsewhere = (ctx: BitcoinContext, state: AccountState, tx: PendingTx): Effect.Effect<"known" | "failed" | "open", Fenced> =>
   Effect.gen(function* () {
     const status = yield* Effect.option(walletStep(ctx, txStatus(tx.txid)))
     if (status._tag === "None") return "open"
-    if (status.value.known && status.value.confirmations >= 0) return "known"
+    if (status.value.known && status.value.confirmations >= 0) {
+      // The wallet holds it: it was sent after all.
+      tx.sentAt = ctx.now()
+      tx.refusedAs = undefined
+      return "known"
+    }
     const inputs = ctx.records.get(`btc-tx:${tx.txid}`)?.inputs ?? []
     for (const input of inputs) {
       const at = input.lastIndexOf(":")
@@ -96,24 +102,9 @@ const settleIfSpentElsewhere = (ctx: BitcoinContext, state: AccountState, tx: Pe
 /** A transaction the wallet does not know long after its broadcast: sent again, or failed if a block spent one of its coins. */
 const revive = (ctx: BitcoinContext, state: AccountState, tx: PendingTx) =>
   Effect.gen(function* () {
-    const settled = yield* settleIfSpentElsewhere(ctx, state, tx)
-    if (settled === "known") tx.sentAt = ctx.now()
-    if (settled !== "open") return
+    if ((yield* settleIfSpentElsewhere(ctx, state, tx)) !== "open") return
     ctx.log.warn(executorEvents.rebroadcast, { partition: ctx.partition, txid: tx.txid, reason: "the wallet does not know it" })
     yield* sendPending(ctx, state, tx)
-  })
-
-/**
- * A transaction the node refused because another spend holds one of its coins: once a
- * block holds that spend it can never be mined and fails; until then it is tried again.
- */
-const settleRefused = (ctx: BitcoinContext, state: AccountState, tx: PendingTx) =>
-  Effect.gen(function* () {
-    const settled = yield* settleIfSpentElsewhere(ctx, state, tx)
-    if (settled === "known") {
-      tx.sentAt = ctx.now()
-      tx.refusedAs = undefined
-    }
   })
 
 /** One tracker round (see the module comment). */
@@ -133,7 +124,7 @@ export const trackBitcoin = (ctx: BitcoinContext, watch: BitcoinWatchRegistratio
           if (tx.sentAt === undefined) {
             if (tx.triedAt === undefined || now - tx.triedAt >= 1_000) {
               yield* sendPending(ctx, state, tx)
-              if (tx.sentAt === undefined && (tx.refusedAs === "inputs-spent" || tx.refusedAs === "conflict")) yield* settleRefused(ctx, state, tx)
+              if (tx.sentAt === undefined && (tx.refusedAs === "inputs-spent" || tx.refusedAs === "conflict")) yield* settleIfSpentElsewhere(ctx, state, tx)
             }
           } else if (now - tx.sentAt >= ctx.settings.rebroadcastAfterMs) {
             yield* revive(ctx, state, tx)
