@@ -17,9 +17,10 @@ import { Effect } from "effect"
 import { compactEtcd, etcdRange, etcdTxn } from "../src/adapters/etcd.ts"
 import { InvalidPayload, NotLeader, numberList, type NumberList, readLogSize, replicaKeys, appendEntries } from "../src/actors/replica/index.ts"
 import { encodeEntry } from "../src/actors/replica/log-entry.ts"
-import { type PrivateEtcd, revisionPastLastWrite, startPrivateEtcd } from "./support/replica-etcd-cluster.ts"
+import { makeRaftLeader, type PrivateEtcd, raftLeaderOf, revisionPastLastWrite, startPrivateEtcd } from "./support/replica-etcd-cluster.ts"
 import {
   deleteService,
+  replicaLogLines,
   type RunningReplica,
   servingLeader,
   startReplica,
@@ -63,6 +64,16 @@ const awaitLeader = async (replicas: readonly R[], timeoutMs = 30_000): Promise<
   const leader = servingLeader(replicas)
   if (!leader) throw new Error("leader vanished")
   return leader
+}
+
+/** Polls etcd's raft leader's name ("" while none) every 100 ms until `ok` holds or `timeoutMs` passes; returns the last one seen. */
+const raftLeaderWithin = async (members: Parameters<typeof raftLeaderOf>[0], ok: (name: string) => boolean, timeoutMs: number): Promise<string> => {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const name = (await raftLeaderOf(members))?.name ?? ""
+    if (ok(name) || Date.now() > deadline) return name
+    await Bun.sleep(100)
+  }
 }
 
 const converged = (replicas: readonly R[], size: number) => () => replicas.every((r) => r.handle.status().lpi === size)
@@ -329,6 +340,70 @@ describe("replica on a private etcd cluster (failure drills)", () => {
     await waitFor("all at 15", converged(replicas, 15), 20_000)
     expectIdentical(replicas)
     console.log(`[replica] etcd frozen 4 s: the leader paused ${(after.pausedAt ?? 0) - frozenAt} ms into the freeze and resumed at epoch ${epoch}; 5 held requests applied once`)
+  }, 120_000)
+
+  test("[replica].etcd_leader_elsewhere: made etcd's raft leader, the serving leader's own member hands it to another member within seconds, with no election of the service; a follower's member is left leading", async () => {
+    const { members } = privateCluster()
+    const svc = service("etcd-apart", privateCluster().endpoints)
+    // Each replica talks only to its own member, as on paper B's hosts, and knows it as its own.
+    const replicas = await Promise.all(members.map((m, i) => start(["a", "b", "c"][i] ?? "x", svc, [m.url], { ownEtcdEndpoint: m.url })))
+    const leader = await awaitLeader(replicas)
+    const epoch = leader.handle.status().epoch ?? 0
+    const own = members[replicas.indexOf(leader)]
+    const follower = replicas.find((r) => r !== leader)
+    const followerMember = follower === undefined ? undefined : members[replicas.indexOf(follower)]
+    if (!own || !follower || !followerMember) throw new Error("no member for a replica")
+    // Elected on etcd's leader's own host, it may already have moved etcd's leadership once.
+    expect(await raftLeaderWithin(members, (name) => name !== own.name, 10_000)).not.toBe(own.name)
+    const movesBefore = leader.handle.status().etcdLeaderMoves
+
+    // A follower's member leading etcd is no double fault: it stays as it is.
+    await makeRaftLeader(members, followerMember)
+    await Bun.sleep(3_000)
+    expect((await raftLeaderOf(members))?.name).toBe(followerMember.name)
+    expect(follower.handle.status().etcdLeaderMoves).toBe(0)
+
+    // The leader's own member made etcd's leader: the leader has etcd move it on.
+    const movedAt = Date.now()
+    await makeRaftLeader(members, own)
+    const raftLeader = await raftLeaderWithin(members, (name) => name !== "" && name !== own.name && leader.handle.status().etcdLeaderMoves > movesBefore, 10_000)
+    expect(raftLeader).not.toBe(own.name)
+    expect(raftLeader).not.toBe("")
+    expect(leader.handle.status().etcdLeaderMoves).toBe(movesBefore + 1)
+    const after = leader.handle.status()
+    expect(after.role).toBe("leader")
+    expect(after.epoch).toBe(epoch)
+    expect(after.stepDowns).toBe(0)
+    expect(replicas.reduce((n, r) => n + r.handle.status().elections, 0)).toBe(1)
+    await submitMany(replicas, "m", 0, 10)
+    await waitFor("all at 10", converged(replicas, 10), 20_000)
+    expectIdentical(replicas)
+    console.log(`[replica] etcd's raft leader put on the service leader's member ${own.name}: moved to ${raftLeader} within ${Date.now() - movedAt} ms, epoch ${epoch} kept`)
+
+    // Again with one follower's member frozen: etcd still lists it, but a transfer to it
+    // would hold every proposal for an election timeout; the move must go to the other.
+    const frozen = members.find((m) => m !== own && m !== followerMember)
+    if (!frozen) throw new Error("no third member")
+    await makeRaftLeader(members, followerMember)
+    const movesThen = leader.handle.status().etcdLeaderMoves
+    const failedLines = () => replicaLogLines.filter((l) => l.event === "replica.etcd-leader-move-failed" && l.node === leader.handle.node).length
+    const failedBefore = failedLines()
+    privateCluster().signal(frozen, "SIGSTOP")
+    try {
+      await Bun.sleep(6_000) // past the 5 s gap since the last move
+      await makeRaftLeader(members.filter((m) => m !== frozen), own)
+      const next = await raftLeaderWithin(members.filter((m) => m !== frozen), (name) => name !== "" && name !== own.name && leader.handle.status().etcdLeaderMoves > movesThen, 10_000)
+      expect(next).toBe(followerMember.name)
+      expect(leader.handle.status().etcdLeaderMoves).toBe(movesThen + 1)
+      expect(failedLines()).toBe(failedBefore)
+      expect(leader.handle.status().role).toBe("leader")
+      expect(leader.handle.status().epoch).toBe(epoch)
+    } finally {
+      privateCluster().signal(frozen, "SIGCONT")
+    }
+    await submitMany(replicas, "m", 10, 5)
+    await waitFor("all at 15", converged(replicas, 15), 20_000)
+    expectIdentical(replicas)
   }, 120_000)
 
   test("SIGSTOP of the leader's etcd member: it stops serving on its own timer before the TTL, steps down at the TTL, another leads, all converge after SIGCONT", async () => {

@@ -330,5 +330,43 @@ export const watchKey = (
 export const compactEtcd = (cluster: EtcdCluster, revision: number): Effect.Effect<void, EtcdUnavailable> =>
   Effect.asVoid(etcdCall(cluster, "compact", (c) => c.kv.compact({ revision, physical: true })))
 
+/** What one member says of itself: its id and the raft leader it follows ("0": none known). */
+export interface EtcdMemberStatus {
+  readonly memberId: string
+  readonly leaderId: string
+}
+
+/** One member of the cluster, as the member list gives it. */
+export interface EtcdMember {
+  readonly id: string
+  readonly name: string
+  /** False for a member added but never started (it has no client URLs and no name yet). */
+  readonly started: boolean
+  readonly learner: boolean
+  /** Where its clients reach it (empty until it has started). */
+  readonly clientUrls: ReadonlyArray<string>
+}
+
+/** The status of the member the call reaches (with one endpoint: that member). */
+export const etcdMemberStatus = (cluster: EtcdCluster): Effect.Effect<EtcdMemberStatus, EtcdUnavailable> =>
+  Effect.map(etcdCall(cluster, "maintenance.status", (c) => c.maintenance.status()), (res) => ({ memberId: String(res.header.member_id), leaderId: String(res.leader) }))
+
+/** Every member of the cluster. */
+export const etcdMembers = (cluster: EtcdCluster): Effect.Effect<ReadonlyArray<EtcdMember>, EtcdUnavailable> =>
+  Effect.map(etcdCall(cluster, "cluster.memberList", (c) => c.cluster.memberList({ linearizable: true })), (res) =>
+    res.members.map((m) => ({ id: String(m.ID), name: m.name, started: m.name !== "" && m.clientURLs.length > 0, learner: m.isLearner === true, clientUrls: [...m.clientURLs] })))
+
+/** The status of the member at `urls`, through a client of its own, closed after (`timeoutMs` bounds the dial and the call). */
+export const etcdMemberStatusAt = (urls: ReadonlyArray<string>, timeoutMs: number): Effect.Effect<EtcdMemberStatus, EtcdUnavailable> =>
+  Effect.scoped(Effect.flatMap(scopedEtcd({ endpoints: urls, dialTimeoutMs: timeoutMs, callTimeoutMs: timeoutMs }), etcdMemberStatus))
+
+/**
+ * Asks the raft leader to hand its leadership to member `targetId`. It must reach the
+ * leader itself (etcd refuses it from a follower); etcd answers once the transferee
+ * leads, or fails if it cannot catch up in time.
+ */
+export const moveEtcdLeader = (cluster: EtcdCluster, targetId: string): Effect.Effect<void, EtcdUnavailable> =>
+  Effect.asVoid(etcdCall(cluster, "maintenance.moveLeader", (c) => c.maintenance.moveLeader({ targetID: targetId })))
+
 /** Closes the client at once, without revoking anything (a crash, as seen by etcd). Safe to call twice. */
 export const abandonEtcd = (cluster: EtcdCluster): void => cluster.client.close()

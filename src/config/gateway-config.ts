@@ -56,6 +56,8 @@ export const ReplicaConfigSchema = table("[replica]", {
   service_id: NonEmptyString,
   snapshot_every: intAtLeast(1),
   listen: HostPortString,
+  /** While leading, have etcd move its raft leadership off this host's member (only with one `[etcd].endpoints` entry, the host's own member). */
+  etcd_leader_elsewhere: Schema.optionalKey(Bool),
 })
 
 /** `[registry]`: the ServiceRegistry contract the leader writes its location to. */

@@ -93,6 +93,7 @@ const status: ReplicaStatus = {
   elections: 1,
   stepDowns: 0,
   pauses: 0,
+  etcdLeaderMoves: 0,
   pausedAt: undefined,
   electedAt: 1,
   servingAt: 2,

@@ -185,6 +185,15 @@ export const etcdReadRetry = Schedule.exponential("50 millis", 2).pipe(Schedule.
 /** Before the next replica session after `failures` sessions in a row that could not start: 100 ms doubling to 2 s. */
 export const sessionRetryDelayMs = (failures: number): number => exponentialDelayMs({ baseMs: 100, factor: 2, maxMs: 2_000 }, failures)
 
+/**
+ * A serving leader that keeps etcd's raft leader off its host (`[replica].etcd_leader_elsewhere`)
+ * asks its own member every second whether it leads etcd, and moves etcd's leadership at
+ * most once per 5 s (a member that keeps winning etcd's elections is not asked to hand
+ * over in a loop; a failed move is tried again after the same gap). Each candidate
+ * transferee must answer a status call within 300 ms.
+ */
+export const etcdLeaderApart = { checkEveryMs: 1_000, minGapMs: 5_000, probeTimeoutMs: 300 } as const
+
 /** Before campaigning again after a campaign that etcd did not answer: 200 ms. */
 export const campaignRetryDelay = Duration.millis(200)
 

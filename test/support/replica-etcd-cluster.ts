@@ -9,7 +9,7 @@ import { mkdtempSync, openSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect } from "effect"
-import { etcdCall, etcdRange } from "../../src/adapters/etcd.ts"
+import { etcdCall, etcdMemberStatus, etcdRange, moveEtcdLeader } from "../../src/adapters/etcd.ts"
 import { freePorts } from "./free-ports.ts"
 import { withEtcd } from "./replica-harness.ts"
 
@@ -106,3 +106,22 @@ export const revisionPastLastWrite = (endpoints: readonly string[]): Promise<num
       (r) => Number(r.header.revision),
     ),
   )
+
+/** The member's own id and the raft leader it follows, asked of that member alone. */
+export const memberStatus = (member: Member) =>
+  withEtcd({ endpoints: [member.url], dialTimeoutMs: 2000 }, (etcd) => etcdMemberStatus(etcd))
+
+/** Which of `members` leads etcd's raft group now (the one that says it leads itself), if any. */
+export const raftLeaderOf = async (members: readonly Member[]): Promise<Member | undefined> => {
+  const answers = await Promise.all(members.map((m) => memberStatus(m).then((s) => ({ m, leads: s.memberId === s.leaderId }), () => ({ m, leads: false }))))
+  return answers.find((a) => a.leads)?.m
+}
+
+/** Makes `target` etcd's raft leader (MoveLeader sent to the current leader; nothing when it already leads). */
+export const makeRaftLeader = async (members: readonly Member[], target: Member): Promise<void> => {
+  const leader = await raftLeaderOf(members)
+  if (leader === undefined) throw new Error("no member says it leads etcd")
+  if (leader === target) return
+  const { memberId } = await memberStatus(target)
+  await withEtcd({ endpoints: [leader.url], dialTimeoutMs: 2000, callTimeoutMs: 10_000 }, (etcd) => moveEtcdLeader(etcd, memberId))
+}

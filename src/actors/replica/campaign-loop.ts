@@ -12,6 +12,7 @@ import { campaignRetryDelay } from "../../runtime/schedules.ts"
 import { appendLoop } from "./appender.ts"
 import { labelsOf, noteSize, type ReplicaCore, type Session, updateRole } from "./core.ts"
 import { replicaEvents } from "./events.ts"
+import { keepEtcdLeaderApart } from "./etcd-leader-apart.ts"
 import { decodeLeaderValue, encodeLeaderValue, type LeaderValue } from "./leader-value.ts"
 import { type AppendPosition, campaign, deposeSilent, putBeat, readBeatRevision, readSnapshot } from "./log-store.ts"
 import { silentBeats } from "./settings.ts"
@@ -128,6 +129,8 @@ const lead = <S>(core: ReplicaCore<S>, session: Session, epoch: number, position
     yield* watchOwnKey(core, epoch)
     const beatMs = core.settings.leaderBeatMs ?? 0
     if (beatMs > 0) yield* Effect.forkScoped(beatLoop(core, session, epoch, beatMs))
+    const ownEtcd = core.settings.ownEtcdEndpoint
+    if (ownEtcd !== undefined) yield* Effect.forkScoped(keepEtcdLeaderApart(core, epoch, ownEtcd))
     // Where the last snapshot stands, so the first one this leader writes is not redundant.
     const snapshot = yield* Effect.result(readSnapshot(core.etcd, core.keys))
     const snap = snapshot._tag === "Success" && snapshot.success !== undefined ? decodeSnapshot(core.machine, snapshot.success) : undefined

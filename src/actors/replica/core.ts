@@ -75,6 +75,8 @@ export interface ReplicaStatus {
   readonly stepDowns: number
   /** Times a leader paused for an overdue renewal (each one either resumed or ended the session). */
   readonly pauses: number
+  /** Times this replica, leading, had etcd move its raft leadership to another member (`[replica].etcd_leader_elsewhere`). */
+  readonly etcdLeaderMoves: number
   readonly electedAt: number | undefined
   readonly servingAt: number | undefined
   /** When the current (or last) pause began. */
@@ -105,7 +107,7 @@ export interface ReplicaCore<S> {
   snapshotIndex: number
   trimmedTo: number
   crashed: boolean
-  readonly stats: { resyncs: number; snapshotLoads: number; elections: number; stepDowns: number; pauses: number }
+  readonly stats: { resyncs: number; snapshotLoads: number; elections: number; stepDowns: number; pauses: number; etcdLeaderMoves: number }
   electedAt: number | undefined
   /** When the current (or last) pause began. */
   pausedAt: number | undefined
@@ -143,7 +145,7 @@ export const makeCore = <S>(
       snapshotIndex: 0,
       trimmedTo: 0,
       crashed: false,
-      stats: { resyncs: 0, snapshotLoads: 0, elections: 0, stepDowns: 0, pauses: 0 },
+      stats: { resyncs: 0, snapshotLoads: 0, elections: 0, stepDowns: 0, pauses: 0, etcdLeaderMoves: 0 },
       electedAt: undefined,
       pausedAt: undefined,
       servingAt: undefined,

@@ -19,6 +19,10 @@ export const replicaEvents = {
   fenced: "replica.fenced",
   /** A follower ended a leadership whose beat stopped (`[etcd].leader_beat_ms`), before its lease expired. */
   deposedSilent: "replica.deposed-silent-leader",
+  /** The serving leader's own etcd member led etcd's raft group; etcd handed that to another member (`[replica].etcd_leader_elsewhere`). */
+  etcdLeaderMoved: "replica.etcd-leader-moved",
+  /** Moving etcd's raft leadership off the leader's host failed; tried again later. */
+  etcdLeaderMoveFailed: "replica.etcd-leader-move-failed",
   resynced: "replica.resynced",
   snapshotWritten: "replica.snapshot-written",
   snapshotLoaded: "replica.snapshot-loaded",
@@ -38,6 +42,7 @@ export const replicaMetrics = (metrics: MetricsRegistry) => ({
   appended: metrics.counter("gateway_replica_appended_total", "Log entries this replica appended as leader."),
   stepDowns: metrics.counter("gateway_replica_step_downs_total", "Sessions that ended while leading or catching up."),
   pauses: metrics.counter("gateway_replica_pauses_total", "Times a leader paused for an overdue lease renewal (then resumed, or its session ended)."),
+  etcdLeaderMoves: metrics.counter("gateway_replica_etcd_leader_moves_total", "Times this replica, leading, had etcd move its raft leadership off this host's member."),
   resyncs: metrics.counter("gateway_replica_resyncs_total", "Full re-syncs after a watch broke (compaction, cancel)."),
   appendSeconds: metrics.histogram("gateway_replica_append_seconds", "Latency of one fenced append transaction."),
 })

@@ -105,7 +105,7 @@ export const makeReplica = <S>(
       abandonEtcd(etcd)
       Deferred.doneUnsafe(crashed, Effect.void)
     }
-    logger.info(replicaEvents.connected, { ...labelsOf(core), endpoints: settings.etcd.endpoints })
+    logger.info(replicaEvents.connected, { ...labelsOf(core), endpoints: settings.etcd.endpoints, keeps_etcd_leader_off: settings.ownEtcdEndpoint ?? null })
     return Effect.raceFirst(
       Effect.all([syncLoop(core), runSessions(core)], { concurrency: "unbounded", discard: true }),
       Effect.andThen(Deferred.await(crashed), Effect.fail(new ReplicaCrashed({ node: settings.node }))),
@@ -121,7 +121,7 @@ export const makeReplica = <S>(
         ? statusOf(current)
         : lastStatus ?? {
           node: settings.node, service: settings.serviceId, role: "stopped", epoch: undefined, leader: undefined, lpi: 0, logSize: 0, lag: 0,
-          snapshotIndex: 0, trimmedTo: 0, resyncs: 0, snapshotLoads: 0, elections: 0, stepDowns: 0, pauses: 0, pausedAt: undefined, electedAt: undefined, servingAt: undefined, lastStepDown: undefined,
+          snapshotIndex: 0, trimmedTo: 0, resyncs: 0, snapshotLoads: 0, elections: 0, stepDowns: 0, pauses: 0, etcdLeaderMoves: 0, pausedAt: undefined, electedAt: undefined, servingAt: undefined, lastStepDown: undefined,
         },
     lookup: (requestId) => firstIndexOf(current ? current.applied.dedupe : lastDedupe, requestId),
     replicas: () =>

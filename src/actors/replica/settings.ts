@@ -25,6 +25,12 @@ export interface ReplicaSettings {
   readonly snapshotEvery: number
   /** How often the leader writes its beat (`[etcd].leader_beat_ms`); 0 or absent: no beat, and followers wait for a silent leader's lease to expire. */
   readonly leaderBeatMs?: number
+  /**
+   * This host's own etcd member, when `[replica].etcd_leader_elsewhere` is on and one is
+   * known: while leading, the replica keeps etcd's raft leader off it (etcd-leader-apart.ts).
+   * Absent: off.
+   */
+  readonly ownEtcdEndpoint?: string
 }
 
 /** The settings of the host's replica, from `[etcd]` and `[replica]`. */
@@ -37,7 +43,24 @@ export const replicaSettingsFrom = (ctx: HostContext): ReplicaSettings => ({
   stepDownAfterMs: ctx.config.etcd.step_down_after_ms,
   snapshotEvery: ctx.config.replica.snapshot_every,
   leaderBeatMs: ctx.config.etcd.leader_beat_ms ?? CONFIG_DEFAULTS["etcd.leader_beat_ms"].value,
+  ...((ctx.config.replica.etcd_leader_elsewhere ?? CONFIG_DEFAULTS["replica.etcd_leader_elsewhere"].value)
+    ? optional("ownEtcdEndpoint", ownEtcdEndpointOf(ctx.config.etcd.endpoints, ctx.host.address))
+    : {}),
 })
+
+/**
+ * The host's own etcd member among `endpoints`: the only one, or else the one whose host
+ * is `hostAddress` (paper B's layout: an etcd member on every replica host). Undefined
+ * when neither holds (pure).
+ */
+export const ownEtcdEndpointOf = (endpoints: ReadonlyArray<string>, hostAddress: string | undefined): string | undefined => {
+  if (endpoints.length === 1) return endpoints[0]
+  if (hostAddress === undefined || hostAddress === "") return undefined
+  const own = endpoints.filter((e) => URL.canParse(e) && new URL(e).hostname === hostAddress)
+  return own.length === 1 ? own[0] : undefined
+}
+
+const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } => (value === undefined ? {} : ({ [key]: value } as { [P in K]?: V }))
 
 /** Beats a leader may miss before the followers end its leadership. */
 export const silentBeats = 3

@@ -18,7 +18,7 @@ const fakeReplica = (opts: { role?: ReplicaStatus["role"]; reason?: NotLeaderRea
   const status = (): ReplicaStatus => ({
     node: "n1", service: "svc", role, epoch: role === "leader" ? 77 : undefined,
     leader: role === "leader" ? { node: "n1", incarnation: "i", location: "http://127.0.0.1:1" } : { node: "n2", incarnation: "j", location: "http://127.0.0.1:2" },
-    lpi: numbers.length, logSize: numbers.length, lag: 0, snapshotIndex: 0, trimmedTo: 0, resyncs: 0, snapshotLoads: 0, elections: 1, stepDowns: 0, pauses: 0, pausedAt: undefined,
+    lpi: numbers.length, logSize: numbers.length, lag: 0, snapshotIndex: 0, trimmedTo: 0, resyncs: 0, snapshotLoads: 0, elections: 1, stepDowns: 0, pauses: 0, etcdLeaderMoves: 0, pausedAt: undefined,
     electedAt: undefined, servingAt: undefined, lastStepDown: undefined,
   })
   const replica: ServiceReplica = {

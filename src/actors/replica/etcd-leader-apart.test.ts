@@ -1,0 +1,42 @@
+import { describe, expect, test } from "bun:test"
+import type { EtcdMember } from "../../adapters/etcd.ts"
+import { pickTransferee, transfereeCandidates } from "./etcd-leader-apart.ts"
+import { ownEtcdEndpointOf } from "./settings.ts"
+
+const member = (id: string, over: Partial<EtcdMember> = {}): EtcdMember => ({ id, name: `m${id}`, started: true, learner: false, clientUrls: [`http://10.0.0.${id}:2379`], ...over })
+
+describe("transfereeCandidates and pickTransferee", () => {
+  test("never the member itself, a learner or a member not started", () => {
+    const members = [member("1"), member("2", { learner: true }), member("3", { started: false, name: "", clientUrls: [] }), member("4")]
+    expect(transfereeCandidates(members, "1").map((m) => m.id)).toEqual(["4"])
+    for (const r of [0, 0.3, 0.5, 0.99]) expect(pickTransferee(transfereeCandidates(members, "1"), () => r)?.id).toBe("4")
+  })
+
+  test("spreads over the candidates by the random draw", () => {
+    const candidates = transfereeCandidates([member("1"), member("2"), member("3")], "2")
+    expect(pickTransferee(candidates, () => 0)?.id).toBe("1")
+    expect(pickTransferee(candidates, () => 0.99)?.id).toBe("3")
+  })
+
+  test("none when the member is alone", () => {
+    expect(pickTransferee(transfereeCandidates([member("1")], "1"))).toBeUndefined()
+    expect(pickTransferee(transfereeCandidates([member("1"), member("2", { started: false })], "1"))).toBeUndefined()
+  })
+})
+
+describe("ownEtcdEndpointOf", () => {
+  test("the only endpoint is the host's own member", () => {
+    expect(ownEtcdEndpointOf(["http://127.0.0.1:2379"], "10.0.0.1")).toBe("http://127.0.0.1:2379")
+  })
+
+  test("with several, the one on the host's address", () => {
+    const endpoints = ["http://10.77.0.11:2379", "http://10.77.0.12:2379", "http://10.77.0.13:2379"]
+    expect(ownEtcdEndpointOf(endpoints, "10.77.0.12")).toBe("http://10.77.0.12:2379")
+  })
+
+  test("none when no endpoint, or more than one, is on the host's address (the local stack's three members on loopback)", () => {
+    expect(ownEtcdEndpointOf(["http://10.77.0.11:2379", "http://10.77.0.12:2379"], "10.77.0.30")).toBeUndefined()
+    expect(ownEtcdEndpointOf(["http://127.0.0.1:2379", "http://127.0.0.1:22379", "http://127.0.0.1:32379"], "127.0.0.1")).toBeUndefined()
+    expect(ownEtcdEndpointOf(["http://10.77.0.11:2379", "http://10.77.0.12:2379"], undefined)).toBeUndefined()
+  })
+})
