@@ -27,7 +27,7 @@ export interface AttackerDeps {
   readonly restore: (host: LabHost) => void
   /** Reads the leader now (attack on the leader). */
   readonly leaderNow: () => Promise<string | undefined>
-  /** Reads which node's etcd member leads raft now (etcd-leader mode). */
+  /** Reads which node's etcd member leads raft now: the target in etcd-leader mode, and recorded with every cut. */
   readonly etcdLeaderNow?: () => Promise<string | undefined>
   /** Run time in ms since the load started. */
   readonly clock: () => number
@@ -74,7 +74,8 @@ export const startAttacker = (plan: ReadonlyArray<PlannedCut>, mode: AttackMode,
         await sleepUntil(planned.startMs)
         if (stopped) return
         const leader = await deps.leaderNow()
-        const etcdLeader = mode === "etcd-leader" ? await deps.etcdLeaderNow?.() : undefined
+        // Asked before every cut, so each outage says whether it also took etcd's raft leader (a double fault).
+        const etcdLeader = await deps.etcdLeaderNow?.()
         const name = pickTarget(mode, deps.nodes.map((n) => n.name), leader, deps.random, etcdLeader)
         const host = deps.nodes.find((n) => n.name === name)
         if (host === undefined) continue

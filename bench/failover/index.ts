@@ -5,7 +5,7 @@
  * link for 20 s every period. The run is imported only when the bench runs.
  */
 import { defineBench } from "../lib/bench-definition.ts"
-import { intFlag, numberFlag, stringFlag } from "../lib/bench-flags.ts"
+import { intFlag, numberFlag, stringFlag, switchFlag } from "../lib/bench-flags.ts"
 
 /** The flags of `gateway bench failover`. */
 export const FAILOVER_FLAGS = {
@@ -25,6 +25,9 @@ export const FAILOVER_FLAGS = {
   leaseTtl: intFlag({ value: "S", description: "The replicas' etcd lease TTL ([etcd].lease_ttl_s); 2 is etcd's floor at its default tick", default: 2, min: 1, max: 60 }),
   stepDownAfterMs: intFlag({ value: "MS", description: "A leader pauses (stops serving, keeps its lease) this long without a renewed lease, and steps down at twice --lease-ttl; below --lease-ttl x 1000", default: 1300, min: 100, max: 60_000 }),
   leaderBeatMs: intFlag({ value: "MS", description: "[etcd].leader_beat_ms: the leader's beat; followers end a leadership silent for 3 beats, before its lease expires (0: they wait for the lease)", default: 200, min: 0, max: 60_000 }),
+  etcdLeaderAnywhere: switchFlag({
+    description: "Set [replica].etcd_leader_elsewhere = false: etcd's raft leader may sit on the service leader's node, so one cut can take both (the behaviour before 7 December), for comparison",
+  }),
   etcdHeartbeatMs: intFlag({ value: "MS", description: "etcd's --heartbeat-interval", default: 100, min: 10, max: 5000 }),
   etcdElectionMs: intFlag({ value: "MS", description: "etcd's --election-timeout", default: 1000, min: 50, max: 50_000 }),
   requestTimeoutMs: intFlag({ value: "MS", description: "One HTTP attempt's timeout in the client", default: 2000, min: 100, max: 60_000 }),

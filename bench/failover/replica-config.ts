@@ -27,6 +27,8 @@ export interface ReplicaConfigInput {
   readonly stepDownAfterMs: number
   /** `[etcd].leader_beat_ms`; absent or 0: no beat. */
   readonly leaderBeatMs?: number
+  /** `[replica].etcd_leader_elsewhere`; absent: the default (on). */
+  readonly etcdLeaderElsewhere?: boolean
   readonly snapshotEvery: number
   /** `[registry].confirmations`: blocks before a NewLocation counts. */
   readonly confirmations: number
@@ -103,6 +105,7 @@ export const replicaConfigToml = (input: ReplicaConfigInput): string => {
     `service_id = ${q(input.serviceId)}`,
     `snapshot_every = ${input.snapshotEvery}`,
     `listen = "0.0.0.0:${REPLICA_PORT}"  # each host overrides it with replica_listen`,
+    ...(input.etcdLeaderElsewhere === undefined ? [] : [`etcd_leader_elsewhere = ${input.etcdLeaderElsewhere}`]),
     "",
     "[registry]",
     `rpc_url = ${q(input.rpcUrl)}`,

@@ -86,6 +86,7 @@ const startReplicas = async (lab: Lab, options: Options, serviceId: string, io: 
       leaseTtlS: options.leaseTtl,
       stepDownAfterMs: options.stepDownAfterMs,
       leaderBeatMs: options.leaderBeatMs,
+      etcdLeaderElsewhere: !options.etcdLeaderAnywhere,
       snapshotEvery: 1000,
       confirmations: 1,
       pollIntervalMs: 500,
