@@ -98,7 +98,7 @@ export const CONFIG_DEFAULTS = {
   "replica.snapshot_every": { value: 1000, why: "log entries between snapshots, after which the log is trimmed" },
   "replica.etcd_leader_elsewhere": {
     value: true,
-    why: "a leader whose host also runs etcd's raft leader would lose both to one host failure (etcd elects first, then the service: 2-3.6 s in the failover lab against about 1 s); it acts only when [etcd].endpoints names one member, the host's own",
+    why: "a leader whose host also runs etcd's raft leader would lose both to one host failure (etcd elects first, then the service: 2-3.6 s in the failover lab against about 1 s); it acts only when exactly one [etcd].endpoints entry is on this host (loopback or the host's address)",
   },
   "replica.listen": { value: "127.0.0.1:8090", why: "loopback only, next to the intake's 8080; the Service Registry Dashboard" },
   "registry.rpc_url": {

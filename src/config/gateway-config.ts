@@ -56,7 +56,7 @@ export const ReplicaConfigSchema = table("[replica]", {
   service_id: NonEmptyString,
   snapshot_every: intAtLeast(1),
   listen: HostPortString,
-  /** While leading, have etcd move its raft leadership off this host's member (only with one `[etcd].endpoints` entry, the host's own member). */
+  /** While leading, have etcd move its raft leadership off this host's member (only when exactly one `[etcd].endpoints` entry is on this host: loopback or the host's address). */
   etcd_leader_elsewhere: Schema.optionalKey(Bool),
 })
 

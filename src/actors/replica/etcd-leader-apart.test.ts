@@ -25,16 +25,23 @@ describe("transfereeCandidates and pickTransferee", () => {
 })
 
 describe("ownEtcdEndpointOf", () => {
-  test("the only endpoint is the host's own member", () => {
+  test("a single endpoint on loopback (the failover lab: each node's replica talks to its namespace's member)", () => {
     expect(ownEtcdEndpointOf(["http://127.0.0.1:2379"], "10.0.0.1")).toBe("http://127.0.0.1:2379")
+    expect(ownEtcdEndpointOf(["http://localhost:2379"], undefined)).toBe("http://localhost:2379")
+    expect(ownEtcdEndpointOf(["http://[::1]:2379"], undefined)).toBe("http://[::1]:2379")
   })
 
-  test("with several, the one on the host's address", () => {
+  test("with several, the one on the host's address (config/paper.toml)", () => {
     const endpoints = ["http://10.77.0.11:2379", "http://10.77.0.12:2379", "http://10.77.0.13:2379"]
     expect(ownEtcdEndpointOf(endpoints, "10.77.0.12")).toBe("http://10.77.0.12:2379")
   })
 
-  test("none when no endpoint, or more than one, is on the host's address (the local stack's three members on loopback)", () => {
+  test("none for a single name in front of the cluster, which reaches any member", () => {
+    expect(ownEtcdEndpointOf(["http://etcd.internal:2379"], "10.0.0.1")).toBeUndefined()
+    expect(ownEtcdEndpointOf(["http://10.0.0.9:2379"], "10.0.0.1")).toBeUndefined()
+  })
+
+  test("none when no endpoint, or more than one, is on this host (the local stack's three members on loopback)", () => {
     expect(ownEtcdEndpointOf(["http://10.77.0.11:2379", "http://10.77.0.12:2379"], "10.77.0.30")).toBeUndefined()
     expect(ownEtcdEndpointOf(["http://127.0.0.1:2379", "http://127.0.0.1:22379", "http://127.0.0.1:32379"], "127.0.0.1")).toBeUndefined()
     expect(ownEtcdEndpointOf(["http://10.77.0.11:2379", "http://10.77.0.12:2379"], undefined)).toBeUndefined()

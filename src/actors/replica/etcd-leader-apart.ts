@@ -15,8 +15,8 @@
  * The service's leadership does not change: its lease and key live in etcd, which every
  * new raft leader keeps (and renews every lease when it takes over).
  *
- * The host's own member is `ReplicaSettings.ownEtcdEndpoint` (the only endpoint, or the one
- * on the host's address). With several endpoints the replica's client sends each call to
+ * The host's own member is `ReplicaSettings.ownEtcdEndpoint` (settings.ts `ownEtcdEndpointOf`:
+ * the one endpoint on this host, by loopback or by the host's address). With several endpoints the replica's client sends each call to
  * any member, so the status and the move go through a client of the own member alone,
  * opened for the leadership's span.
  */

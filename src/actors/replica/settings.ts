@@ -49,14 +49,19 @@ export const replicaSettingsFrom = (ctx: HostContext): ReplicaSettings => ({
 })
 
 /**
- * The host's own etcd member among `endpoints`: the only one, or else the one whose host
- * is `hostAddress` (paper B's layout: an etcd member on every replica host). Undefined
- * when neither holds (pure).
+ * The host's own etcd member among `endpoints`: the one endpoint on this host, named by a
+ * loopback address or by the host's `address` (paper B's layout: an etcd member on every
+ * replica host). Undefined when no endpoint, or more than one, is on this host: a single
+ * name in front of the whole cluster (a load balancer, a DNS name) reaches any member, and
+ * asking "do you lead etcd?" through it would move etcd's leadership about for nothing (pure).
  */
 export const ownEtcdEndpointOf = (endpoints: ReadonlyArray<string>, hostAddress: string | undefined): string | undefined => {
-  if (endpoints.length === 1) return endpoints[0]
-  if (hostAddress === undefined || hostAddress === "") return undefined
-  const own = endpoints.filter((e) => URL.canParse(e) && new URL(e).hostname === hostAddress)
+  const onThisHost = (url: string): boolean => {
+    if (!URL.canParse(url)) return false
+    const host = new URL(url).hostname
+    return host === "localhost" || host === "[::1]" || host.startsWith("127.") || (hostAddress !== undefined && hostAddress !== "" && host === hostAddress)
+  }
+  const own = endpoints.filter(onThisHost)
   return own.length === 1 ? own[0] : undefined
 }
 
