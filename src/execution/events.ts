@@ -59,6 +59,8 @@ export const executorEvents = {
   unreadableRecord: "partition-executor.unreadable-record",
   /** An input of a transaction was spent by another one in a block. */
   doubleSpent: "partition-executor.double-spent",
+  /** Transactions found mined by asking the wallet, that the chain watch's `listsinceblock` had not reported (yet, or at all). */
+  minedUnseen: "partition-executor.mined-unseen",
   /** The wallet said it is locked: it is unlocked with the configured passphrase. */
   walletUnlock: "partition-executor.wallet-unlock",
   /** The wallet or node refused a Bitcoin transaction. */

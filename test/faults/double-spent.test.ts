@@ -9,25 +9,20 @@
  */
 import { afterAll, beforeAll, expect, test } from "bun:test"
 import { btc } from "../support/chain-clients.ts"
-import { btcPaidCounts, btcPayouts, ethPaidCounts, ethTransfers, expectExactlyOnce, startFaultRun, statusesOf, submitAll, waitAllFinal, type FaultRun } from "../support/fault-run.ts"
+import { btcPaidCounts, btcPayouts, ethPaidCounts, ethTransfers, expectExactlyOnce, startFaultRun, statusesOf, stackWalletUrl, submitAll, waitAllFinal, walletBehind, type FaultRun } from "../support/fault-run.ts"
 import { type HeldBroadcastProxy, startHeldBroadcastProxy } from "../support/held-broadcast-proxy.ts"
 import { waitUntil } from "../support/intake-client.ts"
 
-const walletUrl = "http://127.0.0.1:18554"
 let proxy: HeldBroadcastProxy
 let run: FaultRun
 
 beforeAll(async () => {
-  proxy = startHeldBroadcastProxy(walletUrl)
+  proxy = startHeldBroadcastProxy(stackWalletUrl)
   run = await startFaultRun({
     name: "double-spent",
     ethSenders: 2,
     consumers: 1,
-    edit: (t) => {
-      const edited = t.replace(`url = "${walletUrl}"`, `url = "${proxy.url}"`)
-      if (edited === t) throw new Error(`config/local.toml has no wallet at ${walletUrl} to put the proxy in front of`)
-      return edited
-    },
+    edit: walletBehind(proxy.url),
   })
 }, 180_000)
 

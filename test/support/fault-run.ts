@@ -323,6 +323,16 @@ export const btcPayouts = (run: FaultRun, count: number) => {
   return Array.from({ length: count }, (_, i) => ({ chain: "bitcoin", method: "sendfrom", params: { account: run.account, address: run.target, amount: (base + i * 1e-8).toFixed(8) } }))
 }
 
+/** The stack's wallet, as config/local.toml names it. */
+export const stackWalletUrl = "http://127.0.0.1:18554"
+
+/** A `FaultRunOptions.edit` that points the run's wallet node at `proxyUrl`, a test's proxy in front of the stack's wallet. */
+export const walletBehind = (proxyUrl: string) => (toml: string): string => {
+  const edited = toml.replace(`url = "${stackWalletUrl}"`, `url = "${proxyUrl}"`)
+  if (edited === toml) throw new Error(`config/local.toml has no wallet at ${stackWalletUrl} to put the proxy in front of`)
+  return edited
+}
+
 /** Submits `bodies` in batches to `intake` and answers every request id. */
 export const submitAll = async (intake: string, bodies: readonly unknown[], batchSize = 200): Promise<string[]> => {
   const ids: string[] = []

@@ -5,6 +5,17 @@
  *
  * - New blocks: the watch's `listsinceblock` names the wallet's transactions mined since
  *   the last block it saw; this partition's pending ones are marked mined.
+ * - Blocks the watch missed: a block that holds a transaction holds its parents, so a
+ *   mined transaction whose own unconfirmed parent is not known mined has the wallet asked
+ *   about that parent at once; and a transaction the wallet says is mined when asked about
+ *   a resend is marked mined. The watch does miss some: in CI a parent was recorded
+ *   `submitted` in the same Kafka transaction as its mined child's `confirmed`, and stayed
+ *   so until a takeover asked the wallet (why btcwallet's listing left it out is not known).
+ * - A transaction is recorded `confirmed` only after every unconfirmed transaction of its
+ *   account it spends the change of, in the same or an earlier Kafka transaction. A new
+ *   owner restores only unfinished records; a child recorded final while its parent was
+ *   not would leave the parent's change, which the child spent, in the restored coin book,
+ *   to be spent again (seen in CI: 120 payouts failed as double-spent).
  * - Reorgs: when the watch finds the block it last saw replaced, every mined transaction
  *   is asked about again, and one no block holds any more goes back to `submitted`, its
  *   same bytes sent again.
@@ -61,8 +72,37 @@ const readBlocks = (ctx: BitcoinContext, watch: BitcoinWatchRegistration, holder
     } else if (seen.reorged) {
       yield* lookUp(ctx, all.filter((t) => t.mined !== undefined), seen.head)
     }
+    const missed = unseenParents(ctx)
+    if (missed.length > 0) {
+      ctx.log.info(executorEvents.minedUnseen, { partition: ctx.partition, transactions: missed.length, first: missed[0]?.txid })
+      yield* lookUp(ctx, missed, seen.head)
+    }
     return seen.head
   })
+
+/** Recorded transactions not known mined that a transaction known mined spends the change of: the block holding the child holds them too. */
+const unseenParents = (ctx: BitcoinContext): readonly PendingTx[] => {
+  const found = new Map<string, PendingTx>()
+  for (const state of ctx.accounts.values()) {
+    for (const tx of state.pending.values()) {
+      if (tx.mined === undefined || tx.reported === "confirmed") continue
+      for (const id of state.book.ancestorsOf(tx.txid)) {
+        const parent = state.pending.get(id)
+        if (parent !== undefined && parent.recorded && parent.mined === undefined) found.set(id, parent)
+      }
+    }
+  }
+  return [...found.values()]
+}
+
+/** True while `tx` spends change of a transaction of its account that is not recorded `confirmed` yet. */
+const waitsForParent = (state: AccountState, tx: PendingTx): boolean => {
+  for (const id of state.book.ancestorsOf(tx.txid)) {
+    const parent = state.pending.get(id)
+    if (parent !== undefined && parent.reported !== "confirmed") return true
+  }
+  return false
+}
 
 /**
  * Whether `tx` can never be mined because a block spent one of its coins: asks the wallet
@@ -72,14 +112,19 @@ const readBlocks = (ctx: BitcoinContext, watch: BitcoinWatchRegistration, holder
  * still waiting for a block. A known transaction counts as sent; a double-spent one is
  * failed here, with its requests. Until a block settles it, it stays open (tried again).
  */
-const settleIfSpentElsewhere = (ctx: BitcoinContext, state: AccountState, tx: PendingTx): Effect.Effect<"known" | "failed" | "open", Fenced> =>
+const settleIfSpentElsewhere = (ctx: BitcoinContext, state: AccountState, tx: PendingTx, head: number): Effect.Effect<"known" | "failed" | "open", Fenced> =>
   Effect.gen(function* () {
     const status = yield* Effect.option(walletStep(ctx, txStatus(tx.txid)))
     if (status._tag === "None") return "open"
     if (status.value.known && status.value.confirmations >= 0) {
-      // The wallet holds it: it was sent after all.
+      // The wallet holds it: it was sent after all, and may be mined in a block the watch missed.
       tx.sentAt = ctx.now()
       tx.refusedAs = undefined
+      const { confirmations, blockhash } = status.value
+      if (confirmations > 0 && blockhash !== undefined && tx.mined === undefined) {
+        tx.mined = { blockHash: blockhash, height: head - confirmations + 1 }
+        ctx.log.info(executorEvents.minedUnseen, { partition: ctx.partition, transactions: 1, first: tx.txid })
+      }
       return "known"
     }
     const inputs = ctx.records.get(`btc-tx:${tx.txid}`)?.inputs ?? []
@@ -100,9 +145,9 @@ const settleIfSpentElsewhere = (ctx: BitcoinContext, state: AccountState, tx: Pe
   })
 
 /** A transaction the wallet does not know long after its broadcast: sent again, or failed if a block spent one of its coins. */
-const revive = (ctx: BitcoinContext, state: AccountState, tx: PendingTx) =>
+const revive = (ctx: BitcoinContext, state: AccountState, tx: PendingTx, head: number) =>
   Effect.gen(function* () {
-    if ((yield* settleIfSpentElsewhere(ctx, state, tx)) !== "open") return
+    if ((yield* settleIfSpentElsewhere(ctx, state, tx, head)) !== "open") return
     ctx.log.warn(executorEvents.rebroadcast, { partition: ctx.partition, txid: tx.txid, reason: "the wallet does not know it" })
     yield* sendPending(ctx, state, tx)
   })
@@ -124,10 +169,10 @@ export const trackBitcoin = (ctx: BitcoinContext, watch: BitcoinWatchRegistratio
           if (tx.sentAt === undefined) {
             if (tx.triedAt === undefined || now - tx.triedAt >= 1_000) {
               yield* sendPending(ctx, state, tx)
-              if (tx.sentAt === undefined && (tx.refusedAs === "inputs-spent" || tx.refusedAs === "conflict")) yield* settleIfSpentElsewhere(ctx, state, tx)
+              if (tx.sentAt === undefined && (tx.refusedAs === "inputs-spent" || tx.refusedAs === "conflict")) yield* settleIfSpentElsewhere(ctx, state, tx, head)
             }
           } else if (now - tx.sentAt >= ctx.settings.rebroadcastAfterMs) {
-            yield* revive(ctx, state, tx)
+            yield* revive(ctx, state, tx, head)
           }
           if (!state.pending.has(tx.txid)) continue
           if (tx.sentAt !== undefined && tx.reported === "signed") {
@@ -140,7 +185,7 @@ export const trackBitcoin = (ctx: BitcoinContext, watch: BitcoinWatchRegistratio
           continue
         }
         const depth = head - tx.mined.height + 1
-        if (tx.reported !== "confirmed" && depth >= ctx.settings.confirmations) {
+        if (tx.reported !== "confirmed" && depth >= ctx.settings.confirmations && !waitsForParent(state, tx)) {
           out.push(...statusRecords(ctx, tx, "confirmed", { block: tx.mined.height, block_hash: tx.mined.blockHash, confirmations: depth }))
           tx.reported = "confirmed"
           state.book.confirm(tx.txid)
