@@ -9,7 +9,7 @@ import { mkdtempSync, openSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect } from "effect"
-import { etcdCall, etcdMemberStatus, etcdRange, moveEtcdLeader } from "../../src/adapters/etcd.ts"
+import { etcdCall, etcdMemberStatusAt, etcdRange, moveEtcdLeader } from "../../src/adapters/etcd.ts"
 import { freePorts } from "./free-ports.ts"
 import { withEtcd } from "./replica-harness.ts"
 
@@ -108,8 +108,7 @@ export const revisionPastLastWrite = (endpoints: readonly string[]): Promise<num
   )
 
 /** The member's own id and the raft leader it follows, asked of that member alone. */
-export const memberStatus = (member: Member) =>
-  withEtcd({ endpoints: [member.url], dialTimeoutMs: 2000 }, (etcd) => etcdMemberStatus(etcd))
+export const memberStatus = (member: Member) => Effect.runPromise(etcdMemberStatusAt([member.url], 2000))
 
 /** Which of `members` leads etcd's raft group now (the one that says it leads itself), if any. */
 export const raftLeaderOf = async (members: readonly Member[]): Promise<Member | undefined> => {

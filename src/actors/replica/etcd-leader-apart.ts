@@ -15,17 +15,17 @@
  * The service's leadership does not change: its lease and key live in etcd, which every
  * new raft leader keeps (and renews every lease when it takes over).
  *
- * The host's own member is `ReplicaSettings.ownEtcdEndpoint` (settings.ts `ownEtcdEndpointOf`:
- * the one endpoint on this host, by loopback or by the host's address). With several endpoints the replica's client sends each call to
- * any member, so the status and the move go through a client of the own member alone,
- * opened for the leadership's span.
+ * The host's own member is the replica settings' `ownEtcdEndpoint` (settings.ts
+ * `ownEtcdEndpointOf`: the one endpoint on this host, by loopback or by the host's
+ * address). With several endpoints the replica's client sends each call to any member, so
+ * the status and the move go through a client of the own member alone, opened for the
+ * leadership's span.
  */
 import { Effect } from "effect"
 import { type EtcdCluster, type EtcdMember, etcdMembers, etcdMemberStatus, etcdMemberStatusAt, moveEtcdLeader, scopedEtcd } from "../../adapters/etcd.ts"
 import { etcdLeaderApart } from "../../runtime/schedules.ts"
 import { labelsOf, type ReplicaCore } from "./core.ts"
 import { replicaEvents } from "./events.ts"
-import type { ReplicaSettings } from "./settings.ts"
 
 /** The members etcd's leadership may go to: started voting members other than `selfId` (pure). */
 export const transfereeCandidates = (members: ReadonlyArray<EtcdMember>, selfId: string): ReadonlyArray<EtcdMember> =>
