@@ -20,14 +20,14 @@ import { afterAll, beforeAll, expect, test } from "bun:test"
 import { Kafka, logLevel } from "kafkajs"
 import { btcPaidCounts, btcPayouts, expectExactlyOnce, startFaultRun, statusesOf, stackWalletUrl, streamWhileFencing, waitAllFinal, walletBehind, type FaultRun } from "../support/fault-run.ts"
 import { connectedAdmin, readCommitted, testCluster } from "../support/kafka-fixtures.ts"
-import { type ListingProxy, startListingProxy } from "../support/listing-proxy.ts"
+import { startWalletProxy, type WalletProxy } from "../support/wallet-proxy.ts"
 
 const partitions = 12
-let proxy: ListingProxy
+let proxy: WalletProxy
 let run: FaultRun
 
 beforeAll(async () => {
-  proxy = startListingProxy(stackWalletUrl, (txid) => parseInt(txid.slice(-1), 16) % 2 === 0)
+  proxy = startWalletProxy(stackWalletUrl, { hideListed: (txid) => parseInt(txid.slice(-1), 16) % 2 === 0 })
   run = await startFaultRun({
     name: "watch-misses-blocks",
     ethSenders: 1,
