@@ -61,6 +61,8 @@ export const executorEvents = {
   doubleSpent: "partition-executor.double-spent",
   /** Transactions found mined by asking the wallet, that the chain watch's `listsinceblock` had not reported (yet, or at all). */
   minedUnseen: "partition-executor.mined-unseen",
+  /** Change of a transaction restored on takeover was already spent in a block (by a transaction an earlier owner recorded final): it is not spent again. */
+  restoredChangeSpent: "partition-executor.restored-change-spent",
   /** The wallet said it is locked: it is unlocked with the configured passphrase. */
   walletUnlock: "partition-executor.wallet-unlock",
   /** The wallet or node refused a Bitcoin transaction. */

@@ -44,6 +44,8 @@ export interface PendingTx {
   readonly account: string
   /** The requests it pays, with the output that pays each. */
   readonly members: readonly { readonly id: string; readonly vout: number }[]
+  /** The txids of the transactions whose outputs it spends (its inputs' txids, each once). */
+  readonly parents: readonly string[]
   /** True once its records are committed: nothing sends it before. */
   recorded: boolean
   /** Epoch ms of its last accepted broadcast. */

@@ -3,7 +3,8 @@
  * (bitcoin-track.ts) over the host's chain watch (bitcoin-chain-watch.ts), and the
  * takeover that rebuilds each account's coin book and pending transactions from the
  * partition's unfinished `transaction` records. Nothing is signed anew on takeover: the
- * recorded bytes are sent again by the first round.
+ * recorded bytes are sent again by the first round. A restored transaction's change is
+ * not spent before the node was asked about it (bitcoin-run.ts `checkRestoredChange`).
  */
 import { Effect, Result } from "effect"
 import type { StatusRecord } from "../../domain/status.ts"
@@ -13,7 +14,7 @@ import { runBitcoinAccount } from "./bitcoin-run.ts"
 import { trackBitcoin } from "./bitcoin-track.ts"
 import type { BitcoinChainWatch } from "./bitcoin-chain-watch.ts"
 import { decodeRawTransaction } from "./raw-transaction.ts"
-import { changeVoutsOf, membersOf } from "./tx-records.ts"
+import { changeVoutsOf, membersOf, parentsOf } from "./tx-records.ts"
 import { recordedSpendOf } from "./utxo-book.ts"
 import { executorEvents } from "../events.ts"
 import { reconcileAfterMs, timeToReconcile } from "../reconcile-clock.ts"
@@ -44,9 +45,9 @@ const restoreTransaction = (ctx: BitcoinContext, record: StatusRecord): boolean 
     return false
   }
   const state = accountStateOf(ctx, record.sender)
-  state.book.reserve(recordedSpendOf(decoded.success, changeVoutsOf(record)))
+  state.book.reserve(recordedSpendOf(decoded.success, changeVoutsOf(record)), { checkChange: true })
   state.pending.set(record.txid, {
-    txid: record.txid, raw: record.raw_tx, account: record.sender, members: membersOf(record), recorded: true,
+    txid: record.txid, raw: record.raw_tx, account: record.sender, members: membersOf(record), parents: parentsOf(decoded.success), recorded: true,
     sentAt: undefined, triedAt: undefined, mined: undefined, reported: record.status,
   })
   return true

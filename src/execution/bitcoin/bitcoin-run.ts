@@ -14,7 +14,7 @@
  * account's rate grows with its coins once a block confirms the pieces.
  */
 import { Effect, Result } from "effect"
-import { newChangeAddress, signRaw, sendRaw, listUnspent, type Prevout, signingMayNeedUnlock } from "../../adapters/bitcoin/wallet-calls.ts"
+import { newChangeAddress, signRaw, sendRaw, listUnspent, txStatus, unspentOutput, type Prevout, signingMayNeedUnlock } from "../../adapters/bitcoin/wallet-calls.ts"
 import type { SendFrom, SendMany, SendToAddress } from "../../domain/request.ts"
 import { nextRecord, statusRecordFor } from "../../domain/status-record.ts"
 import { isFinal, type StatusRecord } from "../../domain/status.ts"
@@ -25,8 +25,8 @@ import { scriptForAddress } from "./address-script.ts"
 import { accountStateOf, walletStep, type AccountState, type BitcoinContext, type PendingTx } from "./bitcoin-context.ts"
 import { buildSigned, buildSignedBatch, type SignedTransaction } from "./build-transaction.ts"
 import type { SelectionError } from "./coin-selection.ts"
-import type { TxOutput } from "./raw-transaction.ts"
-import { memberRecord, transactionRecord } from "./tx-records.ts"
+import type { OutPoint, TxOutput } from "./raw-transaction.ts"
+import { memberRecord, parentsOf, transactionRecord } from "./tx-records.ts"
 import { executorEvents } from "../events.ts"
 
 type BitcoinBody = SendToAddress | SendFrom | SendMany
@@ -48,12 +48,37 @@ const paymentsOf = (body: BitcoinBody): readonly (readonly [string, string])[] =
 
 const alreadyHandled = (r: StatusRecord | undefined): boolean => r !== undefined && (isFinal(r.status) || r.txid !== undefined)
 
-/** The account's state, its coins listed from the wallet the first time. */
+/** The account's state, its coins listed from the wallet the first time, and restored change checked. */
 const accountOf = (ctx: BitcoinContext, account: string): Effect.Effect<AccountState, NodeCallError | { readonly _tag: string; readonly message: string }> =>
   Effect.gen(function* () {
     const state = accountStateOf(ctx, account)
     if (!state.loaded) yield* listCoins(ctx, account, state)
+    if (state.book.uncheckedChange().length > 0) yield* checkRestoredChange(ctx, account, state)
     return state
+  })
+
+/**
+ * Asks the node about the change of transactions restored on takeover before any of it is
+ * spent. A transaction an earlier owner recorded final is not restored, so if it spent
+ * the change of one that was restored, nothing in the records says so. Only a mined
+ * transaction's change can have been spent by a final one (a final child was mined, and
+ * its parent with it), and `gettxout` null then means a block spent it. Before 7
+ * December nothing asked: in one CI run a successor spent such change again and the
+ * payouts built on it failed as double-spent.
+ */
+const checkRestoredChange = (ctx: BitcoinContext, account: string, state: AccountState) =>
+  Effect.gen(function* () {
+    const byTx = new Map<string, OutPoint[]>()
+    for (const coin of state.book.uncheckedChange()) byTx.set(coin.txid, [...(byTx.get(coin.txid) ?? []), coin])
+    for (const [txid, coins] of byTx) {
+      const status = yield* walletStep(ctx, txStatus(txid))
+      const mined = status.known && status.confirmations > 0
+      for (const coin of coins) {
+        const spent = mined && (yield* walletStep(ctx, unspentOutput(coin))) === undefined
+        state.book.settleChange(coin, spent)
+        if (spent) ctx.log.warn(executorEvents.restoredChangeSpent, { partition: ctx.partition, account, coin: `${coin.txid}:${coin.vout}` })
+      }
+    }
   })
 
 /** Reads the account's coins from the wallet into its book. */
@@ -68,7 +93,8 @@ const listCoins = (ctx: BitcoinContext, account: string, state: AccountState) =>
 /**
  * What to do when the book cannot fund a payment: list the wallet's coins again if the
  * listing is over a second old (the account may have been paid since), wait for a block
- * if the wallet holds unconfirmed coins the book may not spend yet, else fail.
+ * if the wallet holds unconfirmed coins the book may not spend yet (or for the next run
+ * if restored change waits to be checked), else fail.
  */
 const whenShort = (ctx: BitcoinContext, account: string, state: AccountState): Effect.Effect<"again" | "wait" | "fail"> =>
   Effect.gen(function* () {
@@ -76,7 +102,8 @@ const whenShort = (ctx: BitcoinContext, account: string, state: AccountState): E
       const listed = yield* Effect.result(listCoins(ctx, account, state))
       if (Result.isSuccess(listed)) return "again" as const
     }
-    return state.book.stats().heldBack > 0 ? ("wait" as const) : ("fail" as const)
+    // Restored change taken in since the run began is checked by the next run.
+    return state.book.stats().heldBack > 0 || state.book.uncheckedChange().length > 0 ? ("wait" as const) : ("fail" as const)
   })
 
 /** Signs with the wallet, unlocking it first when it says it is locked and a passphrase is configured. */
@@ -316,7 +343,7 @@ export const runBitcoinAccount = (ctx: BitcoinContext, account: string, items: r
         records.push(memberRecord(ctx, p.item, ctx.records.get(p.item.request.id), signed.txid, members[k]?.vout ?? 0))
         finishes.push(p.item.offset)
       }
-      pendings.push({ txid: signed.txid, raw: signed.hex, account, members, recorded: false, sentAt: undefined, triedAt: undefined, mined: undefined, reported: "signed" })
+      pendings.push({ txid: signed.txid, raw: signed.hex, account, members, parents: parentsOf(signed.decoded), recorded: false, sentAt: undefined, triedAt: undefined, mined: undefined, reported: "signed" })
     }
     if (records.length > 0 || finishes.length > 0) {
       // The account's next run waits for this one: not held for the pause between transactions.

@@ -80,29 +80,43 @@ const readBlocks = (ctx: BitcoinContext, watch: BitcoinWatchRegistration, holder
     return seen.head
   })
 
-/** Recorded transactions not known mined that a transaction known mined spends the change of: the block holding the child holds them too. */
+/**
+ * The account's own pending transactions that `tx` descends from, up to the first
+ * confirmed one on each path: followed through the transactions' own inputs, not the
+ * coin book, which a wallet listing may have told that a parent is confirmed before its
+ * record says so (`test/faults/watch-misses-blocks.test.ts` failed once that way).
+ */
+const pendingAncestors = (state: AccountState, tx: PendingTx): PendingTx[] => {
+  const found = new Map<string, PendingTx>()
+  const queue = [...tx.parents]
+  for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+    const parent = state.pending.get(id)
+    if (parent === undefined || found.has(id)) continue
+    found.set(id, parent)
+    // A confirmed one's ancestors were confirmed before it.
+    if (parent.reported !== "confirmed") queue.push(...parent.parents)
+  }
+  return [...found.values()]
+}
+
+/** Recorded transactions not known mined that a transaction known mined descends from: the block holding the child holds them too. */
 const unseenParents = (ctx: BitcoinContext): readonly PendingTx[] => {
   const found = new Map<string, PendingTx>()
   for (const state of ctx.accounts.values()) {
     for (const tx of state.pending.values()) {
       if (tx.mined === undefined || tx.reported === "confirmed") continue
-      for (const id of state.book.ancestorsOf(tx.txid)) {
-        const parent = state.pending.get(id)
-        if (parent !== undefined && parent.recorded && parent.mined === undefined) found.set(id, parent)
-      }
+      for (const parent of pendingAncestors(state, tx)) if (parent.recorded && parent.mined === undefined) found.set(parent.txid, parent)
     }
   }
   return [...found.values()]
 }
 
-/** True while `tx` spends change of a transaction of its account that is not recorded `confirmed` yet. */
-const waitsForParent = (state: AccountState, tx: PendingTx): boolean => {
-  for (const id of state.book.ancestorsOf(tx.txid)) {
+/** True while `tx` spends the output of a transaction of its account that is not recorded `confirmed` yet. */
+const waitsForParent = (state: AccountState, tx: PendingTx): boolean =>
+  tx.parents.some((id) => {
     const parent = state.pending.get(id)
-    if (parent !== undefined && parent.reported !== "confirmed") return true
-  }
-  return false
-}
+    return parent !== undefined && parent.reported !== "confirmed"
+  })
 
 /**
  * Whether `tx` can never be mined because a block spent one of its coins: asks the wallet

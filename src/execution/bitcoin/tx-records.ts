@@ -10,6 +10,10 @@ import type { RequestStatus, StatusRecord } from "../../domain/status.ts"
 import type { LaneItem } from "../lane.ts"
 import type { BitcoinContext, PendingTx } from "./bitcoin-context.ts"
 import type { SignedTransaction } from "./build-transaction.ts"
+import type { DecodedTransaction } from "./raw-transaction.ts"
+
+/** The txids whose outputs `tx` spends, each once. */
+export const parentsOf = (tx: DecodedTransaction): readonly string[] => [...new Set(tx.inputs.map((i) => i.txid))]
 
 /** The record id of a transaction. */
 export const transactionRecordId = (txid: string): string => `btc-tx:${txid}`

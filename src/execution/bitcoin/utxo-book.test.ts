@@ -82,6 +82,36 @@ describe("UtxoBook", () => {
     expect(r.unconfirmedAncestors).toBe(1)
   })
 
+  test("a restored transaction's change is not chosen until the node was asked: spent in a block, it is gone; unspent, it is chosen", () => {
+    // An earlier owner recorded `p` unfinished and its child final (not restored), which spent p:1.
+    const book = new UtxoBook()
+    book.reserve(spend("p", [{ txid: txid("coin"), vout: 0 }]), { checkChange: true })
+    book.reserve(spend("q", [{ txid: txid("coin2"), vout: 0 }]), { checkChange: true })
+    // r (restored too) spends r0's change: that one needs no asking.
+    book.reserve(spend("r0", [{ txid: txid("coin3"), vout: 0 }]), { checkChange: true })
+    book.reserve(spend("r", [{ txid: txid("r0"), vout: 1 }]), { checkChange: true })
+    book.settleChange({ txid: txid("r"), vout: 1 }, true)
+    expect(book.uncheckedChange().map((o) => `${label(o.txid)}:${o.vout}`).sort()).toEqual(["p:1", "q:1"])
+    expect(chosen(book)).toBe("CannotFund(funds)")
+    book.settleChange({ txid: txid("p"), vout: 1 }, true)
+    book.settleChange({ txid: txid("q"), vout: 1 }, false)
+    expect(book.uncheckedChange()).toEqual([])
+    expect(chosen(book)).toEqual(["q:1"])
+    book.hold([{ txid: txid("q"), vout: 1 }])
+    expect(chosen(book)).toBe("CannotFund(funds)")
+  })
+
+  test("unchecked change goes with its transaction: dropped, or listed by the wallet as a confirmed coin", () => {
+    const book = new UtxoBook()
+    book.reserve(spend("p", [{ txid: txid("coin"), vout: 0 }]), { checkChange: true })
+    book.reserve(spend("q", [{ txid: txid("coin2"), vout: 0 }]), { checkChange: true })
+    book.drop(txid("p"))
+    // The wallet lists q:1 confirmed and unspent: that settles it.
+    book.load([{ ...listed("q", 10n * BTC), vout: 1, scriptPubKey: changeScript }])
+    expect(book.uncheckedChange()).toEqual([])
+    expect(chosen(book)).toEqual(["q:1"])
+  })
+
   test("a chain of 25 unconfirmed transactions is the limit: the 26th is refused until a block confirms the first", () => {
     const book = new UtxoBook()
     book.load([listed("coin", 50n * BTC)])

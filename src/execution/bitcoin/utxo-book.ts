@@ -11,6 +11,9 @@
  *   spent for good, and each of its change outputs becomes an unconfirmed coin that
  *   later transactions may spend, within the chain limit. After a restart, feeding it the recorded
  *   transactions (`recordedSpendOf`) restores the same state, in any order.
+ * - A transaction restored on takeover (`reserve` with `checkChange`) may have had its
+ *   change spent by a transaction an earlier owner recorded final, which is not restored.
+ *   Its change is not chosen until `settleChange` says, per coin, what the node answered.
  * - `confirm` and `drop` follow a transaction to its end: a block confirmed it (its
  *   change is now a confirmed coin), or a conflict killed it (its change, and every
  *   recorded transaction built on it, is gone; its inputs are forgotten until the
@@ -86,6 +89,8 @@ export class UtxoBook {
   /** txid → the pending transactions spending any of its outputs. */
   private readonly spenders = new Map<string, Set<string>>()
   private heldBack = 0
+  /** Change of restored transactions not yet checked against the node: never chosen until settled. */
+  private readonly unchecked = new Set<string>()
 
   /** Replaces the wallet's view: confirmed, spendable p2pkh/p2wpkh coins; confirms pending transactions the listing shows confirmed. */
   load(listed: readonly ListedCoin[]): void {
@@ -100,7 +105,10 @@ export class UtxoBook {
         continue
       }
       this.coins.set(keyOf(l), { txid: l.txid, vout: l.vout, satoshis: l.satoshis, scriptPubKey: l.scriptPubKey, kind })
+      // The wallet lists it confirmed and unspent: nothing left to check.
+      this.unchecked.delete(keyOf(l))
     }
+    for (const key of this.unchecked) if (!this.coins.has(key)) this.unchecked.delete(key)
   }
 
   /** Keeps `inputs` out of later plans while their transaction is signed and recorded. */
@@ -113,8 +121,12 @@ export class UtxoBook {
     for (const i of inputs) if (this.taken.get(keyOf(i)) === held) this.taken.delete(keyOf(i))
   }
 
-  /** A recorded, unconfirmed transaction: its inputs are spent, its change outputs are spendable (unconfirmed). Idempotent. */
-  reserve(spend: RecordedSpend): void {
+  /**
+   * A recorded, unconfirmed transaction: its inputs are spent, its change outputs are
+   * spendable (unconfirmed). With `checkChange` (a transaction restored on takeover) its
+   * change waits for `settleChange`. Idempotent.
+   */
+  reserve(spend: RecordedSpend, options: { readonly checkChange?: boolean } = {}): void {
     this.pending.set(spend.txid, spend)
     for (const i of spend.inputs) {
       this.taken.set(keyOf(i), spend.txid)
@@ -124,8 +136,25 @@ export class UtxoBook {
     }
     for (const change of spend.change) {
       const kind = spendableKind(change.scriptPubKey)
-      if (kind) this.coins.set(keyOf({ txid: spend.txid, vout: change.vout }), { txid: spend.txid, vout: change.vout, satoshis: change.satoshis, scriptPubKey: change.scriptPubKey, kind })
+      if (!kind) continue
+      const key = keyOf({ txid: spend.txid, vout: change.vout })
+      this.coins.set(key, { txid: spend.txid, vout: change.vout, satoshis: change.satoshis, scriptPubKey: change.scriptPubKey, kind })
+      if (options.checkChange) this.unchecked.add(key)
     }
+  }
+
+  /** Restored change not yet checked against the node, and not spent by a pending transaction of the book (which is never chosen anyway). */
+  uncheckedChange(): readonly OutPoint[] {
+    return [...this.unchecked].flatMap((key) => {
+      const coin = this.coins.get(key)
+      return coin === undefined || this.taken.has(key) ? [] : [{ txid: coin.txid, vout: coin.vout }]
+    })
+  }
+
+  /** What the node said of restored change `coin`: spent (in a block) and gone, or free to choose. */
+  settleChange(coin: OutPoint, spent: boolean): void {
+    this.unchecked.delete(keyOf(coin))
+    if (spent) this.coins.delete(keyOf(coin))
   }
 
   /** A block confirmed `txid`: its inputs are gone for good, its change outputs are confirmed coins. */
@@ -149,7 +178,10 @@ export class UtxoBook {
       if (!spend) continue
       this.pending.delete(id)
       this.forgetInputs(spend)
-      for (const change of spend.change) this.coins.delete(keyOf({ txid: id, vout: change.vout }))
+      for (const change of spend.change) {
+        this.coins.delete(keyOf({ txid: id, vout: change.vout }))
+        this.unchecked.delete(keyOf({ txid: id, vout: change.vout }))
+      }
     }
     return dropped
   }
@@ -215,6 +247,7 @@ export class UtxoBook {
     for (const i of spend.inputs) {
       this.taken.delete(keyOf(i))
       this.coins.delete(keyOf(i))
+      this.unchecked.delete(keyOf(i))
       const set = this.spenders.get(i.txid)
       set?.delete(spend.txid)
       if (set?.size === 0) this.spenders.delete(i.txid)
@@ -234,7 +267,7 @@ export class UtxoBook {
     }
     const out: Candidate[] = []
     for (const [key, coin] of this.coins) {
-      if (this.taken.has(key)) continue
+      if (this.taken.has(key) || this.unchecked.has(key)) continue
       const ancestors = this.pending.has(coin.txid) ? [coin.txid, ...this.ancestorsOf(coin.txid)] : []
       out.push({ coin, ancestors: new Map(ancestors.map((a) => [a, memberOf(a)])) })
     }
