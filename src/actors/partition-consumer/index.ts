@@ -62,6 +62,8 @@ export const partitionConsumer = (ctx: HostContext, pool: NodePool, view: Status
       sessionTimeoutMs: k.consumer.session_timeout_ms,
       heartbeatIntervalMs: k.consumer.heartbeat_interval_ms,
       maxBytesPerPartition: k.consumer.max_bytes_per_partition,
+      // This actor fails on CRASH and its supervisor makes a new consumer.
+      restartOnCrash: false,
     })
     onMembershipEvents(consumer, reportMembership(groupCheck, k.consumer.group_id))
 
@@ -71,6 +73,10 @@ export const partitionConsumer = (ctx: HostContext, pool: NodePool, view: Status
 
     const held = new Map<number, Held>()
     let generation = 0
+    // Set first when the actor stops (finalizers run last-added first): a batch waiting for
+    // an executor that will never come stops heartbeating for it, so the group moves on.
+    let stopping = false
+    yield* Effect.addFinalizer(() => Effect.sync(() => { stopping = true }))
     const fibers = yield* FiberMap.make<number, void, never>()
     const runIn = yield* FiberMap.runtime(fibers)<never>()
 
@@ -134,6 +140,10 @@ export const partitionConsumer = (ctx: HostContext, pool: NodePool, view: Status
       if (h === undefined) return
       const abort = new AbortController()
       const heartbeat = setInterval(() => {
+        if (stopping) {
+          abort.abort()
+          return
+        }
         payload.heartbeat().catch(() => abort.abort())
         if (!payload.isRunning() || payload.isStale()) abort.abort()
       }, k.consumer.heartbeat_interval_ms)
