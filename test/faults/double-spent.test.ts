@@ -45,7 +45,8 @@ test("a payout whose coin another transaction spent in a block fails as double-s
   const held = (await btc("decoderawtransaction", [proxy.held()[0]])) as Decoded
   const coin = held.vin[0]
   if (coin === undefined) throw new Error(`the held transaction ${held.txid} spends nothing`)
-  expect(String((await statusesOf(intake, [firstId])).get(firstId)?.status)).toBe("signed")
+  // Recorded before the send; the intake's status view reads the record a moment later (CI once saw "accepted" here).
+  expect(await waitUntil(async () => String((await statusesOf(intake, [firstId])).get(firstId)?.status) === "signed", 10_000, 100)).toBe(true)
 
   // Spend that coin elsewhere, straight to the wallet, and wait for a block to hold the spend.
   const unspent = (await btc("gettxout", [coin.txid, coin.vout])) as { value: number }
