@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, expect, test } from "bun:test"
 import { btc } from "../support/chain-clients.ts"
-import { btcPaidCounts, btcPayouts, ethPaidCounts, ethTransfers, expectExactlyOnce, startFaultRun, statusesOf, stackWalletUrl, submitAll, waitAllFinal, walletBehind, type FaultRun } from "../support/fault-run.ts"
+import { btcPaidCounts, btcPayouts, ethPaidCounts, ethTransfers, expectExactlyOnce, startFaultRunBehindWallet, statusesOf, stackWalletUrl, submitAll, waitAllFinal, type FaultRun } from "../support/fault-run.ts"
 import { type HeldBroadcastProxy, startHeldBroadcastProxy } from "../support/held-broadcast-proxy.ts"
 import { waitUntil } from "../support/intake-client.ts"
 
@@ -18,17 +18,11 @@ let run: FaultRun
 
 beforeAll(async () => {
   proxy = startHeldBroadcastProxy(stackWalletUrl)
-  run = await startFaultRun({
-    name: "double-spent",
-    ethSenders: 2,
-    consumers: 1,
-    edit: walletBehind(proxy.url),
-  })
+  run = await startFaultRunBehindWallet(proxy, { name: "double-spent", ethSenders: 2, consumers: 1 })
 }, 180_000)
 
 afterAll(async () => {
   await run?.stop()
-  await proxy?.stop()
 }, 120_000)
 
 type Decoded = { readonly txid: string; readonly vin: readonly { readonly txid: string; readonly vout: number }[] }

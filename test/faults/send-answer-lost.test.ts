@@ -13,7 +13,7 @@
  * `confirmed`, each paid exactly once, Ethereum transfers in flight beside them too.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test"
-import { btcPaidCounts, btcPayouts, ethPaidCounts, ethTransfers, expectExactlyOnce, stackWalletUrl, startFaultRun, statusesOf, submitAll, waitAllFinal, walletBehind, type FaultRun } from "../support/fault-run.ts"
+import { btcPaidCounts, btcPayouts, ethPaidCounts, ethTransfers, expectExactlyOnce, stackWalletUrl, startFaultRunBehindWallet, statusesOf, submitAll, waitAllFinal, type FaultRun } from "../support/fault-run.ts"
 import { Result } from "effect"
 import { decodeRawTransaction } from "../../src/execution/bitcoin/raw-transaction.ts"
 import { waitUntil } from "../support/intake-client.ts"
@@ -26,13 +26,12 @@ let run: FaultRun
 beforeAll(async () => {
   let sends = 0
   proxy = startWalletProxy(stackWalletUrl, { loseSendAnswer: () => sends++ % 2 === 0 })
-  run = await startFaultRun({ name: "send-answer-lost", ethSenders: 1, consumers: 1, btcCoins: 4, edit: walletBehind(proxy.url) })
+  run = await startFaultRunBehindWallet(proxy, { name: "send-answer-lost", ethSenders: 1, consumers: 1, btcCoins: 4 })
 }, 180_000)
 
 afterAll(async () => {
   thawIfFrozen("btc-miner")
   await run?.stop()
-  await proxy?.stop()
 }, 120_000)
 
 test("a payout whose send the wallet took but whose answer was lost is sent again, counted as sent when the node says it has it, and confirms once", async () => {

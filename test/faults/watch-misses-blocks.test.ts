@@ -18,7 +18,7 @@
  */
 import { afterAll, beforeAll, expect, test } from "bun:test"
 import { Kafka, logLevel } from "kafkajs"
-import { btcPaidCounts, btcPayouts, expectExactlyOnce, startFaultRun, statusesOf, stackWalletUrl, streamWhileFencing, waitAllFinal, walletBehind, type FaultRun } from "../support/fault-run.ts"
+import { btcPaidCounts, btcPayouts, expectExactlyOnce, startFaultRunBehindWallet, statusesOf, stackWalletUrl, streamWhileFencing, waitAllFinal, type FaultRun } from "../support/fault-run.ts"
 import { connectedAdmin, readCommitted, testCluster } from "../support/kafka-fixtures.ts"
 import { startWalletProxy, type WalletProxy } from "../support/wallet-proxy.ts"
 
@@ -28,18 +28,11 @@ let run: FaultRun
 
 beforeAll(async () => {
   proxy = startWalletProxy(stackWalletUrl, { hideListed: (txid) => parseInt(txid.slice(-1), 16) % 2 === 0 })
-  run = await startFaultRun({
-    name: "watch-misses-blocks",
-    ethSenders: 1,
-    consumers: 1,
-    btcCoins: 3,
-    edit: walletBehind(proxy.url),
-  })
+  run = await startFaultRunBehindWallet(proxy, { name: "watch-misses-blocks", ethSenders: 1, consumers: 1, btcCoins: 3 })
 }, 180_000)
 
 afterAll(async () => {
   await run?.stop()
-  await proxy?.stop()
 }, 120_000)
 
 type TxRecord = { readonly kind?: string; readonly txid?: string; readonly status?: string; readonly sender?: string; readonly inputs?: readonly string[] }

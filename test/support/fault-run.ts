@@ -333,6 +333,29 @@ export const walletBehind = (proxyUrl: string) => (toml: string): string => {
   return edited
 }
 
+/**
+ * A fault run whose gateways reach the stack's wallet through `proxy` (a test's proxy that
+ * hides, holds or loses some of the wallet's answers). Stopping the run stops the proxy
+ * after the gateways; a run that fails to start stops it too.
+ */
+export const startFaultRunBehindWallet = async (proxy: { readonly url: string; readonly stop: () => Promise<void> }, options: FaultRunOptions): Promise<FaultRun> => {
+  const behind = walletBehind(proxy.url)
+  try {
+    const run = await startFaultRun({ ...options, edit: (toml, r) => behind(options.edit?.(toml, r) ?? toml) })
+    const stop = async () => {
+      try {
+        await run.stop()
+      } finally {
+        await proxy.stop()
+      }
+    }
+    return { ...run, stop }
+  } catch (error) {
+    await proxy.stop()
+    throw error
+  }
+}
+
 /** Submits `bodies` in batches to `intake` and answers every request id. */
 export const submitAll = async (intake: string, bodies: readonly unknown[], batchSize = 200): Promise<string[]> => {
   const ids: string[] = []

@@ -53,7 +53,7 @@ const accountOf = (ctx: BitcoinContext, account: string): Effect.Effect<AccountS
   Effect.gen(function* () {
     const state = accountStateOf(ctx, account)
     if (!state.loaded) yield* listCoins(ctx, account, state)
-    if (state.book.uncheckedChange().length > 0) yield* checkRestoredChange(ctx, account, state)
+    if (state.book.hasUncheckedChange()) yield* checkRestoredChange(ctx, account, state)
     return state
   })
 
@@ -103,7 +103,7 @@ const whenShort = (ctx: BitcoinContext, account: string, state: AccountState): E
       if (Result.isSuccess(listed)) return "again" as const
     }
     // Restored change taken in since the run began is checked by the next run.
-    return state.book.stats().heldBack > 0 || state.book.uncheckedChange().length > 0 ? ("wait" as const) : ("fail" as const)
+    return state.book.stats().heldBack > 0 || state.book.hasUncheckedChange() ? ("wait" as const) : ("fail" as const)
   })
 
 /** Signs with the wallet, unlocking it first when it says it is locked and a passphrase is configured. */

@@ -92,10 +92,12 @@ describe("UtxoBook", () => {
     book.reserve(spend("r", [{ txid: txid("r0"), vout: 1 }]), { checkChange: true })
     book.settleChange({ txid: txid("r"), vout: 1 }, true)
     expect(book.uncheckedChange().map((o) => `${label(o.txid)}:${o.vout}`).sort()).toEqual(["p:1", "q:1"])
+    expect(book.hasUncheckedChange()).toBe(true)
     expect(chosen(book)).toBe("CannotFund(funds)")
     book.settleChange({ txid: txid("p"), vout: 1 }, true)
     book.settleChange({ txid: txid("q"), vout: 1 }, false)
     expect(book.uncheckedChange()).toEqual([])
+    expect(book.hasUncheckedChange()).toBe(false)
     expect(chosen(book)).toEqual(["q:1"])
     book.hold([{ txid: txid("q"), vout: 1 }])
     expect(chosen(book)).toBe("CannotFund(funds)")
@@ -109,6 +111,7 @@ describe("UtxoBook", () => {
     // The wallet lists q:1 confirmed and unspent: that settles it.
     book.load([{ ...listed("q", 10n * BTC), vout: 1, scriptPubKey: changeScript }])
     expect(book.uncheckedChange()).toEqual([])
+    expect(book.hasUncheckedChange()).toBe(false)
     expect(chosen(book)).toEqual(["q:1"])
   })
 

@@ -151,6 +151,13 @@ export class UtxoBook {
     })
   }
 
+  /** Whether any restored change waits for its check: asked on every run, so it allocates nothing when the answer is no. */
+  hasUncheckedChange(): boolean {
+    if (this.unchecked.size === 0) return false
+    for (const key of this.unchecked) if (this.coins.has(key) && !this.taken.has(key)) return true
+    return false
+  }
+
   /** What the node said of restored change `coin`: spent (in a block) and gone, or free to choose. */
   settleChange(coin: OutPoint, spent: boolean): void {
     this.unchecked.delete(keyOf(coin))
