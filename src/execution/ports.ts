@@ -100,6 +100,10 @@ export interface RecordCache {
    * each as the newest record this executor or the host's view holds.
    */
   readonly awaitingOf: (sender: string) => readonly StatusRecord[]
-  /** Every request of `partition` recorded as signed or submitted and not final (judged by the records, not the store's partition column), each as its newest record. */
-  readonly awaitingIn: (partition: number) => readonly StatusRecord[]
+  /**
+   * Every request of `partition` recorded as signed or submitted and not final (judged by
+   * the records, not the store's partition column), each as its newest record; with
+   * `before` (ms), only those whose newest record is older.
+   */
+  readonly awaitingIn: (partition: number, before?: number) => readonly StatusRecord[]
 }

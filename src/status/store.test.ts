@@ -306,6 +306,20 @@ describe("what the executors read", () => {
       expect(store.awaitingRecordedIn(5).map((r) => r.id)).toEqual(["b"])
     })
   })
+  test("awaitingRecordedIn with `before` leaves out the requests whose newest record is not older", () => {
+    store = openStatusStore()
+    store.applyMany([
+      rec("old", "signed", 1_000, { partition: 2 }),
+      rec("edge", "submitted", 2_000, { partition: 2 }),
+      rec("young", "signed", 3_000, { partition: 2 }),
+    ])
+    expect(store.awaitingRecordedIn(2, 2_000).map((r) => r.id)).toEqual(["old"])
+    expect(store.awaitingRecordedIn(2, 2_001).map((r) => r.id).sort()).toEqual(["edge", "old"])
+    expect(store.awaitingRecordedIn(2).map((r) => r.id).sort()).toEqual(["edge", "old", "young"])
+    // A newer record of "old" moves it out.
+    store.applyMany([rec("old", "submitted", 5_000, { partition: 2, rev: 2 })])
+    expect(store.awaitingRecordedIn(2, 2_001).map((r) => r.id)).toEqual(["edge"])
+  })
   test("a request first seen as the intake's accepted (partition unknown, -1) is found in its partition once signed, whichever record arrives first", () => {
     store = openStatusStore()
     // On a host with both roles the intake applies `accepted` with partition -1 before the executor's record.

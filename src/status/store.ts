@@ -85,9 +85,11 @@ export interface StatusStore {
    * Requests signed or submitted and not final whose record names `partition`: the same
    * question as `awaitingConfirmation`, asked of the records themselves rather than the
    * partition column, as a second opinion (the column once stayed -1 on a host with both
-   * roles, and hid those requests from every takeover).
+   * roles, and hid those requests from every takeover). With `before` (ms), only those whose
+   * newest record is older: a lane comparing its book with the store skips the young ones
+   * anyway, and in a burst they are thousands of records to read and parse for nothing.
    */
-  readonly awaitingRecordedIn: (partition: number) => StatusRecord[]
+  readonly awaitingRecordedIn: (partition: number, before?: number) => StatusRecord[]
   /**
    * Ids of every record of `kind` other than requests (e.g. the `cancel` records, few,
    * which the view keeps in memory), through an index of those kinds alone: a scan for
@@ -203,8 +205,8 @@ export const openStatusStore = (path = ":memory:", options: StoreOptions = {}): 
   const awaiting = db.prepare<{ record: string }, [number]>(
     "SELECT record FROM request_status WHERE status IN ('signed', 'submitted') AND partition = ?",
   )
-  const awaitingRecorded = db.prepare<{ record: string }, [number]>(
-    "SELECT record FROM request_status WHERE status IN ('signed', 'submitted') AND json_extract(record, '$.partition') = ?",
+  const awaitingRecorded = db.prepare<{ record: string }, [number, number]>(
+    "SELECT record FROM request_status WHERE status IN ('signed', 'submitted') AND at < ? AND json_extract(record, '$.partition') = ?",
   )
   const awaitingSender = db.prepare<{ record: string }, [string]>(
     "SELECT record FROM request_status WHERE sender = ? AND status IN ('signed', 'submitted')",
@@ -317,7 +319,7 @@ export const openStatusStore = (path = ":memory:", options: StoreOptions = {}): 
     idsOfKind: (kind) => kindIds.all(kind).map((row) => row.id),
     awaitingConfirmation: (partitions) => [...partitions].flatMap((p) => awaiting.all(p).map((row) => parsed(row.record))),
     awaitingOfSender: (sender) => awaitingSender.all(sender).map((row) => parsed(row.record)),
-    awaitingRecordedIn: (partition) => awaitingRecorded.all(partition).map((row) => parsed(row.record)),
+    awaitingRecordedIn: (partition, before = Number.MAX_SAFE_INTEGER) => awaitingRecorded.all(before, partition).map((row) => parsed(row.record)),
     readPositions: (topic) => new Map(positions.all(topic).map((row) => [row.partition, BigInt(row.next)])),
     saveReadPosition: (topic, partition, next) => void savePosition.run(topic, partition, next.toString()),
     claimSource: (source) => {

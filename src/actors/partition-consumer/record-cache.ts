@@ -16,10 +16,10 @@ const remembered = 20_000
 export const makeRecordCache = (view: StatusView): RecordCache => {
   const mine = new Map<string, StatusRecord>()
   // The view's unfinished records, each replaced by what this executor committed since, if newer and still unfinished.
-  const newestUnfinished = (records: readonly StatusRecord[]) =>
+  const newestUnfinished = (records: readonly StatusRecord[], before = Number.MAX_SAFE_INTEGER) =>
     records.flatMap((r) => {
       const newest = mine.get(r.id) ?? r
-      return newest.status === "signed" || newest.status === "submitted" ? [newest] : []
+      return (newest.status === "signed" || newest.status === "submitted") && newest.at < before ? [newest] : []
     })
   return {
     get: (id) => mine.get(id) ?? view.get(id),
@@ -37,7 +37,7 @@ export const makeRecordCache = (view: StatusView): RecordCache => {
     },
     highestNonce: (sender) => view.highestNonce(sender),
     awaitingOf: (sender) => newestUnfinished(view.awaitingOfSender(sender)),
-    awaitingIn: (partition) => newestUnfinished(view.awaitingRecordedIn(partition)),
+    awaitingIn: (partition, before) => newestUnfinished(view.awaitingRecordedIn(partition, before), before),
     cancelRequested: (id) => view.cancelRequested(id),
   }
 }

@@ -59,7 +59,7 @@ export interface StatusView {
   /** One sender's requests signed or submitted and not final, of any partition. */
   readonly awaitingOfSender: (sender: string) => StatusRecord[]
   /** Requests signed or submitted and not final whose record names `partition` (see the store's `awaitingRecordedIn`). */
-  readonly awaitingRecordedIn: (partition: number) => StatusRecord[]
+  readonly awaitingRecordedIn: (partition: number, before?: number) => StatusRecord[]
   readonly store: StatusStore
   /** Applies records this host just wrote, before they come back from Kafka. */
   readonly applyLocal: (records: readonly StatusRecord[]) => void
@@ -109,7 +109,7 @@ export const statusView = (ctx: HostContext): { readonly view: StatusView; reado
     highestNonce: (sender) => store.highestNonce(sender),
     awaitingConfirmation: (partitions) => store.awaitingConfirmation(partitions),
     awaitingOfSender: (sender) => store.awaitingOfSender(sender),
-    awaitingRecordedIn: (partition) => store.awaitingRecordedIn(partition),
+    awaitingRecordedIn: (partition, before) => store.awaitingRecordedIn(partition, before),
     applyLocal: (records) => {
       store.applyMany(records)
       noteCancels(records)

@@ -67,7 +67,7 @@ export const reconcileBitcoin = (ctx: BitcoinContext): number => {
   let adopted = 0
   const held = new Set<string>()
   for (const state of ctx.accounts.values()) for (const txid of state.pending.keys()) held.add(txid)
-  for (const record of ctx.records.awaitingIn(ctx.partition)) {
+  for (const record of ctx.records.awaitingIn(ctx.partition, now - reconcileAfterMs + 1)) {
     if (record.chain !== "bitcoin" || record.kind !== "transaction" || record.txid === undefined || held.has(record.txid) || now - record.at < reconcileAfterMs) continue
     if (!restoreTransaction(ctx, record)) continue
     adopted += 1

@@ -25,7 +25,7 @@ const context = () => {
     cancelRequested: () => false,
     highestNonce: () => undefined,
     awaitingOf: (address) => [...records.values()].filter((r) => r.sender === address && (r.status === "signed" || r.status === "submitted")),
-    awaitingIn: (partition) => [...records.values()].filter((r) => r.partition === partition && (r.status === "signed" || r.status === "submitted")),
+    awaitingIn: (partition, before = Number.MAX_SAFE_INTEGER) => [...records.values()].filter((r) => r.partition === partition && r.at < before && (r.status === "signed" || r.status === "submitted")),
   }
   const nodes: ChainNodes = {
     callFor: () => Effect.succeed({ node: "eth-1", result: null }),
