@@ -24,10 +24,10 @@ import { startingNonce, type Slot } from "./sender-book.ts"
 
 type EthereumBody = EthTransfer | EthContractCall | EthRawTransaction
 
-/** A request ready to take a nonce: its fields, or its client-signed bytes. */
+/** A request ready to take a nonce: its fields, or its client-signed bytes; `prior` is its record when the run looked (the intake's `accepted`, or none). */
 type Ready =
-  | { readonly _tag: "sign"; readonly item: LaneItem; readonly fields: TransactionFields }
-  | { readonly _tag: "raw"; readonly item: LaneItem; readonly raw: string; readonly hash: string; readonly nonce: number }
+  | { readonly _tag: "sign"; readonly item: LaneItem; readonly prior: StatusRecord | undefined; readonly fields: TransactionFields }
+  | { readonly _tag: "raw"; readonly item: LaneItem; readonly prior: StatusRecord | undefined; readonly raw: string; readonly hash: string; readonly nonce: number }
 
 /** True when a record shows the request already handled here or by an earlier owner. */
 const alreadyHandled = (r: StatusRecord | undefined): boolean => r !== undefined && (isFinal(r.status) || r.raw_tx !== undefined || (r.versions?.length ?? 0) > 0)
@@ -50,7 +50,8 @@ const gather = (ctx: EthereumContext, sender: string, items: readonly LaneItem[]
     const seen = new Set<string>()
     for (const [i, item] of items.entries()) {
       const { request } = item
-      if (seen.has(request.id) || alreadyHandled(ctx.records.get(request.id))) {
+      const prior = seen.has(request.id) ? undefined : ctx.records.get(request.id)
+      if (seen.has(request.id) || alreadyHandled(prior)) {
         g.finishes.push(item.offset)
         continue
       }
@@ -65,7 +66,7 @@ const gather = (ctx: EthereumContext, sender: string, items: readonly LaneItem[]
           g.finishes.push(item.offset)
           continue
         }
-        g.ready.push({ _tag: "raw", item, raw: body.params.tx, hash: parsed.value.hash, nonce: parsed.value.nonce })
+        g.ready.push({ _tag: "raw", item, prior, raw: body.params.tx, hash: parsed.value.hash, nonce: parsed.value.nonce })
         continue
       }
       if (!ctx.signers.has(body.params.from.toLowerCase())) {
@@ -91,7 +92,7 @@ const gather = (ctx: EthereumContext, sender: string, items: readonly LaneItem[]
         g.finishes.push(item.offset)
         continue
       }
-      g.ready.push({ _tag: "sign", item, fields: fields.success })
+      g.ready.push({ _tag: "sign", item, prior, fields: fields.success })
     }
     return { g, later: undefined }
   })
@@ -143,7 +144,7 @@ export const runEthereumSender = (ctx: EthereumContext, sender: string, items: r
           const slot = slotFor(ctx, sender, prepared.success.node, ready, prepared.success.market)
           ctx.book.put(slot)
           slots.push(slot)
-          g.records.push(signedRecord(ready.item.request, ctx.records.get(ready.item.request.id), slot, ctx.partition, ctx.now()))
+          g.records.push(signedRecord(ready.item.request, ready.prior, slot, ctx.partition, ctx.now()))
           g.finishes.push(ready.item.offset)
         }
       }
