@@ -24,7 +24,9 @@ import { apiKey, get, post } from "./support/intake-client.ts"
 
 setDefaultTimeout(300_000)
 
-/** Transfers per sender in the burst (four senders; a fifth sends only the refused one): more than max_in_flight_per_sender (64), so some wait while mining is held. */
+/** Nonces a sender may have in flight in this test (set in its config). */
+const IN_FLIGHT = 64
+/** Transfers per sender in the burst (four senders; a fifth sends only the refused one): more than IN_FLIGHT, so some wait while mining is held. */
 const PER_SENDER = 75
 /** The page's stuck threshold in this test (the default is 120 s). */
 const STUCK_AFTER_S = 3
@@ -53,7 +55,16 @@ describe("operations page in headless Chromium", () => {
   const pageErrors: string[] = []
 
   beforeAll(async () => {
-    run = await startFaultRun({ name: "ops-page", ethSenders: 5, btcCoins: 0, producers: 1, consumers: 0, producerRoles: "producer,consumer", anvilMining: "auto" })
+    run = await startFaultRun({
+      name: "ops-page",
+      ethSenders: 5,
+      btcCoins: 0,
+      producers: 1,
+      consumers: 0,
+      producerRoles: "producer,consumer",
+      anvilMining: "auto",
+      edit: (toml) => toml.replace(/max_in_flight_per_sender = \d+/, `max_in_flight_per_sender = ${IN_FLIGHT}`),
+    })
     intake = run.intakes[0] ?? ""
     browser = await launchChromium()
   }, 240_000)
@@ -78,7 +89,7 @@ describe("operations page in headless Chromium", () => {
     const partitions = await valueWhen("every partition listed", () => page.locator("#backlog-body tr").count(), (n) => n === 12)
     expect(partitions).toBe(12)
 
-    // Mining held: each sender gets at most max_in_flight_per_sender (64) transactions into
+    // Mining held: each sender gets at most IN_FLIGHT (64) transactions into
     // the pool, so the rest of its 75 wait unfinished and the group's offset stays behind them.
     await run.eth("evm_setAutomine", [false])
     // The refused transfer comes from a sender of its own: with mining held, a refusal amid
