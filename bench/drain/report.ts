@@ -65,6 +65,8 @@ export interface DrainPass {
   readonly walletBeforePass?: { readonly unconfirmedAtStart: number; readonly unconfirmedAtEnd: number; readonly waitedMs: number }
   /** Ethereum: both paths timed to the block holding their last transaction. */
   readonly toMined?: ToMined
+  /** Ethereum: the untimed pass before the drain pass that warms the brokers (`--eth-warmup`). */
+  readonly warmup?: { readonly requests: number; readonly final: number; readonly e2eRatePerSec: number | null }
 }
 
 /** The burst through the gateway and the same burst sent directly, each probed from the side. */
@@ -259,6 +261,7 @@ const drainParts = (d: DrainPass) => {
     gateway: phaseJson(d.phase),
     ...(cpuJson === undefined ? {} : { cpu: cpuJson }),
     ...(d.poolBeforePass === undefined ? {} : { poolBeforePass: { ...d.poolBeforePass } }),
+    ...(d.warmup === undefined ? {} : { warmup: { ...d.warmup } }),
     ...(d.walletBeforePass === undefined ? {} : { walletBeforePass: { ...d.walletBeforePass } }),
     ...(d.toMined === undefined ? {} : { toMined: { ...d.toMined, direct: { ...d.toMined.direct } } }),
   }

@@ -92,6 +92,16 @@ const driveToMined = async (node: EthereumNode, call: NodeCall, concurrency: num
 
 const capOf = (node: NodeConfig, override: number) => (override > 0 ? override : node.max_in_flight)
 
+/** A gateway pass of `count` Ethereum transfers from `keys` into the config's Ethereum node. */
+const ethTransferPhase = (config: GatewayConfig, options: Options, apiKey: string, name: string, keys: { readonly keys: readonly string[]; readonly addresses: readonly string[] }, count: number): PhaseOptions => ({
+  ...common(options, apiKey),
+  name,
+  node: nodeOf(config, "ethereum").name,
+  nodeOverride: options.ethMaxInFlight > 0 ? { max_in_flight: options.ethMaxInFlight } : {},
+  env: { [config.chains.ethereum.keystore_env]: keys.keys.join(",") },
+  bodies: ethTransferBodies(keys.addresses, sinkAddress(), count),
+})
+
 const ethereumDrain = async (config: GatewayConfig, options: Options, io: BenchIo, probeNode: EthereumNode, apiKey: string): Promise<DrainPass> => {
   const node = nodeOf(config, "ethereum")
   const endpoint = { name: `${node.name}-direct`, url: node.url, chainId: config.chains.ethereum.chain_id, pollingIntervalMs: 250 }
@@ -114,29 +124,36 @@ const ethereumDrain = async (config: GatewayConfig, options: Options, io: BenchI
   } finally {
     await prepared.close()
   }
+  const warmup = options.ethWarmup > 0 ? await ethereumWarmup(config, options, io, probeNode, apiKey) : undefined
   const cleared = await clearPool(probeNode)
   if (cleared.pendingAtStart > 0) io.err(`drain: anvil held ${cleared.pendingAtStart} pending transactions after the direct sends; ${cleared.minedBlocks} blocks mined (evm_mine) before the gateway pass, ${cleared.pendingAtEnd} still pending`)
   const keys = freshKeys(options.ethSenders)
   await fundAddresses([probeNode], keys.addresses, "drain")
   const maxInFlight = capOf(node, options.ethMaxInFlight)
   const clock = await startBlockClock(probeNode)
-  const { result: phase, nudges } = await nudging(probeNode, "drain-eth", options, io, () => runGatewayPhase(
-    {
-      ...common(options, apiKey),
-      name: "drain-eth",
-      node: node.name,
-      nodeOverride: options.ethMaxInFlight > 0 ? { max_in_flight: options.ethMaxInFlight } : {},
-      env: { [config.chains.ethereum.keystore_env]: keys.keys.join(",") },
-      bodies: ethTransferBodies(keys.addresses, sinkAddress(), options.ethRequests),
-      meterCpu: true,
-    },
-    io,
-  ))
+  const { result: phase, nudges } = await nudging(probeNode, "drain-eth", options, io, () =>
+    runGatewayPhase({ ...ethTransferPhase(config, options, apiKey, "drain-eth", keys, options.ethRequests), meterCpu: true }, io),
+  )
   const gatewayMinedAt = reachedAt(await clock.stop(), phase.accepted)
   const mined = await minedFrom(probeNode, keys.addresses)
   const nodeState = await checkNode(probeNode, "drain-eth", phase.accepted - phase.final.final, io)
   const toMined = { direct: directToMined, gatewayMinedAt, gatewayRatePerSec: minedRate(phase.accepted, phase.firstAcceptedAt, gatewayMinedAt) }
-  return { chain: "ethereum", call: prepared.describe, ladder, phase, maxInFlight, mined, nodeState, nudges, directCpu, poolBeforePass: cleared, toMined }
+  return { chain: "ethereum", call: prepared.describe, ladder, phase, maxInFlight, mined, nodeState, nudges, directCpu, poolBeforePass: cleared, toMined, ...(warmup === undefined ? {} : { warmup }) }
+}
+
+/**
+ * `--eth-warmup` transfers through a gateway of their own (fresh keys, own topics), untimed:
+ * the brokers' JIT compiles the transactional path the drain pass then takes. The direct
+ * ladder never touches Kafka, so without it the pass alone pays for the brokers' warm-up.
+ */
+const ethereumWarmup = async (config: GatewayConfig, options: Options, io: BenchIo, probeNode: EthereumNode, apiKey: string): Promise<NonNullable<DrainPass["warmup"]>> => {
+  const keys = freshKeys(options.ethSenders)
+  await fundAddresses([probeNode], keys.addresses, "drain")
+  io.err(`drain: ethereum warm-up: ${options.ethWarmup} transfers through a gateway, untimed`)
+  const { result: phase } = await nudging(probeNode, "warmup-eth", options, io, () =>
+    runGatewayPhase(ethTransferPhase(config, options, apiKey, "warmup-eth", keys, options.ethWarmup), io),
+  )
+  return { requests: phase.accepted, final: phase.final.final, e2eRatePerSec: phase.e2eRatePerSec }
 }
 
 const bitcoinDrain = async (config: GatewayConfig, options: Options, io: BenchIo, apiKey: string): Promise<DrainPass> => {
