@@ -39,7 +39,7 @@ export const makeChainFollower = (nodes: Pick<ChainNodes, "callNode" | "callNode
   /** The nodes some registered book has a slot on. */
   const nodesInUse = (): Set<string> => {
     const used = new Set<string>()
-    for (const w of watchers) for (const sender of w.book.all()) for (const slot of sender.slots.values()) used.add(slot.node)
+    for (const w of watchers) for (const node of w.book.nodes()) used.add(node)
     return used
   }
 

@@ -255,8 +255,7 @@ export const trackEthereum = (ctx: EthereumContext, follower: { readonly head: (
     const { mined, reorged } = registration.drain()
     yield* readOutcomes(ctx, mined)
     reconcileBook(ctx)
-    const nodes = new Set<string>()
-    for (const sender of ctx.book.all()) for (const slot of sender.slots.values()) nodes.add(slot.node)
+    const nodes = [...ctx.book.nodes()]
     const headsNow = new Map<string, number>()
     for (const node of nodes) {
       const head = follower.head(node)

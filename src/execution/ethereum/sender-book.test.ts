@@ -47,6 +47,25 @@ describe("sender book", () => {
     expect(book.inFlight("0xa")).toBe(0)
   })
 
+  test("the nodes in use follow the slots: a slot moved to another node, and the last slot of a node dropped", () => {
+    const book = makeSenderBook()
+    const nodes = () => [...book.nodes()].sort()
+    expect(nodes()).toEqual([])
+    book.put(slot("0xa", 1, "h1"))
+    book.put(slot("0xb", 1, "h2"))
+    book.put({ ...slot("0xb", 2, "h3"), node: "eth-2" })
+    expect(nodes()).toEqual(["eth-1", "eth-2"])
+    // Put again at the same nonce, on another node: it counts there only.
+    book.put({ ...slot("0xa", 1, "h4"), node: "eth-2" })
+    book.drop("0xb", 1)
+    expect(nodes()).toEqual(["eth-2"])
+    book.drop("0xa", 1)
+    expect(nodes()).toEqual(["eth-2"])
+    book.drop("0xb", 2)
+    book.drop("0xb", 2)
+    expect(nodes()).toEqual([])
+  })
+
   test("take hands out consecutive nonces once initialised", () => {
     const book = makeSenderBook()
     const s = book.get("0xb")

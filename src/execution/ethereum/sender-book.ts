@@ -92,12 +92,20 @@ export interface SenderBook {
   readonly drop: (sender: string, nonce: number) => void
   /** Finds the slot holding a version with this hash. */
   readonly byHash: (hash: string) => Slot | undefined
+  /** The nodes some slot of the book is on (kept as slots come and go: the follower and the tracker ask several times a second, over thousands of slots in a burst). */
+  readonly nodes: () => IterableIterator<string>
 }
 
 /** An empty book. */
 export const makeSenderBook = (): SenderBook => {
   const senders = new Map<string, SenderState>()
   const hashes = new Map<string, Slot>()
+  const slotsOnNode = new Map<string, number>()
+  const count = (node: string, by: 1 | -1) => {
+    const n = (slotsOnNode.get(node) ?? 0) + by
+    if (n > 0) slotsOnNode.set(node, n)
+    else slotsOnNode.delete(node)
+  }
   const get = (address: string): SenderState => {
     let s = senders.get(address)
     if (s === undefined) {
@@ -126,8 +134,12 @@ export const makeSenderBook = (): SenderBook => {
     put: (slot) => {
       const s = get(slot.sender)
       const prior = s.slots.get(slot.nonce)
-      if (prior !== undefined) for (const v of prior.versions) hashes.delete(v.hash)
+      if (prior !== undefined) {
+        for (const v of prior.versions) hashes.delete(v.hash)
+        count(prior.node, -1)
+      }
       s.slots.set(slot.nonce, slot)
+      count(slot.node, 1)
       for (const v of slot.versions) hashes.set(v.hash, slot)
     },
     drop: (sender, nonce) => {
@@ -136,8 +148,10 @@ export const makeSenderBook = (): SenderBook => {
       if (s === undefined || slot === undefined) return
       for (const v of slot.versions) hashes.delete(v.hash)
       s.slots.delete(nonce)
+      count(slot.node, -1)
     },
     byHash: (hash) => hashes.get(hash),
+    nodes: () => slotsOnNode.keys(),
   }
 }
 
