@@ -11,6 +11,9 @@ export const reconcileEveryMs = 15_000
 /** How long a request's newest record must have stood still before a comparison takes it back. */
 export const reconcileAfterMs = 30_000
 
+/** The `before` (ms) that asks the store only for requests whose newest record has stood still `reconcileAfterMs` at `now`. */
+export const stoodStillBefore = (now: number): number => now - reconcileAfterMs + 1
+
 const comparedAt = new WeakMap<object, number>()
 
 /** True when the lane whose state is `key` should compare at `now` (ms); records the comparison. */

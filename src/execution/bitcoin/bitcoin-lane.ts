@@ -17,7 +17,7 @@ import { decodeRawTransaction } from "./raw-transaction.ts"
 import { changeVoutsOf, membersOf, parentsOf } from "./tx-records.ts"
 import { recordedSpendOf } from "./utxo-book.ts"
 import { executorEvents } from "../events.ts"
-import { reconcileAfterMs, timeToReconcile } from "../reconcile-clock.ts"
+import { stoodStillBefore, timeToReconcile } from "../reconcile-clock.ts"
 
 /**
  * Requests of one account started per run when payouts are not batched (each is its own
@@ -67,8 +67,8 @@ export const reconcileBitcoin = (ctx: BitcoinContext): number => {
   let adopted = 0
   const held = new Set<string>()
   for (const state of ctx.accounts.values()) for (const txid of state.pending.keys()) held.add(txid)
-  for (const record of ctx.records.awaitingIn(ctx.partition, now - reconcileAfterMs + 1)) {
-    if (record.chain !== "bitcoin" || record.kind !== "transaction" || record.txid === undefined || held.has(record.txid) || now - record.at < reconcileAfterMs) continue
+  for (const record of ctx.records.awaitingIn(ctx.partition, stoodStillBefore(now))) {
+    if (record.chain !== "bitcoin" || record.kind !== "transaction" || record.txid === undefined || held.has(record.txid)) continue
     if (!restoreTransaction(ctx, record)) continue
     adopted += 1
     ctx.log.warn(executorEvents.untrackedAdopted, { partition: ctx.partition, sender: record.sender, id: record.id, txid: record.txid, status: record.status, adopted: true })

@@ -147,15 +147,18 @@ export class UtxoBook {
   uncheckedChange(): readonly OutPoint[] {
     return [...this.unchecked].flatMap((key) => {
       const coin = this.coins.get(key)
-      return coin === undefined || this.taken.has(key) ? [] : [{ txid: coin.txid, vout: coin.vout }]
+      return coin !== undefined && this.waitsForCheck(key) ? [{ txid: coin.txid, vout: coin.vout }] : []
     })
   }
 
   /** Whether any restored change waits for its check: asked on every run, so it allocates nothing when the answer is no. */
   hasUncheckedChange(): boolean {
-    if (this.unchecked.size === 0) return false
-    for (const key of this.unchecked) if (this.coins.has(key) && !this.taken.has(key)) return true
+    for (const key of this.unchecked) if (this.waitsForCheck(key)) return true
     return false
+  }
+
+  private waitsForCheck(key: string): boolean {
+    return this.coins.has(key) && !this.taken.has(key)
   }
 
   /** What the node said of restored change `coin`: spent (in a block) and gone, or free to choose. */

@@ -51,7 +51,7 @@ const gather = (ctx: EthereumContext, sender: string, items: readonly LaneItem[]
     for (const [i, item] of items.entries()) {
       const { request } = item
       const prior = seen.has(request.id) ? undefined : ctx.records.get(request.id)
-      if (seen.has(request.id) || alreadyHandled(prior)) {
+      if (prior === undefined ? seen.has(request.id) : alreadyHandled(prior)) {
         g.finishes.push(item.offset)
         continue
       }

@@ -25,7 +25,7 @@ import { afterBroadcast, bumpSlot, cancelSlot, fillNonce, ownerRecord, recordDur
 import { cancelSigned, minedAsCancel, slotOf } from "./slot-records.ts"
 import { unfilledNonces, type SenderState, type Slot } from "./sender-book.ts"
 import { executorEvents } from "../events.ts"
-import { reconcileAfterMs, timeToReconcile } from "../reconcile-clock.ts"
+import { stoodStillBefore, timeToReconcile } from "../reconcile-clock.ts"
 import { minedByReceipt, settledCountOf } from "./nonce-fate.ts"
 
 /** A node whose head has not moved this long while it holds our unmined transactions is reported as stalled. */
@@ -157,8 +157,8 @@ export const reconcileBook = (ctx: EthereumContext): void => {
   if (!timeToReconcile(ctx.book, now)) return
   const held = new Set<string>()
   for (const sender of ctx.book.all()) for (const slot of sender.slots.values()) held.add(slot.owner)
-  for (const record of ctx.records.awaitingIn(ctx.partition)) {
-    if (record.chain !== "ethereum" || held.has(record.id) || now - record.at < reconcileAfterMs) continue
+  for (const record of ctx.records.awaitingIn(ctx.partition, stoodStillBefore(now))) {
+    if (record.chain !== "ethereum" || held.has(record.id)) continue
     const slot = slotOf(record)
     if (slot === undefined) continue
     const there = ctx.book.get(slot.sender).slots.get(slot.nonce)
