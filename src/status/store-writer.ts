@@ -8,7 +8,7 @@
  * readers wait on only when they need a record still in flight (`write-behind.ts`).
  */
 import { openStatusStore, type StatusStore } from "./store.ts"
-import { failedSlot, progressSlot, reasonBytes, reasonLengthSlot, reasonOffset, type WriterMessage } from "./writer-protocol.ts"
+import { failedSlot, progressSlot, readRecordLines, reasonBytes, reasonLengthSlot, reasonOffset, type WriterMessage } from "./writer-protocol.ts"
 
 declare const self: Worker
 
@@ -31,9 +31,11 @@ self.onmessage = (event: MessageEvent<WriterMessage>) => {
         reason = new Uint8Array(m.progress, reasonOffset, reasonBytes)
         store = openStatusStore(m.path, { historyMax: m.historyMax })
         break
-      case "apply":
-        store?.applyMany(m.records)
+      case "apply": {
+        const { records, texts } = readRecordLines(m.lines)
+        store?.applyMany(records, texts)
         break
+      }
       case "remove":
         store?.remove(m.ids)
         break

@@ -57,8 +57,12 @@ export interface Transition {
 export interface StatusStore {
   /** Upserts one record under the newer-wins, final-stays-final, no-return-to-accepted rule. */
   readonly apply: (record: StatusRecord) => void
-  /** Applies many records in one transaction: the fast path for consuming `sendto.results`. */
-  readonly applyMany: (records: readonly StatusRecord[]) => void
+  /**
+   * Applies many records in one transaction: the fast path for consuming `sendto.results`.
+   * `texts`, when given, holds each record's JSON as read (`texts[i]` is `records[i]`), and
+   * is stored as it is instead of being written again.
+   */
+  readonly applyMany: (records: readonly StatusRecord[], texts?: readonly string[]) => void
   /** The latest record for `id`, or `undefined` if the view has none. */
   readonly get: (id: string) => StatusRecord | undefined
   /** The request's transitions, oldest first (the newest `historyMax` are kept). */
@@ -221,7 +225,7 @@ export const openStatusStore = (path = ":memory:", options: StoreOptions = {}): 
   const kindIds = db.prepare<{ id: string }, [string]>(otherKindIds)
   const expiredIds = db.prepare<{ id: string }, [number, number]>("SELECT id FROM request_status WHERE final = 1 AND at < ? LIMIT ?")
 
-  const apply = (r: StatusRecord): void => {
+  const apply = (r: StatusRecord, text?: string): void => {
     const rev = r.rev ?? 0
     put.run({
       id: r.id,
@@ -237,14 +241,14 @@ export const openStatusStore = (path = ":memory:", options: StoreOptions = {}): 
       batch_id: r.batch_id ?? null,
       body_hash: r.body_hash ?? null,
       owner: r.owner ?? null,
-      record: JSON.stringify(r),
+      record: text ?? JSON.stringify(r),
     })
     const added = transition.run({ id: r.id, at: r.at, rev, status: r.status, reason: r.reason ?? null, txid: r.txid ?? null })
     if (added.changes > 0 && (historyCount.get(r.id)?.n ?? 0) > historyMax) trim.run({ id: r.id, keep: historyMax })
     if (r.nonce !== undefined) nonce.run(r.sender, r.nonce)
   }
-  const applyAll = db.transaction((records: readonly StatusRecord[]) => {
-    for (const r of records) apply(r)
+  const applyAll = db.transaction((records: readonly StatusRecord[], texts: readonly string[] | undefined) => {
+    for (let i = 0; i < records.length; i++) apply(records[i] as StatusRecord, texts?.[i])
   })
   const removeAll = db.transaction((ids: readonly string[]) => {
     for (const id of ids) {
@@ -285,8 +289,8 @@ export const openStatusStore = (path = ":memory:", options: StoreOptions = {}): 
   }
 
   return {
-    apply,
-    applyMany: (records) => void applyAll(records),
+    apply: (record) => apply(record),
+    applyMany: (records, texts) => void applyAll(records, texts),
     get: (id) => {
       const row = one.get(id)
       if (row === null) return undefined

@@ -1,3 +1,4 @@
+import { Database } from "bun:sqlite"
 import { afterEach, expect, test } from "bun:test"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -68,4 +69,25 @@ test("counts so far never wait for the writer, and catch up once it has applied 
   store.flush()
   expect(store.countsSoFar().accepted).toBe(2000)
   expect(store.countsSoFar()).toEqual(store.countByStatus())
+})
+
+test("records read from the topic are stored as their text; a text the line format cannot carry is written again from its record", () => {
+  const { store, path } = open()
+  const read = rec("t1", "signed", 1, { rev: 1, txid: "0xaa", reason: "two\nlines" })
+  // Another key order than JSON.stringify(read) gives, so the stored text shows which was kept.
+  const asRead = JSON.stringify({ status: read.status, ...read })
+  // Pretty-printed JSON has raw line breaks, which would split it in the writer's message.
+  const pretty = rec("t2", "confirmed", 2, { rev: 2 })
+  store.applyMany([read, pretty], [asRead, JSON.stringify(pretty, null, 2)])
+  store.apply(rec("local", "accepted", 3))
+  expect([store.get("t1"), store.get("t2"), store.get("local")?.status]).toEqual([read, pretty, "accepted"])
+  store.flush()
+  const raw = new Database(path, { readonly: true })
+  const texts = raw.query<{ id: string; record: string }, []>("SELECT id, record FROM request_status ORDER BY id").all()
+  raw.close()
+  expect(texts).toEqual([
+    { id: "local", record: JSON.stringify(rec("local", "accepted", 3)) },
+    { id: "t1", record: asRead },
+    { id: "t2", record: JSON.stringify(pretty) },
+  ])
 })

@@ -10,7 +10,7 @@
  */
 import type { StatusRecord } from "../domain/status.ts"
 import { type StatusStore, openStatusStore } from "./store.ts"
-import { failedSlot, progressSlot, reasonLengthSlot, reasonOffset, sharedBytes, type WriterMessage } from "./writer-protocol.ts"
+import { failedSlot, progressSlot, reasonLengthSlot, reasonOffset, recordLines, sharedBytes, type WriterMessage } from "./writer-protocol.ts"
 
 // Batches are tracked beside ids, so a batch's status waits only for writes of that batch.
 const batchKey = (batchId: string) => `batch:${batchId}`
@@ -52,14 +52,14 @@ export const openWriteBehindStore = (path: string, options: { readonly historyMa
   // Records applied within `gatherMs` leave together, as one message and one SQLite
   // transaction (a single-request intake otherwise pays a commit per request, and a
   // message per Kafka ack). A read that needs them sends them at once (`waitFor`).
-  let gathering: { readonly seq: number; readonly records: StatusRecord[] } | undefined
+  let gathering: { readonly seq: number; readonly texts: string[] } | undefined
 
   const post = (message: WriterMessage) => worker.postMessage(message)
   const send = () => {
     if (gathering === undefined) return
-    const { seq: s, records } = gathering
+    const { seq: s, texts } = gathering
     gathering = undefined
-    post({ seq: s, op: "apply", records })
+    post({ seq: s, op: "apply", lines: recordLines(texts) })
   }
   const next = () => (seq += 1)
   const applied = () => Atomics.load(progress, progressSlot)
@@ -122,13 +122,18 @@ export const openWriteBehindStore = (path: string, options: { readonly historyMa
     post(message(s))
     if (idsQueued > mostInFlight || writes.length > 4096) relieve()
   }
-  const gather = (records: readonly StatusRecord[]) => {
+  const gather = (records: readonly StatusRecord[], texts?: readonly string[]) => {
     if (records.length === 0) return
     if (gathering === undefined) {
-      gathering = { seq: next(), records: [] }
+      gathering = { seq: next(), texts: [] }
       setTimeout(send, gatherMs)
     }
-    gathering.records.push(...records)
+    const gathered = gathering.texts
+    for (let i = 0; i < records.length; i++) {
+      // A text read from the topic goes as it came, unless a line break in it would split it.
+      const text = texts?.[i]
+      gathered.push(text !== undefined && !text.includes("\n") ? text : JSON.stringify(records[i]))
+    }
     const keys = records.map((r) => r.id)
     for (const r of records) if (r.batch_id !== undefined) keys.push(batchKey(r.batch_id))
     track(gathering.seq, keys)
@@ -139,7 +144,7 @@ export const openWriteBehindStore = (path: string, options: { readonly historyMa
 
   return {
     apply: (record) => gather([record]),
-    applyMany: gather,
+    applyMany: (records, texts) => gather(records, texts),
     remove: (ids) => write(ids, (s) => ({ seq: s, op: "remove", ids })),
     saveReadPosition: (topic, partition, nextOffset) => write([], (s) => ({ seq: s, op: "position", topic, partition, next: nextOffset.toString() })),
     get: (id) => (waitForId(id), reader.get(id)),

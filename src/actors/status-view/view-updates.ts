@@ -18,9 +18,12 @@ import type { ReadProgress } from "../../kafka/read-progress.ts"
 import { makeScopedActor, type ScopedActor } from "../../runtime/actor.ts"
 import type { StatusStore } from "../../status/store.ts"
 
-/** One step of a batch: apply a run of records, or delete a request whose tombstone was read. */
+/**
+ * One step of a batch: apply a run of records (with each one's JSON as read, which the
+ * store keeps as it is), or delete a request whose tombstone was read.
+ */
 export type ViewChange =
-  | { readonly _tag: "apply"; readonly records: readonly StatusRecord[] }
+  | { readonly _tag: "apply"; readonly records: readonly StatusRecord[]; readonly texts: readonly string[] }
   | { readonly _tag: "remove"; readonly id: string }
 
 /** What the consumer sends the view. */
@@ -47,9 +50,11 @@ export const changesOf = (messages: readonly TopicMessage[]): { readonly changes
   const changes: ViewChange[] = []
   const unreadable: string[] = []
   let records: StatusRecord[] = []
+  let texts: string[] = []
   const endRun = () => {
-    if (records.length > 0) changes.push({ _tag: "apply", records })
+    if (records.length > 0) changes.push({ _tag: "apply", records, texts })
     records = []
+    texts = []
   }
   for (const m of messages) {
     if (m.value === null) {
@@ -58,7 +63,9 @@ export const changesOf = (messages: readonly TopicMessage[]): { readonly changes
       continue
     }
     try {
-      records.push(JSON.parse(m.value.toString()) as StatusRecord)
+      const text = m.value.toString()
+      records.push(JSON.parse(text) as StatusRecord)
+      texts.push(text)
     } catch {
       unreadable.push(m.offset)
     }
@@ -89,7 +96,7 @@ export const applyUpdate = (target: ViewTarget, update: ViewUpdate): void => {
       target.store.remove([change.id])
       continue
     }
-    target.store.applyMany(change.records)
+    target.store.applyMany(change.records, change.texts)
     target.applied(change.records)
   }
 }
