@@ -51,6 +51,11 @@ export const DRAIN_FLAGS = {
     description: "Where the burst's node latency / in-flight chart is written (the results' own chart is the rates)",
     default: "bench/results/drain-timeline-latest.svg",
   }),
+  blocksSvg: stringFlag({
+    value: "FILE",
+    description: "Where the Ethereum drain's transactions per block are drawn, through the gateway beside the node driven directly: where the gateway pass leaves blocks short",
+    default: "bench/results/drain-blocks-latest.svg",
+  }),
   cpuSvg: stringFlag({
     value: "FILE",
     description: "Where the Ethereum drain's CPU per request by process (gateway, Kafka, anvil, bench) is drawn, beside the node driven directly",

@@ -3,7 +3,7 @@ import type { DirectRunResult } from "../lib/direct-node.ts"
 import { ratioRows } from "../lib/results.ts"
 import type { TrackerSummary } from "../lib/status-tracker.ts"
 import type { PhaseResult } from "./gateway-phase.ts"
-import { type BurstPass, burstTimeline, cpuChart, cpuPerRequest, type DrainPass, drainReport, lost, nodeErrors, perSecond, probeStats } from "./report.ts"
+import { blocksChart, type BurstPass, burstTimeline, cpuChart, cpuPerRequest, type DrainPass, drainReport, lost, nodeErrors, perSecond, probeStats } from "./report.ts"
 
 const summary = (over: Partial<TrackerSummary>): TrackerSummary => ({
   seen: 100, byStatus: { confirmed: 100 }, reachedNode: 100, final: 100, failed: 0, dlq: 0,
@@ -164,5 +164,34 @@ describe("drain to mined", () => {
 
   test("without it the report has no such row", () => {
     expect(drainReport({ ethereum: base }).comparisons.some((c) => c.measure.includes("to mined"))).toBe(false)
+  })
+
+  test("with the blocks of both passes, it says how the gateway pass filled them against the fullest block, and draws them", () => {
+    const block = (number: number, seenAt: number, transactions: number) => ({ number, seenAt, transactions })
+    const from = timed.phase.firstAcceptedAt ?? 0
+    const filled: DrainPass = {
+      ...timed,
+      toMined: {
+        direct: { ...direct, blocks: [block(1, 1_200, 50), block(2, 1_400, 50)] },
+        gatewayMinedAt: 2_000,
+        gatewayRatePerSec: 150,
+        gatewayBlocks: [block(10, from + 500, 5), block(11, from + 1_500, 50), block(12, from + 2_500, 20), block(13, from + 3_500, 25)],
+      },
+    }
+    const figures = drainReport({ ethereum: filled }).figures.filter((f) => f.unit === "blocks").map((f) => [f.name, f.value])
+    expect(figures).toEqual([
+      ["ethereum: node stalls the bench mined through (evm_mine)", 0],
+      ["ethereum: blocks holding the direct pass (full: 50 transactions)", 2],
+      ["ethereum: blocks holding the gateway pass", 4],
+      ["ethereum: fewest blocks that hold the pass", 2],
+      ["ethereum: gateway pass, blocks before its first full one", 1],
+      ["ethereum: gateway pass, blocks short of full after it", 1],
+    ])
+    expect(blocksChart(filled)?.series.map((s) => s.points)).toEqual([
+      [[0.5, 5], [1.5, 50], [2.5, 20], [3.5, 25]],
+      [[0.2, 50], [0.4, 50]],
+    ])
+    expect(JSON.stringify(drainReport({ ethereum: filled }).details)).not.toContain("seenAt")
+    expect(blocksChart(timed)).toBeUndefined()
   })
 })

@@ -6,6 +6,7 @@
  * kept in `details` (and written as its own SVG by the run).
  */
 import { type DirectRunResult, directStepJson, type LadderResult } from "../lib/direct-node.ts"
+import { blockFill, type BlockFill, type BlockSeen } from "../lib/block-clock.ts"
 import type { BarChart, BarGroup, LineChart } from "../lib/chart-svg.ts"
 import type { CpuWindow } from "../lib/process-cpu.ts"
 import type { BenchReport, Comparison, Figure, JsonValue } from "../lib/results.ts"
@@ -33,6 +34,8 @@ export interface DirectToMined {
   readonly minedAt: number | null
   /** Sends per second from the first send to that block; null when it never came. */
   readonly ratePerSec: number | null
+  /** The blocks seen from the first send until the wait ended. */
+  readonly blocks?: ReadonlyArray<BlockSeen>
 }
 
 /** Both paths timed to mined (Ethereum): the node driven directly, and the gateway from its first accepted request. */
@@ -40,6 +43,44 @@ export interface ToMined {
   readonly direct: DirectToMined
   readonly gatewayMinedAt: number | null
   readonly gatewayRatePerSec: number | null
+  /** The blocks seen from the start of the gateway pass until it was mined. */
+  readonly gatewayBlocks?: ReadonlyArray<BlockSeen>
+}
+
+/** How both passes filled their blocks, against the fullest block either saw. */
+export interface BlockFills {
+  readonly full: number
+  readonly direct: BlockFill
+  readonly gateway: BlockFill
+}
+
+/**
+ * The block fill of both passes, when both were timed to mined and the gateway pass has a
+ * start: where the gateway pass spends blocks the node driven directly fills.
+ */
+export const blockFills = (d: DrainPass): BlockFills | undefined => {
+  const m = d.toMined
+  const from = d.phase.firstAcceptedAt
+  if (m?.direct.blocks === undefined || m.gatewayBlocks === undefined || from === null) return undefined
+  const full = Math.max(0, ...m.direct.blocks.map((b) => b.transactions), ...m.gatewayBlocks.map((b) => b.transactions))
+  return { full, direct: blockFill(m.direct.blocks, m.direct.sent, m.direct.from, full), gateway: blockFill(m.gatewayBlocks, d.phase.accepted, from, full) }
+}
+
+/** Transactions in each block the two passes were mined in, over the seconds since each pass started. */
+export const blocksChart = (d: DrainPass): LineChart | undefined => {
+  const fills = blockFills(d)
+  if (fills === undefined) return undefined
+  const { direct, gateway } = fills
+  return {
+    kind: "line",
+    title: `${d.chain} drain: transactions per block (full: ${fills.full}); gateway ${gateway.blocks} blocks (${gateway.ramp} before the first full, ${gateway.dips} short after it), direct ${direct.blocks}, fewest ${gateway.fewest}`,
+    xLabel: "seconds since the pass's first send (direct) or first accepted request (gateway)",
+    yLabel: "transactions in the block",
+    series: [
+      { name: "through the gateway", points: gateway.perBlock },
+      { name: "node driven directly", points: direct.perBlock },
+    ],
+  }
 }
 
 /** One chain's drain: the direct ladder and the pass through the gateway. */
@@ -234,6 +275,16 @@ const drainParts = (d: DrainPass) => {
     )
     comparisons.push({ measure: `${d.chain}: drain rate to mined`, unit: "requests/s", value: through, reference: direct, referenceName: `direct, ${m.direct.sent} sends at c=${m.direct.concurrency}, to mined`, target: ratioAtLeast(DRAIN_TARGETS.drainRatio) })
     minedGroup.push(rateGroup(`${d.chain} drain, to mined`, through, direct))
+    const fills = blockFills(d)
+    if (fills !== undefined) {
+      figures.push(
+        { name: `${d.chain}: blocks holding the direct pass (full: ${fills.full} transactions)`, unit: "blocks", value: fills.direct.blocks },
+        { name: `${d.chain}: blocks holding the gateway pass`, unit: "blocks", value: fills.gateway.blocks },
+        { name: `${d.chain}: fewest blocks that hold the pass`, unit: "blocks", value: fills.gateway.fewest },
+        { name: `${d.chain}: gateway pass, blocks before its first full one`, unit: "blocks", value: fills.gateway.ramp },
+        { name: `${d.chain}: gateway pass, blocks short of full after it`, unit: "blocks", value: fills.gateway.dips },
+      )
+    }
   }
   const cpu = cpuPerRequest(d)
   if (cpu !== undefined) {
@@ -263,9 +314,24 @@ const drainParts = (d: DrainPass) => {
     ...(d.poolBeforePass === undefined ? {} : { poolBeforePass: { ...d.poolBeforePass } }),
     ...(d.warmup === undefined ? {} : { warmup: { ...d.warmup } }),
     ...(d.walletBeforePass === undefined ? {} : { walletBeforePass: { ...d.walletBeforePass } }),
-    ...(d.toMined === undefined ? {} : { toMined: { ...d.toMined, direct: { ...d.toMined.direct } } }),
+    ...(d.toMined === undefined ? {} : { toMined: toMinedJson(d.toMined) }),
+    ...(blockFillsJson(d) ?? {}),
   }
   return { figures, comparisons, group, minedGroup, details }
+}
+
+/** The to-mined timings without the raw blocks (their fill is reported beside them). */
+const toMinedJson = (m: ToMined): JsonValue => {
+  const { blocks: _blocks, ...direct } = m.direct
+  const { gatewayBlocks: _gatewayBlocks, ...rest } = m
+  return { ...rest, direct: { ...direct } }
+}
+
+const fillJson = (f: BlockFill): JsonValue => ({ blocks: f.blocks, fewest: f.fewest, ramp: f.ramp, dips: f.dips, perBlock: f.perBlock.map(([s, n]) => [s, n]) })
+
+const blockFillsJson = (d: DrainPass): { readonly blockFill: JsonValue } | undefined => {
+  const fills = blockFills(d)
+  return fills === undefined ? undefined : { blockFill: { full: fills.full, direct: fillJson(fills.direct), gateway: fillJson(fills.gateway) } }
 }
 
 const burstParts = (b: BurstPass) => {

@@ -24,7 +24,7 @@ import { apiKeyFrom, loadBaseConfig } from "../intake/run.ts"
 import { settleWallet, walletAddress, walletEndpoint } from "../intake/wallet-address.ts"
 import { type PhaseOptions, runGatewayPhase } from "./gateway-phase.ts"
 import type { DRAIN_FLAGS } from "./index.ts"
-import { type BurstPass, burstTimeline, cpuChart, type DirectToMined, type DrainPass, drainReport } from "./report.ts"
+import { type BurstPass, burstTimeline, blocksChart, cpuChart, type DirectToMined, type DrainPass, drainReport } from "./report.ts"
 import { startProbe, startThreadProbe } from "./side-probe.ts"
 import { clearPool, type Nudge, startStallNudger } from "./stall-nudger.ts"
 import { btcPaymentBodies, type EthNodeState, ethNodeState, ethTransferBodies, minedFrom, sinkAddress } from "./workload.ts"
@@ -86,8 +86,9 @@ const driveToMined = async (node: EthereumNode, call: NodeCall, concurrency: num
   const run = await driveNode({ concurrency, callsPerWorker: Math.ceil(requests / concurrency), call, label: `ethereum direct to mined c=${concurrency}`, progress: io.progress })
   const deadline = Date.now() + timeoutMs
   while (reachedAt(clock.blocks(), run.succeeded) === null && Date.now() < deadline) await sleep(100)
-  const minedAt = reachedAt(await clock.stop(), run.succeeded)
-  return { concurrency, sent: run.succeeded, failed: run.failed, sendRatePerSec: run.ratePerSec, from, minedAt, ratePerSec: minedRate(run.succeeded, from, minedAt) }
+  const blocks = await clock.stop()
+  const minedAt = reachedAt(blocks, run.succeeded)
+  return { concurrency, sent: run.succeeded, failed: run.failed, sendRatePerSec: run.ratePerSec, from, minedAt, ratePerSec: minedRate(run.succeeded, from, minedAt), blocks }
 }
 
 const capOf = (node: NodeConfig, override: number) => (override > 0 ? override : node.max_in_flight)
@@ -134,10 +135,11 @@ const ethereumDrain = async (config: GatewayConfig, options: Options, io: BenchI
   const { result: phase, nudges } = await nudging(probeNode, "drain-eth", options, io, () =>
     runGatewayPhase({ ...ethTransferPhase(config, options, apiKey, "drain-eth", keys, options.ethRequests), meterCpu: true }, io),
   )
-  const gatewayMinedAt = reachedAt(await clock.stop(), phase.accepted)
+  const gatewayBlocks = await clock.stop()
+  const gatewayMinedAt = reachedAt(gatewayBlocks, phase.accepted)
   const mined = await minedFrom(probeNode, keys.addresses)
   const nodeState = await checkNode(probeNode, "drain-eth", phase.accepted - phase.final.final, io)
-  const toMined = { direct: directToMined, gatewayMinedAt, gatewayRatePerSec: minedRate(phase.accepted, phase.firstAcceptedAt, gatewayMinedAt) }
+  const toMined = { direct: directToMined, gatewayMinedAt, gatewayRatePerSec: minedRate(phase.accepted, phase.firstAcceptedAt, gatewayMinedAt), gatewayBlocks }
   return { chain: "ethereum", call: prepared.describe, ladder, phase, maxInFlight, mined, nodeState, nudges, directCpu, poolBeforePass: cleared, toMined, ...(warmup === undefined ? {} : { warmup }) }
 }
 
@@ -245,6 +247,13 @@ export const runDrain = async (options: Options, io: BenchIo): Promise<BenchRepo
     const ethereum = wants("ethereum") ? await ethereumDrain(config, options, io, probeNode, apiKey) : undefined
     const bitcoin = wants("bitcoin") ? await bitcoinDrain(config, options, io, apiKey) : undefined
     const burst = wants("burst") ? await ethereumBurst(config, options, io, probeNode, apiKey, ethereum?.ladder.best.ratePerSec ?? null) : undefined
+    const blocks = ethereum === undefined ? undefined : blocksChart(ethereum)
+    if (blocks !== undefined) {
+      const path = resolve(options.blocksSvg)
+      await mkdir(dirname(path), { recursive: true })
+      await Bun.write(path, renderChart(blocks))
+      io.err(`drain: transactions per block chart: ${path}`)
+    }
     const cpu = ethereum === undefined ? undefined : cpuChart(ethereum)
     if (cpu !== undefined) {
       const path = resolve(options.cpuSvg)

@@ -77,3 +77,46 @@ export const startBlockClock = async (node: EthereumNode, everyMs = 50, now: () 
     },
   }
 }
+
+/** How a pass filled the blocks that mined it (see `blockFill`). */
+export interface BlockFill {
+  /** Blocks from the first one seen after the pass started to the one that held its last transaction. */
+  readonly blocks: number
+  /** The fewest blocks that could hold the pass at `full` transactions each. */
+  readonly fewest: number
+  /** Blocks before the first full one: the pass still getting its transactions to the node. */
+  readonly ramp: number
+  /** Blocks short of full after the first full one, the last block left out (it holds what is left). */
+  readonly dips: number
+  /** Each block: seconds after the pass started when it was seen, and its transactions. */
+  readonly perBlock: ReadonlyArray<readonly [number, number]>
+}
+
+/**
+ * How the blocks seen since `from` (epoch ms) were filled by a pass of `total`
+ * transactions, against blocks of `full` transactions each (the most one block held: a
+ * node that mines on an interval caps each block by gas, so a pass that keeps the node's
+ * pool ahead of it fills every block). Blocks after the one that held the last
+ * transaction are not counted, nor blocks seen before `from` (the clock starts a little
+ * before its pass); when no block held them all, every block seen from `from` is.
+ */
+export const blockFill = (seen: ReadonlyArray<BlockSeen>, total: number, from: number, full: number): BlockFill => {
+  const ordered = seen.filter((b) => b.seenAt >= from).sort((a, b) => a.number - b.number)
+  const used: BlockSeen[] = []
+  let sum = 0
+  for (const b of ordered) {
+    used.push(b)
+    sum += b.transactions
+    if (sum >= total) break
+  }
+  const firstFull = full > 0 ? used.findIndex((b) => b.transactions >= full) : -1
+  const ramp = firstFull < 0 ? used.length : firstFull
+  const dips = firstFull < 0 ? 0 : used.slice(firstFull, -1).filter((b) => b.transactions < full).length
+  return {
+    blocks: used.length,
+    fewest: full > 0 ? Math.ceil(total / full) : 0,
+    ramp,
+    dips,
+    perBlock: used.map((b) => [round((b.seenAt - from) / 1000, 2), b.transactions] as const),
+  }
+}
