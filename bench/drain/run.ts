@@ -13,7 +13,7 @@ import type { GatewayConfig } from "../../src/config/gateway-config.ts"
 import type { NodeConfig } from "../../src/config/node-config.ts"
 import { BenchFailed, type BenchIo } from "../lib/bench-definition.ts"
 import type { OptionsOf } from "../lib/bench-flags.ts"
-import { renderChart } from "../lib/chart-svg.ts"
+import { type Chart, renderChart } from "../lib/chart-svg.ts"
 import { minedRate, reachedAt, startBlockClock } from "../lib/block-clock.ts"
 import { bestConcurrency, driveNode, type LadderResult, type NodeCall } from "../lib/direct-node.ts"
 import { freshKeys, fundAddresses } from "../lib/fresh-keys.ts"
@@ -235,6 +235,14 @@ const ethereumBurst = async (config: GatewayConfig, options: Options, io: BenchI
   }
 }
 
+/** Writes `chart` as an SVG at `file` (its folder made if missing) and says where. */
+const writeChart = async (io: BenchIo, file: string, chart: Chart, what: string): Promise<void> => {
+  const path = resolve(file)
+  await mkdir(dirname(path), { recursive: true })
+  await Bun.write(path, renderChart(chart))
+  io.err(`drain: ${what} chart: ${path}`)
+}
+
 /** Runs the chosen passes and builds the report. */
 export const runDrain = async (options: Options, io: BenchIo): Promise<BenchReport> => {
   const loadAtStart = loadavg()
@@ -248,25 +256,10 @@ export const runDrain = async (options: Options, io: BenchIo): Promise<BenchRepo
     const bitcoin = wants("bitcoin") ? await bitcoinDrain(config, options, io, apiKey) : undefined
     const burst = wants("burst") ? await ethereumBurst(config, options, io, probeNode, apiKey, ethereum?.ladder.best.ratePerSec ?? null) : undefined
     const blocks = ethereum === undefined ? undefined : blocksChart(ethereum)
-    if (blocks !== undefined) {
-      const path = resolve(options.blocksSvg)
-      await mkdir(dirname(path), { recursive: true })
-      await Bun.write(path, renderChart(blocks))
-      io.err(`drain: transactions per block chart: ${path}`)
-    }
+    if (blocks !== undefined) await writeChart(io, options.blocksSvg, blocks, "transactions per block")
     const cpu = ethereum === undefined ? undefined : cpuChart(ethereum)
-    if (cpu !== undefined) {
-      const path = resolve(options.cpuSvg)
-      await mkdir(dirname(path), { recursive: true })
-      await Bun.write(path, renderChart(cpu))
-      io.err(`drain: CPU per request chart: ${path}`)
-    }
-    if (burst !== undefined) {
-      const path = resolve(options.timelineSvg)
-      await mkdir(dirname(path), { recursive: true })
-      await Bun.write(path, renderChart(burstTimeline(burst)))
-      io.err(`drain: burst timeline chart: ${path}`)
-    }
+    if (cpu !== undefined) await writeChart(io, options.cpuSvg, cpu, "CPU per request")
+    if (burst !== undefined) await writeChart(io, options.timelineSvg, burstTimeline(burst), "burst timeline")
     return drainReport({ loadAverage: { start: loadAtStart, end: loadavg() }, ...(ethereum === undefined ? {} : { ethereum }), ...(bitcoin === undefined ? {} : { bitcoin }), ...(burst === undefined ? {} : { burst }) })
   } finally {
     await Effect.runPromise(closeEthereumNode(probeNode))
