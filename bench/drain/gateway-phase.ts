@@ -9,6 +9,7 @@
  */
 import type { BenchIo } from "../lib/bench-definition.ts"
 import { metricSum, type MetricSample, type NodeOverride, prepareRun, warningsOf } from "../lib/gateway-under-test.ts"
+import { loopDelayBetween, type LoopDelayWindow } from "../lib/loop-delay.ts"
 import { cpuMeter, type CpuWindow, ownCpuSeconds, stackGroups } from "../lib/process-cpu.ts"
 import { endToEndRate, type TrackerSummary } from "../lib/status-tracker.ts"
 import { waitReachedThenFinal, withWatchedGateway } from "../lib/watched-gateway.ts"
@@ -58,6 +59,9 @@ export interface GatewayNodeView {
   readonly warnings: Readonly<Record<string, number>>
 }
 
+/** How long the gateway's loop is watched idle, after ready and before the submission. */
+const idleLoopMs = 1_000
+
 /** What one pass measured. */
 export interface PhaseResult {
   readonly submit: LoadResult
@@ -82,6 +86,8 @@ export interface PhaseResult {
   readonly readyMs: number
   /** CPU seconds by process group (gateway, kafka, anvil, bench) from the first submission until every request reached the node, when asked for. */
   readonly cpu?: CpuWindow
+  /** The gateway's event-loop delay idle (the second before the submission) and through the same window as `cpu`. */
+  readonly loopDelay?: { readonly idle: LoopDelayWindow; readonly through: LoopDelayWindow }
 }
 
 /** Runs one pass and always stops its gateway and deletes its topics. */
@@ -105,13 +111,22 @@ export const runGatewayPhase = async (options: PhaseOptions, io: BenchIo): Promi
       const target: IntakeTarget = { baseUrl: run.intakeUrl, apiKey: options.apiKey }
       const burst = { batchSize: options.batchSize, clients: options.batchClients, label: `${options.name} submit`, progress: io.progress }
       const meter = options.meterCpu === true ? cpuMeter(stackGroups(), { gateway: () => gateway.cpuSeconds() ?? 0, bench: ownCpuSeconds }) : undefined
+      // The loop's idle second is the reference its delay through the pass is read against.
+      const idleFrom = await gateway.metrics().catch(() => undefined)
+      await Bun.sleep(idleLoopMs)
+      const idleTo = await gateway.metrics().catch(() => undefined)
       meter?.start()
       const { submit, submitFrom, submitTo } = await submitBatches(target, options.bodies, burst)
       const accepted = submit.okItems
       let cpu: CpuWindow | undefined
+      let throughTo: Promise<ReadonlyArray<MetricSample> | undefined> = Promise.resolve(undefined)
       const { reached, final } = await waitReachedThenFinal(watcher, accepted, options, options.name, io, () => {
         cpu = meter?.stop()
+        throughTo = gateway.metrics().catch(() => undefined)
       })
+      const idle = idleFrom === undefined || idleTo === undefined ? undefined : loopDelayBetween(idleFrom, idleTo)
+      const throughSamples = await throughTo
+      const through = idleTo === undefined || throughSamples === undefined ? undefined : loopDelayBetween(idleTo, throughSamples)
       if (final.final < accepted) keepLogs(`${accepted - final.final} of ${accepted} requests not final`)
       const first202 = submit.timeline.length === 0 ? null : submitFrom + Math.min(...submit.timeline.map(([t]) => t))
       const firstAcceptedAt = reached.firstAcceptedAt ?? first202
@@ -142,6 +157,7 @@ export const runGatewayPhase = async (options: PhaseOptions, io: BenchIo): Promi
         },
         readyMs,
         ...(cpu === undefined ? {} : { cpu }),
+        ...(idle === undefined || through === undefined ? {} : { loopDelay: { idle, through } }),
       }
     } finally {
       clearInterval(scraper)

@@ -142,6 +142,25 @@ describe("CPU per request", () => {
   })
 })
 
+describe("event-loop delay", () => {
+  const base: DrainPass = { chain: "ethereum", call: "eth_sendTransaction", ladder: { steps: [step(8, 250)], best: step(8, 250) }, phase: phase(), maxInFlight: 8, mined: 100, nodeState: null, nudges: [] }
+
+  test("the pass's p99 is compared with the same gateway idle, with no target; a p99 past the last bucket shows as 1000 ms", () => {
+    const measured: DrainPass = { ...base, phase: phase({ loopDelay: { idle: { ticks: 50, p99Ms: 2.5, lateShare: 0 }, through: { ticks: 400, p99Ms: Number.POSITIVE_INFINITY, lateShare: 0.0525 } } }) }
+    const report = drainReport({ ethereum: measured })
+    const figure = (name: string) => report.figures.find((f) => f.name.startsWith(name))?.value
+    expect(figure("ethereum: gateway event-loop delay p99 through the pass")).toBe(1000)
+    expect(figure("ethereum: gateway event-loop ticks more than 50 ms late")).toBe(5.3)
+    expect(figure("ethereum: gateway event-loop delay p99 idle")).toBe(2.5)
+    expect(ratioRows(report.comparisons).find((r) => r.measure.includes("event-loop"))).toMatchObject({ value: 1000, reference: 2.5, ratio: 400, met: null })
+    expect(JSON.stringify(report.details)).toContain('"loopDelay":{"idle":{"ticks":50,"p99Ms":2.5,"lateShare":0},"through":{"ticks":400,"p99Ms":1000,"lateShare":0.0525}}')
+  })
+
+  test("a gateway without the histogram adds no such figure", () => {
+    expect(drainReport({ ethereum: base }).figures.some((f) => f.name.includes("event-loop"))).toBe(false)
+  })
+})
+
 describe("drain to mined", () => {
   const base: DrainPass = { chain: "ethereum", call: "eth_sendTransaction", ladder: { steps: [step(8, 250)], best: step(8, 250) }, phase: phase(), maxInFlight: 8, mined: 100, nodeState: null, nudges: [] }
   const direct = { concurrency: 8, sent: 100, failed: 0, sendRatePerSec: 250, from: 1_000, minedAt: 1_500, ratePerSec: 200 }

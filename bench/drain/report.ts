@@ -10,6 +10,7 @@ import { blockFill, type BlockFill, type BlockSeen } from "../lib/block-clock.ts
 import type { BarChart, BarGroup, LineChart } from "../lib/chart-svg.ts"
 import type { CpuWindow } from "../lib/process-cpu.ts"
 import type { BenchReport, Comparison, Figure, JsonValue } from "../lib/results.ts"
+import type { LoopDelayWindow } from "../lib/loop-delay.ts"
 import { percentile, rateSeries, round, sortedCopy } from "../lib/stats.ts"
 import type { TrackerSummary } from "../lib/status-tracker.ts"
 import { ratioAtLeast, ratioAtMost, valueAtMost } from "../lib/target.ts"
@@ -204,6 +205,11 @@ const phaseJson = (p: PhaseResult): JsonValue => {
   }
 }
 
+/** A loop-delay bound for a figure: a p99 past the last bucket (Infinity) shows as 1000 ms. */
+const loopMs = (ms: number): number => (Number.isFinite(ms) ? round(ms, 1) : 1000)
+
+const loopJson = (w: LoopDelayWindow): JsonValue => ({ ticks: w.ticks, p99Ms: loopMs(w.p99Ms), lateShare: round(w.lateShare, 4) })
+
 const roundAll = (r: Readonly<Record<string, number>>): JsonValue => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, round(v, 2)]))
 
 const rate = (v: number | null) => (v === null ? 0 : round(v, 1))
@@ -293,6 +299,15 @@ const drainParts = (d: DrainPass) => {
     figures.push({ name: `${d.chain}: cores busy through the gateway (all measured processes)`, unit: "cores", value: cpu.throughBusy })
     comparisons.push({ measure: `${d.chain}: CPU per request, gateway + Kafka + node (no target)`, unit: "ms", value: cpu.throughPath, reference: cpu.directPath, referenceName: "same processes, node driven directly" })
   }
+  const loop = d.phase.loopDelay
+  if (loop !== undefined) {
+    figures.push(
+      { name: `${d.chain}: gateway event-loop delay p99 through the pass (bucket bound, 1000 = past 1 s)`, unit: "ms", value: loopMs(loop.through.p99Ms) },
+      { name: `${d.chain}: gateway event-loop ticks more than 50 ms late through the pass`, unit: "%", value: round(100 * loop.through.lateShare, 1) },
+      { name: `${d.chain}: gateway event-loop delay p99 idle before the pass`, unit: "ms", value: loopMs(loop.idle.p99Ms) },
+    )
+    comparisons.push({ measure: `${d.chain}: gateway event-loop delay p99 (no target)`, unit: "ms", value: loopMs(loop.through.p99Ms), reference: loopMs(loop.idle.p99Ms), referenceName: "the same gateway idle, the second before the pass" })
+  }
   const group = rateGroup(`${d.chain} drain`, e2e, best.ratePerSec)
   const cpuJson: JsonValue | undefined =
     cpu === undefined || d.phase.cpu === undefined || d.directCpu === undefined
@@ -311,6 +326,7 @@ const drainParts = (d: DrainPass) => {
     direct: { best: best.concurrency, steps: d.ladder.steps.map(directStepJson) },
     gateway: phaseJson(d.phase),
     ...(cpuJson === undefined ? {} : { cpu: cpuJson }),
+    ...(loop === undefined ? {} : { loopDelay: { idle: loopJson(loop.idle), through: loopJson(loop.through) } }),
     ...(d.poolBeforePass === undefined ? {} : { poolBeforePass: { ...d.poolBeforePass } }),
     ...(d.warmup === undefined ? {} : { warmup: { ...d.warmup } }),
     ...(d.walletBeforePass === undefined ? {} : { walletBeforePass: { ...d.walletBeforePass } }),

@@ -9,6 +9,7 @@ import { makeReadiness } from "../host/readiness.ts"
 import type { Role } from "../config/role.ts"
 import { makeLogger, type Logger } from "../observability/log.ts"
 import { makeMetrics } from "../observability/metrics.ts"
+import { monitorEventLoopDelay } from "../observability/event-loop-delay.ts"
 import { registerProcessMetrics } from "../observability/process-metrics.ts"
 import { runMain } from "../runtime/drain.ts"
 import { lifecycleEventNames, LifecycleEvents, makeLifecycleBus, toLogRecord, type LifecycleEvent } from "../runtime/events.ts"
@@ -66,6 +67,7 @@ export const runGateway = (options: RunGatewayOptions): Promise<number> => {
   const log = makeLogger(options.host)
   const metrics = makeMetrics()
   registerProcessMetrics(metrics)
+  monitorEventLoopDelay(metrics)
   const ctx: HostContext = { config: options.config, host: hostConfig, log, metrics, readiness: makeReadiness(), env: process.env }
   log.info(gatewayEvents.starting, { version: VERSION, config: options.configPath, roles: options.roles.join(",") })
   const root = hostTree(ctx, options.roles, VERSION, [readyMarker(log, options.roles)])
