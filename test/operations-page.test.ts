@@ -147,6 +147,8 @@ describe("operations page in headless Chromium", () => {
     expect(limit).toBeLessThanOrEqual(8)
     const latency = await valueWhen("the eth node's latency", () => eth.first().locator("td.latency").textContent(), (t) => t !== null && / ms$/.test(t))
     expect(numberIn(latency)).toBeGreaterThan(0)
+    // Beside the node latencies, how late this process's own event loop ran (the gateway watches it).
+    expect(await page.locator("#event-loop").textContent()).toMatch(/^This process's event loop ran a 20 ms timer up to \d+(\.\d)? ms late over the last 10 s \(p99 \d+(\.\d)? ms\)/)
 
     // The chart gains samples, one point per sample on each line, and its legend ends at the view's counts.
     const samples = await valueWhen("two samples in the chart", async () => Number(await page.locator("#status-chart").getAttribute("data-samples")), (n) => n >= 2, 30_000)

@@ -57,6 +57,7 @@ export const operationsMount = (ctx: HostContext, sources: OperationsSources): I
     requireKey: sight.requireKey,
     ownerOf: sight.ownerOf,
     apiKeysEnv: ctx.config.intake.api_keys_env,
+    ...(ctx.loopDelay === undefined ? {} : { loopDelay: ctx.loopDelay }),
   })
   return (intake) => void intake.route("/", app)
 }

@@ -67,11 +67,17 @@ export const runGateway = (options: RunGatewayOptions): Promise<number> => {
   const log = makeLogger(options.host)
   const metrics = makeMetrics()
   registerProcessMetrics(metrics)
-  monitorEventLoopDelay(metrics)
-  const ctx: HostContext = { config: options.config, host: hostConfig, log, metrics, readiness: makeReadiness(), env: process.env }
+  const loop = monitorEventLoopDelay(metrics)
+  const ctx: HostContext = { config: options.config, host: hostConfig, log, metrics, readiness: makeReadiness(), env: process.env, loopDelay: loop.recent }
   log.info(gatewayEvents.starting, { version: VERSION, config: options.configPath, roles: options.roles.join(",") })
   const root = hostTree(ctx, options.roles, VERSION, [readyMarker(log, options.roles)])
   return new Promise((resolve) => {
-    runMain(root, loggedBus(log), { exit: resolve, drainTimeoutMs: options.config.runtime.drain_timeout_ms })
+    runMain(root, loggedBus(log), {
+      exit: (code) => {
+        loop.stop()
+        resolve(code)
+      },
+      drainTimeoutMs: options.config.runtime.drain_timeout_ms,
+    })
   })
 }

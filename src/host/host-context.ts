@@ -7,6 +7,7 @@ import type { GatewayConfig } from "../config/gateway-config.ts"
 import type { HostConfig } from "../config/host-config.ts"
 import type { Readiness } from "./readiness.ts"
 import type { Logger } from "../observability/log.ts"
+import type { RecentLoopDelay } from "../observability/event-loop-delay.ts"
 import type { MetricsRegistry } from "../observability/metrics.ts"
 
 /** The shared inputs of one host's actor tree. */
@@ -19,4 +20,6 @@ export interface HostContext {
   readonly readiness: Readiness
   /** Where secrets (node passwords, keys, API keys) are read from; never logged. */
   readonly env: Readonly<Record<string, string | undefined>>
+  /** How late this process's event loop ran lately (the operations page shows it beside node latencies); absent in tests that do not watch it. */
+  readonly loopDelay?: () => RecentLoopDelay
 }

@@ -14,7 +14,7 @@ const statuses = ["accepted", "intent", "signed", "submitted", "confirmed", "fai
 const schemas = {
   Overview: {
     type: "object",
-    required: ["host", "roles", "at", "backlog", "dlq", "nodes", "nodes_elsewhere", "counts", "series"],
+    required: ["host", "roles", "at", "backlog", "dlq", "nodes", "nodes_elsewhere", "counts", "series", "event_loop"],
     properties: {
       host: { ...str, description: "This host's name (--host)." },
       roles: { type: "array", items: str, description: "The roles this process runs." },
@@ -42,6 +42,11 @@ const schemas = {
         type: "object",
         description: "The in-memory samples behind /ops/chart.svg.",
         properties: { samples: int, every_ms: int, from: { type: ["integer", "null"] }, to: { type: ["integer", "null"] } },
+      },
+      event_loop: {
+        type: ["object", "null"],
+        description: "How late this process's event loop ran a timer asked for every 20 ms, over the last window_s seconds (p99 and worst, in ms). Late means this host is short of CPU, and every node latency reads high with it. Null when not watched.",
+        properties: { p99_ms: { type: "number" }, max_ms: { type: "number" }, ticks: int, window_s: int },
       },
     },
   },

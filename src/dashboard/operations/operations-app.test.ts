@@ -16,7 +16,7 @@ const requireKey: MiddlewareHandler = async (c, next) => {
 
 const rec = (id: string, status: StatusRecord["status"], at: number, extra: Partial<StatusRecord> = {}): StatusRecord => ({ id, status, chain: "ethereum", sender: "0xabc", partition: 1, at, ...extra })
 
-const setup = () => {
+const setup = (over: Partial<OpsDeps> = {}) => {
   const store = openStatusStore()
   store.applyMany([
     rec("ok-1", "confirmed", NOW - 1_000),
@@ -48,6 +48,8 @@ const setup = () => {
     ownerOf: (headers) => (headers.get("authorization") === `Bearer ${KEY}` ? "owner-a" : "nobody"),
     apiKeysEnv: "GATEWAY_API_KEYS",
     now: () => NOW,
+    loopDelay: () => ({ p99Ms: 12.345, maxMs: 85.06, ticks: 480, windowMs: 10_000 }),
+    ...over,
   }
   return operationsApp(deps)
 }
@@ -64,6 +66,15 @@ describe("operations app", () => {
     expect(o.counts).toMatchObject({ confirmed: 1, failed: 2, dlq: 1, submitted: 1, accepted: 1 })
     expect(o.series.samples).toBe(2)
     expect(o).toMatchObject({ dlq: { topic: "sendto.dlq", messages: 2 }, nodes_elsewhere: [{ name: "eth-2", hosts: ["b2"] }] })
+  })
+
+  test("the overview and the page say how late this process's event loop ran, or that it is not watched", async () => {
+    const o = (await (await setup().request("/ops/api/overview")).json()) as { event_loop: unknown }
+    expect(o.event_loop).toEqual({ p99_ms: 12.3, max_ms: 85.1, ticks: 480, window_s: 10 })
+    expect(await (await setup().request("/ops")).text()).toContain("ran a 20 ms timer up to 85.1 ms late over the last 10 s (p99 12.3 ms)")
+    const unwatched = setup({ loopDelay: undefined })
+    expect(((await (await unwatched.request("/ops/api/overview")).json()) as { event_loop: unknown }).event_loop).toBeNull()
+    expect(await (await unwatched.request("/ops")).text()).toContain("This process does not watch its event loop.")
   })
 
   test("the attention list needs the key", async () => {

@@ -8,6 +8,7 @@ import type { MiddlewareHandler } from "hono"
 import type { StatusStore } from "../../status/store.ts"
 import type { StatusSeries } from "../../status/status-series.ts"
 import type { ReportedNode } from "../../domain/throttle-report.ts"
+import type { RecentLoopDelay } from "../../observability/event-loop-delay.ts"
 
 /** One partition of the request topic, as the intake's backlog poll last read it. */
 export interface PartitionFigures {
@@ -65,4 +66,6 @@ export interface OpsDeps {
   readonly apiKeysEnv: string
   readonly now?: () => number
   readonly refreshMs?: number
+  /** How late this process's event loop ran lately, shown beside the node latencies; absent, the page says it is not watched. */
+  readonly loopDelay?: () => RecentLoopDelay
 }

@@ -32,6 +32,12 @@ export const sourceText = (n: OverviewView["nodes"][number], now: number): strin
 export const nodeRow = (n: OverviewView["nodes"][number], now: number): Html =>
   html`<tr data-node="${n.name}" data-chain="${n.chain}" data-breaker="${n.breaker}" data-host="${n.host ?? ""}"><td>${n.name}</td><td class="source">${sourceText(n, now)}</td><td>${n.chain}</td><td class="num in-flight">${n.in_flight}</td><td class="num limit">${n.limit}</td><td class="num cap">${n.cap}${n.adaptive ? "" : " (fixed)"}</td><td class="num latency">${latencyText(n.latency_ms)}</td><td class="breaker">${n.breaker}</td><td class="num calls">${n.calls}</td><td class="num failures">${n.failures}</td></tr>`
 
+/** This process's event-loop delay, as one sentence; the script writes the same. */
+export const loopText = (o: OverviewView): string =>
+  o.event_loop === null
+    ? "This process does not watch its event loop."
+    : `This process's event loop ran a 20 ms timer up to ${o.event_loop.max_ms} ms late over the last ${o.event_loop.window_s} s (p99 ${o.event_loop.p99_ms} ms). Late by more than a few ms means this host is short of CPU: every latency above then reads high with it, whatever the node does.`
+
 /** The nodes the page cannot show, as one sentence; the script writes the same. */
 export const elsewhereText = (o: OverviewView): string =>
   o.nodes_elsewhere.length === 0
@@ -58,6 +64,7 @@ export const opsPage = (o: OverviewView, samples: readonly StatusSample[], stuck
 <tbody id="nodes-body">${o.nodes.map((n) => nodeRow(n, o.at))}</tbody></table>
 ${empty("nodes-empty", "No throttle to show: this process runs no consumer role and no consumer process has reported one yet.", o.nodes.length > 0)}
 ${elsewhereNote(o)}
+<p class="hint" id="event-loop">${loopText(o)}</p>
 </section>
 <section id="backlog-section">
 <h2>Backlog per partition: <span id="backlog-total">${o.backlog.total}</span></h2>

@@ -68,6 +68,9 @@ ${DOM_HELPERS_JS}
     setText("nodes-elsewhere", o.nodes_elsewhere.length === 0 ? "" : "Neither throttled by this process nor reported by another, so not shown: " +
       o.nodes_elsewhere.map(function (n) { return n.name + " (" + n.chain + ", cap " + n.cap + ", called by " + (n.hosts.length === 0 ? "no host" : n.hosts.join(", ")) + ")"; }).join(", ") +
       ". Consumer processes report through etcd; none has reported these (not running, or etcd unreachable).");
+    setText("event-loop", o.event_loop === null ? "This process does not watch its event loop." :
+      "This process's event loop ran a 20 ms timer up to " + o.event_loop.max_ms + " ms late over the last " + o.event_loop.window_s + " s (p99 " + o.event_loop.p99_ms +
+      " ms). Late by more than a few ms means this host is short of CPU: every latency above then reads high with it, whatever the node does.");
     setText("dlq-messages", o.dlq.messages === null ? "?" : o.dlq.messages);
     var legend = $("chart-legend");
     Object.keys(o.counts).forEach(function (status) {

@@ -43,6 +43,8 @@ export interface OverviewView {
   readonly nodes_elsewhere: ReadonlyArray<{ readonly name: string; readonly chain: string; readonly cap: number; readonly hosts: readonly string[] }>
   readonly counts: StatusCounts
   readonly series: { readonly samples: number; readonly every_ms: number; readonly from: number | null; readonly to: number | null }
+  /** How late this process's event loop ran a 20 ms timer over the last `window_s`; null when it is not watched. */
+  readonly event_loop: { readonly p99_ms: number; readonly max_ms: number; readonly ticks: number; readonly window_s: number } | null
 }
 
 /** The figures of the page at `now`. */
@@ -82,7 +84,15 @@ export const overviewView = (deps: OpsDeps, now: number): OverviewView => {
     nodes_elsewhere: deps.nodesElsewhere.filter((n) => !shown.has(n.name)).map((n) => ({ name: n.name, chain: n.chain, cap: n.cap, hosts: n.hosts })),
     counts: deps.status.countsSoFar(),
     series: { samples: samples.length, every_ms: deps.sampleEveryMs, from: samples[0]?.at ?? null, to: samples.at(-1)?.at ?? null },
+    event_loop: loopView(deps),
   }
+}
+
+const tenth = (ms: number): number => Math.round(ms * 10) / 10
+
+const loopView = (deps: OpsDeps): OverviewView["event_loop"] => {
+  const recent = deps.loopDelay?.()
+  return recent === undefined ? null : { p99_ms: tenth(recent.p99Ms), max_ms: tenth(recent.maxMs), ticks: recent.ticks, window_s: recent.windowMs / 1000 }
 }
 
 /** `GET /ops/api/attention`. */
