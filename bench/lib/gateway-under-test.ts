@@ -420,7 +420,8 @@ export const startGateway = (options: StartOptions): GatewayUnderTest => {
     ...(program.length === 1 ? [compiledProgram()] : withCpuProfile(program, options.baseEnv.GATEWAY_BENCH_CPU_PROF)),
     "--config", run.configPath, "--host", run.host, "--role", options.roles.join(","),
   ]
-  const env: Record<string, string> = {}
+  // A bench killed outright cannot stop its gateways; they stop themselves (src/runtime/parent-watch.ts).
+  const env: Record<string, string> = { GATEWAY_EXIT_WITH_PARENT: "1" }
   for (const [k, v] of Object.entries({ ...options.baseEnv, ...options.env })) if (v !== undefined) env[k] = v
   const spawnedAt = performance.now()
   const spawnedAtEpoch = Date.now()

@@ -10,4 +10,6 @@ export const gatewayEvents = {
   starting: "gateway.starting",
   /** Every actor of the tree reported started; benches and tests wait for this line. */
   ready: "gateway.ready",
+  /** The process that started this one is gone (`GATEWAY_EXIT_WITH_PARENT=1`): the host drains as on SIGTERM. */
+  parentGone: "gateway.parent-gone",
 } as const

@@ -11,7 +11,8 @@ import { makeLogger, type Logger } from "../observability/log.ts"
 import { makeMetrics } from "../observability/metrics.ts"
 import { monitorEventLoopDelay } from "../observability/event-loop-delay.ts"
 import { registerProcessMetrics } from "../observability/process-metrics.ts"
-import { runMain } from "../runtime/drain.ts"
+import { processSignals, runMain } from "../runtime/drain.ts"
+import { exitWithParent } from "../runtime/parent-watch.ts"
 import { lifecycleEventNames, LifecycleEvents, makeLifecycleBus, toLogRecord, type LifecycleEvent } from "../runtime/events.ts"
 import type { ChildSpec } from "../runtime/child-spec.ts"
 import type { HostContext } from "../host/host-context.ts"
@@ -72,7 +73,12 @@ export const runGateway = (options: RunGatewayOptions): Promise<number> => {
   log.info(gatewayEvents.starting, { version: VERSION, config: options.configPath, roles: options.roles.join(",") })
   const root = hostTree(ctx, options.roles, VERSION, [readyMarker(log, options.roles)])
   return new Promise((resolve) => {
+    // Spawned by a test or bench: a runner that is killed outright cannot stop this process, so it stops itself.
+    const signals = ctx.env.GATEWAY_EXIT_WITH_PARENT === "1"
+      ? exitWithParent(processSignals, { onGone: (parent, adoptedBy) => log.warn(gatewayEvents.parentGone, { parent, adopted_by: adoptedBy }) })
+      : undefined
     runMain(root, loggedBus(log), {
+      signals,
       exit: (code) => {
         loop.stop()
         resolve(code)

@@ -89,7 +89,8 @@ export const startGateway = (cwd: string, args: readonly string[], env: Readonly
     stdin: "ignore",
     stdout: "pipe",
     stderr: "pipe",
-    env: { PATH: "/usr/bin:/bin", HOME: cwd, ...env },
+    // A test runner killed outright cannot stop its gateways; they stop themselves (src/runtime/parent-watch.ts).
+    env: { PATH: "/usr/bin:/bin", HOME: cwd, GATEWAY_EXIT_WITH_PARENT: "1", ...env },
   })
   started.add(proc)
   const lines: LogLine[] = []
