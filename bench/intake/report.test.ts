@@ -64,6 +64,13 @@ describe("intakeReport", () => {
     expect(byName["accepted but not in sendto"]).toBe(0)
     expect(byName["gateway VmHWM"]).toBe(110)
   })
+
+  test("reports the gateway's event-loop p99 of each phase it was read for, past the last bucket as 1000", () => {
+    const withLoop = intakeReport({ ...measurements, cpu: { ...measurements.cpu, single: { ...measurements.cpu.single, loopP99Ms: 25 }, batch: { ...measurements.cpu.batch, loopP99Ms: Number.POSITIVE_INFINITY } } })
+    const loop = withLoop.figures.filter((f) => f.name.startsWith("gateway event-loop delay p99"))
+    expect(loop.map((f) => [f.name.split(",")[1]?.split("(")[0]?.trim(), f.value])).toEqual([["single phase", 25], ["batch phase", 1000]])
+    expect(report.figures.some((f) => f.name.startsWith("gateway event-loop"))).toBe(false)
+  })
 })
 
 describe("p99PerWindow", () => {

@@ -24,6 +24,8 @@ export const INTAKE_TARGETS = {
 export interface PhaseCpu {
   readonly gateway: number
   readonly bench: number
+  /** The gateway's event-loop delay over the phase, p99 bucket bound in ms (Infinity past 1 s); absent when it was not read. */
+  readonly loopP99Ms?: number
 }
 
 /** Everything one intake run measured. */
@@ -117,6 +119,10 @@ export const intakeReport = (m: IntakeMeasurements): BenchReport => {
     { name: "gateway CPU, batch phase", unit: "% of a core", value: m.cpu.batch.gateway },
     { name: "gateway CPU, paced phase", unit: "% of a core", value: m.cpu.paced.gateway },
     { name: "bench client CPU, single phase", unit: "% of a core", value: m.cpu.single.bench },
+    ...(["single", "batch", "paced"] as const).flatMap((phase) => {
+      const p99 = m.cpu[phase].loopP99Ms
+      return p99 === undefined ? [] : [{ name: `gateway event-loop delay p99, ${phase} phase (bucket bound, 1000 = past 1 s)`, unit: "ms", value: Number.isFinite(p99) ? round(p99, 1) : 1000 }]
+    }),
     { name: "start to ready (spawn to gateway.ready)", unit: "ms", value: round(m.start.spawnToReadyMs, 1) },
     { name: "accepted but not in sendto", unit: "requests", value: m.durability.accepted - m.durability.sendtoRecords },
   ]

@@ -16,6 +16,7 @@ import type { OptionsOf } from "../lib/bench-flags.ts"
 import { deleteBenchTopic, ensureBenchTopic } from "../lib/bench-topic.ts"
 import { type GatewayUnderTest, metricSum, prepareRun, sampleMemory, startGateway, startTimeline, topicRecordCount } from "../lib/gateway-under-test.ts"
 import { type ProducerPerfResult, resolveKafkaLib, runProducerPerformance } from "../lib/kafka-producer-perf.ts"
+import { loopDelayBetween } from "../lib/loop-delay.ts"
 import type { BenchReport } from "../lib/results.ts"
 import type { INTAKE_FLAGS } from "./index.ts"
 import { firstApiKey, type IntakeTarget, repeatPost } from "./intake-client.ts"
@@ -62,8 +63,9 @@ const producerPerf = (config: GatewayConfig, topic: string, recordSize: number, 
   })
 }
 
-/** Runs `phase` and reports the CPU the gateway and this bench used meanwhile, in % of one core. */
+/** Runs `phase` and reports the CPU the gateway and this bench used meanwhile, in % of one core, and how late the gateway's loop ran. */
 const withCpu = async <A>(gateway: GatewayUnderTest, phase: () => Promise<A>): Promise<{ readonly result: A; readonly cpu: PhaseCpu }> => {
+  const loopBefore = await gateway.metrics().catch(() => undefined)
   const gatewayBefore = gateway.cpuSeconds() ?? 0
   const benchBefore = process.cpuUsage()
   const started = performance.now()
@@ -71,7 +73,10 @@ const withCpu = async <A>(gateway: GatewayUnderTest, phase: () => Promise<A>): P
   const seconds = (performance.now() - started) / 1000
   const bench = process.cpuUsage(benchBefore)
   const percent = (cpuSeconds: number) => Math.round((1000 * cpuSeconds) / seconds) / 10
-  return { result, cpu: { gateway: percent((gateway.cpuSeconds() ?? gatewayBefore) - gatewayBefore), bench: percent((bench.user + bench.system) / 1e6) } }
+  const gatewayPercent = percent((gateway.cpuSeconds() ?? gatewayBefore) - gatewayBefore)
+  const loopAfter = await gateway.metrics().catch(() => undefined)
+  const loop = loopBefore === undefined || loopAfter === undefined ? undefined : loopDelayBetween(loopBefore, loopAfter)
+  return { result, cpu: { gateway: gatewayPercent, bench: percent((bench.user + bench.system) / 1e6), ...(loop === undefined ? {} : { loopP99Ms: loop.p99Ms }) } }
 }
 
 const requireAccepted = (phase: string, r: LoadResult): void => {
