@@ -10,7 +10,7 @@ import { blockFill, type BlockFill, type BlockSeen } from "../lib/block-clock.ts
 import type { BarChart, BarGroup, LineChart } from "../lib/chart-svg.ts"
 import type { CpuWindow } from "../lib/process-cpu.ts"
 import type { BenchReport, Comparison, Figure, JsonValue } from "../lib/results.ts"
-import type { LoopDelayWindow } from "../lib/loop-delay.ts"
+import { loopFigureMs as loopMs, type LoopDelayWindow } from "../lib/loop-delay.ts"
 import { percentile, rateSeries, round, sortedCopy } from "../lib/stats.ts"
 import type { TrackerSummary } from "../lib/status-tracker.ts"
 import { ratioAtLeast, ratioAtMost, valueAtMost } from "../lib/target.ts"
@@ -204,9 +204,6 @@ const phaseJson = (p: PhaseResult): JsonValue => {
     readyMs: round(p.readyMs, 1),
   }
 }
-
-/** A loop-delay bound for a figure: a p99 past the last bucket (Infinity) shows as 1000 ms. */
-const loopMs = (ms: number): number => (Number.isFinite(ms) ? round(ms, 1) : 1000)
 
 const loopJson = (w: LoopDelayWindow): JsonValue => ({ ticks: w.ticks, p99Ms: loopMs(w.p99Ms), lateShare: round(w.lateShare, 4) })
 

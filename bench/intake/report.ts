@@ -5,6 +5,7 @@
  * chart of gateway vs reference, and the time series kept in `details`.
  */
 import type { ProducerPerfResult } from "../lib/kafka-producer-perf.ts"
+import { loopFigureMs } from "../lib/loop-delay.ts"
 import type { BenchReport, Comparison, Figure, JsonValue } from "../lib/results.ts"
 import { percentile, round, sortedCopy, summarize } from "../lib/stats.ts"
 import { ratioAtLeast, valueAtMost } from "../lib/target.ts"
@@ -121,7 +122,7 @@ export const intakeReport = (m: IntakeMeasurements): BenchReport => {
     { name: "bench client CPU, single phase", unit: "% of a core", value: m.cpu.single.bench },
     ...(["single", "batch", "paced"] as const).flatMap((phase) => {
       const p99 = m.cpu[phase].loopP99Ms
-      return p99 === undefined ? [] : [{ name: `gateway event-loop delay p99, ${phase} phase (bucket bound, 1000 = past 1 s)`, unit: "ms", value: Number.isFinite(p99) ? round(p99, 1) : 1000 }]
+      return p99 === undefined ? [] : [{ name: `gateway event-loop delay p99, ${phase} phase (bucket bound, 1000 = past 1 s)`, unit: "ms", value: loopFigureMs(p99) }]
     }),
     { name: "start to ready (spawn to gateway.ready)", unit: "ms", value: round(m.start.spawnToReadyMs, 1) },
     { name: "accepted but not in sendto", unit: "requests", value: m.durability.accepted - m.durability.sendtoRecords },

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test"
 import type { MetricSample } from "./gateway-under-test.ts"
-import { loopDelayBetween } from "./loop-delay.ts"
+import { loopDelayBetween, loopFigureMs } from "./loop-delay.ts"
 
 const scrape = (counts: Readonly<Record<string, number>>): MetricSample[] =>
   Object.entries(counts).map(([le, value]) => ({ name: "gateway_event_loop_delay_seconds_bucket", labels: { le }, value }))
@@ -21,5 +21,13 @@ describe("loopDelayBetween", () => {
   test("no ticks (a gateway without the histogram) is undefined", () => {
     expect(loopDelayBetween([], [])).toBeUndefined()
     expect(loopDelayBetween(scrape({ "+Inf": 5 }), scrape({ "+Inf": 5 }))).toBeUndefined()
+  })
+})
+
+describe("loopFigureMs", () => {
+  test("a bound to a tenth of a ms; past the last bucket, 1000", () => {
+    expect(loopFigureMs(2.5)).toBe(2.5)
+    expect(loopFigureMs(0.1 * 3)).toBe(0.3)
+    expect(loopFigureMs(Number.POSITIVE_INFINITY)).toBe(1000)
   })
 })

@@ -6,6 +6,7 @@
  * the node or the brokers did.
  */
 import type { MetricSample } from "./gateway-under-test.ts"
+import { round } from "./stats.ts"
 
 const metric = "gateway_event_loop_delay_seconds"
 
@@ -17,6 +18,9 @@ export interface LoopDelayWindow {
   /** Ticks more than 50 ms late, as a share of all (0 to 1). */
   readonly lateShare: number
 }
+
+/** A p99 for a figure, in ms to a tenth: past the last bucket (Infinity) it shows as 1000. */
+export const loopFigureMs = (ms: number): number => (Number.isFinite(ms) ? round(ms, 1) : 1000)
 
 /** Cumulative bucket counts by upper bound (seconds), from one scrape. */
 const buckets = (samples: ReadonlyArray<MetricSample>): Map<number, number> => {

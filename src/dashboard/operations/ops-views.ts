@@ -47,6 +47,8 @@ export interface OverviewView {
   readonly event_loop: { readonly p99_ms: number; readonly max_ms: number; readonly ticks: number; readonly window_s: number } | null
 }
 
+const tenth = (ms: number): number => Math.round(ms * 10) / 10
+
 /** The figures of the page at `now`. */
 export const overviewView = (deps: OpsDeps, now: number): OverviewView => {
   const b = deps.backlog()
@@ -76,7 +78,7 @@ export const overviewView = (deps: OpsDeps, now: number): OverviewView => {
       adaptive: n.adaptive,
       in_flight: n.inFlight,
       peak_in_flight: n.peakInFlight,
-      latency_ms: n.latencyMs === undefined ? null : Math.round(n.latencyMs * 10) / 10,
+      latency_ms: n.latencyMs === undefined ? null : tenth(n.latencyMs),
       breaker: n.breaker,
       calls: n.calls,
       failures: n.failures,
@@ -87,8 +89,6 @@ export const overviewView = (deps: OpsDeps, now: number): OverviewView => {
     event_loop: loopView(deps),
   }
 }
-
-const tenth = (ms: number): number => Math.round(ms * 10) / 10
 
 const loopView = (deps: OpsDeps): OverviewView["event_loop"] => {
   const recent = deps.loopDelay?.()
