@@ -33,6 +33,9 @@ CREATE INDEX IF NOT EXISTS request_status_first ON request_status (first_at, id)
 CREATE INDEX IF NOT EXISTS request_status_sender ON request_status (sender, first_at, id);
 CREATE INDEX IF NOT EXISTS request_status_final_at ON request_status (final, at);
 CREATE INDEX IF NOT EXISTS request_status_owner ON request_status (owner, first_at, id) WHERE owner IS NOT NULL;
+-- The unfinished requests by the time of their newest record, for the lanes' comparison
+-- (awaitingRecordedIn), which wants the few that stood still; only unfinished rows are in it.
+CREATE INDEX IF NOT EXISTS request_status_awaiting_at ON request_status (at) WHERE status IN ('signed', 'submitted');
 CREATE TABLE IF NOT EXISTS request_history (
   id TEXT NOT NULL,
   at INTEGER NOT NULL,
@@ -70,6 +73,16 @@ CREATE TABLE IF NOT EXISTS read_offsets (
  * partial index request_status_other_kinds, which is what lets SQLite use it.
  */
 export const otherKindIds = "SELECT id FROM request_status WHERE kind = ? AND kind <> 'request'"
+
+/**
+ * The unfinished requests whose newest record is older than `?1` and names partition `?2`
+ * (judged by the record, not the partition column). INDEXED BY: left to itself SQLite
+ * takes the status index and reads every unfinished row's record, 22 ms a call with
+ * 13,000 in flight against 0.13 ms through the index of their times; a lane asks every
+ * 15 s for each partition, and in a slow drain that was 8% of the gateway's CPU.
+ */
+export const awaitingRecordedSql =
+  "SELECT record FROM request_status INDEXED BY request_status_awaiting_at WHERE status IN ('signed', 'submitted') AND at < ? AND json_extract(record, '$.partition') = ?"
 
 /** Every table, for emptying a store that belongs to another cluster, topic or layout. */
 export const tables = ["meta", "request_status", "request_history", "sender_nonce", "status_counts", "read_offsets"] as const

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import type { RequestStatus, StatusRecord } from "../domain/status.ts"
-import { otherKindIds } from "./schema.ts"
+import { awaitingRecordedSql, otherKindIds } from "./schema.ts"
 import { openStatusStore, type StatusStore } from "./store.ts"
 
 const rec = (id: string, status: RequestStatus, at: number, extra: Partial<StatusRecord> = {}): StatusRecord => ({
@@ -319,6 +319,18 @@ describe("what the executors read", () => {
     // A newer record of "old" moves it out.
     store.applyMany([rec("old", "submitted", 5_000, { partition: 2, rev: 2 })])
     expect(store.awaitingRecordedIn(2, 2_001).map((r) => r.id)).toEqual(["edge"])
+  })
+  test("awaitingRecordedIn reads only the rows that stood still, through the index of unfinished rows' times, not every unfinished record", () => {
+    withStoreFile((path) => {
+      store = openStatusStore(path)
+      const young = Array.from({ length: 200 }, (_, i) => rec(`y${i}`, i % 2 === 0 ? "signed" : "submitted", 10_000 + i, { partition: i % 12 }))
+      store.applyMany([...young, rec("still", "submitted", 1_000, { partition: 5 }), rec("done", "confirmed", 1_000, { partition: 5 })])
+      expect(store.awaitingRecordedIn(5, 5_000).map((r) => r.id)).toEqual(["still"])
+      const reader = new Database(path, { readonly: true })
+      const plan = reader.query<{ detail: string }, [number, number]>(`EXPLAIN QUERY PLAN ${awaitingRecordedSql}`).all(5_000, 5)
+      reader.close()
+      expect(plan.map((p) => p.detail).join("; ")).toContain("USING INDEX request_status_awaiting_at (at<?)")
+    })
   })
   test("a request first seen as the intake's accepted (partition unknown, -1) is found in its partition once signed, whichever record arrives first", () => {
     store = openStatusStore()

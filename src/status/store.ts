@@ -18,7 +18,7 @@ import { Database } from "bun:sqlite"
 import { isFinal, type RecordKind, type RequestStatus, type StatusRecord } from "../domain/status.ts"
 import type { ListPage, ListQuery } from "./list-query.ts"
 import { decodeCursor, encodeCursor } from "./list-query.ts"
-import { addTransition, otherKindIds, raiseNonce, repairPartitions, schema, schemaVersion, tables, trimHistory, upsert } from "./schema.ts"
+import { addTransition, awaitingRecordedSql, otherKindIds, raiseNonce, repairPartitions, schema, schemaVersion, tables, trimHistory, upsert } from "./schema.ts"
 
 /** Every status, in the order a request moves through them; the index breaks ties on `at`. */
 export const statusOrder: readonly RequestStatus[] = ["accepted", "intent", "signed", "submitted", "confirmed", "failed", "dlq", "cancelled"]
@@ -209,9 +209,7 @@ export const openStatusStore = (path = ":memory:", options: StoreOptions = {}): 
   const awaiting = db.prepare<{ record: string }, [number]>(
     "SELECT record FROM request_status WHERE status IN ('signed', 'submitted') AND partition = ?",
   )
-  const awaitingRecorded = db.prepare<{ record: string }, [number, number]>(
-    "SELECT record FROM request_status WHERE status IN ('signed', 'submitted') AND at < ? AND json_extract(record, '$.partition') = ?",
-  )
+  const awaitingRecorded = db.prepare<{ record: string }, [number, number]>(awaitingRecordedSql)
   const awaitingSender = db.prepare<{ record: string }, [string]>(
     "SELECT record FROM request_status WHERE sender = ? AND status IN ('signed', 'submitted')",
   )

@@ -61,6 +61,24 @@ test("a burst larger than the in-flight bound is all applied, in order", () => {
   expect([store.size(), store.get("b0-0")?.status, store.get("b129-499")?.status]).toEqual([65_000, "confirmed", "accepted"])
 }, 60_000)
 
+test("the stood-still rows never come from behind a queued write: a row with a newer record queued is read after it", () => {
+  const { store } = open()
+  store.applyMany([rec("still", "submitted", 1_000), rec("moved", "signed", 1_000)])
+  store.flush()
+  for (let round = 0; round < 50; round++) {
+    // Newer records of "moved" queued behind a burst; the read must see the last one.
+    for (let i = 0; i < 200; i++) store.applyMany([rec(`b${round}-${i}`, "accepted", 10_000 + i)])
+    store.apply(rec("moved", round % 2 === 0 ? "submitted" : "signed", 2_000 + round, { rev: round + 1 }))
+    expect(store.awaitingRecordedIn(1, 2_000 + round).map((r) => r.id)).toEqual(["still"])
+    expect(
+      store
+        .awaitingRecordedIn(1, 2_001 + round)
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(["moved", "still"])
+  }
+})
+
 test("counts so far never wait for the writer, and catch up once it has applied everything", () => {
   const { store } = open()
   for (let i = 0; i < 2000; i++) store.applyMany([rec(`c${i}`, "accepted", i)])
