@@ -6,10 +6,21 @@
  */
 import { circuitBreaker, ConsecutiveBreaker, handleType, handleWhen, type IDefaultPolicyContext, type IPolicy, noop, retry } from "cockatiel"
 import { Data, Effect, type Scope } from "effect"
-import { Etcd3, EtcdLeaseInvalidError, type IKeyValue, type IRequestOp, type ICompare, GRPCUnavailableError, isRecoverableError, type Lease } from "etcd3"
+import type { Etcd3, IKeyValue, IRequestOp, ICompare, Lease } from "etcd3"
 import { etcdMemberBreaker, etcdStartupProbe, watchReattach } from "../runtime/schedules.ts"
 import { etcdCallReach } from "./etcd-errors.ts"
 import { describe, EtcdUnavailable } from "./errors.ts"
+
+/**
+ * etcd3 is loaded with the first client, not with this module: with gRPC and protobufjs
+ * it took about 120 ms of a compiled binary's start (132 against 11 ms for a program that
+ * only imports it), and a producer or consumer host that reaches no etcd never needs it.
+ */
+type Etcd3Library = typeof import("etcd3")
+let library: Etcd3Library | undefined
+const loadLibrary: Effect.Effect<Etcd3Library> = Effect.suspend(() =>
+  library !== undefined ? Effect.succeed(library) : Effect.map(Effect.promise(() => import("etcd3")), (loaded) => (library = loaded)),
+)
 
 /** How to reach the etcd cluster. */
 export interface EtcdOptions {
@@ -39,10 +50,10 @@ export interface EtcdCluster {
  * So a single endpoint is never skipped; with several, a failing member is skipped for
  * 1 s at a time, so that once healed it is used again within about a second.
  */
-const memberPolicy = (endpointCount: number) => (): IPolicy<IDefaultPolicyContext> =>
+const memberPolicy = (etcd3: Etcd3Library, endpointCount: number) => (): IPolicy<IDefaultPolicyContext> =>
   endpointCount <= 1
     ? noop
-    : circuitBreaker(handleWhen(isRecoverableError), { halfOpenAfter: etcdMemberBreaker.halfOpenMs, breaker: new ConsecutiveBreaker(etcdMemberBreaker.failures) })
+    : circuitBreaker(handleWhen(etcd3.isRecoverableError), { halfOpenAfter: etcdMemberBreaker.halfOpenMs, breaker: new ConsecutiveBreaker(etcdMemberBreaker.failures) })
 
 /**
  * What wraps every call across members (etcd3's `faultHandling.global`). etcd3's default
@@ -54,10 +65,10 @@ const memberPolicy = (endpointCount: number) => (): IPolicy<IDefaultPolicyContex
  * only call re-sent here is one that never left (no connection: `etcdCallReach`), and
  * only to another member: with one endpoint, none; with n, at most n - 1 times at once.
  */
-const acrossMembersPolicy = (endpointCount: number): IPolicy<IDefaultPolicyContext> =>
+const acrossMembersPolicy = (etcd3: Etcd3Library, endpointCount: number): IPolicy<IDefaultPolicyContext> =>
   endpointCount <= 1
     ? noop
-    : retry(handleType(GRPCUnavailableError, (e) => etcdCallReach(e) === "never-sent"), { maxAttempts: endpointCount - 1 })
+    : retry(handleType(etcd3.GRPCUnavailableError, (e) => etcdCallReach(e) === "never-sent"), { maxAttempts: endpointCount - 1 })
 
 /** Runs one etcd call, turning a failure into `EtcdUnavailable` named by the operation, with its `reach`. */
 export const etcdCall = <A>(cluster: EtcdCluster, operation: string, run: (client: Etcd3) => Promise<A>) =>
@@ -75,11 +86,12 @@ export const scopedEtcd = (options: EtcdOptions): Effect.Effect<EtcdCluster, Etc
   Effect.acquireRelease(
     Effect.gen(function* () {
       const callTimeoutMs = options.callTimeoutMs ?? options.dialTimeoutMs
-      const client = new Etcd3({
+      const etcd3 = yield* loadLibrary
+      const client = new etcd3.Etcd3({
         hosts: [...options.endpoints],
         dialTimeout: options.dialTimeoutMs,
         defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + callTimeoutMs }),
-        faultHandling: { host: memberPolicy(options.endpoints.length), global: acrossMembersPolicy(options.endpoints.length), watchBackoff: watchReattach() },
+        faultHandling: { host: memberPolicy(etcd3, options.endpoints.length), global: acrossMembersPolicy(etcd3, options.endpoints.length), watchBackoff: watchReattach() },
       })
       const cluster: EtcdCluster = { client, options }
       // A member that does not answer in time is not tried again by etcd3 (see acrossMembersPolicy): try again, until the deadline below.
@@ -205,7 +217,8 @@ const leasedCall = <A>(cluster: EtcdCluster, operation: string, lease: string, r
   Effect.tryPromise({
     try: () => run(cluster.client),
     catch: (cause): EtcdUnavailable | EtcdLeaseExpired =>
-      cause instanceof EtcdLeaseInvalidError
+      // A cluster exists only once the library is loaded.
+      library !== undefined && cause instanceof library.EtcdLeaseInvalidError
         ? new EtcdLeaseExpired({ operation, lease })
         : new EtcdUnavailable({ operation, endpoints: cluster.options.endpoints.join(","), detail: describe(cause), reach: etcdCallReach(cause) }),
   })
