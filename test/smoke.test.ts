@@ -47,6 +47,10 @@ describe("compiled gateway on the real stack", () => {
     gw = startGateway(dir, ["--config", "local.toml", "--host", "local"], stackEnv())
     const ready = await gw.waitFor((l) => l.event === "gateway.ready", 90_000)
     // A child whose first start failed (a topic created a moment ago) reports "restarted" when it comes up.
+    // The children that only feed the operations page start just after the ready line.
+    const startedLine = (path: string) => (l: { event?: unknown; path?: unknown }) =>
+      (l.event === "runtime.child.started" || l.event === "runtime.child.restarted") && l.path === path
+    for (const path of expectedActors) await gw.waitFor(startedLine(path), 10_000)
     const started = new Set(gw.lines.filter((l) => l.event === "runtime.child.started" || l.event === "runtime.child.restarted").map((l) => String(l.path)))
     for (const path of expectedActors) expect(started).toContain(path)
     expect(Number(ready.ms_since_start)).toBeGreaterThan(0)

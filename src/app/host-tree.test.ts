@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test"
-import { Result } from "effect"
+import { Effect, Result } from "effect"
 import { loadConfig } from "../config/index.ts"
 import type { HostContext } from "../host/host-context.ts"
 import { makeReadiness } from "../host/readiness.ts"
@@ -30,5 +30,18 @@ describe("the host tree", () => {
     expect(got["status-sampler"]).toBe(1_000)
     const wide = budgets(hostTree(await contextWith(60_000), ["producer", "consumer"], "test"))
     expect(wide.producer).toBe(10_000)
+  })
+
+  test("the ready marker starts after every child the roles serve with, and before the ones that only feed the operations page", async () => {
+    const marker = { id: "ready", restart: "temporary", shutdownMs: 100, init: Effect.succeed(Effect.void) } as const
+    const ids = hostTree(await contextWith(3_000), ["producer", "consumer"], "test", [marker]).children.map((c) => c.id)
+    const at = (id: string) => {
+      const i = ids.indexOf(id)
+      if (i < 0) throw new Error(`no child ${id} in ${ids.join(", ")}`)
+      return i
+    }
+    for (const serving of ["status-view", "webhook-book", "producer"]) expect(at(serving)).toBeLessThan(at("ready"))
+    // The throttle reports load etcd3 (about 130 ms of the thread) when they start; readiness does not wait for them.
+    for (const pageOnly of ["status-sampler", "throttle-reporter", "throttle-report-reader"]) expect(at(pageOnly)).toBeGreaterThan(at("ready"))
   })
 })

@@ -50,7 +50,7 @@ const loggedBus = (log: Logger) =>
     })),
   )
 
-/** The last child: its init runs only after every other child is ready, so it marks readiness. */
+/** Started after every child the roles serve with (see hostTree), so its init marks readiness. */
 const readyMarker = (log: Logger, roles: readonly Role[]): ChildSpec => ({
   id: "ready",
   restart: "temporary",
