@@ -92,6 +92,9 @@ export interface StatusStore {
    * roles, and hid those requests from every takeover). With `before` (ms), only those whose
    * newest record is older: a lane comparing its book with the store skips the young ones
    * anyway, and in a burst they are thousands of records to read and parse for nothing.
+   * The write-behind store answers from what its writer has applied: a row it returns is
+   * never staler than a write still queued, but a row that only a queued write would add
+   * may be missing until the next call.
    */
   readonly awaitingRecordedIn: (partition: number, before?: number) => StatusRecord[]
   /**
