@@ -28,7 +28,7 @@ const measurements: IntakeMeasurements = {
   reference: { single: perf(8000), batch: perf(10_000), paced: perf(1500) },
   store: { records: 1000, fileMb: 1.2 },
   memory: { peakRssKb: 100 * 1024, hwmKb: 110 * 1024, samples: [[0, 90], [1, 100]] },
-  start: { spawnToReadyMs: 420, loggedMs: 400, timeline: [["gateway.ready", 420]] },
+  start: { spawnToReadyMs: 420, loggedMs: 400, timeline: [["gateway.ready", 420]], startsMs: [610, 380, 455, 520, 420] },
   durability: { accepted: 110_000, sendtoRecords: 110_000, resultsRecords: 0, metricAccepted: 110_000 },
   loadAverage: { start: [1, 1, 1], end: [2, 1, 1] },
 }
@@ -43,9 +43,20 @@ describe("intakeReport", () => {
       ["intake rate, batches of 500", 0.95, true],
       ["accept p99 at half the max single rate", 0.556, true],
       ["gateway RSS under load (VmHWM), 1,000 requests in the store", null, true],
-      ["start to ready", null, true],
+      ["start to ready (median of 5)", null, true],
     ])
     expect(rows[2]?.value).toBe(5)
+  })
+
+  test("judges start to ready on the median of the starts, and gives the fastest, the slowest and the loaded one", () => {
+    expect(rows[4]?.value).toBe(455)
+    const byName = Object.fromEntries(report.figures.map((f) => [f.name, f.value]))
+    expect(byName["start to ready (spawn to gateway.ready), median of 5 start(s)"]).toBe(455)
+    expect(byName["start to ready, fastest start"]).toBe(380)
+    expect(byName["start to ready, slowest start"]).toBe(610)
+    expect(byName["start to ready, the start that was loaded"]).toBe(420)
+    const slow = ratioRows(intakeReport({ ...measurements, start: { ...measurements.start, startsMs: [610, 380, 555, 520, 420] } }).comparisons)
+    expect(slow[4]?.met).toBe(false)
   })
 
   test("the chart puts gateway and reference side by side with the ratio and target line", () => {

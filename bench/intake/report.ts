@@ -45,7 +45,17 @@ export interface IntakeMeasurements {
   readonly store: { readonly records: number; readonly fileMb: number }
   /** Peak VmRSS seen while sampling under load, VmHWM at the end, and the samples `[s, MB]`. */
   readonly memory: { readonly peakRssKb: number; readonly hwmKb: number; readonly samples: ReadonlyArray<readonly [number, number]> }
-  readonly start: { readonly spawnToReadyMs: number; readonly loggedMs: number | null; readonly timeline: ReadonlyArray<readonly [string, number]> }
+  /**
+   * The loaded start (its ms and log timeline), and spawn to ready of every start on the
+   * full store, the loaded one last: one start on a shared machine varies by a few hundred
+   * ms, so the target is judged on their median.
+   */
+  readonly start: {
+    readonly spawnToReadyMs: number
+    readonly loggedMs: number | null
+    readonly timeline: ReadonlyArray<readonly [string, number]>
+    readonly startsMs: ReadonlyArray<number>
+  }
   /** Requests the clients saw accepted, records in the run's sendto topic, and the gateway's own counter. */
   readonly durability: { readonly accepted: number; readonly sendtoRecords: number; readonly resultsRecords: number; readonly metricAccepted: number }
   /** 1, 5 and 15 minute load averages at the start and the end: the machine is shared, so say how busy it was. */
@@ -91,6 +101,8 @@ export const intakeReport = (m: IntakeMeasurements): BenchReport => {
   const mb = (kb: number) => round(kb / 1024, 1)
   const ref = m.reference
   const pacedP99 = p(m.paced, 0.99)
+  const starts = sortedCopy(m.start.startsMs.length > 0 ? m.start.startsMs : [m.start.spawnToReadyMs])
+  const readyMedian = round(percentile(starts, 0.5) ?? m.start.spawnToReadyMs, 1)
   const figures: ReadonlyArray<Figure> = [
     { name: "single: accepted rate", unit: "requests/s", value: m.single.itemsPerSec },
     { name: "single: accept p50", unit: "ms", value: p(m.single, 0.5) },
@@ -124,7 +136,10 @@ export const intakeReport = (m: IntakeMeasurements): BenchReport => {
       const p99 = m.cpu[phase].loopP99Ms
       return p99 === undefined ? [] : [{ name: `gateway event-loop delay p99, ${phase} phase (bucket bound, 1000 = past 1 s)`, unit: "ms", value: loopFigureMs(p99) }]
     }),
-    { name: "start to ready (spawn to gateway.ready)", unit: "ms", value: round(m.start.spawnToReadyMs, 1) },
+    { name: `start to ready (spawn to gateway.ready), median of ${starts.length} start(s)`, unit: "ms", value: readyMedian },
+    { name: "start to ready, fastest start", unit: "ms", value: round(starts[0] ?? 0, 1) },
+    { name: "start to ready, slowest start", unit: "ms", value: round(starts.at(-1) ?? 0, 1) },
+    { name: "start to ready, the start that was loaded", unit: "ms", value: round(m.start.spawnToReadyMs, 1) },
     { name: "accepted but not in sendto", unit: "requests", value: m.durability.accepted - m.durability.sendtoRecords },
   ]
   const comparisons: ReadonlyArray<Comparison> = [
@@ -132,7 +147,7 @@ export const intakeReport = (m: IntakeMeasurements): BenchReport => {
     { measure: `intake rate, batches of ${m.batchSize}`, unit: "requests/s", value: m.batch.itemsPerSec, reference: ref.batch.recordsPerSec, referenceName: "ProducerPerformance records/s", target: ratioAtLeast(INTAKE_TARGETS.batchRatio) },
     { measure: "accept p99 at half the max single rate", unit: "ms", value: pacedP99, reference: ref.paced.p99Ms, referenceName: "ProducerPerformance p99 at that rate", target: valueAtMost(INTAKE_TARGETS.pacedP99Ms) },
     { measure: `gateway RSS under load (VmHWM), ${m.store.records.toLocaleString("en-US")} requests in the store`, unit: "MB", value: mb(m.memory.hwmKb), reference: null, target: valueAtMost(INTAKE_TARGETS.rssMb) },
-    { measure: "start to ready", unit: "ms", value: round(m.start.spawnToReadyMs, 1), reference: null, target: valueAtMost(INTAKE_TARGETS.readyMs) },
+    { measure: `start to ready (median of ${starts.length})`, unit: "ms", value: readyMedian, reference: null, target: valueAtMost(INTAKE_TARGETS.readyMs) },
   ]
   const ratio = (value: number, reference: number) => (reference > 0 ? `${(value / reference).toFixed(2)}x` : "-")
   return {
@@ -166,7 +181,7 @@ export const intakeReport = (m: IntakeMeasurements): BenchReport => {
       paced: { ...(phaseJson(m.paced) as Record<string, JsonValue>), targetRate: round(m.pacedTargetRate, 1), p99PerSecondMs: p99PerWindow(m.paced.timeline).map(([s, v]) => [s, v]) },
       reference: { single: perfJson(ref.single), batch: perfJson(ref.batch), paced: perfJson(ref.paced) },
       memory: { peakRssMb: mb(m.memory.peakRssKb), hwmMb: mb(m.memory.hwmKb), rssMbOverTime: m.memory.samples.map(([s, v]) => [s, v]) },
-      start: { spawnToReadyMs: round(m.start.spawnToReadyMs, 1), loggedMsSinceStart: m.start.loggedMs, logLinesMsAfterSpawn: m.start.timeline.map(([e, ms]) => [e, ms]) },
+      start: { spawnToReadyMs: round(m.start.spawnToReadyMs, 1), startsMs: m.start.startsMs.map((ms) => round(ms, 1)), loggedMsSinceStart: m.start.loggedMs, logLinesMsAfterSpawn: m.start.timeline.map(([e, ms]) => [e, ms]) },
       durability: { ...m.durability },
       loadAverage: { start: m.loadAverage.start.map((x) => round(x, 2)), end: m.loadAverage.end.map((x) => round(x, 2)) },
       cpuPercentOfOneCore: { single: { ...m.cpu.single }, batch: { ...m.cpu.batch }, paced: { ...m.cpu.paced } },

@@ -114,11 +114,27 @@ export const runIntake = async (options: Options, io: BenchIo): Promise<BenchRep
       lastTenth = tenth
     })
     io.err(`intake: status store holds ${store.records.toLocaleString("en-US")} requests (${store.fileMb} MB, written in ${(store.ms / 1000).toFixed(1)} s)`)
+    // One start varies by a few hundred ms on a shared machine: the earlier starts are
+    // timed and stopped, the last one is loaded, and the report gives their median.
+    const startsMs: number[] = []
+    for (let n = 1; n < options.starts; n++) {
+      const trial = startGateway({ run, roles: ["producer"], baseEnv: io.env })
+      try {
+        const ready = await trial.waitReady(options.readyTimeoutMs)
+        startsMs.push(ready.spawnToReadyMs)
+        io.err(`intake: start ${n} of ${options.starts}: ready ${ready.spawnToReadyMs.toFixed(0)} ms after spawn`)
+        await trial.stop()
+      } catch (error) {
+        trial.kill()
+        throw error
+      }
+    }
     io.err(`intake: starting gateway --role producer on ${run.intakeUrl} (topics ${run.names.prefix}.*)`)
     const gateway = startGateway({ run, roles: ["producer"], baseEnv: io.env })
     let stopped = false
     try {
       const start = await gateway.waitReady(options.readyTimeoutMs)
+      startsMs.push(start.spawnToReadyMs)
       io.err(`intake: ready ${start.spawnToReadyMs.toFixed(0)} ms after spawn (the gateway logged ${start.loggedMs ?? "?"} ms since its start)`)
       const memory = sampleMemory(gateway)
       const target: IntakeTarget = { baseUrl: run.intakeUrl, apiKey }
@@ -165,7 +181,7 @@ export const runIntake = async (options: Options, io: BenchIo): Promise<BenchRep
         reference: { single: refSingle, batch: refBatch, paced: refPaced },
         store: { records: store.records, fileMb: store.fileMb },
         memory: sampled,
-        start: { ...start, timeline: startTimeline(gateway.lines, gateway.spawnedAt) },
+        start: { ...start, timeline: startTimeline(gateway.lines, gateway.spawnedAt), startsMs },
         durability: { accepted, sendtoRecords, resultsRecords, metricAccepted },
         loadAverage: { start: loadAtStart, end: loadavg() },
       })
