@@ -33,7 +33,7 @@ export const makeRecordCache = (view: StatusView): RecordCache => {
         if (oldest.done) break
         mine.delete(oldest.value)
       }
-      view.applyLocal(records)
+      view.applyCommitted(records)
     },
     highestNonce: (sender) => view.highestNonce(sender),
     awaitingOf: (sender) => newestUnfinished(view.awaitingOfSender(sender)),

@@ -93,7 +93,7 @@ export const producer = (ctx: HostContext, version: string, view: StatusView, re
       publish,
       requestCancel: async (record) => {
         await publisher.publish([{ topic: c.kafka.topics.results, key: record.id, value: encodeStatus(record) }], sends.failed)
-        view.applyLocal([record])
+        view.applyCommitted([record])
       },
       status: view.store,
       apiKeys,

@@ -33,6 +33,8 @@ import { kafkaOptionsFrom } from "../../host/connections.ts"
 import type { HostContext } from "../../host/host-context.ts"
 import { statusSettingsOf } from "../../config/gateway-config.ts"
 import type { StatusRecord } from "../../domain/status.ts"
+import { encodeStatus } from "../../domain/wire.ts"
+import { makeReadBackMemo } from "../../status/read-back.ts"
 import { openStatusStore, type StatusStore } from "../../status/store.ts"
 import { positionsToDiscard } from "../../status/resume.ts"
 import { lockStoreFile } from "../../status/store-lock.ts"
@@ -61,8 +63,13 @@ export interface StatusView {
   /** Requests signed or submitted and not final whose record names `partition` (see the store's `awaitingRecordedIn`). */
   readonly awaitingRecordedIn: (partition: number, before?: number) => StatusRecord[]
   readonly store: StatusStore
-  /** Applies records this host just wrote, before they come back from Kafka. */
+  /** Applies records this host keeps to itself (the intake's `accepted`, never written to the topic). */
   readonly applyLocal: (records: readonly StatusRecord[]) => void
+  /**
+   * Applies records this host just committed to `sendto.results`, before they come back
+   * from Kafka; the copy read back is then left out (`src/status/read-back.ts`).
+   */
+  readonly applyCommitted: (records: readonly StatusRecord[]) => void
   /**
    * Resolves once every record committed to `sendto.results` before the call has been
    * read: of every partition, or of `partitions` only (an executor waits for its own).
@@ -88,6 +95,8 @@ export const statusView = (ctx: HostContext): { readonly view: StatusView; reado
   const opened = lock._tag === "held" ? openWriteBehindStore(path, { historyMax: settings.historyMax }) : openStatusStore(":memory:", { historyMax: settings.historyMax })
   const store: StatusStore = lock._tag === "held" ? { ...opened, close: () => (opened.close(), lock.release()) } : opened
   const progress = makeReadProgress()
+  const readBack = makeReadBackMemo()
+  const readBackSkipped = ctx.metrics.counter("gateway_status_read_back_skipped_total", "Records this host committed and applied itself, left out when read back from sendto.results (the same text; applying it again would change nothing).")
   const expired = ctx.metrics.counter("gateway_status_expired_total", "Final requests deleted from this host's status store after [status].retention_days (a tombstone written for each).")
   let endOffsets: () => Promise<Map<number, bigint>> = () => Promise.reject(new Error("status view is not connected"))
   let caughtUpOnce = false
@@ -113,6 +122,12 @@ export const statusView = (ctx: HostContext): { readonly view: StatusView; reado
     applyLocal: (records) => {
       store.applyMany(records)
       noteCancels(records)
+    },
+    applyCommitted: (records) => {
+      const texts = records.map(encodeStatus)
+      store.applyMany(records, texts)
+      noteCancels(records)
+      for (let i = 0; i < records.length; i++) readBack.note((records[i] as StatusRecord).id, texts[i] as string)
     },
     cancelRequested: (id) => cancels.has(id),
     ready: () => caughtUpOnce,
@@ -141,6 +156,7 @@ export const statusView = (ctx: HostContext): { readonly view: StatusView; reado
     if (otherSource || stale !== undefined) {
       log.warn(statusViewEvents.reset, { path, reason: otherSource ? `the store was filled from another cluster or topic than ${clusterId}/${topic}` : stale })
       store.clear()
+      readBack.clear()
       store.claimSource(`${clusterId}/${topic}`)
       progress.reset()
     }
@@ -176,7 +192,8 @@ export const statusView = (ctx: HostContext): { readonly view: StatusView; reado
         partitionsConsumedConcurrently: 4,
         eachBatch: async ({ batch }) => {
           // A tombstone's request is gone from the topic, so from here too (a `remove` change).
-          const { changes, unreadable } = changesOf(batch.messages)
+          const { changes, unreadable, skipped } = changesOf(batch.messages, readBack.take)
+          if (skipped > 0) readBackSkipped.inc(undefined, skipped)
           for (const offset of unreadable) log.warn(statusViewEvents.unreadable, { partition: batch.partition, offset })
           await Effect.runPromise(sendUpdate(updates, { _tag: "batch", changes }))
         },

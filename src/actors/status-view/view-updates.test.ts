@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test"
 import { Effect, Fiber } from "effect"
 import type { RequestStatus, StatusRecord } from "../../domain/status.ts"
 import { makeReadProgress } from "../../kafka/read-progress.ts"
+import { makeReadBackMemo } from "../../status/read-back.ts"
 import { openStatusStore } from "../../status/store.ts"
 import { applyUpdate, changesOf, makeViewUpdates, sendUpdate, type TopicMessage, viewUpdatesCapacity, type ViewTarget } from "./view-updates.ts"
 
@@ -35,7 +36,63 @@ describe("changesOf", () => {
   })
 
   test("an empty batch changes nothing", () => {
-    expect(changesOf([])).toEqual({ changes: [], unreadable: [] })
+    expect(changesOf([])).toEqual({ changes: [], unreadable: [], skipped: 0 })
+  })
+
+  test("leaves out, unparsed, the records this host says it applied text for text, and keeps the rest of their run", () => {
+    const memo = makeReadBackMemo()
+    const mine = JSON.stringify(rec("b", "signed", 2))
+    memo.note("b", mine)
+    memo.note("c", JSON.stringify(rec("c", "signed", 2)))
+    const { changes, skipped } = changesOf(
+      [msg(0, "a", rec("a", "accepted", 1)), msg(1, "b", mine), msg(2, "c", rec("c", "submitted", 3)), msg(3, "b", mine)],
+      memo.take,
+    )
+    // c's text differs from the one noted (a newer status), so it is applied; b's second copy is no longer noted.
+    expect(changes.map((c) => (c._tag === "apply" ? c.records.map((r) => `${r.id}:${r.status}`) : `-${c.id}`))).toEqual([["a:accepted", "c:submitted", "b:signed"]])
+    expect(skipped).toBe(1)
+    expect(memo.size()).toBe(1)
+  })
+
+  test("a store that skips what it applied itself ends as one that applies every record read back", () => {
+    const written = [rec("a", "signed", 1), rec("a", "submitted", 2), rec("b", "signed", 3), rec("a", "confirmed", 4), { ...rec("b", "signed", 5), nonce: 7, sender: "0xs" }]
+    const read = [...written, rec("c", "accepted", 6)]
+    const both = [openStatusStore(":memory:"), openStatusStore(":memory:")] as const
+    const memo = makeReadBackMemo()
+    for (const r of written) {
+      const text = JSON.stringify(r)
+      for (const store of both) store.applyMany([r], [text])
+      memo.note(r.id, text)
+    }
+    const messages = read.map((r, i) => msg(i, r.id, r))
+    for (const [store, skip] of [[both[0], memo.take], [both[1], undefined]] as const) {
+      for (const change of changesOf(messages, skip).changes) if (change._tag === "apply") store.applyMany(change.records, change.texts)
+    }
+    for (const id of ["a", "b", "c"]) {
+      expect(both[0].get(id)).toEqual(both[1].get(id))
+      expect(both[0].history(id)).toEqual(both[1].history(id))
+    }
+    expect(both[0].highestNonce("0xs")).toBe(7)
+    expect(both[0].countByStatus()).toEqual(both[1].countByStatus())
+  })
+})
+
+describe("the read-back memo", () => {
+  test("keeps the last text of each id, forgets it once taken, and drops the oldest ids past its capacity", () => {
+    const memo = makeReadBackMemo(2)
+    memo.note("a", "1")
+    memo.note("a", "2")
+    expect(memo.take("a", "1")).toBe(false)
+    memo.note("b", "3")
+    memo.note("a", "4")
+    memo.note("c", "5")
+    expect(memo.take("b", "3")).toBe(false)
+    expect(memo.take("a", "4")).toBe(true)
+    expect(memo.take("a", "4")).toBe(false)
+    expect(memo.take("c", "5")).toBe(true)
+    memo.note("d", "6")
+    memo.clear()
+    expect(memo.size()).toBe(0)
   })
 })
 

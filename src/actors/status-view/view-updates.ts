@@ -44,11 +44,17 @@ export const viewUpdatesCapacity = 16
 /**
  * A batch's messages as changes, in offset order: records are gathered into runs, and a
  * tombstone (a null value) ends the run before it and deletes its key. The offsets of
- * messages that are not JSON are returned for the log; they change nothing.
+ * messages that are not JSON are returned for the log; they change nothing. A record
+ * `applied` says this host already applied, text for text, is left out unparsed
+ * (see `src/status/read-back.ts`).
  */
-export const changesOf = (messages: readonly TopicMessage[]): { readonly changes: ViewChange[]; readonly unreadable: string[] } => {
+export const changesOf = (
+  messages: readonly TopicMessage[],
+  applied?: (id: string, text: string) => boolean,
+): { readonly changes: ViewChange[]; readonly unreadable: string[]; readonly skipped: number } => {
   const changes: ViewChange[] = []
   const unreadable: string[] = []
+  let skipped = 0
   let records: StatusRecord[] = []
   let texts: string[] = []
   const endRun = () => {
@@ -64,6 +70,10 @@ export const changesOf = (messages: readonly TopicMessage[]): { readonly changes
     }
     try {
       const text = m.value.toString()
+      if (applied !== undefined && m.key !== null && applied(m.key.toString(), text)) {
+        skipped++
+        continue
+      }
       records.push(JSON.parse(text) as StatusRecord)
       texts.push(text)
     } catch {
@@ -71,7 +81,7 @@ export const changesOf = (messages: readonly TopicMessage[]): { readonly changes
     }
   }
   endRun()
-  return { changes, unreadable }
+  return { changes, unreadable, skipped }
 }
 
 /** What applying an update touches. */
