@@ -202,6 +202,17 @@ export const makePartitionExecutor = (deps: ExecutorDeps): Effect.Effect<Partiti
       Effect.gen(function* () {
         while (held >= deps.maxHeld && stopped === undefined) yield* Queue.take(room)
         if (stopped !== undefined) return yield* Effect.fail(stopped)
+        // Once admitted, the messages are this executor's: they are queued (or dead-lettered)
+        // to the last one even if the caller gives up meanwhile (the consumer's heartbeat
+        // aborts a batch it cannot vouch for), since kafkajs then hands the same batch again
+        // and the position finds it already taken. Interrupted halfway, the messages after a
+        // slow dead letter's commit were never run (likely what left 20 requests of a CI run
+        // of the poison test `accepted` for good; partition-executor.test.ts shows the loss).
+        return yield* Effect.uninterruptible(admit(messages))
+      })
+
+    const admit = (messages: readonly FetchedMessage[]): Effect.Effect<OfferOutcome, Fenced> =>
+      Effect.gen(function* () {
         // In log order from the takeover's position, every message once (see fetch-position.ts).
         const admitted = position.admit(messages)
         if (admitted._tag === "seen") return taken
