@@ -49,6 +49,8 @@ export interface GatewayNodeView {
   readonly inFlight: ReadonlyArray<readonly [number, number]>
   readonly peakInFlight: number
   readonly calls: number
+  /** Round trips those calls took (gateway_node_requests): a JSON-RPC batch carries several calls in one. */
+  readonly requests: number
   /** Requests the consumer put back for a retry (gateway_consumer_outcomes_total{outcome="retry"}). */
   readonly retries: number
   /** Kafka transactions the partition executors committed (gateway_partition_transactions_total), and the records in them. */
@@ -149,6 +151,7 @@ export const runGatewayPhase = async (options: PhaseOptions, io: BenchIo): Promi
           inFlight,
           peakInFlight: metricSum(last, "gateway_node_in_flight_peak", { node: options.node }),
           calls: metricSum(last, "gateway_node_calls", { node: options.node }),
+          requests: metricSum(last, "gateway_node_requests", { node: options.node }),
           retries: metricSum(last, "gateway_consumer_outcomes_total", { outcome: "retry" }),
           transactions: metricSum(last, "gateway_partition_transactions_total", {}),
           recordsCommitted: metricSum(last, "gateway_partition_records_committed_total", {}),

@@ -195,6 +195,7 @@ const phaseJson = (p: PhaseResult): JsonValue => {
     gateway: {
       peakInFlight: p.gateway.peakInFlight,
       calls: p.gateway.calls,
+      requests: p.gateway.requests,
       retries: p.gateway.retries,
       transactions: p.gateway.transactions,
       recordsCommitted: p.gateway.recordsCommitted,
@@ -259,6 +260,7 @@ const drainParts = (d: DrainPass) => {
     { name: `${d.chain}: accepted`, unit: "requests", value: d.phase.accepted },
     { name: `${d.chain}: not final at the end of the wait`, unit: "requests", value: lost(d.phase) },
     { name: `${d.chain}: gateway peak in-flight (cap ${d.maxInFlight})`, unit: "calls", value: d.phase.gateway.peakInFlight },
+    ...(d.phase.gateway.requests > 0 ? [{ name: `${d.chain}: gateway calls to the node per round trip`, unit: "calls", value: round(d.phase.gateway.calls / d.phase.gateway.requests, 2) }] : []),
     ...(d.mined === null ? [] : [{ name: `${d.chain}: transactions on chain from the pass's senders`, unit: "transactions", value: d.mined }]),
     ...(d.chain === "ethereum" ? [{ name: `${d.chain}: node stalls the bench mined through (evm_mine)`, unit: "blocks", value: d.nudges.length }] : []),
   ]

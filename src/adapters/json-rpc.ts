@@ -68,6 +68,11 @@ export const readAnswer = (node: Answerer, method: string, status: number, text:
   } catch {
     reply = undefined
   }
+  return readReply(node, method, status, reply, () => text)
+}
+
+/** `readAnswer` for a body already parsed (`reply`, undefined when it was not JSON); `textOf` gives the body for an error's excerpt. */
+const readReply = (node: Answerer, method: string, status: number, reply: unknown, textOf: () => string): JsonRpcOutcome => {
   if (typeof reply === "object" && reply !== null && !Array.isArray(reply)) {
     const { error, result } = reply as { readonly error?: RpcErrorShape | null; readonly result?: unknown }
     if (typeof error === "object" && error !== null && typeof error.code === "number") {
@@ -75,6 +80,7 @@ export const readAnswer = (node: Answerer, method: string, status: number, text:
     }
     if (status >= 200 && status < 300 && (error === undefined || error === null) && "result" in reply) return { ok: true, result: result ?? null }
   }
+  const text = textOf()
   const detail = `HTTP ${status}${text === "" ? "" : `: ${excerpt(text)}`}`
   if (transportFailure(status, text) === "overloaded") return failed(new NodeOverloaded({ node: node.name, method, detail }))
   const hint = status === 401 || status === 403 ? "; check the node's user and password in the config and its environment variable" : status >= 200 && status < 300 ? " (not a JSON-RPC answer)" : ""
@@ -158,6 +164,6 @@ export const postJsonRpcBatch = async (endpoint: JsonRpcEndpoint, calls: readonl
   return calls.map((c, i) => {
     const reply = byId.get(first + i)
     if (reply === undefined) return failed(new NodeUnreachable({ node: endpoint.name, method: c.method, detail: "no answer for this call in the batch" }))
-    return readAnswer(endpoint, c.method, 200, JSON.stringify(reply))
+    return readReply(endpoint, c.method, 200, reply, () => JSON.stringify(reply))
   })
 }

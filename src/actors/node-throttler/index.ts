@@ -55,6 +55,7 @@ export const nodeThrottler = (ctx: HostContext, node: NodeConfig): NodeThrottler
       m.inFlight.set(snap.inFlight, labels)
       m.peakInFlight.set(snap.peakInFlight, labels)
       m.calls.set(snap.calls, labels)
+      m.requests.set(snap.requests, labels)
       m.breakerOpen.set(snap.breaker === "open" ? 1 : 0, labels)
     })
 

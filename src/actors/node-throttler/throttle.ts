@@ -38,6 +38,8 @@ export interface ThrottleSnapshot {
   readonly readLimit: number
   readonly breaker: BreakerState["_tag"]
   readonly calls: number
+  /** Round trips those calls took: a batch is one request carrying several calls. */
+  readonly requests: number
   readonly failures: number
   readonly overloads: number
   /**
@@ -110,6 +112,7 @@ export const makeThrottle = (node: NodeConfig, now: () => number = Date.now): No
   let peak = 0
   let lastSlot = Number.NEGATIVE_INFINITY
   let calls = 0
+  let requests = 0
   let failures = 0
   let overloads = 0
   const waiters: Array<() => void> = []
@@ -188,6 +191,7 @@ export const makeThrottle = (node: NodeConfig, now: () => number = Date.now): No
       lastSlot = slot.at
       if (slot.waitMs > 0) yield* Effect.sleep(slot.waitMs)
       calls += 1
+      requests += 1
       const started = performance.now()
       return yield* target.call(method, params).pipe(
         Effect.tap(() =>
@@ -235,6 +239,7 @@ export const makeThrottle = (node: NodeConfig, now: () => number = Date.now): No
       }
       if (wait > 0) yield* Effect.sleep(wait)
       calls += batch.length
+      requests += 1
       const started = performance.now()
       const outcomes = yield* target.batch(batch)
       const transport = outcomes.filter((o) => !o.ok && o.error._tag !== "NodeRejected")
@@ -286,6 +291,6 @@ export const makeThrottle = (node: NodeConfig, now: () => number = Date.now): No
       listeners.add(listener)
       return () => listeners.delete(listener)
     },
-    snapshot: () => ({ node: node.name, inFlight, peakInFlight: peak, limit: limit(), readsInFlight, readLimit: readLimit(), breaker: breaker._tag, calls, failures, overloads, ...(adaptive.baselineMs === undefined ? {} : { latencyMs: adaptive.baselineMs }) }),
+    snapshot: () => ({ node: node.name, inFlight, peakInFlight: peak, limit: limit(), readsInFlight, readLimit: readLimit(), breaker: breaker._tag, calls, requests, failures, overloads, ...(adaptive.baselineMs === undefined ? {} : { latencyMs: adaptive.baselineMs }) }),
   }
 }

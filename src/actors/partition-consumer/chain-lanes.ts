@@ -15,6 +15,7 @@ import { makeBitcoinChainWatch, type BitcoinChainWatch } from "../../execution/b
 import { makeFeeMarkets, type EthereumSettings } from "../../execution/ethereum/ethereum-context.ts"
 import { makeEthereumLane } from "../../execution/ethereum/ethereum-lane.ts"
 import { makeChainFollower, type ChainFollower } from "../../execution/ethereum/chain-follower.ts"
+import { batchingSends } from "../../execution/ethereum/send-batches.ts"
 import { makeSenderBook } from "../../execution/ethereum/sender-book.ts"
 import type { Logger } from "../../observability/log.ts"
 
@@ -23,6 +24,8 @@ const gwei = 1_000_000_000n
 /** What every partition of a host shares: keys, fee markets, settings. */
 export interface HostChains {
   readonly nodes: ChainNodes
+  /** `nodes` for the Ethereum lanes: concurrent sends of the host's senders share a batch. */
+  readonly ethereumNodes: ChainNodes
   readonly chains: ReadonlySet<ChainName>
   readonly signers: ReadonlyMap<string, EthereumSigner>
   readonly ethereum: EthereumSettings
@@ -42,6 +45,7 @@ export const hostChains = (ctx: HostContext, nodes: ChainNodes): HostChains => {
   const wallet = ctx.config.nodes.find((n) => n.chain === "bitcoin" && ctx.host.nodes.includes(n.name))
   return {
     nodes,
+    ethereumNodes: batchingSends(nodes),
     chains,
     signers: signersFromKeyList(ctx.env[eth.keystore_env] ?? ""),
     market: makeFeeMarkets(nodes),
@@ -79,7 +83,7 @@ export const partitionLanes = (host: HostChains, partition: number, recorder: Re
   const lanes = new Map<ChainName, Lane>()
   if (host.chains.has("ethereum")) {
     lanes.set("ethereum", makeEthereumLane({
-      partition, nodes: host.nodes, recorder, records, signers: host.signers, settings: host.ethereum,
+      partition, nodes: host.ethereumNodes, recorder, records, signers: host.signers, settings: host.ethereum,
       book: makeSenderBook(), market: host.market, log, now: Date.now,
     }, host.follower, deadLetter))
   }
