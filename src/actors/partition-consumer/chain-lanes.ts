@@ -37,15 +37,18 @@ export interface HostChains {
   readonly bitcoinWatch: BitcoinChainWatch
 }
 
-/** Reads the host's chain settings; throws `BadSigningKey` for a malformed key list (a config error, at start). */
-export const hostChains = (ctx: HostContext, nodes: ChainNodes): HostChains => {
+/**
+ * Reads the host's chain settings; throws `BadSigningKey` for a malformed key list (a config
+ * error, at start). `onSendBatch` hears of each batch of raw transactions the Ethereum lanes send.
+ */
+export const hostChains = (ctx: HostContext, nodes: ChainNodes, onSendBatch?: (node: string, sends: number) => void): HostChains => {
   const eth = ctx.config.chains.ethereum
   const btc = ctx.config.chains.bitcoin
   const chains = new Set(ctx.config.nodes.filter((n) => ctx.host.nodes.includes(n.name)).map((n) => n.chain))
   const wallet = ctx.config.nodes.find((n) => n.chain === "bitcoin" && ctx.host.nodes.includes(n.name))
   return {
     nodes,
-    ethereumNodes: batchingSends(nodes),
+    ethereumNodes: batchingSends(nodes, onSendBatch === undefined ? {} : { onBatch: onSendBatch }),
     chains,
     signers: signersFromKeyList(ctx.env[eth.keystore_env] ?? ""),
     market: makeFeeMarkets(nodes),

@@ -19,4 +19,6 @@ export const partitionConsumerMetrics = (metrics: MetricsRegistry) => ({
   backlog: metrics.gauge("gateway_partition_backlog", "Messages between the batch being handled and the partition's end."),
   transactions: metrics.counter("gateway_partition_transactions_total", "Kafka transactions committed by partition executors, by partition."),
   recordsCommitted: metrics.counter("gateway_partition_records_committed_total", "Records committed in those transactions, by partition."),
+  sendBatches: metrics.counter("gateway_ethereum_send_batches_total", "JSON-RPC batches of two or more raw transactions sent to a node, by node."),
+  sendsBatched: metrics.counter("gateway_ethereum_sends_batched_total", "Raw transactions that went to a node in those batches, by node."),
 })

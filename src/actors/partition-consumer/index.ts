@@ -56,7 +56,10 @@ export const partitionConsumer = (ctx: HostContext, pool: NodePool, view: Status
       // Results of a request go to the partition of its request, so the two topics must match.
       if (found !== k.topics.partitions) return yield* new TopicMismatch({ topic, expected: k.topics.partitions, found })
     }
-    const chains = yield* Effect.try({ try: () => hostChains(ctx, pool), catch: (e) => e as Error })
+    const chains = yield* Effect.try({ try: () => hostChains(ctx, pool, (node, sends) => {
+      metrics.sendBatches.inc({ node })
+      metrics.sendsBatched.inc({ node }, sends)
+    }), catch: (e) => e as Error })
     const consumer = yield* scopedConsumer(cluster, {
       groupId: k.consumer.group_id,
       sessionTimeoutMs: k.consumer.session_timeout_ms,

@@ -41,12 +41,14 @@ const settle = <A, E>(effect: Effect.Effect<A, E>) => Effect.result(effect)
 describe("batchingSends", () => {
   test("sends made in the same turn to one node go in one batch, and each gets its own answer", async () => {
     const { nodes, singles, batches } = recordingNodes()
-    const sends = batchingSends(nodes)
+    const heard: string[] = []
+    const sends = batchingSends(nodes, { onBatch: (node, n) => heard.push(`${node}:${n}`) })
     const answers = await Effect.runPromise(
       Effect.all(["0x01", "0xbad2", "0x03"].map((raw) => settle(sends.callNode("eth-1", sendMethod, [raw]))), { concurrency: "unbounded" }),
     )
     expect(singles).toEqual([])
     expect(batches.map((b) => b.calls.map((c) => c.params[0]))).toEqual([["0x01", "0xbad2", "0x03"]])
+    expect(heard).toEqual(["eth-1:3"])
     expect(answers.map((a) => (a._tag === "Success" ? a.success : `${a.failure._tag}:${"kind" in a.failure ? a.failure.kind : ""}`))).toEqual([
       "hash-of-0x01",
       "NodeRejected:insufficient-funds",
@@ -66,7 +68,7 @@ describe("batchingSends", () => {
 
   test("each node gets its own batch, a full batch opens another, and other methods pass through", async () => {
     const { nodes, singles, batches } = recordingNodes()
-    const sends = batchingSends(nodes, 2)
+    const sends = batchingSends(nodes, { perBatch: 2 })
     await Effect.runPromise(
       Effect.all([
         sends.callNode("eth-1", sendMethod, ["0x1a"]),

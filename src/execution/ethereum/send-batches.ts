@@ -41,15 +41,18 @@ const cutShort: NodeCallError = { _tag: "NodeUnreachable", message: "the batch t
 
 /**
  * `nodes`, except that concurrent `eth_sendRawTransaction` calls to the same node share one
- * JSON-RPC batch (at most `perBatch` calls). Every other call passes through unchanged.
+ * JSON-RPC batch (at most `perBatch` calls, `sendsPerBatch` by default). Every other call
+ * passes through unchanged. `onBatch` hears of each batch of two sends or more.
  */
-export const batchingSends = (nodes: ChainNodes, perBatch: number = sendsPerBatch): ChainNodes => {
+export const batchingSends = (nodes: ChainNodes, options: { readonly perBatch?: number; readonly onBatch?: (node: string, sends: number) => void } = {}): ChainNodes => {
+  const perBatch = options.perBatch ?? sendsPerBatch
   /** Per node, the batch still gathering calls (its first caller waits a turn before carrying it). */
   const gathering = new Map<string, Waiting[]>()
 
   /** Sends `batch` and completes every call of it, whatever happens to the carrying fiber. */
-  const carry = (node: string, batch: Waiting[]): Effect.Effect<void> =>
-    batch.length === 1
+  const carry = (node: string, batch: Waiting[]): Effect.Effect<void> => {
+    if (batch.length > 1) options.onBatch?.(node, batch.length)
+    return batch.length === 1
         ? Effect.exit(nodes.callNode(node, sendMethod, (batch[0] as Waiting).params)).pipe(
             Effect.map((exit) => void Deferred.doneUnsafe((batch[0] as Waiting).answer, exit)),
           )
@@ -68,6 +71,7 @@ export const batchingSends = (nodes: ChainNodes, perBatch: number = sendsPerBatc
               },
             }),
           )
+  }
 
   const send = (node: string, params: readonly unknown[]): Effect.Effect<unknown, NodeCallError> =>
     Effect.suspend(() => {
