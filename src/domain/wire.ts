@@ -53,8 +53,22 @@ export const decodeRequest = (text: string): Decoded<QueuedRequest> => {
   return { ok: true, value: v as unknown as QueuedRequest }
 }
 
-/** The `sendto.results` message value of a status record. */
-export const encodeStatus = (record: StatusRecord): string => JSON.stringify(record)
+/** The text of each record encoded so far; a record is never changed once made (its fields are readonly). */
+const encodedTexts = new WeakMap<StatusRecord, string>()
+
+/**
+ * The `sendto.results` message value of a status record. The text is remembered per record
+ * object: an executor's record is encoded by its partition's recorder for Kafka and again
+ * by the status view that applies it, and the second time costs a lookup.
+ */
+export const encodeStatus = (record: StatusRecord): string => {
+  let text = encodedTexts.get(record)
+  if (text === undefined) {
+    text = JSON.stringify(record)
+    encodedTexts.set(record, text)
+  }
+  return text
+}
 
 /** Reads a `sendto.results` message value back into a status record. */
 export const decodeStatus = (text: string): Decoded<StatusRecord> => {

@@ -162,7 +162,9 @@ export const partitionConsumer = (ctx: HostContext, pool: NodePool, view: Status
         if (Exit.isSuccess(offered)) payload.resolveOffset(batch.lastOffset())
         metrics.backlog.set(Number(BigInt(batch.highWatermark) - BigInt(batch.lastOffset()) - 1n), { partition: String(batch.partition) })
       } catch {
-        // Aborted by a rebalance or a stop: the batch is fetched again by whoever owns it.
+        // Aborted by a rebalance, a stale batch or a stop: the batch is fetched again by whoever
+        // owns it. The same executor, offered it again, skips what it already took (an offer
+        // it had begun is taken to its end, uninterruptibly) and takes the rest.
       } finally {
         clearInterval(heartbeat)
       }
