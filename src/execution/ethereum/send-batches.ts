@@ -49,28 +49,28 @@ export const batchingSends = (nodes: ChainNodes, options: { readonly perBatch?: 
   /** Per node, the batch still gathering calls (its first caller waits a turn before carrying it). */
   const gathering = new Map<string, Waiting[]>()
 
-  /** Sends `batch` and completes every call of it, whatever happens to the carrying fiber. */
+  /** Sends `batch` and completes each of its calls with its own answer (`send` covers an interrupted carrier). */
   const carry = (node: string, batch: Waiting[]): Effect.Effect<void> => {
     if (batch.length > 1) options.onBatch?.(node, batch.length)
     return batch.length === 1
-        ? Effect.exit(nodes.callNode(node, sendMethod, (batch[0] as Waiting).params)).pipe(
-            Effect.map((exit) => void Deferred.doneUnsafe((batch[0] as Waiting).answer, exit)),
-          )
-        : nodes.callNodeBatch(node, batch.map((w) => ({ method: sendMethod, params: w.params }))).pipe(
-            Effect.match({
-              onFailure: (error) => {
-                for (const w of batch) Deferred.doneUnsafe(w.answer, Effect.fail(error))
-              },
-              onSuccess: (outcomes) => {
-                batch.forEach((w, i) => {
-                  const outcome = outcomes[i]
-                  Deferred.doneUnsafe(w.answer, outcome === undefined
-                    ? Effect.fail<NodeCallError>({ _tag: "NodeUnreachable", message: "the node's batch answer had no entry for this send" })
-                    : outcome.ok ? Effect.succeed(outcome.result) : Effect.fail(outcome.error))
-                })
-              },
-            }),
-          )
+      ? Effect.exit(nodes.callNode(node, sendMethod, (batch[0] as Waiting).params)).pipe(
+          Effect.map((exit) => void Deferred.doneUnsafe((batch[0] as Waiting).answer, exit)),
+        )
+      : nodes.callNodeBatch(node, batch.map((w) => ({ method: sendMethod, params: w.params }))).pipe(
+          Effect.match({
+            onFailure: (error) => {
+              for (const w of batch) Deferred.doneUnsafe(w.answer, Effect.fail(error))
+            },
+            onSuccess: (outcomes) => {
+              batch.forEach((w, i) => {
+                const outcome = outcomes[i]
+                Deferred.doneUnsafe(w.answer, outcome === undefined
+                  ? Effect.fail<NodeCallError>({ _tag: "NodeUnreachable", message: "the node's batch answer had no entry for this send" })
+                  : outcome.ok ? Effect.succeed(outcome.result) : Effect.fail(outcome.error))
+              })
+            },
+          }),
+        )
   }
 
   const send = (node: string, params: readonly unknown[]): Effect.Effect<unknown, NodeCallError> =>
