@@ -11,6 +11,7 @@
  * batches (gateway_ethereum_send_batches_total, gateway_ethereum_sends_batched_total).
  */
 import { afterAll, beforeAll, expect, test } from "bun:test"
+import { metricSum, parseMetricsText } from "../../bench/lib/gateway-under-test.ts"
 import { ethPaidCounts, expectExactlyOnce, type FaultRun, startOneHostRun, statusesOf, submitAll, waitAllFinal } from "../support/fault-run.ts"
 
 let run: FaultRun
@@ -23,12 +24,9 @@ afterAll(async () => {
   await run?.stop()
 }, 120_000)
 
-/** A metric of the host's for eth-1, from its /metrics (0 before it has counted anything). */
-const nodeMetric = async (intake: string, name: string): Promise<number> => {
-  const text = await (await fetch(`${intake}/metrics`)).text()
-  const line = text.split("\n").find((l) => l.startsWith(`${name}{`) && l.includes('node="eth-1"'))
-  return line === undefined ? 0 : Number(line.split(" ").pop())
-}
+/** A counter of the host's for eth-1, from its /metrics (0 before it has counted anything). */
+const nodeMetric = async (intake: string, name: string): Promise<number> =>
+  metricSum(parseMetricsText(await (await fetch(`${intake}/metrics`)).text()), name, { node: "eth-1" })
 
 test("a send the node refuses inside a shared batch fails alone; every other send of the batch confirms", async () => {
   const intake = run.intakes[0] ?? ""
