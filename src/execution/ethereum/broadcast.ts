@@ -55,9 +55,20 @@ export const broadcastSlot = (nodes: ChainNodes, recorder: Recorder, slot: Slot,
 export const broadcastSlots = (nodes: ChainNodes, recorder: Recorder, slots: readonly Slot[], now: () => number): Effect.Effect<readonly BroadcastOutcome[], Fenced> =>
   Effect.gen(function* () {
     const outcomes: BroadcastOutcome[] = []
-    for (const slot of slots) outcomes.push(yield* broadcastSlot(nodes, recorder, slot, now))
+    for (const slot of slots) {
+      const outcome = yield* broadcastSlot(nodes, recorder, slot, now)
+      // A slot the run holds (`inRun`) is the tracker's again once the node took it; after any
+      // other answer, once the run has acted on it (the run calls `releaseFromRun`).
+      if (outcome._tag === "sent") slot.inRun = undefined
+      outcomes.push(outcome)
+    }
     return outcomes
   })
+
+/** Hands the slots back to the tracker (see `broadcastSlots`). */
+export const releaseFromRun = (slots: readonly Slot[]): void => {
+  for (const slot of slots) slot.inRun = undefined
+}
 
 /** Whether the node knows any of these hashes (in its pool or its chain). */
 export const knownToNode = (nodes: ChainNodes, node: string, hashes: readonly string[]): Effect.Effect<boolean> =>

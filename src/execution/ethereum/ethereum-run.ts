@@ -14,7 +14,7 @@ import type { Fenced } from "../durable.ts"
 import { commitDurably } from "../durable.ts"
 import type { DeadLetterFor, LaneItem, RunResult } from "../lane.ts"
 import type { ExtraRecord, NodeCallError } from "../ports.ts"
-import { broadcastSlots } from "./broadcast.ts"
+import { broadcastSlots, releaseFromRun } from "./broadcast.ts"
 import type { EthereumContext } from "./ethereum-context.ts"
 import { freshFees, type FeeMarket } from "./fee-policy.ts"
 import { transactionFields, type TransactionFields } from "./request-transaction.ts"
@@ -152,15 +152,28 @@ export const runEthereumSender = (ctx: EthereumContext, sender: string, items: r
     if (g.records.length > 0 || g.finishes.length > 0) {
       yield* commitDurably(ctx.recorder, g.records, g.finishes, g.extras)
       ctx.records.remember(g.records)
-      for (const slot of slots) slot.recorded = true
+      // The run sends these itself, in order, and acts on each answer: until then the tracker
+      // leaves them alone. A tracker round that sent them beside the run sent each twice, and
+      // the later copy, once the first was mined, was answered "nonce too low" and looked up
+      // again (hundreds of times in a 10,000-transfer drain).
+      for (const slot of slots) {
+        slot.recorded = true
+        slot.inRun = true
+      }
       if (slots.length > 0) {
         // In nonce order; then each answer is acted on in that order.
         const ordered = slots.sort((a, b) => a.nonce - b.nonce)
-        const outcomes = yield* broadcastSlots(ctx.nodes, ctx.recorder, ordered, ctx.now)
-        for (const [i, slot] of ordered.entries()) {
-          const outcome = outcomes[i]
-          if (outcome !== undefined) yield* afterBroadcast(ctx, slot, outcome)
-        }
+        yield* Effect.ensuring(
+          Effect.gen(function* () {
+            const outcomes = yield* broadcastSlots(ctx.nodes, ctx.recorder, ordered, ctx.now)
+            for (const [i, slot] of ordered.entries()) {
+              const outcome = outcomes[i]
+              if (outcome !== undefined) yield* afterBroadcast(ctx, slot, outcome)
+              releaseFromRun([slot])
+            }
+          }),
+          Effect.sync(() => releaseFromRun(ordered)),
+        )
       }
     }
     return deferred === undefined ? ({ _tag: "done" } as const) : ({ _tag: "later", ...deferred } as const)

@@ -183,7 +183,7 @@ export const fillGaps = (ctx: EthereumContext, sender: SenderState, minedCount: 
 const sendInOrder = (ctx: EthereumContext, sender: SenderState) =>
   Effect.gen(function* () {
     for (const slot of ctx.book.unmined(sender)) {
-      if (!slot.recorded || (slot.sentAt !== undefined && slot.refused === undefined)) continue
+      if (!slot.recorded || slot.inRun === true || (slot.sentAt !== undefined && slot.refused === undefined)) continue
       const outcome = yield* broadcastSlot(ctx.nodes, ctx.recorder, slot, ctx.now)
       yield* afterBroadcast(ctx, slot, outcome)
       if (outcome._tag === "unanswered") return
@@ -194,7 +194,8 @@ const sendInOrder = (ctx: EthereumContext, sender: SenderState) =>
 const followSender = (ctx: EthereumContext, sender: SenderState, head: number | undefined) =>
   Effect.gen(function* () {
     const lowest = ctx.book.unmined(sender).find((s) => s.recorded)
-    if (lowest === undefined) return
+    // A run is sending it (and the slots above it) right now, and acts on each answer.
+    if (lowest === undefined || lowest.inRun === true) return
     const now = ctx.now()
     const waited = now - (lowest.triedAt ?? 0)
     if (lowest.sentAt === undefined || lowest.refused !== undefined) {
@@ -266,7 +267,7 @@ export const trackEthereum = (ctx: EthereumContext, follower: { readonly head: (
     // Requests their clients cancelled while their transactions wait to be mined: replace them.
     for (const sender of [...ctx.book.all()]) {
       for (const slot of [...sender.slots.values()]) {
-        if (slot.mined !== undefined || slot.filler || slot.clientSigned || !slot.recorded || cancelSigned(slot) || !ctx.records.cancelRequested(slot.owner)) continue
+        if (slot.mined !== undefined || slot.filler || slot.clientSigned || !slot.recorded || slot.inRun === true || cancelSigned(slot) || !ctx.records.cancelRequested(slot.owner)) continue
         yield* Effect.catch(cancelSlot(ctx, slot), (e) => (e._tag === "WriterFenced" || e._tag === "CommitAmbiguous" ? Effect.fail(e) : Effect.void))
       }
     }

@@ -59,6 +59,11 @@ export interface Slot {
   reported: string
   /** Epoch ms of the last broadcast of any version, for paced retries of a refused slot. */
   triedAt: number | undefined
+  /**
+   * True from the moment a run records the slot until the node took it, or the run acted on
+   * the node's other answer: the run sends it, and the tracker leaves it alone (ethereum-run.ts).
+   */
+  inRun?: boolean
 }
 
 /** One sender's nonces. */

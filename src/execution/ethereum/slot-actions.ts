@@ -53,7 +53,11 @@ export const ownerRecord = (ctx: EthereumContext, slot: Slot, status: StatusReco
 export const recordDurably = (ctx: EthereumContext, records: readonly StatusRecord[], finishes: readonly bigint[] = []): Effect.Effect<CommitProof, Fenced> =>
   Effect.tap(commitDurably(ctx.recorder, records, finishes), () => Effect.sync(() => ctx.records.remember(records)))
 
-/** Records a new slot (or new version of one) and broadcasts it; the book holds it from now on. */
+/**
+ * Records a new slot (or new version of one) and broadcasts it; the book holds it from now
+ * on. A copy of a slot a run still holds (`inRun`) is not the run's: `bumpSlot`, `cancelSlot`
+ * and `resignElsewhere` clear the mark in their copies.
+ */
 const recordAndSend = (ctx: EthereumContext, slot: Slot, status: StatusRecord["status"], reason?: string): Effect.Effect<void, Fenced> =>
   Effect.gen(function* () {
     slot.recorded = false
@@ -108,7 +112,7 @@ export const bumpSlot = (ctx: EthereumContext, slot: Slot): Effect.Effect<void, 
     // A bump of the cancelling self-transfer is still the cancel.
     const version: SlotVersion = current.cancel ? { ...signed, cancel: true } : signed
     ctx.log.info(executorEvents.feeBumped, { partition: ctx.partition, id: slot.owner, nonce: slot.nonce, max_fee: String(bump.fees.maxFee), tip: String(bump.fees.tip), version: slot.versions.length + 1 })
-    const bumped: Slot = { ...slot, versions: [...slot.versions, version], sentAt: undefined, refused: undefined, recorded: false, triedAt: ctx.now() }
+    const bumped: Slot = { ...slot, versions: [...slot.versions, version], sentAt: undefined, refused: undefined, recorded: false, triedAt: ctx.now(), inRun: undefined }
     yield* recordAndSend(ctx, bumped, slot.reported as StatusRecord["status"])
   })
 
@@ -138,7 +142,7 @@ export const cancelSlot = (ctx: EthereumContext, slot: Slot): Effect.Effect<void
     const signed = signVersion(ctx, slot.sender, slot.nonce, { to: slot.sender, value: 0n, data: "0x", gasLimit: 21_000n }, bump.fees)
     if (signed === undefined) return
     ctx.log.info(executorEvents.cancelSigned, { partition: ctx.partition, id: slot.owner, nonce: slot.nonce, txid: signed.hash, max_fee: String(bump.fees.maxFee), tip: String(bump.fees.tip) })
-    const replaced: Slot = { ...slot, versions: [...slot.versions, { ...signed, cancel: true }], sentAt: undefined, refused: undefined, recorded: false, triedAt: ctx.now() }
+    const replaced: Slot = { ...slot, versions: [...slot.versions, { ...signed, cancel: true }], sentAt: undefined, refused: undefined, recorded: false, triedAt: ctx.now(), inRun: undefined }
     yield* recordAndSend(ctx, replaced, slot.reported as StatusRecord["status"], `cancel requested: a zero-value self-transfer at nonce ${slot.nonce} (${signed.hash}) replaces it if it is mined first`)
   })
 
@@ -171,7 +175,7 @@ export const resignElsewhere = (ctx: EthereumContext, slot: Slot, pendingCount: 
     const version = signVersion(ctx, slot.sender, nonce, fields, freshFees(market.value, ctx.settings.fees))
     if (version === undefined) return
     ctx.log.warn(executorEvents.resigned, { partition: ctx.partition, id: slot.owner, old_nonce: slot.nonce, nonce })
-    const moved: Slot = { ...slot, nonce, versions: [version], sentAt: undefined, mined: undefined, refused: undefined, recorded: false, triedAt: ctx.now() }
+    const moved: Slot = { ...slot, nonce, versions: [version], sentAt: undefined, mined: undefined, refused: undefined, recorded: false, triedAt: ctx.now(), inRun: undefined }
     yield* recordAndSend(ctx, moved, "signed", `signed again at nonce ${nonce}: nonce ${slot.nonce} was taken by another transaction`)
   })
 
