@@ -167,14 +167,25 @@ export const onMembershipEvents = (consumer: Consumer, on: (event: MembershipEve
 
 /**
  * Creates the topics that are missing, with their partitions, replication and
- * min.insync.replicas. Topics that exist are left as they are. Returns the names created.
+ * min.insync.replicas, and returns once every partition of those it created answers a
+ * read of its offsets. Topics that exist are left as they are. Returns the names created.
  */
 export const ensureTopics = (cluster: KafkaCluster, admin: Admin, topics: readonly TopicSpec[]) =>
-  ensureTopicsOnce(cluster, admin, topics).pipe(
-    // Right after creation a broker may not host a partition yet ("does not host this
-    // topic-partition"); the topics exist, and the next attempt sees them.
-    Effect.retry(topicCreationRetry),
-  )
+  Effect.gen(function* () {
+    const created = yield* ensureTopicsOnce(cluster, admin, topics).pipe(
+      // Right after creation a broker may not host a partition yet ("does not host this
+      // topic-partition"); the topics exist, and the next attempt sees them.
+      Effect.retry(topicCreationRetry),
+    )
+    // Right after creation a broker can still answer a read of a partition's offsets with
+    // "This server is not the leader for that topic-partition": a bench's gateway, started
+    // just after the bench created its run's topics, had its status view fail its first
+    // start that way. The creator waits until each partition's leader answers.
+    if (created.length > 0) {
+      yield* attempt(cluster, "admin.fetchTopicOffsets", () => Promise.all(created.map((topic) => admin.fetchTopicOffsets(topic)))).pipe(Effect.retry(topicCreationRetry))
+    }
+    return created
+  })
 
 const ensureTopicsOnce = (cluster: KafkaCluster, admin: Admin, topics: readonly TopicSpec[]) =>
   Effect.gen(function* () {
