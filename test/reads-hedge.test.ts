@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, expect, test } from "bun:test"
 import { Wallet } from "ethers"
+import { metricSum, parseMetricsText } from "../bench/lib/gateway-under-test.ts"
 import { startFaultRun, type FaultRun } from "./support/fault-run.ts"
 import { post } from "./support/intake-client.ts"
 import { proxiedEthNodes, type ReadProxy, withReadsKey } from "./support/read-proxy.ts"
@@ -61,6 +62,6 @@ test("a read slower than the pool's p95 is also sent to a second node, whose ans
   const hedged = answers.filter((a) => a.hedged === "true").length
   expect(hedged).toBeGreaterThanOrEqual(5)
   expect(Math.max(...answers.map((a) => a.ms))).toBeLessThan(slowMs)
-  const text = await (await fetch(`${intake}/metrics`)).text()
-  expect(Number(/gateway_reads_hedged_total\{chain="ethereum"\} (\d+)/.exec(text)?.[1] ?? 0)).toBeGreaterThanOrEqual(hedged)
+  const samples = parseMetricsText(await (await fetch(`${intake}/metrics`)).text())
+  expect(metricSum(samples, "gateway_reads_hedged_total", { chain: "ethereum" })).toBeGreaterThanOrEqual(hedged)
 }, 120_000)

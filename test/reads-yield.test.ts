@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, expect, test } from "bun:test"
 import { Wallet } from "ethers"
+import { metricSum, parseMetricsText } from "../bench/lib/gateway-under-test.ts"
 import { ethTransfers, startFaultRun, submitAll, waitAllFinal, type FaultRun } from "./support/fault-run.ts"
 import { post, waitUntil } from "./support/intake-client.ts"
 import { withReadsKey } from "./support/read-proxy.ts"
@@ -43,9 +44,8 @@ const timedRead = async () => {
 
 /** The host's gateway_reads_deferred_total for `outcome`. */
 const deferredCount = async (outcome: "waited" | "refused"): Promise<number> => {
-  const text = await (await fetch(`${intake}/metrics`)).text()
-  const line = text.split("\n").find((l) => l.startsWith("gateway_reads_deferred_total{") && l.includes(`outcome="${outcome}"`))
-  return line === undefined ? 0 : Number(line.split(" ").pop())
+  const samples = parseMetricsText(await (await fetch(`${intake}/metrics`)).text())
+  return metricSum(samples, "gateway_reads_deferred_total", { outcome })
 }
 
 test(`while the host drains transfers, reads are held to ${drainRate} a second and the rest told to come back; then they go at once again`, async () => {

@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, expect, test } from "bun:test"
 import { Wallet } from "ethers"
+import { metricSum, parseMetricsText } from "../bench/lib/gateway-under-test.ts"
 import { ethTransfers, startFaultRun, submitAll, waitAllFinal, type FaultRun } from "./support/fault-run.ts"
 import { post, waitUntil } from "./support/intake-client.ts"
 import { proxiedEthNodes, type ReadProxy, withReadsKey } from "./support/read-proxy.ts"
@@ -53,9 +54,8 @@ const rpc = async (method: string, params: readonly unknown[]) => {
 
 /** A metric's value for the ethereum chain, from the host's /metrics. */
 const metric = async (name: string): Promise<number> => {
-  const text = await (await fetch(`${intake}/metrics`)).text()
-  const line = text.split("\n").find((l) => l.startsWith(`${name}{`) && l.includes('chain="ethereum"'))
-  return line === undefined ? 0 : Number(line.split(" ").pop())
+  const samples = parseMetricsText(await (await fetch(`${intake}/metrics`)).text())
+  return metricSum(samples, name, { chain: "ethereum" })
 }
 
 /** Waits until the gateway's head has reached the node's; reading through it meanwhile, so it follows the head. */
