@@ -56,6 +56,21 @@ export const decodeRequest = (text: string): Decoded<QueuedRequest> => {
 /** The text of each record encoded so far; a record is never changed once made (its fields are readonly). */
 const encodedTexts = new WeakMap<StatusRecord, string>()
 
+/** The version of an Ethereum record that holds its `txid`, if `versions` has it. */
+const shownVersion = (record: StatusRecord) => (record.txid === undefined ? undefined : record.versions?.find((v) => v.txid === record.txid))
+
+/**
+ * The record as written: an Ethereum record's `raw_tx` is left out when the version with
+ * its `txid` carries the same bytes. Every such record carried its transaction twice, at the
+ * top and in `versions`; the signed bytes were about a fifth of each record's text, written
+ * to Kafka and replicated, read by every host's status view and stored. `statusFromText`
+ * puts the field back, so readers and clients see the whole record. (A host of an older
+ * version reads such a record without the top-level `raw_tx`; what it follows comes from
+ * `versions`, which every version reads first.)
+ */
+const wireForm = (record: StatusRecord): StatusRecord =>
+  record.raw_tx !== undefined && shownVersion(record)?.raw_tx === record.raw_tx ? { ...record, raw_tx: undefined } : record
+
 /**
  * The `sendto.results` message value of a status record. The text is remembered per record
  * object: an executor's record is encoded by its partition's recorder for Kafka and again
@@ -64,11 +79,25 @@ const encodedTexts = new WeakMap<StatusRecord, string>()
 export const encodeStatus = (record: StatusRecord): string => {
   let text = encodedTexts.get(record)
   if (text === undefined) {
-    text = JSON.stringify(record)
+    text = JSON.stringify(wireForm(record))
     encodedTexts.set(record, text)
   }
   return text
 }
+
+/** A record parsed from its text, with the `raw_tx` that `encodeStatus` left out put back. */
+const withRawTx = (record: StatusRecord): StatusRecord => {
+  if (record.raw_tx !== undefined) return record
+  const raw = shownVersion(record)?.raw_tx
+  return raw === undefined ? record : { ...record, raw_tx: raw }
+}
+
+/**
+ * A status record from text this process or a gateway wrote (`encodeStatus`): the status
+ * view, its store and its writer thread read their own records with it, unchecked.
+ * Anything read from elsewhere goes through `decodeStatus`.
+ */
+export const statusFromText = (text: string): StatusRecord => withRawTx(JSON.parse(text) as StatusRecord)
 
 /** Reads a `sendto.results` message value back into a status record. */
 export const decodeStatus = (text: string): Decoded<StatusRecord> => {
@@ -80,5 +109,5 @@ export const decodeStatus = (text: string): Decoded<StatusRecord> => {
   if (v.chain !== "bitcoin" && v.chain !== "ethereum") return { ok: false, problem: `chain: unknown ${JSON.stringify(v.chain)}` }
   if (typeof v.partition !== "number" || typeof v.at !== "number") return { ok: false, problem: "partition/at: missing or not numbers" }
   if (v.owner !== undefined && typeof v.owner !== "string") return { ok: false, problem: "owner: not a string" }
-  return { ok: true, value: v as unknown as StatusRecord }
+  return { ok: true, value: withRawTx(v as unknown as StatusRecord) }
 }

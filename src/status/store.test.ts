@@ -32,6 +32,23 @@ const withStoreFile = (body: (path: string) => void) => {
 }
 
 describe("apply / get", () => {
+  test("an Ethereum record is kept with its signed bytes once and read back whole", () => {
+    withStoreFile((path) => {
+      store = openStatusStore(path)
+      const raw = `0x02${"cd".repeat(60)}`
+      const r = rec("e", "signed", 1, { chain: "ethereum", sender: "0xaa", txid: "0xt", raw_tx: raw, nonce: 0, node: "eth-1", versions: [{ txid: "0xt", raw_tx: raw, max_fee: "2", tip: "1", at: 1 }] })
+      store.apply(r)
+      expect(store.get("e")).toEqual(r)
+      expect(store.list({ limit: 10 }).requests).toEqual([r])
+      store.close()
+      const db = new Database(path, { readonly: true })
+      const row = db.query<{ record: string }, []>("SELECT record FROM request_status WHERE id = 'e'").get()
+      db.close()
+      expect(row?.record.split(raw).length).toBe(2)
+      store = openStatusStore(path)
+      expect(store.get("e")).toEqual(r)
+    })
+  })
   test("stores and returns a record; unknown ids are undefined", () => {
     store = openStatusStore()
     const r = rec("a", "accepted", 1, { body_hash: "h1", batch_id: "b" })

@@ -16,6 +16,7 @@
  */
 import { Database } from "bun:sqlite"
 import { isFinal, type RecordKind, type RequestStatus, type StatusRecord } from "../domain/status.ts"
+import { encodeStatus, statusFromText } from "../domain/wire.ts"
 import type { ListPage, ListQuery } from "./list-query.ts"
 import { decodeCursor, encodeCursor } from "./list-query.ts"
 import { addTransition, awaitingRecordedSql, otherKindIds, raiseNonce, repairPartitions, schema, schemaVersion, tables, trimHistory, upsert } from "./schema.ts"
@@ -242,7 +243,7 @@ export const openStatusStore = (path = ":memory:", options: StoreOptions = {}): 
       batch_id: r.batch_id ?? null,
       body_hash: r.body_hash ?? null,
       owner: r.owner ?? null,
-      record: text ?? JSON.stringify(r),
+      record: text ?? encodeStatus(r),
     })
     const added = transition.run({ id: r.id, at: r.at, rev, status: r.status, reason: r.reason ?? null, txid: r.txid ?? null })
     if (added.changes > 0 && (historyCount.get(r.id)?.n ?? 0) > historyMax) trim.run({ id: r.id, keep: historyMax })
@@ -265,8 +266,8 @@ export const openStatusStore = (path = ":memory:", options: StoreOptions = {}): 
     for (const row of rows) counts[row.status] = row.n
     return counts
   }
-  // Our own JSON, written by `apply` from a StatusRecord.
-  const parsed = (text: string): StatusRecord => JSON.parse(text) as StatusRecord
+  // Our own JSON, written by `apply` from a StatusRecord (`encodeStatus`), read back whole.
+  const parsed = statusFromText
 
   const list = (q: ListQuery): ListPage => {
     const where = ["kind = 'request'"]

@@ -9,6 +9,7 @@
  * the plain store, and the event loop does not pay for the B-tree and WAL writes.
  */
 import type { StatusRecord } from "../domain/status.ts"
+import { encodeStatus } from "../domain/wire.ts"
 import { type StatusStore, openStatusStore } from "./store.ts"
 import { failedSlot, progressSlot, reasonLengthSlot, reasonOffset, recordLines, sharedBytes, type WriterMessage } from "./writer-protocol.ts"
 
@@ -132,7 +133,7 @@ export const openWriteBehindStore = (path: string, options: { readonly historyMa
     for (let i = 0; i < records.length; i++) {
       // A text read from the topic goes as it came, unless a line break in it would split it.
       const text = texts?.[i]
-      gathered.push(text !== undefined && !text.includes("\n") ? text : JSON.stringify(records[i]))
+      gathered.push(text !== undefined && !text.includes("\n") ? text : encodeStatus(records[i] as StatusRecord))
     }
     const keys = records.map((r) => r.id)
     for (const r of records) if (r.batch_id !== undefined) keys.push(batchKey(r.batch_id))

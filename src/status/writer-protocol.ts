@@ -5,6 +5,7 @@
  * host waiting on the writer cannot receive messages, so the reason travels here too).
  */
 import type { StatusRecord } from "../domain/status.ts"
+import { statusFromText } from "../domain/wire.ts"
 
 /** Slot of the last applied sequence number. */
 export const progressSlot = 0
@@ -28,7 +29,7 @@ export const recordLines = (texts: readonly string[]): string => texts.join("\n"
 /** The texts of `recordLines`, each with its record. */
 export const readRecordLines = (lines: string): { readonly records: StatusRecord[]; readonly texts: string[] } => {
   const texts = lines.split("\n")
-  return { records: texts.map((t) => JSON.parse(t) as StatusRecord), texts }
+  return { records: texts.map(statusFromText), texts }
 }
 
 /** One instruction to the writer; `seq` counts up from 1. */

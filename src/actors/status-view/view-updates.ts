@@ -14,6 +14,7 @@
  */
 import { Effect, type Scope } from "effect"
 import type { StatusRecord } from "../../domain/status.ts"
+import { statusFromText } from "../../domain/wire.ts"
 import type { ReadProgress } from "../../kafka/read-progress.ts"
 import { makeScopedActor, type ScopedActor } from "../../runtime/actor.ts"
 import type { StatusStore } from "../../status/store.ts"
@@ -74,7 +75,7 @@ export const changesOf = (
         skipped++
         continue
       }
-      records.push(JSON.parse(text) as StatusRecord)
+      records.push(statusFromText(text))
       texts.push(text)
     } catch {
       unreadable.push(m.offset)
