@@ -158,7 +158,7 @@ const invalid: ReadonlyArray<{
   },
   {
     name: "a transaction interval that outlasts the ownership grace",
-    edits: [["transaction_interval_ms = 1000", "transaction_interval_ms = 3000"]],
+    edits: [["transaction_interval_ms = 2000", "transaction_interval_ms = 3000"]],
     lines: [
       `${FILE}: kafka.consumer.transaction_interval_ms: expected less than half of session_timeout_ms (3000), the time a broadcast may rely on the last commit; found 3000`,
     ],
