@@ -460,7 +460,7 @@ export const drainReport = (passes: {
   const burst = passes.burst === undefined ? undefined : burstParts(passes.burst)
   const all = [ethereum, bitcoin, burst].filter((p) => p !== undefined)
   const details: Record<string, JsonValue> = {
-    note: "end-to-end = first request accepted to the last reaching the node (Ethereum: signed, recorded just before the broadcast; Bitcoin: submitted), from the run's results topic; to mined (Ethereum) = first send or first request accepted to the first sight of the block holding the last transaction, the head polled every 50 ms; node errors = failed + DLQ + consumer retries; gateway_node_in_flight is refreshed by the gateway's 2 s health probe",
+    note: "end-to-end = first request accepted to the last reaching the node (Ethereum: signed, recorded before the send: a run records a sender's transfers together and sends them one by one in nonce order, so under load the sends trail the records by seconds; Bitcoin: submitted), from the run's results topic; to mined (Ethereum) = first send or first request accepted to the first sight of the block holding the last transaction, the head polled every 50 ms; node errors = failed + DLQ + consumer retries; gateway_node_in_flight is refreshed by the gateway's 2 s health probe",
   }
   if (passes.loadAverage !== undefined) details.loadAverage = { start: passes.loadAverage.start.map((x) => round(x, 2)), end: passes.loadAverage.end.map((x) => round(x, 2)) }
   if (ethereum !== undefined) details.ethereum = ethereum.details
