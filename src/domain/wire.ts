@@ -85,11 +85,16 @@ export const encodeStatus = (record: StatusRecord): string => {
   return text
 }
 
-/** A record parsed from its text, with the `raw_tx` that `encodeStatus` left out put back. */
+/**
+ * A record just parsed from its text, with the `raw_tx` that `encodeStatus` left out put
+ * back. The object is the parser's own, so the field is set on it instead of on a copy:
+ * every host's status view reads every record of the topic through here.
+ */
 const withRawTx = (record: StatusRecord): StatusRecord => {
   if (record.raw_tx !== undefined) return record
   const raw = shownVersion(record)?.raw_tx
-  return raw === undefined ? record : { ...record, raw_tx: raw }
+  if (raw !== undefined) (record as { raw_tx?: string }).raw_tx = raw
+  return record
 }
 
 /**
