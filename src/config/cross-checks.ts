@@ -68,6 +68,15 @@ const kafkaChecks: CrossCheck = ({ kafka }) => {
       ),
     )
   }
+  if (consumer.transaction_interval_light_ms > consumer.transaction_interval_ms) {
+    found.push(
+      issue(
+        ["kafka", "consumer", "transaction_interval_light_ms"],
+        `at most transaction_interval_ms (${consumer.transaction_interval_ms}): the pause without a backlog is the shorter one`,
+        String(consumer.transaction_interval_light_ms),
+      ),
+    )
+  }
   const names = [topics.requests, topics.results, topics.dlq]
   const keys = ["requests", "results", "dlq"]
   found.push(...duplicates(names, (i) => ["kafka", "topics", keys[i] ?? ""], "a topic name not used by another topic"))

@@ -41,6 +41,8 @@ export const KafkaConsumerSchema = table("[kafka.consumer]", {
   transaction_timeout_ms: intAtLeast(1000),
   /** Least time between the starts of two transactions of one partition's writer; what queues meanwhile rides in the next (group commit under load). 0: back to back. */
   transaction_interval_ms: intAtLeast(0),
+  /** The same pause for a partition without a backlog (fewer than 32 messages held and in its last transaction), where the pause is what each payment waits. At most transaction_interval_ms. */
+  transaction_interval_light_ms: intAtLeast(0),
 })
 
 /** `[kafka]`: the durable queue every accepted request goes through. */

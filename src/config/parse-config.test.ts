@@ -164,6 +164,13 @@ const invalid: ReadonlyArray<{
     ],
   },
   {
+    name: "a light transaction interval longer than the busy one",
+    edits: [["transaction_interval_light_ms = 500", "transaction_interval_light_ms = 2500"]],
+    lines: [
+      `${FILE}: kafka.consumer.transaction_interval_light_ms: expected at most transaction_interval_ms (2000): the pause without a backlog is the shorter one; found 2500`,
+    ],
+  },
+  {
     name: "two topics with one name",
     edits: [['dlq = "sendto.dlq"', 'dlq = "sendto"']],
     lines: [`${FILE}: kafka.topics.dlq: expected a topic name not used by another topic; found "sendto" again (first at kafka.topics.requests)`],

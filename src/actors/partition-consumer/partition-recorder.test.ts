@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test"
 import { Effect } from "effect"
 import type { StatusRecord } from "../../domain/status.ts"
 import { makeOffsetBook } from "../../execution/offset-book.ts"
-import { makePartitionRecorder, type OutRecord, type TransactionSink } from "./partition-recorder.ts"
+import { busyThreshold, makePartitionRecorder, type OutRecord, pauseFor, type TransactionSink } from "./partition-recorder.ts"
 
 const rec = (id: string): StatusRecord => ({ id, status: "signed", chain: "ethereum", sender: "0xa", partition: 0, at: 1 })
 
@@ -34,6 +34,29 @@ describe("partition recorder", () => {
     await Effect.runPromise(Effect.all([r.commit([rec("b")]), Effect.andThen(Effect.sleep("20 millis"), r.commit([rec("c")])), Effect.andThen(Effect.sleep("40 millis"), r.commit([rec("d")]))], { concurrency: "unbounded" }))
     expect(txns.map((t) => t.ids)).toEqual([["a"], ["b", "c", "d"]])
     expect((starts[1] ?? 0) - (starts[0] ?? 0)).toBeGreaterThanOrEqual(249)
+  })
+
+  test("paced by the backlog: the light pause after a small transaction, the full one after a busy transaction or while many messages are held", async () => {
+    const starts: number[] = []
+    const { sink: inner, txns } = scriptedSink(() => undefined)
+    const sink: TransactionSink = { ...inner, commit: (records, next) => (starts.push(performance.now()), inner.commit(records, next)) }
+    const book = makeOffsetBook()
+    const r = makePartitionRecorder(sink, book, "results", { committedAt: 0 }, undefined, undefined, 0, { busyMs: 400, lightMs: 40 })
+    const many = Array.from({ length: busyThreshold }, (_, i) => rec(`m${i}`))
+    await Effect.runPromise(r.commit([rec("a")]))
+    await Effect.runPromise(r.commit(many))
+    await Effect.runPromise(r.commit([rec("b")]))
+    // A small transaction again, but with a backlog held: still the full pause.
+    book.receive(Array.from({ length: busyThreshold }, (_, i) => BigInt(i)))
+    await Effect.runPromise(r.commit([rec("c")]))
+    expect(txns.map((t) => t.ids.length)).toEqual([1, busyThreshold, 1, 1])
+    const gaps = starts.slice(1).map((t, i) => t - (starts[i] ?? 0))
+    expect(gaps[0]).toBeGreaterThanOrEqual(39)
+    expect(gaps[0]).toBeLessThan(399)
+    expect(gaps[1]).toBeGreaterThanOrEqual(399)
+    expect(gaps[2]).toBeGreaterThanOrEqual(399)
+    const pacing = { busyMs: 400, lightMs: 40 }
+    expect([pauseFor(pacing, busyThreshold - 1, busyThreshold - 1), pauseFor(pacing, busyThreshold, 0), pauseFor(pacing, 0, busyThreshold)]).toEqual([40, 400, 400])
   })
 
   test("an urgent caller ends the pause: its transaction starts at once, with whatever queued before it", async () => {

@@ -83,7 +83,7 @@ export const takeOver = (ctx: HostContext, deps: TakeoverDeps): Effect.Effect<Pa
     }
     const recorder = makePartitionRecorder({ commit: (records, next) => writer.commit(records, next), owns: writer.owns }, offsets, k.topics.results, { committedAt: openedAt }, (error, attempt) => {
       if (attempt === 0 || attempt % 10 === 0) deps.log.warn(partitionConsumerEvents.recordRetrying, { partition: p, attempt, reason: error.message })
-    }, onCommit, undefined, k.consumer.transaction_interval_ms, (records, ms) => {
+    }, onCommit, undefined, { busyMs: k.consumer.transaction_interval_ms, lightMs: k.consumer.transaction_interval_light_ms }, (records, ms) => {
       deps.log.warn(partitionConsumerEvents.commitSlow, { partition: p, records, seconds: Math.round(ms / 1000) })
     })
     const records = makeRecordCache(deps.view)
