@@ -11,9 +11,9 @@ import type { BenchIo } from "../lib/bench-definition.ts"
 import { metricSum, type MetricSample, type NodeOverride, prepareRun, warningsOf } from "../lib/gateway-under-test.ts"
 import { loopDelayBetween, type LoopDelayWindow } from "../lib/loop-delay.ts"
 import { cpuMeter, type CpuWindow, ownCpuSeconds, stackGroups } from "../lib/process-cpu.ts"
-import { endToEndRate, type TrackerSummary } from "../lib/status-tracker.ts"
+import { endToEndRate, type RequestTimes, type TrackerSummary } from "../lib/status-tracker.ts"
 import { waitReachedThenFinal, withWatchedGateway } from "../lib/watched-gateway.ts"
-import { type IntakeTarget, submitBatches } from "../intake/intake-client.ts"
+import { type IntakeTarget, type SubmittedBurst, submitBatches } from "../intake/intake-client.ts"
 import type { LoadResult } from "../intake/load.ts"
 
 /** What one pass is. */
@@ -26,6 +26,8 @@ export interface PhaseOptions {
   readonly nodeOverride: NodeOverride
   /** Keys of `[chains.bitcoin]` for the pass (e.g. its batching account). */
   readonly bitcoin?: Readonly<Record<string, string | number | readonly string[]>>
+  /** Keys of `[kafka.consumer]` for the pass (e.g. its transaction interval). */
+  readonly consumer?: Readonly<Record<string, number>>
   readonly apiKey: string
   /** Added to the environment of the gateway (e.g. its signing keys). */
   readonly env: Readonly<Record<string, string>>
@@ -39,6 +41,8 @@ export interface PhaseOptions {
   readonly finalTimeoutMs: number
   /** Runs after the gateway is ready and before the first submission (e.g. an idle probe window). */
   readonly beforeSubmit?: () => Promise<void>
+  /** How the requests are submitted; by default `bodies` in batches of `batchSize` from `batchClients` clients, as fast as the intake takes them. */
+  readonly submit?: (target: IntakeTarget) => Promise<SubmittedBurst>
   /** Measure the CPU each process of the path used from the first submission until every request reached the node (the drain's window). */
   readonly meterCpu?: boolean
 }
@@ -84,6 +88,8 @@ export interface PhaseResult {
   /** Requests per second from the first accepted to the last confirmed. */
   readonly confirmRatePerSec: number | null
   readonly reachedTimes: ReadonlyArray<number>
+  /** Each request of the run as its records tell it, by id. */
+  readonly requestTimes: ReadonlyMap<string, RequestTimes>
   readonly gateway: GatewayNodeView
   readonly readyMs: number
   /** CPU seconds by process group (gateway, kafka, anvil, bench) from the first submission until every request reached the node, when asked for. */
@@ -94,7 +100,7 @@ export interface PhaseResult {
 
 /** Runs one pass and always stops its gateway and deletes its topics. */
 export const runGatewayPhase = async (options: PhaseOptions, io: BenchIo): Promise<PhaseResult> => {
-  const run = await prepareRun({ bench: options.name, configPath: options.configPath, hostNodes: [options.node], nodes: { [options.node]: options.nodeOverride }, ...(options.bitcoin === undefined ? {} : { bitcoin: options.bitcoin }) })
+  const run = await prepareRun({ bench: options.name, configPath: options.configPath, hostNodes: [options.node], nodes: { [options.node]: options.nodeOverride }, ...(options.bitcoin === undefined ? {} : { bitcoin: options.bitcoin }), ...(options.consumer === undefined ? {} : { consumer: options.consumer }) })
   const pass = { run, env: options.env, readyTimeoutMs: options.readyTimeoutMs, label: options.name, nodes: `node ${options.node} only` }
   return withWatchedGateway(pass, io, async ({ gateway, watcher, readyMs, keepLogs }) => {
     const inFlight: Array<readonly [number, number]> = []
@@ -118,7 +124,7 @@ export const runGatewayPhase = async (options: PhaseOptions, io: BenchIo): Promi
       await Bun.sleep(idleLoopMs)
       const idleTo = await gateway.metrics().catch(() => undefined)
       meter?.start()
-      const { submit, submitFrom, submitTo } = await submitBatches(target, options.bodies, burst)
+      const { submit, submitFrom, submitTo } = await (options.submit?.(target) ?? submitBatches(target, options.bodies, burst))
       const accepted = submit.okItems
       let cpu: CpuWindow | undefined
       let throughTo: Promise<ReadonlyArray<MetricSample> | undefined> = Promise.resolve(undefined)
@@ -147,6 +153,7 @@ export const runGatewayPhase = async (options: PhaseOptions, io: BenchIo): Promi
             ? null
             : ((final.byStatus.confirmed ?? 0) * 1000) / (final.lastFinalAt - firstAcceptedAt),
         reachedTimes: [...watcher.tracker.reachedTimes()],
+        requestTimes: watcher.tracker.requestTimes(),
         gateway: {
           inFlight,
           peakInFlight: metricSum(last, "gateway_node_in_flight_peak", { node: options.node }),

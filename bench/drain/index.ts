@@ -16,7 +16,11 @@ export const DRAIN_FLAGS = {
     description: "Base config (brokers, nodes, keystore and API-key variables); each pass runs a copy with its own topics, group and port",
     default: "config/local.toml",
   }),
-  phases: stringListFlag({ description: "What to run: the Ethereum drain, the Bitcoin drain, the Ethereum burst", default: ["ethereum", "bitcoin", "burst"], choices: ["ethereum", "bitcoin", "burst"] }),
+  phases: stringListFlag({
+    description: "What to run: the Ethereum drain, the Bitcoin drain, the Ethereum burst, and the latency of one Ethereum transfer at a steady pace",
+    default: ["ethereum", "bitcoin", "burst", "latency"],
+    choices: ["ethereum", "bitcoin", "burst", "latency"],
+  }),
   ethRequests: intFlag({ description: "Ethereum transfers in the drain pass, and sent straight to the node to time it to mined (2,000 drain in about two of anvil's one-second blocks, too short a window to time steadily)", default: 10000, min: 1 }),
   ethSenders: intFlag({ description: "Fresh Ethereum keys the drain's transfers are spread over (keys run in parallel)", default: 32, min: 1, max: 1000 }),
   ethLadder: intListFlag({ description: "Concurrencies tried directly on the Ethereum node", default: [1, 2, 4, 8, 16], min: 1, max: 256 }),
@@ -37,6 +41,30 @@ export const DRAIN_FLAGS = {
   burstSenders: intFlag({ description: "Fresh Ethereum keys the burst is spread over", default: 64, min: 1, max: 1000 }),
   probeMs: intFlag({ value: "MS", description: "Interval of the side probe (eth_blockNumber straight to the node); at 100 a burst of 9 s gave about 90 samples, whose p99 is their slowest", default: 20, min: 10 }),
   idleSeconds: numberFlag({ value: "S", description: "Probe the idle node this long before each burst", default: 5, min: 1, max: 120 }),
+  latencyRate: numberFlag({
+    value: "PER_S",
+    description:
+      "Latency pass: single Ethereum transfers per second, through the gateway and then straight to the node: a steady client far under the drain rate (at 100/s the single POSTs alone kept the stack's brokers 1 core busy, and they queued)",
+    default: 20,
+    min: 1,
+    max: 2000,
+  }),
+  latencySeconds: numberFlag({ value: "S", description: "Latency pass: how long each path is sent to at --latency-rate", default: 30, min: 1, max: 600 }),
+  latencySenders: intFlag({ description: "Latency pass: fresh Ethereum keys the transfers are spread over, on each path", default: 32, min: 1, max: 1000 }),
+  transactionIntervalMs: intFlag({
+    value: "MS",
+    description: "Every gateway pass: override [kafka.consumer].transaction_interval_ms (the least time between two Kafka transactions of a partition with a backlog); -1 keeps the config's",
+    default: -1,
+    min: -1,
+    max: 60_000,
+  }),
+  transactionIntervalLightMs: intFlag({
+    value: "MS",
+    description: "Every gateway pass: override [kafka.consumer].transaction_interval_light_ms (the same pause without a backlog); -1 keeps the config's, lowered to --transaction-interval-ms when that is shorter",
+    default: -1,
+    min: -1,
+    max: 60_000,
+  }),
   batchSize: intFlag({ description: "Requests per POST /v1/batches", default: 500, min: 1 }),
   batchClients: intFlag({ description: "Concurrent submitters", default: 4, min: 1, max: 64 }),
   reachTimeoutS: intFlag({ value: "S", description: "Wait this long for every accepted request to reach the node", default: 300, min: 1 }),
@@ -56,6 +84,11 @@ export const DRAIN_FLAGS = {
     description: "Where the Ethereum drain's transactions per block are drawn, through the gateway beside the node driven directly: where the gateway pass leaves blocks short",
     default: "bench/results/drain-blocks-latest.svg",
   }),
+  latencySvg: stringFlag({
+    value: "FILE",
+    description: "Where the latency pass's chart is written: the share of transfers mined within each delay after the call, through the gateway and direct",
+    default: "bench/results/drain-latency-latest.svg",
+  }),
   cpuSvg: stringFlag({
     value: "FILE",
     description: "Where the Ethereum drain's CPU per request by process (gateway, Kafka, anvil, bench) is drawn, beside the node driven directly",
@@ -66,7 +99,7 @@ export const DRAIN_FLAGS = {
 /** `gateway bench drain`. */
 export const drainBench = defineBench({
   name: "drain",
-  summary: "End-to-end drain rate into one node vs the node driven directly; a 10x burst: lost, node errors, node p99",
+  summary: "End-to-end drain rate into one node vs the node driven directly; a 10x burst: lost, node errors, node p99; one transfer's latency",
   description: [
     "For each node (anvil, then the Bitcoin wallet): climb a concurrency ladder",
     "straight to the node to find its best rate, then run a gateway (producer and",
@@ -89,12 +122,18 @@ export const drainBench = defineBench({
     "burst is then sent straight to the node with unbounded concurrency. When anvil",
     "stops including ready transactions (a known automine bug) for 5 s, the bench",
     "mines one block and counts it in the results (--leave-stalls turns this off).",
+    "The latency pass sends single Ethereum transfers (POST /v1/requests) at a steady",
+    "--latency-rate for --latency-seconds through a gateway, then as many straight to",
+    "the node at the same pace, and times each from the client's call to the first",
+    "sight of the block that holds it: what one payment waits when nothing is queued,",
+    "the drains being what a backlog costs.",
   ],
   flags: DRAIN_FLAGS,
   examples: [
     ["gateway bench drain", "Both drains, then the 10,000-request burst"],
     ["gateway bench drain --phases ethereum --eth-requests 500", "A quick Ethereum drain only"],
     ["gateway bench drain --phases burst --burst-requests 2000", "A smaller burst"],
+    ["gateway bench drain --phases latency --transaction-interval-ms 0", "One transfer's latency with the partitions committing back to back"],
   ],
   run: async (options, io) => {
     const { runDrain } = await import("./run.ts")

@@ -21,6 +21,7 @@ const phase = (over: Partial<PhaseResult> = {}): PhaseResult => ({
   e2eRatePerSec: 200,
   confirmRatePerSec: 100,
   reachedTimes: [1_000_100, 1_000_500],
+  requestTimes: new Map(),
   gateway: { inFlight: [[1_000_000, 3], [1_000_250, 8]], peakInFlight: 8, calls: 300, requests: 120, retries: 0, transactions: 40, recordsCommitted: 900, breakerOpenSeen: false, warnings: {} },
   readyMs: 400,
   ...over,

@@ -15,6 +15,7 @@ import { percentile, rateSeries, round, sortedCopy } from "../lib/stats.ts"
 import type { TrackerSummary } from "../lib/status-tracker.ts"
 import { ratioAtLeast, ratioAtMost, valueAtMost } from "../lib/target.ts"
 import type { PhaseResult } from "./gateway-phase.ts"
+import { latencyChart, type LatencyPass, latencyParts } from "./latency.ts"
 import { probeWindow, type ProbeSample } from "./side-probe.ts"
 import type { Nudge } from "./stall-nudger.ts"
 import type { EthNodeState } from "./workload.ts"
@@ -452,13 +453,15 @@ export const drainReport = (passes: {
   readonly ethereum?: DrainPass
   readonly bitcoin?: DrainPass
   readonly burst?: BurstPass
+  readonly latency?: LatencyPass
   /** 1, 5 and 15 minute load averages at the start and the end of the run (the machine is shared). */
   readonly loadAverage?: { readonly start: ReadonlyArray<number>; readonly end: ReadonlyArray<number> }
 }): BenchReport => {
   const ethereum = passes.ethereum === undefined ? undefined : drainParts(passes.ethereum)
   const bitcoin = passes.bitcoin === undefined ? undefined : drainParts(passes.bitcoin)
   const burst = passes.burst === undefined ? undefined : burstParts(passes.burst)
-  const all = [ethereum, bitcoin, burst].filter((p) => p !== undefined)
+  const latency = passes.latency === undefined ? undefined : latencyParts(passes.latency)
+  const all = [ethereum, bitcoin, burst, latency].filter((p) => p !== undefined)
   const details: Record<string, JsonValue> = {
     note: "end-to-end = first request accepted to the last reaching the node (Ethereum: signed, recorded before the send: a run records a sender's transfers together and sends them one by one in nonce order, so under load the sends trail the records by seconds; Bitcoin: submitted), from the run's results topic; to mined (Ethereum) = first send or first request accepted to the first sight of the block holding the last transaction, the head polled every 50 ms; node errors = failed + DLQ + consumer retries; gateway_node_in_flight is refreshed by the gateway's 2 s health probe",
   }
@@ -470,6 +473,11 @@ export const drainReport = (passes: {
     const t = burstTimeline(passes.burst)
     details.directBurstProbeP99PerSecond = directTimeline(passes.burst).map(([x, y]) => [x, y])
     details.timelineChart = { kind: t.kind, title: t.title, xLabel: t.xLabel, yLabel: t.yLabel, series: t.series.map((l) => ({ name: l.name, points: l.points.map(([x, y]) => [x, y]) })) }
+  }
+  if (latency !== undefined && passes.latency !== undefined) {
+    details.latency = latency.details
+    const c = latencyChart(passes.latency)
+    details.latencyChart = { kind: c.kind, title: c.title, xLabel: c.xLabel, yLabel: c.yLabel, series: c.series.map((l) => ({ name: l.name, points: l.points.map(([x, y]) => [x, y]) })) }
   }
   return {
     figures: all.flatMap((p) => p.figures),

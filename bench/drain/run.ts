@@ -7,14 +7,14 @@
 import { mkdir } from "node:fs/promises"
 import { loadavg } from "node:os"
 import { dirname, resolve } from "node:path"
-import { Effect } from "effect"
+import { Effect, Result } from "effect"
 import { closeEthereumNode, ethereumCall, type EthereumNode, makeEthereumNode } from "../../src/adapters/ethereum.ts"
 import type { GatewayConfig } from "../../src/config/gateway-config.ts"
 import type { NodeConfig } from "../../src/config/node-config.ts"
 import { BenchFailed, type BenchIo } from "../lib/bench-definition.ts"
 import type { OptionsOf } from "../lib/bench-flags.ts"
 import { type Chart, renderChart } from "../lib/chart-svg.ts"
-import { minedRate, reachedAt, startBlockClock } from "../lib/block-clock.ts"
+import { type BlockClock, minedRate, minedTimes, reachedAt, startBlockClock } from "../lib/block-clock.ts"
 import { bestConcurrency, driveNode, type LadderResult, type NodeCall } from "../lib/direct-node.ts"
 import { freshKeys, fundAddresses } from "../lib/fresh-keys.ts"
 import { prepareBitcoinTransfer, prepareEthereumTransfer } from "../lib/node-calls.ts"
@@ -22,6 +22,9 @@ import { cpuMeter, ownCpuSeconds, stackGroups } from "../lib/process-cpu.ts"
 import type { BenchReport } from "../lib/results.ts"
 import { apiKeyFrom, loadBaseConfig } from "../intake/run.ts"
 import { settleWallet, walletAddress, walletEndpoint } from "../intake/wallet-address.ts"
+import { submitPaced, type AcceptedRequest } from "../intake/intake-client.ts"
+import { type CallOutcome, pacedLoad } from "../intake/load.ts"
+import { gatewayTransfers, type LatencyPass, latencyChart, reachedLatencies, type TimedTransfer } from "./latency.ts"
 import { type PhaseOptions, runGatewayPhase } from "./gateway-phase.ts"
 import type { DRAIN_FLAGS } from "./index.ts"
 import { type BurstPass, burstTimeline, blocksChart, cpuChart, type DirectToMined, type DrainPass, drainReport } from "./report.ts"
@@ -39,8 +42,16 @@ const nodeOf = (config: GatewayConfig, chain: "ethereum" | "bitcoin"): NodeConfi
   return node
 }
 
+/** The `[kafka.consumer]` pacing keys the flags override, if any (the light pause never above the busy one). */
+const pacingOverride = (config: GatewayConfig, options: Options): Record<string, number> | undefined => {
+  const busy = options.transactionIntervalMs >= 0 ? options.transactionIntervalMs : config.kafka.consumer.transaction_interval_ms
+  const light = Math.min(busy, options.transactionIntervalLightMs >= 0 ? options.transactionIntervalLightMs : config.kafka.consumer.transaction_interval_light_ms)
+  if (options.transactionIntervalMs < 0 && options.transactionIntervalLightMs < 0) return undefined
+  return { transaction_interval_ms: busy, transaction_interval_light_ms: light }
+}
+
 /** What every gateway pass shares. */
-const common = (options: Options, apiKey: string) => ({
+const common = (options: Options, apiKey: string, config: GatewayConfig) => ({
   configPath: options.config,
   apiKey,
   batchSize: options.batchSize,
@@ -48,6 +59,7 @@ const common = (options: Options, apiKey: string) => ({
   readyTimeoutMs: options.readyTimeoutMs,
   reachTimeoutMs: options.reachTimeoutS * 1000,
   finalTimeoutMs: options.finalTimeoutS * 1000,
+  ...(pacingOverride(config, options) === undefined ? {} : { consumer: pacingOverride(config, options) }),
 })
 
 /** The node's state after a pass; says so on stderr when it holds transactions it is not mining. */
@@ -95,7 +107,7 @@ const capOf = (node: NodeConfig, override: number) => (override > 0 ? override :
 
 /** A gateway pass of `count` Ethereum transfers from `keys` into the config's Ethereum node. */
 const ethTransferPhase = (config: GatewayConfig, options: Options, apiKey: string, name: string, keys: { readonly keys: readonly string[]; readonly addresses: readonly string[] }, count: number): PhaseOptions => ({
-  ...common(options, apiKey),
+  ...common(options, apiKey, config),
   name,
   node: nodeOf(config, "ethereum").name,
   nodeOverride: options.ethMaxInFlight > 0 ? { max_in_flight: options.ethMaxInFlight } : {},
@@ -171,7 +183,7 @@ const bitcoinDrain = async (config: GatewayConfig, options: Options, io: BenchIo
   io.err(`drain: bitcoin: ${settled.unconfirmedAtStart} unconfirmed coins after the direct calls, ${settled.unconfirmedAtEnd} after waiting ${settled.waitedMs} ms for blocks`)
   const phase = await runGatewayPhase(
     {
-      ...common(options, apiKey),
+      ...common(options, apiKey, config),
       name: "drain-btc",
       node: node.name,
       nodeOverride: options.btcMaxInFlight > 0 ? { max_in_flight: options.btcMaxInFlight } : {},
@@ -194,7 +206,7 @@ const ethereumBurst = async (config: GatewayConfig, options: Options, io: BenchI
   const loopProbe = startProbe(probeCall, options.probeMs)
   const idleFrom = Date.now()
   const phaseOptions: PhaseOptions = {
-    ...common(options, apiKey),
+    ...common(options, apiKey, config),
     finalTimeoutMs: options.burstFinalTimeoutS * 1000,
     name: "burst-eth",
     node: node.name,
@@ -235,6 +247,113 @@ const ethereumBurst = async (config: GatewayConfig, options: Options, io: BenchI
   }
 }
 
+/** Waits (up to `timeoutMs`) until `clock` has seen every hash of `hashes` mined. */
+const untilMined = async (clock: BlockClock, hashes: ReadonlyArray<string>, timeoutMs: number): Promise<void> => {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    const mined = minedTimes(clock.blocks())
+    if (hashes.every((h) => mined.has(h))) return
+    await sleep(200)
+  }
+}
+
+/**
+ * One Ethereum transfer at a time at a steady pace, through a gateway and then straight to
+ * the node, each timed from the call to the first sight of the block holding it (see latency.ts).
+ */
+const ethereumLatency = async (config: GatewayConfig, options: Options, io: BenchIo, probeNode: EthereumNode, apiKey: string): Promise<LatencyPass> => {
+  const node = nodeOf(config, "ethereum")
+  const requests = Math.max(1, Math.round(options.latencyRate * options.latencySeconds))
+  const pacing = pacingOverride(config, options) ?? { transaction_interval_ms: config.kafka.consumer.transaction_interval_ms, transaction_interval_light_ms: config.kafka.consumer.transaction_interval_light_ms }
+  const interval = { busyMs: pacing.transaction_interval_ms ?? 0, lightMs: pacing.transaction_interval_light_ms ?? 0 }
+  await clearPool(probeNode)
+  const keys = freshKeys(options.latencySenders)
+  await fundAddresses([probeNode], keys.addresses, "drain")
+  io.err(`drain: latency: ${requests} single transfers at ${options.latencyRate}/s through a gateway (transaction interval ${interval.busyMs} ms, ${interval.lightMs} ms without a backlog), then as many straight to the node`)
+  let accepted: ReadonlyArray<AcceptedRequest> = []
+  const clock = await startBlockClock(probeNode)
+  const { result: phase, nudges } = await nudging(probeNode, "latency-eth", options, io, () =>
+    runGatewayPhase(
+      {
+        ...ethTransferPhase(config, options, apiKey, "latency-eth", keys, requests),
+        meterCpu: true,
+        submit: async (target) => {
+          const paced = await submitPaced(target, ethTransferBodies(keys.addresses, sinkAddress(), requests), { ratePerSec: options.latencyRate, label: "latency-eth submit", progress: io.progress })
+          accepted = paced.requests
+          return paced
+        },
+      },
+      io,
+    ),
+  )
+  const gatewayTxids = accepted.flatMap((a) => {
+    const txid = phase.requestTimes.get(a.id)?.txid
+    return txid === undefined ? [] : [txid.toLowerCase()]
+  })
+  await untilMined(clock, gatewayTxids, 10_000)
+  const gatewayMined = minedTimes(await clock.stop())
+  const gateway = gatewayTransfers(accepted, phase.requestTimes, gatewayMined)
+
+  await clearPool(probeNode)
+  const prepared = await prepareEthereumTransfer({ endpoint: { name: `${node.name}-direct`, url: node.url, chainId: config.chains.ethereum.chain_id, pollingIntervalMs: 250 }, senders: { kind: "fresh" }, workers: options.latencySenders })
+  const sent: Array<{ readonly hash: string; readonly sentAt: number; readonly answeredAt: number }> = []
+  let directFailed = 0
+  const directClock = await startBlockClock(probeNode)
+  try {
+    // One call at a time per sender, as the gateway sends a sender's transfers in nonce order.
+    const lanes = Array.from({ length: options.latencySenders }, () => Promise.resolve())
+    const { nudges: directNudges } = await nudging(probeNode, "latency direct", options, io, async () => {
+      await pacedLoad({
+        calls: requests,
+        ratePerSec: options.latencyRate,
+        label: "latency direct",
+        progress: io.progress,
+        send: (i) => {
+          const worker = i % options.latencySenders
+          const sentAt = Date.now()
+          const lane = (lanes[worker] ?? Promise.resolve()).then(() =>
+            Effect.runPromise(Effect.result(prepared.call({ worker, index: i }))).then(
+              (result): CallOutcome => {
+                if (Result.isSuccess(result) && typeof result.success === "string") {
+                  sent.push({ hash: result.success.toLowerCase(), sentAt, answeredAt: Date.now() })
+                  return { ok: true, status: 200 }
+                }
+                directFailed++
+                return { ok: false, status: 0, detail: Result.isFailure(result) ? `${result.failure._tag}: ${result.failure.detail}` : "the node answered no hash" }
+              },
+              (error: unknown): CallOutcome => {
+                directFailed++
+                return { ok: false, status: 0, detail: error instanceof Error ? error.message : String(error) }
+              },
+            ),
+          )
+          lanes[worker] = lane.then(() => undefined)
+          return lane
+        },
+      })
+      await untilMined(directClock, sent.map((s) => s.hash), options.reachTimeoutS * 1000)
+    })
+    const directMined = minedTimes(await directClock.stop())
+    const direct: ReadonlyArray<TimedTransfer> = sent.map((s) => ({ sentAt: s.sentAt, answeredAt: s.answeredAt, minedAt: directMined.get(s.hash) }))
+    return {
+      ratePerSec: options.latencyRate,
+      requests,
+      senders: options.latencySenders,
+      phase,
+      gateway,
+      gatewayReachedMs: reachedLatencies(accepted, phase.requestTimes),
+      direct,
+      directFailed,
+      transactionInterval: interval,
+      nudges,
+      directNudges,
+    }
+  } finally {
+    await directClock.stop()
+    await prepared.close()
+  }
+}
+
 /** Writes `chart` as an SVG at `file` (its folder made if missing) and says where. */
 const writeChart = async (io: BenchIo, file: string, chart: Chart, what: string): Promise<void> => {
   const path = resolve(file)
@@ -249,18 +368,20 @@ export const runDrain = async (options: Options, io: BenchIo): Promise<BenchRepo
   const config = await loadBaseConfig(options.config)
   const apiKey = apiKeyFrom(config, io.env)
   const wants = (p: string) => options.phases.includes(p)
-  const eth = wants("ethereum") || wants("burst") ? nodeOf(config, "ethereum") : undefined
+  const eth = wants("ethereum") || wants("burst") || wants("latency") ? nodeOf(config, "ethereum") : undefined
   const probeNode = makeEthereumNode({ name: "drain-probe", url: eth?.url ?? "http://127.0.0.1:8545", chainId: config.chains.ethereum.chain_id, pollingIntervalMs: 250 })
   try {
     const ethereum = wants("ethereum") ? await ethereumDrain(config, options, io, probeNode, apiKey) : undefined
     const bitcoin = wants("bitcoin") ? await bitcoinDrain(config, options, io, apiKey) : undefined
     const burst = wants("burst") ? await ethereumBurst(config, options, io, probeNode, apiKey, ethereum?.ladder.best.ratePerSec ?? null) : undefined
+    const latency = wants("latency") ? await ethereumLatency(config, options, io, probeNode, apiKey) : undefined
     const blocks = ethereum === undefined ? undefined : blocksChart(ethereum)
     if (blocks !== undefined) await writeChart(io, options.blocksSvg, blocks, "transactions per block")
     const cpu = ethereum === undefined ? undefined : cpuChart(ethereum)
     if (cpu !== undefined) await writeChart(io, options.cpuSvg, cpu, "CPU per request")
     if (burst !== undefined) await writeChart(io, options.timelineSvg, burstTimeline(burst), "burst timeline")
-    return drainReport({ loadAverage: { start: loadAtStart, end: loadavg() }, ...(ethereum === undefined ? {} : { ethereum }), ...(bitcoin === undefined ? {} : { bitcoin }), ...(burst === undefined ? {} : { burst }) })
+    if (latency !== undefined) await writeChart(io, options.latencySvg, latencyChart(latency), "latency")
+    return drainReport({ loadAverage: { start: loadAtStart, end: loadavg() }, ...(ethereum === undefined ? {} : { ethereum }), ...(bitcoin === undefined ? {} : { bitcoin }), ...(burst === undefined ? {} : { burst }), ...(latency === undefined ? {} : { latency }) })
   } finally {
     await Effect.runPromise(closeEthereumNode(probeNode))
   }

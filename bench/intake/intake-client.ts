@@ -5,7 +5,7 @@
  * burst of batches sent through it by a closed loop of clients.
  */
 import type { ProgressSink } from "../lib/progress.ts"
-import { type CallOutcome, closedLoop, type LoadResult, type SendCall } from "./load.ts"
+import { type CallOutcome, closedLoop, type LoadResult, pacedLoad, type SendCall } from "./load.ts"
 
 /** An answer, or status 0 and the reason when none came. */
 export interface Answer {
@@ -99,4 +99,50 @@ export const submitBatches = async (target: IntakeTarget, bodies: ReadonlyArray<
     progress: options.progress,
   })
   return { submit, submitFrom, submitTo: Date.now() }
+}
+
+/** A request a paced submission got a 202 for: its id, and the epoch ms its POST started and its answer came. */
+export interface AcceptedRequest {
+  readonly id: string
+  readonly sentAt: number
+  readonly answeredAt: number
+}
+
+/** The `id` of a 202 answer's body, or undefined when it has none. */
+const acceptedId = (text: string): string | undefined => {
+  try {
+    const parsed: unknown = JSON.parse(text)
+    return typeof parsed === "object" && parsed !== null && "id" in parsed && typeof parsed.id === "string" ? parsed.id : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * POSTs each of `bodies` to /v1/requests on its own, starting one every `1 / ratePerSec`
+ * seconds whatever is still in flight (a steady client, not a burst), and keeps when each
+ * accepted one was sent and answered: the start of its latency.
+ */
+export const submitPaced = async (
+  target: IntakeTarget,
+  bodies: ReadonlyArray<unknown>,
+  options: { readonly ratePerSec: number; readonly label: string; readonly progress: ProgressSink },
+): Promise<SubmittedBurst & { readonly requests: ReadonlyArray<AcceptedRequest> }> => {
+  const texts = bodies.map((b) => JSON.stringify(b))
+  const requests: AcceptedRequest[] = []
+  const submitFrom = Date.now()
+  const submit = await pacedLoad({
+    calls: texts.length,
+    ratePerSec: options.ratePerSec,
+    label: options.label,
+    progress: options.progress,
+    send: async (i) => {
+      const sentAt = Date.now()
+      const answer = await postJson(target, "/v1/requests", texts[i] ?? "")
+      const id = answer.status === 202 ? acceptedId(answer.text) : undefined
+      if (id !== undefined) requests.push({ id, sentAt, answeredAt: Date.now() })
+      return outcomeOf(answer)
+    },
+  })
+  return { submit, submitFrom, submitTo: Date.now(), requests }
 }

@@ -17,6 +17,8 @@ export interface BlockSeen {
   readonly number: number
   readonly seenAt: number
   readonly transactions: number
+  /** The hashes of its transactions, lower case: when each one was mined. */
+  readonly hashes?: ReadonlyArray<string>
 }
 
 /** A running clock: the blocks seen after the start so far; `stop` ends the polling and answers them all. */
@@ -36,6 +38,13 @@ export const reachedAt = (blocks: ReadonlyArray<BlockSeen>, total: number): numb
     if (sum >= total) return b.seenAt
   }
   return null
+}
+
+/** When each transaction the blocks hold was first seen mined: lower-case hash → epoch ms. */
+export const minedTimes = (blocks: ReadonlyArray<BlockSeen>): ReadonlyMap<string, number> => {
+  const at = new Map<string, number>()
+  for (const b of blocks) for (const h of b.hashes ?? []) if (!at.has(h)) at.set(h, b.seenAt)
+  return at
 }
 
 /** `count` transactions from `from` (epoch ms) until `to`, per second; null when not measurable. */
@@ -62,7 +71,8 @@ export const startBlockClock = async (node: EthereumNode, everyMs = 50, now: () 
         const block = (await call(node, "eth_getBlockByNumber", [`0x${n.toString(16)}`, false]).catch(() => null)) as { transactions?: ReadonlyArray<unknown> } | null
         // Unread: this block and the ones after it are read again at the next poll.
         if (block?.transactions === undefined) break
-        seen.push({ number: n, seenAt: at, transactions: block.transactions.length })
+        const hashes = block.transactions.filter((h): h is string => typeof h === "string").map((h) => h.toLowerCase())
+        seen.push({ number: n, seenAt: at, transactions: block.transactions.length, hashes })
         known = n
       }
     }

@@ -51,6 +51,7 @@ describe("deriveConfig", () => {
     hostNodes: ["eth-1"],
     nodes: { "eth-1": { max_in_flight: 4, adaptive: false, url: "http://127.0.0.1:9545" } },
     intake: { backlog_breaker: 1_000_000_000 },
+    consumer: { transaction_interval_ms: 250, transaction_interval_light_ms: 100, group_id: "not-this-one" },
   })
   const checked = parseConfig(tomlText(derived), "derived.toml")
 
@@ -63,6 +64,7 @@ describe("deriveConfig", () => {
     const c = checked.success
     expect([c.kafka.topics.requests, c.kafka.topics.results, c.kafka.topics.dlq]).toEqual([names.requests, names.results, names.dlq])
     expect(c.kafka.consumer.group_id).toBe(names.prefix)
+    expect([c.kafka.consumer.transaction_interval_ms, c.kafka.consumer.transaction_interval_light_ms]).toEqual([250, 100])
     expect(c.intake.listen).toBe("127.0.0.1:40123")
     expect(c.intake.backlog_breaker).toBe(1_000_000_000)
     expect(c.hosts[0]?.nodes).toEqual(["eth-1"])

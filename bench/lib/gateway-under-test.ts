@@ -64,6 +64,8 @@ export interface ConfigOverrides {
   readonly hostNodes?: ReadonlyArray<string>
   /** Per node name. */
   readonly nodes?: Readonly<Record<string, NodeOverride>>
+  /** Keys of `[kafka.consumer]`, e.g. `transaction_interval_ms`. */
+  readonly consumer?: Readonly<Record<string, TomlValue>>
   /** Keys of `[intake]`, e.g. `backlog_breaker`. */
   readonly intake?: Readonly<Record<string, number>>
   /** Keys of `[chains.bitcoin]`, e.g. `batch_accounts`. */
@@ -99,7 +101,7 @@ const entries = (root: TomlTable, key: string): ReadonlyArray<TomlTable> => {
 export const deriveConfig = (base: TomlTable, o: ConfigOverrides): TomlTable => {
   const kafka = tableAt(base, ["kafka"])
   const topics = withKeys(tableAt(base, ["kafka", "topics"]), { requests: o.names.requests, results: o.names.results, dlq: o.names.dlq })
-  const consumer = withKeys(tableAt(base, ["kafka", "consumer"]), { group_id: o.names.prefix })
+  const consumer = withKeys(tableAt(base, ["kafka", "consumer"]), { ...o.consumer, group_id: o.names.prefix })
   const intake = withKeys(tableAt(base, ["intake"]), { listen: o.listen, ...o.intake })
   const chains = tableAt(base, ["chains"])
   const bitcoin = withKeys(tableAt(base, ["chains", "bitcoin"]), { ...o.bitcoin })

@@ -19,6 +19,19 @@ interface Entry {
   reachedAt?: number
   finalAt?: number
   reason?: string
+  txid?: string
+  /** The txid came from the `confirmed` record: the version that was mined. */
+  txidMined?: true
+}
+
+/** One request as its records tell it (times are epoch ms on the gateway's clock). */
+export interface RequestTimes {
+  readonly status: RequestStatus
+  /** Its first record that reached the node (Ethereum: `signed`, written before the send). */
+  readonly reachedAt?: number
+  readonly finalAt?: number
+  /** The transaction's id: the mined version's once it is `confirmed`, else the newest recorded. */
+  readonly txid?: string
 }
 
 /** Totals of a run at one moment. */
@@ -60,8 +73,14 @@ export const makeStatusTracker = () => {
       }
       if (FINAL.has(r.status) && e.finalAt === undefined) e.finalAt = r.at
       if ((r.status === "failed" || r.status === "dlq") && r.reason !== undefined) e.reason = r.reason
+      if (r.txid !== undefined && REACHED_NODE.has(r.status) && e.txidMined === undefined) {
+        e.txid = r.txid
+        if (r.status === "confirmed") e.txidMined = true
+      }
       entries.set(r.id, e)
     },
+    /** Each request seen so far, by id. */
+    requestTimes: (): ReadonlyMap<string, RequestTimes> => entries,
     /** Epoch ms at which each request reached its node, in arrival order (for a rate-over-time line). */
     reachedTimes: (): ReadonlyArray<number> => reachedTimes,
     summary: (): TrackerSummary => {
