@@ -4,7 +4,8 @@
  * the Ethereum node and the Bitcoin wallet; then a burst of 10,000 Ethereum
  * requests at about 10x the node's capacity, checked for lost requests,
  * node errors and the node's own latency, against the same burst sent
- * directly. The run is imported only when the bench runs.
+ * directly; and the latency of one transfer sent at a steady pace, through the
+ * gateway and directly, to its block. The run is imported only when the bench runs.
  */
 import { defineBench } from "../lib/bench-definition.ts"
 import { intFlag, intListFlag, numberFlag, stringFlag, stringListFlag, switchFlag } from "../lib/bench-flags.ts"

@@ -51,16 +51,19 @@ const pacingOverride = (config: GatewayConfig, options: Options): Record<string,
 }
 
 /** What every gateway pass shares. */
-const common = (options: Options, apiKey: string, config: GatewayConfig) => ({
-  configPath: options.config,
-  apiKey,
-  batchSize: options.batchSize,
-  batchClients: options.batchClients,
-  readyTimeoutMs: options.readyTimeoutMs,
-  reachTimeoutMs: options.reachTimeoutS * 1000,
-  finalTimeoutMs: options.finalTimeoutS * 1000,
-  ...(pacingOverride(config, options) === undefined ? {} : { consumer: pacingOverride(config, options) }),
-})
+const common = (options: Options, apiKey: string, config: GatewayConfig) => {
+  const pacing = pacingOverride(config, options)
+  return {
+    configPath: options.config,
+    apiKey,
+    batchSize: options.batchSize,
+    batchClients: options.batchClients,
+    readyTimeoutMs: options.readyTimeoutMs,
+    reachTimeoutMs: options.reachTimeoutS * 1000,
+    finalTimeoutMs: options.finalTimeoutS * 1000,
+    ...(pacing === undefined ? {} : { consumer: pacing }),
+  }
+}
 
 /** The node's state after a pass; says so on stderr when it holds transactions it is not mining. */
 const checkNode = async (node: EthereumNode, pass: string, notFinal: number, io: BenchIo): Promise<EthNodeState | null> => {

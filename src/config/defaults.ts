@@ -75,7 +75,7 @@ export const CONFIG_DEFAULTS = {
   "kafka.consumer.max_held_per_partition": { value: 5000, why: "a partition's executor holds this many messages before its fetch waits" },
   "kafka.consumer.transaction_timeout_ms": { value: 10000, why: "a frozen executor's open transaction is aborted after 10 s" },
   "kafka.consumer.transaction_interval_ms": { value: 2000, why: "under load a partition commits at most every 2 s, so each transaction carries more: in gateway bench drain broker CPU a request fell from 3.2 ms back to back to 2.3 ms at 1 s, and from 0.98-1.25 ms at 1 s to 0.59-0.70 ms at 2 s" },
-  "kafka.consumer.transaction_interval_light_ms": { value: 500, why: "without a backlog (fewer than 32 messages held and in its last transaction) a partition commits every 0.5 s: in gateway bench drain --phases latency, 20 single transfers a second reached a block 0.85-0.90 s (p50) after the call, against 3.2 s at 2 s and 0.95-1.19 s back to back, where the brokers were 1.35 cores busy" },
+  "kafka.consumer.transaction_interval_light_ms": { value: 500, why: "without a backlog (fewer than 32 messages held and in its last transaction) a partition commits every 0.5 s: in gateway bench drain --phases latency, 20 single transfers a second reached a block 0.84-0.90 s (p50) after the call, against 3.2 s at 2 s and 0.95-1.19 s back to back, where the brokers were 1.35 cores busy" },
   "intake.listen": { value: "127.0.0.1:8080", why: "loopback only: nothing is exposed until the file says 0.0.0.0:8080" },
   "intake.max_body_bytes": { value: 8388608, why: "8 MiB holds a full batch of 10,000 items" },
   "intake.max_batch_items": { value: 10000, why: "an airdrop or payroll in one call" },

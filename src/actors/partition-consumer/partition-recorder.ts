@@ -127,7 +127,7 @@ export const makePartitionRecorder = (
   // The offset the last offset-carrying transaction committed, and the trailing commit waiting to catch up to the book.
   let sentOffset: bigint | undefined
   let trailing: ReturnType<typeof setTimeout> | undefined
-  // The earliest the next transaction may start, and how to end the pause early (an urgent caller).
+  // When the last transaction started and how many records it held (the next pause is measured from them), and how to end the pause early (an urgent caller).
   let lastStartAt = Number.NEGATIVE_INFINITY
   let lastRecords = 0
   let endPause: (() => void) | undefined
