@@ -11,7 +11,7 @@
 import type { LineChart } from "../lib/chart-svg.ts"
 import { loopFigureMs } from "../lib/loop-delay.ts"
 import type { Comparison, Figure, JsonValue } from "../lib/results.ts"
-import { percentile, round, sortedCopy } from "../lib/stats.ts"
+import { round, sortedCopy, summarize } from "../lib/stats.ts"
 import type { RequestTimes } from "../lib/status-tracker.ts"
 import type { AcceptedRequest } from "../intake/intake-client.ts"
 import type { PhaseResult } from "./gateway-phase.ts"
@@ -51,12 +51,9 @@ export interface LatencyStats {
 }
 
 export const latencyStats = (values: ReadonlyArray<number>): LatencyStats => {
-  const sorted = sortedCopy(values)
-  const at = (q: number) => {
-    const v = percentile(sorted, q)
-    return v === undefined ? null : round(v, 1)
-  }
-  return { count: sorted.length, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: at(1) }
+  const s = summarize(values)
+  if (s === null) return { count: 0, p50: null, p90: null, p99: null, max: null }
+  return { count: s.count, p50: round(s.p50, 1), p90: round(s.p90, 1), p99: round(s.p99, 1), max: round(s.max, 1) }
 }
 
 /**
